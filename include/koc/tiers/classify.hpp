@@ -1,0 +1,625 @@
+// Tier classification of a whole roster, with hysteresis, honorary floor, overrides and explanations.
+//
+//   koc::roster r = ...;                                   // columns, see roster.hpp
+//   auto policy = koc::default_tier_policy();
+//   koc::tier_result t = koc::classify(r, policy);         // or classify(r, policy, overrides)
+//   t.final_tier[i], t.score[i], t.contribution(i, term), t.growth_gap(i, k), t.transition[i]
+//   std::string why = koc::explain(r, policy, t, i);
+//
+// Stages, each a batch over columns: validate → normalise each weighted metric (one pass per column,
+// Eigen arrays) → score = ordered sum of contributions → per-row ladder walk (qualify, gates,
+// hysteresis, honorary floor, overrides; no heap allocation per row) → growth gaps.
+// Complexity: O(n · (terms + tiers · gates)); percentile normalisation adds one O(n log n) sort per
+// such metric. Memory: the result columns plus one scratch column per percentile/min-max metric.
+//
+// Determinism: pure function of its inputs; scores are summed in policy term order, so
+// contributions sum exactly (bit for bit) to the score.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/roster.hpp>
+#include <koc/tiers/policy.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+/// Why a KOC's (final) tier is what it is, relative to its previous tier.
+enum class tier_transition : std::uint8_t {
+  entered = 0,             ///< no previous tier: placed at its qualified tier
+  promoted = 1,            ///< qualified above its previous tier
+  demoted = 2,             ///< below keep threshold past the grace periods: down (at most max steps)
+  unchanged = 3,           ///< qualifies for exactly its previous tier
+  held_by_margin = 4,      ///< below promote but at or above keep threshold of its previous tier
+  held_by_grace = 5,       ///< below keep threshold, within the grace periods
+  held_by_honorary_floor = 6,  ///< the honorary floor decided the tier
+  overridden = 7,          ///< a manual override decided the final tier
+};
+inline constexpr std::array<const char*, 8> tier_transition_names = {
+    "entered", "promoted", "demoted", "unchanged", "held_by_margin", "held_by_grace", "held_by_honorary_floor",
+    "overridden"};
+
+/// A manual placement; it wins over the computed tier and is reported as an override.
+struct tier_override {
+  std::int64_t koc_id = 0;
+  std::int32_t tier = 0;  ///< index on the ladder
+  std::string reason;     ///< required, shown in explanations
+};
+
+struct classify_options {
+  bool growth_gaps = true;  ///< compute growth gaps (the costliest optional output)
+};
+
+/// Per-KOC results as columns (n = roster size). Matrices are column-major: term t of KOC i at [t·n + i].
+struct tier_result {
+  std::size_t n_kocs = 0;
+  std::vector<metric> terms;        ///< the policy's weighted metrics, in score order
+  std::vector<metric> gap_metrics;  ///< metrics with a growth gap column (every metric the policy reads)
+
+  std::vector<std::int32_t> qualified_tier;  ///< highest tier whose threshold and gates pass
+  std::vector<std::int32_t> computed_tier;   ///< after hysteresis and honorary floor
+  std::vector<std::int32_t> final_tier;      ///< after overrides
+  std::vector<double> score;                 ///< Σ contributions
+  std::vector<double> contributions;         ///< n × terms.size()
+  std::vector<std::int32_t> blocked_tier;    ///< highest tier above qualified whose score threshold passed, or -1
+  std::vector<std::int32_t> blocked_gate;    ///< index of its first failing gate, or -1
+  std::vector<std::int32_t> next_tier;       ///< computed_tier + 1, or -1 at the top
+  std::vector<double> growth_gap;            ///< n × gap_metrics.size(); +inf = unreachable by that metric alone
+  std::vector<std::uint8_t> transition;      ///< tier_transition
+  std::vector<std::int32_t> periods_below;   ///< updated counter for the next period
+  std::vector<std::uint8_t> honorary;        ///< honorary status (flag or lifetime rule)
+  std::vector<std::int32_t> override_index;  ///< index into the overrides, or -1
+
+  double contribution(std::size_t i, std::size_t term) const { return contributions[term * n_kocs + i]; }
+  double gap(std::size_t i, std::size_t k) const { return growth_gap[k * n_kocs + i]; }
+  tier_transition transition_of(std::size_t i) const { return static_cast<tier_transition>(transition[i]); }
+};
+
+namespace detail {
+
+/// Roster-wide statistics a normalisation needs (min_max, percentile), computed once per metric.
+struct metric_stats {
+  std::vector<double> sorted;  ///< percentile: the column sorted ascending
+  double min1 = 0, min2 = 0, max1 = 0, max2 = 0;  ///< min_max: two smallest and two largest
+  std::size_t argmin = 0, argmax = 0;
+};
+
+inline double minmax_f(double x, double lo, double hi) { return hi > lo ? (x - lo) / (hi - lo) : 0.0; }
+inline double percentile_f(std::size_t less, std::size_t equal_others, std::size_t n) {
+  // Mid-rank: (2·less + equal_including_self − 1) / (2·(n − 1)); integers are exact in double.
+  if (n <= 1) return 0.5;
+  return static_cast<double>(2 * less + equal_others) / static_cast<double>(2 * (n - 1));
+}
+
+/// f for a value that is not part of the column (the KOC's own value replaced by x): the KOC at row
+/// `self` with original value `self_x` is removed from the statistics first.
+inline double normalise_replaced(const metric_weight& w, const metric_stats& st, std::size_t n, std::size_t self,
+                                 double self_x, double x) {
+  double f = 0.0;
+  switch (w.norm) {
+    case normalisation::none: f = x; break;
+    case normalisation::log1p: f = std::min(1.0, std::log1p(x) / std::log1p(w.reference)); break;
+    case normalisation::cap: f = std::min(x, w.reference) / w.reference; break;
+    case normalisation::min_max: {
+      if (n <= 1) { f = 0.0; break; }
+      const double lo_o = self == st.argmin ? st.min2 : st.min1;
+      const double hi_o = self == st.argmax ? st.max2 : st.max1;
+      f = minmax_f(x, std::min(lo_o, x), std::max(hi_o, x));
+      break;
+    }
+    case normalisation::percentile: {
+      const auto& s = st.sorted;
+      std::size_t less = static_cast<std::size_t>(std::lower_bound(s.begin(), s.end(), x) - s.begin());
+      std::size_t eq = static_cast<std::size_t>(std::upper_bound(s.begin(), s.end(), x) - s.begin()) - less;
+      if (self_x < x) --less;
+      else if (self_x == x) --eq;
+      f = percentile_f(less, eq, n);
+      break;
+    }
+  }
+  return w.invert ? 1.0 - f : f;
+}
+
+inline bool gate_passes(const tier_gate& g, const roster_view& r, std::size_t i, bool honorary, int replaced,
+                        double replaced_value) {
+  switch (g.type) {
+    case tier_gate::kind::metric_min:
+    case tier_gate::kind::metric_max: {
+      const double x = static_cast<int>(g.which) == replaced ? replaced_value : r.column(g.which)[i];
+      return g.type == tier_gate::kind::metric_min ? x >= g.bound : x <= g.bound;
+    }
+    case tier_gate::kind::invited: return !r.invited.empty() && r.invited[i] != 0;
+    case tier_gate::kind::clearance: return !r.clearance.empty() && r.clearance[i] != 0;
+    case tier_gate::kind::honorary: return honorary;
+  }
+  return false;
+}
+
+inline void check_column(const roster_view& r, metric m, std::size_t n) {
+  const auto col = r.column(m);
+  const char* name = metric_name(m);
+  if (col.size() != n)
+    throw error(col.empty() ? errc::invalid_argument : errc::length_mismatch,
+                col.empty() ? std::string("the policy uses this metric but the roster has no such column")
+                            : "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n),
+                -1, name);
+  const double hi = metric_upper_bound(m);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = col[i];
+    if (std::isnan(x)) throw error(errc::invalid_value, "metric is NaN", static_cast<std::int64_t>(i), name);
+    if (std::isinf(x)) throw error(errc::invalid_value, "metric is infinite", static_cast<std::int64_t>(i), name);
+    if (x < 0) throw error(errc::invalid_value, "metric is negative", static_cast<std::int64_t>(i), name);
+    if (x > hi) throw error(errc::out_of_range, "metric must be in [0, 1]", static_cast<std::int64_t>(i), name);
+  }
+}
+
+template <class T>
+void check_optional(span<const T> col, std::size_t n, const char* name) {
+  if (!col.empty() && col.size() != n)
+    throw error(errc::length_mismatch,
+                "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n), -1, name);
+}
+
+/// Sorted (id, row) pairs; throws duplicate_id naming the later row. Empty when ids are strictly
+/// increasing (the common case), in which case lookups binary-search the id column itself.
+inline std::vector<std::pair<std::int64_t, std::size_t>> index_ids(span<const std::int64_t> id) {
+  bool increasing = true;
+  for (std::size_t i = 1; i < id.size() && increasing; ++i) increasing = id[i - 1] < id[i];
+  if (increasing) return {};
+  std::vector<std::pair<std::int64_t, std::size_t>> idx(id.size());
+  for (std::size_t i = 0; i < id.size(); ++i) idx[i] = {id[i], i};
+  std::sort(idx.begin(), idx.end());
+  for (std::size_t i = 1; i < idx.size(); ++i)
+    if (idx[i].first == idx[i - 1].first)
+      throw error(errc::duplicate_id, "duplicate KOC id " + std::to_string(idx[i].first) + " (first at row " +
+                                          std::to_string(idx[i - 1].second) + ")",
+                  static_cast<std::int64_t>(idx[i].second), "id");
+  return idx;
+}
+
+inline std::int64_t find_row(span<const std::int64_t> id, const std::vector<std::pair<std::int64_t, std::size_t>>& idx,
+                             std::int64_t key) {
+  if (idx.empty()) {
+    auto it = std::lower_bound(id.begin(), id.end(), key);
+    return (it != id.end() && *it == key) ? static_cast<std::int64_t>(it - id.begin()) : -1;
+  }
+  auto it = std::lower_bound(idx.begin(), idx.end(), std::make_pair(key, std::size_t{0}));
+  return (it != idx.end() && it->first == key) ? static_cast<std::int64_t>(it->second) : -1;
+}
+
+}  // namespace detail
+
+/// Validates the roster against the policy (throws koc::error naming row and field).
+inline void validate(const roster_view& r, const tier_policy& p) {
+  const std::size_t n = r.size();
+  for (int m = 0; m < n_metrics; ++m)
+    if (p.uses(static_cast<metric>(m))) detail::check_column(r, static_cast<metric>(m), n);
+  detail::check_optional(r.honorary, n, "honorary");
+  detail::check_optional(r.invited, n, "invited");
+  detail::check_optional(r.clearance, n, "clearance");
+  detail::check_optional(r.previous_tier, n, "previous_tier");
+  detail::check_optional(r.periods_below, n, "periods_below");
+  const auto L = static_cast<std::int32_t>(p.tiers.size());
+  for (std::size_t i = 0; i < r.previous_tier.size(); ++i)
+    if (r.previous_tier[i] < -1 || r.previous_tier[i] >= L)
+      throw error(errc::unknown_name,
+                  "previous tier " + std::to_string(r.previous_tier[i]) + " is not on the ladder (0.." +
+                      std::to_string(L - 1) + ", or -1 for a new KOC)",
+                  static_cast<std::int64_t>(i), "previous_tier");
+  for (std::size_t i = 0; i < r.periods_below.size(); ++i)
+    if (r.periods_below[i] < 0)
+      throw error(errc::invalid_value, "periods_below must be >= 0", static_cast<std::int64_t>(i), "periods_below");
+}
+
+namespace detail {
+
+/// The classifier's working state; one instance per classify() call.
+class tier_engine {
+ public:
+  tier_engine(const roster_view& r, const tier_policy& p) : r_(r), p_(p), n_(r.size()) {}
+
+  tier_result run(const std::vector<tier_override>& overrides, const classify_options& opt) {
+    validate(p_);
+    validate(r_, p_);
+    const auto id_index = index_ids(r_.id);
+
+    tier_result out;
+    out.n_kocs = n_;
+    for (auto& w : p_.metrics) out.terms.push_back(w.which);
+    for (int m = 0; m < n_metrics; ++m)
+      if (p_.uses(static_cast<metric>(m))) out.gap_metrics.push_back(static_cast<metric>(m));
+
+    score_all(out);
+    walk_ladder(out);
+    apply_overrides(out, overrides, id_index);
+    if (opt.growth_gaps) growth_gaps(out);
+    else out.growth_gap.assign(n_ * out.gap_metrics.size(), std::numeric_limits<double>::quiet_NaN());
+    return out;
+  }
+
+ private:
+  void score_all(tier_result& out) {
+    const std::size_t T = p_.metrics.size();
+    stats_.resize(T);
+    out.contributions.resize(n_ * T);
+    out.score.assign(n_, 0.0);
+    Eigen::Map<Eigen::ArrayXd> score(out.score.data(), static_cast<Eigen::Index>(n_));
+    for (std::size_t t = 0; t < T; ++t) {
+      const auto& w = p_.metrics[t];
+      const auto col = r_.column(w.which);
+      Eigen::Map<const Eigen::ArrayXd> x(col.data(), static_cast<Eigen::Index>(n_));
+      Eigen::Map<Eigen::ArrayXd> c(out.contributions.data() + t * n_, static_cast<Eigen::Index>(n_));
+      auto& st = stats_[t];
+      switch (w.norm) {
+        case normalisation::none: c = x; break;
+        case normalisation::log1p: {
+          // Scalar std::log1p on purpose: growth gaps re-evaluate single values with the same function,
+          // so batch and single-value scores agree to the last bit.
+          const double denom = std::log1p(w.reference);
+          for (std::size_t i = 0; i < n_; ++i) c[static_cast<Eigen::Index>(i)] = std::min(1.0, std::log1p(col[i]) / denom);
+          break;
+        }
+        case normalisation::cap: c = x.min(w.reference) / w.reference; break;
+        case normalisation::min_max: {
+          minmax_stats(col, st);
+          const double lo = st.min1, hi = st.max1;
+          for (std::size_t i = 0; i < n_; ++i) c[static_cast<Eigen::Index>(i)] = minmax_f(col[i], lo, hi);
+          break;
+        }
+        case normalisation::percentile: {
+          st.sorted.assign(col.begin(), col.end());
+          std::sort(st.sorted.begin(), st.sorted.end());
+          const auto& s = st.sorted;
+          for (std::size_t i = 0; i < n_; ++i) {
+            const auto lo = std::lower_bound(s.begin(), s.end(), col[i]);
+            const auto hi = std::upper_bound(lo, s.end(), col[i]);
+            c[static_cast<Eigen::Index>(i)] = percentile_f(static_cast<std::size_t>(lo - s.begin()),
+                                                           static_cast<std::size_t>(hi - lo) - 1, n_);
+          }
+          break;
+        }
+      }
+      if (w.invert) c = 1.0 - c;
+      c *= w.weight;
+      score += c;
+    }
+  }
+
+  static void minmax_stats(span<const double> col, metric_stats& st) {
+    const double inf = std::numeric_limits<double>::infinity();
+    st.min1 = st.min2 = inf;
+    st.max1 = st.max2 = -inf;
+    for (std::size_t i = 0; i < col.size(); ++i) {
+      const double x = col[i];
+      if (x < st.min1) { st.min2 = st.min1; st.min1 = x; st.argmin = i; }
+      else if (x < st.min2) st.min2 = x;
+      if (x > st.max1) { st.max2 = st.max1; st.max1 = x; st.argmax = i; }
+      else if (x > st.max2) st.max2 = x;
+    }
+  }
+
+  bool is_honorary(std::size_t i) const {
+    if (!r_.honorary.empty() && r_.honorary[i]) return true;
+    if (!p_.honorary.lifetime_enabled) return false;
+    for (auto& c : p_.honorary.lifetime_minimums)
+      if (!(r_.column(c.first)[i] >= c.second)) return false;
+    return true;
+  }
+
+  /// Does KOC i (with metric `replaced` set to `value`, or none when replaced < 0) qualify for tier j?
+  bool qualifies(std::size_t i, std::size_t j, double score, bool honorary, int replaced, double value) const {
+    const auto& t = p_.tiers[j];
+    if (!(score >= t.promote_threshold)) return false;
+    for (auto& g : t.gates)
+      if (!gate_passes(g, r_, i, honorary, replaced, value)) return false;
+    return true;
+  }
+
+  void walk_ladder(tier_result& out) {
+    const auto L = static_cast<std::int32_t>(p_.tiers.size());
+    out.qualified_tier.resize(n_);
+    out.computed_tier.resize(n_);
+    out.blocked_tier.assign(n_, -1);
+    out.blocked_gate.assign(n_, -1);
+    out.next_tier.resize(n_);
+    out.transition.resize(n_);
+    out.periods_below.resize(n_);
+    out.honorary.resize(n_);
+    const std::int32_t floor = p_.honorary.floor_tier;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double s = out.score[i];
+      const bool hon = is_honorary(i);
+      std::int32_t q = 0;
+      for (std::int32_t j = L - 1; j >= 1; --j)
+        if (qualifies(i, static_cast<std::size_t>(j), s, hon, -1, 0.0)) { q = j; break; }
+      for (std::int32_t j = L - 1; j > q; --j) {
+        const auto& t = p_.tiers[static_cast<std::size_t>(j)];
+        if (s >= t.promote_threshold) {
+          out.blocked_tier[i] = j;
+          for (std::size_t g = 0; g < t.gates.size(); ++g)
+            if (!gate_passes(t.gates[g], r_, i, hon, -1, 0.0)) { out.blocked_gate[i] = static_cast<std::int32_t>(g); break; }
+          break;
+        }
+      }
+      const std::int32_t prev = r_.previous_tier.empty() ? -1 : r_.previous_tier[i];
+      const std::int32_t below = r_.periods_below.empty() ? 0 : r_.periods_below[i];
+      std::int32_t tier = q, counter = 0;
+      tier_transition tr;
+      if (prev < 0) tr = tier_transition::entered;
+      else if (q > prev) tr = tier_transition::promoted;
+      else if (q == prev) tr = tier_transition::unchanged;
+      else {
+        const auto& pt = p_.tiers[static_cast<std::size_t>(prev)];
+        if (s >= pt.keep_threshold) { tier = prev; tr = tier_transition::held_by_margin; }
+        else if (below + 1 <= pt.grace_periods) { tier = prev; counter = below + 1; tr = tier_transition::held_by_grace; }
+        else { tier = std::max(q, prev - p_.max_demotion_steps); tr = tier_transition::demoted; }
+      }
+      if (hon && tier < floor) { tier = floor; counter = 0; tr = tier_transition::held_by_honorary_floor; }
+      out.qualified_tier[i] = q;
+      out.computed_tier[i] = tier;
+      out.next_tier[i] = tier + 1 < L ? tier + 1 : -1;
+      out.transition[i] = static_cast<std::uint8_t>(tr);
+      out.periods_below[i] = counter;
+      out.honorary[i] = hon ? 1 : 0;
+    }
+    out.final_tier = out.computed_tier;
+  }
+
+  void apply_overrides(tier_result& out, const std::vector<tier_override>& ov,
+                       const std::vector<std::pair<std::int64_t, std::size_t>>& id_index) {
+    out.override_index.assign(n_, -1);
+    const auto L = static_cast<std::int32_t>(p_.tiers.size());
+    for (std::size_t k = 0; k < ov.size(); ++k) {
+      const auto row = static_cast<std::int64_t>(k);
+      const auto i = find_row(r_.id, id_index, ov[k].koc_id);
+      if (i < 0) throw error(errc::unknown_id, "override for KOC id " + std::to_string(ov[k].koc_id) + " not in the roster", row, "koc_id");
+      if (ov[k].tier < 0 || ov[k].tier >= L) throw error(errc::unknown_name, "override tier is not on the ladder", row, "tier");
+      if (ov[k].reason.empty()) throw error(errc::invalid_argument, "an override needs a reason", row, "reason");
+      auto& slot = out.override_index[static_cast<std::size_t>(i)];
+      if (slot >= 0) throw error(errc::duplicate_id, "second override for KOC id " + std::to_string(ov[k].koc_id), row, "koc_id");
+      slot = static_cast<std::int32_t>(k);
+      out.final_tier[static_cast<std::size_t>(i)] = ov[k].tier;
+      out.transition[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(tier_transition::overridden);
+    }
+  }
+
+  /// Score of KOC i with term t's contribution replaced, summed in the same order as score_all.
+  double score_with(const tier_result& out, std::size_t i, std::size_t t, double c_new) const {
+    double s = 0.0;
+    for (std::size_t u = 0; u < p_.metrics.size(); ++u) s += (u == t) ? c_new : out.contributions[u * n_ + i];
+    return s;
+  }
+
+  /// Would KOC i qualify for tier j with metric m set to x?
+  bool qualifies_with(const tier_result& out, std::size_t i, std::size_t j, metric m, double x, bool hon) const {
+    double s = out.score[i];
+    for (std::size_t t = 0; t < p_.metrics.size(); ++t)
+      if (p_.metrics[t].which == m) {
+        const auto& w = p_.metrics[t];
+        s = score_with(out, i, t, w.weight * normalise_replaced(w, stats_[t], n_, i, r_.column(m)[i], x));
+      }
+    // The lifetime honorary rule may read m; the flag is unaffected by it.
+    hon = (!r_.honorary.empty() && r_.honorary[i]) || lifetime_with(i, m, x);
+    return qualifies(i, j, s, hon, static_cast<int>(m), x);
+  }
+
+  bool lifetime_with(std::size_t i, metric m, double x) const {
+    if (!p_.honorary.lifetime_enabled) return false;
+    for (auto& c : p_.honorary.lifetime_minimums)
+      if (!((c.first == m ? x : r_.column(c.first)[i]) >= c.second)) return false;
+    return true;
+  }
+
+  /// Direction in which metric m improves the score: +1 (more is better) or -1 (less is better).
+  int direction(metric m) const {
+    for (auto& w : p_.metrics)
+      if (w.which == m) return w.invert ? -1 : +1;
+    for (auto& t : p_.tiers)
+      for (auto& g : t.gates)
+        if (g.type == tier_gate::kind::metric_max && g.which == m) return -1;
+    return +1;
+  }
+
+  void growth_gaps(tier_result& out) {
+    const std::size_t K = out.gap_metrics.size();
+    const double inf = std::numeric_limits<double>::infinity();
+    out.growth_gap.assign(n_ * K, inf);
+    for (std::size_t k = 0; k < K; ++k) {
+      const metric m = out.gap_metrics[k];
+      const int dir = direction(m);
+      // Candidate values for a monotone search: percentile metrics jump at the other KOCs' values.
+      const metric_stats* pct = nullptr;
+      for (std::size_t t = 0; t < p_.metrics.size(); ++t)
+        if (p_.metrics[t].which == m && p_.metrics[t].norm == normalisation::percentile) pct = &stats_[t];
+      for (std::size_t i = 0; i < n_; ++i) {
+        if (out.next_tier[i] < 0) continue;
+        const auto j = static_cast<std::size_t>(out.next_tier[i]);
+        out.growth_gap[k * n_ + i] = pct ? gap_percentile(out, i, j, m, dir, *pct) : gap_continuous(out, i, j, m, dir);
+      }
+    }
+  }
+
+  /// Past this value more of metric m cannot help KOC i reach tier j (+inf: no such bound).
+  double useful_limit(std::size_t i, std::size_t j, metric m) const {
+    double u = 0.0;
+    for (std::size_t t = 0; t < p_.metrics.size(); ++t) {
+      const auto& w = p_.metrics[t];
+      if (w.which != m) continue;
+      if (w.norm == normalisation::none) return std::numeric_limits<double>::infinity();
+      if (w.norm == normalisation::min_max) u = std::max(u, (i == stats_[t].argmax ? stats_[t].max2 : stats_[t].max1));
+      else u = std::max(u, w.reference);  // log1p and cap saturate at the reference
+    }
+    for (auto& g : p_.tiers[j].gates)
+      if (g.type == tier_gate::kind::metric_min && g.which == m) u = std::max(u, g.bound);
+    if (p_.honorary.lifetime_enabled)
+      for (auto& c : p_.honorary.lifetime_minimums)
+        if (c.first == m) u = std::max(u, c.second);
+    return u * (1 + 1e-9) + 1.0;  // strictly past the saturation point despite rounding
+  }
+
+  /// Smallest change d >= 0 (in the improving direction) with x + dir·d qualifying; +inf if none.
+  /// Integral metrics (counts, days) get whole-number gaps.
+  double gap_continuous(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir) const {
+    const double x = r_.column(m)[i];
+    const bool hon = out.honorary[i] != 0;
+    const double inf = std::numeric_limits<double>::infinity();
+    auto ok = [&](double d) {
+      const double v = x + dir * d;
+      return v >= 0 && v <= metric_upper_bound(m) && qualifies_with(out, i, j, m, v, hon);
+    };
+    if (ok(0.0)) return 0.0;
+    double hi;
+    if (dir < 0) {
+      hi = x;
+    } else {
+      const double u = std::min(useful_limit(i, j, m), metric_upper_bound(m));
+      if (std::isfinite(u)) {
+        hi = std::max(0.0, u - x);
+      } else {
+        hi = std::max(1.0, x);
+        while (!ok(hi) && hi < 1e300) hi *= 4.0;
+      }
+    }
+    const bool whole = metric_is_integral(m) && x == std::floor(x);
+    if (whole) hi = dir > 0 ? std::ceil(hi) : std::floor(hi);
+    if (!ok(hi)) return inf;
+    double lo = 0.0;  // invariant: !ok(lo), ok(hi)
+    if (whole) {
+      while (hi - lo > 1.0) {
+        const double mid = std::floor(lo + (hi - lo) / 2);
+        (ok(mid) ? hi : lo) = mid;
+      }
+      return hi;
+    }
+    for (int it = 0; it < 2100; ++it) {  // bisection on doubles ends when lo and hi are adjacent
+      const double mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      (ok(mid) ? hi : lo) = mid;
+    }
+    return hi;
+  }
+
+  double gap_percentile(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir,
+                        const metric_stats& st) const {
+    const double x = r_.column(m)[i];
+    const bool hon = out.honorary[i] != 0;
+    auto ok = [&](double v) { return v >= 0 && qualifies_with(out, i, j, m, v, hon); };
+    if (ok(x)) return 0.0;
+    // f changes only at other KOCs' values (v: shares the rank; just past v: beats it). Candidates in
+    // improving order are monotone for `ok`, so binary search them.
+    const auto& s = st.sorted;
+    std::vector<double> cand;
+    if (dir > 0) {
+      for (auto it = std::upper_bound(s.begin(), s.end(), x); it != s.end(); ++it)
+        if (cand.empty() || cand.back() < *it) { cand.push_back(*it); cand.push_back(std::nextafter(*it, INFINITY)); }
+    } else {
+      for (auto it = std::lower_bound(s.begin(), s.end(), x); it != s.begin();) {
+        --it;
+        if (cand.empty() || cand.back() > *it) { cand.push_back(*it); if (*it > 0) cand.push_back(std::nextafter(*it, -INFINITY)); }
+      }
+    }
+    // Gates on this metric may need a value between candidates: add the gate bounds.
+    for (auto& g : p_.tiers[j].gates)
+      if (g.which == m && (g.type == tier_gate::kind::metric_min || g.type == tier_gate::kind::metric_max) &&
+          (dir > 0 ? g.bound > x : g.bound < x))
+        cand.push_back(g.bound);
+    if (dir > 0) std::sort(cand.begin(), cand.end());
+    else std::sort(cand.begin(), cand.end(), std::greater<double>());
+    std::size_t lo = 0, hi = cand.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (ok(cand[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo == cand.size()) return std::numeric_limits<double>::infinity();
+    double gap = dir > 0 ? cand[lo] - x : x - cand[lo];
+    // x ± gap must land on a qualifying value; nudge up by ulps if the subtraction rounded down.
+    for (int k = 0; k < 64 && !ok(x + dir * gap); ++k) gap = std::nextafter(gap, INFINITY);
+    if (metric_is_integral(m)) {
+      double g = std::ceil(gap);
+      while (!ok(x + dir * g) && g < gap + 64) g += 1.0;
+      gap = g;
+    }
+    return gap;
+  }
+
+  const roster_view& r_;
+  const tier_policy& p_;
+  std::size_t n_;
+  std::vector<metric_stats> stats_;
+};
+
+}  // namespace detail
+
+/// Classifies every KOC of the roster. Throws koc::error on invalid roster, policy or overrides.
+inline tier_result classify(const roster_view& roster, const tier_policy& policy,
+                            const std::vector<tier_override>& overrides = {}, const classify_options& options = {}) {
+  return detail::tier_engine(roster, policy).run(overrides, options);
+}
+
+/// True when the policy rewards lower values of m (its growth gap is a decrease).
+inline bool gap_sign_negative(const tier_policy& p, metric m) {
+  for (auto& w : p.metrics)
+    if (w.which == m) return w.invert;
+  for (auto& t : p.tiers)
+    for (auto& g : t.gates)
+      if (g.type == tier_gate::kind::metric_max && g.which == m) return true;
+  return false;
+}
+
+/// A readable explanation of KOC i's tier: score breakdown, gates, transition and growth challenge.
+inline std::string explain(const roster_view& r, const tier_policy& p, const tier_result& t, std::size_t i,
+                           const std::vector<tier_override>& overrides = {}) {
+  auto fmt = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return std::string(buf);
+  };
+  const auto& tiers = p.tiers;
+  std::string s = "KOC " + std::to_string(r.id[i]) + ": " + tiers[static_cast<std::size_t>(t.final_tier[i])].name;
+  s += " (score " + fmt(t.score[i]) + " =";
+  for (std::size_t u = 0; u < t.terms.size(); ++u)
+    s += std::string(u ? " +" : "") + " " + metric_name(t.terms[u]) + " " + fmt(t.contribution(i, u));
+  s += "). Qualified for " + tiers[static_cast<std::size_t>(t.qualified_tier[i])].name + ".";
+  if (t.blocked_tier[i] >= 0) {
+    const auto& bt = tiers[static_cast<std::size_t>(t.blocked_tier[i])];
+    s += " Score reaches " + bt.name + " but gate '" + describe(bt.gates[static_cast<std::size_t>(t.blocked_gate[i])]) + "' fails.";
+  }
+  const auto tr = t.transition_of(i);
+  const std::int32_t prev = r.previous_tier.empty() ? -1 : r.previous_tier[i];
+  s += std::string(" Transition: ") + tier_transition_names[static_cast<std::size_t>(tr)];
+  if (prev >= 0) s += " from " + tiers[static_cast<std::size_t>(prev)].name;
+  if (tr == tier_transition::held_by_grace)
+    s += " (period " + std::to_string(t.periods_below[i]) + " of " +
+         std::to_string(tiers[static_cast<std::size_t>(prev)].grace_periods) + " below keep threshold " +
+         fmt(tiers[static_cast<std::size_t>(prev)].keep_threshold) + ")";
+  if (tr == tier_transition::overridden && t.override_index[i] >= 0 &&
+      static_cast<std::size_t>(t.override_index[i]) < overrides.size())
+    s += " (computed " + tiers[static_cast<std::size_t>(t.computed_tier[i])].name + "; reason: " +
+         overrides[static_cast<std::size_t>(t.override_index[i])].reason + ")";
+  s += ".";
+  if (t.next_tier[i] >= 0 && !t.growth_gap.empty() && !std::isnan(t.growth_gap[i])) {
+    std::string g;
+    for (std::size_t k = 0; k < t.gap_metrics.size(); ++k) {
+      const double d = t.gap(i, k);
+      if (std::isfinite(d) && d > 0)
+        g += std::string(g.empty() ? "" : ", or ") + (gap_sign_negative(p, t.gap_metrics[k]) ? "-" : "+") + fmt(d) +
+             " " + metric_name(t.gap_metrics[k]);
+    }
+    s += " To reach " + tiers[static_cast<std::size_t>(t.next_tier[i])].name + ": " +
+         (g.empty() ? std::string("no single metric suffices") : g) + ".";
+  }
+  return s;
+}
+
+}  // namespace koc

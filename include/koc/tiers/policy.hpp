@@ -1,0 +1,377 @@
+// Tier policy: the ladder, how the score is built, gates, hysteresis and the honorary status.
+//
+//   koc::tier_policy p = koc::default_tier_policy();           // entry < active < core < ambassador
+//   koc::tier_policy q = koc::tier_policy_from_json(text);     // schema "koc.tier_policy/1"
+//   std::string back = koc::tier_policy_to_json(q);            // round-trips exactly
+//
+// Score: score = Σ_m weight_m · f_m(x_m) where f_m ∈ [0, 1] is the metric's normalisation (below) and
+// the weights are in score points (the default weights sum to 100, so scores lie in [0, 100]).
+// Normalisations, chosen per metric (heavy-tailed followers/views should use log1p or percentile so
+// that one celebrity does not dominate):
+//   none        f = x                                    (for metrics already in [0, 1])
+//   log1p       f = min(1, log1p(x) / log1p(reference))  (saturates at `reference`)
+//   cap         f = min(x, reference) / reference
+//   min_max     f = (x - min) / (max - min) over the roster (0 when max == min)
+//   percentile  f = (2·less + equal - 1) / (2·(n - 1)): mid-rank within the roster, ties share a value,
+//               0.5 when n == 1
+// `invert` uses 1 - f, for metrics where lower is better (days_since_active).
+//
+// Ladder: tiers in increasing order. A KOC qualifies for tier i when score >= promote_threshold[i] and
+// every gate of tier i passes; its qualified tier is the highest such i (tier 0 always qualifies).
+// Hysteresis: a KOC whose previous tier p is above its qualified tier stays at p while score >=
+// keep_threshold[p] (held by margin); below that it is held for grace_periods[p] periods (held by grace),
+// then demoted by at most max_demotion_steps tiers per period. Gates guard entry to a tier, not keeping it.
+// Honorary: KOCs flagged honorary, or meeting every condition of the lifetime rule, are never below the
+// honorary floor tier.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/roster.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+enum class normalisation : std::uint8_t { none = 0, log1p, cap, min_max, percentile };
+inline constexpr std::array<const char*, 5> normalisation_names = {"none", "log1p", "cap", "min_max", "percentile"};
+
+/// How one metric enters the score.
+struct metric_weight {
+  metric which = metric::posts;
+  double weight = 0.0;  ///< score points at f = 1; >= 0
+  normalisation norm = normalisation::log1p;
+  double reference = 1.0;  ///< saturation value for log1p and cap; > 0
+  bool invert = false;     ///< lower is better
+};
+
+/// A condition for entering a tier, on one metric (min and/or max) or on a flag.
+struct tier_gate {
+  enum class kind : std::uint8_t { metric_min = 0, metric_max, invited, clearance, honorary };
+  kind type = kind::metric_min;
+  metric which = metric::tenure_days;  ///< for metric_min / metric_max
+  double bound = 0.0;                  ///< for metric_min / metric_max
+};
+
+struct tier_level {
+  std::string name;
+  double promote_threshold = 0.0;  ///< score needed to enter
+  double keep_threshold = 0.0;     ///< score needed to stay once in (<= promote_threshold)
+  std::int32_t grace_periods = 0;  ///< periods below keep_threshold tolerated before a demotion
+  std::vector<tier_gate> gates;
+};
+
+/// Lifetime rule for the honorary status: all set conditions must hold (metric >= bound).
+struct honorary_rule {
+  std::int32_t floor_tier = 0;  ///< index on the ladder; honorary KOCs never sit below it
+  bool lifetime_enabled = false;
+  std::vector<std::pair<metric, double>> lifetime_minimums;  ///< e.g. tenure_days >= 1095
+};
+
+struct tier_policy {
+  std::vector<metric_weight> metrics;
+  std::vector<tier_level> tiers;
+  std::int32_t max_demotion_steps = 1;
+  honorary_rule honorary;
+
+  std::int32_t tier_index(const std::string& name, const std::string& field) const {
+    for (std::size_t i = 0; i < tiers.size(); ++i)
+      if (tiers[i].name == name) return static_cast<std::int32_t>(i);
+    std::string known;
+    for (auto& t : tiers) known += (known.empty() ? "" : ", ") + t.name;
+    throw error(errc::unknown_name, "unknown tier '" + name + "' (ladder: " + known + ")", -1, field);
+  }
+  /// Does the policy read this metric (score, gates or honorary rule)?
+  bool uses(metric m) const {
+    for (auto& w : metrics)
+      if (w.which == m) return true;
+    for (auto& t : tiers)
+      for (auto& g : t.gates)
+        if ((g.type == tier_gate::kind::metric_min || g.type == tier_gate::kind::metric_max) && g.which == m)
+          return true;
+    if (honorary.lifetime_enabled)
+      for (auto& c : honorary.lifetime_minimums)
+        if (c.first == m) return true;
+    return false;
+  }
+};
+
+/// Throws koc::error(invalid_policy / unknown_name, field = path) unless the policy is usable.
+inline void validate(const tier_policy& p) {
+  auto bad = [](const std::string& what, const std::string& field) {
+    throw error(errc::invalid_policy, what, -1, field);
+  };
+  if (p.metrics.empty()) bad("a tier policy needs at least one weighted metric", "metrics");
+  double total = 0.0;
+  for (std::size_t i = 0; i < p.metrics.size(); ++i) {
+    const auto& w = p.metrics[i];
+    const std::string f = "metrics[" + std::to_string(i) + "]";
+    if (!std::isfinite(w.weight) || w.weight < 0) bad("weight must be finite and >= 0", f + ".weight");
+    if ((w.norm == normalisation::log1p || w.norm == normalisation::cap) &&
+        !(std::isfinite(w.reference) && w.reference > 0))
+      bad("reference must be finite and > 0 for log1p and cap", f + ".reference");
+    for (std::size_t j = 0; j < i; ++j)
+      if (p.metrics[j].which == w.which)
+        bad(std::string("metric '") + metric_name(w.which) + "' is weighted twice", f + ".metric");
+    total += w.weight;
+  }
+  if (!(total > 0)) bad("all metric weights are zero: every KOC would score 0", "metrics");
+  if (p.tiers.empty()) bad("the ladder needs at least one tier", "tiers");
+  for (std::size_t i = 0; i < p.tiers.size(); ++i) {
+    const auto& t = p.tiers[i];
+    const std::string f = "tiers[" + std::to_string(i) + "]";
+    if (t.name.empty()) bad("tier name must not be empty", f + ".name");
+    for (std::size_t j = 0; j < i; ++j)
+      if (p.tiers[j].name == t.name) bad("duplicate tier name '" + t.name + "'", f + ".name");
+    if (!std::isfinite(t.promote_threshold)) bad("promote_threshold must be finite", f + ".promote_threshold");
+    if (!std::isfinite(t.keep_threshold)) bad("keep_threshold must be finite", f + ".keep_threshold");
+    if (t.keep_threshold > t.promote_threshold)
+      bad("keep_threshold must not exceed promote_threshold", f + ".keep_threshold");
+    if (i > 0 && !(t.promote_threshold > p.tiers[i - 1].promote_threshold))
+      bad("promote thresholds must increase strictly along the ladder", f + ".promote_threshold");
+    if (t.grace_periods < 0) bad("grace_periods must be >= 0", f + ".grace_periods");
+    for (std::size_t g = 0; g < t.gates.size(); ++g)
+      if ((t.gates[g].type == tier_gate::kind::metric_min || t.gates[g].type == tier_gate::kind::metric_max) &&
+          !std::isfinite(t.gates[g].bound))
+        bad("gate bound must be finite", f + ".gates[" + std::to_string(g) + "]");
+  }
+  if (p.max_demotion_steps < 1) bad("max_demotion_steps must be >= 1", "hysteresis.max_demotion_steps");
+  if (p.honorary.floor_tier < 0 || p.honorary.floor_tier >= static_cast<std::int32_t>(p.tiers.size()))
+    bad("honorary floor is not on the ladder", "honorary.floor");
+  for (std::size_t c = 0; c < p.honorary.lifetime_minimums.size(); ++c)
+    if (!std::isfinite(p.honorary.lifetime_minimums[c].second))
+      bad("lifetime minimum must be finite", "honorary.lifetime");
+}
+
+/// The default programme: entry < active < core < ambassador; weights sum to 100.
+inline tier_policy default_tier_policy() {
+  using n = normalisation;
+  tier_policy p;
+  p.metrics = {
+      {metric::posts, 10, n::log1p, 200, false},
+      {metric::interactions, 15, n::log1p, 100000, false},
+      {metric::views, 10, n::log1p, 10000000, false},
+      {metric::followers, 10, n::log1p, 1000000, false},
+      {metric::leads, 10, n::log1p, 500, false},
+      {metric::tasks_completed, 10, n::log1p, 100, false},
+      {metric::on_time_rate, 10, n::none, 1, false},
+      {metric::quality, 10, n::none, 1, false},
+      {metric::tenure_days, 5, n::cap, 730, false},
+      {metric::loyalty, 5, n::cap, 1, false},
+      {metric::days_since_active, 5, n::cap, 90, true},
+  };
+  using k = tier_gate::kind;
+  p.tiers = {
+      {"entry", 0, 0, 0, {}},
+      {"active", 30, 25, 1, {{k::metric_min, metric::tasks_completed, 1}}},
+      {"core", 55, 48, 2, {{k::metric_min, metric::tenure_days, 180}, {k::metric_min, metric::quality, 0.7}}},
+      {"ambassador", 75, 68, 3, {{k::invited, metric::posts, 0}}},
+  };
+  p.max_demotion_steps = 1;
+  p.honorary.floor_tier = 1;
+  p.honorary.lifetime_enabled = true;
+  p.honorary.lifetime_minimums = {{metric::tenure_days, 1095}, {metric::tasks_completed, 100}};
+  return p;
+}
+
+inline constexpr const char* tier_policy_schema = "koc.tier_policy/1";
+
+namespace detail {
+inline const nlohmann::ordered_json& require(const nlohmann::ordered_json& j, const char* key, const std::string& path) {
+  auto it = j.find(key);
+  if (it == j.end()) throw error(errc::invalid_policy, std::string("missing required key '") + key + "'", -1, path + "." + key);
+  return *it;
+}
+inline double number(const nlohmann::ordered_json& j, const std::string& path) {
+  if (!j.is_number()) throw error(errc::invalid_policy, "expected a number, got " + std::string(j.type_name()), -1, path);
+  return j.get<double>();
+}
+inline std::int32_t integer(const nlohmann::ordered_json& j, const std::string& path) {
+  if (!j.is_number_integer()) throw error(errc::invalid_policy, "expected an integer, got " + j.dump(), -1, path);
+  const auto v = j.get<std::int64_t>();
+  if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
+    throw error(errc::out_of_range, "integer out of range", -1, path);
+  return static_cast<std::int32_t>(v);
+}
+inline std::string string(const nlohmann::ordered_json& j, const std::string& path) {
+  if (!j.is_string()) throw error(errc::invalid_policy, "expected a string, got " + std::string(j.type_name()), -1, path);
+  return j.get<std::string>();
+}
+inline void only_keys(const nlohmann::ordered_json& j, std::initializer_list<const char*> keys, const std::string& path) {
+  if (!j.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (auto k : keys) ok = ok || it.key() == k;
+    if (!ok) throw error(errc::invalid_policy, "unknown key '" + it.key() + "'", -1, path + "." + it.key());
+  }
+}
+/// Parses JSON keeping key order (so a policy saved again lists things as the author wrote them).
+inline nlohmann::ordered_json parse_json(const std::string& text) {
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::ordered_json::parse_error& e) {
+    throw error(errc::invalid_policy, std::string("policy is not valid JSON: ") + e.what(), -1, "$");
+  }
+}
+}  // namespace detail
+
+/// Parses and validates a "koc.tier_policy/1" document. Errors name the JSON path as the field.
+inline tier_policy tier_policy_from_json(const nlohmann::ordered_json& j) {
+  using detail::integer;
+  using detail::number;
+  using detail::require;
+  using detail::string;
+  detail::only_keys(j, {"schema", "metrics", "tiers", "hysteresis", "honorary"}, "$");
+  if (string(require(j, "schema", "$"), "$.schema") != tier_policy_schema)
+    throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + tier_policy_schema + "'", -1, "$.schema");
+  tier_policy p;
+  const auto& ms = require(j, "metrics", "$");
+  if (!ms.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "metrics");
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    const std::string f = "metrics[" + std::to_string(i) + "]";
+    detail::only_keys(ms[i], {"metric", "weight", "normalisation", "reference", "invert"}, f);
+    metric_weight w;
+    w.which = parse_metric(string(require(ms[i], "metric", f), f + ".metric"), f + ".metric");
+    w.weight = number(require(ms[i], "weight", f), f + ".weight");
+    const auto nn = string(require(ms[i], "normalisation", f), f + ".normalisation");
+    bool found = false;
+    for (std::size_t k = 0; k < normalisation_names.size(); ++k)
+      if (nn == normalisation_names[k]) { w.norm = static_cast<normalisation>(k); found = true; }
+    if (!found) throw error(errc::unknown_name, "unknown normalisation '" + nn + "' (none, log1p, cap, min_max, percentile)", -1, f + ".normalisation");
+    if (ms[i].contains("reference")) w.reference = number(ms[i]["reference"], f + ".reference");
+    if (ms[i].contains("invert")) {
+      if (!ms[i]["invert"].is_boolean()) throw error(errc::invalid_policy, "expected true or false", -1, f + ".invert");
+      w.invert = ms[i]["invert"].get<bool>();
+    }
+    p.metrics.push_back(w);
+  }
+  const auto& ts = require(j, "tiers", "$");
+  if (!ts.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "tiers");
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const std::string f = "tiers[" + std::to_string(i) + "]";
+    detail::only_keys(ts[i], {"name", "promote_threshold", "keep_threshold", "grace_periods", "gates"}, f);
+    tier_level t;
+    t.name = string(require(ts[i], "name", f), f + ".name");
+    t.promote_threshold = number(require(ts[i], "promote_threshold", f), f + ".promote_threshold");
+    t.keep_threshold = ts[i].contains("keep_threshold") ? number(ts[i]["keep_threshold"], f + ".keep_threshold") : t.promote_threshold;
+    t.grace_periods = ts[i].contains("grace_periods") ? integer(ts[i]["grace_periods"], f + ".grace_periods") : 0;
+    if (ts[i].contains("gates")) {
+      const auto& gs = ts[i]["gates"];
+      if (!gs.is_array()) throw error(errc::invalid_policy, "expected an array", -1, f + ".gates");
+      for (std::size_t g = 0; g < gs.size(); ++g) {
+        const std::string gf = f + ".gates[" + std::to_string(g) + "]";
+        detail::only_keys(gs[g], {"metric", "min", "max", "flag"}, gf);
+        tier_gate gate;
+        if (gs[g].contains("flag")) {
+          const auto flag = string(gs[g]["flag"], gf + ".flag");
+          if (flag == "invited") gate.type = tier_gate::kind::invited;
+          else if (flag == "clearance") gate.type = tier_gate::kind::clearance;
+          else if (flag == "honorary") gate.type = tier_gate::kind::honorary;
+          else throw error(errc::unknown_name, "unknown flag '" + flag + "' (invited, clearance, honorary)", -1, gf + ".flag");
+          t.gates.push_back(gate);
+          continue;
+        }
+        gate.which = parse_metric(string(require(gs[g], "metric", gf), gf + ".metric"), gf + ".metric");
+        const bool has_min = gs[g].contains("min"), has_max = gs[g].contains("max");
+        if (has_min == has_max) throw error(errc::invalid_policy, "a metric gate needs exactly one of 'min' or 'max'", -1, gf);
+        gate.type = has_min ? tier_gate::kind::metric_min : tier_gate::kind::metric_max;
+        gate.bound = number(has_min ? gs[g]["min"] : gs[g]["max"], gf + (has_min ? ".min" : ".max"));
+        t.gates.push_back(gate);
+      }
+    }
+    p.tiers.push_back(std::move(t));
+  }
+  if (j.contains("hysteresis")) {
+    detail::only_keys(j["hysteresis"], {"max_demotion_steps"}, "hysteresis");
+    if (j["hysteresis"].contains("max_demotion_steps"))
+      p.max_demotion_steps = integer(j["hysteresis"]["max_demotion_steps"], "hysteresis.max_demotion_steps");
+  }
+  if (j.contains("honorary")) {
+    const auto& h = j["honorary"];
+    detail::only_keys(h, {"floor", "lifetime"}, "honorary");
+    if (h.contains("floor")) p.honorary.floor_tier = p.tier_index(string(h["floor"], "honorary.floor"), "honorary.floor");
+    if (h.contains("lifetime") && !h["lifetime"].is_null()) {
+      if (!h["lifetime"].is_object()) throw error(errc::invalid_policy, "expected an object of metric minimums", -1, "honorary.lifetime");
+      p.honorary.lifetime_enabled = true;
+      for (auto it = h["lifetime"].begin(); it != h["lifetime"].end(); ++it) {
+        const std::string f = "honorary.lifetime." + it.key();
+        p.honorary.lifetime_minimums.emplace_back(parse_metric(it.key(), f), number(it.value(), f));
+      }
+    }
+  }
+  validate(p);
+  return p;
+}
+
+inline tier_policy tier_policy_from_json(const std::string& text) { return tier_policy_from_json(detail::parse_json(text)); }
+
+/// Serialises to "koc.tier_policy/1" (pretty-printed, 2 spaces). from_json(to_json(p)) == p.
+inline std::string tier_policy_to_json(const tier_policy& p) {
+  nlohmann::ordered_json j;
+  j["schema"] = tier_policy_schema;
+  j["metrics"] = nlohmann::ordered_json::array();
+  for (auto& w : p.metrics) {
+    nlohmann::ordered_json m;
+    m["metric"] = metric_name(w.which);
+    m["weight"] = w.weight;
+    m["normalisation"] = normalisation_names[static_cast<std::size_t>(w.norm)];
+    m["reference"] = w.reference;
+    m["invert"] = w.invert;
+    j["metrics"].push_back(m);
+  }
+  j["tiers"] = nlohmann::ordered_json::array();
+  for (auto& t : p.tiers) {
+    nlohmann::ordered_json o;
+    o["name"] = t.name;
+    o["promote_threshold"] = t.promote_threshold;
+    o["keep_threshold"] = t.keep_threshold;
+    o["grace_periods"] = t.grace_periods;
+    o["gates"] = nlohmann::ordered_json::array();
+    for (auto& g : t.gates) {
+      nlohmann::ordered_json go;
+      switch (g.type) {
+        case tier_gate::kind::metric_min: go["metric"] = metric_name(g.which); go["min"] = g.bound; break;
+        case tier_gate::kind::metric_max: go["metric"] = metric_name(g.which); go["max"] = g.bound; break;
+        case tier_gate::kind::invited: go["flag"] = "invited"; break;
+        case tier_gate::kind::clearance: go["flag"] = "clearance"; break;
+        case tier_gate::kind::honorary: go["flag"] = "honorary"; break;
+      }
+      o["gates"].push_back(go);
+    }
+    j["tiers"].push_back(o);
+  }
+  j["hysteresis"]["max_demotion_steps"] = p.max_demotion_steps;
+  j["honorary"]["floor"] = p.tiers.at(static_cast<std::size_t>(p.honorary.floor_tier)).name;
+  if (p.honorary.lifetime_enabled) {
+    j["honorary"]["lifetime"] = nlohmann::ordered_json::object();
+    for (auto& c : p.honorary.lifetime_minimums) j["honorary"]["lifetime"][metric_name(c.first)] = c.second;
+  } else {
+    j["honorary"]["lifetime"] = nullptr;
+  }
+  return j.dump(2);
+}
+
+/// A readable one-line description of a gate ("tenure_days >= 180").
+inline std::string describe(const tier_gate& g) {
+  auto num = [](double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  switch (g.type) {
+    case tier_gate::kind::metric_min: return std::string(metric_name(g.which)) + " >= " + num(g.bound);
+    case tier_gate::kind::metric_max: return std::string(metric_name(g.which)) + " <= " + num(g.bound);
+    case tier_gate::kind::invited: return "invitation required";
+    case tier_gate::kind::clearance: return "clearance required";
+    case tier_gate::kind::honorary: return "honorary status required";
+  }
+  return "?";
+}
+
+}  // namespace koc

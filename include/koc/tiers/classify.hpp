@@ -74,7 +74,8 @@ struct tier_result {
   std::vector<std::int32_t> blocked_tier;    ///< highest tier above qualified whose score threshold passed, or -1
   std::vector<std::int32_t> blocked_gate;    ///< index of its first failing gate, or -1
   std::vector<std::int32_t> next_tier;       ///< computed_tier + 1, or -1 at the top
-  std::vector<double> growth_gap;            ///< n × gap_metrics.size(); +inf = unreachable by that metric alone
+  std::vector<double> growth_gap;            ///< n × gap_metrics.size(); +inf = unreachable by that metric alone;
+                                             ///< empty when classify_options::growth_gaps is false
   std::vector<std::uint8_t> transition;      ///< tier_transition
   std::vector<std::int32_t> periods_below;   ///< updated counter for the next period
   std::vector<std::uint8_t> honorary;        ///< honorary status (flag or lifetime rule)
@@ -228,13 +229,14 @@ class tier_engine {
  public:
   tier_engine(const roster_view& r, const tier_policy& p) : r_(r), p_(p), n_(r.size()) {}
 
-  tier_result run(const std::vector<tier_override>& overrides, const classify_options& opt) {
+  void run(const std::vector<tier_override>& overrides, const classify_options& opt, tier_result& out) {
     validate(p_);
     validate(r_, p_);
     const auto id_index = index_ids(r_.id);
 
-    tier_result out;
     out.n_kocs = n_;
+    out.terms.clear();
+    out.gap_metrics.clear();
     for (auto& w : p_.metrics) out.terms.push_back(w.which);
     for (int m = 0; m < n_metrics; ++m)
       if (p_.uses(static_cast<metric>(m))) out.gap_metrics.push_back(static_cast<metric>(m));
@@ -243,8 +245,7 @@ class tier_engine {
     walk_ladder(out);
     apply_overrides(out, overrides, id_index);
     if (opt.growth_gaps) growth_gaps(out);
-    else out.growth_gap.assign(n_ * out.gap_metrics.size(), std::numeric_limits<double>::quiet_NaN());
-    return out;
+    else out.growth_gap.clear();
   }
 
  private:
@@ -564,7 +565,16 @@ class tier_engine {
 /// Classifies every KOC of the roster. Throws koc::error on invalid roster, policy or overrides.
 inline tier_result classify(const roster_view& roster, const tier_policy& policy,
                             const std::vector<tier_override>& overrides = {}, const classify_options& options = {}) {
-  return detail::tier_engine(roster, policy).run(overrides, options);
+  tier_result out;
+  detail::tier_engine(roster, policy).run(overrides, options, out);
+  return out;
+}
+
+/// Same, into an existing result whose buffers are reused (no allocation or page faults when the
+/// roster size does not grow: the steady state of a CRM that re-classifies every period).
+inline void classify(const roster_view& roster, const tier_policy& policy, const std::vector<tier_override>& overrides,
+                     const classify_options& options, tier_result& out) {
+  detail::tier_engine(roster, policy).run(overrides, options, out);
 }
 
 /// True when the policy rewards lower values of m (its growth gap is a decrease).
@@ -608,7 +618,7 @@ inline std::string explain(const roster_view& r, const tier_policy& p, const tie
     s += " (computed " + tiers[static_cast<std::size_t>(t.computed_tier[i])].name + "; reason: " +
          overrides[static_cast<std::size_t>(t.override_index[i])].reason + ")";
   s += ".";
-  if (t.next_tier[i] >= 0 && !t.growth_gap.empty() && !std::isnan(t.growth_gap[i])) {
+  if (t.next_tier[i] >= 0 && !t.growth_gap.empty()) {
     std::string g;
     for (std::size_t k = 0; k < t.gap_metrics.size(); ++k) {
       const double d = t.gap(i, k);

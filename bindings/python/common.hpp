@@ -1,0 +1,50 @@
+// Shared helpers of the pybind11 module: zero-copy column views in, owner-backed arrays out.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/span.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace koc::py {
+
+namespace py = pybind11;
+
+/// Input column: c-contiguous array of T; no copy when the dtype already matches (forcecast otherwise).
+template <class T>
+using in_array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <class T>
+span<const T> view(const in_array<T>& a, const char* field) {
+  if (a.ndim() != 1) throw error(errc::invalid_argument, "expected a 1-D column", -1, field);
+  return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+/// Moves a vector into a heap owner and returns a numpy array over it (no copy); the array's base
+/// keeps the owner alive.
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto* owner = new std::vector<T>(std::move(v));
+  py::capsule base(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(owner->size())}, {static_cast<py::ssize_t>(sizeof(T))}, owner->data(), base);
+}
+
+/// n_rows × n_cols view over a column-major vector (column j contiguous), no copy.
+template <class T>
+py::array_t<T> to_numpy_2d_colmajor(std::vector<T>&& v, std::size_t n_rows, std::size_t n_cols) {
+  auto* owner = new std::vector<T>(std::move(v));
+  py::capsule base(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(n_rows), static_cast<py::ssize_t>(n_cols)},
+                        {static_cast<py::ssize_t>(sizeof(T)), static_cast<py::ssize_t>(sizeof(T) * n_rows)},
+                        owner->data(), base);
+}
+
+void bind_tiers(py::module_& m);
+
+}  // namespace koc::py

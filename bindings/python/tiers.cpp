@@ -1,0 +1,162 @@
+// Tier classification bindings: columns (numpy) in, columns out, GIL released while classifying.
+#include "common.hpp"
+
+#include <koc/tiers.hpp>
+
+namespace koc::py {
+
+namespace {
+
+/// Keeps the converted input arrays alive while the roster view points into them.
+struct roster_input {
+  std::vector<py::object> keep;
+  roster_view view;
+};
+
+roster_input read_roster(const py::dict& cols) {
+  roster_input in;
+  auto get = [&](const char* name) -> py::object {
+    if (!cols.contains(name)) return py::none();
+    return cols[name];
+  };
+  auto col = [&](auto tag, const char* name, auto& target) {
+    using T = decltype(tag);
+    py::object o = get(name);
+    if (o.is_none()) return;
+    auto arr = in_array<T>::ensure(o);
+    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
+    in.keep.push_back(arr);
+    target = view<T>(arr, name);
+  };
+  col(std::int64_t{}, "id", in.view.id);
+  if (in.view.id.empty() && get("id").is_none()) throw error(errc::invalid_argument, "the roster needs an id column", -1, "id");
+  for (int m = 0; m < n_metrics; ++m)
+    col(double{}, metric_names[static_cast<std::size_t>(m)], in.view.metrics[static_cast<std::size_t>(m)]);
+  col(std::uint8_t{}, "honorary", in.view.honorary);
+  col(std::uint8_t{}, "invited", in.view.invited);
+  col(std::uint8_t{}, "clearance", in.view.clearance);
+  col(std::int32_t{}, "previous_tier", in.view.previous_tier);
+  col(std::int32_t{}, "periods_below", in.view.periods_below);
+  return in;
+}
+
+std::vector<tier_override> read_overrides(const in_array<std::int64_t>& ids, const in_array<std::int32_t>& tiers,
+                                          const std::vector<std::string>& reasons) {
+  const auto id = view<std::int64_t>(ids, "koc_id");
+  const auto tr = view<std::int32_t>(tiers, "tier");
+  if (tr.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "tier");
+  if (reasons.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "reason");
+  std::vector<tier_override> ov(id.size());
+  for (std::size_t k = 0; k < id.size(); ++k) ov[k] = {id[k], tr[k], reasons[k]};
+  return ov;
+}
+
+py::dict result_dict(tier_result&& t) {
+  py::dict d;
+  const std::size_t n = t.n_kocs;
+  py::list terms, gaps;
+  for (auto m : t.terms) terms.append(metric_name(m));
+  for (auto m : t.gap_metrics) gaps.append(metric_name(m));
+  d["terms"] = terms;
+  d["gap_metrics"] = gaps;
+  const std::size_t n_terms = t.terms.size(), n_gaps = t.gap_metrics.size();
+  const bool have_gaps = !t.growth_gap.empty();
+  d["qualified_tier"] = to_numpy(std::move(t.qualified_tier));
+  d["computed_tier"] = to_numpy(std::move(t.computed_tier));
+  d["final_tier"] = to_numpy(std::move(t.final_tier));
+  d["score"] = to_numpy(std::move(t.score));
+  d["contributions"] = to_numpy_2d_colmajor(std::move(t.contributions), n, n_terms);
+  d["blocked_tier"] = to_numpy(std::move(t.blocked_tier));
+  d["blocked_gate"] = to_numpy(std::move(t.blocked_gate));
+  d["next_tier"] = to_numpy(std::move(t.next_tier));
+  d["growth_gap"] = have_gaps ? py::object(to_numpy_2d_colmajor(std::move(t.growth_gap), n, n_gaps)) : py::object(py::none());
+  d["transition"] = to_numpy(std::move(t.transition));
+  d["periods_below"] = to_numpy(std::move(t.periods_below));
+  d["honorary"] = to_numpy(std::move(t.honorary));
+  d["override_index"] = to_numpy(std::move(t.override_index));
+  return d;
+}
+
+}  // namespace
+
+void bind_tiers(py::module_& m) {
+  m.def("default_tier_policy_json", [] { return tier_policy_to_json(default_tier_policy()); },
+        "The default tier policy as koc.tier_policy/1 JSON.");
+  m.def("tier_policy_normalise", [](const std::string& text) { return tier_policy_to_json(tier_policy_from_json(text)); },
+        py::arg("policy_json"), "Validates a tier policy and returns it re-serialised (raises koc.Error naming the path).");
+  m.def("tier_policy_ladder", [](const std::string& text) {
+        std::vector<std::string> names;
+        for (auto& t : tier_policy_from_json(text).tiers) names.push_back(t.name);
+        return names;
+      }, py::arg("policy_json"));
+  m.def("tier_gate_descriptions", [](const std::string& text) {
+        std::vector<std::vector<std::string>> out;
+        for (auto& t : tier_policy_from_json(text).tiers) {
+          out.emplace_back();
+          for (auto& g : t.gates) out.back().push_back(describe(g));
+        }
+        return out;
+      }, py::arg("policy_json"));
+  m.def("metric_names", [] { return std::vector<std::string>(metric_names.begin(), metric_names.end()); });
+  m.def("tier_transition_names", [] { return std::vector<std::string>(tier_transition_names.begin(), tier_transition_names.end()); });
+
+  m.def("classify",
+        [](const py::dict& columns, const std::string& policy_json, const in_array<std::int64_t>& override_ids,
+           const in_array<std::int32_t>& override_tiers, const std::vector<std::string>& override_reasons,
+           bool growth_gaps) {
+          const tier_policy policy = tier_policy_from_json(policy_json);
+          const roster_input in = read_roster(columns);
+          const auto ov = read_overrides(override_ids, override_tiers, override_reasons);
+          tier_result t;
+          {
+            py::gil_scoped_release release;
+            t = classify(in.view, policy, ov, classify_options{growth_gaps});
+          }
+          return result_dict(std::move(t));
+        },
+        py::arg("columns"), py::arg("policy_json"), py::arg("override_ids"), py::arg("override_tiers"),
+        py::arg("override_reasons"), py::arg("growth_gaps") = true,
+        "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns.");
+
+  m.def("explain",
+        [](const py::dict& columns, const std::string& policy_json, const std::vector<std::int64_t>& rows) {
+          const tier_policy policy = tier_policy_from_json(policy_json);
+          const roster_input in = read_roster(columns);
+          std::vector<std::string> out;
+          {
+            py::gil_scoped_release release;
+            const auto t = classify(in.view, policy);
+            for (auto r : rows) {
+              if (r < 0 || static_cast<std::size_t>(r) >= in.view.size())
+                throw error(errc::out_of_range, "row " + std::to_string(r) + " is not in the roster", r, "row");
+              out.push_back(explain(in.view, policy, t, static_cast<std::size_t>(r)));
+            }
+          }
+          return out;
+        },
+        py::arg("columns"), py::arg("policy_json"), py::arg("rows"));
+
+  m.def("what_if",
+        [](const py::dict& columns, const std::string& current_json, const std::string& proposed_json) {
+          const tier_policy a = tier_policy_from_json(current_json), b = tier_policy_from_json(proposed_json);
+          const roster_input in = read_roster(columns);
+          what_if_result w;
+          {
+            py::gil_scoped_release release;
+            w = what_if(in.view, a, b);
+          }
+          py::dict d;
+          d["current_tiers"] = w.current_tiers;
+          d["proposed_tiers"] = w.proposed_tiers;
+          const std::size_t rows = w.current_tiers.size(), cols = w.proposed_tiers.size();
+          auto counts = to_numpy(std::move(w.counts));
+          d["counts"] = counts.reshape({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
+          d["moved_rows"] = to_numpy(std::move(w.moved_rows));
+          d["current_tier"] = to_numpy(std::move(w.current_tier));
+          d["proposed_tier"] = to_numpy(std::move(w.proposed_tier));
+          return d;
+        },
+        py::arg("columns"), py::arg("current_policy_json"), py::arg("proposed_policy_json"));
+}
+
+}  // namespace koc::py

@@ -1,0 +1,47 @@
+"""koc: tiers, matching and rewards for Key Opinion Consumer programmes.
+
+    import koc
+    tiers = koc.classify(roster_df)                 # one row per KOC: tier, score, contributions, growth gaps
+    moved = koc.what_if(roster_df, koc.TierPolicy.default(), proposed)
+
+Errors are subclasses of :class:`koc.Error` (a ``ValueError``) with ``.code``, ``.row`` and ``.field``.
+"""
+from __future__ import annotations
+
+from . import _core
+from ._core import (
+    DuplicateIdError,
+    Error,
+    InternalError,
+    InvalidArgumentError,
+    InvalidPolicyError,
+    InvalidValueError,
+    LengthMismatchError,
+    OutOfRangeError,
+    OverflowError,
+    UnknownIdError,
+    UnknownNameError,
+)
+from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "METRICS",
+    "DuplicateIdError",
+    "Error",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidPolicyError",
+    "InvalidValueError",
+    "LengthMismatchError",
+    "OutOfRangeError",
+    "OverflowError",
+    "TierPolicy",
+    "UnknownIdError",
+    "UnknownNameError",
+    "WhatIf",
+    "classify",
+    "explain",
+    "what_if",
+]

@@ -1,0 +1,95 @@
+"""Turning user tables (pandas DataFrames or dicts of arrays) into the typed columns the core reads.
+
+No copy is made when a column already has the core's dtype and is contiguous.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+Table = Any  # a pandas DataFrame or a mapping of column name -> 1-D array-like
+
+
+def column_names(table: Table) -> list[str]:
+    if isinstance(table, pd.DataFrame):
+        return [str(c) for c in table.columns]
+    if isinstance(table, Mapping):
+        return [str(c) for c in table.keys()]
+    raise TypeError(f"expected a pandas DataFrame or a dict of arrays, got {type(table).__name__}")
+
+
+def get(table: Table, name: str) -> Any:
+    return table[name]
+
+
+def n_rows(table: Table) -> int:
+    if isinstance(table, pd.DataFrame):
+        return len(table)
+    lengths = {len(np.asarray(v)) for v in table.values()}
+    return lengths.pop() if len(lengths) == 1 else -1
+
+
+def unknown_column_hint(name: str, known: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' when one of `known` is close to `name`, else ''."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def missing_column_hint(expected: str, present: Sequence[str]) -> str:
+    """' (closest column: 'x')' when the table has a column close to the expected name, else ''."""
+    close = difflib.get_close_matches(expected, list(present), n=1)
+    return f" (closest column: '{close[0]}')" if close else ""
+
+
+def typed(values: Any, dtype: Any, field: str) -> np.ndarray:
+    """1-D contiguous array of `dtype`; raises koc.InvalidValueError naming the field and first bad row."""
+    arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if arr.ndim != 1:
+        raise _core.InvalidArgumentError(f"column must be 1-D (field '{field}')")
+    if arr.dtype == dtype and arr.flags.c_contiguous:
+        return arr
+    if np.dtype(dtype).kind in "iub" and arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            err = _core.InvalidValueError(f"expected a whole number, got {arr[row]!r} (row {row}, field '{field}')")
+            err.code, err.row, err.field = "invalid_value", row, field
+            raise err
+    if arr.dtype.kind in "OUS" and np.dtype(dtype).kind in "fiub":
+        for row, v in enumerate(arr):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                err = _core.InvalidValueError(f"not a number: {v!r} (row {row}, field '{field}')")
+                err.code, err.row, err.field = "invalid_value", row, field
+                raise err from None
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
+def ids(values: Any, field: str = "id") -> tuple[np.ndarray, np.ndarray | None]:
+    """int64 ids for the core, plus the original labels when they were not integers (strings, say)."""
+    arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if arr.dtype.kind in "iu":
+        return typed(arr, np.int64, field), None
+    if arr.dtype.kind == "f":
+        return typed(arr, np.int64, field), None
+    codes, uniques = pd.factorize(pd.Series(arr), sort=False)
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        err = _core.InvalidValueError(f"id is missing (row {row}, field '{field}')")
+        err.code, err.row, err.field = "invalid_value", row, field
+        raise err
+    if len(uniques) != len(arr):
+        seen: dict[Any, int] = {}
+        for row, v in enumerate(arr):
+            if v in seen:
+                err = _core.DuplicateIdError(f"duplicate KOC id {v!r} (first at row {seen[v]}) (row {row}, field '{field}')")
+                err.code, err.row, err.field = "duplicate_id", row, field
+                raise err
+            seen[v] = row
+    return codes.astype(np.int64), arr

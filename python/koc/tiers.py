@@ -1,0 +1,240 @@
+"""Tier classification: policies, classify, explain and what-if, with pandas at the edges."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _columns, _core
+
+METRICS: tuple[str, ...] = tuple(_core.metric_names())
+_TRANSITIONS = tuple(_core.tier_transition_names())
+_FLAGS = ("honorary", "invited", "clearance")
+
+
+class TierPolicy:
+    """A tier policy (schema ``koc.tier_policy/1``): ladder, weights, normalisations, gates, hysteresis.
+
+    Immutable; validated on construction. Load with :meth:`from_json`, :meth:`load` or :meth:`default`;
+    save with :meth:`to_json` / :meth:`save`. Pickles as its JSON.
+    """
+
+    __slots__ = ("_json", "_ladder")
+
+    def __init__(self, policy: Union[str, dict, "TierPolicy"]) -> None:
+        if isinstance(policy, TierPolicy):
+            text = policy._json
+        elif isinstance(policy, dict):
+            text = json.dumps(policy)
+        elif isinstance(policy, str):
+            text = policy
+        else:
+            raise TypeError(f"TierPolicy takes JSON text, a dict or a TierPolicy, not {type(policy).__name__}")
+        self._json: str = _core.tier_policy_normalise(text)
+        self._ladder: tuple[str, ...] = tuple(_core.tier_policy_ladder(self._json))
+
+    @classmethod
+    def default(cls) -> "TierPolicy":
+        """entry < active < core < ambassador, honorary floor 'active' (see koc/tiers/policy.hpp)."""
+        return cls(_core.default_tier_policy_json())
+
+    @classmethod
+    def from_json(cls, text: str) -> "TierPolicy":
+        return cls(text)
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "TierPolicy":
+        with open(path, encoding="utf-8") as f:
+            return cls(f.read())
+
+    def to_json(self) -> str:
+        return self._json
+
+    def to_dict(self) -> dict:
+        return json.loads(self._json)
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._json + "\n")
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """Ladder names, lowest first."""
+        return self._ladder
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TierPolicy) and other._json == self._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        weights = ", ".join(f"{m['metric']}={m['weight']:g}" for m in d["metrics"] if m["weight"])
+        thresholds = ", ".join(f"{t['name']}>={t['promote_threshold']:g}" for t in d["tiers"])
+        return f"TierPolicy(ladder=[{thresholds}], weights=[{weights}], honorary_floor={d['honorary']['floor']!r})"
+
+    def __reduce__(self):
+        return (TierPolicy, (self._json,))
+
+
+PolicyLike = Union[TierPolicy, str, dict, None]
+
+
+def _policy(p: PolicyLike) -> TierPolicy:
+    return TierPolicy.default() if p is None else (p if isinstance(p, TierPolicy) else TierPolicy(p))
+
+
+def _id_column(table: Any) -> str:
+    names = _columns.column_names(table)
+    for c in ("id", "koc_id"):
+        if c in names:
+            return c
+    raise _core.InvalidArgumentError(
+        "the roster needs an 'id' (or 'koc_id') column" + _columns.missing_column_hint("id", names))
+
+
+def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.ndarray]]:
+    """Typed columns for the core, and the original id labels when they are not integers."""
+    names = _columns.column_names(roster)
+    cols: dict[str, np.ndarray] = {}
+    id_col = _id_column(roster)
+    cols["id"], labels = _columns.ids(_columns.get(roster, id_col), id_col)
+    for name in METRICS:
+        if name in names:
+            cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
+    for name in _FLAGS:
+        if name in names:
+            cols[name] = _columns.typed(_columns.get(roster, name), np.uint8, name)
+    if "periods_below" in names:
+        cols["periods_below"] = _columns.typed(_columns.get(roster, "periods_below"), np.int32, "periods_below")
+    if "previous_tier" in names:
+        cols["previous_tier"] = _previous_tier(_columns.get(roster, "previous_tier"), policy)
+    return cols, labels
+
+
+def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if s.dtype.kind in "iu":
+        return _columns.typed(s, np.int32, "previous_tier")
+    ladder = {name: i for i, name in enumerate(policy.tiers)}
+    out = np.full(len(s), -1, dtype=np.int32)
+    for row, v in enumerate(s.to_numpy()):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
+            continue
+        if isinstance(v, (int, np.integer)):
+            out[row] = int(v)
+            continue
+        if v not in ladder:
+            err = _core.UnknownNameError(
+                f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
+                f"{_columns.unknown_column_hint(str(v), policy.tiers)} (row {row}, field 'previous_tier')")
+            err.code, err.row, err.field = "unknown_name", row, "previous_tier"
+            raise err
+        out[row] = ladder[v]
+    return out
+
+
+def _overrides(overrides: Any, policy: TierPolicy, labels: Optional[np.ndarray]):
+    if overrides is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32), []
+    table = pd.DataFrame(overrides)
+    for c in ("koc_id", "tier", "reason"):
+        if c not in table.columns:
+            raise _core.InvalidArgumentError(f"overrides need columns koc_id, tier, reason (field '{c}')")
+    if labels is not None:
+        lookup = {v: i for i, v in enumerate(labels)}
+        ids = np.array([lookup.get(v, -1 - k) for k, v in enumerate(table["koc_id"])], dtype=np.int64)
+    else:
+        ids = _columns.typed(table["koc_id"], np.int64, "koc_id")
+    tiers = _previous_tier(table["tier"], policy)
+    return ids, tiers, [str(r) if r is not None else "" for r in table["reason"]]
+
+
+def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, growth_gaps: bool = True) -> pd.DataFrame:
+    """Places every KOC of the roster in a tier.
+
+    roster: DataFrame (or dict of 1-D arrays) with an ``id`` column, one column per metric the policy uses
+        (see ``koc.METRICS``), optional ``honorary``/``invited``/``clearance`` flags, ``previous_tier``
+        (tier names or ladder indices; empty/NaN = new KOC) and ``periods_below``.
+    overrides: optional table with columns ``koc_id``, ``tier``, ``reason``.
+    Returns one row per KOC, in roster order: ``koc_id``, ``tier`` (final), ``computed_tier``,
+    ``qualified_tier``, ``score``, ``contribution_<metric>``, ``blocked_tier``, ``blocked_gate``,
+    ``transition``, ``periods_below``, ``honorary``, ``next_tier``, ``gap_<metric>`` (inf = no single
+    metric suffices), ``override_reason``.
+    """
+    pol = _policy(policy)
+    cols, labels = roster_columns(roster, pol)
+    ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
+    r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps)
+    ladder = list(pol.tiers)
+
+    def tier_cat(codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=ladder, ordered=True)
+
+    index = roster.index if isinstance(roster, pd.DataFrame) else None
+    out: dict[str, Any] = {"koc_id": labels if labels is not None else cols["id"]}
+    out["tier"] = tier_cat(r["final_tier"])
+    out["computed_tier"] = tier_cat(r["computed_tier"])
+    out["qualified_tier"] = tier_cat(r["qualified_tier"])
+    out["score"] = r["score"]
+    for k, name in enumerate(r["terms"]):
+        out[f"contribution_{name}"] = r["contributions"][:, k]
+    out["blocked_tier"] = tier_cat(r["blocked_tier"])
+    gates = _core.tier_gate_descriptions(pol.to_json())
+    blocked = [None if t < 0 else gates[t][g] for t, g in zip(r["blocked_tier"].tolist(), r["blocked_gate"].tolist())]
+    out["blocked_gate"] = pd.Series(blocked, dtype=object, index=index)
+    out["transition"] = pd.Categorical.from_codes(r["transition"], categories=list(_TRANSITIONS))
+    out["periods_below"] = r["periods_below"]
+    out["honorary"] = r["honorary"].astype(bool)
+    out["next_tier"] = tier_cat(r["next_tier"])
+    if r["growth_gap"] is not None:
+        for k, name in enumerate(r["gap_metrics"]):
+            out[f"gap_{name}"] = r["growth_gap"][:, k]
+    reasons = [None if i < 0 else ov_reasons[i] for i in r["override_index"].tolist()] if len(ov_reasons) else None
+    out["override_reason"] = pd.Series(reasons if reasons is not None else [None] * len(r["score"]), dtype=object, index=index)
+    return pd.DataFrame(out, index=index)
+
+
+def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None) -> Union[str, list[str]]:
+    """Readable explanations (score breakdown, gates, transition, growth challenge) for roster rows."""
+    pol = _policy(policy)
+    cols, _ = roster_columns(roster, pol)
+    single = isinstance(rows, (int, np.integer))
+    wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
+    texts = _core.explain(cols, pol.to_json(), wanted)
+    return texts[0] if single else texts
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Who a policy change would move: ``matrix`` (current tier × proposed tier counts) and ``moved``."""
+
+    matrix: pd.DataFrame
+    moved: pd.DataFrame
+
+    @property
+    def n_moved(self) -> int:
+        return len(self.moved)
+
+
+def what_if(roster: Any, current: PolicyLike, proposed: PolicyLike) -> WhatIf:
+    """Previews a tier-policy change: the transition matrix and the list of KOCs whose tier would change."""
+    a, b = _policy(current), _policy(proposed)
+    cols, labels = roster_columns(roster, a)
+    w = _core.what_if(cols, a.to_json(), b.to_json())
+    matrix = pd.DataFrame(w["counts"], index=pd.Index(w["current_tiers"], name="current"),
+                          columns=pd.Index(w["proposed_tiers"], name="proposed"))
+    rows = w["moved_rows"]
+    ids = labels if labels is not None else cols["id"]
+    moved = pd.DataFrame({
+        "row": rows,
+        "koc_id": ids[rows],
+        "current_tier": np.asarray(w["current_tiers"], dtype=object)[w["current_tier"][rows]],
+        "proposed_tier": np.asarray(w["proposed_tiers"], dtype=object)[w["proposed_tier"][rows]],
+    })
+    return WhatIf(matrix=matrix, moved=moved)

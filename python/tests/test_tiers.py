@@ -1,0 +1,128 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import koc
+
+
+def test_classify_dataframe_accounts_for_every_koc(sample_roster):
+    t = koc.classify(sample_roster)
+    assert len(t) == len(sample_roster)
+    assert list(t["koc_id"]) == list(sample_roster["id"])
+    assert list(t["tier"].cat.categories) == ["entry", "active", "core", "ambassador"]
+    contrib = t[[c for c in t.columns if c.startswith("contribution_")]].sum(axis=1)
+    np.testing.assert_allclose(contrib, t["score"], rtol=0, atol=1e-12)
+    assert set(t["transition"].unique()) <= set(koc.tiers._TRANSITIONS)
+
+
+def test_dict_of_arrays_equals_dataframe(sample_roster):
+    cols = {c: sample_roster[c].to_numpy() for c in sample_roster.columns if c != "previous_tier"}
+    a = koc.classify(cols)
+    b = koc.classify(sample_roster.drop(columns=["previous_tier"]))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_growth_gap_promotes(sample_roster):
+    t = koc.classify(sample_roster)
+    row = int(np.flatnonzero(np.isfinite(t["gap_quality"]) & (t["gap_quality"] > 0))[0])
+    bumped = sample_roster.copy()
+    bumped.loc[row, "quality"] += t.loc[row, "gap_quality"]
+    u = koc.classify(bumped)
+    assert u.loc[row, "computed_tier"] >= t.loc[row, "next_tier"]
+
+
+def test_string_ids_and_overrides(sample_roster):
+    df = sample_roster.copy()
+    df["id"] = "K" + df["id"].astype(str)
+    ov = pd.DataFrame({"koc_id": ["K10005"], "tier": ["ambassador"], "reason": ["brand council pick"]})
+    t = koc.classify(df, overrides=ov)
+    row = t.index[t["koc_id"] == "K10005"][0]
+    assert t.loc[row, "tier"] == "ambassador"
+    assert t.loc[row, "transition"] == "overridden"
+    assert t.loc[row, "override_reason"] == "brand council pick"
+    with pytest.raises(koc.UnknownIdError) as e:
+        koc.classify(df, overrides=pd.DataFrame({"koc_id": ["nobody"], "tier": ["core"], "reason": ["x"]}))
+    assert e.value.row == 0 and e.value.field == "koc_id"
+
+
+def test_policy_json_round_trip_repr_pickle(tmp_path):
+    p = koc.TierPolicy.default()
+    assert koc.TierPolicy.from_json(p.to_json()) == p
+    path = tmp_path / "policy.json"
+    p.save(path)
+    assert koc.TierPolicy.load(path) == p
+    assert pickle.loads(pickle.dumps(p)) == p
+    assert "ambassador>=75" in repr(p)
+    assert p.tiers == ("entry", "active", "core", "ambassador")
+
+
+def test_policy_errors_name_the_path():
+    d = koc.TierPolicy.default().to_dict()
+    d["tiers"][2]["promote_threshold"] = 10
+    with pytest.raises(koc.InvalidPolicyError) as e:
+        koc.TierPolicy(d)
+    assert e.value.field == "tiers[2].keep_threshold" or e.value.field == "tiers[2].promote_threshold"
+    with pytest.raises(koc.Error):
+        koc.TierPolicy("{not json")
+
+
+@pytest.mark.parametrize(
+    "column,value,error,row",
+    [
+        ("followers", np.nan, koc.InvalidValueError, 4),
+        ("views", np.inf, koc.InvalidValueError, 4),
+        ("posts", -3, koc.InvalidValueError, 4),
+        ("quality", 1.5, koc.OutOfRangeError, 4),
+        ("previous_tier", "legend", koc.UnknownNameError, 4),
+        ("tenure_days", "abc", koc.InvalidValueError, 4),
+    ],
+)
+def test_bad_roster_values_name_row_and_field(sample_roster, column, value, error, row):
+    df = sample_roster.copy()
+    df[column] = df[column].astype(object)
+    df.loc[row, column] = value
+    with pytest.raises(error) as e:
+        koc.classify(df)
+    assert e.value.row == row
+    assert e.value.field == column
+    assert isinstance(e.value, ValueError)
+
+
+def test_duplicate_ids_and_missing_columns(sample_roster):
+    df = sample_roster.copy()
+    df.loc[7, "id"] = df.loc[2, "id"]
+    with pytest.raises(koc.DuplicateIdError) as e:
+        koc.classify(df)
+    assert (e.value.row, e.value.field) == (7, "id")
+    with pytest.raises(koc.InvalidArgumentError) as e:
+        koc.classify(sample_roster.drop(columns=["loyalty"]))
+    assert e.value.field == "loyalty"
+    with pytest.raises(koc.InvalidArgumentError, match="closest column: 'idd'"):
+        koc.classify(sample_roster.rename(columns={"id": "idd"}))
+
+
+def test_what_if(sample_roster):
+    cur = koc.TierPolicy.default()
+    d = cur.to_dict()
+    d["tiers"][2]["promote_threshold"] = 45
+    d["tiers"][2]["keep_threshold"] = 40
+    w = koc.what_if(sample_roster, cur, koc.TierPolicy(d))
+    assert int(w.matrix.to_numpy().sum()) == len(sample_roster)
+    off_diag = int(w.matrix.to_numpy().sum() - np.trace(w.matrix.to_numpy()))
+    assert off_diag == w.n_moved > 0
+    assert set(w.moved.columns) == {"row", "koc_id", "current_tier", "proposed_tier"}
+
+
+def test_explain(sample_roster):
+    text = koc.explain(sample_roster, rows=0)
+    assert text.startswith("KOC 10001:")
+    assert len(koc.explain(sample_roster, rows=[0, 1])) == 2
+
+
+def test_numpy_input_is_not_copied():
+    from koc import _columns
+
+    a = np.arange(10, dtype=np.float64)
+    assert _columns.typed(a, np.float64, "x") is a

@@ -4,6 +4,8 @@
 #include <koc/error.hpp>
 #include <koc/koc.h>
 
+#include <cstring>
+
 #include <cstdint>
 #include <new>
 #include <string>

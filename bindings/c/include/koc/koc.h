@@ -55,6 +55,121 @@ KOC_EXPORT const char* koc_last_error_message(void);
 KOC_EXPORT int64_t koc_last_error_row(void);
 KOC_EXPORT const char* koc_last_error_field(void);
 
+
+/* ============================================================================================== */
+/* Tiers                                                                                           */
+/* ============================================================================================== */
+
+/* Metric columns of a roster (values match koc::metric). Units: counts, rates in [0, 1], days. */
+typedef enum koc_metric {
+  KOC_METRIC_POSTS = 0,
+  KOC_METRIC_INTERACTIONS = 1,
+  KOC_METRIC_VIEWS = 2,
+  KOC_METRIC_FOLLOWERS = 3,
+  KOC_METRIC_LEADS = 4,
+  KOC_METRIC_TASKS_COMPLETED = 5,
+  KOC_METRIC_ON_TIME_RATE = 6,
+  KOC_METRIC_QUALITY = 7,
+  KOC_METRIC_TENURE_DAYS = 8,
+  KOC_METRIC_LOYALTY = 9,
+  KOC_METRIC_DAYS_SINCE_ACTIVE = 10
+} koc_metric;
+
+typedef enum koc_flag { KOC_FLAG_HONORARY = 0, KOC_FLAG_INVITED = 1, KOC_FLAG_CLEARANCE = 2 } koc_flag;
+
+/* A tier policy (schema koc.tier_policy/1). Immutable after creation: one policy may be shared by any
+ * number of threads at once. */
+typedef struct koc_tier_policy koc_tier_policy;
+
+KOC_EXPORT koc_status koc_tier_policy_default(koc_tier_policy** out);
+/* json: UTF-8, json_len bytes (no NUL needed). Errors name the JSON path in koc_last_error_field(). */
+KOC_EXPORT koc_status koc_tier_policy_from_json(const char* json, size_t json_len, koc_tier_policy** out);
+/* Writes the policy as JSON into buf (capacity bytes, NUL-terminated when it fits); *required receives
+ * the length without the NUL. Pass buf = NULL, capacity = 0 to query the size. */
+KOC_EXPORT koc_status koc_tier_policy_to_json(const koc_tier_policy* policy, char* buf, size_t capacity,
+                                              size_t* required);
+KOC_EXPORT koc_status koc_tier_policy_tier_count(const koc_tier_policy* policy, int32_t* out);
+KOC_EXPORT koc_status koc_tier_policy_tier_name(const koc_tier_policy* policy, int32_t tier, char* buf,
+                                                size_t capacity, size_t* required);
+KOC_EXPORT void koc_tier_policy_destroy(koc_tier_policy* policy);
+
+/* A roster: n KOCs as columns. The handle BORROWS every array passed to it (no copy): keep them alive
+ * and unchanged until koc_roster_destroy. Not thread-safe while being set up; once complete, any number
+ * of threads may classify it at once. */
+typedef struct koc_roster koc_roster;
+
+KOC_EXPORT koc_status koc_roster_create(const int64_t* ids, size_t n_kocs, koc_roster** out);
+KOC_EXPORT koc_status koc_roster_set_metric(koc_roster* roster, koc_metric metric, const double* values, size_t len);
+KOC_EXPORT koc_status koc_roster_set_flag(koc_roster* roster, koc_flag flag, const uint8_t* values, size_t len);
+/* previous_tier: ladder index or -1 for a new KOC; periods_below: >= 0. Either pointer may be NULL. */
+KOC_EXPORT koc_status koc_roster_set_history(koc_roster* roster, const int32_t* previous_tier,
+                                             const int32_t* periods_below, size_t len);
+KOC_EXPORT void koc_roster_destroy(koc_roster* roster);
+
+/* Integer columns of a tier result (values match koc::tier_result). */
+typedef enum koc_tier_column {
+  KOC_TIER_QUALIFIED = 0,      /* highest tier whose threshold and gates pass */
+  KOC_TIER_COMPUTED = 1,       /* after hysteresis and honorary floor */
+  KOC_TIER_FINAL = 2,          /* after overrides */
+  KOC_TIER_BLOCKED = 3,        /* higher tier blocked by a gate, or -1 */
+  KOC_TIER_BLOCKED_GATE = 4,   /* index of the failing gate in that tier, or -1 */
+  KOC_TIER_NEXT = 5,           /* computed + 1, or -1 at the top */
+  KOC_TIER_PERIODS_BELOW = 6,  /* updated counter for next period */
+  KOC_TIER_OVERRIDE_INDEX = 7, /* index into the overrides, or -1 */
+  KOC_TIER_TRANSITION = 8,     /* koc_tier_transition */
+  KOC_TIER_HONORARY = 9        /* 1 if honorary */
+} koc_tier_column;
+
+typedef enum koc_tier_transition {
+  KOC_TRANSITION_ENTERED = 0,
+  KOC_TRANSITION_PROMOTED = 1,
+  KOC_TRANSITION_DEMOTED = 2,
+  KOC_TRANSITION_UNCHANGED = 3,
+  KOC_TRANSITION_HELD_BY_MARGIN = 4,
+  KOC_TRANSITION_HELD_BY_GRACE = 5,
+  KOC_TRANSITION_HELD_BY_HONORARY_FLOOR = 6,
+  KOC_TRANSITION_OVERRIDDEN = 7
+} koc_tier_transition;
+
+/* Classification output, owned by the library. Read-only: any number of threads may read it. */
+typedef struct koc_tier_result koc_tier_result;
+
+#define KOC_CLASSIFY_NO_GROWTH_GAPS 1u
+
+/* Overrides as columns (n_overrides rows; all NULL when n_overrides == 0): KOC id, ladder index, and
+ * reason strings (UTF-8, reason_lens[i] bytes each). flags: 0 or KOC_CLASSIFY_NO_GROWTH_GAPS. */
+KOC_EXPORT koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy,
+                                   const int64_t* override_ids, const int32_t* override_tiers,
+                                   const char* const* override_reasons, const size_t* override_reason_lens,
+                                   size_t n_overrides, uint32_t flags, koc_tier_result** out);
+KOC_EXPORT koc_status koc_tier_result_size(const koc_tier_result* result, size_t* n_kocs);
+/* The column as int32 values, copied into out[0..n_kocs). */
+KOC_EXPORT koc_status koc_tier_result_column(const koc_tier_result* result, koc_tier_column column, int32_t* out,
+                                             size_t len);
+/* Zero-copy: *data points into the result (valid until koc_tier_result_destroy), n_kocs doubles. */
+KOC_EXPORT koc_status koc_tier_result_scores(const koc_tier_result* result, const double** data, size_t* len);
+/* n_kocs x n_terms, column-major (term t of KOC i at [t * n_kocs + i]); terms[t] is a koc_metric. */
+KOC_EXPORT koc_status koc_tier_result_contributions(const koc_tier_result* result, const double** data,
+                                                    size_t* n_terms, const int32_t** terms);
+/* n_kocs x n_gap_metrics, column-major; +inf = unreachable by that metric alone. Empty (n = 0) when
+ * classified with KOC_CLASSIFY_NO_GROWTH_GAPS. */
+KOC_EXPORT koc_status koc_tier_result_growth_gaps(const koc_tier_result* result, const double** data,
+                                                  size_t* n_gap_metrics, const int32_t** metrics);
+/* A readable explanation of one KOC (score breakdown, gates, transition, growth challenge). */
+KOC_EXPORT koc_status koc_tier_result_explain(const koc_tier_result* result, size_t row, char* buf, size_t capacity,
+                                              size_t* required);
+KOC_EXPORT void koc_tier_result_destroy(koc_tier_result* result);
+
+/* Policy what-if: counts[a * n_proposed + b] KOCs move from tier a (current) to b (proposed);
+ * moved rows listed ascending. Library-owned; destroy with koc_what_if_destroy. */
+typedef struct koc_what_if koc_what_if;
+KOC_EXPORT koc_status koc_what_if_run(const koc_roster* roster, const koc_tier_policy* current,
+                                      const koc_tier_policy* proposed, koc_what_if** out);
+KOC_EXPORT koc_status koc_what_if_counts(const koc_what_if* w, const int64_t** counts, int32_t* n_current,
+                                         int32_t* n_proposed);
+KOC_EXPORT koc_status koc_what_if_moved(const koc_what_if* w, const int64_t** rows, size_t* n_moved);
+KOC_EXPORT void koc_what_if_destroy(koc_what_if* w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,1000 @@
+// The rewards ledger: what each KOC earns for each completed assignment, line by line, each line
+// naming the rule that produced it, in exact integer money.
+//
+//   koc::reward_policy policy = koc::parse_reward_policy(json_text);
+//   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, deadline, period_days, budget};
+//   koc::reward_assignments asg{koc_id, task_id};
+//   koc::reward_completions done; done.assignment = ...; done.delivered_at = ...; // columns
+//   koc::reward_kocs kocs{koc_ids, tier, ladder_names};
+//   koc::reward_ledger L = koc::compute_ledger(policy, tasks, asg, done, kocs);
+//   assert(koc::verify(policy, tasks, asg, done, kocs, L).ok);
+//   koc::ledger_totals T = koc::totals(L);              // per KOC / task / campaign / currency
+//
+// INPUT COLUMNS (koc::span, so numpy / C buffers pass without copies). Ids are >= 0.
+//  reward_tasks (one row per task, n_tasks rows):
+//    task_id       int64   unique
+//    rule          int32   index into policy.rules (policy.find_rule("id")); the rule's currency is
+//                          the task's currency
+//    campaign_id   int64   campaign the task belongs to, -1 none (required >= 0 for campaign rules);
+//                          empty column = all -1
+//    window_start  int64   unix seconds; start of the window for within-hours speed bonuses; empty = 0
+//    deadline      int64   unix seconds; delivered_at > deadline is late; empty = no deadline
+//                          (no_deadline = INT64_MAX)
+//    period_days   int32   length of the retainer period (e.g. 30, 365), > 0 for retainer rules;
+//                          empty = 0
+//    budget        int64   minor units of the task's currency caps the task's paid total, -1 none;
+//                          empty = none
+//  reward_assignments (n_assignments rows): koc_id int64, task_id int64 (a task of reward_tasks).
+//  reward_completions (one row per completed assignment, n rows; empty metric columns read as 0,
+//  empty quality / duty_fulfilment as 1):
+//    assignment     int64   row of reward_assignments (at most one completion per assignment, and no
+//                           two completions for the same (koc_id, task_id))
+//    delivered_at   int64   unix seconds
+//    accepted       uint8   1 accepted, 0 rejected
+//    quality        double  in [0, 1]: the campaign ranking score (converted exactly to ppm)
+//    views          int64   >= 0 (amplification steps)
+//    interactions   int64   >= 0 (amplification steps)
+//    days_served    int32   in [0, period_days] (retainer proration)
+//    duty_fulfilment double in [0, 1] (retainer proration; converted exactly to basis points)
+//    days_on_site   int32   >= 0 (offline representation)
+//    travel_claimed int64   >= 0 minor units of the task's currency (offline representation)
+//  reward_kocs (n_kocs rows; every KOC of a completed assignment must be listed):
+//    koc_id int64 unique; tier int32 index into `ladder` or -1 (no tier: x1, no entitlements);
+//    ladder: the tier names (e.g. from the tier engine). policy.tiers are matched to it by name; a
+//    policy tier absent from a non-empty ladder is an error; a ladder tier absent from the policy pays x1.
+//
+// RULES (per completion, in completion row order):
+//  fixed          amount per completion; speed bonus to the first N accepted completions of the task
+//                 (by delivered_at, then row) or to those delivered <= window_start + H hours.
+//  campaign       base per deliverable; then per (rule, campaign): process awards (amount to each
+//                 listed winner) and the prize pool. Ranking: each KOC with an accepted completion in
+//                 the campaign is scored by its best quality (ppm); higher first; awards and prizes
+//                 attach to that best completion (lowest row among equals). Ties (equal ppm) share:
+//                 fixed_shares/winner_takes_all give a tied group the sum of the shares of the places
+//                 it occupies, split equally; places nobody fills are dropped and the pool is split
+//                 over the filled places pro rata to their shares, so the pool is always paid in full
+//                 when anyone is eligible. proportional: the top_n places (extended by anyone tied with
+//                 the last) share the pool pro rata to their ppm (equally if all are 0). Every split
+//                 is largest remainder; ties of remainder go to the better place (then lower row).
+//  retainer       fee * min(days_served, period) / period_days * fulfilment_bp / 10000.
+//  amplification  base (creation fee) + the bonus of every step whose threshold the metric reaches;
+//                 optional cap_per_koc on the rule's total per KOC over all its completions, applied in
+//                 completion order (a cap_cut line takes back the excess).
+//  offline        fee_per_day * days_on_site + min(travel_claimed, travel_cap).
+//  identity       entitlements only. Any rule may list entitlements, granted per accepted completion.
+//  quality gates  rejected → policy/rule rejected_bp of each per-completion money line (0 → a
+//                 no_reward line "rejected"; no speed bonus, no entitlements, not ranked); late (and
+//                 accepted) → late_bp. Travel is a reimbursement: never gated, never multiplied.
+//  tiers          the KOC's tier multiplier (bp) scales each per-completion money line in a real
+//                 currency (not points, not prizes or process awards, which a jury fixed); tier
+//                 entitlements are one line per KOC (rule "tier:<name>", task -1).
+//  rounding       each line is gross * gate_bp * tier_bp / 10^8 rounded half to even, once (money.hpp);
+//                 a retainer's gross is itself the prorated fee rounded half to even (two roundings).
+//  budgets        task budget first, then campaign budget (policy.campaign_budgets, lines of the
+//                 campaign's tasks in that currency). Over budget, the budget is split pro rata to
+//                 each KOC's (campaign: each (task, KOC)'s) net amount by largest remainder, so the paid
+//                 total equals the budget exactly; each shortfall is a budget_cut line (negative).
+//  nothing lost   a completion with no line gets a no_reward line with the reason; a KOC without any
+//                 completion and a task without any completion get a no_reward line "no_completion".
+//
+// OUTPUT: reward_ledger, one row per line (columns below). Line order: completions in row order (each
+// completion's lines together), campaign awards and prizes (rule, campaign, place), tier entitlements
+// and KOCs without completions (kocs row order), tasks without completions (task row order), task
+// budget cuts (task row, koc id), campaign budget cuts (policy order, task id, koc id). Deterministic.
+//
+// EXPLANATIONS: a readable sentence per line ("stepped bonus: 120,000 views ≥ 100,000 step → +300.00
+// CNY"). Building strings costs far more than computing the ledger, so it is optional:
+// ledger_options::explain fills `explanation` eagerly; otherwise explain_line(policy, ledger, i) builds
+// the sentence of line i on demand from the numeric columns (gross, basis, aux, gate_bp, tier_bp).
+//
+// Complexity: O(n + n_assignments + n_tasks + n_kocs + L) for the main pass (L lines), plus
+// O(m log m) sorts over the m completions that need ranking (first-N bonuses, campaigns) and the lines
+// of over-budget scopes. Memory: O(n + L).
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/rewards/money.hpp>
+#include <koc/rewards/policy.hpp>
+#include <koc/span.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace koc {
+
+inline constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
+
+struct reward_tasks {
+  span<const std::int64_t> task_id;
+  span<const std::int32_t> rule;
+  span<const std::int64_t> campaign_id;   ///< optional
+  span<const std::int64_t> window_start;  ///< optional
+  span<const std::int64_t> deadline;      ///< optional
+  span<const std::int32_t> period_days;   ///< optional
+  span<const std::int64_t> budget;        ///< optional
+};
+
+struct reward_assignments {
+  span<const std::int64_t> koc_id;
+  span<const std::int64_t> task_id;
+};
+
+struct reward_completions {
+  span<const std::int64_t> assignment;
+  span<const std::int64_t> delivered_at;
+  span<const std::uint8_t> accepted;
+  span<const double> quality;          ///< optional
+  span<const std::int64_t> views;      ///< optional
+  span<const std::int64_t> interactions;  ///< optional
+  span<const std::int32_t> days_served;   ///< optional
+  span<const double> duty_fulfilment;     ///< optional
+  span<const std::int32_t> days_on_site;  ///< optional
+  span<const std::int64_t> travel_claimed;  ///< optional
+};
+
+struct reward_kocs {
+  span<const std::int64_t> koc_id;
+  span<const std::int32_t> tier;      ///< optional (all -1)
+  span<const std::string> ladder;     ///< tier names; optional
+};
+
+enum class line_kind : std::uint8_t {
+  fixed,          ///< fixed reward per completion (points or money)
+  speed_bonus,    ///< first-N / within-hours bonus
+  base,           ///< campaign base per deliverable
+  process_award,  ///< named campaign award
+  prize,          ///< share of a campaign prize pool
+  retainer,       ///< prorated retainer fee
+  creation_fee,   ///< amplification base fee
+  step_bonus,     ///< amplification step crossed
+  day_fee,        ///< offline fee for the days on site
+  travel,         ///< offline travel reimbursement
+  entitlement,    ///< title / badge / privilege; amount 0
+  cap_cut,        ///< negative: per-KOC cap reached
+  budget_cut,     ///< negative: task or campaign budget exceeded (the shortfall)
+  no_reward,      ///< amount 0: why this completion / KOC / task earned nothing
+};
+inline const char* line_kind_name(line_kind k) noexcept {
+  static const char* const names[] = {"fixed", "speed_bonus", "base", "process_award", "prize", "retainer", "creation_fee",
+                                      "step_bonus", "day_fee", "travel", "entitlement", "cap_cut", "budget_cut", "no_reward"};
+  return names[static_cast<int>(k)];
+}
+
+/// On money lines: which quality gate scaled the line. On no_reward lines: why nothing was earned.
+enum class line_reason : std::uint8_t { none, rejected, late, nothing_due, no_completion };
+inline const char* line_reason_name(line_reason r) noexcept {
+  static const char* const names[] = {"none", "rejected", "late", "nothing_due", "no_completion"};
+  return names[static_cast<int>(r)];
+}
+
+struct reward_ledger {
+  /// Names for `rule`: policy rule ids (same indices) then "tier:<name>" per policy tier.
+  std::vector<std::string> rule_names;
+  std::vector<std::int64_t> koc_id;       ///< -1 on a task's no_completion line
+  std::vector<std::int64_t> task_id;      ///< -1 on tier entitlements and a KOC's no_completion line
+  std::vector<std::int64_t> campaign_id;  ///< the task's campaign, -1 none
+  std::vector<std::int64_t> completion;   ///< completion row, -1 for lines not tied to one
+  std::vector<std::int32_t> rule;         ///< index into rule_names, -1 none
+  std::vector<line_kind> kind;
+  std::vector<line_reason> reason;
+  std::vector<currency_id> currency;      ///< no_currency on entitlement / no_reward lines
+  std::vector<std::int64_t> amount;       ///< minor units; negative only for cap_cut / budget_cut
+  // What explain_line needs (meaning per kind; see explain_line):
+  std::vector<std::int64_t> gross;        ///< amount before gates, tier and rounding
+  std::vector<std::int64_t> basis;        ///< the quantity behind the line (views, days, rank, budget...)
+  std::vector<std::int64_t> aux;          ///< rule-specific detail (step index, entitlement index...)
+  std::vector<std::int32_t> gate_bp;      ///< quality gate applied (10000 = none)
+  std::vector<std::int32_t> tier_bp;      ///< tier multiplier applied (10000 = none)
+  std::vector<std::string> explanation;   ///< filled only with ledger_options::explain
+
+  std::size_t size() const noexcept { return amount.size(); }
+};
+
+struct ledger_options {
+  bool explain = true;  ///< build `explanation` eagerly (about 10x the cost of the numbers)
+};
+
+namespace detail {
+
+/// id → row. Direct table when the ids are dense enough (max - min < 4n + 64), else open addressing.
+class id_index {
+ public:
+  void build(span<const std::int64_t> ids, const std::string& field) {
+    const std::size_t n = ids.size();
+    direct_ = true;
+    min_ = 0;
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = -1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ids[i] < 0) throw error(errc::invalid_value, "id is negative", static_cast<std::int64_t>(i), field);
+      lo = std::min(lo, ids[i]);
+      hi = std::max(hi, ids[i]);
+    }
+    if (n == 0) { slots_.clear(); return; }
+    const auto range = static_cast<unsigned long long>(hi - lo);
+    if (range < 4ULL * n + 64) {
+      min_ = lo;
+      slots_.assign(range + 1, -1);
+      for (std::size_t i = 0; i < n; ++i) {
+        auto& s = slots_[static_cast<std::size_t>(ids[i] - lo)];
+        if (s >= 0) throw error(errc::duplicate_id, "id " + std::to_string(ids[i]) + " appears twice", static_cast<std::int64_t>(i), field);
+        s = static_cast<std::int32_t>(i);
+      }
+      return;
+    }
+    direct_ = false;
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    mask_ = cap - 1;
+    keys_.assign(cap, -1);
+    slots_.assign(cap, -1);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t h = hash(ids[i]);
+      while (keys_[h] >= 0) {
+        if (keys_[h] == ids[i])
+          throw error(errc::duplicate_id, "id " + std::to_string(ids[i]) + " appears twice", static_cast<std::int64_t>(i), field);
+        h = (h + 1) & mask_;
+      }
+      keys_[h] = ids[i];
+      slots_[h] = static_cast<std::int32_t>(i);
+    }
+  }
+  std::int32_t find(std::int64_t id) const noexcept {
+    if (direct_) {
+      const auto off = static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_);
+      return id >= min_ && off < slots_.size() ? slots_[off] : -1;
+    }
+    if (id < 0) return -1;
+    for (std::size_t h = hash(id);; h = (h + 1) & mask_) {
+      if (keys_[h] == id) return slots_[h];
+      if (keys_[h] < 0) return -1;
+    }
+  }
+
+ private:
+  std::size_t hash(std::int64_t id) const noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+  }
+  bool direct_ = true;
+  std::int64_t min_ = 0;
+  std::size_t mask_ = 0;
+  std::vector<std::int64_t> keys_;
+  std::vector<std::int32_t> slots_;
+};
+
+template <class T>
+inline T opt(span<const T> c, std::size_t i, T def) noexcept { return c.empty() ? def : c[i]; }
+
+inline void check_len(std::size_t n, std::size_t got, const char* field, bool optional) {
+  if (got != n && !(optional && got == 0))
+    throw error(errc::length_mismatch, std::string("column '") + field + "' has " + std::to_string(got) + " rows, expected " +
+                                           std::to_string(n) + (optional ? " (or 0)" : ""), -1, field);
+}
+
+}  // namespace detail
+
+inline void ledger_reserve(reward_ledger& L, std::size_t n) {
+  L.koc_id.reserve(n); L.task_id.reserve(n); L.campaign_id.reserve(n); L.completion.reserve(n); L.rule.reserve(n);
+  L.kind.reserve(n); L.reason.reserve(n); L.currency.reserve(n); L.amount.reserve(n); L.gross.reserve(n);
+  L.basis.reserve(n); L.aux.reserve(n); L.gate_bp.reserve(n); L.tier_bp.reserve(n);
+}
+
+/// Builds the sentence for line i from the numeric columns and the policy the ledger was computed with.
+inline std::string explain_line(const reward_policy& policy, const reward_ledger& L, std::size_t i) {
+  const line_kind k = L.kind[i];
+  const currency_id c = L.currency[i];
+  const std::int32_t ri = L.rule[i];
+  const reward_rule* rule = ri >= 0 && static_cast<std::size_t>(ri) < policy.rules.size() ? &policy.rules[static_cast<std::size_t>(ri)] : nullptr;
+  const std::string rid = ri >= 0 && static_cast<std::size_t>(ri) < L.rule_names.size() ? L.rule_names[static_cast<std::size_t>(ri)] : "-";
+  const auto money = [&](std::int64_t v) { return format_amount(v, c); };
+  const auto signed_money = [&](std::int64_t v) { return (v >= 0 ? "+" : "") + money(v); };
+  std::string s;
+  switch (k) {
+    case line_kind::fixed: s = "fixed reward per completion: " + money(L.gross[i]); break;
+    case line_kind::speed_bonus:
+      s = L.aux[i] == 0 ? "speed bonus: accepted response #" + std::to_string(L.basis[i]) + " within the first " +
+                              std::to_string(rule ? rule->speed.first_n : 0) + ": " + money(L.gross[i])
+                        : "speed bonus: delivered " + format_grouped(L.basis[i] / 60) + " min after the window opened, within " +
+                              std::to_string(rule ? rule->speed.within_hours : 0) + " h: " + money(L.gross[i]);
+      break;
+    case line_kind::base: s = "campaign base per accepted deliverable: " + money(L.gross[i]); break;
+    case line_kind::process_award:
+      s = "process award '" + (rule && static_cast<std::size_t>(L.aux[i]) < rule->process_awards.size() ? rule->process_awards[static_cast<std::size_t>(L.aux[i])].name : std::string("?")) +
+          "' in campaign " + std::to_string(L.campaign_id[i]);
+      return s + " → " + signed_money(L.amount[i]);
+    case line_kind::prize:
+      s = "prize pool " + (rule ? money(rule->prize.amount) + " (" + prize_split_name(rule->prize.split) + ")" : std::string()) +
+          " of campaign " + std::to_string(L.campaign_id[i]) + ": place " + std::to_string(L.aux[i]) + ", score " +
+          std::to_string(L.basis[i] / 10000) + "." + std::to_string(L.basis[i] % 10000 / 1000) + std::to_string(L.basis[i] % 1000 / 100) +
+          std::to_string(L.basis[i] % 100 / 10) + std::to_string(L.basis[i] % 10) + "% quality";
+      return s + " → " + signed_money(L.amount[i]);
+    case line_kind::retainer:
+      s = "retainer " + (rule ? money(rule->fee) + " per " + rule->period : std::string()) + " prorated " +
+          std::to_string(L.basis[i]) + "/" + std::to_string(L.aux[i] >> 16) + " days × " + format_bp(L.aux[i] & 0xFFFF) +
+          " duty fulfilled: " + money(L.gross[i]);
+      break;
+    case line_kind::creation_fee: s = "creation fee: " + money(L.gross[i]); break;
+    case line_kind::step_bonus: {
+      const char* metric = rule && rule->metric == step_metric::interactions ? "interactions" : "views";
+      const std::int64_t th = rule && static_cast<std::size_t>(L.aux[i]) < rule->steps.size() ? rule->steps[static_cast<std::size_t>(L.aux[i])].threshold : 0;
+      s = "stepped bonus: " + format_grouped(L.basis[i]) + " " + metric + " ≥ " + format_grouped(th) + " step";
+      if (L.gross[i] != L.amount[i]) s += ": " + money(L.gross[i]);
+      break;
+    }
+    case line_kind::day_fee:
+      s = "fee per day on site: " + std::to_string(L.basis[i]) + " days × " + (rule ? money(rule->fee_per_day) : std::string()) + " = " + money(L.gross[i]);
+      break;
+    case line_kind::travel:
+      s = "travel reimbursed: claimed " + money(L.basis[i]) + ", cap " + (rule ? money(rule->travel_cap) : std::string());
+      return s + " → " + signed_money(L.amount[i]);
+    case line_kind::entitlement: {
+      const std::vector<entitlement>* list = nullptr;
+      if (rule) list = &rule->entitlements;
+      else if (ri >= 0 && static_cast<std::size_t>(ri) >= policy.rules.size() && static_cast<std::size_t>(ri) - policy.rules.size() < policy.tiers.size())
+        list = &policy.tiers[static_cast<std::size_t>(ri) - policy.rules.size()].entitlements;
+      if (list && static_cast<std::size_t>(L.aux[i]) < list->size()) {
+        const entitlement& e = (*list)[static_cast<std::size_t>(L.aux[i])];
+        return std::string(entitlement_kind_name(e.kind)) + ": " + e.name + " (" + rid + ")";
+      }
+      return "entitlement (" + rid + ")";
+    }
+    case line_kind::cap_cut:
+      return "per-KOC cap " + (rule ? money(rule->cap_per_koc) : std::string()) + " on rule " + rid + " reached (" +
+             money(L.basis[i]) + " already paid, this completion " + money(L.gross[i]) + ") → " + signed_money(L.amount[i]);
+    case line_kind::budget_cut:
+      return std::string(L.aux[i] == 0 ? "task " + std::to_string(L.task_id[i]) : "campaign " + std::to_string(L.campaign_id[i])) +
+             " over budget: computed " + money(L.gross[i]) + " > budget " + money(L.basis[i]) +
+             ", paid pro rata (largest remainder) → " + signed_money(L.amount[i]);
+    case line_kind::no_reward:
+      switch (L.reason[i]) {
+        case line_reason::rejected: return "no reward: deliverable rejected and rule " + rid + " pays 0% for rejected work";
+        case line_reason::late: return "no reward: delivered late and rule " + rid + " pays 0% for late work";
+        case line_reason::nothing_due: return "no reward: nothing due under rule " + rid + " (zero days, zero amount or rounded to 0)";
+        case line_reason::no_completion:
+          return L.koc_id[i] < 0 ? "no reward: task " + std::to_string(L.task_id[i]) + " has no completion"
+                                 : "no reward: KOC " + std::to_string(L.koc_id[i]) + " has no completion";
+        default: return "no reward";
+      }
+  }
+  if (L.gate_bp[i] != 10000)
+    s += std::string(" × ") + (L.reason[i] == line_reason::rejected ? "rejected " : "late ") + format_bp(L.gate_bp[i]);
+  if (L.tier_bp[i] != 10000) s += " × tier " + format_bp(L.tier_bp[i]);
+  return s + " → " + signed_money(L.amount[i]);
+}
+
+/// Computes the ledger. Throws koc::error naming row and field on invalid input (see the header).
+inline reward_ledger compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                                    const reward_completions& done, const reward_kocs& kocs,
+                                    const ledger_options& options = {}) {
+  using detail::opt;
+  // ---- tasks -------------------------------------------------------------------------------------
+  const std::size_t nt = tasks.task_id.size();
+  detail::check_len(nt, tasks.rule.size(), "rule", false);
+  detail::check_len(nt, tasks.campaign_id.size(), "campaign_id", true);
+  detail::check_len(nt, tasks.window_start.size(), "window_start", true);
+  detail::check_len(nt, tasks.deadline.size(), "deadline", true);
+  detail::check_len(nt, tasks.period_days.size(), "period_days", true);
+  detail::check_len(nt, tasks.budget.size(), "budget", true);
+  if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw error(errc::invalid_argument, "too many tasks", -1, "task_id");
+  detail::id_index task_index;
+  task_index.build(tasks.task_id, "task_id");
+  const std::size_t nr = policy.rules.size();
+  std::vector<std::int32_t> task_cbudget(nt, -1);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const auto row = static_cast<std::int64_t>(t);
+    const std::int32_t r = tasks.rule[t];
+    if (r < 0 || static_cast<std::size_t>(r) >= nr)
+      throw error(errc::unknown_id, "rule index " + std::to_string(r) + " is not a rule of the policy", row, "rule");
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(r)];
+    const std::int64_t camp = opt(tasks.campaign_id, t, std::int64_t{-1});
+    if (camp < -1) throw error(errc::invalid_value, "campaign_id must be >= 0 or -1", row, "campaign_id");
+    if (rule.kind == rule_kind::campaign && camp < 0)
+      throw error(errc::invalid_value, "a task of campaign rule '" + rule.id + "' needs a campaign_id", row, "campaign_id");
+    if (rule.kind == rule_kind::retainer && opt(tasks.period_days, t, 0) <= 0)
+      throw error(errc::invalid_value, "a task of retainer rule '" + rule.id + "' needs period_days > 0", row, "period_days");
+    if (rule.kind == rule_kind::fixed && rule.speed.within_hours > 0 && tasks.window_start.empty())
+      throw error(errc::invalid_argument, "rule '" + rule.id + "' has a within-hours speed bonus but no window_start column", row, "window_start");
+    if (opt(tasks.budget, t, std::int64_t{-1}) < -1) throw error(errc::invalid_value, "budget must be >= 0 or -1 (none)", row, "budget");
+    if (opt(tasks.period_days, t, 0) < 0) throw error(errc::invalid_value, "period_days is negative", row, "period_days");
+    for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+      if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == rule.currency)
+        task_cbudget[t] = static_cast<std::int32_t>(b);
+  }
+  // ---- KOCs and tiers ----------------------------------------------------------------------------
+  const std::size_t nk = kocs.koc_id.size();
+  detail::check_len(nk, kocs.tier.size(), "tier", true);
+  if (nk >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw error(errc::invalid_argument, "too many KOCs", -1, "koc_id");
+  detail::id_index koc_index;
+  koc_index.build(kocs.koc_id, "koc_id");
+  std::vector<std::int32_t> ladder_to_policy(kocs.ladder.size(), -1);
+  for (std::size_t l = 0; l < kocs.ladder.size(); ++l) ladder_to_policy[l] = policy.find_tier(kocs.ladder[l]);
+  if (!kocs.ladder.empty())
+    for (std::size_t p = 0; p < policy.tiers.size(); ++p)
+      if (std::find(kocs.ladder.begin(), kocs.ladder.end(), policy.tiers[p].name) == kocs.ladder.end())
+        throw error(errc::unknown_name, "policy tier '" + policy.tiers[p].name + "' is not in the ladder", -1,
+                    "tiers[" + std::to_string(p) + "].name");
+  std::vector<std::int32_t> koc_mult(nk, 10000), koc_ptier(nk, -1);
+  for (std::size_t k = 0; k < nk; ++k) {
+    const std::int32_t tier = opt(kocs.tier, k, -1);
+    if (tier < -1 || (tier >= 0 && static_cast<std::size_t>(tier) >= kocs.ladder.size()))
+      throw error(errc::unknown_id, "tier index " + std::to_string(tier) + " is not in the ladder", static_cast<std::int64_t>(k), "tier");
+    if (tier >= 0 && ladder_to_policy[static_cast<std::size_t>(tier)] >= 0) {
+      koc_ptier[k] = ladder_to_policy[static_cast<std::size_t>(tier)];
+      koc_mult[k] = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].multiplier_bp;
+    }
+  }
+  // ---- completions: validate and resolve ---------------------------------------------------------
+  const std::size_t n = done.assignment.size();
+  const std::size_t na = asg.koc_id.size();
+  detail::check_len(na, asg.task_id.size(), "task_id", false);
+  detail::check_len(n, done.delivered_at.size(), "delivered_at", false);
+  detail::check_len(n, done.accepted.size(), "accepted", false);
+  detail::check_len(n, done.quality.size(), "quality", true);
+  detail::check_len(n, done.views.size(), "views", true);
+  detail::check_len(n, done.interactions.size(), "interactions", true);
+  detail::check_len(n, done.days_served.size(), "days_served", true);
+  detail::check_len(n, done.duty_fulfilment.size(), "duty_fulfilment", true);
+  detail::check_len(n, done.days_on_site.size(), "days_on_site", true);
+  detail::check_len(n, done.travel_claimed.size(), "travel_claimed", true);
+  std::vector<std::int32_t> c_task(n), c_koc(n);
+  std::vector<std::uint8_t> asg_used(na, 0);
+  std::vector<std::int64_t> task_count(nt + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    const std::int64_t a = done.assignment[i];
+    if (a < 0 || static_cast<std::size_t>(a) >= na)
+      throw error(errc::unknown_id, "completion for unknown assignment row " + std::to_string(a), row, "assignment");
+    if (asg_used[static_cast<std::size_t>(a)])
+      throw error(errc::duplicate_id, "duplicate completion of assignment row " + std::to_string(a), row, "assignment");
+    asg_used[static_cast<std::size_t>(a)] = 1;
+    const std::int32_t t = task_index.find(asg.task_id[static_cast<std::size_t>(a)]);
+    if (t < 0)
+      throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names unknown task " +
+                                        std::to_string(asg.task_id[static_cast<std::size_t>(a)]), row, "assignment");
+    const std::int32_t k = koc_index.find(asg.koc_id[static_cast<std::size_t>(a)]);
+    if (k < 0)
+      throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names KOC " +
+                                        std::to_string(asg.koc_id[static_cast<std::size_t>(a)]) + ", not in the KOC table", row, "assignment");
+    c_task[i] = t;
+    c_koc[i] = k;
+    ++task_count[static_cast<std::size_t>(t) + 1];
+    if (done.accepted[i] > 1) throw error(errc::invalid_value, "accepted must be 0 or 1", row, "accepted");
+    const double q = opt(done.quality, i, 1.0);
+    if (!(q >= 0.0 && q <= 1.0))
+      throw error(q != q ? errc::invalid_value : errc::out_of_range, "quality must be a number in [0, 1]", row, "quality");
+    const double f = opt(done.duty_fulfilment, i, 1.0);
+    if (!(f >= 0.0 && f <= 1.0))
+      throw error(f != f ? errc::invalid_value : errc::out_of_range, "duty_fulfilment must be a number in [0, 1]", row, "duty_fulfilment");
+    if (opt(done.views, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "views is negative", row, "views");
+    if (opt(done.interactions, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "interactions is negative", row, "interactions");
+    if (opt(done.days_on_site, i, 0) < 0) throw error(errc::invalid_value, "days_on_site is negative", row, "days_on_site");
+    if (opt(done.travel_claimed, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "travel_claimed is negative", row, "travel_claimed");
+    const std::int32_t ds = opt(done.days_served, i, 0);
+    if (ds < 0) throw error(errc::invalid_value, "days_served is negative", row, "days_served");
+    if (policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
+        ds > tasks.period_days[static_cast<std::size_t>(t)])
+      throw error(errc::out_of_range, "days_served exceeds the task's period_days", row, "days_served");
+  }
+  // Bucket completions by task (counting sort, stable in row order): duplicate (KOC, task) pairs and
+  // first-N ranking are then linear scans.
+  for (std::size_t t = 0; t < nt; ++t) task_count[t + 1] += task_count[t];
+  std::vector<std::int32_t> by_task(n);
+  {
+    std::vector<std::int64_t> pos(task_count.begin(), task_count.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) by_task[static_cast<std::size_t>(pos[static_cast<std::size_t>(c_task[i])]++)] = static_cast<std::int32_t>(i);
+  }
+  std::vector<std::int32_t> speed_rank(n, 0);  // 1-based rank among accepted, for first-N tasks
+  {
+    std::vector<std::int32_t> stamp(nk, -1);
+    std::vector<std::int32_t> acc;
+    for (std::size_t t = 0; t < nt; ++t) {
+      const auto b = static_cast<std::size_t>(task_count[t]), e = static_cast<std::size_t>(task_count[t + 1]);
+      for (std::size_t p = b; p < e; ++p) {
+        const auto i = static_cast<std::size_t>(by_task[p]);
+        if (stamp[static_cast<std::size_t>(c_koc[i])] == static_cast<std::int32_t>(t))
+          throw error(errc::duplicate_id, "duplicate completion: KOC " + std::to_string(kocs.koc_id[static_cast<std::size_t>(c_koc[i])]) +
+                                              " already completed task " + std::to_string(tasks.task_id[t]), static_cast<std::int64_t>(i), "assignment");
+        stamp[static_cast<std::size_t>(c_koc[i])] = static_cast<std::int32_t>(t);
+      }
+      const reward_rule& rule = policy.rules[static_cast<std::size_t>(tasks.rule[t])];
+      if (rule.kind != rule_kind::fixed || rule.speed.first_n == 0) continue;
+      acc.clear();
+      for (std::size_t p = b; p < e; ++p)
+        if (done.accepted[static_cast<std::size_t>(by_task[p])]) acc.push_back(by_task[p]);
+      const auto first = static_cast<std::size_t>(std::min<std::int64_t>(rule.speed.first_n, static_cast<std::int64_t>(acc.size())));
+      const auto earlier = [&](std::int32_t x, std::int32_t y) {
+        const auto dx = done.delivered_at[static_cast<std::size_t>(x)], dy = done.delivered_at[static_cast<std::size_t>(y)];
+        return dx != dy ? dx < dy : x < y;
+      };
+      std::partial_sort(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first), acc.end(), earlier);
+      for (std::size_t p = 0; p < first; ++p) speed_rank[static_cast<std::size_t>(acc[p])] = static_cast<std::int32_t>(p + 1);
+    }
+  }
+
+  // ---- main pass ---------------------------------------------------------------------------------
+  reward_ledger L;
+  L.rule_names.reserve(nr + policy.tiers.size());
+  for (const auto& r : policy.rules) L.rule_names.push_back(r.id);
+  for (const auto& t : policy.tiers) L.rule_names.push_back("tier:" + t.name);
+  ledger_reserve(L, n + n / 2 + nk / 8 + 16);
+  std::vector<std::int64_t> task_total(nt, 0);
+  std::vector<std::uint8_t> koc_done(nk, 0);
+  const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
+                        currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
+                        std::int32_t gate, std::int32_t tier) {
+    L.koc_id.push_back(koc);
+    L.task_id.push_back(t >= 0 ? tasks.task_id[static_cast<std::size_t>(t)] : -1);
+    L.campaign_id.push_back(t >= 0 ? opt(tasks.campaign_id, static_cast<std::size_t>(t), std::int64_t{-1}) : -1);
+    L.completion.push_back(comp);
+    L.rule.push_back(rule);
+    L.kind.push_back(kind);
+    L.reason.push_back(why);
+    L.currency.push_back(cur);
+    L.amount.push_back(amount);
+    L.gross.push_back(gross);
+    L.basis.push_back(basis);
+    L.aux.push_back(aux);
+    L.gate_bp.push_back(gate);
+    L.tier_bp.push_back(tier);
+    if (t >= 0 && amount != 0) task_total[static_cast<std::size_t>(t)] = checked_add(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
+  };
+  // Running per-KOC totals for capped rules: one column per capped rule.
+  std::vector<std::int32_t> cap_slot(nr, -1);
+  std::vector<std::vector<std::int64_t>> cap_paid;
+  for (std::size_t r = 0; r < nr; ++r)
+    if (policy.rules[r].kind == rule_kind::amplification && policy.rules[r].cap_per_koc != no_cap) {
+      cap_slot[r] = static_cast<std::int32_t>(cap_paid.size());
+      cap_paid.emplace_back(nk, 0);
+    }
+  struct campaign_entry {
+    std::int32_t rule;
+    std::int64_t campaign, koc_id, ppm;
+    std::int32_t koc_row, comp;
+  };
+  std::vector<campaign_entry> campaign_entries;
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    const auto t = static_cast<std::size_t>(c_task[i]);
+    const auto k = static_cast<std::size_t>(c_koc[i]);
+    const std::int64_t koc = kocs.koc_id[k];
+    const std::int32_t ri = tasks.rule[t];
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
+    const currency_id cur = rule.currency;
+    koc_done[k] = 1;
+    const bool accepted = done.accepted[i] != 0;
+    const bool late = done.delivered_at[i] > opt(tasks.deadline, t, no_deadline);
+    line_reason gate_reason = line_reason::none;
+    std::int32_t gate = 10000;
+    if (!accepted) { gate = policy.rejected_share(rule); gate_reason = line_reason::rejected; }
+    else if (late) { gate = policy.late_share(rule); gate_reason = line_reason::late; }
+    const std::size_t first_line = L.size();
+    if (gate == 0 && rule.kind != rule_kind::identity && !(rule.kind == rule_kind::offline && opt(done.travel_claimed, i, std::int64_t{0}) > 0 && rule.travel_cap > 0)) {
+      push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward, gate_reason, no_currency, 0, 0, 0, 0, 10000, 10000);
+      continue;
+    }
+    const std::int32_t tier = cur == points_currency ? 10000 : koc_mult[k];
+    const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
+    std::int64_t earned = 0;  // this completion's money, for the cap
+    const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) {
+      if (gross == 0) return;
+      const std::int64_t amount = factor == 100000000 ? gross : mul_ratio(gross, factor, 100000000, row, field);
+      if (amount == 0) return;
+      earned = checked_add(earned, amount, row, field);
+      push(koc, static_cast<std::int32_t>(t), row, ri, kind, gate_reason, cur, amount, gross, basis, aux, gate, tier);
+    };
+    switch (rule.kind) {
+      case rule_kind::fixed:
+        money_line(line_kind::fixed, rule.amount, 0, 0, "amount");
+        if (accepted && rule.speed.amount > 0) {
+          if (rule.speed.first_n > 0) {
+            if (speed_rank[i] > 0) money_line(line_kind::speed_bonus, rule.speed.amount, speed_rank[i], 0, "delivered_at");
+          } else {
+            const std::int64_t start = tasks.window_start[t];
+            std::int64_t since;
+            if (!__builtin_sub_overflow(done.delivered_at[i], start, &since) && since <= rule.speed.within_hours * 3600)
+              money_line(line_kind::speed_bonus, rule.speed.amount, since, 1, "delivered_at");
+          }
+        }
+        break;
+      case rule_kind::campaign:
+        money_line(line_kind::base, rule.base, 0, 0, "accepted");
+        if (accepted)
+          campaign_entries.push_back({ri, opt(tasks.campaign_id, t, std::int64_t{-1}), koc,
+                                      fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, "quality"),
+                                      static_cast<std::int32_t>(k), static_cast<std::int32_t>(i)});
+        break;
+      case rule_kind::retainer: {
+        const std::int64_t days = opt(done.days_served, i, 0);
+        const std::int64_t period = tasks.period_days[t];
+        const std::int64_t bp = fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, "duty_fulfilment");
+        const std::int64_t prorated = mul_ratio(rule.fee, days * bp, period * 10000, row, "days_served");
+        money_line(line_kind::retainer, prorated, days, (period << 16) | bp, "days_served");
+        break;
+      }
+      case rule_kind::amplification: {
+        money_line(line_kind::creation_fee, rule.base, 0, 0, "base");
+        const std::int64_t v = rule.metric == step_metric::views ? opt(done.views, i, std::int64_t{0}) : opt(done.interactions, i, std::int64_t{0});
+        const char* field = rule.metric == step_metric::views ? "views" : "interactions";
+        for (std::size_t s = 0; s < rule.steps.size() && v >= rule.steps[s].threshold; ++s)
+          money_line(line_kind::step_bonus, rule.steps[s].bonus, v, static_cast<std::int64_t>(s), field);
+        if (cap_slot[static_cast<std::size_t>(ri)] >= 0 && earned > 0) {
+          std::int64_t& paid = cap_paid[static_cast<std::size_t>(cap_slot[static_cast<std::size_t>(ri)])][k];
+          const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - paid);
+          if (earned > room)
+            push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::cap_cut, line_reason::none, cur, room - earned, earned, paid, 0, 10000, 10000);
+          paid = checked_add(paid, std::min(earned, room), row, "amount");
+        }
+        break;
+      }
+      case rule_kind::offline: {
+        if (gate > 0) money_line(line_kind::day_fee, checked_mul(rule.fee_per_day, opt(done.days_on_site, i, 0), row, "days_on_site"),
+                                 opt(done.days_on_site, i, 0), 0, "days_on_site");
+        const std::int64_t claimed = opt(done.travel_claimed, i, std::int64_t{0});
+        const std::int64_t refund = std::min(claimed, rule.travel_cap);
+        if (refund > 0)
+          push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::travel, line_reason::none, cur, refund, refund, claimed, 0, 10000, 10000);
+        break;
+      }
+      case rule_kind::identity: break;
+    }
+    if (accepted)
+      for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
+        push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
+             static_cast<std::int64_t>(e), 10000, 10000);
+    if (L.size() == first_line)
+      push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward,
+           !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due, no_currency, 0, 0, 0, 0,
+           10000, 10000);
+  }
+
+  // ---- campaigns: process awards and prize pools -------------------------------------------------
+  std::sort(campaign_entries.begin(), campaign_entries.end(), [](const campaign_entry& a, const campaign_entry& b) {
+    return std::tie(a.rule, a.campaign, a.koc_id, b.ppm, a.comp) < std::tie(b.rule, b.campaign, b.koc_id, a.ppm, b.comp);
+  });
+  std::vector<std::vector<std::uint8_t>> award_paid(nr);
+  for (std::size_t r = 0; r < nr; ++r)
+    for (const auto& aw : policy.rules[r].process_awards) award_paid[r].resize(award_paid[r].size() + aw.winners.size(), 0);
+  std::vector<campaign_entry> ranked;
+  for (std::size_t b = 0; b < campaign_entries.size();) {
+    std::size_t e = b;
+    ranked.clear();
+    while (e < campaign_entries.size() && campaign_entries[e].rule == campaign_entries[b].rule &&
+           campaign_entries[e].campaign == campaign_entries[b].campaign) {
+      if (e == b || campaign_entries[e].koc_id != campaign_entries[e - 1].koc_id) ranked.push_back(campaign_entries[e]);  // best per KOC
+      ++e;
+    }
+    b = e;
+    const std::int32_t ri = ranked.front().rule;
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
+    const auto line_for = [&](const campaign_entry& x, line_kind kind, std::int64_t amount, std::int64_t basis, std::int64_t aux) {
+      if (amount == 0) return;
+      push(x.koc_id, c_task[static_cast<std::size_t>(x.comp)], x.comp, ri, kind, line_reason::none, rule.currency, amount, amount, basis, aux, 10000, 10000);
+    };
+    // Process awards in policy order, winners in listed order.
+    std::size_t slot = 0;
+    for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
+      for (std::int64_t w : rule.process_awards[a].winners) {
+        for (const auto& x : ranked)
+          if (x.koc_id == w) { line_for(x, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a)); award_paid[static_cast<std::size_t>(ri)][slot] = 1; }
+        ++slot;
+      }
+    if (rule.prize.split == prize_split::none || rule.prize.amount == 0) continue;
+    std::sort(ranked.begin(), ranked.end(), [](const campaign_entry& x, const campaign_entry& y) { return x.ppm != y.ppm ? x.ppm > y.ppm : x.comp < y.comp; });
+    if (rule.prize.split == prize_split::proportional) {
+      std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));
+      while (m < ranked.size() && ranked[m].ppm == ranked[m - 1].ppm) ++m;
+      std::vector<std::int64_t> w(m);
+      for (std::size_t p = 0; p < m; ++p) w[p] = ranked[p].ppm;
+      const auto parts = split_largest_remainder(rule.prize.amount, w);
+      std::int64_t place = 1;
+      for (std::size_t p = 0; p < m; ++p) {
+        if (p > 0 && ranked[p].ppm != ranked[p - 1].ppm) place = static_cast<std::int64_t>(p) + 1;
+        line_for(ranked[p], line_kind::prize, parts[p], ranked[p].ppm, place);
+      }
+    } else {
+      const auto& shares = rule.prize.shares_bp;
+      std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) of tied places that hold a share
+      std::vector<std::int64_t> gw;
+      for (std::size_t p = 0; p < ranked.size() && p < shares.size();) {
+        std::size_t q = p + 1;
+        while (q < ranked.size() && ranked[q].ppm == ranked[p].ppm) ++q;
+        std::int64_t s = 0;
+        for (std::size_t z = p; z < q && z < shares.size(); ++z) s += shares[z];
+        groups.emplace_back(p, q);
+        gw.push_back(s);
+        p = q;
+      }
+      const auto gparts = split_largest_remainder(rule.prize.amount, gw);
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        const auto members = split_largest_remainder(gparts[g], std::vector<std::int64_t>(groups[g].second - groups[g].first, 0));
+        for (std::size_t p = groups[g].first; p < groups[g].second; ++p)
+          line_for(ranked[p], line_kind::prize, members[p - groups[g].first], ranked[p].ppm, static_cast<std::int64_t>(groups[g].first) + 1);
+      }
+    }
+  }
+  std::vector<std::uint8_t> rule_used(nr, 0);
+  for (std::size_t t = 0; t < nt; ++t) rule_used[static_cast<std::size_t>(tasks.rule[t])] = 1;
+  for (std::size_t r = 0; r < nr; ++r) {
+    if (!rule_used[r]) continue;  // a rule no task uses pays nobody: its winners are not errors
+    std::size_t slot = 0;
+    for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
+      for (std::size_t w = 0; w < policy.rules[r].process_awards[a].winners.size(); ++w, ++slot)
+        if (!award_paid[r][slot])
+          throw error(errc::unknown_id, "process award winner " + std::to_string(policy.rules[r].process_awards[a].winners[w]) +
+                                            " has no accepted completion in any campaign of rule '" + policy.rules[r].id + "'",
+                      -1, "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners[" + std::to_string(w) + "]");
+  }
+
+  // ---- KOCs: tier entitlements, KOCs without completions; tasks without completions -------------
+  for (std::size_t k = 0; k < nk; ++k) {
+    if (koc_ptier[k] >= 0) {
+      const auto& ents = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].entitlements;
+      for (std::size_t e = 0; e < ents.size(); ++e)
+        push(kocs.koc_id[k], -1, -1, static_cast<std::int32_t>(nr) + koc_ptier[k], line_kind::entitlement, line_reason::none,
+             no_currency, 0, 0, 0, static_cast<std::int64_t>(e), 10000, 10000);
+    }
+    if (!koc_done[k])
+      push(kocs.koc_id[k], -1, -1, -1, line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
+  }
+  for (std::size_t t = 0; t < nt; ++t)
+    if (task_count[t + 1] == task_count[t])
+      push(-1, static_cast<std::int32_t>(t), -1, tasks.rule[t], line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
+
+  // ---- budgets ----------------------------------------------------------------------------------
+  struct share { std::int64_t task_row, koc, amount; };
+  const auto cut_scope = [&](std::vector<share>& units, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux) {
+    std::sort(units.begin(), units.end(), [&](const share& a, const share& b) {
+      const std::int64_t ta = tasks.task_id[static_cast<std::size_t>(a.task_row)], tb = tasks.task_id[static_cast<std::size_t>(b.task_row)];
+      return scope_aux == 0 ? a.koc < b.koc : (ta != tb ? ta < tb : a.koc < b.koc);
+    });
+    std::vector<share> merged;
+    for (const auto& u : units) {
+      if (!merged.empty() && merged.back().koc == u.koc && merged.back().task_row == u.task_row) merged.back().amount += u.amount;
+      else merged.push_back(u);
+    }
+    std::vector<std::int64_t> w(merged.size());
+    for (std::size_t p = 0; p < merged.size(); ++p) w[p] = std::max<std::int64_t>(0, merged[p].amount);
+    const auto paid = split_largest_remainder(budget, w);
+    std::vector<std::int64_t> cuts(merged.size());
+    for (std::size_t p = 0; p < merged.size(); ++p) cuts[p] = merged[p].amount - paid[p];
+    for (std::size_t p = 0; p < merged.size(); ++p)
+      if (cuts[p] != 0) {
+        const auto t = static_cast<std::size_t>(merged[p].task_row);
+        push(merged[p].koc, static_cast<std::int32_t>(t), -1, tasks.rule[t], line_kind::budget_cut, line_reason::none,
+             policy.rules[static_cast<std::size_t>(tasks.rule[t])].currency, -cuts[p], computed, budget, scope_aux, 10000, 10000);
+      }
+  };
+  {
+    std::vector<std::uint8_t> over(nt, 0);
+    bool any = false;
+    for (std::size_t t = 0; t < nt; ++t)
+      if (opt(tasks.budget, t, std::int64_t{-1}) >= 0 && task_total[t] > tasks.budget[t]) over[t] = 1, any = true;
+    if (any) {
+      std::vector<std::vector<share>> units(nt);
+      const std::size_t lines = L.size();
+      for (std::size_t l = 0; l < lines; ++l) {
+        if (L.amount[l] == 0 || L.task_id[l] < 0) continue;
+        const auto t = static_cast<std::size_t>(task_index.find(L.task_id[l]));
+        if (over[t]) units[t].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
+      }
+      for (std::size_t t = 0; t < nt; ++t)
+        if (over[t]) cut_scope(units[t], tasks.budget[t], task_total[t], 0);
+    }
+  }
+  if (!policy.campaign_budgets.empty()) {
+    std::vector<std::int64_t> camp_total(policy.campaign_budgets.size(), 0);
+    for (std::size_t t = 0; t < nt; ++t)
+      if (task_cbudget[t] >= 0)
+        camp_total[static_cast<std::size_t>(task_cbudget[t])] = checked_add(camp_total[static_cast<std::size_t>(task_cbudget[t])], task_total[t], -1, "amount");
+    bool any = false;
+    for (std::size_t b = 0; b < camp_total.size(); ++b) any = any || camp_total[b] > policy.campaign_budgets[b].amount;
+    if (any) {
+      std::vector<std::vector<share>> units(camp_total.size());
+      const std::size_t lines = L.size();
+      for (std::size_t l = 0; l < lines; ++l) {
+        if (L.amount[l] == 0 || L.task_id[l] < 0) continue;
+        const auto t = static_cast<std::size_t>(task_index.find(L.task_id[l]));
+        const std::int32_t b = task_cbudget[t];
+        if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > policy.campaign_budgets[static_cast<std::size_t>(b)].amount)
+          units[static_cast<std::size_t>(b)].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
+      }
+      for (std::size_t b = 0; b < camp_total.size(); ++b)
+        if (camp_total[b] > policy.campaign_budgets[b].amount) cut_scope(units[b], policy.campaign_budgets[b].amount, camp_total[b], 1);
+    }
+  }
+
+  if (options.explain) {
+    L.explanation.reserve(L.size());
+    for (std::size_t l = 0; l < L.size(); ++l) L.explanation.push_back(explain_line(policy, L, l));
+  }
+  return L;
+}
+
+// ---- totals -----------------------------------------------------------------------------------------
+
+/// Sums grouped by (id, currency), sorted by id then currency id. `cut` is the shortfall: minus the sum
+/// of cap_cut and budget_cut lines (>= 0). Lines without a currency are left out.
+struct ledger_group_totals {
+  std::vector<std::int64_t> id;
+  std::vector<currency_id> currency;
+  std::vector<std::int64_t> amount;
+  std::vector<std::int64_t> cut;
+};
+struct ledger_totals {
+  ledger_group_totals per_koc, per_task, per_campaign, per_currency;  ///< per_currency: id = currency id
+};
+
+inline ledger_totals totals(const reward_ledger& L) {
+  const auto group = [&](const std::vector<std::int64_t>* key) {
+    std::vector<std::size_t> idx;
+    idx.reserve(L.size());
+    for (std::size_t l = 0; l < L.size(); ++l)
+      if (L.currency[l] != no_currency && (!key || (*key)[l] >= 0)) idx.push_back(l);
+    const auto k = [&](std::size_t l) { return key ? (*key)[l] : static_cast<std::int64_t>(L.currency[l]); };
+    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      return k(a) != k(b) ? k(a) < k(b) : L.currency[a] < L.currency[b];
+    });
+    ledger_group_totals g;
+    for (std::size_t p = 0; p < idx.size(); ++p) {
+      const std::size_t l = idx[p];
+      if (p == 0 || k(l) != g.id.back() || L.currency[l] != g.currency.back()) {
+        g.id.push_back(k(l));
+        g.currency.push_back(L.currency[l]);
+        g.amount.push_back(0);
+        g.cut.push_back(0);
+      }
+      g.amount.back() = checked_add(g.amount.back(), L.amount[l], static_cast<std::int64_t>(l), "amount");
+      if (L.kind[l] == line_kind::cap_cut || L.kind[l] == line_kind::budget_cut)
+        g.cut.back() = checked_sub(g.cut.back(), L.amount[l], static_cast<std::int64_t>(l), "amount");
+    }
+    return g;
+  };
+  ledger_totals T;
+  T.per_koc = group(&L.koc_id);
+  T.per_task = group(&L.task_id);
+  T.per_campaign = group(&L.campaign_id);
+  T.per_currency = group(nullptr);
+  return T;
+}
+
+// ---- verification -----------------------------------------------------------------------------------
+
+struct ledger_check {
+  bool ok = true;
+  std::string reason;  ///< the first violated property, with the line
+};
+
+/// Checks the ledger against its inputs without recomputing it: every completion, KOC and task is
+/// present; amounts have the sign of their kind; each scaled line is its gross times its factors rounded
+/// half to even; prizes of a (rule, campaign) sum to the pool; no capped KOC is paid above the cap; no
+/// task or campaign is paid above its budget, and exactly its budget when cut; nobody nets negative.
+inline ledger_check verify(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                           const reward_completions& done, const reward_kocs& kocs, const reward_ledger& L) {
+  (void)asg;
+  ledger_check ck;
+  const auto fail = [&](std::size_t l, const std::string& why) {
+    if (ck.ok) { ck.ok = false; ck.reason = "line " + std::to_string(l) + ": " + why; }
+  };
+  const std::size_t m = L.size();
+  for (const auto* v : {&L.koc_id, &L.task_id, &L.campaign_id, &L.completion, &L.gross, &L.basis, &L.aux})
+    if (v->size() != m) return {false, "ledger columns differ in length"};
+  if (L.rule.size() != m || L.kind.size() != m || L.reason.size() != m || L.currency.size() != m || L.gate_bp.size() != m || L.tier_bp.size() != m)
+    return {false, "ledger columns differ in length"};
+  const std::size_t n = done.assignment.size();
+  std::vector<std::uint8_t> seen(n, 0), has_no_reward(n, 0), has_other(n, 0);
+  detail::id_index task_index, koc_index;
+  task_index.build(tasks.task_id, "task_id");
+  koc_index.build(kocs.koc_id, "koc_id");
+  std::vector<std::uint8_t> task_seen(tasks.task_id.size(), 0), koc_seen(kocs.koc_id.size(), 0);
+  std::vector<std::int64_t> task_net(tasks.task_id.size(), 0), task_after_task_cut(tasks.task_id.size(), 0);
+  std::vector<std::uint8_t> task_cut(tasks.task_id.size(), 0);
+  std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> prizes;      // rule, campaign, amount
+  std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> capped;      // rule, koc, amount
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>> nets;  // koc, task, currency, amount
+  for (std::size_t l = 0; l < m; ++l) {
+    const line_kind k = L.kind[l];
+    if (L.completion[l] >= 0) {
+      const auto c = static_cast<std::size_t>(L.completion[l]);
+      if (c >= n) { fail(l, "completion row out of range"); continue; }
+      seen[c] = 1;
+      (k == line_kind::no_reward ? has_no_reward : has_other)[c] = 1;
+    }
+    if (L.task_id[l] >= 0) {
+      const std::int32_t t = task_index.find(L.task_id[l]);
+      if (t < 0) { fail(l, "unknown task"); continue; }
+      task_seen[static_cast<std::size_t>(t)] = 1;
+      if (L.currency[l] != no_currency) {
+        task_net[static_cast<std::size_t>(t)] += L.amount[l];
+        if (!(k == line_kind::budget_cut && L.aux[l] == 1)) task_after_task_cut[static_cast<std::size_t>(t)] += L.amount[l];
+        if (k == line_kind::budget_cut && L.aux[l] == 0) task_cut[static_cast<std::size_t>(t)] = 1;
+        nets.emplace_back(L.koc_id[l], L.task_id[l], L.currency[l], L.amount[l]);
+      }
+    }
+    if (L.koc_id[l] >= 0) {
+      const std::int32_t kr = koc_index.find(L.koc_id[l]);
+      if (kr < 0) { fail(l, "unknown KOC"); continue; }
+      koc_seen[static_cast<std::size_t>(kr)] = 1;
+    }
+    const bool cut = k == line_kind::cap_cut || k == line_kind::budget_cut;
+    const bool zero = k == line_kind::entitlement || k == line_kind::no_reward;
+    if (zero && (L.amount[l] != 0 || L.currency[l] != no_currency)) fail(l, "entitlement/no_reward line carries an amount");
+    if (!zero && L.currency[l] == no_currency) fail(l, "money line without currency");
+    if (cut && L.amount[l] > 0) fail(l, "cut line is positive");
+    if (!cut && L.amount[l] < 0) fail(l, "earning line is negative");
+    if (!cut && !zero && L.gross[l] != 0) {
+      const std::int64_t expect = mul_ratio(L.gross[l], static_cast<std::int64_t>(L.gate_bp[l]) * L.tier_bp[l], 100000000);
+      if (expect != L.amount[l]) fail(l, "amount is not gross × gate × tier rounded half to even");
+    }
+    if (k == line_kind::prize) prizes.emplace_back(L.rule[l], L.campaign_id[l], L.amount[l]);
+    if (L.rule[l] >= 0 && static_cast<std::size_t>(L.rule[l]) < policy.rules.size() &&
+        policy.rules[static_cast<std::size_t>(L.rule[l])].cap_per_koc != no_cap && k != line_kind::budget_cut && L.currency[l] != no_currency)
+      capped.emplace_back(L.rule[l], L.koc_id[l], L.amount[l]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!seen[i]) fail(m, "completion row " + std::to_string(i) + " is missing from the ledger");
+    if (has_no_reward[i] && has_other[i]) fail(m, "completion row " + std::to_string(i) + " has both no_reward and other lines");
+  }
+  for (std::size_t t = 0; t < task_seen.size(); ++t)
+    if (!task_seen[t]) fail(m, "task row " + std::to_string(t) + " is missing from the ledger");
+  for (std::size_t k = 0; k < koc_seen.size(); ++k)
+    if (!koc_seen[k]) fail(m, "KOC row " + std::to_string(k) + " is missing from the ledger");
+  std::sort(prizes.begin(), prizes.end());
+  for (std::size_t p = 0; p < prizes.size();) {
+    std::size_t q = p;
+    std::int64_t sum = 0;
+    while (q < prizes.size() && std::get<0>(prizes[q]) == std::get<0>(prizes[p]) && std::get<1>(prizes[q]) == std::get<1>(prizes[p]))
+      sum += std::get<2>(prizes[q++]);
+    if (sum != policy.rules[static_cast<std::size_t>(std::get<0>(prizes[p]))].prize.amount)
+      fail(m, "prizes of campaign " + std::to_string(std::get<1>(prizes[p])) + " do not sum to the pool");
+    p = q;
+  }
+  std::sort(capped.begin(), capped.end());
+  for (std::size_t p = 0; p < capped.size();) {
+    std::size_t q = p;
+    std::int64_t sum = 0;
+    while (q < capped.size() && std::get<0>(capped[q]) == std::get<0>(capped[p]) && std::get<1>(capped[q]) == std::get<1>(capped[p]))
+      sum += std::get<2>(capped[q++]);
+    if (sum > policy.rules[static_cast<std::size_t>(std::get<0>(capped[p]))].cap_per_koc)
+      fail(m, "KOC " + std::to_string(std::get<1>(capped[p])) + " paid above the cap");
+    p = q;
+  }
+  std::vector<std::int64_t> camp_net(policy.campaign_budgets.size(), 0);
+  std::vector<std::uint8_t> camp_cut(policy.campaign_budgets.size(), 0);
+  for (std::size_t t = 0; t < task_net.size(); ++t) {
+    const std::int64_t budget = detail::opt(tasks.budget, t, std::int64_t{-1});
+    if (budget >= 0 && task_after_task_cut[t] > budget) fail(m, "task " + std::to_string(tasks.task_id[t]) + " paid above its budget");
+    if (task_cut[t] && task_after_task_cut[t] != budget) fail(m, "task " + std::to_string(tasks.task_id[t]) + " cut but not paid its budget exactly");
+    const std::int64_t camp = detail::opt(tasks.campaign_id, t, std::int64_t{-1});
+    const currency_id cur = policy.rules[static_cast<std::size_t>(tasks.rule[t])].currency;
+    for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+      if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == cur) camp_net[b] += task_net[t];
+  }
+  for (std::size_t l = 0; l < m; ++l)
+    if (L.kind[l] == line_kind::budget_cut && L.aux[l] == 1)
+      for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+        if (policy.campaign_budgets[b].campaign == L.campaign_id[l] && policy.campaign_budgets[b].currency == L.currency[l]) camp_cut[b] = 1;
+  for (std::size_t b = 0; b < camp_net.size(); ++b) {
+    if (camp_net[b] > policy.campaign_budgets[b].amount) fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " paid above its budget");
+    if (camp_cut[b] && camp_net[b] != policy.campaign_budgets[b].amount)
+      fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " cut but not paid its budget exactly");
+  }
+  std::sort(nets.begin(), nets.end());
+  for (std::size_t p = 0; p < nets.size();) {
+    std::size_t q = p;
+    std::int64_t sum = 0;
+    while (q < nets.size() && std::get<0>(nets[q]) == std::get<0>(nets[p]) && std::get<1>(nets[q]) == std::get<1>(nets[p]) &&
+           std::get<2>(nets[q]) == std::get<2>(nets[p]))
+      sum += std::get<3>(nets[q++]);
+    if (sum < 0) fail(m, "KOC " + std::to_string(std::get<0>(nets[p])) + " nets a negative amount on task " + std::to_string(std::get<1>(nets[p])));
+    p = q;
+  }
+  return ck;
+}
+
+}  // namespace koc

@@ -1,0 +1,475 @@
+// The reward policy: which rule pays what, per tier multipliers and entitlements, quality gates and
+// campaign budgets, read from versioned JSON ("schema": "koc.reward_policy/1"). The full schema with an
+// example is docs/reward-policy.md; examples/data/reward_policy.json is a complete policy.
+//
+//   koc::reward_policy p = koc::parse_reward_policy(std::string_view(json_text));
+//   std::int32_t r = p.find_rule("spring_launch");   // index used in reward_tasks::rule
+//
+// Parsing is strict: unknown keys, wrong types, amounts written as JSON floats, unknown currencies,
+// duplicate ids and out-of-range basis points are refused with koc::error whose field() is the JSON
+// path of the offending value ("rules[2].steps[1].bonus"), row -1. Amounts are decimal strings parsed
+// exactly in the rule's currency (money.hpp); a JSON integer is accepted as whole units.
+// Complexity: linear in the size of the document.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/rewards/money.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace koc {
+
+inline constexpr const char* reward_policy_schema = "koc.reward_policy/1";
+/// Multipliers and fractions are basis points: 10000 = x1. Tier multipliers may reach x10.
+inline constexpr std::int32_t max_multiplier_bp = 100000;
+
+enum class rule_kind : std::uint8_t {
+  fixed,          ///< instant: a fixed reward per completion (+ optional speed bonus)
+  campaign,       ///< phased: base per accepted deliverable + process awards + final prize pool
+  retainer,       ///< continuous: a fee per period prorated by days served and duty fulfilment
+  amplification,  ///< external: creation fee + stepped bonuses on views or interactions
+  offline,        ///< representation: fee per day on site + travel reimbursement up to a cap
+  identity,       ///< entitlements only (titles, badges, privileges); no amount
+};
+inline const char* rule_kind_name(rule_kind k) noexcept {
+  switch (k) {
+    case rule_kind::fixed: return "fixed";
+    case rule_kind::campaign: return "campaign";
+    case rule_kind::retainer: return "retainer";
+    case rule_kind::amplification: return "amplification";
+    case rule_kind::offline: return "offline";
+    case rule_kind::identity: return "identity";
+  }
+  return "?";
+}
+
+enum class entitlement_kind : std::uint8_t { title, badge, privilege };
+inline const char* entitlement_kind_name(entitlement_kind k) noexcept {
+  switch (k) {
+    case entitlement_kind::title: return "title";
+    case entitlement_kind::badge: return "badge";
+    case entitlement_kind::privilege: return "privilege";
+  }
+  return "?";
+}
+
+/// A non-monetary right recorded in the ledger (amount 0): "title: community knowledge officer".
+struct entitlement {
+  entitlement_kind kind = entitlement_kind::title;
+  std::string name;
+};
+
+/// Extra pay for fast responders: the first `first_n` accepted completions of a task (by delivered_at,
+/// then completion row), or those delivered within `within_hours` of the task's window_start.
+struct speed_bonus {
+  std::int64_t first_n = 0;       ///< 0 = not used
+  std::int64_t within_hours = 0;  ///< 0 = not used (exactly one of the two is set)
+  std::int64_t amount = 0;        ///< minor units
+};
+
+/// A named award ("best idea") paid `amount` to each listed winner (koc ids) in each campaign of the
+/// rule where that winner has an accepted completion.
+struct process_award {
+  std::string name;
+  std::int64_t amount = 0;
+  std::vector<std::int64_t> winners;
+};
+
+enum class prize_split : std::uint8_t { none, fixed_shares, proportional, winner_takes_all };
+inline const char* prize_split_name(prize_split s) noexcept {
+  switch (s) {
+    case prize_split::none: return "none";
+    case prize_split::fixed_shares: return "fixed_shares";
+    case prize_split::proportional: return "proportional";
+    case prize_split::winner_takes_all: return "winner_takes_all";
+  }
+  return "?";
+}
+
+/// The final prize of a campaign, split among the best-ranked KOCs (ranking and ties: ledger.hpp).
+struct prize_pool {
+  prize_split split = prize_split::none;
+  std::int64_t amount = 0;               ///< minor units
+  std::vector<std::int32_t> shares_bp;   ///< fixed_shares: per place, sum 10000
+  std::int32_t top_n = 0;                ///< proportional: how many places share
+};
+
+enum class step_metric : std::uint8_t { views, interactions };
+
+/// A bonus paid once the metric reaches `threshold` (>=); all crossed steps are paid.
+struct reward_step {
+  std::int64_t threshold = 0;
+  std::int64_t bonus = 0;  ///< minor units
+};
+
+inline constexpr std::int64_t no_cap = -1;
+
+struct reward_rule {
+  std::string id;
+  rule_kind kind = rule_kind::fixed;
+  currency_id currency = no_currency;  ///< no_currency only for identity rules
+  // fixed
+  std::int64_t amount = 0;
+  speed_bonus speed;
+  // campaign (base) and amplification (creation fee)
+  std::int64_t base = 0;
+  std::vector<process_award> process_awards;
+  prize_pool prize;
+  // retainer
+  std::int64_t fee = 0;
+  std::string period;  ///< label only ("month", "year"); the length in days is reward_tasks::period_days
+  // amplification
+  step_metric metric = step_metric::views;
+  std::vector<reward_step> steps;  ///< thresholds strictly increasing
+  std::int64_t cap_per_koc = no_cap;
+  // offline
+  std::int64_t fee_per_day = 0;
+  std::int64_t travel_cap = 0;
+  // any kind
+  std::vector<entitlement> entitlements;  ///< granted per accepted completion
+  std::int32_t rejected_bp = -1;          ///< -1: the policy's gate
+  std::int32_t late_bp = -1;              ///< -1: the policy's gate
+};
+
+struct reward_tier {
+  std::string name;  ///< matched against the ladder names of reward_kocs
+  std::int32_t multiplier_bp = 10000;
+  std::vector<entitlement> entitlements;  ///< granted once per KOC of the tier
+};
+
+struct campaign_budget {
+  std::int64_t campaign = 0;
+  currency_id currency = no_currency;
+  std::int64_t amount = 0;
+};
+
+struct reward_policy {
+  std::vector<reward_rule> rules;
+  std::vector<reward_tier> tiers;
+  std::int32_t rejected_bp = 0;    ///< share paid for a rejected deliverable
+  std::int32_t late_bp = 10000;    ///< share paid for a late one
+  std::vector<campaign_budget> campaign_budgets;
+
+  /// Index of the rule with this id, or -1.
+  std::int32_t find_rule(std::string_view id) const noexcept {
+    for (std::size_t i = 0; i < rules.size(); ++i)
+      if (rules[i].id == id) return static_cast<std::int32_t>(i);
+    return -1;
+  }
+  std::int32_t find_tier(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < tiers.size(); ++i)
+      if (tiers[i].name == name) return static_cast<std::int32_t>(i);
+    return -1;
+  }
+  std::int32_t rejected_share(const reward_rule& r) const noexcept { return r.rejected_bp >= 0 ? r.rejected_bp : rejected_bp; }
+  std::int32_t late_share(const reward_rule& r) const noexcept { return r.late_bp >= 0 ? r.late_bp : late_bp; }
+};
+
+namespace detail {
+
+using json = nlohmann::json;
+
+[[noreturn]] inline void policy_fail(const std::string& path, const std::string& what, errc code = errc::invalid_policy) {
+  throw error(code, what, -1, path);
+}
+
+inline void only_keys(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) policy_fail(path, "must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || it.key() == a;
+    if (!ok) policy_fail(path.empty() ? it.key() : path + "." + it.key(), "unknown key '" + it.key() + "'");
+  }
+}
+
+inline std::string join(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
+inline std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+inline const json& need(const json& j, const std::string& path, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) policy_fail(join(path, key), std::string("missing required key '") + key + "'");
+  return *it;
+}
+
+inline std::string get_string(const json& v, const std::string& path) {
+  if (!v.is_string()) policy_fail(path, "must be a string");
+  return v.get<std::string>();
+}
+
+inline std::int64_t get_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer()) policy_fail(path, "must be an integer");
+  std::int64_t x;
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) policy_fail(path, "integer too large", errc::overflow);
+    x = static_cast<std::int64_t>(u);
+  } else {
+    x = v.get<std::int64_t>();
+  }
+  if (x < lo || x > hi)
+    policy_fail(path, "must lie in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], is " + std::to_string(x),
+                errc::out_of_range);
+  return x;
+}
+
+inline std::int32_t get_bp(const json& v, const std::string& path, std::int32_t hi = 10000) {
+  return static_cast<std::int32_t>(get_int(v, path, 0, hi));
+}
+
+inline std::int64_t get_amount(const json& v, const std::string& path, currency_id c) {
+  if (v.is_string()) return parse_amount(v.get<std::string>(), c, -1, path);
+  if (v.is_number_integer()) {
+    const std::int64_t units = get_int(v, path, 0, std::numeric_limits<std::int64_t>::max());
+    std::int64_t r = units;
+    for (int k = 0; k < currency_exponent(c); ++k)
+      if (__builtin_mul_overflow(r, 10, &r)) policy_fail(path, "amount overflows int64 minor units", errc::overflow);
+    return r;
+  }
+  if (v.is_number_float()) policy_fail(path, "amounts are decimal strings (\"300.00\"), never JSON floats");
+  policy_fail(path, "must be a decimal string amount");
+}
+
+inline std::vector<entitlement> get_entitlements(const json& v, const std::string& path) {
+  if (!v.is_array()) policy_fail(path, "must be an array");
+  std::vector<entitlement> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string p = at(path, i);
+    only_keys(v[i], p, {"kind", "name"});
+    entitlement e;
+    const std::string kind = get_string(need(v[i], p, "kind"), join(p, "kind"));
+    if (kind == "title") e.kind = entitlement_kind::title;
+    else if (kind == "badge") e.kind = entitlement_kind::badge;
+    else if (kind == "privilege") e.kind = entitlement_kind::privilege;
+    else policy_fail(join(p, "kind"), "entitlement kind must be title, badge or privilege, is '" + kind + "'", errc::unknown_name);
+    e.name = get_string(need(v[i], p, "name"), join(p, "name"));
+    if (e.name.empty()) policy_fail(join(p, "name"), "must not be empty");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+inline void read_gates(const json& g, const std::string& path, std::int32_t& rejected, std::int32_t& late) {
+  only_keys(g, path, {"rejected_bp", "late_bp"});
+  if (g.contains("rejected_bp")) rejected = get_bp(g["rejected_bp"], join(path, "rejected_bp"));
+  if (g.contains("late_bp")) late = get_bp(g["late_bp"], join(path, "late_bp"));
+}
+
+inline reward_rule parse_rule(const json& j, const std::string& p) {
+  if (!j.is_object()) policy_fail(p, "must be a JSON object");
+  reward_rule r;
+  r.id = get_string(need(j, p, "id"), join(p, "id"));
+  if (r.id.empty()) policy_fail(join(p, "id"), "must not be empty");
+  if (r.id.rfind("tier:", 0) == 0) policy_fail(join(p, "id"), "rule ids must not start with 'tier:' (reserved for tier entitlements)");
+  const std::string kind = get_string(need(j, p, "kind"), join(p, "kind"));
+  const std::string kp = join(p, "kind");
+  if (kind == "fixed") {
+    r.kind = rule_kind::fixed;
+    only_keys(j, p, {"id", "kind", "currency", "amount", "speed_bonus", "entitlements", "gates"});
+  } else if (kind == "campaign") {
+    r.kind = rule_kind::campaign;
+    only_keys(j, p, {"id", "kind", "currency", "base", "process_awards", "prize_pool", "entitlements", "gates"});
+  } else if (kind == "retainer") {
+    r.kind = rule_kind::retainer;
+    only_keys(j, p, {"id", "kind", "currency", "fee", "period", "entitlements", "gates"});
+  } else if (kind == "amplification") {
+    r.kind = rule_kind::amplification;
+    only_keys(j, p, {"id", "kind", "currency", "base", "metric", "steps", "cap_per_koc", "entitlements", "gates"});
+  } else if (kind == "offline") {
+    r.kind = rule_kind::offline;
+    only_keys(j, p, {"id", "kind", "currency", "fee_per_day", "travel_cap", "entitlements", "gates"});
+  } else if (kind == "identity") {
+    r.kind = rule_kind::identity;
+    only_keys(j, p, {"id", "kind", "entitlements"});
+  } else {
+    policy_fail(kp, "rule kind must be fixed, campaign, retainer, amplification, offline or identity, is '" + kind + "'",
+                errc::unknown_name);
+  }
+  if (r.kind != rule_kind::identity) {
+    const std::string cp = join(p, "currency");
+    r.currency = find_currency(get_string(need(j, p, "currency"), cp), -1, cp);
+  }
+  if (j.contains("entitlements")) r.entitlements = get_entitlements(j["entitlements"], join(p, "entitlements"));
+  if (j.contains("gates")) read_gates(j["gates"], join(p, "gates"), r.rejected_bp, r.late_bp);
+  const currency_id c = r.currency;
+  switch (r.kind) {
+    case rule_kind::fixed:
+      r.amount = get_amount(need(j, p, "amount"), join(p, "amount"), c);
+      if (j.contains("speed_bonus")) {
+        const std::string sp = join(p, "speed_bonus");
+        const json& s = j["speed_bonus"];
+        only_keys(s, sp, {"first_n", "within_hours", "amount"});
+        if (s.contains("first_n") == s.contains("within_hours"))
+          policy_fail(sp, "speed_bonus needs exactly one of first_n and within_hours");
+        if (s.contains("first_n")) r.speed.first_n = get_int(s["first_n"], join(sp, "first_n"), 1, std::numeric_limits<std::int64_t>::max());
+        else r.speed.within_hours = get_int(s["within_hours"], join(sp, "within_hours"), 1, 1000000);
+        r.speed.amount = get_amount(need(s, sp, "amount"), join(sp, "amount"), c);
+      }
+      break;
+    case rule_kind::campaign: {
+      r.base = j.contains("base") ? get_amount(j["base"], join(p, "base"), c) : 0;
+      if (j.contains("process_awards")) {
+        const std::string ap = join(p, "process_awards");
+        const json& a = j["process_awards"];
+        if (!a.is_array()) policy_fail(ap, "must be an array");
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          const std::string q = at(ap, i);
+          only_keys(a[i], q, {"name", "amount", "winners"});
+          process_award w;
+          w.name = get_string(need(a[i], q, "name"), join(q, "name"));
+          w.amount = get_amount(need(a[i], q, "amount"), join(q, "amount"), c);
+          const json& ws = need(a[i], q, "winners");
+          if (!ws.is_array() || ws.empty()) policy_fail(join(q, "winners"), "must be a non-empty array of koc ids");
+          for (std::size_t k = 0; k < ws.size(); ++k) {
+            const std::int64_t id = get_int(ws[k], at(join(q, "winners"), k), 0, std::numeric_limits<std::int64_t>::max());
+            for (std::int64_t prev : w.winners)
+              if (prev == id) policy_fail(at(join(q, "winners"), k), "winner listed twice", errc::duplicate_id);
+            w.winners.push_back(id);
+          }
+          r.process_awards.push_back(std::move(w));
+        }
+      }
+      if (j.contains("prize_pool")) {
+        const std::string pp = join(p, "prize_pool");
+        const json& z = j["prize_pool"];
+        only_keys(z, pp, {"amount", "split", "shares_bp", "top_n"});
+        r.prize.amount = get_amount(need(z, pp, "amount"), join(pp, "amount"), c);
+        const std::string split = get_string(need(z, pp, "split"), join(pp, "split"));
+        if (split == "fixed_shares") {
+          r.prize.split = prize_split::fixed_shares;
+          const json& sh = need(z, pp, "shares_bp");
+          if (!sh.is_array() || sh.empty()) policy_fail(join(pp, "shares_bp"), "must be a non-empty array of basis points");
+          std::int64_t sum = 0;
+          for (std::size_t k = 0; k < sh.size(); ++k) {
+            r.prize.shares_bp.push_back(get_bp(sh[k], at(join(pp, "shares_bp"), k)));
+            sum += r.prize.shares_bp.back();
+          }
+          if (sum != 10000) policy_fail(join(pp, "shares_bp"), "shares must sum to 10000 bp, sum to " + std::to_string(sum), errc::out_of_range);
+          if (z.contains("top_n")) policy_fail(join(pp, "top_n"), "top_n is for proportional splits");
+        } else if (split == "proportional") {
+          r.prize.split = prize_split::proportional;
+          r.prize.top_n = static_cast<std::int32_t>(get_int(need(z, pp, "top_n"), join(pp, "top_n"), 1, 1000000));
+          if (z.contains("shares_bp")) policy_fail(join(pp, "shares_bp"), "shares_bp is for fixed_shares splits");
+        } else if (split == "winner_takes_all") {
+          r.prize.split = prize_split::winner_takes_all;
+          r.prize.shares_bp = {10000};
+          if (z.contains("shares_bp") || z.contains("top_n")) policy_fail(pp, "winner_takes_all takes no shares_bp or top_n");
+        } else {
+          policy_fail(join(pp, "split"), "split must be fixed_shares, proportional or winner_takes_all, is '" + split + "'",
+                      errc::unknown_name);
+        }
+      }
+      break;
+    }
+    case rule_kind::retainer:
+      r.fee = get_amount(need(j, p, "fee"), join(p, "fee"), c);
+      r.period = get_string(need(j, p, "period"), join(p, "period"));
+      if (r.period != "month" && r.period != "quarter" && r.period != "year")
+        policy_fail(join(p, "period"), "period must be month, quarter or year, is '" + r.period + "'", errc::unknown_name);
+      break;
+    case rule_kind::amplification: {
+      r.base = get_amount(need(j, p, "base"), join(p, "base"), c);
+      const std::string metric = get_string(need(j, p, "metric"), join(p, "metric"));
+      if (metric == "views") r.metric = step_metric::views;
+      else if (metric == "interactions") r.metric = step_metric::interactions;
+      else policy_fail(join(p, "metric"), "metric must be views or interactions, is '" + metric + "'", errc::unknown_name);
+      const std::string sp = join(p, "steps");
+      const json& s = need(j, p, "steps");
+      if (!s.is_array()) policy_fail(sp, "must be an array");
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const std::string q = at(sp, i);
+        only_keys(s[i], q, {"threshold", "bonus"});
+        reward_step st;
+        st.threshold = get_int(need(s[i], q, "threshold"), join(q, "threshold"), 1, std::numeric_limits<std::int64_t>::max());
+        st.bonus = get_amount(need(s[i], q, "bonus"), join(q, "bonus"), c);
+        if (!r.steps.empty() && st.threshold <= r.steps.back().threshold)
+          policy_fail(join(q, "threshold"), "step thresholds must be strictly increasing", errc::out_of_range);
+        r.steps.push_back(st);
+      }
+      if (j.contains("cap_per_koc")) r.cap_per_koc = get_amount(j["cap_per_koc"], join(p, "cap_per_koc"), c);
+      break;
+    }
+    case rule_kind::offline:
+      r.fee_per_day = get_amount(need(j, p, "fee_per_day"), join(p, "fee_per_day"), c);
+      r.travel_cap = get_amount(need(j, p, "travel_cap"), join(p, "travel_cap"), c);
+      break;
+    case rule_kind::identity:
+      if (r.entitlements.empty()) policy_fail(join(p, "entitlements"), "an identity rule needs at least one entitlement");
+      break;
+  }
+  return r;
+}
+
+}  // namespace detail
+
+/// Reads a policy from parsed JSON. Throws koc::error (field = JSON path) on any schema violation.
+inline reward_policy parse_reward_policy(const nlohmann::json& j) {
+  using namespace detail;
+  only_keys(j, "", {"schema", "description", "gates", "tiers", "rules", "campaign_budgets"});
+  const std::string schema = get_string(need(j, "", "schema"), "schema");
+  if (schema != reward_policy_schema)
+    policy_fail("schema", "unsupported schema '" + schema + "', expected '" + reward_policy_schema + "'");
+  if (j.contains("description")) get_string(j["description"], "description");
+  reward_policy p;
+  if (j.contains("gates")) read_gates(j["gates"], "gates", p.rejected_bp, p.late_bp);
+  if (j.contains("tiers")) {
+    const json& t = j["tiers"];
+    if (!t.is_array()) policy_fail("tiers", "must be an array");
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const std::string q = at("tiers", i);
+      only_keys(t[i], q, {"name", "multiplier_bp", "entitlements"});
+      reward_tier tier;
+      tier.name = get_string(need(t[i], q, "name"), join(q, "name"));
+      if (p.find_tier(tier.name) >= 0) policy_fail(join(q, "name"), "tier '" + tier.name + "' listed twice", errc::duplicate_id);
+      if (t[i].contains("multiplier_bp")) tier.multiplier_bp = get_bp(t[i]["multiplier_bp"], join(q, "multiplier_bp"), max_multiplier_bp);
+      if (t[i].contains("entitlements")) tier.entitlements = get_entitlements(t[i]["entitlements"], join(q, "entitlements"));
+      p.tiers.push_back(std::move(tier));
+    }
+  }
+  const json& rules = need(j, "", "rules");
+  if (!rules.is_array()) policy_fail("rules", "must be an array");
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    reward_rule r = parse_rule(rules[i], at("rules", i));
+    if (p.find_rule(r.id) >= 0) policy_fail(at("rules", i) + ".id", "rule id '" + r.id + "' listed twice", errc::duplicate_id);
+    p.rules.push_back(std::move(r));
+  }
+  if (j.contains("campaign_budgets")) {
+    const json& b = j["campaign_budgets"];
+    if (!b.is_array()) policy_fail("campaign_budgets", "must be an array");
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const std::string q = at("campaign_budgets", i);
+      only_keys(b[i], q, {"campaign", "currency", "amount"});
+      campaign_budget cb;
+      cb.campaign = get_int(need(b[i], q, "campaign"), join(q, "campaign"), 0, std::numeric_limits<std::int64_t>::max());
+      cb.currency = find_currency(get_string(need(b[i], q, "currency"), join(q, "currency")), -1, join(q, "currency"));
+      cb.amount = get_amount(need(b[i], q, "amount"), join(q, "amount"), cb.currency);
+      for (const auto& prev : p.campaign_budgets)
+        if (prev.campaign == cb.campaign && prev.currency == cb.currency)
+          policy_fail(join(q, "campaign"), "campaign budget listed twice for the same currency", errc::duplicate_id);
+      p.campaign_budgets.push_back(cb);
+    }
+  }
+  return p;
+}
+
+/// Parses JSON text then reads the policy. Malformed JSON → errc::invalid_policy (field empty).
+inline reward_policy parse_reward_policy(std::string_view text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw error(errc::invalid_policy, std::string("reward policy is not valid JSON: ") + e.what());
+  }
+  return parse_reward_policy(j);
+}
+// A std::string or a literal would convert both to string_view and to json: say which is meant.
+inline reward_policy parse_reward_policy(const std::string& text) { return parse_reward_policy(std::string_view(text)); }
+inline reward_policy parse_reward_policy(const char* text) { return parse_reward_policy(std::string_view(text)); }
+
+}  // namespace koc

@@ -1,0 +1,290 @@
+// C ABI: tier policies, rosters, classification and what-if.
+#include "guard.hpp"
+#include "handles.hpp"
+
+#include <cstring>
+
+using koc::c_api::fail;
+using koc::c_api::guarded;
+
+namespace {
+koc_status check_len(std::size_t len, std::size_t n, const char* field) {
+  if (len != n)
+    return fail(KOC_ERROR_LENGTH_MISMATCH, "column has " + std::to_string(len) + " rows, roster has " + std::to_string(n), -1, field);
+  return KOC_OK;
+}
+}  // namespace
+
+extern "C" {
+
+koc_status koc_tier_policy_default(koc_tier_policy** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    *out = new koc_tier_policy{koc::default_tier_policy()};
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_policy_from_json(const char* json, size_t json_len, koc_tier_policy** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(json);
+    auto p = std::make_unique<koc_tier_policy>();
+    p->policy = koc::tier_policy_from_json(std::string(json, json_len));
+    *out = p.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_policy_to_json(const koc_tier_policy* policy, char* buf, size_t capacity, size_t* required) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(policy);
+    return koc::c_api::write_string(koc::tier_policy_to_json(policy->policy), buf, capacity, required);
+  });
+}
+
+koc_status koc_tier_policy_tier_count(const koc_tier_policy* policy, int32_t* out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(policy);
+    KOC_REQUIRE(out);
+    *out = static_cast<int32_t>(policy->policy.tiers.size());
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_policy_tier_name(const koc_tier_policy* policy, int32_t tier, char* buf, size_t capacity,
+                                     size_t* required) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(policy);
+    if (tier < 0 || static_cast<std::size_t>(tier) >= policy->policy.tiers.size())
+      return fail(KOC_ERROR_OUT_OF_RANGE, "tier index " + std::to_string(tier) + " is not on the ladder", -1, "tier");
+    return koc::c_api::write_string(policy->policy.tiers[static_cast<std::size_t>(tier)].name, buf, capacity, required);
+  });
+}
+
+void koc_tier_policy_destroy(koc_tier_policy* policy) { delete policy; }
+
+koc_status koc_roster_create(const int64_t* ids, size_t n_kocs, koc_roster** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    if (n_kocs > 0) KOC_REQUIRE(ids);
+    auto r = std::make_unique<koc_roster>();
+    r->view.id = {ids, n_kocs};
+    *out = r.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_roster_set_metric(koc_roster* roster, koc_metric metric, const double* values, size_t len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(roster);
+    if (static_cast<int>(metric) < 0 || static_cast<int>(metric) >= koc::n_metrics)
+      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown metric " + std::to_string(static_cast<int>(metric)), -1, "metric");
+    const char* name = koc::metric_names[static_cast<std::size_t>(metric)];
+    if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, name);
+    if (auto s = check_len(len, roster->view.size(), name)) return s;
+    roster->view.metrics[static_cast<std::size_t>(metric)] = {values, len};
+    return KOC_OK;
+  });
+}
+
+koc_status koc_roster_set_flag(koc_roster* roster, koc_flag flag, const uint8_t* values, size_t len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(roster);
+    static const char* names[] = {"honorary", "invited", "clearance"};
+    if (static_cast<int>(flag) < 0 || static_cast<int>(flag) > 2)
+      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown flag " + std::to_string(static_cast<int>(flag)), -1, "flag");
+    const char* name = names[static_cast<int>(flag)];
+    if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, name);
+    if (auto s = check_len(len, roster->view.size(), name)) return s;
+    koc::span<const std::uint8_t> col{values, len};
+    if (flag == KOC_FLAG_HONORARY) roster->view.honorary = col;
+    else if (flag == KOC_FLAG_INVITED) roster->view.invited = col;
+    else roster->view.clearance = col;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_roster_set_history(koc_roster* roster, const int32_t* previous_tier, const int32_t* periods_below,
+                                  size_t len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(roster);
+    if (auto s = check_len(len, roster->view.size(), "previous_tier")) return s;
+    roster->view.previous_tier = previous_tier ? koc::span<const std::int32_t>{previous_tier, len} : koc::span<const std::int32_t>{};
+    roster->view.periods_below = periods_below ? koc::span<const std::int32_t>{periods_below, len} : koc::span<const std::int32_t>{};
+    return KOC_OK;
+  });
+}
+
+void koc_roster_destroy(koc_roster* roster) { delete roster; }
+
+koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy, const int64_t* override_ids,
+                        const int32_t* override_tiers, const char* const* override_reasons,
+                        const size_t* override_reason_lens, size_t n_overrides, uint32_t flags,
+                        koc_tier_result** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(policy);
+    if (flags & ~KOC_CLASSIFY_NO_GROWTH_GAPS) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
+    auto r = std::make_unique<koc_tier_result>();
+    if (n_overrides > 0) {
+      KOC_REQUIRE(override_ids);
+      KOC_REQUIRE(override_tiers);
+      KOC_REQUIRE(override_reasons);
+      KOC_REQUIRE(override_reason_lens);
+      r->overrides.resize(n_overrides);
+      for (std::size_t k = 0; k < n_overrides; ++k) {
+        if (override_reasons[k] == nullptr && override_reason_lens[k] > 0)
+          return fail(KOC_ERROR_NULL_POINTER, "reason is NULL", static_cast<std::int64_t>(k), "reason");
+        r->overrides[k] = {override_ids[k], override_tiers[k],
+                           override_reasons[k] ? std::string(override_reasons[k], override_reason_lens[k]) : std::string()};
+      }
+    }
+    r->policy = std::make_shared<const koc::tier_policy>(policy->policy);
+    r->roster = roster->view;
+    koc::classify(roster->view, *r->policy, r->overrides, koc::classify_options{(flags & KOC_CLASSIFY_NO_GROWTH_GAPS) == 0},
+                  r->result);
+    for (auto m : r->result.terms) r->terms.push_back(static_cast<std::int32_t>(m));
+    for (auto m : r->result.gap_metrics) r->gap_metrics.push_back(static_cast<std::int32_t>(m));
+    *out = r.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_size(const koc_tier_result* result, size_t* n_kocs) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(n_kocs);
+    *n_kocs = result->result.n_kocs;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_column(const koc_tier_result* result, koc_tier_column column, int32_t* out, size_t len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    const auto& t = result->result;
+    if (len != t.n_kocs)
+      return fail(KOC_ERROR_LENGTH_MISMATCH, "out holds " + std::to_string(len) + " values, result has " + std::to_string(t.n_kocs), -1, "len");
+    if (len > 0) KOC_REQUIRE(out);
+    const std::vector<std::int32_t>* src = nullptr;
+    switch (column) {
+      case KOC_TIER_QUALIFIED: src = &t.qualified_tier; break;
+      case KOC_TIER_COMPUTED: src = &t.computed_tier; break;
+      case KOC_TIER_FINAL: src = &t.final_tier; break;
+      case KOC_TIER_BLOCKED: src = &t.blocked_tier; break;
+      case KOC_TIER_BLOCKED_GATE: src = &t.blocked_gate; break;
+      case KOC_TIER_NEXT: src = &t.next_tier; break;
+      case KOC_TIER_PERIODS_BELOW: src = &t.periods_below; break;
+      case KOC_TIER_OVERRIDE_INDEX: src = &t.override_index; break;
+      case KOC_TIER_TRANSITION:
+        for (std::size_t i = 0; i < len; ++i) out[i] = t.transition[i];
+        return KOC_OK;
+      case KOC_TIER_HONORARY:
+        for (std::size_t i = 0; i < len; ++i) out[i] = t.honorary[i];
+        return KOC_OK;
+    }
+    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown column " + std::to_string(static_cast<int>(column)), -1, "column");
+    if (len > 0) std::memcpy(out, src->data(), len * sizeof(int32_t));
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_scores(const koc_tier_result* result, const double** data, size_t* len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(data);
+    KOC_REQUIRE(len);
+    *data = result->result.score.data();
+    *len = result->result.score.size();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_contributions(const koc_tier_result* result, const double** data, size_t* n_terms,
+                                         const int32_t** terms) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(data);
+    KOC_REQUIRE(n_terms);
+    *data = result->result.contributions.data();
+    *n_terms = result->terms.size();
+    if (terms) *terms = result->terms.data();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_growth_gaps(const koc_tier_result* result, const double** data, size_t* n_gap_metrics,
+                                       const int32_t** metrics) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(data);
+    KOC_REQUIRE(n_gap_metrics);
+    const bool have = !result->result.growth_gap.empty();
+    *data = have ? result->result.growth_gap.data() : nullptr;
+    *n_gap_metrics = have ? result->gap_metrics.size() : 0;
+    if (metrics) *metrics = result->gap_metrics.data();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_result_explain(const koc_tier_result* result, size_t row, char* buf, size_t capacity,
+                                   size_t* required) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    if (row >= result->result.n_kocs)
+      return fail(KOC_ERROR_OUT_OF_RANGE, "row is not in the result", static_cast<std::int64_t>(row), "row");
+    return koc::c_api::write_string(koc::explain(result->roster, *result->policy, result->result, row, result->overrides),
+                                    buf, capacity, required);
+  });
+}
+
+void koc_tier_result_destroy(koc_tier_result* result) { delete result; }
+
+koc_status koc_what_if_run(const koc_roster* roster, const koc_tier_policy* current, const koc_tier_policy* proposed,
+                           koc_what_if** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(current);
+    KOC_REQUIRE(proposed);
+    auto w = std::make_unique<koc_what_if>();
+    w->result = koc::what_if(roster->view, current->policy, proposed->policy);
+    *out = w.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_what_if_counts(const koc_what_if* w, const int64_t** counts, int32_t* n_current, int32_t* n_proposed) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(w);
+    KOC_REQUIRE(counts);
+    KOC_REQUIRE(n_current);
+    KOC_REQUIRE(n_proposed);
+    *counts = w->result.counts.data();
+    *n_current = static_cast<int32_t>(w->result.current_tiers.size());
+    *n_proposed = static_cast<int32_t>(w->result.proposed_tiers.size());
+    return KOC_OK;
+  });
+}
+
+koc_status koc_what_if_moved(const koc_what_if* w, const int64_t** rows, size_t* n_moved) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(w);
+    KOC_REQUIRE(rows);
+    KOC_REQUIRE(n_moved);
+    *rows = w->result.moved_rows.data();
+    *n_moved = w->result.moved_rows.size();
+    return KOC_OK;
+  });
+}
+
+void koc_what_if_destroy(koc_what_if* w) { delete w; }
+
+}  // extern "C"

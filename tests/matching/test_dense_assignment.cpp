@@ -1,0 +1,361 @@
+// Dense assignment: brute force on tiny matrices, Boost.Graph min-cost flow on medium ones, scipy's
+// edge cases, and verify() on every solve.
+#include <catch2/catch.hpp>
+#include <koc/matching/dense_assignment.hpp>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+// after the solver: find_flow_cost.hpp does not include the named-parameter machinery it uses
+#include <boost/graph/find_flow_cost.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <vector>
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct problem {
+  std::size_t rows = 0, cols = 0;
+  std::vector<double> cost;
+  std::vector<std::uint8_t> mask;  // empty: no mask
+  bool maximize = false;
+
+  koc::dense_assignment_options options() const {
+    koc::dense_assignment_options o;
+    o.maximize = maximize;
+    o.forbidden = mask.empty() ? nullptr : mask.data();
+    return o;
+  }
+  bool allowed(std::size_t i, std::size_t j) const {
+    if (!mask.empty() && mask[i * cols + j]) return false;
+    return cost[i * cols + j] != (maximize ? -inf : inf);
+  }
+};
+
+koc::dense_assignment_result solve_and_verify(const problem& p) {
+  const auto r = koc::solve_dense_assignment(p.cost.data(), p.rows, p.cols, p.options());
+  const auto chk = koc::verify(p.cost.data(), p.rows, p.cols, r, 1e-9, p.mask.empty() ? nullptr : p.mask.data());
+  INFO("verify: " << chk.message);
+  REQUIRE(chk.ok);
+  return r;
+}
+
+/// Best objective over all injections of the smaller side into the larger; NaN when none is allowed.
+double brute_force(const problem& p) {
+  const bool t = p.rows > p.cols;
+  const std::size_t n = t ? p.cols : p.rows, m = t ? p.rows : p.cols;
+  std::vector<std::size_t> perm(m);
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  double best = std::numeric_limits<double>::quiet_NaN();
+  // Every ordered choice of n of the m columns appears as a prefix of some permutation.
+  do {
+    double s = 0;
+    bool ok = true;
+    for (std::size_t k = 0; k < n && ok; ++k) {
+      const std::size_t i = t ? perm[k] : k, j = t ? k : perm[k];
+      ok = p.allowed(i, j);
+      s += p.cost[i * p.cols + j];
+    }
+    if (ok && (std::isnan(best) || (p.maximize ? s > best : s < best))) best = s;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  return best;
+}
+
+problem random_problem(std::mt19937_64& rng, std::size_t rows, std::size_t cols, bool integer, double p_forbid,
+                       bool use_mask, bool maximize) {
+  problem p;
+  p.rows = rows;
+  p.cols = cols;
+  p.maximize = maximize;
+  p.cost.resize(rows * cols);
+  std::uniform_real_distribution<double> real(-10.0, 10.0);
+  std::uniform_int_distribution<int> small(0, 4);
+  std::bernoulli_distribution forbid(p_forbid);
+  if (use_mask) p.mask.assign(rows * cols, 0);
+  for (std::size_t k = 0; k < rows * cols; ++k) {
+    p.cost[k] = integer ? small(rng) : real(rng);
+    if (forbid(rng)) {
+      if (use_mask)
+        p.mask[k] = 1;
+      else
+        p.cost[k] = maximize ? -inf : inf;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("dense assignment matches brute force on tiny matrices", "[dense][matching]") {
+  std::mt19937_64 rng(20240611);
+  int infeasible_seen = 0, optimal_seen = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::uniform_int_distribution<std::size_t> dim(1, 5);
+    const std::size_t rows = dim(rng), cols = dim(rng);
+    const bool integer = iter % 2 == 0;
+    const double p_forbid = (iter % 5 == 0) ? 0.0 : (iter % 5) * 0.15;
+    const bool use_mask = iter % 3 == 0, maximize = iter % 4 >= 2;
+    const problem p = random_problem(rng, rows, cols, integer, p_forbid, use_mask, maximize);
+    INFO("iter " << iter << " " << rows << "x" << cols << (maximize ? " max" : " min"));
+    const auto r = solve_and_verify(p);
+    const double best = brute_force(p);
+    if (std::isnan(best)) {
+      CHECK(r.status == koc::assignment_status::infeasible);
+      CHECK(r.row_ind.empty());
+      ++infeasible_seen;
+    } else {
+      REQUIRE(r.status == koc::assignment_status::optimal);
+      CHECK(r.total_cost == Approx(best).margin(1e-9));
+      CHECK(r.row_ind.size() == std::min(rows, cols));
+      ++optimal_seen;
+    }
+  }
+  CHECK(infeasible_seen > 100);
+  CHECK(optimal_seen > 1000);
+}
+
+namespace {
+
+/// Independent oracle: min-cost max-flow with Boost.Graph on source -> rows -> cols -> sink, unit
+/// capacities, integer costs shifted to be nonnegative. Returns {flow, cost in the original sign}.
+std::pair<long, long> boost_min_cost_flow(const problem& p) {
+  using namespace boost;
+  using traits = adjacency_list_traits<vecS, vecS, directedS>;
+  using graph = adjacency_list<
+      vecS, vecS, directedS, no_property,
+      property<edge_capacity_t, long,
+               property<edge_residual_capacity_t, long,
+                        property<edge_reverse_t, traits::edge_descriptor, property<edge_weight_t, long>>>>>;
+  graph g(p.rows + p.cols + 2);
+  const auto s = static_cast<traits::vertex_descriptor>(p.rows + p.cols);
+  const auto t = s + 1;
+  auto cap = get(edge_capacity, g);
+  auto rev = get(edge_reverse, g);
+  auto w = get(edge_weight, g);
+  auto add = [&](std::size_t a, std::size_t b, long c) {
+    const auto e = add_edge(a, b, g).first, er = add_edge(b, a, g).first;
+    cap[e] = 1;
+    cap[er] = 0;
+    rev[e] = er;
+    rev[er] = e;
+    w[e] = c;
+    w[er] = -c;
+  };
+  const double sign = p.maximize ? -1.0 : 1.0;
+  double lo = inf;
+  for (std::size_t i = 0; i < p.rows; ++i)
+    for (std::size_t j = 0; j < p.cols; ++j)
+      if (p.allowed(i, j)) lo = std::min(lo, sign * p.cost[i * p.cols + j]);
+  for (std::size_t i = 0; i < p.rows; ++i) add(s, i, 0);
+  for (std::size_t j = 0; j < p.cols; ++j) add(p.rows + j, t, 0);
+  for (std::size_t i = 0; i < p.rows; ++i)
+    for (std::size_t j = 0; j < p.cols; ++j)
+      if (p.allowed(i, j)) add(i, p.rows + j, std::lround(sign * p.cost[i * p.cols + j] - lo));
+  successive_shortest_path_nonnegative_weights(g, s, t);
+  long flow = 0;
+  auto res = get(edge_residual_capacity, g);
+  for (auto [e, end] = out_edges(s, g); e != end; ++e) flow += cap[*e] - res[*e];
+  const long cost = find_flow_cost(g) + (flow > 0 ? flow * std::lround(lo) : 0);
+  return {flow, p.maximize ? -cost : cost};
+}
+
+}  // namespace
+
+TEST_CASE("dense assignment matches Boost.Graph min-cost flow on medium matrices", "[dense][matching]") {
+  std::mt19937_64 rng(7);
+  for (int iter = 0; iter < 24; ++iter) {
+    std::uniform_int_distribution<std::size_t> dim(50, 160);
+    const std::size_t rows = dim(rng), cols = (iter % 3 == 0) ? rows : dim(rng);
+    problem p;
+    p.rows = rows;
+    p.cols = cols;
+    p.maximize = iter % 2 == 1;
+    p.cost.resize(rows * cols);
+    // Integer costs keep Boost's Dijkstra exact; a narrow range (iter % 4 == 0) forces many ties.
+    std::uniform_int_distribution<int> val(-1000, iter % 4 == 0 ? -990 : 100000);
+    std::bernoulli_distribution forbid(iter % 6 == 5 ? 0.97 : 0.2);
+    p.mask.assign(rows * cols, 0);
+    for (std::size_t k = 0; k < rows * cols; ++k) {
+      p.cost[k] = val(rng);
+      if (forbid(rng)) {
+        if (k % 2)
+          p.mask[k] = 1;
+        else
+          p.cost[k] = p.maximize ? -inf : inf;
+      }
+    }
+    INFO("iter " << iter << " " << rows << "x" << cols);
+    const auto r = solve_and_verify(p);
+    const auto [flow, cost] = boost_min_cost_flow(p);
+    if (static_cast<std::size_t>(flow) < std::min(rows, cols)) {
+      CHECK(r.status == koc::assignment_status::infeasible);
+    } else {
+      REQUIRE(r.status == koc::assignment_status::optimal);
+      CHECK(r.total_cost == static_cast<double>(cost));
+    }
+  }
+}
+
+TEST_CASE("dense assignment: scipy's edge cases", "[dense][matching]") {
+  SECTION("empty matrices") {
+    for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{0, 0}, {0, 5}, {5, 0}}) {
+      problem p;
+      p.rows = rows;
+      p.cols = cols;
+      p.cost.assign(rows * cols, 0.0);
+      const auto r = solve_and_verify(p);
+      CHECK(r.status == koc::assignment_status::optimal);
+      CHECK(r.row_ind.empty());
+      CHECK(r.col_ind.empty());
+      CHECK(r.total_cost == 0.0);
+      CHECK(r.row_potential.size() == rows);
+      CHECK(r.col_potential.size() == cols);
+    }
+  }
+  SECTION("1x1") {
+    const problem p{1, 1, {3.5}, {}, false};
+    const auto r = solve_and_verify(p);
+    CHECK(r.row_ind == std::vector<std::int64_t>{0});
+    CHECK(r.col_ind == std::vector<std::int64_t>{0});
+    CHECK(r.total_cost == 3.5);
+  }
+  SECTION("constant matrix gives the identity, in both orientations and senses") {
+    for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{7, 7}, {4, 9}, {9, 4}, {60, 60}}) {
+      for (const bool maxi : {false, true}) {
+        const problem p{rows, cols, std::vector<double>(rows * cols, 2.0), {}, maxi};
+        const auto r = solve_and_verify(p);
+        const std::size_t k = std::min(rows, cols);
+        std::vector<std::int64_t> id(k);
+        std::iota(id.begin(), id.end(), std::int64_t{0});
+        CHECK(r.row_ind == id);
+        CHECK(r.col_ind == id);
+        CHECK(r.total_cost == 2.0 * static_cast<double>(k));
+      }
+    }
+  }
+  SECTION("all forbidden is infeasible, with a Hall violator") {
+    problem p{3, 4, std::vector<double>(12, inf), {}, false};
+    auto r = solve_and_verify(p);
+    CHECK(r.status == koc::assignment_status::infeasible);
+    CHECK(r.blocking_rows.size() == 1);
+    p = problem{4, 3, std::vector<double>(12, 1.0), std::vector<std::uint8_t>(12, 1), true};
+    r = solve_and_verify(p);
+    CHECK(r.status == koc::assignment_status::infeasible);
+    CHECK(r.blocking_cols.size() == 1);
+    CHECK(r.blocking_rows.empty());
+  }
+  SECTION("two rows competing for one allowed column") {
+    const problem p{2, 3, {1, inf, inf, 2, inf, inf}, {}, false};
+    const auto r = solve_and_verify(p);
+    CHECK(r.status == koc::assignment_status::infeasible);
+    CHECK(r.blocking_rows == std::vector<std::int64_t>{0, 1});
+  }
+  SECTION("NaN names its row and column") {
+    const std::vector<double> c{1, 2, 3, 4, std::nan(""), 6};
+    try {
+      koc::solve_dense_assignment(c.data(), 2, 3);
+      FAIL("no exception");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::invalid_value);
+      CHECK(e.row() == 1);
+      CHECK(e.field() == "cost");
+      CHECK(e.detail().find("column 1") != std::string::npos);
+    }
+  }
+  SECTION("the first bad row is reported whichever path reads it (in place, copied, transposed)") {
+    for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{4, 4}, {4, 6}, {6, 4}}) {
+      for (const bool maxi : {false, true}) {
+        std::vector<double> c(rows * cols, 1.0);
+        c[2 * cols + 3] = maxi ? inf : -inf;
+        c[3 * cols + 1] = std::nan("");
+        koc::dense_assignment_options o;
+        o.maximize = maxi;
+        try {
+          koc::solve_dense_assignment(c.data(), rows, cols, o);
+          FAIL("no exception");
+        } catch (const koc::error& e) {
+          CHECK(e.row() == 2);
+          CHECK(e.detail().find("column 3") != std::string::npos);
+        }
+      }
+    }
+  }
+  SECTION("wrong-signed infinity is invalid") {
+    const std::vector<double> c{1, -inf, 3, 4};
+    koc::dense_assignment_options o;
+    CHECK_THROWS_AS(koc::solve_dense_assignment(c.data(), 2, 2, o), koc::error);
+    o.maximize = true;
+    const auto r = koc::solve_dense_assignment(c.data(), 2, 2, o);  // -inf forbids when maximising
+    CHECK(r.col_ind == std::vector<std::int64_t>{0, 1});
+    CHECK(r.total_cost == 5.0);
+    const std::vector<double> d{1, inf, 3, 4};
+    try {
+      koc::solve_dense_assignment(d.data(), 2, 2, o);
+      FAIL("no exception");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::invalid_value);
+      CHECK(e.row() == 0);
+    }
+  }
+  SECTION("near-equal costs terminate and are optimal") {
+    for (const std::size_t n : {5u, 40u, 200u}) {
+      problem p{n, n, std::vector<double>(n * n), {}, false};
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) p.cost[i * n + j] = 1.0 + static_cast<double>((i * 7 + j * 13) % n) * 1e-15;
+      const auto r = solve_and_verify(p);
+      CHECK(r.status == koc::assignment_status::optimal);
+      if (n == 5) CHECK(r.total_cost == Approx(brute_force(p)).epsilon(0).margin(1e-13));
+      problem q{n, n + 3, std::vector<double>(n * (n + 3)), {}, true};
+      for (std::size_t k = 0; k < q.cost.size(); ++k) q.cost[k] = 1.0 + static_cast<double>(k % 11) * 1e-15;
+      solve_and_verify(q);
+    }
+  }
+}
+
+TEST_CASE("dense assignment: Eigen view, leading dimension, determinism", "[dense][matching]") {
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  row_major big(120, 90);
+  for (Eigen::Index i = 0; i < big.rows(); ++i)
+    for (Eigen::Index j = 0; j < big.cols(); ++j) big(i, j) = std::floor(u01(rng) * 20.0);
+  const auto a = koc::solve_dense_assignment(big);
+  const auto b = koc::solve_dense_assignment(big);
+  REQUIRE(koc::verify(big, a).ok);
+  CHECK(a.row_ind == b.row_ind);
+  CHECK(a.col_ind == b.col_ind);
+  CHECK(a.row_potential == b.row_potential);
+  CHECK(a.col_potential == b.col_potential);
+  CHECK(a.row_ind.size() == 90);
+  // A block is a strided view: the same answer as the copied submatrix.
+  const row_major sub = big.block(10, 5, 40, 60);
+  const auto via_block = koc::solve_dense_assignment(big.block(10, 5, 40, 60));
+  const auto via_copy = koc::solve_dense_assignment(sub);
+  REQUIRE(koc::verify(big.block(10, 5, 40, 60), via_block).ok);
+  CHECK(via_block.col_ind == via_copy.col_ind);
+  CHECK(via_block.total_cost == via_copy.total_cost);
+}
+
+TEST_CASE("dense assignment: verify catches a wrong answer", "[dense][matching]") {
+  const std::vector<double> c{4, 1, 3, 2, 0, 5, 3, 2, 2};
+  auto r = koc::solve_dense_assignment(c.data(), 3, 3);
+  REQUIRE(koc::verify(c.data(), 3, 3, r).ok);
+  CHECK(r.total_cost == 5.0);
+  auto bad = r;
+  std::swap(bad.col_ind[0], bad.col_ind[1]);
+  CHECK_FALSE(koc::verify(c.data(), 3, 3, bad).ok);
+  bad = r;
+  bad.col_potential[0] += 1.0;
+  CHECK_FALSE(koc::verify(c.data(), 3, 3, bad).ok);
+  bad = r;
+  bad.col_ind[2] = bad.col_ind[1];
+  const auto chk = koc::verify(c.data(), 3, 3, bad);
+  CHECK_FALSE(chk.ok);
+  CHECK(chk.message.find("twice") != std::string::npos);
+}

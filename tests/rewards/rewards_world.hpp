@@ -1,0 +1,97 @@
+// A small builder of reward inputs for tests: owns the columns, hands out the views.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <koc/rewards/ledger.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace koc_test {
+
+struct completion_args {
+  std::int64_t delivered = 0;
+  bool accepted = true;
+  double quality = 1.0;
+  std::int64_t views = 0, interactions = 0;
+  std::int32_t days_served = 0;
+  double fulfilment = 1.0;
+  std::int32_t days_on_site = 0;
+  std::int64_t travel = 0;
+};
+/// Chainable completion_args (C++17 has no designated initialisers): C().views(120000).accepted(false).
+struct C : completion_args {
+#define KOC_TEST_SETTER(name, type) \
+  C& name(type v) {                  \
+    completion_args::name = v;       \
+    return *this;                    \
+  }
+  KOC_TEST_SETTER(delivered, std::int64_t)
+  KOC_TEST_SETTER(accepted, bool)
+  KOC_TEST_SETTER(quality, double)
+  KOC_TEST_SETTER(views, std::int64_t)
+  KOC_TEST_SETTER(interactions, std::int64_t)
+  KOC_TEST_SETTER(days_served, std::int32_t)
+  KOC_TEST_SETTER(fulfilment, double)
+  KOC_TEST_SETTER(days_on_site, std::int32_t)
+  KOC_TEST_SETTER(travel, std::int64_t)
+#undef KOC_TEST_SETTER
+};
+
+struct world {
+  std::vector<std::int64_t> task_id, campaign, window, deadline, budget;
+  std::vector<std::int32_t> rule, period;
+  std::vector<std::int64_t> a_koc, a_task;
+  std::vector<std::int64_t> assignment, delivered, views, interactions, travel;
+  std::vector<std::uint8_t> accepted;
+  std::vector<double> quality, fulfilment;
+  std::vector<std::int32_t> days_served, days_on_site;
+  std::vector<std::int64_t> koc;
+  std::vector<std::int32_t> tier;
+  std::vector<std::string> ladder;
+
+  void add_task(std::int64_t id, std::int32_t r, std::int64_t camp = -1, std::int64_t win = 0,
+                std::int64_t dl = koc::no_deadline, std::int32_t per = 0, std::int64_t bud = -1) {
+    task_id.push_back(id); rule.push_back(r); campaign.push_back(camp); window.push_back(win);
+    deadline.push_back(dl); period.push_back(per); budget.push_back(bud);
+  }
+  void add_koc(std::int64_t id, std::int32_t t = -1) { koc.push_back(id); tier.push_back(t); }
+  std::size_t complete(std::int64_t k, std::int64_t t, const completion_args& c = {}) {
+    a_koc.push_back(k); a_task.push_back(t);
+    assignment.push_back(static_cast<std::int64_t>(a_koc.size() - 1));
+    delivered.push_back(c.delivered); accepted.push_back(c.accepted ? 1 : 0); quality.push_back(c.quality);
+    views.push_back(c.views); interactions.push_back(c.interactions); days_served.push_back(c.days_served);
+    fulfilment.push_back(c.fulfilment); days_on_site.push_back(c.days_on_site); travel.push_back(c.travel);
+    return assignment.size() - 1;
+  }
+  koc::reward_tasks tasks() const { return {task_id, rule, campaign, window, deadline, period, budget}; }
+  koc::reward_assignments asg() const { return {a_koc, a_task}; }
+  koc::reward_completions done() const {
+    return {assignment, delivered, accepted, quality, views, interactions, days_served, fulfilment, days_on_site, travel};
+  }
+  koc::reward_kocs kocs() const { return {koc, tier, ladder}; }
+  koc::reward_ledger run(const koc::reward_policy& p, bool explain = true) const {
+    koc::reward_ledger L = koc::compute_ledger(p, tasks(), asg(), done(), kocs(), {explain});
+    const koc::ledger_check ck = koc::verify(p, tasks(), asg(), done(), kocs(), L);
+    INFO(ck.reason);
+    REQUIRE(ck.ok);
+    return L;
+  }
+};
+
+/// Sum of the ledger's amounts for one KOC (all currencies must be the same in the tests using it).
+inline std::int64_t paid_to(const koc::reward_ledger& L, std::int64_t koc_id) {
+  std::int64_t s = 0;
+  for (std::size_t l = 0; l < L.size(); ++l)
+    if (L.koc_id[l] == koc_id) s += L.amount[l];
+  return s;
+}
+inline std::vector<std::size_t> lines_of(const koc::reward_ledger& L, koc::line_kind k) {
+  std::vector<std::size_t> out;
+  for (std::size_t l = 0; l < L.size(); ++l)
+    if (L.kind[l] == k) out.push_back(l);
+  return out;
+}
+
+}  // namespace koc_test

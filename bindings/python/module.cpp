@@ -59,4 +59,5 @@ PYBIND11_MODULE(_core, m) {
   });
 
   bind_tiers(m);
+  bind_dense(m);
 }

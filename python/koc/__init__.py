@@ -22,11 +22,16 @@ from ._core import (
     UnknownIdError,
     UnknownNameError,
 )
+from .assignment import AssignmentResult, InfeasibleError, linear_sum_assignment, solve_assignment
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "AssignmentResult",
+    "InfeasibleError",
+    "linear_sum_assignment",
+    "solve_assignment",
     "METRICS",
     "DuplicateIdError",
     "Error",

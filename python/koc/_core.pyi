@@ -42,3 +42,21 @@ def classify(
 ) -> dict[str, Any]: ...
 def explain(columns: dict[str, npt.NDArray[Any]], policy_json: str, rows: Sequence[int]) -> list[str]: ...
 def what_if(columns: dict[str, npt.NDArray[Any]], current_policy_json: str, proposed_policy_json: str) -> dict[str, Any]: ...
+
+# --- dense assignment ----------------------------------------------------------------------------
+def solve_dense_assignment(
+    cost: npt.NDArray[np.float64], maximize: bool = False, forbidden: npt.NDArray[np.uint8] | None = None
+) -> dict[str, Any]: ...
+def verify_dense_assignment(
+    cost: npt.NDArray[np.float64],
+    maximize: bool,
+    forbidden: npt.NDArray[np.uint8] | None,
+    status: str,
+    row_ind: npt.NDArray[np.int64],
+    col_ind: npt.NDArray[np.int64],
+    row_potential: npt.NDArray[np.float64],
+    col_potential: npt.NDArray[np.float64],
+    blocking_rows: npt.NDArray[np.int64],
+    blocking_cols: npt.NDArray[np.int64],
+    tolerance: float = 1e-9,
+) -> tuple[bool, str]: ...

@@ -1,0 +1,96 @@
+"""Exact assignment solvers on user-supplied scores: a drop-in for scipy's linear_sum_assignment, and
+the same solve with its optimality certificate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _core
+
+
+class InfeasibleError(_core.Error):
+    """The smaller side cannot be fully assigned using allowed entries (scipy: 'cost matrix is infeasible')."""
+
+
+def _as_cost_matrix(cost_matrix: Any) -> np.ndarray:
+    arr = np.asarray(cost_matrix)
+    if arr.ndim != 2:
+        raise ValueError(f"expected a matrix (2-D array), got a {arr.ndim} array")
+    if not np.can_cast(arr.dtype, np.float64, casting="safe"):
+        raise TypeError(f"Cannot cast array data from {arr.dtype!r} to dtype('float64') according to the rule 'safe'")
+    return np.ascontiguousarray(arr, dtype=np.float64)  # no copy for C-contiguous float64
+
+
+def _invalid(e: _core.Error) -> _core.InvalidValueError:
+    # scipy's message, with koc's row and field kept on the exception.
+    err = _core.InvalidValueError("matrix contains invalid numeric entries")
+    err.code, err.row, err.field = getattr(e, "code", "invalid_value"), getattr(e, "row", None), "cost"
+    return err
+
+
+def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Solve the linear sum assignment problem: a drop-in for ``scipy.optimize.linear_sum_assignment``.
+
+    Same signature, same returned arrays (``row_ind`` increasing, ``col_ind``; int64), same exceptions and
+    messages: ``ValueError('matrix contains invalid numeric entries')`` for NaN or a wrong-signed infinity,
+    ``ValueError('cost matrix is infeasible')``, ``ValueError('expected a matrix (2-D array), got a N
+    array')`` and scipy's ``TypeError`` for non-numeric input. Forbidden pairs: +inf when minimising,
+    -inf when maximising. Ties: lowest index, so a constant matrix gives the identity. The errors are
+    koc.Error subclasses (ValueError), so ``except ValueError`` keeps working.
+    """
+    cost = _as_cost_matrix(cost_matrix)
+    try:
+        r = _core.solve_dense_assignment(cost, bool(maximize), None)
+    except _core.InvalidValueError as e:
+        raise _invalid(e) from None
+    if r["status"] != "optimal":
+        raise InfeasibleError("cost matrix is infeasible")
+    return r["row_ind"], r["col_ind"]
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """An exact dense assignment with its LP-dual certificate.
+
+    ``row_potential`` (rows,) and ``col_potential`` (cols,) are the duals u, v of the minimisation form
+    (see koc/matching/dense_assignment.hpp): u_i + v_j <= c_ij on allowed pairs, equality on chosen ones.
+    When infeasible, ``blocking_rows`` / ``blocking_cols`` is a Hall set proving it.
+    """
+
+    status: str
+    row_ind: np.ndarray
+    col_ind: np.ndarray
+    total: float
+    row_potential: np.ndarray
+    col_potential: np.ndarray
+    blocking_rows: np.ndarray
+    blocking_cols: np.ndarray
+    maximize: bool
+    _cost: np.ndarray
+    _forbidden: Optional[np.ndarray]
+
+    def verify(self, tolerance: float = 1e-9) -> bool:
+        """Re-checks feasibility and optimality independently of the solver; raises koc.Error if not."""
+        ok, message = _core.verify_dense_assignment(
+            self._cost, self.maximize, self._forbidden, self.status, self.row_ind, self.col_ind,
+            self.row_potential, self.col_potential, self.blocking_rows, self.blocking_cols, tolerance)
+        if not ok:
+            raise _core.InternalError(f"certificate check failed: {message}")
+        return True
+
+
+def solve_assignment(cost: Any, *, maximize: bool = False, forbidden: Any = None) -> AssignmentResult:
+    """Exact rectangular 1:1 assignment with certificate; ``forbidden`` is an optional boolean mask.
+
+    Unlike :func:`linear_sum_assignment`, infeasibility is a status (``result.status == 'infeasible'``)
+    with its proof, not an exception; invalid entries raise koc.InvalidValueError naming the row.
+    """
+    c = _as_cost_matrix(cost)
+    mask = None if forbidden is None else np.ascontiguousarray(np.asarray(forbidden, dtype=bool).view(np.uint8))
+    r = _core.solve_dense_assignment(c, bool(maximize), mask)
+    return AssignmentResult(status=r["status"], row_ind=r["row_ind"], col_ind=r["col_ind"], total=r["total"],
+                            row_potential=r["row_potential"], col_potential=r["col_potential"],
+                            blocking_rows=r["blocking_rows"], blocking_cols=r["blocking_cols"],
+                            maximize=bool(maximize), _cost=c, _forbidden=mask)

@@ -1,0 +1,141 @@
+"""koc.linear_sum_assignment against scipy: same answers (objective), same arrays, same errors."""
+import threading
+import time
+
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+import koc
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("maximize", [False, True])
+def test_random_dense_equal_objective(seed, maximize):
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(1, 60, size=2)
+    cost = rng.random((rows, cols)) if seed % 2 else rng.integers(0, 5, size=(rows, cols)).astype(float)
+    r1, c1 = koc.linear_sum_assignment(cost, maximize=maximize)
+    r2, c2 = scipy_lsa(cost, maximize=maximize)
+    assert r1.dtype == np.int64 and c1.dtype == np.int64
+    assert len(r1) == len(r2) == min(rows, cols)
+    assert np.all(np.diff(r1) > 0)  # row_ind increasing, as scipy returns it (ties may pick other rows)
+    assert cost[r1, c1].sum() == pytest.approx(cost[r2, c2].sum(), rel=1e-12, abs=1e-12)
+    res = koc.solve_assignment(cost, maximize=maximize)
+    assert res.verify()
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 5), (5, 0)])
+def test_empty(shape):
+    r, c = koc.linear_sum_assignment(np.zeros(shape))
+    s = scipy_lsa(np.zeros(shape))
+    assert r.shape == s[0].shape == (0,) and c.shape == (0,)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (3, 6), (6, 3)])
+def test_constant_matrix_gives_identity(shape):
+    r, c = koc.linear_sum_assignment(np.ones(shape))
+    np.testing.assert_array_equal(r, np.arange(min(shape)))
+    np.testing.assert_array_equal(c, np.arange(min(shape)))
+
+
+def test_rectangular_and_forbidden():
+    cost = np.array([[np.inf, 1, 2], [3, np.inf, 1]])
+    r, c = koc.linear_sum_assignment(cost)
+    rs, cs = scipy_lsa(cost)
+    assert cost[r, c].sum() == cost[rs, cs].sum()
+    m = np.array([[-np.inf, 5], [2, 1], [7, -np.inf]])
+    assert m[koc.linear_sum_assignment(m, maximize=True)].sum() == m[scipy_lsa(m, maximize=True)].sum()
+
+
+@pytest.mark.parametrize(
+    "matrix,maximize",
+    [
+        (np.array([[np.nan, 1], [1, 1.0]]), False),
+        (np.array([[-np.inf, 1], [1, 1.0]]), False),
+        (np.array([[np.inf, 1], [1, 1.0]]), True),
+    ],
+)
+def test_invalid_entries_same_error_as_scipy(matrix, maximize):
+    with pytest.raises(ValueError) as theirs:
+        scipy_lsa(matrix, maximize=maximize)
+    with pytest.raises(koc.InvalidValueError) as ours:
+        koc.linear_sum_assignment(matrix, maximize=maximize)
+    assert str(ours.value) == str(theirs.value)
+    assert ours.value.row == 0
+
+
+def test_infeasible_same_error_as_scipy():
+    m = np.array([[np.inf, np.inf], [1, 2.0]])
+    with pytest.raises(ValueError) as theirs:
+        scipy_lsa(m)
+    with pytest.raises(koc.InfeasibleError) as ours:
+        koc.linear_sum_assignment(m)
+    assert str(ours.value) == str(theirs.value) == "cost matrix is infeasible"
+    res = koc.solve_assignment(m)
+    assert res.status == "infeasible" and list(res.blocking_rows) and res.verify()
+
+
+def test_shape_and_type_errors_same_as_scipy():
+    for bad in (np.array([1.0, 2.0]), np.zeros((2, 2, 2))):
+        with pytest.raises(ValueError) as theirs:
+            scipy_lsa(bad)
+        with pytest.raises(ValueError) as ours:
+            koc.linear_sum_assignment(bad)
+        assert str(ours.value) == str(theirs.value)
+    for bad in (np.array([["a", "b"]]), np.array([[1 + 1j]])):
+        with pytest.raises(TypeError) as theirs:
+            scipy_lsa(bad)
+        with pytest.raises(TypeError) as ours:
+            koc.linear_sum_assignment(bad)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_bool_int_and_list_inputs_like_scipy():
+    for m in ([[True, False], [False, True]], np.array([[1, 2], [3, 4]], dtype=np.int64), [[4.0, 1.0], [2.0, 0.0]]):
+        r1, c1 = koc.linear_sum_assignment(m)
+        r2, c2 = scipy_lsa(m)
+        np.testing.assert_array_equal(r1, r2)
+        np.testing.assert_array_equal(c1, c2)
+
+
+def test_forbidden_mask_and_certificate():
+    rng = np.random.default_rng(3)
+    cost = rng.random((30, 40))
+    mask = rng.random((30, 40)) < 0.3
+    res = koc.solve_assignment(cost, forbidden=mask)
+    assert res.status == "optimal"
+    assert not mask[res.row_ind, res.col_ind].any()
+    ref = np.where(mask, np.inf, cost)
+    rs, cs = scipy_lsa(ref)
+    assert res.total == pytest.approx(ref[rs, cs].sum(), rel=1e-12)
+    assert res.verify()
+
+
+def test_gil_released_during_solve():
+    """While a long solve runs in one thread, Python code keeps running in another.
+
+    Had the solver kept the GIL, the main thread could not run a single bytecode until the solve
+    returned; progress is measured in loop iterations, so a busy machine cannot fake a pass.
+    """
+    cost = np.random.default_rng(0).random((2500, 2500))
+    done = threading.Event()
+    solve_seconds = []
+
+    def solve():
+        t0 = time.perf_counter()
+        koc.linear_sum_assignment(cost)
+        solve_seconds.append(time.perf_counter() - t0)
+        done.set()
+
+    worker = threading.Thread(target=solve)
+    ticks_during_solve = 0
+    worker.start()
+    while not done.is_set():
+        ticks_during_solve += 1
+        time.sleep(0.001)
+    worker.join()
+    # A solve of this size takes tens of milliseconds at least; with the GIL released the main thread
+    # ticks about once per millisecond throughout it.
+    assert solve_seconds[0] > 0.02
+    assert ticks_during_solve >= 0.25 * solve_seconds[0] / 0.001, (ticks_during_solve, solve_seconds)

@@ -1,0 +1,203 @@
+// Boost.Graph views of matching data, and two-person teams for collaborative tasks (article 002).
+//
+//   auto bg = koc::to_boost_graph(candidates);     // bipartite KOC–task graph, edge_weight = fit score
+//   // vertex k (< n_kocs) is KOC k, vertex n_kocs + t is task t; usable with any BGL algorithm
+//
+//   std::vector<std::int64_t> members = {101, 205, 317, 420};   // KOC ids (or rows: returned as given)
+//   Eigen::MatrixXd compat = ...;                                 // members × members, symmetric
+//   koc::team_pairing_result teams = koc::pair_into_teams(members, compat);
+//   // or koc::pair_into_teams(members, [&](std::int64_t a, std::int64_t b) { return ...; });
+//   assert(koc::verify(members, compat, teams).ok);
+//
+// Teams: a maximum-weight matching on the general (non-bipartite) compatibility graph, computed by
+// BGL's maximum_weighted_matching (Edmonds' blossom algorithm with dual variables; J. Edmonds, "Paths,
+// trees, and flowers", Canad. J. Math. 17 (1965); Z. Galil, "Efficient algorithms for finding maximum
+// matching in graphs", ACM Comput. Surv. 18 (1986)). Only pairs with compatibility > 0 are candidates:
+// a pair that adds nothing is not formed. Complexity: O(V³) time and, in BGL's implementation, O(V²)
+// memory for V members, so this is meant for team-sized pools (hundreds to a few thousand KOCs), not
+// a whole roster.
+//
+// Weights: BGL's implementation compares slacks with == 0 and uses numeric_limits<W>::min() as
+// "−infinity", which is only sound for integer W. Compatibilities are therefore converted to int64 in
+// fixed point: integral compatibilities up to 2^40 are used as they are (exact); otherwise they are
+// scaled by the power of two that brings the largest to about 2^40 and rounded, so the pairing is
+// optimal for scores rounded to 2^-40 of the largest. Totals are reported in the caller's units.
+// Known upstream defects (boostorg/graph#399, fixed by a rewrite after Boost 1.86) can make this BGL
+// function return a non-optimal matching on some larger graphs; verify() checks feasibility and the
+// reported total, and the tests compare with brute force on small pools.
+// Determinism: edges are added in (i, j) order of member positions, so the same input gives the same
+// pairs. Ties between equally good pairings are broken by BGL's traversal order.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/matching/candidates.hpp>
+#include <koc/span.hpp>
+
+#include <Eigen/Core>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/maximum_weighted_matching.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace koc {
+
+template <class Weight = double>
+using bgl_weighted_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                                 boost::property<boost::edge_weight_t, Weight>>;
+
+/// The candidate graph as an undirected BGL graph: n_kocs + n_tasks vertices (KOCs first), one edge per
+/// candidate pair in pair order, edge_weight = score converted to Weight.
+template <class Weight = double>
+bgl_weighted_graph<Weight> to_boost_graph(const candidate_view& g) {
+  validate(g);
+  bgl_weighted_graph<Weight> bg(g.n_kocs + g.n_tasks);
+  for (std::size_t k = 0; k < g.n_kocs; ++k)
+    for (auto e = g.offsets[k]; e < g.offsets[k + 1]; ++e) {
+      const auto i = static_cast<std::size_t>(e);
+      boost::add_edge(k, g.n_kocs + static_cast<std::size_t>(g.task[i]), static_cast<Weight>(g.score[i]), bg);
+    }
+  return bg;
+}
+
+enum class unpaired_reason : std::uint8_t {
+  no_compatible_partner = 0,  ///< nobody in the pool has compatibility > 0 with this KOC
+  partners_taken = 1,         ///< its compatible partners are in pairs that add more in total
+};
+
+struct team_pairing_result {
+  std::vector<std::int64_t> first, second;  ///< the pairs, as member values; first is the earlier member
+  std::vector<double> compatibility;        ///< per pair
+  double total = 0.0;                       ///< Σ compatibility, summed in pair order
+  std::vector<std::int64_t> unpaired;       ///< members without a partner, in input order
+  std::vector<std::uint8_t> unpaired_reason;
+};
+
+namespace detail {
+
+/// compat(i, j) over member positions; validated symmetric and not NaN.
+template <class Compat>
+team_pairing_result pair_positions(span<const std::int64_t> members, Compat compat) {
+  const std::size_t n = members.size();
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  std::vector<double> w;
+  double largest = 0.0;
+  bool integral = true;
+  std::vector<std::uint8_t> has_partner(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const double c = compat(i, j), d = compat(j, i);
+      if (std::isnan(c)) throw error(errc::invalid_value, "compatibility is NaN", static_cast<std::int64_t>(i), "compatibility[" + std::to_string(j) + "]");
+      if (c == std::numeric_limits<double>::infinity())
+        throw error(errc::invalid_value, "compatibility is +infinity", static_cast<std::int64_t>(i), "compatibility[" + std::to_string(j) + "]");
+      if (!(c == d)) throw error(errc::invalid_value, "compatibility is not symmetric", static_cast<std::int64_t>(j), "compatibility[" + std::to_string(i) + "]");
+      if (!(c > 0)) continue;
+      pairs.emplace_back(i, j);
+      w.push_back(c);
+      largest = std::max(largest, c);
+      integral = integral && c == std::floor(c);
+      has_partner[i] = has_partner[j] = 1;
+    }
+  const double limit = std::ldexp(1.0, 40);
+  double scale = 1.0;
+  if (!(integral && largest <= limit) && largest > 0) scale = std::ldexp(1.0, 40 - std::ilogb(largest) - 1);
+  bgl_weighted_graph<std::int64_t> bg(n);
+  for (std::size_t e = 0; e < pairs.size(); ++e)
+    boost::add_edge(pairs[e].first, pairs[e].second, static_cast<std::int64_t>(std::llround(w[e] * scale)), bg);
+  using vertex = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::vertex_descriptor;
+  std::vector<vertex> mate(n);
+  if (n > 0) boost::maximum_weighted_matching(bg, &mate[0]);
+  const vertex none = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::null_vertex();
+  team_pairing_result out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (mate[i] == none) {
+      out.unpaired.push_back(members[i]);
+      out.unpaired_reason.push_back(static_cast<std::uint8_t>(has_partner[i] ? unpaired_reason::partners_taken
+                                                                             : unpaired_reason::no_compatible_partner));
+    } else if (mate[i] > i) {
+      out.first.push_back(members[i]);
+      out.second.push_back(members[mate[i]]);
+      out.compatibility.push_back(compat(i, mate[i]));
+      out.total += out.compatibility.back();
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/// Pairs members into two-person teams maximising total compatibility. `compatibility` is
+/// members × members and symmetric (the diagonal is not read); entries <= 0 or -inf mean "do not
+/// pair"; NaN or +inf throws invalid_value naming row i and field "compatibility[j]".
+inline team_pairing_result pair_into_teams(span<const std::int64_t> members, const Eigen::Ref<const Eigen::MatrixXd>& compatibility) {
+  if (compatibility.rows() != static_cast<Eigen::Index>(members.size()) || compatibility.cols() != compatibility.rows())
+    throw error(errc::length_mismatch, "compatibility must be members × members", -1, "compatibility");
+  return detail::pair_positions(members, [&](std::size_t i, std::size_t j) {
+    return compatibility(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+  });
+}
+
+/// As above with a function compat(member_a, member_b) -> double over member values; it must be
+/// symmetric (checked) and is called twice per unordered pair and once more per chosen pair.
+template <class Compat, class = decltype(std::declval<Compat>()(std::int64_t{}, std::int64_t{})),
+          class = std::enable_if_t<!std::is_base_of<Eigen::EigenBase<Compat>, Compat>::value>>
+team_pairing_result pair_into_teams(span<const std::int64_t> members, Compat compat) {
+  return detail::pair_positions(members, [&](std::size_t i, std::size_t j) { return static_cast<double>(compat(members[i], members[j])); });
+}
+
+struct team_report {
+  bool ok = true;
+  std::string message;
+};
+
+/// Checks a pairing against the matrix: every member at most once, each pair has compatibility > 0,
+/// the reported compatibilities and total are right, unpaired lists exactly the others with the right
+/// reason, and no two unpaired members could form a compatible pair (else the total is not maximal).
+inline team_report verify(span<const std::int64_t> members, const Eigen::Ref<const Eigen::MatrixXd>& compatibility,
+                          const team_pairing_result& r) {
+  auto fail = [](std::string s) { return team_report{false, std::move(s)}; };
+  const std::size_t n = members.size();
+  auto pos = [&](std::int64_t v) -> std::int64_t {
+    for (std::size_t i = 0; i < n; ++i)
+      if (members[i] == v) return static_cast<std::int64_t>(i);
+    return -1;
+  };
+  std::vector<int> seen(n, 0);
+  double total = 0.0;
+  if (r.first.size() != r.second.size() || r.compatibility.size() != r.first.size()) return fail("pair columns differ in length");
+  for (std::size_t p = 0; p < r.first.size(); ++p) {
+    const auto a = pos(r.first[p]), b = pos(r.second[p]);
+    if (a < 0 || b < 0 || a == b) return fail("pair " + std::to_string(p) + " names an unknown or the same member");
+    if (seen[static_cast<std::size_t>(a)]++ || seen[static_cast<std::size_t>(b)]++) return fail("a member is in two pairs");
+    const double c = compatibility(a, b);
+    if (!(c > 0)) return fail("pair " + std::to_string(p) + " is not compatible");
+    if (c != r.compatibility[p]) return fail("pair " + std::to_string(p) + " reports the wrong compatibility");
+    total += c;
+  }
+  if (total != r.total) return fail("total is not the sum of the pairs");
+  if (r.unpaired.size() != r.unpaired_reason.size()) return fail("unpaired columns differ in length");
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (seen[i]) continue;
+    if (next >= r.unpaired.size() || r.unpaired[next] != members[i]) return fail("unpaired list is wrong at member " + std::to_string(i));
+    bool any = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double c = compatibility(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      any = any || c > 0;
+      if (!seen[j] && c > 0) return fail("members " + std::to_string(i) + " and " + std::to_string(j) + " are both unpaired but compatible");
+    }
+    const auto want = any ? unpaired_reason::partners_taken : unpaired_reason::no_compatible_partner;
+    if (r.unpaired_reason[next] != static_cast<std::uint8_t>(want)) return fail("unpaired reason is wrong");
+    ++next;
+  }
+  if (next != r.unpaired.size()) return fail("unpaired lists a paired member");
+  return {};
+}
+
+}  // namespace koc

@@ -1,0 +1,195 @@
+// Matching policy: the weights of the fit score and the tier-fit table (schema "koc.matching_policy/1").
+//
+//   koc::matching_policy p = koc::default_matching_policy();
+//   koc::matching_policy q = koc::matching_policy_from_json(text, ladder);  // ladder: koc::tier_policy
+//   std::string back = koc::matching_policy_to_json(q);                     // round-trips exactly
+//
+// Document (every key but "schema" optional; absent keys keep the default below):
+//   {
+//     "schema": "koc.matching_policy/1",
+//     "weights": {"skill": 30, "audience": 15, "tier_fit": 20, "quality": 10, "reliability": 10,
+//                 "preference": 15, "rotation": 10},
+//     "skill_level_max": 5,          // skill level at which the skill term saturates, > 0
+//     "rotation_half_count": 5,      // recent tasks at which the rotation penalty is half its weight, > 0
+//     "tier_fit": {
+//       "asset":   {"social": ["entry", "active"], "knowledge": ["active", "core"],
+//                   "community": ["core", "ambassador", "honorary"], "intelligence": ["core", "ambassador"]},
+//       "horizon": {"instant": ["entry", "active"], "phased": ["active", "core"],
+//                   "continuous": ["core", "ambassador", "honorary"], "identity": ["ambassador"]}
+//     }
+//   }
+// Tier names refer to the ladder of the tier policy in use. "honorary" names the honorary status (a
+// status, not a rung: DOMAIN.md §1) unless the ladder itself has a tier of that name. The default table
+// is DOMAIN.md §2: social/instant → entry and active, knowledge/phased → active and core,
+// community/continuous → core and honorary/ambassador, intelligence → core and above (clearance is a
+// hard rule in eligibility), identity → ambassador. Terms and their ranges: see fit.hpp.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/matching/tasks.hpp>
+#include <koc/tiers/policy.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+/// Weights of the fit terms, in score points at term = 1; all finite and >= 0.
+struct matching_weights {
+  double skill = 30;
+  double audience = 15;
+  double tier_fit = 20;
+  double quality = 10;
+  double reliability = 10;
+  double preference = 15;
+  double rotation = 10;  ///< subtracted: a penalty for KOCs with many recent tasks
+};
+
+struct matching_policy {
+  matching_weights weights;
+  double skill_level_max = 5;
+  double rotation_half_count = 5;
+  std::array<std::vector<std::string>, n_asset_types> tier_fit_asset;
+  std::array<std::vector<std::string>, n_horizons> tier_fit_horizon;
+};
+
+inline constexpr const char* matching_policy_schema = "koc.matching_policy/1";
+
+inline matching_policy default_matching_policy() {
+  matching_policy p;
+  p.tier_fit_asset = {{{"entry", "active"}, {"active", "core"}, {"core", "ambassador", "honorary"}, {"core", "ambassador"}}};
+  p.tier_fit_horizon = {{{"entry", "active"}, {"active", "core"}, {"core", "ambassador", "honorary"}, {"ambassador"}}};
+  return p;
+}
+
+/// The tier-fit table resolved against a ladder: bit i of a mask = ladder tier i fits.
+struct resolved_tier_fit {
+  std::array<std::uint64_t, n_asset_types> asset_tiers{};
+  std::array<bool, n_asset_types> asset_honorary{};
+  std::array<std::uint64_t, n_horizons> horizon_tiers{};
+  std::array<bool, n_horizons> horizon_honorary{};
+};
+
+/// Checks weights and ranges and resolves tier names on `ladder`; throws koc::error whose field is the
+/// JSON path ("weights.skill", "tier_fit.asset.social[1]").
+inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& ladder) {
+  auto bad = [](const std::string& what, const std::string& field) { throw error(errc::invalid_policy, what, -1, field); };
+  const std::pair<const char*, double> w[] = {
+      {"skill", p.weights.skill},         {"audience", p.weights.audience},       {"tier_fit", p.weights.tier_fit},
+      {"quality", p.weights.quality},     {"reliability", p.weights.reliability}, {"preference", p.weights.preference},
+      {"rotation", p.weights.rotation}};
+  for (auto& x : w)
+    if (!std::isfinite(x.second) || x.second < 0) bad("weight must be finite and >= 0", std::string("weights.") + x.first);
+  if (!(std::isfinite(p.skill_level_max) && p.skill_level_max > 0)) bad("skill_level_max must be finite and > 0", "skill_level_max");
+  if (!(std::isfinite(p.rotation_half_count) && p.rotation_half_count > 0))
+    bad("rotation_half_count must be finite and > 0", "rotation_half_count");
+  if (ladder.tiers.size() > 64) bad("the tier-fit table supports ladders of at most 64 tiers", "tier_fit");
+  resolved_tier_fit r;
+  auto one = [&](const std::vector<std::string>& names, const std::string& path, std::uint64_t& mask, bool& hon) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string f = path + "[" + std::to_string(i) + "]";
+      bool on_ladder = false;
+      for (std::size_t t = 0; t < ladder.tiers.size(); ++t)
+        if (ladder.tiers[t].name == names[i]) { mask |= std::uint64_t{1} << t; on_ladder = true; }
+      if (on_ladder) continue;
+      if (names[i] == "honorary") { hon = true; continue; }
+      ladder.tier_index(names[i], f);  // throws unknown_name listing the ladder
+    }
+  };
+  for (std::size_t a = 0; a < n_asset_types; ++a)
+    one(p.tier_fit_asset[a], std::string("tier_fit.asset.") + asset_type_names[a], r.asset_tiers[a], r.asset_honorary[a]);
+  for (std::size_t h = 0; h < n_horizons; ++h)
+    one(p.tier_fit_horizon[h], std::string("tier_fit.horizon.") + horizon_names[h], r.horizon_tiers[h], r.horizon_honorary[h]);
+  return r;
+}
+
+/// Parses "koc.matching_policy/1"; tier names are checked against `ladder`.
+inline matching_policy matching_policy_from_json(const nlohmann::ordered_json& j,
+                                                 const tier_policy& ladder = default_tier_policy()) {
+  using detail::number;
+  using detail::require;
+  using detail::string;
+  detail::only_keys(j, {"schema", "weights", "skill_level_max", "rotation_half_count", "tier_fit"}, "$");
+  if (string(require(j, "schema", "$"), "$.schema") != matching_policy_schema)
+    throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + matching_policy_schema + "'", -1, "$.schema");
+  matching_policy p = default_matching_policy();
+  if (j.contains("weights")) {
+    const auto& w = j["weights"];
+    detail::only_keys(w, {"skill", "audience", "tier_fit", "quality", "reliability", "preference", "rotation"}, "weights");
+    std::pair<const char*, double*> keys[] = {
+        {"skill", &p.weights.skill},         {"audience", &p.weights.audience},       {"tier_fit", &p.weights.tier_fit},
+        {"quality", &p.weights.quality},     {"reliability", &p.weights.reliability}, {"preference", &p.weights.preference},
+        {"rotation", &p.weights.rotation}};
+    for (auto& k : keys)
+      if (w.contains(k.first)) *k.second = number(w[k.first], std::string("weights.") + k.first);
+  }
+  if (j.contains("skill_level_max")) p.skill_level_max = number(j["skill_level_max"], "skill_level_max");
+  if (j.contains("rotation_half_count")) p.rotation_half_count = number(j["rotation_half_count"], "rotation_half_count");
+  if (j.contains("tier_fit")) {
+    const auto& tf = j["tier_fit"];
+    detail::only_keys(tf, {"asset", "horizon"}, "tier_fit");
+    auto table = [&](const char* key, const auto& names, auto& dest) {
+      if (!tf.contains(key)) return;
+      const std::string path = std::string("tier_fit.") + key;
+      const auto& o = tf[key];
+      if (!o.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
+      for (auto it = o.begin(); it != o.end(); ++it) {
+        std::size_t idx = names.size();
+        for (std::size_t i = 0; i < names.size(); ++i)
+          if (it.key() == names[i]) idx = i;
+        if (idx == names.size()) throw error(errc::unknown_name, "unknown " + std::string(key) + " '" + it.key() + "'", -1, path + "." + it.key());
+        if (!it.value().is_array()) throw error(errc::invalid_policy, "expected an array of tier names", -1, path + "." + it.key());
+        dest[idx].clear();
+        for (std::size_t i = 0; i < it.value().size(); ++i)
+          dest[idx].push_back(string(it.value()[i], path + "." + it.key() + "[" + std::to_string(i) + "]"));
+      }
+    };
+    table("asset", asset_type_names, p.tier_fit_asset);
+    table("horizon", horizon_names, p.tier_fit_horizon);
+  }
+  resolve(p, ladder);
+  return p;
+}
+
+inline matching_policy matching_policy_from_json(const std::string& text, const tier_policy& ladder = default_tier_policy()) {
+  return matching_policy_from_json(detail::parse_json(text), ladder);
+}
+
+inline matching_policy matching_policy_from_json(const char* text, const tier_policy& ladder = default_tier_policy()) {
+  return matching_policy_from_json(std::string(text), ladder);
+}
+
+/// Serialises every key (pretty-printed, 2 spaces). from_json(to_json(p)) == p.
+inline std::string matching_policy_to_json(const matching_policy& p) {
+  nlohmann::ordered_json j;
+  j["schema"] = matching_policy_schema;
+  auto& w = j["weights"];
+  w["skill"] = p.weights.skill;
+  w["audience"] = p.weights.audience;
+  w["tier_fit"] = p.weights.tier_fit;
+  w["quality"] = p.weights.quality;
+  w["reliability"] = p.weights.reliability;
+  w["preference"] = p.weights.preference;
+  w["rotation"] = p.weights.rotation;
+  j["skill_level_max"] = p.skill_level_max;
+  j["rotation_half_count"] = p.rotation_half_count;
+  for (std::size_t a = 0; a < n_asset_types; ++a) j["tier_fit"]["asset"][asset_type_names[a]] = p.tier_fit_asset[a];
+  for (std::size_t h = 0; h < n_horizons; ++h) j["tier_fit"]["horizon"][horizon_names[h]] = p.tier_fit_horizon[h];
+  return j.dump(2);
+}
+
+inline bool operator==(const matching_policy& a, const matching_policy& b) {
+  const auto& x = a.weights;
+  const auto& y = b.weights;
+  return x.skill == y.skill && x.audience == y.audience && x.tier_fit == y.tier_fit && x.quality == y.quality &&
+         x.reliability == y.reliability && x.preference == y.preference && x.rotation == y.rotation &&
+         a.skill_level_max == b.skill_level_max && a.rotation_half_count == b.rotation_half_count &&
+         a.tier_fit_asset == b.tier_fit_asset && a.tier_fit_horizon == b.tier_fit_horizon;
+}
+
+}  // namespace koc

@@ -60,4 +60,5 @@ PYBIND11_MODULE(_core, m) {
 
   bind_tiers(m);
   bind_dense(m);
+  bind_matching(m);
 }

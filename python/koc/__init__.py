@@ -23,11 +23,15 @@ from ._core import (
     UnknownNameError,
 )
 from .assignment import AssignmentResult, InfeasibleError, linear_sum_assignment, solve_assignment
+from .matching import MatchingPolicy, MatchResult, match
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "MatchResult",
+    "MatchingPolicy",
+    "match",
     "AssignmentResult",
     "InfeasibleError",
     "linear_sum_assignment",

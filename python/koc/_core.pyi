@@ -60,3 +60,20 @@ def verify_dense_assignment(
     blocking_cols: npt.NDArray[np.int64],
     tolerance: float = 1e-9,
 ) -> tuple[bool, str]: ...
+
+# --- matching ------------------------------------------------------------------------------------
+class MatchState:
+    def verify(self) -> tuple[bool, str]: ...
+
+def default_matching_policy_json() -> str: ...
+def matching_policy_normalise(policy_json: str, tier_policy_json: str) -> str: ...
+def match(
+    task_cols: dict[str, npt.NDArray[Any]],
+    koc_cols: dict[str, npt.NDArray[Any]],
+    policy_json: str,
+    tier_policy_json: str,
+    two_way: dict[str, npt.NDArray[Any]],
+    mode: str = "optimal",
+    objective: str = "max_score",
+    score_resolution: float = 1e-6,
+) -> dict[str, Any]: ...

@@ -40,7 +40,15 @@ def test_py_typed_is_shipped():
     assert STUB.with_name("py.typed").exists()
 
 
-def test_error_classes_in_stub_exist():
+def test_classes_in_stub_exist_with_their_bases():
     tree = ast.parse(STUB.read_text())
-    for cls in (n.name for n in tree.body if isinstance(n, ast.ClassDef)):
-        assert issubclass(getattr(_core, cls), ValueError)
+    for node in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        cls = getattr(_core, node.name)
+        bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+        if bases:
+            assert issubclass(cls, ValueError), node.name
+            for b in bases:
+                assert issubclass(cls, ValueError if b == "ValueError" else getattr(_core, b)), (node.name, b)
+    stub_classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    module_classes = {n for n in dir(_core) if not n.startswith("_") and isinstance(getattr(_core, n), type)}
+    assert stub_classes == module_classes

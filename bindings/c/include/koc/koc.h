@@ -170,6 +170,110 @@ KOC_EXPORT koc_status koc_what_if_counts(const koc_what_if* w, const int64_t** c
 KOC_EXPORT koc_status koc_what_if_moved(const koc_what_if* w, const int64_t** rows, size_t* n_moved);
 KOC_EXPORT void koc_what_if_destroy(koc_what_if* w);
 
+/* ============================================================================================== */
+/* Matching                                                                                        */
+/* ============================================================================================== */
+
+/* Dense rectangular 1:1 assignment (scipy's linear_sum_assignment). cost: rows x cols, row-major.
+ * forbidden: NULL or rows x cols bytes, nonzero = forbidden (also +inf when minimising, -inf when
+ * maximising). Writes min(rows, cols) pairs into row_ind/col_ind (capacity entries each) sorted by row;
+ * *n_assigned receives the count. *optimal is 1, or 0 when the smaller side cannot be fully assigned
+ * (then no pairs are written). row_potential (rows) and col_potential (cols) may be NULL; otherwise they
+ * receive the dual certificate of the minimisation form. Thread-safe (no shared state). */
+KOC_EXPORT koc_status koc_linear_sum_assignment(const double* cost, size_t rows, size_t cols, int32_t maximize,
+                                                const uint8_t* forbidden, int64_t* row_ind, int64_t* col_ind,
+                                                size_t capacity, size_t* n_assigned, double* total,
+                                                int32_t* optimal, double* row_potential, double* col_potential);
+
+typedef enum koc_asset_type { KOC_ASSET_SOCIAL = 0, KOC_ASSET_KNOWLEDGE = 1, KOC_ASSET_COMMUNITY = 2, KOC_ASSET_INTELLIGENCE = 3 } koc_asset_type;
+typedef enum koc_horizon { KOC_HORIZON_INSTANT = 0, KOC_HORIZON_PHASED = 1, KOC_HORIZON_CONTINUOUS = 2, KOC_HORIZON_IDENTITY = 3 } koc_horizon;
+typedef enum koc_direction { KOC_DIRECTION_INTERNAL = 0, KOC_DIRECTION_EXTERNAL = 1 } koc_direction;
+#define KOC_UNLIMITED_SLOTS INT32_MAX
+
+/* A task table: m tasks as columns. BORROWS every array (keep them alive until destroy). The required
+ * columns come with create; optional ones are set afterwards (defaults: see koc/matching/tasks.hpp).
+ * asset/horizon/direction hold koc_asset_type/koc_horizon/koc_direction values. Not thread-safe while
+ * being set up; read-only afterwards. */
+typedef struct koc_task_table koc_task_table;
+KOC_EXPORT koc_status koc_task_table_create(const int64_t* ids, const uint8_t* asset, const uint8_t* horizon,
+                                            const uint8_t* direction, const int32_t* slots, size_t n_tasks,
+                                            koc_task_table** out);
+KOC_EXPORT koc_status koc_task_table_set_window(koc_task_table* tasks, const int64_t* start, const int64_t* end, size_t len);
+/* Integer columns: 0 load, 1 region (-1 any), 2 min_tier, 3 max_tier. */
+typedef enum koc_task_column { KOC_TASK_LOAD = 0, KOC_TASK_REGION = 1, KOC_TASK_MIN_TIER = 2, KOC_TASK_MAX_TIER = 3 } koc_task_column;
+KOC_EXPORT koc_status koc_task_table_set_column(koc_task_table* tasks, koc_task_column column, const int32_t* values, size_t len);
+KOC_EXPORT koc_status koc_task_table_set_audience(koc_task_table* tasks, const uint64_t* segments, size_t len);
+KOC_EXPORT koc_status koc_task_table_set_confidential(koc_task_table* tasks, const uint8_t* confidential, size_t len);
+/* levels: n_tasks x n_skills, row-major: minimum level per skill, 0 = not required. */
+KOC_EXPORT koc_status koc_task_table_set_required_skills(koc_task_table* tasks, const uint8_t* levels, size_t n_tasks, size_t n_skills);
+KOC_EXPORT void koc_task_table_destroy(koc_task_table* tasks);
+
+/* KOC matching profiles, row for row with a roster. BORROWS every array; same rules as koc_roster. */
+typedef struct koc_profiles koc_profiles;
+KOC_EXPORT koc_status koc_profiles_create(const int32_t* capacity, size_t n_kocs, koc_profiles** out);
+/* levels: n_kocs x n_skills, row-major. */
+KOC_EXPORT koc_status koc_profiles_set_skills(koc_profiles* profiles, const uint8_t* levels, size_t n_kocs, size_t n_skills);
+KOC_EXPORT koc_status koc_profiles_set_audience(koc_profiles* profiles, const uint64_t* segments, size_t len);
+/* Integer columns: 0 region (-1 unknown), 1 recent_tasks. */
+typedef enum koc_profile_column { KOC_PROFILE_REGION = 0, KOC_PROFILE_RECENT_TASKS = 1 } koc_profile_column;
+KOC_EXPORT koc_status koc_profiles_set_column(koc_profiles* profiles, koc_profile_column column, const int32_t* values, size_t len);
+KOC_EXPORT koc_status koc_profiles_set_availability(koc_profiles* profiles, const int64_t* start, const int64_t* end, size_t len);
+/* Bits: asset types 0-3, horizons 4-7, directions 8-9 (koc_asset_type etc. as bit positions). */
+KOC_EXPORT koc_status koc_profiles_set_opted_out(koc_profiles* profiles, const uint32_t* kinds, size_t len);
+KOC_EXPORT void koc_profiles_destroy(koc_profiles* profiles);
+
+/* A matching policy (schema koc.matching_policy/1); tier names in it are checked against the ladder.
+ * Immutable: may be shared by threads. */
+typedef struct koc_matching_policy koc_matching_policy;
+KOC_EXPORT koc_status koc_matching_policy_default(koc_matching_policy** out);
+KOC_EXPORT koc_status koc_matching_policy_from_json(const char* json, size_t json_len, const koc_tier_policy* ladder,
+                                                    koc_matching_policy** out);
+KOC_EXPORT koc_status koc_matching_policy_to_json(const koc_matching_policy* policy, char* buf, size_t capacity, size_t* required);
+KOC_EXPORT void koc_matching_policy_destroy(koc_matching_policy* policy);
+
+typedef enum koc_match_mode { KOC_MATCH_OPTIMAL = 0, KOC_MATCH_STABLE_KOCS_PROPOSE = 1, KOC_MATCH_STABLE_TASKS_PROPOSE = 2 } koc_match_mode;
+typedef enum koc_match_objective { KOC_OBJECTIVE_MAX_SCORE = 0, KOC_OBJECTIVE_MAX_FILL = 1 } koc_match_objective;
+typedef enum koc_match_reason {
+  KOC_REASON_NONE = 0,
+  KOC_REASON_NOBODY_ELIGIBLE = 1,
+  KOC_REASON_ALL_CANDIDATES_AT_CAPACITY = 2,
+  KOC_REASON_BETTER_PAIRS_CHOSEN = 3,
+  KOC_REASON_OUTRANKED = 4
+} koc_match_reason;
+
+/* Result of koc_match, owned by the library; read-only, any number of threads may read it. */
+typedef struct koc_match_result koc_match_result;
+
+/* Eligibility → fit → assignment. roster/tiers give ids, clearance, quality, on-time rate, tier and
+ * honorary status; profiles and tasks the rest. Declines (koc_id, task_id) and preferences (koc_id,
+ * task_id, rank >= 1) are optional columns (NULL with length 0). */
+KOC_EXPORT koc_status koc_match(const koc_roster* roster, const koc_tier_result* tiers, const koc_profiles* profiles,
+                                const koc_task_table* tasks, const koc_matching_policy* policy,
+                                const koc_tier_policy* ladder, const int64_t* decline_koc_id,
+                                const int64_t* decline_task_id, size_t n_declines, const int64_t* pref_koc_id,
+                                const int64_t* pref_task_id, const int32_t* pref_rank, size_t n_preferences,
+                                koc_match_mode mode, koc_match_objective objective, koc_match_result** out);
+/* Chosen pairs (zero-copy, valid until destroy): KOC row, task row, fit score; sorted by (KOC, task). */
+KOC_EXPORT koc_status koc_match_result_pairs(const koc_match_result* result, const int32_t** koc_row,
+                                             const int32_t** task_row, const double** score, size_t* n_pairs);
+KOC_EXPORT koc_status koc_match_result_total(const koc_match_result* result, double* total);
+/* Per KOC: load and koc_match_reason for any spare capacity (n_kocs entries). */
+KOC_EXPORT koc_status koc_match_result_kocs(const koc_match_result* result, const int32_t** load,
+                                            const uint8_t** reason, size_t* n_kocs);
+/* Per task: filled slots, koc_match_reason for unfilled ones, eligible KOC count (n_tasks entries). */
+KOC_EXPORT koc_status koc_match_result_tasks(const koc_match_result* result, const int32_t** filled,
+                                             const uint8_t** reason, const int64_t** n_eligible, size_t* n_tasks);
+/* Eligibility funnel: n_tasks x n_rules KOC counts excluded per hard rule, row-major. */
+KOC_EXPORT koc_status koc_match_result_exclusions(const koc_match_result* result, const int64_t** counts,
+                                                  size_t* n_tasks, size_t* n_rules);
+/* Optimal mode: the flow potentials that certify optimality (see capacitated_assignment.hpp). */
+KOC_EXPORT koc_status koc_match_result_duals(const koc_match_result* result, const int64_t** koc_potential,
+                                             const int64_t** task_potential, int64_t* source_potential);
+/* Re-checks the certificate independently: *ok = 1 when it holds, else 0 with the reason in buf. */
+KOC_EXPORT koc_status koc_match_result_verify(const koc_match_result* result, int32_t* ok, char* buf,
+                                              size_t capacity, size_t* required);
+KOC_EXPORT void koc_match_result_destroy(koc_match_result* result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,150 @@
+// Matching pipeline bindings: task and KOC-profile columns in, pairs + reasons + certificate out.
+#include "common.hpp"
+
+#include <koc/matching/match.hpp>
+#include <koc/tiers/policy.hpp>
+
+#include <memory>
+
+namespace koc::py {
+
+namespace {
+
+/// Reads optional typed columns from a dict, keeping converted arrays alive.
+struct column_reader {
+  const py::dict& d;
+  std::vector<py::object> keep;
+
+  template <class T>
+  span<const T> get(const char* name) {
+    if (!d.contains(name) || d[name].is_none()) return {};
+    auto arr = in_array<T>::ensure(d[name]);
+    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
+    keep.push_back(arr);
+    return {arr.data(), static_cast<std::size_t>(arr.size())};
+  }
+  /// A 2-D n × k uint8 matrix (row-major); returns the data and k.
+  std::pair<span<const std::uint8_t>, std::size_t> matrix(const char* name, std::size_t rows) {
+    if (!d.contains(name) || d[name].is_none()) return {{}, 0};
+    auto arr = in_array<std::uint8_t>::ensure(d[name]);
+    if (!arr || arr.ndim() != 2 || static_cast<std::size_t>(arr.shape(0)) != rows)
+      throw error(errc::length_mismatch, "expected a rows × n_skills matrix", -1, name);
+    keep.push_back(arr);
+    return {{arr.data(), static_cast<std::size_t>(arr.size())}, static_cast<std::size_t>(arr.shape(1))};
+  }
+};
+
+template <class T>
+py::array_t<T> copy_out(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+}  // namespace
+
+void bind_matching(py::module_& m) {
+  py::class_<match_result, std::shared_ptr<match_result>>(m, "MatchState",
+                                                           "The full match result kept for verification (opaque).")
+      .def("verify", [](const match_result& r) {
+        match_verify_report rep;
+        {
+          py::gil_scoped_release release;
+          rep = verify(r);
+        }
+        return py::make_tuple(rep.ok, rep.message);
+      });
+
+  m.def("default_matching_policy_json", [] { return matching_policy_to_json(default_matching_policy()); });
+  m.def("matching_policy_normalise",
+        [](const std::string& text, const std::string& tier_policy_json) {
+          return matching_policy_to_json(matching_policy_from_json(text, tier_policy_from_json(tier_policy_json)));
+        },
+        py::arg("policy_json"), py::arg("tier_policy_json"));
+
+  m.def("match",
+        [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
+           const std::string& tier_policy_json, const py::dict& two_way, const std::string& mode,
+           const std::string& objective, double score_resolution) {
+          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
+          const matching_policy policy = matching_policy_from_json(policy_json, ladder);
+          column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
+          task_table_view t;
+          t.id = tr.get<std::int64_t>("id");
+          t.asset = tr.get<std::uint8_t>("asset");
+          t.horizon = tr.get<std::uint8_t>("horizon");
+          t.direction = tr.get<std::uint8_t>("direction");
+          t.slots = tr.get<std::int32_t>("slots");
+          t.window_start = tr.get<std::int64_t>("window_start");
+          t.window_end = tr.get<std::int64_t>("window_end");
+          t.load = tr.get<std::int32_t>("load");
+          std::tie(t.required_skill, t.n_skills) = tr.matrix("required_skill", t.id.size());
+          t.audience = tr.get<std::uint64_t>("audience");
+          t.region = tr.get<std::int32_t>("region");
+          t.min_tier = tr.get<std::int32_t>("min_tier");
+          t.max_tier = tr.get<std::int32_t>("max_tier");
+          t.confidential = tr.get<std::uint8_t>("confidential");
+          t.budget = tr.get<std::int64_t>("budget");
+          t.campaign_id = tr.get<std::int64_t>("campaign_id");
+          koc_profile_view k;
+          k.id = kr.get<std::int64_t>("id");
+          k.tier = kr.get<std::int32_t>("tier");
+          k.capacity = kr.get<std::int32_t>("capacity");
+          std::tie(k.skill, k.n_skills) = kr.matrix("skill", k.id.size());
+          k.audience = kr.get<std::uint64_t>("audience");
+          k.region = kr.get<std::int32_t>("region");
+          k.available_start = kr.get<std::int64_t>("available_start");
+          k.available_end = kr.get<std::int64_t>("available_end");
+          k.opted_out = kr.get<std::uint32_t>("opted_out");
+          k.recent_tasks = kr.get<std::int32_t>("recent_tasks");
+          k.clearance = kr.get<std::uint8_t>("clearance");
+          k.honorary = kr.get<std::uint8_t>("honorary");
+          k.quality = kr.get<double>("quality");
+          k.on_time_rate = kr.get<double>("on_time_rate");
+          declines_view dv{wr.get<std::int64_t>("decline_koc_id"), wr.get<std::int64_t>("decline_task_id")};
+          koc_preferences_view pv{wr.get<std::int64_t>("pref_koc_id"), wr.get<std::int64_t>("pref_task_id"),
+                                  wr.get<std::int32_t>("pref_rank")};
+          match_options opt;
+          if (mode == "optimal") opt.mode = match_mode::optimal;
+          else if (mode == "stable_kocs_propose") opt.mode = match_mode::stable_kocs_propose;
+          else if (mode == "stable_tasks_propose") opt.mode = match_mode::stable_tasks_propose;
+          else throw error(errc::invalid_argument, "unknown mode '" + mode + "'", -1, "mode");
+          if (objective == "max_score") opt.objective = capacitated_objective::max_score;
+          else if (objective == "max_fill") opt.objective = capacitated_objective::max_fill_then_score;
+          else throw error(errc::invalid_argument, "unknown objective '" + objective + "' (max_score, max_fill)", -1, "objective");
+          opt.score_resolution = score_resolution;
+
+          auto r = std::make_shared<match_result>();
+          {
+            py::gil_scoped_release release;
+            *r = match(t, k, policy, ladder, dv, pv, opt);
+          }
+          py::dict d;
+          d["koc"] = copy_out(r->koc);
+          d["task"] = copy_out(r->task);
+          d["score"] = copy_out(r->score);
+          d["total"] = r->total;
+          d["koc_load"] = copy_out(r->koc_load);
+          d["task_filled"] = copy_out(r->task_filled);
+          d["koc_reason"] = copy_out(r->koc_reason);
+          d["task_reason"] = copy_out(r->task_reason);
+          d["n_eligible"] = copy_out(r->candidates.n_eligible);
+          auto excl = copy_out(r->candidates.excluded);
+          d["excluded"] = excl.reshape({static_cast<py::ssize_t>(t.id.size()), static_cast<py::ssize_t>(n_exclusion_rules)});
+          d["exclusion_rules"] = std::vector<std::string>(exclusion_rule_names.begin(), exclusion_rule_names.end());
+          d["reasons"] = std::vector<std::string>(match_reason_names.begin(), match_reason_names.end());
+          d["n_pairs"] = r->candidates.graph.task.size();
+          if (opt.mode == match_mode::optimal) {
+            d["koc_potential"] = copy_out(r->optimal.duals.koc_potential);
+            d["task_potential"] = copy_out(r->optimal.duals.task_potential);
+            d["source_potential"] = r->optimal.duals.source_potential;
+            d["total_score_units"] = r->optimal.total_score_units;
+          }
+          d["state"] = r;
+          return d;
+        },
+        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy_json"), py::arg("tier_policy_json"),
+        py::arg("two_way"), py::arg("mode") = "optimal", py::arg("objective") = "max_score",
+        py::arg("score_resolution") = 1e-6,
+        "Eligibility, fit and assignment; returns a dict of numpy arrays plus the opaque state for verify().");
+}
+
+}  // namespace koc::py

@@ -1,0 +1,460 @@
+// Capacitated assignment (b-matching, the transportation problem on a sparse candidate graph): each
+// KOC k takes up to capacity[k] tasks, each task t up to slots[t] KOCs, each candidate pair at most
+// once.
+//
+//   koc::candidate_graph g = ...;                      // CSR over KOCs, score per pair
+//   std::vector<std::int32_t> capacity = ..., slots = ...;
+//   koc::capacitated_assignment_options opt;           // max_score, resolution 1e-6
+//   auto r = koc::solve_capacitated_assignment(g, capacity, slots, opt);
+//   assert(koc::verify(g, capacity, slots, opt, r).ok);
+//   for (std::size_t i = 0; i < r.pair.size(); ++i) use(r.koc[i], r.task[i]);
+//   // a few rows or pairs changed: start from the previous prices
+//   auto r2 = koc::resolve_capacitated_assignment(g2, capacity2, slots2, opt, r.duals);
+//
+// Objectives:
+//   max_score            maximise the total score; a pair is taken only if it raises the total, so
+//                        a pair whose integerised score is <= 0 is never taken.
+//   max_fill_then_score  maximise the number of pairs (a maximum flow) first, then the total score.
+//
+// Exactness: scores are integerised, w_p = llround(score_p / score_resolution), and the problem is
+// solved exactly in int64 for those integers. The optimum is exact for w; it is within
+// n_pairs_chosen * score_resolution / 2 of the optimum for the raw doubles.
+//
+// Algorithm: successive shortest paths with Dijkstra on reduced costs (Edmonds & Karp, "Theoretical
+// improvements in algorithmic efficiency for network flow problems", JACM 1972; Tomizawa 1971),
+// searched from the task side with Jonker & Volgenant's partial potential update ("A shortest
+// augmenting path algorithm for dense and sparse linear assignment problems", Computing 1987): a
+// search stops at the nearest KOC with spare capacity, only nodes closer than it change potential,
+// and every other shortest path of the same tree is augmented at once. Complexity: O(F * (m + T log T))
+// worst case for F assigned pairs, m pairs, T tasks; in practice a search scans a few tasks' rows.
+// Warm start: every KOC best-responds to the previous task prices (O(m)), tasks whose price
+// contradicts their fill are reset, and the few overfull tasks are repaired by backward searches.
+//
+// Certificate (result.duals): potentials of the flow network
+//   S -> task t      capacity slots[t],    cost 0
+//   task t -> KOC k  capacity 1,           cost -w_p   for every eligible pair p (all pairs under
+//                                                      max_fill_then_score; w_p > 0 under max_score)
+//   KOC k -> Z       capacity capacity[k], cost 0
+//   Z -> S           (max_score only) unbounded, cost 0: the flow value is free
+// with reduced cost rc(u->v) = cost + pi(u) - pi(v) >= 0 on every residual arc (pi(Z) = 0). The dual
+// of a pair's own capacity ("unused" arc) is implicit: z_p = max(0, -rc(t->k)). Under max_score the
+// potentials also give the textbook LP dual: koc price u_k = max(0, -pi(k)), task price
+// v_t = max(0, pi(t)), with u_k + v_t >= w_p on every unused pair and <= w_p on every used one.
+// verify() checks all of it in exact arithmetic, and under max_fill_then_score that no augmenting
+// path is left (maximum flow).
+//
+// Determinism: same input, same output. Ties are broken by input order: searches pop the lowest
+// (label, task index), a KOC keeps the first pair that reaches it at its best label (task order,
+// then row order), and the nearest free KOC found first wins.
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/matching/candidates.hpp>
+#include <koc/matching/detail/capacitated_ssp.hpp>
+#include <koc/span.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+enum class capacitated_objective : int {
+  max_score = 0,            ///< maximise the total score, partial assignment allowed
+  max_fill_then_score = 1,  ///< maximise the number of pairs, then the total score
+};
+
+struct capacitated_assignment_options {
+  capacitated_objective objective = capacitated_objective::max_score;
+  /// Score unit of the exact solve: w = llround(score / score_resolution). Must be > 0 and finite.
+  double score_resolution = 1e-6;
+};
+
+enum class capacitated_status : int {
+  optimal = 0,           ///< optimal for the integerised scores, at least one pair chosen
+  nothing_assigned = 1,  ///< optimal, and the optimum chooses no pair
+};
+
+/// Why a KOC keeps spare capacity or a task keeps unfilled slots (one reason per row; the count of
+/// spare units is capacity - load, resp. slots - filled).
+enum class unassigned_reason : std::uint8_t {
+  none = 0,                        ///< the row is at capacity / fully filled
+  nobody_eligible = 1,             ///< the row has no candidate pair at all
+  all_candidates_at_capacity = 2,  ///< every candidate pair of the row is chosen or its other end
+                                   ///< is at capacity (KOC load == capacity, task filled == slots)
+  better_pairs_chosen = 3,         ///< some candidate pair is unchosen while both ends have room:
+                                   ///< taking it would lower the total (or its score is <= 0 under
+                                   ///< max_score); never happens under max_fill_then_score
+};
+
+inline const char* unassigned_reason_name(unassigned_reason r) noexcept {
+  switch (r) {
+    case unassigned_reason::none: return "none";
+    case unassigned_reason::nobody_eligible: return "nobody_eligible";
+    case unassigned_reason::all_candidates_at_capacity: return "all_candidates_at_capacity";
+    case unassigned_reason::better_pairs_chosen: return "better_pairs_chosen";
+  }
+  return "unknown";
+}
+
+/// Potentials of the flow network described at the top of this header (the optimality certificate,
+/// and the warm start of resolve_capacitated_assignment).
+struct capacitated_duals {
+  std::vector<std::int64_t> koc_potential;   ///< pi(k), n_kocs
+  std::vector<std::int64_t> task_potential;  ///< pi(t), n_tasks
+  std::int64_t source_potential = 0;         ///< pi(S)
+  std::int64_t sink_potential = 0;           ///< pi(Z), always 0
+};
+
+struct capacitated_assignment_result {
+  capacitated_status status = capacitated_status::nothing_assigned;
+  capacitated_objective objective = capacitated_objective::max_score;
+  double score_resolution = 1e-6;
+  // Chosen pairs, ascending pair index.
+  std::vector<std::int64_t> pair;  ///< index into the candidate arrays
+  std::vector<std::int32_t> koc;   ///< KOC of each chosen pair
+  std::vector<std::int32_t> task;  ///< task of each chosen pair
+  // Per row.
+  std::vector<std::int32_t> koc_load;     ///< n_kocs: pairs chosen per KOC
+  std::vector<std::int32_t> task_filled;  ///< n_tasks: pairs chosen per task
+  std::vector<unassigned_reason> koc_reason;   ///< n_kocs
+  std::vector<unassigned_reason> task_reason;  ///< n_tasks
+  // Totals.
+  std::int64_t total_score_units = 0;  ///< sum of integerised scores (exactly optimal)
+  double total_score = 0;              ///< sum of the raw scores of the chosen pairs
+  std::int64_t assigned = 0;           ///< number of chosen pairs
+  capacitated_duals duals;
+  // Work done (for benchmarks): shortest-path searches and augmenting paths.
+  std::int64_t searches = 0;
+  std::int64_t augmentations = 0;
+};
+
+struct capacitated_verify_report {
+  bool ok = false;
+  std::string message;
+};
+
+namespace detail {
+
+__extension__ typedef __int128 int128;  // exact sums of int64 reduced costs (GCC and Clang)
+
+inline void check_capacitated_input(const candidate_view& g, span<const std::int32_t> capacity,
+                                    span<const std::int32_t> slots,
+                                    const capacitated_assignment_options& opt) {
+  validate(g);
+  if (capacity.size() != g.n_kocs)
+    throw error(errc::length_mismatch,
+                "capacity must have n_kocs = " + std::to_string(g.n_kocs) + " entries, has " +
+                    std::to_string(capacity.size()),
+                -1, "capacity");
+  if (slots.size() != g.n_tasks)
+    throw error(errc::length_mismatch,
+                "slots must have n_tasks = " + std::to_string(g.n_tasks) + " entries, has " +
+                    std::to_string(slots.size()),
+                -1, "slots");
+  for (std::size_t k = 0; k < capacity.size(); ++k)
+    if (capacity[k] < 0)
+      throw error(errc::invalid_value, "capacity is negative", static_cast<std::int64_t>(k), "capacity");
+  for (std::size_t t = 0; t < slots.size(); ++t)
+    if (slots[t] < 0) throw error(errc::invalid_value, "slots is negative", static_cast<std::int64_t>(t), "slots");
+  if (!(opt.score_resolution > 0) || !std::isfinite(opt.score_resolution))
+    throw error(errc::invalid_argument, "score_resolution must be positive and finite", -1, "score_resolution");
+  if (opt.objective != capacitated_objective::max_score && opt.objective != capacitated_objective::max_fill_then_score)
+    throw error(errc::invalid_argument, "unknown objective", -1, "objective");
+  if (g.n_kocs >= (std::size_t{1} << 31) || g.n_tasks >= (std::size_t{1} << 31))
+    throw error(errc::overflow, "more than 2^31 - 1 KOCs or tasks", -1, g.n_kocs >= (std::size_t{1} << 31) ? "capacity" : "slots");
+}
+
+/// Integerised scores; throws overflow when a score, a total or a potential could leave int64.
+inline std::vector<std::int64_t> integerise_scores(const candidate_view& g, double resolution) {
+  std::vector<std::int64_t> w(g.n_pairs());
+  std::int64_t max_abs = 0;
+  std::size_t arg = 0;
+  for (std::size_t p = 0; p < w.size(); ++p) {
+    const double x = g.score[p] / resolution;
+    if (!(std::fabs(x) < 4.0e18))
+      throw error(errc::overflow, "score / score_resolution does not fit in int64", static_cast<std::int64_t>(p), "score");
+    w[p] = std::llround(x);
+    const std::int64_t a = w[p] < 0 ? -w[p] : w[p];
+    if (a > max_abs) max_abs = a, arg = p;
+  }
+  // Totals are bounded by n_pairs * max|w|, potentials by (n_kocs + n_tasks + 2) * max|w| (a
+  // shortest path visits each node once); keep a factor 4 of headroom for reduced-cost sums.
+  const int128 nodes = static_cast<int128>(g.n_kocs) + static_cast<int128>(g.n_tasks) + 2;
+  const int128 reach = std::max<int128>(nodes, static_cast<int128>(g.n_pairs()));
+  if (static_cast<int128>(max_abs) * reach * 4 >= static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 4))
+    throw error(errc::overflow,
+                "integerised scores too large for exact int64 totals and potentials: raise score_resolution",
+                static_cast<std::int64_t>(arg), "score");
+  return w;
+}
+
+inline void setup_engine(capacitated_ssp& e, const candidate_view& g, span<const std::int32_t> capacity,
+                         span<const std::int32_t> slots, const capacitated_assignment_options& opt) {
+  e.n_kocs = g.n_kocs;
+  e.n_tasks = g.n_tasks;
+  e.n_pairs = g.n_pairs();
+  e.offsets = g.offsets.data();
+  e.task_of = g.task.data();
+  e.w = integerise_scores(g, opt.score_resolution);
+  e.free_flow_value = opt.objective == capacitated_objective::max_score;
+  e.state.assign(e.n_pairs, capacitated_ssp::unused);
+  if (e.free_flow_value)
+    for (std::size_t p = 0; p < e.n_pairs; ++p)
+      if (e.w[p] <= 0) e.state[p] = capacitated_ssp::inactive;
+  e.capacity.assign(capacity.begin(), capacity.end());
+  e.slots.assign(slots.begin(), slots.end());
+  e.init();
+}
+
+inline capacitated_assignment_result collect_result(capacitated_ssp& e, const candidate_view& g,
+                                                    const capacitated_assignment_options& opt) {
+  capacitated_assignment_result r;
+  r.objective = opt.objective;
+  r.score_resolution = opt.score_resolution;
+  r.koc_load = e.load;
+  r.task_filled = e.filled;
+  for (std::size_t k = 0; k < e.n_kocs; ++k)
+    for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p)
+      if (e.state[static_cast<std::size_t>(p)] == capacitated_ssp::used) {
+        r.pair.push_back(p);
+        r.koc.push_back(static_cast<std::int32_t>(k));
+        r.task.push_back(g.task[static_cast<std::size_t>(p)]);
+        r.total_score_units += e.w[static_cast<std::size_t>(p)];
+        r.total_score += g.score[static_cast<std::size_t>(p)];
+      }
+  r.assigned = static_cast<std::int64_t>(r.pair.size());
+  r.status = r.pair.empty() ? capacitated_status::nothing_assigned : capacitated_status::optimal;
+  // Reasons: scan every candidate pair (including the ineligible ones) once from each side.
+  r.koc_reason.assign(e.n_kocs, unassigned_reason::none);
+  r.task_reason.assign(e.n_tasks, unassigned_reason::none);
+  std::vector<std::uint8_t> task_has_pair(e.n_tasks, 0), task_has_open(e.n_tasks, 0);
+  for (std::size_t k = 0; k < e.n_kocs; ++k) {
+    bool koc_open = false;
+    const bool koc_room = e.load[k] < e.capacity[k];
+    for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p) {
+      const auto t = static_cast<std::size_t>(g.task[static_cast<std::size_t>(p)]);
+      task_has_pair[t] = 1;
+      if (e.state[static_cast<std::size_t>(p)] == capacitated_ssp::used) continue;
+      if (e.filled[t] < e.slots[t]) koc_open = true;
+      if (koc_room) task_has_open[t] = 1;
+    }
+    if (!koc_room) continue;
+    if (g.offsets[k] == g.offsets[k + 1]) r.koc_reason[k] = unassigned_reason::nobody_eligible;
+    else r.koc_reason[k] = koc_open ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
+  }
+  for (std::size_t t = 0; t < e.n_tasks; ++t) {
+    if (e.filled[t] >= e.slots[t]) continue;
+    if (!task_has_pair[t]) r.task_reason[t] = unassigned_reason::nobody_eligible;
+    else r.task_reason[t] = task_has_open[t] ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
+  }
+  r.duals.koc_potential = e.pik;
+  r.duals.task_potential = e.pit;
+  r.duals.source_potential = e.sigma;
+  r.duals.sink_potential = 0;
+  r.searches = e.searches;
+  r.augmentations = e.augmentations;
+  return r;
+}
+
+}  // namespace detail
+
+/// Solves from scratch. Throws koc::error on invalid input (negative capacity/slots: invalid_value
+/// with the row and field "capacity"/"slots"; overflow when scores / resolution are too large).
+inline capacitated_assignment_result solve_capacitated_assignment(const candidate_view& graph,
+                                                                  span<const std::int32_t> capacity,
+                                                                  span<const std::int32_t> slots,
+                                                                  const capacitated_assignment_options& options = {}) {
+  detail::check_capacitated_input(graph, capacity, slots, options);
+  detail::capacitated_ssp e;
+  detail::setup_engine(e, graph, capacity, slots, options);
+  e.cold_potentials();
+  e.fill();
+  return detail::collect_result(e, graph, options);
+}
+
+/// Re-solves after some KOCs, tasks or pairs changed, starting from a previous result's duals
+/// (the same KOC and task indexing; `previous.task_potential` must have n_tasks entries, the KOC
+/// potentials are re-derived). Any duals give the exact optimum; close ones make it fast.
+inline capacitated_assignment_result resolve_capacitated_assignment(const candidate_view& graph,
+                                                                    span<const std::int32_t> capacity,
+                                                                    span<const std::int32_t> slots,
+                                                                    const capacitated_assignment_options& options,
+                                                                    const capacitated_duals& previous) {
+  detail::check_capacitated_input(graph, capacity, slots, options);
+  if (previous.task_potential.size() != graph.n_tasks)
+    throw error(errc::length_mismatch,
+                "previous duals have " + std::to_string(previous.task_potential.size()) +
+                    " task potentials, the problem has " + std::to_string(graph.n_tasks) + " tasks",
+                -1, "task_potential");
+  detail::capacitated_ssp e;
+  detail::setup_engine(e, graph, capacity, slots, options);
+  // Potentials from another problem may exceed this one's headroom: clamp them to its score range.
+  std::int64_t bound = 0;
+  for (auto x : e.w) bound = std::max(bound, x < 0 ? -x : x);
+  bound = bound * static_cast<std::int64_t>(graph.n_kocs + graph.n_tasks + 2);
+  std::vector<std::int64_t> pit(previous.task_potential);
+  for (auto& x : pit) x = std::min(std::max(x, -bound), bound);
+  const std::int64_t sigma = std::min(std::max(previous.source_potential, -bound), bound);
+  e.warm_start(pit, sigma);
+  e.fill();
+  return detail::collect_result(e, graph, options);
+}
+
+/// Independent check of a result: primal feasibility, the totals and per-row columns, and
+/// optimality through the certificate, all in exact integer arithmetic. Never throws on a bad
+/// result (only on invalid input); returns {false, what is wrong}.
+inline capacitated_verify_report verify(const candidate_view& graph, span<const std::int32_t> capacity,
+                                        span<const std::int32_t> slots,
+                                        const capacitated_assignment_options& options,
+                                        const capacitated_assignment_result& r) {
+  detail::check_capacitated_input(graph, capacity, slots, options);
+  using i128 = detail::int128;
+  const auto fail = [](std::string m) { return capacitated_verify_report{false, std::move(m)}; };
+  const std::vector<std::int64_t> w = detail::integerise_scores(graph, options.score_resolution);
+  const std::size_t K = graph.n_kocs, T = graph.n_tasks, P = graph.n_pairs();
+  const bool max_score = options.objective == capacitated_objective::max_score;
+  if (r.objective != options.objective) return fail("result was solved for another objective");
+  if (r.pair.size() != r.koc.size() || r.pair.size() != r.task.size()) return fail("chosen-pair columns differ in length");
+  if (r.koc_load.size() != K || r.task_filled.size() != T || r.koc_reason.size() != K || r.task_reason.size() != T)
+    return fail("per-row columns have the wrong length");
+  if (r.duals.koc_potential.size() != K || r.duals.task_potential.size() != T) return fail("duals have the wrong length");
+  std::vector<std::uint8_t> chosen(P, 0);
+  std::vector<std::int64_t> load(K, 0), filled(T, 0);
+  i128 total = 0;
+  std::int64_t prev = -1;
+  for (std::size_t i = 0; i < r.pair.size(); ++i) {
+    const auto p = r.pair[i];
+    if (p <= prev || p >= static_cast<std::int64_t>(P)) return fail("chosen pairs are not ascending valid indices at " + std::to_string(i));
+    prev = p;
+    const auto t = graph.task[static_cast<std::size_t>(p)];
+    const auto k = r.koc[i];
+    if (k < 0 || static_cast<std::size_t>(k) >= K || p < graph.offsets[static_cast<std::size_t>(k)] || p >= graph.offsets[static_cast<std::size_t>(k) + 1])
+      return fail("chosen pair " + std::to_string(p) + " does not belong to KOC " + std::to_string(k));
+    if (r.task[i] != t) return fail("chosen pair " + std::to_string(p) + " has the wrong task");
+    if (max_score && w[static_cast<std::size_t>(p)] <= 0) return fail("pair " + std::to_string(p) + " with score <= 0 chosen under max_score");
+    chosen[static_cast<std::size_t>(p)] = 1;
+    ++load[static_cast<std::size_t>(k)];
+    ++filled[static_cast<std::size_t>(t)];
+    total += w[static_cast<std::size_t>(p)];
+  }
+  if (total != r.total_score_units) return fail("total_score_units does not match the chosen pairs");
+  if (r.assigned != static_cast<std::int64_t>(r.pair.size())) return fail("assigned does not match the chosen pairs");
+  if ((r.status == capacitated_status::nothing_assigned) != r.pair.empty()) return fail("status does not match the chosen pairs");
+  for (std::size_t k = 0; k < K; ++k) {
+    if (load[k] != r.koc_load[k]) return fail("koc_load of KOC " + std::to_string(k) + " is wrong");
+    if (load[k] > capacity[k]) return fail("KOC " + std::to_string(k) + " is over capacity");
+  }
+  for (std::size_t t = 0; t < T; ++t) {
+    if (filled[t] != r.task_filled[t]) return fail("task_filled of task " + std::to_string(t) + " is wrong");
+    if (filled[t] > slots[t]) return fail("task " + std::to_string(t) + " is overfilled");
+  }
+  // Reduced costs of every residual arc.
+  const auto& pk = r.duals.koc_potential;
+  const auto& pt = r.duals.task_potential;
+  const i128 ps = r.duals.source_potential, pz = r.duals.sink_potential;
+  for (std::size_t k = 0; k < K; ++k) {
+    if (load[k] < capacity[k] && i128(pk[k]) - pz < 0) return fail("KOC " + std::to_string(k) + " has spare capacity and a negative reduced cost to the sink");
+    if (load[k] > 0 && pz - pk[k] < 0) return fail("KOC " + std::to_string(k) + " is loaded and its sink arc's reverse has a negative reduced cost");
+    for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
+      const auto pp = static_cast<std::size_t>(p);
+      const auto t = static_cast<std::size_t>(graph.task[pp]);
+      if (max_score && w[pp] <= 0) continue;  // not an arc; covered by the LP-dual check below
+      const i128 rc = i128(-w[pp]) + pt[t] - pk[k];
+      if (!chosen[pp] && rc < 0) return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
+      if (chosen[pp] && rc > 0) return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
+    }
+  }
+  for (std::size_t t = 0; t < T; ++t) {
+    if (filled[t] < slots[t] && ps - pt[t] < 0) return fail("task " + std::to_string(t) + " has free slots and a negative reduced cost from the source");
+    if (filled[t] > 0 && i128(pt[t]) - ps < 0) return fail("task " + std::to_string(t) + " is filled and its source arc's reverse has a negative reduced cost");
+  }
+  if (max_score) {
+    if (pz - ps < 0) return fail("return arc Z->S has a negative reduced cost");
+    if (!r.pair.empty() && ps - pz < 0) return fail("return arc S->Z (reverse) has a negative reduced cost");
+    // LP dual u_k = max(0, -pi(k)) (KOC), v_t = max(0, pi(t)) (task) over every pair, ineligible ones too.
+    for (std::size_t k = 0; k < K; ++k) {
+      const i128 u = std::max<i128>(0, -(i128(pk[k]) - pz));
+      for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
+        const auto pp = static_cast<std::size_t>(p);
+        const i128 v = std::max<i128>(0, i128(pt[static_cast<std::size_t>(graph.task[pp])]) - ps);
+        if (!chosen[pp] && u + v < w[pp]) return fail("LP dual infeasible at unused pair " + std::to_string(p));
+        if (chosen[pp] && u + v > w[pp]) return fail("LP dual not tight at used pair " + std::to_string(p));
+      }
+    }
+  } else {
+    // Maximum flow: no S->Z path in the residual graph (breadth-first from the tasks with free slots).
+    std::vector<std::uint8_t> seen_t(T, 0), seen_k(K, 0);
+    std::vector<std::int64_t> task_off(T + 1, 0), task_pairs(P);
+    for (std::size_t p = 0; p < P; ++p) ++task_off[static_cast<std::size_t>(graph.task[p]) + 1];
+    for (std::size_t t = 0; t < T; ++t) task_off[t + 1] += task_off[t];
+    {
+      std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
+      for (std::size_t k = 0; k < K; ++k)
+        for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p)
+          task_pairs[static_cast<std::size_t>(at[static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)])]++)] = p;
+    }
+    std::vector<std::int64_t> queue;
+    for (std::size_t t = 0; t < T; ++t)
+      if (filled[t] < slots[t]) seen_t[t] = 1, queue.push_back(static_cast<std::int64_t>(t));
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      const auto t = static_cast<std::size_t>(queue[head]);
+      for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
+        const auto p = static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)]);
+        if (chosen[p]) continue;
+        std::size_t k = 0;
+        {
+          // KOC of pair p: binary search in offsets.
+          std::size_t lo = 0, hi = K;
+          while (hi - lo > 1) {
+            const std::size_t mid = (lo + hi) / 2;
+            if (graph.offsets[mid] <= static_cast<std::int64_t>(p)) lo = mid; else hi = mid;
+          }
+          k = lo;
+        }
+        if (seen_k[k]) continue;
+        seen_k[k] = 1;
+        if (load[k] < capacity[k]) return fail("an augmenting path reaches KOC " + std::to_string(k) + ": the fill is not maximal");
+        for (auto q = graph.offsets[k]; q < graph.offsets[k + 1]; ++q) {
+          const auto t2 = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(q)]);
+          if (chosen[static_cast<std::size_t>(q)] && !seen_t[t2]) seen_t[t2] = 1, queue.push_back(static_cast<std::int64_t>(t2));
+        }
+      }
+    }
+  }
+  // Reasons, by their documented definitions.
+  for (std::size_t k = 0; k < K; ++k) {
+    unassigned_reason want = unassigned_reason::none;
+    if (load[k] < capacity[k]) {
+      bool open = false;
+      for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
+        const auto t = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)]);
+        if (!chosen[static_cast<std::size_t>(p)] && filled[t] < slots[t]) open = true;
+      }
+      want = graph.offsets[k] == graph.offsets[k + 1] ? unassigned_reason::nobody_eligible
+             : open                                  ? unassigned_reason::better_pairs_chosen
+                                                     : unassigned_reason::all_candidates_at_capacity;
+    }
+    if (r.koc_reason[k] != want) return fail("koc_reason of KOC " + std::to_string(k) + " is wrong");
+  }
+  std::vector<std::uint8_t> has_pair(T, 0), open_t(T, 0);
+  for (std::size_t k = 0; k < K; ++k)
+    for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
+      const auto t = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)]);
+      has_pair[t] = 1;
+      if (!chosen[static_cast<std::size_t>(p)] && load[k] < capacity[k]) open_t[t] = 1;
+    }
+  for (std::size_t t = 0; t < T; ++t) {
+    unassigned_reason want = unassigned_reason::none;
+    if (filled[t] < slots[t])
+      want = !has_pair[t] ? unassigned_reason::nobody_eligible
+             : open_t[t]  ? unassigned_reason::better_pairs_chosen
+                          : unassigned_reason::all_candidates_at_capacity;
+    if (r.task_reason[t] != want) return fail("task_reason of task " + std::to_string(t) + " is wrong");
+  }
+  return {true, "optimal: primal feasible and every residual arc has a non-negative reduced cost"};
+}
+
+}  // namespace koc

@@ -1,0 +1,195 @@
+// The matching pipeline in one call: eligibility → fit → assignment, with reasons and certificate.
+//
+//   koc::koc_profiles p = ...;                        // capacity, skills, audience, region, ...
+//   auto view = p.view();
+//   koc::attach(view, roster, tiers);                 // id, clearance, quality, tier from the roster/tiers
+//   koc::match_result m = koc::match(tasks, view, koc::default_matching_policy(), tier_policy);
+//   for (std::size_t i = 0; i < m.koc.size(); ++i) use(m.koc[i], m.task[i], m.score[i]);
+//   assert(koc::verify(m).ok);                        // feasibility + optimality (or stability)
+//
+// Modes:
+//   optimal (default)   exact capacitated assignment (capacitated_assignment.hpp) maximising the total
+//                       fit (objective max_score) or the number of filled slots, then the total fit
+//                       (max_fill_then_score); certificate: the flow potentials in `optimal.duals`.
+//   stable_kocs_propose deferred acceptance, KOCs proposing (KOC-optimal stable matching); KOCs rank
+//   stable_tasks_propose tasks by their supplied preference rank, then by fit; tasks rank KOCs by fit.
+//                       Certificate: no blocking pair (verify re-checks it).
+// Every KOC and task of the input is accounted for: koc_load/task_filled and a reason for any spare
+// capacity or unfilled slot (match_reason). A task's `load` is enforced by eligibility (a KOC needs that
+// much spare capacity); the assignment itself counts one unit of capacity per task, so give capacities
+// in tasks when loads differ (documented limitation).
+// Complexity: eligibility O(m · n_bucket) + fit O(pairs) + the solver's (see its header).
+// Determinism: every stage is deterministic; ties by input order.
+#pragma once
+
+#include <koc/matching/capacitated_assignment.hpp>
+#include <koc/matching/eligibility.hpp>
+#include <koc/matching/fit.hpp>
+#include <koc/matching/stable_matching.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+enum class match_mode : std::uint8_t { optimal = 0, stable_kocs_propose = 1, stable_tasks_propose = 2 };
+inline constexpr std::array<const char*, 3> match_mode_names = {"optimal", "stable_kocs_propose", "stable_tasks_propose"};
+
+/// Why a KOC keeps spare capacity or a task keeps unfilled slots.
+enum class match_reason : std::uint8_t {
+  none = 0,                        ///< at capacity / fully filled
+  nobody_eligible = 1,             ///< no eligible partner at all (see the eligibility exclusions)
+  all_candidates_at_capacity = 2,  ///< every eligible partner is chosen or already full
+  better_pairs_chosen = 3,         ///< optimal mode: a free partner exists, but the pair would lower the total
+  outranked = 4,                   ///< stable mode: each free partner is full with partners it prefers
+};
+inline constexpr std::array<const char*, 5> match_reason_names = {
+    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked"};
+
+struct match_options {
+  match_mode mode = match_mode::optimal;
+  capacitated_objective objective = capacitated_objective::max_score;
+  double score_resolution = 1e-6;  ///< optimal mode: fit scores are solved exactly in these units
+};
+
+struct match_result {
+  match_mode mode = match_mode::optimal;
+  match_options options;
+  eligibility_result candidates;  ///< the scored candidate graph and the per-task exclusion funnel
+  // Chosen pairs, sorted by (KOC row, task row).
+  std::vector<std::int32_t> koc;    ///< KOC row
+  std::vector<std::int32_t> task;   ///< task row
+  std::vector<std::int64_t> pair;   ///< index into candidates.graph
+  std::vector<double> score;        ///< fit of the pair
+  double total = 0;                 ///< Σ score
+  // Every row accounted for.
+  std::vector<std::int32_t> koc_load, task_filled;
+  std::vector<std::int32_t> capacity, slots;  ///< what the solver was given (for verify)
+  std::vector<std::uint8_t> koc_reason, task_reason;  ///< match_reason
+  // Certificates.
+  capacitated_assignment_result optimal;  ///< optimal mode (duals = the optimality certificate)
+  stable_matching_result stable;          ///< stable mode (shortfall reasons = the stability certificate)
+  std::vector<std::int32_t> koc_rank;     ///< stable mode: the KOC-side ranks used, per pair (empty = by fit)
+};
+
+namespace detail {
+
+inline match_reason from_capacitated(unassigned_reason r) {
+  switch (r) {
+    case unassigned_reason::none: return match_reason::none;
+    case unassigned_reason::nobody_eligible: return match_reason::nobody_eligible;
+    case unassigned_reason::all_candidates_at_capacity: return match_reason::all_candidates_at_capacity;
+    case unassigned_reason::better_pairs_chosen: return match_reason::better_pairs_chosen;
+  }
+  return match_reason::none;
+}
+
+inline match_reason from_stable(std::uint8_t r, bool has_candidates) {
+  if (r == static_cast<std::uint8_t>(shortfall_reason::none)) return match_reason::none;
+  if (r == static_cast<std::uint8_t>(shortfall_reason::outranked)) return match_reason::outranked;
+  return has_candidates ? match_reason::all_candidates_at_capacity : match_reason::nobody_eligible;
+}
+
+/// KOC-side rank of each candidate pair from supplied preferences (rank >= 1); pairs the KOC did not
+/// rank come after every ranked one (INT32_MAX), then by fit in the stable matcher's own tie-break.
+inline std::vector<std::int32_t> koc_ranks(const candidate_view& g, const task_table_view& tasks,
+                                           const koc_profile_view& kocs, const koc_preferences_view& prefs) {
+  std::vector<std::int32_t> rank(g.n_pairs(), std::numeric_limits<std::int32_t>::max());
+  if (prefs.size() == 0) return {};
+  const id_lookup koc_rows(kocs.id), task_rows(tasks.id);
+  for (std::size_t r = 0; r < prefs.size(); ++r) {
+    const auto k = koc_rows.row(prefs.koc_id[r]);
+    const auto t = task_rows.row(prefs.task_id[r]);
+    if (k < 0 || t < 0) continue;  // fit_scorer validates unknown ids with row and field
+    const auto b = g.offsets[static_cast<std::size_t>(k)], e = g.offsets[static_cast<std::size_t>(k) + 1];
+    for (auto p = b; p < e; ++p)
+      if (g.task[static_cast<std::size_t>(p)] == static_cast<std::int32_t>(t)) rank[static_cast<std::size_t>(p)] = prefs.rank[r];
+  }
+  return rank;
+}
+
+}  // namespace detail
+
+/// Runs eligibility, fit and the chosen solver. Throws koc::error on invalid input (row and field named).
+inline match_result match(const task_table_view& tasks, const koc_profile_view& kocs, const matching_policy& policy,
+                          const tier_policy& ladder, const declines_view& declines = {},
+                          const koc_preferences_view& preferences = {}, const match_options& options = {}) {
+  match_result m;
+  m.mode = options.mode;
+  m.options = options;
+  m.candidates = build_candidates(tasks, kocs, policy, ladder, declines, preferences);
+  const candidate_view g = m.candidates.graph.view();
+  m.capacity.assign(kocs.capacity.begin(), kocs.capacity.end());
+  m.slots.assign(tasks.slots.begin(), tasks.slots.end());
+
+  if (options.mode == match_mode::optimal) {
+    capacitated_assignment_options opt;
+    opt.objective = options.objective;
+    opt.score_resolution = options.score_resolution;
+    m.optimal = solve_capacitated_assignment(g, m.capacity, m.slots, opt);
+    const auto& r = m.optimal;
+    m.koc = r.koc;
+    m.task = r.task;
+    m.pair = r.pair;  // ascending pair index = sorted by (KOC, task) in a CSR graph
+    m.koc_load = r.koc_load;
+    m.task_filled = r.task_filled;
+    m.koc_reason.resize(g.n_kocs);
+    m.task_reason.resize(g.n_tasks);
+    for (std::size_t k = 0; k < g.n_kocs; ++k) m.koc_reason[k] = static_cast<std::uint8_t>(detail::from_capacitated(r.koc_reason[k]));
+    for (std::size_t t = 0; t < g.n_tasks; ++t) m.task_reason[t] = static_cast<std::uint8_t>(detail::from_capacitated(r.task_reason[t]));
+  } else {
+    stable_matching_options opt;
+    opt.proposer = options.mode == match_mode::stable_kocs_propose ? proposing_side::kocs : proposing_side::tasks;
+    m.koc_rank = detail::koc_ranks(g, tasks, kocs, preferences);
+    opt.koc_rank = m.koc_rank;
+    m.stable = stable_matching(g, m.capacity, m.slots, opt);
+    const auto& s = m.stable;
+    m.koc = s.koc;
+    m.task = s.task;
+    m.pair = s.pair;
+    m.koc_load = s.koc_load;
+    m.task_filled = s.task_filled;
+    std::vector<std::uint8_t> task_has(g.n_tasks, 0);
+    for (auto t : g.task) task_has[static_cast<std::size_t>(t)] = 1;
+    m.koc_reason.resize(g.n_kocs);
+    m.task_reason.resize(g.n_tasks);
+    for (std::size_t k = 0; k < g.n_kocs; ++k)
+      m.koc_reason[k] = static_cast<std::uint8_t>(detail::from_stable(s.koc_reason[k], g.offsets[k + 1] > g.offsets[k]));
+    for (std::size_t t = 0; t < g.n_tasks; ++t)
+      m.task_reason[t] = static_cast<std::uint8_t>(detail::from_stable(s.task_reason[t], task_has[t] != 0));
+  }
+  m.score.resize(m.pair.size());
+  for (std::size_t i = 0; i < m.pair.size(); ++i) {
+    m.score[i] = g.score[static_cast<std::size_t>(m.pair[i])];
+    m.total += m.score[i];
+  }
+  return m;
+}
+
+struct match_verify_report {
+  bool ok = false;
+  std::string message;
+};
+
+/// Re-checks a match result independently of the solver that produced it: the capacitated certificate
+/// (feasibility, complementary slackness in exact integers) in optimal mode, the absence of blocking
+/// pairs in stable mode.
+inline match_verify_report verify(const match_result& m) {
+  const candidate_view g = m.candidates.graph.view();
+  if (m.mode == match_mode::optimal) {
+    capacitated_assignment_options opt;
+    opt.objective = m.options.objective;
+    opt.score_resolution = m.options.score_resolution;
+    const auto r = verify(g, m.capacity, m.slots, opt, m.optimal);
+    return {r.ok, r.message};
+  }
+  stable_matching_options opt;
+  opt.proposer = m.mode == match_mode::stable_kocs_propose ? proposing_side::kocs : proposing_side::tasks;
+  opt.koc_rank = m.koc_rank;
+  const auto rep = verify_stable(g, m.capacity, m.slots, opt, m.stable);
+  return {rep.ok, rep.message};
+}
+
+}  // namespace koc

@@ -1,0 +1,330 @@
+"""Matching: which KOC does which task, exactly, with reasons and a certificate (pandas at the edges)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _columns, _core
+from .tiers import PolicyLike as TierPolicyLike
+from .tiers import TierPolicy, _policy, classify
+
+ASSETS = ("social", "knowledge", "community", "intelligence")
+HORIZONS = ("instant", "phased", "continuous", "identity")
+DIRECTIONS = ("internal", "external")
+# Opt-out bits (see koc/matching/profiles.hpp): assets 0-3, horizons 4-7, directions 8-9.
+OPT_OUT_BITS = {**{a: 1 << i for i, a in enumerate(ASSETS)}, **{h: 1 << (4 + i) for i, h in enumerate(HORIZONS)},
+                **{d: 1 << (8 + i) for i, d in enumerate(DIRECTIONS)}}
+UNLIMITED_SLOTS = 2**31 - 1
+MODES = {"optimal": "optimal", "stable": "stable_kocs_propose", "stable_kocs": "stable_kocs_propose",
+         "stable_tasks": "stable_tasks_propose"}
+
+
+class MatchingPolicy:
+    """A matching policy (schema ``koc.matching_policy/1``): fit weights and the tier-fit table."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, policy: Union[str, dict, "MatchingPolicy"], tier_policy: TierPolicyLike = None) -> None:
+        if isinstance(policy, MatchingPolicy):
+            text = policy._json
+        elif isinstance(policy, dict):
+            text = json.dumps(policy)
+        elif isinstance(policy, str):
+            text = policy
+        else:
+            raise TypeError(f"MatchingPolicy takes JSON text, a dict or a MatchingPolicy, not {type(policy).__name__}")
+        self._json = _core.matching_policy_normalise(text, _policy(tier_policy).to_json())
+
+    @classmethod
+    def default(cls) -> "MatchingPolicy":
+        return cls(_core.default_matching_policy_json())
+
+    @classmethod
+    def load(cls, path: Any, tier_policy: TierPolicyLike = None) -> "MatchingPolicy":
+        with open(path, encoding="utf-8") as f:
+            return cls(f.read(), tier_policy)
+
+    def to_json(self) -> str:
+        return self._json
+
+    def to_dict(self) -> dict:
+        return json.loads(self._json)
+
+    def save(self, path: Any) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._json + "\n")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MatchingPolicy) and other._json == self._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        weights = d.get("weights", {})
+        return "MatchingPolicy(weights={" + ", ".join(f"{k}: {v:g}" for k, v in weights.items()) + "})"
+
+    def __reduce__(self):
+        return (MatchingPolicy, (self._json,))
+
+
+def _err(cls: type, message: str, row: Optional[int], fld: str) -> Exception:
+    where = f" (row {row}, field '{fld}')" if row is not None else f" (field '{fld}')"
+    e = cls(message + where)
+    e.code, e.row, e.field = cls.__name__, row, fld
+    return e
+
+
+def _strings(table: Any, name: str, n: int) -> list[str]:
+    if name not in _columns.column_names(table):
+        return [""] * n
+    out = []
+    for v in pd.Series(_columns.get(table, name)).tolist():
+        out.append("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return out
+
+
+def _names_to_codes(values: list[str], names: tuple[str, ...], fld: str) -> np.ndarray:
+    lookup = {n: i for i, n in enumerate(names)}
+    out = np.empty(len(values), dtype=np.uint8)
+    for row, v in enumerate(values):
+        if v not in lookup:
+            raise _err(_core.UnknownNameError, f"unknown {fld} {v!r} (one of {', '.join(names)})"
+                       + _columns.unknown_column_hint(v, names), row, fld)
+        out[row] = lookup[v]
+    return out
+
+
+def _kinds_mask(values: list[str], fld: str) -> np.ndarray:
+    out = np.zeros(len(values), dtype=np.uint32)
+    for row, v in enumerate(values):
+        for kind in filter(None, (s.strip() for s in v.split("|"))):
+            if kind not in OPT_OUT_BITS:
+                raise _err(_core.UnknownNameError, f"unknown task kind {kind!r}" + _columns.unknown_column_hint(kind, tuple(OPT_OUT_BITS)), row, fld)
+            out[row] |= OPT_OUT_BITS[kind]
+    return out
+
+
+def _segment_masks(koc_values: list[str], task_values: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    vocab: dict[str, int] = {}
+    for v in koc_values + task_values:
+        for s in filter(None, (x.strip() for x in v.split("|"))):
+            vocab.setdefault(s, len(vocab))
+    if len(vocab) > 64:
+        raise _err(_core.OutOfRangeError, f"at most 64 audience segments are supported, found {len(vocab)}", None, "audience")
+
+    def masks(values: list[str]) -> np.ndarray:
+        out = np.zeros(len(values), dtype=np.uint64)
+        for row, v in enumerate(values):
+            for s in filter(None, (x.strip() for x in v.split("|"))):
+                out[row] |= np.uint64(1) << np.uint64(vocab[s])
+        return out
+
+    return masks(koc_values), masks(task_values), list(vocab)
+
+
+def _regions(koc_values: list[str], task_values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    vocab: dict[str, int] = {}
+    for v in koc_values + task_values:
+        if v:
+            vocab.setdefault(v, len(vocab))
+    enc = lambda vals: np.array([vocab[v] if v else -1 for v in vals], dtype=np.int32)  # noqa: E731
+    return enc(koc_values), enc(task_values)
+
+
+def _skills(roster: Any, tasks: Any, n_kocs: int, n_tasks: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    rc, tc = _columns.column_names(roster), _columns.column_names(tasks)
+    names = sorted({c[len("skill_"):] for c in rc if c.startswith("skill_")} | {c[len("req_"):] for c in tc if c.startswith("req_")})
+    ks = np.zeros((n_kocs, len(names)), dtype=np.uint8)
+    ts = np.zeros((n_tasks, len(names)), dtype=np.uint8)
+    for j, s in enumerate(names):
+        for table, prefix, out in ((roster, "skill_", ks), (tasks, "req_", ts)):
+            if prefix + s in _columns.column_names(table):
+                col = _columns.typed(_columns.get(table, prefix + s), np.int64, prefix + s)
+                bad = (col < 0) | (col > 255)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise _err(_core.OutOfRangeError, "skill level must be in 0..255", row, prefix + s)
+                out[:, j] = col
+    return ks, ts, names
+
+
+def _optional_int(table: Any, name: str, dtype: Any) -> Optional[np.ndarray]:
+    return _columns.typed(_columns.get(table, name), dtype, name) if name in _columns.column_names(table) else None
+
+
+@dataclass
+class MatchResult:
+    """Result of :func:`match`.
+
+    ``assignments``: one row per chosen pair (koc_id, task_id, score); ``unassigned_kocs``: every KOC with
+    spare capacity or nothing assigned, with its reason; ``unfilled_tasks``: every task short of its slots,
+    with its reason; ``exclusions``: per task, how many KOCs each hard rule excluded; ``total``: Σ score;
+    ``certificate``: the duals (optimal mode) or ranks (stable mode); :meth:`verify` re-checks it.
+    """
+
+    assignments: pd.DataFrame
+    unassigned_kocs: pd.DataFrame
+    unfilled_tasks: pd.DataFrame
+    exclusions: pd.DataFrame
+    total: float
+    mode: str
+    certificate: dict = field(repr=False)
+    _state: Any = field(repr=False, default=None)
+
+    def verify(self) -> bool:
+        """Independently re-checks feasibility and optimality (or stability); raises koc.Error if it fails."""
+        ok, message = self._state.verify()
+        if not ok:
+            raise _core.InternalError(f"match certificate check failed: {message}")
+        return True
+
+
+def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None] = None, *, tiers: Optional[pd.DataFrame] = None,
+          tier_policy: TierPolicyLike = None, declines: Any = None, preferences: Any = None, mode: str = "optimal",
+          objective: str = "max_score", score_resolution: float = 1e-6) -> MatchResult:
+    """Chooses which KOC does which task.
+
+    roster: KOC table (``id``, metrics for classification unless ``tiers`` is given, and the matching
+        profile: ``capacity``, ``region``, ``audience`` ("a|b"), ``available_start``/``available_end``
+        (unix s), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
+    tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
+        ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
+        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget``, ``campaign_id``.
+    mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
+        ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
+        preferences: (koc_id, task_id, rank) table.
+    """
+    tp = _policy(tier_policy)
+    mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
+    if mode not in MODES:
+        raise _err(_core.InvalidArgumentError, f"unknown mode {mode!r} (optimal, stable, stable_kocs, stable_tasks)", None, "mode")
+    if tiers is None:
+        tiers = classify(roster, tp, growth_gaps=False)
+    n = _columns.n_rows(roster)
+    if len(tiers) != n:
+        raise _err(_core.LengthMismatchError, f"tiers has {len(tiers)} rows, roster has {n}", None, "tiers")
+    koc_ids, koc_labels = _columns.ids(_columns.get(roster, "id" if "id" in _columns.column_names(roster) else "koc_id"), "id")
+    if "task_id" not in _columns.column_names(tasks):
+        raise _err(_core.InvalidArgumentError, "the task table needs a 'task_id' column"
+                   + _columns.missing_column_hint("task_id", _columns.column_names(tasks)), None, "task_id")
+    task_ids, task_labels = _columns.ids(_columns.get(tasks, "task_id"), "task_id")
+    m = len(task_ids)
+    for req in ("asset", "horizon", "direction", "slots"):
+        if req not in _columns.column_names(tasks):
+            raise _err(_core.InvalidArgumentError, f"the task table needs a '{req}' column"
+                       + _columns.missing_column_hint(req, _columns.column_names(tasks)), None, req)
+    if "capacity" not in _columns.column_names(roster):
+        raise _err(_core.InvalidArgumentError, "the roster needs a 'capacity' column for matching"
+                   + _columns.missing_column_hint("capacity", _columns.column_names(roster)), None, "capacity")
+
+    koc_aud, task_aud, segments = _segment_masks(_strings(roster, "audience", n), _strings(tasks, "audience", m))
+    koc_reg, task_reg = _regions(_strings(roster, "region", n), _strings(tasks, "region", m))
+    koc_skill, task_skill, skill_names = _skills(roster, tasks, n, m)
+    slots = _columns.typed(_columns.get(tasks, "slots"), np.int64, "slots")
+    slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)
+    if (slots < 0).any():
+        row = int(np.flatnonzero(slots < 0)[0])
+        raise _err(_core.InvalidValueError, "slots must be >= 0 (or -1 for as many as possible)", row, "slots")
+    ladder = {name: i for i, name in enumerate(tp.tiers)}
+
+    def tier_col(name: str) -> Optional[np.ndarray]:
+        if name not in _columns.column_names(tasks):
+            return None
+        vals = _strings(tasks, name, m)
+        out = np.empty(m, dtype=np.int32)
+        for row, v in enumerate(vals):
+            if v == "":
+                out[row] = 0 if name == "min_tier" else len(ladder) - 1
+            elif v in ladder:
+                out[row] = ladder[v]
+            else:
+                raise _err(_core.UnknownNameError, f"unknown tier {v!r} (ladder: {', '.join(tp.tiers)})", row, name)
+        return out
+
+    task_cols = {
+        "id": task_ids,
+        "asset": _names_to_codes(_strings(tasks, "asset", m), ASSETS, "asset"),
+        "horizon": _names_to_codes(_strings(tasks, "horizon", m), HORIZONS, "horizon"),
+        "direction": _names_to_codes(_strings(tasks, "direction", m), DIRECTIONS, "direction"),
+        "slots": slots.astype(np.int32),
+        "window_start": _optional_int(tasks, "window_start", np.int64),
+        "window_end": _optional_int(tasks, "window_end", np.int64),
+        "load": _optional_int(tasks, "load", np.int32),
+        "required_skill": task_skill if skill_names else None,
+        "audience": task_aud,
+        "region": task_reg,
+        "min_tier": tier_col("min_tier"),
+        "max_tier": tier_col("max_tier"),
+        "confidential": _optional_int(tasks, "confidential", np.uint8),
+        "budget": _optional_int(tasks, "budget", np.int64),
+        "campaign_id": _optional_int(tasks, "campaign_id", np.int64),
+    }
+    tier_codes = np.asarray(tiers["tier"].cat.codes, dtype=np.int32) if hasattr(tiers["tier"], "cat") else \
+        np.array([ladder[str(t)] for t in tiers["tier"]], dtype=np.int32)
+    koc_cols = {
+        "id": koc_ids,
+        "tier": tier_codes,
+        "capacity": _columns.typed(_columns.get(roster, "capacity"), np.int32, "capacity"),
+        "skill": koc_skill if skill_names else None,
+        "audience": koc_aud,
+        "region": koc_reg,
+        "available_start": _optional_int(roster, "available_start", np.int64),
+        "available_end": _optional_int(roster, "available_end", np.int64),
+        "opted_out": _kinds_mask(_strings(roster, "opted_out", n), "opted_out"),
+        "recent_tasks": _optional_int(roster, "recent_tasks", np.int32),
+        "clearance": _optional_int(roster, "clearance", np.uint8),
+        "honorary": np.asarray(tiers["honorary"], dtype=np.uint8) if "honorary" in tiers else None,
+        "quality": _columns.typed(_columns.get(roster, "quality"), np.float64, "quality") if "quality" in _columns.column_names(roster) else None,
+        "on_time_rate": _columns.typed(_columns.get(roster, "on_time_rate"), np.float64, "on_time_rate") if "on_time_rate" in _columns.column_names(roster) else None,
+    }
+
+    def map_ids(values: Any, labels: Optional[np.ndarray], fld: str) -> np.ndarray:
+        if labels is None:
+            return _columns.typed(values, np.int64, fld)
+        lookup = {v: i for i, v in enumerate(labels)}
+        return np.array([lookup.get(v, -1 - k) for k, v in enumerate(pd.Series(values).tolist())], dtype=np.int64)
+
+    two_way: dict[str, np.ndarray] = {}
+    if declines is not None:
+        d = pd.DataFrame(declines)
+        two_way["decline_koc_id"] = map_ids(d["koc_id"], koc_labels, "koc_id")
+        two_way["decline_task_id"] = map_ids(d["task_id"], task_labels, "task_id")
+    if preferences is not None:
+        p = pd.DataFrame(preferences)
+        two_way["pref_koc_id"] = map_ids(p["koc_id"], koc_labels, "koc_id")
+        two_way["pref_task_id"] = map_ids(p["task_id"], task_labels, "task_id")
+        two_way["pref_rank"] = _columns.typed(p["rank"], np.int32, "rank")
+
+    r = _core.match({k: v for k, v in task_cols.items() if v is not None}, {k: v for k, v in koc_cols.items() if v is not None},
+                    mp.to_json(), tp.to_json(), two_way, MODES[mode], objective, float(score_resolution))
+
+    kid = koc_labels if koc_labels is not None else koc_ids
+    tid = task_labels if task_labels is not None else task_ids
+    reasons = np.asarray(r["reasons"], dtype=object)
+    assignments = pd.DataFrame({"koc_id": kid[r["koc"]], "task_id": tid[r["task"]], "score": r["score"]})
+    capacity = koc_cols["capacity"].astype(np.int64)
+    load = r["koc_load"].astype(np.int64)
+    spare = (capacity - load > 0) | (load == 0)
+    koc_reason = reasons[r["koc_reason"]]
+    koc_reason = np.where((capacity == 0) & (load == 0), "no_capacity", koc_reason)
+    unassigned = pd.DataFrame({"koc_id": kid, "capacity": capacity, "load": load, "capacity_left": capacity - load,
+                               "reason": koc_reason})[spare].reset_index(drop=True)
+    filled = r["task_filled"].astype(np.int64)
+    user_slots = np.where(slots == UNLIMITED_SLOTS, -1, slots)
+    short = np.where(user_slots < 0, filled == 0, filled < user_slots)
+    unfilled = pd.DataFrame({"task_id": tid, "slots": user_slots, "filled": filled,
+                             "unfilled": np.where(user_slots < 0, 0, user_slots - filled),
+                             "reason": reasons[r["task_reason"]], "n_eligible": r["n_eligible"]})[short].reset_index(drop=True)
+    exclusions = pd.DataFrame(r["excluded"], columns=r["exclusion_rules"])
+    exclusions.insert(0, "task_id", tid)
+    exclusions.insert(1, "eligible", r["n_eligible"])
+    cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "total_score_units") if k in r}
+    cert["n_candidate_pairs"] = r["n_pairs"]
+    return MatchResult(assignments=assignments, unassigned_kocs=unassigned, unfilled_tasks=unfilled, exclusions=exclusions,
+                       total=float(r["total"]), mode=MODES[mode], certificate=cert, _state=r["state"])

@@ -1,0 +1,316 @@
+// GCC 12 reports false maybe-uninitialized warnings inside Boost.Graph's templates, instantiated at the end of
+// this file, so the pragma has to cover the whole file.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <koc/matching/capacitated_assignment.hpp>
+#include <koc/matching/capacitated_flow_network.hpp>
+
+#include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+using koc::capacitated_objective;
+
+struct instance {
+  koc::candidate_graph g;
+  std::vector<std::int32_t> capacity, slots;
+};
+
+// Random instance: each KOC draws each task with probability `density`; scores are multiples of
+// 1/4 in [lo, hi] so they are exact at any resolution that divides 1/4.
+instance random_instance(std::mt19937_64& rng, std::size_t n_kocs, std::size_t n_tasks, double density,
+                         int max_cap, int max_slots, int lo, int hi) {
+  instance in;
+  in.g.n_kocs = n_kocs;
+  in.g.n_tasks = n_tasks;
+  std::uniform_real_distribution<double> u(0, 1);
+  std::uniform_int_distribution<int> sc(lo * 4, hi * 4), cap(0, max_cap), sl(0, max_slots);
+  for (std::size_t k = 0; k < n_kocs; ++k) {
+    for (std::size_t t = 0; t < n_tasks; ++t)
+      if (u(rng) < density) {
+        in.g.task.push_back(static_cast<std::int32_t>(t));
+        in.g.score.push_back(sc(rng) / 4.0);
+      }
+    in.g.offsets.push_back(static_cast<std::int64_t>(in.g.task.size()));
+    in.capacity.push_back(cap(rng));
+  }
+  for (std::size_t t = 0; t < n_tasks; ++t) in.slots.push_back(sl(rng));
+  return in;
+}
+
+koc::capacitated_assignment_options opts(capacitated_objective o) {
+  koc::capacitated_assignment_options opt;
+  opt.objective = o;
+  opt.score_resolution = 0.25;
+  return opt;
+}
+
+koc::capacitated_assignment_result solve_checked(const instance& in, const koc::capacitated_assignment_options& opt) {
+  auto r = koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, opt);
+  const auto rep = koc::verify(in.g, in.capacity, in.slots, opt, r);
+  INFO(rep.message);
+  REQUIRE(rep.ok);
+  return r;
+}
+
+// (count, score units) of the best subset of pairs by brute force.
+std::pair<std::int64_t, std::int64_t> brute_force(const instance& in, capacitated_objective o) {
+  const std::size_t P = in.g.task.size();
+  std::vector<std::int32_t> koc_of(P);
+  for (std::size_t k = 0; k < in.g.n_kocs; ++k)
+    for (auto p = in.g.offsets[k]; p < in.g.offsets[k + 1]; ++p) koc_of[static_cast<std::size_t>(p)] = static_cast<std::int32_t>(k);
+  std::pair<std::int64_t, std::int64_t> best{0, 0};
+  for (std::uint32_t mask = 0; mask < (1u << P); ++mask) {
+    std::vector<std::int32_t> load(in.g.n_kocs, 0), filled(in.g.n_tasks, 0);
+    std::int64_t n = 0, s = 0;
+    bool ok = true;
+    for (std::size_t p = 0; p < P && ok; ++p)
+      if (mask >> p & 1u) {
+        ok = ++load[static_cast<std::size_t>(koc_of[p])] <= in.capacity[static_cast<std::size_t>(koc_of[p])] &&
+             ++filled[static_cast<std::size_t>(in.g.task[p])] <= in.slots[static_cast<std::size_t>(in.g.task[p])];
+        ++n;
+        s += std::llround(in.g.score[p] * 4);
+      }
+    if (!ok) continue;
+    if (o == capacitated_objective::max_score ? s > best.second : std::make_pair(n, s) > best) best = {n, s};
+  }
+  return best;
+}
+
+std::pair<std::int64_t, std::int64_t> bgl_oracle(const instance& in, const koc::capacitated_assignment_options& opt) {
+  auto net = koc::build_capacitated_flow_network(in.g, in.capacity, in.slots, opt);
+  boost::successive_shortest_path_nonnegative_weights(net.graph, net.source, net.sink);
+  const auto out = koc::read_capacitated_flow(net, in.g);
+  return {out.assigned, out.total_score_units};
+}
+
+}  // namespace
+
+TEST_CASE("capacitated assignment matches brute force on tiny instances", "[capacitated]") {
+  std::mt19937_64 rng(20240611);
+  for (int it = 0; it < 400; ++it) {
+    const std::size_t K = 1 + rng() % 4, T = 1 + rng() % 4;
+    auto in = random_instance(rng, K, T, 0.6, 2, 2, -3, 8);
+    if (in.g.task.size() > 11) continue;
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+      const auto r = solve_checked(in, opts(o));
+      const auto bf = brute_force(in, o);
+      INFO("iteration " << it << " objective " << static_cast<int>(o));
+      CHECK(r.total_score_units == bf.second);
+      if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == bf.first);
+    }
+  }
+}
+
+TEST_CASE("capacitated assignment matches BGL min-cost flow on medium instances", "[capacitated]") {
+  std::mt19937_64 rng(7);
+  for (int it = 0; it < 300; ++it) {
+    const std::size_t K = 5 + rng() % 40, T = 2 + rng() % 12;
+    const double density = 0.1 + 0.5 * static_cast<double>(rng() % 100) / 100.0;
+    auto in = random_instance(rng, K, T, density, 3, 1 + static_cast<int>(rng() % 8), -20, 100);
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+      const auto opt = opts(o);
+      const auto r = solve_checked(in, opt);
+      const auto oracle = bgl_oracle(in, opt);
+      INFO("iteration " << it << " objective " << static_cast<int>(o));
+      CHECK(r.total_score_units == oracle.second);
+      if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == oracle.first);
+      CHECK(r.total_score == Approx(static_cast<double>(r.total_score_units) * 0.25));
+    }
+  }
+}
+
+TEST_CASE("warm start gives the cold optimum", "[capacitated]") {
+  std::mt19937_64 rng(99);
+  for (int it = 0; it < 150; ++it) {
+    const std::size_t K = 10 + rng() % 60, T = 2 + rng() % 10;
+    auto in = random_instance(rng, K, T, 0.3, 3, 10, -10, 50);
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+      const auto opt = opts(o);
+      const auto before = solve_checked(in, opt);
+      // Change a few scores, capacities and slots.
+      auto changed = in;
+      for (auto& s : changed.g.score)
+        if (rng() % 10 == 0) s = static_cast<double>(static_cast<int>(rng() % 240) - 40) / 4.0;
+      for (auto& c : changed.capacity)
+        if (rng() % 10 == 0) c = static_cast<std::int32_t>(rng() % 4);
+      for (auto& s : changed.slots)
+        if (rng() % 4 == 0) s = static_cast<std::int32_t>(rng() % 12);
+      const auto cold = solve_checked(changed, opt);
+      const auto warm = koc::resolve_capacitated_assignment(changed.g, changed.capacity, changed.slots, opt, before.duals);
+      const auto rep = koc::verify(changed.g, changed.capacity, changed.slots, opt, warm);
+      INFO("iteration " << it << ": " << rep.message);
+      REQUIRE(rep.ok);
+      CHECK(warm.total_score_units == cold.total_score_units);
+      // Under max_score the count is not part of the objective (2 + 2 ties 4).
+      if (o == capacitated_objective::max_fill_then_score) CHECK(warm.assigned == cold.assigned);
+      // Unchanged problem: the previous duals are already optimal.
+      const auto same = koc::resolve_capacitated_assignment(in.g, in.capacity, in.slots, opt, before.duals);
+      REQUIRE(koc::verify(in.g, in.capacity, in.slots, opt, same).ok);
+      CHECK(same.total_score_units == before.total_score_units);
+      // Arbitrary duals still give the optimum.
+      koc::capacitated_duals junk = before.duals;
+      for (auto& x : junk.task_potential) x = static_cast<std::int64_t>(rng() % 2000) - 1000;
+      junk.source_potential = static_cast<std::int64_t>(rng() % 200) - 100;
+      const auto from_junk = koc::resolve_capacitated_assignment(changed.g, changed.capacity, changed.slots, opt, junk);
+      REQUIRE(koc::verify(changed.g, changed.capacity, changed.slots, opt, from_junk).ok);
+      CHECK(from_junk.total_score_units == cold.total_score_units);
+      if (o == capacitated_objective::max_fill_then_score) CHECK(from_junk.assigned == cold.assigned);
+    }
+  }
+}
+
+TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
+  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+    const auto opt = opts(o);
+    SECTION("empty roster and no tasks") {
+      instance in;
+      const auto r = solve_checked(in, opt);
+      CHECK(r.status == koc::capacitated_status::nothing_assigned);
+      CHECK(r.pair.empty());
+    }
+    SECTION("all pairs absent") {
+      instance in;
+      in.g.n_kocs = 3;
+      in.g.n_tasks = 2;
+      in.g.offsets = {0, 0, 0, 0};
+      in.capacity = {1, 2, 0};
+      in.slots = {3, 0};
+      const auto r = solve_checked(in, opt);
+      CHECK(r.status == koc::capacitated_status::nothing_assigned);
+      CHECK(r.koc_reason[0] == koc::unassigned_reason::nobody_eligible);
+      CHECK(r.koc_reason[2] == koc::unassigned_reason::none);
+      CHECK(r.task_reason[0] == koc::unassigned_reason::nobody_eligible);
+      CHECK(r.task_reason[1] == koc::unassigned_reason::none);
+    }
+    SECTION("zero capacity everywhere") {
+      instance in;
+      in.g.n_kocs = 2;
+      in.g.n_tasks = 1;
+      in.g.offsets = {0, 1, 2};
+      in.g.task = {0, 0};
+      in.g.score = {5, 6};
+      in.capacity = {0, 0};
+      in.slots = {2};
+      const auto r = solve_checked(in, opt);
+      CHECK(r.assigned == 0);
+      CHECK(r.task_reason[0] == koc::unassigned_reason::all_candidates_at_capacity);
+    }
+    SECTION("a task with more slots than KOCs") {
+      instance in;
+      in.g.n_kocs = 3;
+      in.g.n_tasks = 1;
+      in.g.offsets = {0, 1, 2, 3};
+      in.g.task = {0, 0, 0};
+      in.g.score = {1, 2, 3};
+      in.capacity = {1, 1, 1};
+      in.slots = {10};
+      const auto r = solve_checked(in, opt);
+      CHECK(r.assigned == 3);
+      CHECK(r.task_filled[0] == 3);
+      CHECK(r.task_reason[0] == koc::unassigned_reason::all_candidates_at_capacity);
+    }
+    SECTION("all scores equal: deterministic") {
+      std::mt19937_64 rng(5);
+      auto in = random_instance(rng, 60, 8, 0.4, 3, 6, 2, 2);
+      const auto a = solve_checked(in, opt);
+      const auto b = solve_checked(in, opt);
+      CHECK(a.pair == b.pair);
+      CHECK(a.duals.koc_potential == b.duals.koc_potential);
+      CHECK(a.duals.task_potential == b.duals.task_potential);
+      CHECK(a.koc_reason == b.koc_reason);
+    }
+  }
+  SECTION("negative scores: max_score takes nothing, max_fill still fills") {
+    instance in;
+    in.g.n_kocs = 2;
+    in.g.n_tasks = 2;
+    in.g.offsets = {0, 2, 3};
+    in.g.task = {0, 1, 1};
+    in.g.score = {-1, -2, -0.5};
+    in.capacity = {1, 1};
+    in.slots = {1, 1};
+    const auto s = solve_checked(in, opts(capacitated_objective::max_score));
+    CHECK(s.assigned == 0);
+    CHECK(s.koc_reason[0] == koc::unassigned_reason::better_pairs_chosen);
+    const auto f = solve_checked(in, opts(capacitated_objective::max_fill_then_score));
+    CHECK(f.assigned == 2);
+    CHECK(f.total_score_units == -6);  // pairs 0 and 2: (-1 - 0.5) / 0.25
+    CHECK(f.total_score == Approx(-1.5));
+  }
+}
+
+TEST_CASE("capacitated assignment rejects bad input with row and field", "[capacitated]") {
+  instance in;
+  in.g.n_kocs = 2;
+  in.g.n_tasks = 2;
+  in.g.offsets = {0, 1, 2};
+  in.g.task = {0, 1};
+  in.g.score = {1, 1};
+  in.capacity = {1, -1};
+  in.slots = {1, 1};
+  try {
+    koc::solve_capacitated_assignment(in.g, in.capacity, in.slots);
+    FAIL("no throw");
+  } catch (const koc::error& e) {
+    CHECK(e.code() == koc::errc::invalid_value);
+    CHECK(e.row() == 1);
+    CHECK(e.field() == "capacity");
+  }
+  in.capacity = {1, 1};
+  in.slots = {-2, 1};
+  try {
+    koc::solve_capacitated_assignment(in.g, in.capacity, in.slots);
+    FAIL("no throw");
+  } catch (const koc::error& e) {
+    CHECK(e.code() == koc::errc::invalid_value);
+    CHECK(e.row() == 0);
+    CHECK(e.field() == "slots");
+  }
+  in.slots = {1};
+  CHECK_THROWS_AS(koc::solve_capacitated_assignment(in.g, in.capacity, in.slots), koc::error);
+  in.slots = {1, 1};
+  in.g.score = {1e300, 1};
+  try {
+    koc::solve_capacitated_assignment(in.g, in.capacity, in.slots);
+    FAIL("no throw");
+  } catch (const koc::error& e) {
+    CHECK(e.code() == koc::errc::overflow);
+    CHECK(e.row() == 0);
+    CHECK(e.field() == "score");
+  }
+  in.g.score = {1, 1};
+  koc::capacitated_assignment_options bad;
+  bad.score_resolution = 0;
+  CHECK_THROWS_AS(koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, bad), koc::error);
+}
+
+TEST_CASE("verify rejects tampered results", "[capacitated]") {
+  std::mt19937_64 rng(3);
+  auto in = random_instance(rng, 30, 5, 0.5, 2, 4, -5, 20);
+  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+    const auto opt = opts(o);
+    const auto r = solve_checked(in, opt);
+    REQUIRE(r.assigned > 1);
+    auto dropped = r;  // drop a pair: totals, loads and optimality all break
+    dropped.pair.pop_back();
+    dropped.koc.pop_back();
+    dropped.task.pop_back();
+    CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, dropped).ok);
+    auto bad_dual = r;
+    bad_dual.duals.task_potential[0] += 1000000;
+    bad_dual.duals.koc_potential[0] -= 1000000;
+    CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, bad_dual).ok);
+    auto bad_reason = r;
+    bad_reason.koc_reason[0] = koc::unassigned_reason::nobody_eligible;
+    bad_reason.koc_reason[1] = koc::unassigned_reason::nobody_eligible;
+    CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, bad_reason).ok);
+  }
+}

@@ -48,5 +48,6 @@ py::array_t<T> to_numpy_2d_colmajor(std::vector<T>&& v, std::size_t n_rows, std:
 void bind_tiers(py::module_& m);
 void bind_dense(py::module_& m);
 void bind_matching(py::module_& m);
+void bind_capacitated(py::module_& m);
 
 }  // namespace koc::py

@@ -61,4 +61,5 @@ PYBIND11_MODULE(_core, m) {
   bind_tiers(m);
   bind_dense(m);
   bind_matching(m);
+  bind_capacitated(m);
 }

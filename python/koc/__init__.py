@@ -22,13 +22,22 @@ from ._core import (
     UnknownIdError,
     UnknownNameError,
 )
-from .assignment import AssignmentResult, InfeasibleError, linear_sum_assignment, solve_assignment
+from .assignment import (
+    AssignmentResult,
+    CapacitatedResult,
+    InfeasibleError,
+    capacitated_assignment,
+    linear_sum_assignment,
+    solve_assignment,
+)
 from .matching import MatchingPolicy, MatchResult, match
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "CapacitatedResult",
+    "capacitated_assignment",
     "MatchResult",
     "MatchingPolicy",
     "match",

@@ -77,3 +77,19 @@ def match(
     objective: str = "max_score",
     score_resolution: float = 1e-6,
 ) -> dict[str, Any]: ...
+
+# --- capacitated assignment ----------------------------------------------------------------------
+class CapacitatedState:
+    def verify(self) -> tuple[bool, str]: ...
+
+def solve_capacitated(
+    n_kocs: int,
+    n_tasks: int,
+    koc: npt.NDArray[np.int32],
+    task: npt.NDArray[np.int32],
+    score: npt.NDArray[np.float64],
+    capacity: npt.NDArray[np.int32],
+    slots: npt.NDArray[np.int32],
+    objective: str = "max_score",
+    score_resolution: float = 1e-6,
+) -> dict[str, Any]: ...

@@ -1,0 +1,71 @@
+"""koc.capacitated_assignment against an independent LP oracle (scipy's HiGHS): the bipartite
+b-matching LP is totally unimodular, so its optimum is the integer optimum."""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+import koc
+
+
+def lp_optimum(n, m, koc_i, task_i, w, cap, slots, objective):
+    E = len(w)
+    A = sp.vstack([sp.csr_matrix((np.ones(E), (koc_i, np.arange(E))), shape=(n, E)),
+                   sp.csr_matrix((np.ones(E), (task_i, np.arange(E))), shape=(m, E))])
+    b = np.concatenate([cap, slots])
+    if objective == "max_score":
+        res = linprog(-w, A_ub=A, b_ub=b, bounds=(0, 1), method="highs")
+        return -res.fun
+    # max fill first: maximise the count, then the score at that count.
+    fill = linprog(-np.ones(E), A_ub=A, b_ub=b, bounds=(0, 1), method="highs")
+    count = round(-fill.fun)
+    res = linprog(-w, A_ub=A, b_ub=b, A_eq=np.ones((1, E)), b_eq=[count], bounds=(0, 1), method="highs")
+    return -res.fun, count
+
+
+@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("objective", ["max_score", "max_fill"])
+def test_equals_lp_oracle(seed, objective):
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(5, 60), rng.integers(2, 12)
+    density = rng.uniform(0.1, 0.6)
+    mask = rng.random((n, m)) < density
+    koc_i, task_i = np.nonzero(mask)
+    w = rng.integers(-20, 100, size=len(koc_i)).astype(float)  # integers: exact at resolution 1
+    cap = rng.integers(0, 4, n)
+    slots = rng.integers(0, 8, m)
+    r = koc.capacitated_assignment((koc_i, task_i, w), cap, slots, objective=objective, score_resolution=1.0)
+    assert r.verify()
+    assert (np.bincount(r.koc, minlength=n) <= cap).all()
+    assert (np.bincount(r.task, minlength=m) <= slots).all()
+    np.testing.assert_array_equal(koc_i[r.edge], r.koc)
+    np.testing.assert_array_equal(task_i[r.edge], r.task)
+    if objective == "max_score":
+        assert r.total == pytest.approx(lp_optimum(n, m, koc_i, task_i, w, cap, slots, objective), abs=1e-6)
+        assert (r.score > 0).all()
+    else:
+        best, count = lp_optimum(n, m, koc_i, task_i, w, cap, slots, objective)
+        assert len(r.koc) == count
+        assert r.total == pytest.approx(best, abs=1e-6)
+
+
+def test_sparse_matrix_input_and_reasons():
+    scores = sp.csr_matrix(np.array([[5.0, 0, 1], [4, 3, 0], [0, 0, 0]]))
+    r = koc.capacitated_assignment(scores, capacity=[1, 1, 1], slots=[1, 2, 1])
+    assert r.verify()
+    assert r.total == pytest.approx(8.0)  # (0,0)=5 and (1,1)=3
+    assert r.koc_reason[2] == "nobody_eligible"
+    assert r.task_reason[2] in ("better_pairs_chosen", "all_candidates_at_capacity")
+
+
+def test_bad_input():
+    with pytest.raises(koc.InvalidValueError) as e:
+        koc.capacitated_assignment((np.array([0, 1]), np.array([0, 0]), np.array([1.0, np.nan])), [1, 1], [2])
+    assert e.value.row == 1 and e.value.field == "score"
+    with pytest.raises(koc.DuplicateIdError):
+        koc.capacitated_assignment((np.array([0, 0]), np.array([0, 0]), np.array([1.0, 2.0])), [1], [2])
+    with pytest.raises(koc.InvalidValueError) as e:
+        koc.capacitated_assignment((np.array([0]), np.array([0]), np.array([1.0])), [-1], [1])
+    assert e.value.field == "capacity"
+    with pytest.raises(koc.UnknownIdError):
+        koc.capacitated_assignment((np.array([0]), np.array([3]), np.array([1.0])), [1], [1])

@@ -185,9 +185,14 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     for k, name in enumerate(r["terms"]):
         out[f"contribution_{name}"] = r["contributions"][:, k]
     out["blocked_tier"] = tier_cat(r["blocked_tier"])
+    # Gate descriptions as a categorical: code = offset of the tier's gates + gate index (no per-row loop).
     gates = _core.tier_gate_descriptions(pol.to_json())
-    blocked = [None if t < 0 else gates[t][g] for t, g in zip(r["blocked_tier"].tolist(), r["blocked_gate"].tolist())]
-    out["blocked_gate"] = pd.Series(blocked, dtype=object, index=index)
+    offsets = np.cumsum([0] + [len(g) for g in gates])[:-1]
+    bt, bg = r["blocked_tier"], r["blocked_gate"]
+    codes = np.where(bt >= 0, offsets[np.maximum(bt, 0)] + bg, -1)
+    categories = [f"{pol.tiers[t]}: {d}" for t, g in enumerate(gates) for d in g]
+    out["blocked_gate"] = pd.Categorical.from_codes(codes, categories=categories) if categories else \
+        pd.Categorical.from_codes(np.full(len(bt), -1), categories=["-"])
     out["transition"] = pd.Categorical.from_codes(r["transition"], categories=list(_TRANSITIONS))
     out["periods_below"] = r["periods_below"]
     out["honorary"] = r["honorary"].astype(bool)
@@ -195,8 +200,9 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     if r["growth_gap"] is not None:
         for k, name in enumerate(r["gap_metrics"]):
             out[f"gap_{name}"] = r["growth_gap"][:, k]
-    reasons = [None if i < 0 else ov_reasons[i] for i in r["override_index"].tolist()] if len(ov_reasons) else None
-    out["override_reason"] = pd.Series(reasons if reasons is not None else [None] * len(r["score"]), dtype=object, index=index)
+    oi = r["override_index"]
+    out["override_reason"] = \
+        pd.Series(np.asarray(ov_reasons + [None], dtype=object)[np.where(oi >= 0, oi, len(ov_reasons))], index=index)
     return pd.DataFrame(out, index=index)
 
 

@@ -256,6 +256,12 @@ TEST_CASE("contributions sum exactly to the score", "[tiers][property]") {
 }
 
 namespace {
+// Honorary-gated top tier with a lifetime rule: tenure can open the gate through the rule.
+tier_policy honorary_gate_policy() {
+  auto p = default_tier_policy();
+  p.tiers[3].gates = {{tier_gate::kind::honorary, metric::posts, 0}};
+  return p;
+}
 tier_policy mixed_policy() {
   auto p = default_tier_policy();
   p.metrics[3].norm = normalisation::percentile;        // followers
@@ -266,7 +272,7 @@ tier_policy mixed_policy() {
 }  // namespace
 
 TEST_CASE("applying a reported growth gap really promotes, and less does not", "[tiers][growth][property]") {
-  const std::vector<tier_policy> policies = {default_tier_policy(), mixed_policy()};
+  const std::vector<tier_policy> policies = {default_tier_policy(), mixed_policy(), honorary_gate_policy()};
   std::size_t checked = 0, unreachable = 0;
   for (std::size_t pi = 0; pi < policies.size(); ++pi) {
     const auto& p = policies[pi];

@@ -435,19 +435,90 @@ class tier_engine {
     const std::size_t K = out.gap_metrics.size();
     const double inf = std::numeric_limits<double>::infinity();
     out.growth_gap.assign(n_ * K, inf);
+    std::vector<int> dir(K);
+    std::vector<const metric_stats*> pct(K, nullptr);
+    std::vector<int> term(K, -1);
     for (std::size_t k = 0; k < K; ++k) {
       const metric m = out.gap_metrics[k];
-      const int dir = direction(m);
-      // Candidate values for a monotone search: percentile metrics jump at the other KOCs' values.
-      const metric_stats* pct = nullptr;
+      dir[k] = direction(m);
       for (std::size_t t = 0; t < p_.metrics.size(); ++t)
-        if (p_.metrics[t].which == m && p_.metrics[t].norm == normalisation::percentile) pct = &stats_[t];
-      for (std::size_t i = 0; i < n_; ++i) {
-        if (out.next_tier[i] < 0) continue;
-        const auto j = static_cast<std::size_t>(out.next_tier[i]);
-        out.growth_gap[k * n_ + i] = pct ? gap_percentile(out, i, j, m, dir, *pct) : gap_continuous(out, i, j, m, dir);
+        if (p_.metrics[t].which == m) {
+          term[k] = static_cast<int>(t);
+          if (p_.metrics[t].norm == normalisation::percentile) pct[k] = &stats_[t];
+        }
+    }
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (out.next_tier[i] < 0) continue;
+      const auto j = static_cast<std::size_t>(out.next_tier[i]);
+      const bool hon = out.honorary[i] != 0;
+      // Gates of tier j that fail now: a failing flag gate, or failing gates on two different
+      // metrics, cannot be fixed by changing one metric.
+      int failing_metric = -1;
+      bool blocked_for_all = false;
+      for (auto& g : p_.tiers[j].gates) {
+        if (gate_passes(g, r_, i, hon, -1, 0.0)) continue;
+        const bool on_metric = g.type == tier_gate::kind::metric_min || g.type == tier_gate::kind::metric_max;
+        // The honorary gate can open through the lifetime rule's metrics: leave that case to the search.
+        if (g.type == tier_gate::kind::honorary && p_.honorary.lifetime_enabled) continue;
+        if (!on_metric || (failing_metric >= 0 && failing_metric != static_cast<int>(g.which))) blocked_for_all = true;
+        else failing_metric = static_cast<int>(g.which);
+      }
+      if (blocked_for_all) continue;
+      for (std::size_t k = 0; k < K; ++k) {
+        const metric m = out.gap_metrics[k];
+        if (failing_metric >= 0 && failing_metric != static_cast<int>(m)) continue;
+        if (term[k] >= 0) {
+          // Even at its best (f = 1, or the metric's bound for an unnormalised term) this term alone
+          // cannot lift the score to the threshold: unreachable without searching.
+          const auto t = static_cast<std::size_t>(term[k]);
+          const auto& w = p_.metrics[t];
+          const double f_max = (w.norm == normalisation::none && !w.invert) ? metric_upper_bound(m) : 1.0;
+          const double best = out.score[i] - out.contributions[t * n_ + i] + w.weight * f_max;
+          if (best < p_.tiers[j].promote_threshold * (1 - 1e-12) - 1e-12) continue;
+        } else if (failing_metric < 0) {
+          continue;  // a gate-only metric helps only when its own gate is what fails
+        }
+        out.growth_gap[k * n_ + i] = pct[k] ? gap_percentile(out, i, j, m, dir[k], *pct[k]) : gap_continuous(out, i, j, m, dir[k]);
       }
     }
+  }
+
+  /// The change of metric m that the normalisation's inverse says reaches tier j's threshold and its
+  /// gates on m (NaN when there is no closed form). Only a starting point: callers re-check it exactly.
+  double estimate_gap(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir, double x) const {
+    double target = dir > 0 ? 0.0 : std::numeric_limits<double>::infinity();  // value of m to reach
+    bool have = false;
+    for (std::size_t t = 0; t < p_.metrics.size(); ++t) {
+      const auto& w = p_.metrics[t];
+      if (w.which != m || !(w.weight > 0)) continue;
+      const double rest = out.score[i] - out.contributions[t * n_ + i];
+      double f = (p_.tiers[j].promote_threshold - rest) / w.weight;  // required f of this term
+      if (w.invert) f = 1.0 - f;  // required base f (at most, for inverted terms)
+      f = std::min(1.0, std::max(0.0, f));
+      double v;
+      switch (w.norm) {
+        case normalisation::none: v = f; break;
+        case normalisation::log1p: v = std::expm1(f * std::log1p(w.reference)); break;
+        case normalisation::cap: v = f * w.reference; break;
+        case normalisation::min_max: {
+          const auto& st = stats_[t];
+          const double lo_o = i == st.argmin ? st.min2 : st.min1, hi_o = i == st.argmax ? st.max2 : st.max1;
+          if (!(std::isfinite(lo_o) && std::isfinite(hi_o) && hi_o > lo_o)) return std::numeric_limits<double>::quiet_NaN();
+          v = lo_o + f * (hi_o - lo_o);
+          break;
+        }
+        default: return std::numeric_limits<double>::quiet_NaN();
+      }
+      target = v;
+      have = true;
+    }
+    for (auto& g : p_.tiers[j].gates) {
+      if (g.which != m) continue;
+      if (g.type == tier_gate::kind::metric_min && dir > 0) { target = std::max(target, g.bound); have = true; }
+      if (g.type == tier_gate::kind::metric_max && dir < 0) { target = std::min(target, g.bound); have = true; }
+    }
+    if (!have) return std::numeric_limits<double>::quiet_NaN();
+    return dir > 0 ? target - x : x - target;
   }
 
   /// Past this value more of metric m cannot help KOC i reach tier j (+inf: no such bound).
@@ -469,7 +540,8 @@ class tier_engine {
   }
 
   /// Smallest change d >= 0 (in the improving direction) with x + dir·d qualifying; +inf if none.
-  /// Integral metrics (counts, days) get whole-number gaps.
+  /// Integral metrics (counts, days) get whole-number gaps (exactly minimal); continuous ones are
+  /// minimal to a relative 1e-12 (or to the adjacent double when the analytic seed does not settle it).
   double gap_continuous(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir) const {
     const double x = r_.column(m)[i];
     const bool hon = out.honorary[i] != 0;
@@ -478,7 +550,7 @@ class tier_engine {
       const double v = x + dir * d;
       return v >= 0 && v <= metric_upper_bound(m) && qualifies_with(out, i, j, m, v, hon);
     };
-    if (ok(0.0)) return 0.0;
+    // The next tier is above the qualified tier, so d = 0 never qualifies: no need to check it.
     double hi;
     if (dir < 0) {
       hi = x;
@@ -495,6 +567,31 @@ class tier_engine {
     if (whole) hi = dir > 0 ? std::ceil(hi) : std::floor(hi);
     if (!ok(hi)) return inf;
     double lo = 0.0;  // invariant: !ok(lo), ok(hi)
+    // Seed from the normalisation's analytic inverse: usually two checks confirm it, and the
+    // search below only narrows a bracket the seed could not settle.
+    const double guess = estimate_gap(out, i, j, m, dir, x);
+    if (std::isfinite(guess) && guess > 0 && guess < hi) {
+      if (whole) {
+        const double g = std::ceil(guess);
+        if (g < hi) {
+          if (ok(g)) {
+            if (g - 1 <= lo || !ok(g - 1)) return g;
+            hi = g - 1;
+          } else {
+            lo = g;
+          }
+        }
+      } else {
+        // Continuous metrics: the gap is minimal to a relative 1e-12 (documented).
+        const double up = guess * (1 + 1e-12), down = guess * (1 - 1e-12);
+        if (up < hi && ok(up)) {
+          if (!ok(down)) return up;
+          hi = down;
+        } else if (up < hi) {
+          lo = up;
+        }
+      }
+    }
     if (whole) {
       while (hi - lo > 1.0) {
         const double mid = std::floor(lo + (hi - lo) / 2);

@@ -25,9 +25,16 @@ class TierPolicy:
 
     __slots__ = ("_json", "_ladder")
 
-    def __init__(self, policy: Union[str, dict, "TierPolicy"]) -> None:
+    def __init__(self, policy: Union[str, bytes, dict, "TierPolicy"]) -> None:
         if isinstance(policy, TierPolicy):
             text = policy._json
+        elif isinstance(policy, (bytes, bytearray)):
+            try:
+                text = bytes(policy).decode("utf-8")
+            except UnicodeDecodeError as e:
+                err = _core.InvalidPolicyError(f"policy is not valid UTF-8 at byte {e.start} (field '$')")
+                err.code, err.row, err.field = "invalid_policy", None, "$"
+                raise err from None
         elif isinstance(policy, dict):
             text = json.dumps(policy)
         elif isinstance(policy, str):

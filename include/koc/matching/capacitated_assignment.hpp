@@ -20,28 +20,31 @@
 // solved exactly in int64 for those integers. The optimum is exact for w; it is within
 // n_pairs_chosen * score_resolution / 2 of the optimum for the raw doubles.
 //
-// Algorithm: successive shortest paths with Dijkstra on reduced costs (Edmonds & Karp, "Theoretical
-// improvements in algorithmic efficiency for network flow problems", JACM 1972; Tomizawa 1971),
-// searched from the task side with Jonker & Volgenant's partial potential update ("A shortest
-// augmenting path algorithm for dense and sparse linear assignment problems", Computing 1987): a
-// search stops at the nearest KOC with spare capacity, only nodes closer than it change potential,
-// and every other shortest path of the same tree is augmented at once. Complexity: O(F * (m + T log T))
-// worst case for F assigned pairs, m pairs, T tasks; in practice a search scans a few tasks' rows.
-// Warm start: every KOC best-responds to the previous task prices (O(m)), tasks whose price
-// contradicts their fill are reset, and the few overfull tasks are repaired by backward searches.
+// Algorithm: successive shortest paths (Edmonds & Karp, "Theoretical improvements in algorithmic
+// efficiency for network flow problems", JACM 1972; Tomizawa 1971) in the form of Jonker &
+// Volgenant's shortest augmenting path method ("A shortest augmenting path algorithm for dense and
+// sparse linear assignment problems", Computing 1987), generalised to slots and capacities: the
+// slots of each task are routed by Dijkstra searches from that task alone, a search stops at the
+// first sink it settles (a KOC with spare capacity, or an empty slot), only nodes closer than that
+// change potential, and every other path of the same length in the tree is augmented at once.
+// Complexity: O(S * (m + T log T)) worst case for S slots, m pairs, T tasks; on the benchmark shapes
+// a search settles a handful of tasks. Warm start: every KOC best-responds to the previous task
+// prices (O(m)); the few overfull tasks are repaired by backward searches, the rest routed as above.
 //
 // Certificate (result.duals): potentials of the flow network
-//   S -> task t      capacity slots[t],    cost 0
-//   task t -> KOC k  capacity 1,           cost -w_p   for every eligible pair p (all pairs under
-//                                                      max_fill_then_score; w_p > 0 under max_score)
+//   S -> task t      capacity slots[t]; every slot is routed
+//   task t -> KOC k  capacity 1,           cost -w_p        for every eligible pair p (all pairs under
+//                                                           max_fill_then_score; w_p > 0 under max_score)
 //   KOC k -> Z       capacity capacity[k], cost 0
-//   Z -> S           (max_score only) unbounded, cost 0: the flow value is free
-// with reduced cost rc(u->v) = cost + pi(u) - pi(v) >= 0 on every residual arc (pi(Z) = 0). The dual
-// of a pair's own capacity ("unused" arc) is implicit: z_p = max(0, -rc(t->k)). Under max_score the
-// potentials also give the textbook LP dual: koc price u_k = max(0, -pi(k)), task price
-// v_t = max(0, pi(t)), with u_k + v_t >= w_p on every unused pair and <= w_p on every used one.
-// verify() checks all of it in exact arithmetic, and under max_fill_then_score that no augmenting
-// path is left (maximum flow).
+//   task t -> Z      unbounded,            cost -pi(S)      an empty slot (pi(S) = 0 under max_score;
+//                                                           a large negative number under max_fill)
+// with reduced cost rc(u->v) = cost + pi(u) - pi(v) >= 0 on every residual arc and pi(Z) = 0. So:
+// an unused pair has pi(t) - pi(k) >= w_p, a used one <= w_p; a KOC with spare capacity has
+// pi(k) >= 0, a loaded one pi(k) <= 0; a task with empty slots has pi(t) <= pi(S), a full one
+// pi(t) >= pi(S). The dual of a pair's own capacity ("unused" arc) is implicit:
+// z_p = max(0, w_p - pi(t) + pi(k)). Under max_fill_then_score this proves the score optimal among
+// assignments of the same size, and verify() proves the size maximal by finding no augmenting path.
+// verify() checks all of it in exact arithmetic.
 //
 // Determinism: same input, same output. Ties are broken by input order: searches pop the lowest
 // (label, task index), a KOC keeps the first pair that reaches it at its best label (task order,
@@ -126,8 +129,9 @@ struct capacitated_assignment_result {
   double total_score = 0;              ///< sum of the raw scores of the chosen pairs
   std::int64_t assigned = 0;           ///< number of chosen pairs
   capacitated_duals duals;
-  // Work done (for benchmarks): shortest-path searches and augmenting paths.
+  // Work done (for benchmarks): shortest-path searches, tasks settled by them, augmenting paths.
   std::int64_t searches = 0;
+  std::int64_t tasks_settled = 0;
   std::int64_t augmentations = 0;
 };
 
@@ -191,26 +195,36 @@ inline std::vector<std::int64_t> integerise_scores(const candidate_view& g, doub
   return w;
 }
 
+// Loads the problem into the engine (w: the integerised scores, moved in and released once the
+// engine has its arcs, to keep the peak memory of programme-scale runs down).
 inline void setup_engine(capacitated_ssp& e, const candidate_view& g, span<const std::int32_t> capacity,
-                         span<const std::int32_t> slots, const capacitated_assignment_options& opt) {
+                         span<const std::int32_t> slots, const capacitated_assignment_options& opt,
+                         std::vector<std::int64_t> w) {
   e.n_kocs = g.n_kocs;
   e.n_tasks = g.n_tasks;
   e.n_pairs = g.n_pairs();
   e.offsets = g.offsets.data();
-  e.task_of = g.task.data();
-  e.w = integerise_scores(g, opt.score_resolution);
-  e.free_flow_value = opt.objective == capacitated_objective::max_score;
-  e.state.assign(e.n_pairs, capacitated_ssp::unused);
-  if (e.free_flow_value)
-    for (std::size_t p = 0; p < e.n_pairs; ++p)
-      if (e.w[p] <= 0) e.state[p] = capacitated_ssp::inactive;
+  e.pair_task = g.task.data();
+  const bool max_score = opt.objective == capacitated_objective::max_score;
+  e.pair_state.assign(e.n_pairs, capacitated_ssp::unused);
+  std::int64_t max_abs = 0;
+  for (std::size_t p = 0; p < e.n_pairs; ++p) {
+    if (max_score && w[p] <= 0) e.pair_state[p] = capacitated_ssp::inactive;
+    max_abs = std::max(max_abs, w[p] < 0 ? -w[p] : w[p]);
+  }
+  e.pair_w = std::move(w);
+  // Above the cost of any simple path (see capacitated_ssp.hpp); integerise_scores checked the room.
+  e.dummy_cost = max_score ? 0 : 2 * static_cast<std::int64_t>(g.n_kocs + g.n_tasks + 2) * max_abs + 1;
   e.capacity.assign(capacity.begin(), capacity.end());
   e.slots.assign(slots.begin(), slots.end());
   e.init();
+  e.max_abs_w = max_abs;
+  std::vector<std::int64_t>().swap(e.pair_w);
 }
 
 inline capacitated_assignment_result collect_result(capacitated_ssp& e, const candidate_view& g,
                                                     const capacitated_assignment_options& opt) {
+  e.export_pairs();
   capacitated_assignment_result r;
   r.objective = opt.objective;
   r.score_resolution = opt.score_resolution;
@@ -218,13 +232,13 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
   r.task_filled = e.filled;
   for (std::size_t k = 0; k < e.n_kocs; ++k)
     for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p)
-      if (e.state[static_cast<std::size_t>(p)] == capacitated_ssp::used) {
+      if (e.pair_state[static_cast<std::size_t>(p)] == capacitated_ssp::used) {
         r.pair.push_back(p);
         r.koc.push_back(static_cast<std::int32_t>(k));
         r.task.push_back(g.task[static_cast<std::size_t>(p)]);
-        r.total_score_units += e.w[static_cast<std::size_t>(p)];
         r.total_score += g.score[static_cast<std::size_t>(p)];
       }
+  r.total_score_units = e.used_score_units();
   r.assigned = static_cast<std::int64_t>(r.pair.size());
   r.status = r.pair.empty() ? capacitated_status::nothing_assigned : capacitated_status::optimal;
   // Reasons: scan every candidate pair (including the ineligible ones) once from each side.
@@ -237,7 +251,7 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
     for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p) {
       const auto t = static_cast<std::size_t>(g.task[static_cast<std::size_t>(p)]);
       task_has_pair[t] = 1;
-      if (e.state[static_cast<std::size_t>(p)] == capacitated_ssp::used) continue;
+      if (e.pair_state[static_cast<std::size_t>(p)] == capacitated_ssp::used) continue;
       if (e.filled[t] < e.slots[t]) koc_open = true;
       if (koc_room) task_has_open[t] = 1;
     }
@@ -252,9 +266,10 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
   }
   r.duals.koc_potential = e.pik;
   r.duals.task_potential = e.pit;
-  r.duals.source_potential = e.sigma;
+  r.duals.source_potential = -e.dummy_cost;
   r.duals.sink_potential = 0;
   r.searches = e.searches;
+  r.tasks_settled = e.settled;
   r.augmentations = e.augmentations;
   return r;
 }
@@ -269,7 +284,7 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
                                                                   const capacitated_assignment_options& options = {}) {
   detail::check_capacitated_input(graph, capacity, slots, options);
   detail::capacitated_ssp e;
-  detail::setup_engine(e, graph, capacity, slots, options);
+  detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
   e.cold_potentials();
   e.fill();
   return detail::collect_result(e, graph, options);
@@ -290,15 +305,17 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
                     " task potentials, the problem has " + std::to_string(graph.n_tasks) + " tasks",
                 -1, "task_potential");
   detail::capacitated_ssp e;
-  detail::setup_engine(e, graph, capacity, slots, options);
+  detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
   // Potentials from another problem may exceed this one's headroom: clamp them to its score range.
-  std::int64_t bound = 0;
-  for (auto x : e.w) bound = std::max(bound, x < 0 ? -x : x);
-  bound = bound * static_cast<std::int64_t>(graph.n_kocs + graph.n_tasks + 2);
+  const std::int64_t bound = e.max_abs_w * static_cast<std::int64_t>(graph.n_kocs + graph.n_tasks + 2);
+  // Prices are relative to the source potential, which moves with the objective's dummy cost.
+  const std::int64_t shift = -e.dummy_cost - previous.source_potential;
   std::vector<std::int64_t> pit(previous.task_potential);
-  for (auto& x : pit) x = std::min(std::max(x, -bound), bound);
-  const std::int64_t sigma = std::min(std::max(previous.source_potential, -bound), bound);
-  e.warm_start(pit, sigma);
+  for (auto& x : pit) {
+    const detail::int128 y = static_cast<detail::int128>(x) + shift;
+    x = static_cast<std::int64_t>(std::min<detail::int128>(std::max<detail::int128>(y, -e.dummy_cost - bound), bound));
+  }
+  e.warm_start(pit);
   e.fill();
   return detail::collect_result(e, graph, options);
 }
@@ -355,35 +372,28 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
   const auto& pk = r.duals.koc_potential;
   const auto& pt = r.duals.task_potential;
   const i128 ps = r.duals.source_potential, pz = r.duals.sink_potential;
+  if (pz != 0) return fail("the sink potential must be 0");
   for (std::size_t k = 0; k < K; ++k) {
     if (load[k] < capacity[k] && i128(pk[k]) - pz < 0) return fail("KOC " + std::to_string(k) + " has spare capacity and a negative reduced cost to the sink");
     if (load[k] > 0 && pz - pk[k] < 0) return fail("KOC " + std::to_string(k) + " is loaded and its sink arc's reverse has a negative reduced cost");
     for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
       const auto pp = static_cast<std::size_t>(p);
       const auto t = static_cast<std::size_t>(graph.task[pp]);
-      if (max_score && w[pp] <= 0) continue;  // not an arc; covered by the LP-dual check below
+      if (max_score && w[pp] <= 0) continue;  // not an arc under max_score (see below)
       const i128 rc = i128(-w[pp]) + pt[t] - pk[k];
       if (!chosen[pp] && rc < 0) return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
       if (chosen[pp] && rc > 0) return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
     }
   }
+  // Dummy arcs t -> Z of cost -pi(S): used by the empty slots, unused by a full task.
   for (std::size_t t = 0; t < T; ++t) {
-    if (filled[t] < slots[t] && ps - pt[t] < 0) return fail("task " + std::to_string(t) + " has free slots and a negative reduced cost from the source");
-    if (filled[t] > 0 && i128(pt[t]) - ps < 0) return fail("task " + std::to_string(t) + " is filled and its source arc's reverse has a negative reduced cost");
+    if (filled[t] < slots[t] && i128(pt[t]) - ps > 0) return fail("task " + std::to_string(t) + " has empty slots and a positive reduced cost on its empty-slot arc");
+    if (filled[t] == slots[t] && i128(pt[t]) - ps < 0) return fail("task " + std::to_string(t) + " is full and its empty-slot arc has a negative reduced cost");
   }
   if (max_score) {
-    if (pz - ps < 0) return fail("return arc Z->S has a negative reduced cost");
-    if (!r.pair.empty() && ps - pz < 0) return fail("return arc S->Z (reverse) has a negative reduced cost");
-    // LP dual u_k = max(0, -pi(k)) (KOC), v_t = max(0, pi(t)) (task) over every pair, ineligible ones too.
-    for (std::size_t k = 0; k < K; ++k) {
-      const i128 u = std::max<i128>(0, -(i128(pk[k]) - pz));
-      for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
-        const auto pp = static_cast<std::size_t>(p);
-        const i128 v = std::max<i128>(0, i128(pt[static_cast<std::size_t>(graph.task[pp])]) - ps);
-        if (!chosen[pp] && u + v < w[pp]) return fail("LP dual infeasible at unused pair " + std::to_string(p));
-        if (chosen[pp] && u + v > w[pp]) return fail("LP dual not tight at used pair " + std::to_string(p));
-      }
-    }
+    // An empty slot scores 0 and pairs with w <= 0 are not arcs (dropping such a pair from any
+    // assignment never lowers the total, and none is chosen: checked above).
+    if (ps != 0) return fail("under max_score the source potential must be 0 (an empty slot scores 0)");
   } else {
     // Maximum flow: no S->Z path in the residual graph (breadth-first from the tasks with free slots).
     std::vector<std::uint8_t> seen_t(T, 0), seen_k(K, 0);

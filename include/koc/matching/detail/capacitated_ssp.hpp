@@ -1,16 +1,21 @@
-// The engine behind koc/matching/capacitated_assignment.hpp: successive shortest paths on the
-// task-side of the bipartite flow network, with Dijkstra over reduced costs (Edmonds & Karp 1972,
-// Tomizawa 1971), searches stopped at the first reachable free KOC (as in Jonker & Volgenant 1987),
-// and every other shortest path of the same length augmented from the same tree.
+// The engine behind koc/matching/capacitated_assignment.hpp: successive shortest paths (Edmonds &
+// Karp 1972, Tomizawa 1971) organised as Jonker & Volgenant's shortest augmenting path method
+// (1987) for the transportation problem: the slots of each task are routed one search at a time,
+// each search is a Dijkstra from that one task over reduced costs that stops at the first sink it
+// settles, only nodes closer than the sink change potential, and every other path of the same
+// length in the same tree is augmented at once.
 //
 // Network (the documented certificate of the public result refers to it):
-//   S -> task t     capacity slots[t],    cost 0
-//   task t -> koc k capacity 1,           cost -w_p   (one arc per eligible candidate pair p)
-//   koc k -> Z      capacity capacity[k], cost 0
-// Potentials pi (int64); reduced cost rc(u->v) = cost + pi(u) - pi(v) >= 0 on every residual arc is
-// the invariant. pi(Z) is kept at 0. Searches start at the tasks (few, high degree) and relax the
-// KOCs lazily: a KOC's out-arcs in the residual graph are its used pairs (at most its capacity), so a
-// KOC costs O(load) to relax while a task costs O(degree).
+//   S -> task t      capacity slots[t], saturated: every slot is routed somewhere
+//   task t -> koc k  capacity 1,           cost -w_p   (one arc per eligible candidate pair p)
+//   koc k -> Z       capacity capacity[k], cost 0
+//   task t -> Z      unbounded,            cost dummy_cost ("slot left empty")
+// dummy_cost is 0 under max_score (an empty slot scores 0) and M = 2 (n_kocs + n_tasks + 2) max|w| + 1
+// under max_fill_then_score: M exceeds the cost of any simple path, so a min-cost routing leaves a
+// slot empty only when no augmenting path can fill it (a maximum flow), and among maximum flows it
+// maximises the score. Potentials pi (int64), pi(Z) = 0; reduced cost rc(u->v) = cost + pi(u) - pi(v)
+// >= 0 on every residual arc is the invariant. Searches start at a task (few, high degree) and relax
+// KOCs lazily: a KOC's out-arcs in the residual graph are its used pairs (at most its capacity).
 //
 // Internal: not part of the public API.
 #pragma once
@@ -34,123 +39,124 @@ class capacitated_ssp {
   // ---- problem (set by the caller before init) ----------------------------------------------
   std::size_t n_kocs = 0, n_tasks = 0, n_pairs = 0;
   const std::int64_t* offsets = nullptr;  // CSR over KOCs, n_kocs + 1
-  const std::int32_t* task_of = nullptr;  // n_pairs
-  std::vector<std::int64_t> w;            // integerised score per pair
-  std::vector<std::uint8_t> state;        // unused / used / inactive (not an arc of the network)
+  const std::int32_t* pair_task = nullptr;  // n_pairs
+  std::vector<std::int64_t> pair_w;       // integerised score per pair
+  std::vector<std::uint8_t> pair_state;   // in: unused / inactive (not an arc); out: used too
   std::vector<std::int32_t> capacity, slots;
-  bool free_flow_value = false;  // max_score: stop when the next path does not raise the score
 
-  // ---- state ----------------------------------------------------------------------------------
-  std::vector<std::int32_t> koc_of;      // n_pairs
-  std::vector<std::int64_t> task_off;    // CSC over tasks (active pairs only), n_tasks + 1
-  std::vector<std::int64_t> task_pairs;  // pair ids, KOC order within a task
+  // ---- state, over arcs: the eligible pairs renumbered task-major (CSC), so that scanning a task,
+  // the hot loop, reads contiguous memory; within a task, arcs follow KOC order ---------------------
+  std::size_t n_arcs = 0;
+  std::vector<std::int64_t> task_off;      // n_tasks + 1: the arcs of task t are [task_off[t], task_off[t+1])
+  std::vector<std::int32_t> koc_of, task_of;  // per arc
+  std::vector<std::int64_t> w;             // per arc
+  std::vector<std::uint8_t> state;         // per arc: unused / used
+  std::vector<std::int64_t> pair_of_arc;   // per arc
+  std::vector<std::int64_t> koc_off, koc_arcs;  // CSR over KOCs of arc ids, in pair order
   std::vector<std::int32_t> load, filled;
   std::vector<std::int64_t> used_off;    // per-KOC list of used pairs, room for min(capacity, degree)
   std::vector<std::int64_t> used_pairs;
   std::vector<std::int64_t> pik, pit;    // potentials of KOCs and tasks
-  std::int64_t sigma = 0;                // potential of S (pi(Z) == 0)
-  std::int64_t augmentations = 0, searches = 0;
+  std::vector<std::int32_t> empty_slots; // units a task routed over its dummy arc
+  std::int64_t dummy_cost = 0;
+  std::int64_t max_abs_w = 0;
+  std::int64_t augmentations = 0, searches = 0, settled = 0;
 
-  /// Builds the adjacency; state, capacity, slots and w must be set. Flow starts empty.
+  /// Builds the arcs; pair_state, capacity, slots and pair_w must be set. Flow starts empty.
   void init() {
-    koc_of.resize(n_pairs);
-    std::vector<std::int64_t> active_degree(n_kocs, 0);
     task_off.assign(n_tasks + 1, 0);
-    for (std::size_t k = 0; k < n_kocs; ++k)
-      for (auto p = offsets[k]; p < offsets[k + 1]; ++p) {
-        koc_of[static_cast<std::size_t>(p)] = static_cast<std::int32_t>(k);
-        if (state[static_cast<std::size_t>(p)] != inactive) {
-          ++task_off[static_cast<std::size_t>(task_of[p]) + 1];
-          ++active_degree[k];
+    koc_off.assign(n_kocs + 1, 0);
+    for (std::size_t k = 0; k < n_kocs; ++k) {
+      koc_off[k + 1] = koc_off[k];
+      for (auto p = offsets[k]; p < offsets[k + 1]; ++p)
+        if (pair_state[static_cast<std::size_t>(p)] != inactive) {
+          ++task_off[static_cast<std::size_t>(pair_task[p]) + 1];
+          ++koc_off[k + 1];
         }
-      }
+    }
     for (std::size_t t = 0; t < n_tasks; ++t) task_off[t + 1] += task_off[t];
-    task_pairs.resize(static_cast<std::size_t>(task_off[n_tasks]));
+    n_arcs = static_cast<std::size_t>(task_off[n_tasks]);
+    koc_of.resize(n_arcs);
+    task_of.resize(n_arcs);
+    w.resize(n_arcs);
+    state.assign(n_arcs, unused);
+    pair_of_arc.resize(n_arcs);
+    koc_arcs.resize(n_arcs);
     {
-      std::vector<std::int64_t> fill(task_off.begin(), task_off.end() - 1);
-      for (std::size_t p = 0; p < n_pairs; ++p)
-        if (state[p] != inactive) task_pairs[static_cast<std::size_t>(fill[static_cast<std::size_t>(task_of[p])]++)] = static_cast<std::int64_t>(p);
+      std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
+      std::size_t j = 0;
+      for (std::size_t k = 0; k < n_kocs; ++k)
+        for (auto p = offsets[k]; p < offsets[k + 1]; ++p) {
+          const auto pp = static_cast<std::size_t>(p);
+          if (pair_state[pp] == inactive) continue;
+          const auto t = static_cast<std::size_t>(pair_task[p]);
+          const auto a = static_cast<std::size_t>(at[t]++);
+          koc_of[a] = static_cast<std::int32_t>(k);
+          task_of[a] = static_cast<std::int32_t>(t);
+          w[a] = pair_w[pp];
+          pair_of_arc[a] = p;
+          koc_arcs[j++] = static_cast<std::int64_t>(a);
+        }
     }
     used_off.assign(n_kocs + 1, 0);
     for (std::size_t k = 0; k < n_kocs; ++k)
-      used_off[k + 1] = used_off[k] + std::min<std::int64_t>(capacity[k], active_degree[k]);
+      used_off[k + 1] = used_off[k] + std::min<std::int64_t>(capacity[k], koc_off[k + 1] - koc_off[k]);
     used_pairs.assign(static_cast<std::size_t>(used_off[n_kocs]), -1);
     load.assign(n_kocs, 0);
     filled.assign(n_tasks, 0);
-    for (auto& s : state)
-      if (s == used) s = unused;
     dk_.assign(n_kocs, inf);
     pred_k_.assign(n_kocs, -1);
     dt_.assign(n_tasks, inf);
     pred_t_.assign(n_tasks, -1);
     done_t_.assign(n_tasks, 0);
     heap_.reset_capacity(n_tasks);
-    sources_.reset_capacity(n_tasks);
+    empty_slots.assign(n_tasks, 0);
   }
 
-  /// Cold potentials: with no flow, pi(k) = 0 and pi(t) = the best score at t make every arc's
-  /// reduced cost non-negative.
+  std::int64_t used_score_units() const {
+    std::int64_t total = 0;
+    for (std::size_t a = 0; a < n_arcs; ++a)
+      if (state[a] == used) total += w[a];
+    return total;
+  }
+
+  /// Writes the flow back to pair_state (used / unused / inactive).
+  void export_pairs() {
+    for (std::size_t a = 0; a < n_arcs; ++a) pair_state[static_cast<std::size_t>(pair_of_arc[a])] = state[a];
+  }
+
+  /// Cold potentials: with no flow, pi(k) = 0 and pi(t) = the best score at t (at least
+  /// -dummy_cost) make every arc's reduced cost non-negative.
   void cold_potentials() {
     pik.assign(n_kocs, 0);
-    pit.assign(n_tasks, 0);
-    bool any = false;
-    std::int64_t top = 0;
-    for (std::size_t t = 0; t < n_tasks; ++t) {
-      const auto b = task_off[t], e = task_off[t + 1];
-      if (b == e) continue;
-      std::int64_t best = w[static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(b)])];
-      for (auto i = b + 1; i < e; ++i) best = std::max(best, w[static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)])]);
-      pit[t] = best;
-      top = any ? std::max(top, best) : best;
-      any = true;
-    }
-    sigma = free_flow_value ? std::max<std::int64_t>(top, 0) : top;
+    pit.assign(n_tasks, -dummy_cost);
     for (std::size_t t = 0; t < n_tasks; ++t)
-      if (task_off[t] == task_off[t + 1]) pit[t] = sigma;
+      for (auto i = task_off[t]; i < task_off[t + 1]; ++i)
+        pit[t] = std::max(pit[t], w[static_cast<std::size_t>(i)]);
   }
 
-  /// Warm start from previous task potentials (and sigma): every KOC takes its best pairs at those
-  /// prices (which satisfies every pair and KOC optimality condition), tasks whose price contradicts
-  /// their fill are reset to sigma, and the overfull tasks are repaired by backward searches.
-  void warm_start(const std::vector<std::int64_t>& task_potential, std::int64_t source_potential) {
+  /// Warm start from previous task potentials: every KOC takes its best pairs at those prices
+  /// (which satisfies every pair and KOC optimality condition, whatever the prices), then the
+  /// overfull tasks are repaired by backward searches; fill() routes what is left.
+  void warm_start(const std::vector<std::int64_t>& task_potential) {
     pit = task_potential;
-    sigma = free_flow_value ? 0 : source_potential;
+    for (auto& x : pit) x = std::max(x, -dummy_cost);  // the dummy arcs start unused
     pik.assign(n_kocs, 0);
     for (std::size_t k = 0; k < n_kocs; ++k) best_response(k);
-    std::vector<std::uint8_t> dirty(n_kocs, 0);
-    for (;;) {
-      bool changed = false;
-      for (std::size_t t = 0; t < n_tasks; ++t) {
-        const bool bad = (filled[t] < slots[t] && pit[t] > sigma) || (filled[t] > 0 && pit[t] < sigma);
-        if (!bad) continue;
-        pit[t] = sigma;  // at sigma a task is consistent with any fill, so it is reset at most once
-        changed = true;
-        for (auto i = task_off[t]; i < task_off[t + 1]; ++i)
-          dirty[static_cast<std::size_t>(koc_of[static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)])])] = 1;
-      }
-      if (!changed) break;
-      for (std::size_t k = 0; k < n_kocs; ++k)
-        if (dirty[k]) {
-          dirty[k] = 0;
-          release(k);
-          best_response(k);
-        }
-    }
     for (std::size_t t = 0; t < n_tasks; ++t)
       while (filled[t] > slots[t]) repair_overfull(static_cast<std::int32_t>(t));
   }
 
-  /// Augments until no S->Z path is left (or, for a free flow value, until the next path would not
-  /// raise the score).
+  std::int64_t excess(std::size_t t) const noexcept {
+    return static_cast<std::int64_t>(slots[t]) - filled[t] - empty_slots[t];
+  }
+
+  /// Routes every slot not yet routed, task by task in index order.
   void fill() {
-    sources_.clear();
+    build_arc_heaps();
     for (std::size_t t = 0; t < n_tasks; ++t)
-      if (filled[t] < slots[t] && task_off[t] < task_off[t + 1]) sources_.push_or_decrease(static_cast<std::int32_t>(t), -pit[t]);
-    while (forward_search()) {
-    }
-    // A task without arcs is never searched, so its S arc only needs pi(t) <= sigma, which moved.
-    for (std::size_t t = 0; t < n_tasks; ++t)
-      if (task_off[t] == task_off[t + 1]) pit[t] = sigma;
+      while (excess(t) > 0) search_from(static_cast<std::int32_t>(t));
+    heaps_on_ = false;
   }
 
  private:
@@ -179,23 +185,14 @@ class capacitated_ssp {
       }
   }
 
-  void release(std::size_t k) {
-    for (auto i = used_off[k]; i < used_off[k] + load[k]; ++i) {
-      const auto p = static_cast<std::size_t>(used_pairs[static_cast<std::size_t>(i)]);
-      state[p] = unused;
-      --filled[static_cast<std::size_t>(task_of[p])];
-    }
-    load[k] = 0;
-  }
-
   // KOC k takes its capacity's worth of pairs with the most negative r = pi(t) - w (ties: pair
   // order); pi(k) is then the best price it declined, capped at 0 (= pi(Z)).
   void best_response(std::size_t k) {
     scratch_.clear();
-    for (auto p = offsets[k]; p < offsets[k + 1]; ++p) {
+    for (auto j = koc_off[k]; j < koc_off[k + 1]; ++j) {
+      const auto p = koc_arcs[static_cast<std::size_t>(j)];
       const auto pp = static_cast<std::size_t>(p);
-      if (state[pp] == inactive) continue;
-      const std::int64_t r = pit[static_cast<std::size_t>(task_of[p])] - w[pp];
+      const std::int64_t r = pit[static_cast<std::size_t>(task_of[pp])] - w[pp];
       if (r < 0) scratch_.emplace_back(r, p);
     }
     const auto cap = static_cast<std::size_t>(capacity[k]);
@@ -205,7 +202,7 @@ class capacitated_ssp {
     for (std::size_t i = 0; i < take; ++i) {
       const auto p = scratch_[i].second;
       state[static_cast<std::size_t>(p)] = used;
-      ++filled[static_cast<std::size_t>(task_of[p])];
+      ++filled[static_cast<std::size_t>(task_of[static_cast<std::size_t>(p)])];
       add_used(k, p);
     }
     pik[k] = scratch_.size() > take ? std::min<std::int64_t>(0, scratch_[take].first) : 0;
@@ -228,36 +225,31 @@ class capacitated_ssp {
     heap_.clear();
   }
 
-  // One Dijkstra from S over the residual graph; returns false when nothing (worth) augmenting.
-  bool forward_search() {
+  // One Dijkstra from task t0 to Z (through a spare KOC or a task's dummy arc).
+  void search_from(std::int32_t t0) {
     ++searches;
-    const std::int64_t bound = free_flow_value ? sigma : inf;  // a path of length >= sigma has cost >= 0
-    std::int64_t best = bound;
-    std::int32_t terminal = -1;
-    popped_sources_.clear();
-    for (;;) {
-      const std::int64_t from_heap = heap_.empty() ? inf : heap_.top_key();
-      const std::int64_t from_source = sources_.empty() ? inf : sigma + sources_.top_key();
-      if (std::min(from_heap, from_source) >= best) break;
-      if (from_source <= from_heap) {
-        const std::int32_t t = sources_.pop();
-        popped_sources_.push_back(t);
-        const auto tt = static_cast<std::size_t>(t);
-        if (!done_t_[tt] && from_source < dt_[tt]) {
-          touch_t(tt);
-          dt_[tt] = from_source;
-          pred_t_[tt] = -1;
-          heap_.push_or_decrease(t, from_source);
-        }
-        continue;
-      }
+    const auto t0u = static_cast<std::size_t>(t0);
+    touch_t(t0u);
+    dt_[t0u] = 0;
+    pred_t_[t0u] = -1;
+    heap_.push_or_decrease(t0, 0);
+    std::int64_t best = inf;
+    std::int32_t end_koc = -1, end_task = -1;
+    while (!heap_.empty() && heap_.top_key() < best) {
       const auto t = static_cast<std::size_t>(heap_.pop());
       done_t_[t] = 1;
+      ++settled;
       const std::int64_t d = dt_[t], pt = pit[t];
-      for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
-        const auto p = task_pairs[static_cast<std::size_t>(i)];
+      if (d + dummy_cost + pt < best) {
+        best = d + dummy_cost + pt;
+        end_task = static_cast<std::int32_t>(t);
+        end_koc = -1;
+      }
+      // The unused arcs of t in increasing reduced cost, only as far as they can matter (< best).
+      for (;;) {
+        const std::int64_t p = arc_heap_min(t, d + pt, best);
+        if (p < 0) break;
         const auto pp = static_cast<std::size_t>(p);
-        if (state[pp] != unused) continue;
         const auto k = static_cast<std::size_t>(koc_of[pp]);
         const std::int64_t nd = d - w[pp] + pt - pik[k];
         if (nd >= dk_[k]) continue;
@@ -266,12 +258,13 @@ class capacitated_ssp {
         pred_k_[k] = p;
         if (load[k] < capacity[k] && nd + pik[k] < best) {
           best = nd + pik[k];
-          terminal = static_cast<std::int32_t>(k);
+          end_koc = static_cast<std::int32_t>(k);
+          end_task = -1;
         }
         if (nd >= best) continue;
         for (auto j = used_off[k]; j < used_off[k] + load[k]; ++j) {
           const auto q = used_pairs[static_cast<std::size_t>(j)];
-          const auto t2 = static_cast<std::size_t>(task_of[q]);
+          const auto t2 = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
           if (done_t_[t2]) continue;
           const std::int64_t nd2 = nd + w[static_cast<std::size_t>(q)] + pik[k] - pit[t2];
           if (nd2 < dt_[t2]) {
@@ -283,35 +276,8 @@ class capacitated_ssp {
         }
       }
     }
-    const bool found = terminal >= 0;
-    const std::int64_t D = found ? best : bound;
-    // Not found under a free flow value: D = sigma, which brings sigma to pi(Z) = 0 for the return arc.
-    if (D < inf && D > 0) update_forward(D);
-    if (found) {
-      augment_forward(static_cast<std::size_t>(terminal));
-      // Every other shortest path in the same tree is admissible now: take them too.
-      for (auto k32 : touched_k_) {
-        const auto k = static_cast<std::size_t>(k32);
-        if (k32 == terminal || dk_[k] > D || load[k] >= capacity[k] || pik[k] != 0) continue;
-        if (path_is_open(k)) augment_forward(k);
-      }
-    }
-    for (auto t : popped_sources_) {
-      const auto tt = static_cast<std::size_t>(t);
-      if (filled[tt] < slots[tt]) sources_.push_or_decrease(t, -pit[tt]);
-    }
-    for (auto t : touched_t_) {
-      const auto tt = static_cast<std::size_t>(t);
-      if (!sources_.contains(t)) continue;
-      if (filled[tt] >= slots[tt]) sources_.erase(t);
-      else sources_.set_key(t, -pit[tt]);
-    }
-    reset_labels();
-    return found;
-  }
-
-  // pi(v) += min(d(v), D) - D: only the nodes closer than D move (Jonker-Volgenant's trick), S by -D.
-  void update_forward(std::int64_t D) {
+    const std::int64_t D = best;  // always finite: t0's own dummy arc is a path
+    // pi(v) += min(d(v), D) - D: only the nodes closer than D move (Jonker-Volgenant's trick).
     for (auto t : touched_t_) {
       const auto tt = static_cast<std::size_t>(t);
       if (done_t_[tt] && dt_[tt] < D) pit[tt] += dt_[tt] - D;
@@ -320,43 +286,163 @@ class capacitated_ssp {
       const auto kk = static_cast<std::size_t>(k);
       if (dk_[kk] < D) pik[kk] += dk_[kk] - D;
     }
-    sigma -= D;
+    if (end_koc >= 0) augment_to_koc(static_cast<std::size_t>(end_koc));
+    else augment_to_dummy(static_cast<std::size_t>(end_task), t0u);
+    // Every other path of the tree with zero reduced cost is a shortest path too: take it.
+    for (auto k32 : touched_k_) {
+      if (excess(t0u) <= 0) break;
+      const auto k = static_cast<std::size_t>(k32);
+      if (dk_[k] > D || load[k] >= capacity[k] || pik[k] != 0) continue;
+      if (path_is_open(pred_k_[k])) augment_to_koc(k);
+    }
+    for (auto t32 : touched_t_) {
+      if (excess(t0u) <= 0) break;
+      const auto t = static_cast<std::size_t>(t32);
+      if (!done_t_[t] || dt_[t] > D || dummy_cost + pit[t] != 0) continue;
+      if (t == t0u || (state[static_cast<std::size_t>(pred_t_[t])] == used &&
+                       path_is_open(pred_k_[static_cast<std::size_t>(koc_of[static_cast<std::size_t>(pred_t_[t])])])))
+        augment_to_dummy(t, t0u);
+    }
+    for (auto a : popped_arcs_)
+      if (state[static_cast<std::size_t>(a)] == unused) arc_heap_push(a);
+    popped_arcs_.clear();
+    reset_labels();
   }
 
-  bool path_is_open(std::size_t k) const {
+  // ---- per-task heaps of unused arcs keyed by -w - pi(k) -----------------------------------------
+  // During fill() KOC potentials only decrease, so an arc's key only grows: a stored key is a lower
+  // bound, refreshed when it reaches the top. A search then touches the few arcs of a task that
+  // are cheaper than its current best sink instead of the task's whole row.
+  std::int64_t arc_key(std::size_t a) const { return -w[a] - pik[static_cast<std::size_t>(koc_of[a])]; }
+  bool arc_less(std::size_t i, std::size_t j) const {
+    return hkey_[i] < hkey_[j] || (hkey_[i] == hkey_[j] && harc_[i] < harc_[j]);
+  }
+  void arc_sift_down(std::size_t base, std::size_t n, std::size_t i) {
     for (;;) {
-      const auto p = pred_k_[k];
+      std::size_t c = 2 * i + 1;
+      if (c >= n) return;
+      if (c + 1 < n && arc_less(base + c + 1, base + c)) ++c;
+      if (!arc_less(base + c, base + i)) return;
+      std::swap(hkey_[base + c], hkey_[base + i]);
+      std::swap(harc_[base + c], harc_[base + i]);
+      i = c;
+    }
+  }
+  void arc_heap_push(std::int64_t a) {
+    const auto aa = static_cast<std::size_t>(a);
+    if (!heaps_on_ || in_heap_[aa]) return;
+    in_heap_[aa] = 1;
+    const auto t = static_cast<std::size_t>(task_of[aa]);
+    const auto base = static_cast<std::size_t>(task_off[t]);
+    std::size_t i = static_cast<std::size_t>(hsize_[t]++);
+    hkey_[base + i] = arc_key(aa);
+    harc_[base + i] = a;
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!arc_less(base + i, base + parent)) break;
+      std::swap(hkey_[base + i], hkey_[base + parent]);
+      std::swap(harc_[base + i], harc_[base + parent]);
+      i = parent;
+    }
+  }
+  void arc_heap_pop(std::size_t t) {
+    const auto base = static_cast<std::size_t>(task_off[t]);
+    const auto n = static_cast<std::size_t>(--hsize_[t]);
+    in_heap_[static_cast<std::size_t>(harc_[base])] = 0;
+    hkey_[base] = hkey_[base + n];
+    harc_[base] = harc_[base + n];
+    arc_sift_down(base, n, 0);
+  }
+  // Pops and returns the unused arc of t with the least key if offset + key < bound, else -1.
+  std::int64_t arc_heap_min(std::size_t t, std::int64_t offset, std::int64_t bound) {
+    const auto base = static_cast<std::size_t>(task_off[t]);
+    while (hsize_[t] > 0) {
+      const auto a = static_cast<std::size_t>(harc_[base]);
+      if (state[a] != unused) {
+        arc_heap_pop(t);
+        continue;
+      }
+      const std::int64_t key = arc_key(a);
+      if (key != hkey_[base]) {
+        hkey_[base] = key;
+        arc_sift_down(base, static_cast<std::size_t>(hsize_[t]), 0);
+        continue;
+      }
+      if (offset + key >= bound) return -1;
+      arc_heap_pop(t);
+      popped_arcs_.push_back(static_cast<std::int64_t>(a));
+      return static_cast<std::int64_t>(a);
+    }
+    return -1;
+  }
+  void build_arc_heaps() {
+    hkey_.resize(n_arcs);
+    harc_.resize(n_arcs);
+    in_heap_.assign(n_arcs, 0);
+    hsize_.assign(n_tasks, 0);
+    heaps_on_ = true;
+    for (std::size_t a = 0; a < n_arcs; ++a)
+      if (state[a] == unused) arc_heap_push(static_cast<std::int64_t>(a));
+  }
+
+  // Is the tree path ending with forward arc p (task -> KOC) still residual back to the root?
+  bool path_is_open(std::int64_t p) const {
+    for (;;) {
       if (state[static_cast<std::size_t>(p)] != unused) return false;
-      const auto t = static_cast<std::size_t>(task_of[p]);
-      if (!done_t_[t]) return false;
+      const auto t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(p)]);
       const auto q = pred_t_[t];
-      if (q < 0) return filled[t] < slots[t];
+      if (q < 0) return true;
       if (state[static_cast<std::size_t>(q)] != used) return false;
-      k = static_cast<std::size_t>(koc_of[static_cast<std::size_t>(q)]);
+      p = pred_k_[static_cast<std::size_t>(koc_of[static_cast<std::size_t>(q)])];
     }
   }
 
-  void augment_forward(std::size_t k) {
-    ++augmentations;
-    std::int64_t p = pred_k_[k];
-    add_used(k, p);
+  // Flips the tree path from the root to the forward arc p: every forward arc becomes used, every
+  // backward arc unused; intermediate KOCs and tasks keep their counts.
+  void flip_path(std::int64_t p) {
     for (;;) {
       state[static_cast<std::size_t>(p)] = used;
-      const auto t = static_cast<std::size_t>(task_of[p]);
-      const auto q = pred_t_[t];
-      if (q < 0) {
+      const auto t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(p)]);
+      if (pred_t_[t] < 0) {  // the root, t0
         ++filled[t];
         return;
       }
+      const auto q = pred_t_[t];
       state[static_cast<std::size_t>(q)] = unused;
+      arc_heap_push(q);
       const auto k2 = static_cast<std::size_t>(koc_of[static_cast<std::size_t>(q)]);
       p = pred_k_[k2];
       swap_used(k2, q, p);
     }
   }
 
-  // Backward Dijkstra from an overfull task t0 to S (through a task with a free slot) or to Z
-  // (through a loaded KOC, which then gives a pair up); sigma and pi(Z) do not move.
+  void augment_to_koc(std::size_t k) {
+    ++augmentations;
+    add_used(k, pred_k_[k]);
+    flip_path(pred_k_[k]);
+  }
+
+  // The slot ends empty at task t: t0 itself (all its remaining slots at once: the dummy arc is
+  // unbounded), or t gives its pair on the path up and leaves that slot empty instead.
+  void augment_to_dummy(std::size_t t, std::size_t t0) {
+    ++augmentations;
+    if (t == t0) {
+      empty_slots[t] += static_cast<std::int32_t>(excess(t));
+      return;
+    }
+    ++empty_slots[t];
+    const auto q = pred_t_[t];
+    state[static_cast<std::size_t>(q)] = unused;
+    arc_heap_push(q);
+    --filled[t];
+    const auto k = static_cast<std::size_t>(koc_of[static_cast<std::size_t>(q)]);
+    const auto p = pred_k_[k];
+    swap_used(k, q, p);
+    flip_path(p);
+  }
+
+  // Backward Dijkstra from an overfull task t0 to a task with a slot still to route (which takes the
+  // pair over) or to Z (through a loaded KOC, which then gives a pair up); pi(Z) does not move.
   void repair_overfull(std::int32_t t0) {
     ++searches;
     const auto t0u = static_cast<std::size_t>(t0);
@@ -371,7 +457,7 @@ class capacitated_ssp {
       done_t_[t] = 1;
       const std::int64_t e = dt_[t], pt = pit[t];
       for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
-        const auto p = task_pairs[static_cast<std::size_t>(i)];
+        const auto p = i;
         const auto pp = static_cast<std::size_t>(p);
         if (state[pp] != used) continue;
         const auto k = static_cast<std::size_t>(koc_of[pp]);
@@ -386,10 +472,11 @@ class capacitated_ssp {
           end_task = -1;
         }
         if (ne >= best) continue;
-        for (auto q = offsets[k]; q < offsets[k + 1]; ++q) {
+        for (auto j = koc_off[k]; j < koc_off[k + 1]; ++j) {
+          const auto q = koc_arcs[static_cast<std::size_t>(j)];
           const auto qq = static_cast<std::size_t>(q);
           if (state[qq] != unused) continue;
-          const auto t2 = static_cast<std::size_t>(task_of[q]);
+          const auto t2 = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
           if (done_t_[t2]) continue;
           const std::int64_t ne2 = ne - w[qq] + pit[t2] - pik[k];
           if (ne2 >= dt_[t2]) continue;
@@ -397,8 +484,8 @@ class capacitated_ssp {
           dt_[t2] = ne2;
           pred_t_[t2] = q;  // successor arc t2 -> k
           heap_.push_or_decrease(static_cast<std::int32_t>(t2), ne2);
-          if (filled[t2] < slots[t2] && ne2 + sigma - pit[t2] < best) {
-            best = ne2 + sigma - pit[t2];
+          if (excess(t2) > 0 && ne2 < best) {
+            best = ne2;
             end_task = static_cast<std::int32_t>(t2);
             end_koc = -1;
           }
@@ -424,7 +511,7 @@ class capacitated_ssp {
       const auto q = pred_k_[k];
       state[static_cast<std::size_t>(q)] = unused;
       remove_used(k, q);
-      t = static_cast<std::size_t>(task_of[q]);
+      t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
     }
     while (t != t0u) {
       const auto p = pred_t_[t];
@@ -433,7 +520,7 @@ class capacitated_ssp {
       const auto q = pred_k_[k];
       state[static_cast<std::size_t>(q)] = unused;
       swap_used(k, q, p);
-      t = static_cast<std::size_t>(task_of[q]);
+      t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
     }
     --filled[t0u];
     reset_labels();
@@ -441,9 +528,12 @@ class capacitated_ssp {
 
   std::vector<std::int64_t> dk_, pred_k_, dt_, pred_t_;
   std::vector<std::uint8_t> done_t_;
-  std::vector<std::int32_t> touched_k_, touched_t_, popped_sources_;
+  std::vector<std::int32_t> touched_k_, touched_t_;
+  std::vector<std::int64_t> hkey_, harc_, hsize_, popped_arcs_;
+  std::vector<std::uint8_t> in_heap_;
+  bool heaps_on_ = false;
   std::vector<std::pair<std::int64_t, std::int64_t>> scratch_;
-  indexed_heap heap_, sources_;
+  indexed_heap heap_;
 };
 
 }  // namespace detail

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <type_traits>
 
 namespace koc::c_api {
 
@@ -19,6 +20,17 @@ struct last_error {
 };
 
 last_error& thread_last_error() noexcept;
+
+/// The integer a C caller passed in an enum parameter. C lets any int travel in a C enum, but in C++
+/// reading an enum object whose value lies outside the range of its enumerators is undefined behaviour
+/// (UBSan's -fsanitize=enum aborts on it), so entry points read enum arguments only through this.
+template <class E>
+int c_enum(const E& value) noexcept {
+  static_assert(std::is_enum<E>::value && sizeof(E) == sizeof(int), "C enums are int-sized");
+  int v;
+  std::memcpy(&v, &value, sizeof v);
+  return v;
+}
 
 inline koc_status fail(koc_status s, std::string message, std::int64_t row = -1, std::string field = {}) {
   auto& e = thread_last_error();

@@ -91,13 +91,13 @@ koc_status koc_task_table_set_column(koc_task_table* tasks, koc_task_column colu
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(tasks);
     auto& v = tasks->view;
-    switch (column) {
+    switch (koc::c_api::c_enum(column)) {
       case KOC_TASK_LOAD: return set(v.load, values, len, v.size(), "load");
       case KOC_TASK_REGION: return set(v.region, values, len, v.size(), "region");
       case KOC_TASK_MIN_TIER: return set(v.min_tier, values, len, v.size(), "min_tier");
       case KOC_TASK_MAX_TIER: return set(v.max_tier, values, len, v.size(), "max_tier");
     }
-    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown task column " + std::to_string(static_cast<int>(column)), -1, "column");
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown task column " + std::to_string(koc::c_api::c_enum(column)), -1, "column");
   });
 }
 
@@ -162,11 +162,11 @@ koc_status koc_profiles_set_column(koc_profiles* profiles, koc_profile_column co
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(profiles);
     auto& v = profiles->view;
-    switch (column) {
+    switch (koc::c_api::c_enum(column)) {
       case KOC_PROFILE_REGION: return set(v.region, values, len, v.capacity.size(), "region");
       case KOC_PROFILE_RECENT_TASKS: return set(v.recent_tasks, values, len, v.capacity.size(), "recent_tasks");
     }
-    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown profile column " + std::to_string(static_cast<int>(column)), -1, "column");
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown profile column " + std::to_string(koc::c_api::c_enum(column)), -1, "column");
   });
 }
 
@@ -247,16 +247,16 @@ koc_status koc_match(const koc_roster* roster, const koc_tier_result* tiers, con
       return fail(KOC_ERROR_LENGTH_MISMATCH, "profiles and roster differ in length", -1, "capacity");
     if (tiers->result.n_kocs != n) return fail(KOC_ERROR_LENGTH_MISMATCH, "tier result and roster differ in length", -1, "tiers");
     koc::match_options opt;
-    switch (mode) {
+    switch (koc::c_api::c_enum(mode)) {
       case KOC_MATCH_OPTIMAL: opt.mode = koc::match_mode::optimal; break;
       case KOC_MATCH_STABLE_KOCS_PROPOSE: opt.mode = koc::match_mode::stable_kocs_propose; break;
       case KOC_MATCH_STABLE_TASKS_PROPOSE: opt.mode = koc::match_mode::stable_tasks_propose; break;
-      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown mode " + std::to_string(static_cast<int>(mode)), -1, "mode");
+      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown mode " + std::to_string(koc::c_api::c_enum(mode)), -1, "mode");
     }
-    switch (objective) {
+    switch (koc::c_api::c_enum(objective)) {
       case KOC_OBJECTIVE_MAX_SCORE: opt.objective = koc::capacitated_objective::max_score; break;
       case KOC_OBJECTIVE_MAX_FILL: opt.objective = koc::capacitated_objective::max_fill_then_score; break;
-      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(static_cast<int>(objective)), -1, "objective");
+      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(koc::c_api::c_enum(objective)), -1, "objective");
     }
     koc::koc_profile_view kv = profiles->view;
     koc::attach(kv, roster->view, tiers->result);

@@ -24,7 +24,7 @@ const char* koc_version_string(void) {
 }
 
 const char* koc_status_string(koc_status status) {
-  switch (status) {
+  switch (koc::c_api::c_enum(status)) {
     case KOC_OK: return "KOC_OK";
     case KOC_ERROR_INVALID_ARGUMENT: return "KOC_ERROR_INVALID_ARGUMENT";
     case KOC_ERROR_INVALID_VALUE: return "KOC_ERROR_INVALID_VALUE";

@@ -81,12 +81,12 @@ koc_status koc_roster_create(const int64_t* ids, size_t n_kocs, koc_roster** out
 koc_status koc_roster_set_metric(koc_roster* roster, koc_metric metric, const double* values, size_t len) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(roster);
-    if (static_cast<int>(metric) < 0 || static_cast<int>(metric) >= koc::n_metrics)
-      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown metric " + std::to_string(static_cast<int>(metric)), -1, "metric");
-    const char* name = koc::metric_names[static_cast<std::size_t>(metric)];
+    const int m = koc::c_api::c_enum(metric);
+    if (m < 0 || m >= koc::n_metrics) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown metric " + std::to_string(m), -1, "metric");
+    const char* name = koc::metric_names[static_cast<std::size_t>(m)];
     if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, name);
     if (auto s = check_len(len, roster->view.size(), name)) return s;
-    roster->view.metrics[static_cast<std::size_t>(metric)] = {values, len};
+    roster->view.metrics[static_cast<std::size_t>(m)] = {values, len};
     return KOC_OK;
   });
 }
@@ -95,14 +95,14 @@ koc_status koc_roster_set_flag(koc_roster* roster, koc_flag flag, const uint8_t*
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(roster);
     static const char* names[] = {"honorary", "invited", "clearance"};
-    if (static_cast<int>(flag) < 0 || static_cast<int>(flag) > 2)
-      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown flag " + std::to_string(static_cast<int>(flag)), -1, "flag");
-    const char* name = names[static_cast<int>(flag)];
+    const int f = koc::c_api::c_enum(flag);
+    if (f < 0 || f > 2) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown flag " + std::to_string(f), -1, "flag");
+    const char* name = names[f];
     if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, name);
     if (auto s = check_len(len, roster->view.size(), name)) return s;
     koc::span<const std::uint8_t> col{values, len};
-    if (flag == KOC_FLAG_HONORARY) roster->view.honorary = col;
-    else if (flag == KOC_FLAG_INVITED) roster->view.invited = col;
+    if (f == KOC_FLAG_HONORARY) roster->view.honorary = col;
+    else if (f == KOC_FLAG_INVITED) roster->view.invited = col;
     else roster->view.clearance = col;
     return KOC_OK;
   });
@@ -173,7 +173,7 @@ koc_status koc_tier_result_column(const koc_tier_result* result, koc_tier_column
       return fail(KOC_ERROR_LENGTH_MISMATCH, "out holds " + std::to_string(len) + " values, result has " + std::to_string(t.n_kocs), -1, "len");
     if (len > 0) KOC_REQUIRE(out);
     const std::vector<std::int32_t>* src = nullptr;
-    switch (column) {
+    switch (koc::c_api::c_enum(column)) {
       case KOC_TIER_QUALIFIED: src = &t.qualified_tier; break;
       case KOC_TIER_COMPUTED: src = &t.computed_tier; break;
       case KOC_TIER_FINAL: src = &t.final_tier; break;
@@ -189,7 +189,7 @@ koc_status koc_tier_result_column(const koc_tier_result* result, koc_tier_column
         for (std::size_t i = 0; i < len; ++i) out[i] = t.honorary[i];
         return KOC_OK;
     }
-    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown column " + std::to_string(static_cast<int>(column)), -1, "column");
+    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown column " + std::to_string(koc::c_api::c_enum(column)), -1, "column");
     if (len > 0) std::memcpy(out, src->data(), len * sizeof(int32_t));
     return KOC_OK;
   });

@@ -654,6 +654,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
   }
 
   // ---- campaigns: process awards and prize pools -------------------------------------------------
+  const std::size_t first_campaign_line = L.size();
   std::sort(campaign_entries.begin(), campaign_entries.end(), [](const campaign_entry& a, const campaign_entry& b) {
     return std::tie(a.rule, a.campaign, a.koc_id, b.ppm, a.comp) < std::tie(b.rule, b.campaign, b.koc_id, a.ppm, b.comp);
   });
@@ -716,6 +717,30 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
         for (std::size_t p = groups[g].first; p < groups[g].second; ++p)
           line_for(ranked[p], line_kind::prize, members[p - groups[g].first], ranked[p].ppm, static_cast<std::int64_t>(groups[g].first) + 1);
       }
+    }
+  }
+  // A completion that earned nothing itself but ranks for an award or a prize got its no_reward line
+  // above, before the ranking was known: drop that line, since "nothing lost" is for completions with no
+  // line at all (found by fuzz_reward_policy). No line index is kept before this point.
+  if (L.size() > first_campaign_line) {
+    std::vector<std::uint8_t> ranked_for(n, 0);
+    for (std::size_t l = first_campaign_line; l < L.size(); ++l) ranked_for[static_cast<std::size_t>(L.completion[l])] = 1;
+    std::vector<std::uint8_t> keep(first_campaign_line, 1);
+    bool drop = false;
+    for (std::size_t l = 0; l < first_campaign_line; ++l)
+      if (L.kind[l] == line_kind::no_reward && L.completion[l] >= 0 && ranked_for[static_cast<std::size_t>(L.completion[l])])
+        keep[l] = 0, drop = true;
+    keep.resize(L.size(), 1);
+    const auto compact = [&](auto& column) {
+      std::size_t w = 0;
+      for (std::size_t l = 0; l < column.size(); ++l)
+        if (keep[l]) column[w++] = column[l];
+      column.resize(w);
+    };
+    if (drop) {
+      compact(L.koc_id), compact(L.task_id), compact(L.campaign_id), compact(L.completion), compact(L.rule);
+      compact(L.kind), compact(L.reason), compact(L.currency), compact(L.amount), compact(L.gross), compact(L.basis);
+      compact(L.aux), compact(L.gate_bp), compact(L.tier_bp);
     }
   }
   std::vector<std::uint8_t> rule_used(nr, 0);

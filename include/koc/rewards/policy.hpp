@@ -463,7 +463,7 @@ inline reward_policy parse_reward_policy(std::string_view text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw error(errc::invalid_policy, std::string("reward policy is not valid JSON: ") + e.what());
   }
   return parse_reward_policy(j);

@@ -214,7 +214,7 @@ inline void only_keys(const nlohmann::ordered_json& j, std::initializer_list<con
 inline nlohmann::ordered_json parse_json(const std::string& text) {
   try {
     return nlohmann::ordered_json::parse(text);
-  } catch (const nlohmann::ordered_json::parse_error& e) {
+  } catch (const nlohmann::ordered_json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw error(errc::invalid_policy, std::string("policy is not valid JSON: ") + e.what(), -1, "$");
   }
 }

@@ -1,0 +1,63 @@
+// Regression tests for what fuzzing found (fuzz/regressions holds the raw inputs, replayed by
+// scripts/reliability.sh fuzz). Each case names the bug it pins.
+#include <catch2/catch.hpp>
+#include <koc/matching/policy.hpp>
+#include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy.hpp>
+#include <koc/tiers.hpp>
+
+#include "rewards/rewards_world.hpp"
+
+#include <string>
+
+namespace {
+
+koc::errc code_of(void (*load)(const std::string&), const std::string& text) {
+  try {
+    load(text);
+  } catch (const koc::error& e) {
+    return e.code();
+  }
+  return koc::errc::ok;
+}
+
+}  // namespace
+
+// A JSON number beyond double range made nlohmann throw out_of_range (406), which the loaders did not
+// catch: a foreign exception escaped (KOC_ERROR_INTERNAL through the C ABI) instead of invalid_policy.
+TEST_CASE("a JSON number beyond double range is an invalid policy, not an internal error", "[fuzz][regression]") {
+  const std::string tier = R"({"schema": "koc.tier_policy/1", "metrics": [{"metric": "posts", "weight": 1e400,
+                               "normalisation": "none"}], "tiers": [{"name": "a", "promote_threshold": 0}]})";
+  CHECK(code_of([](const std::string& t) { (void)koc::tier_policy_from_json(t); }, tier) == koc::errc::invalid_policy);
+  const std::string reward = R"({"schema": "koc.reward_policy/1", "rules": [{"id": "x", "kind": "offline",
+                                 "currency": "CNY", "fee_per_day": 1e40000, "travel_cap": "1"}]})";
+  CHECK(code_of([](const std::string& t) { (void)koc::parse_reward_policy(t); }, reward) == koc::errc::invalid_policy);
+  CHECK(code_of([](const std::string& t) { (void)koc::matching_policy_from_json(t, koc::default_tier_policy()); },
+                R"({"schema": "koc.matching_policy/1", "x": -1e999})") == koc::errc::invalid_policy);
+  // Still parsed: large but representable numbers.
+  CHECK(code_of([](const std::string& t) { (void)koc::tier_policy_from_json(t); },
+                R"({"schema": "koc.tier_policy/1", "metrics": [{"metric": "posts", "weight": 1e300, "normalisation": "none"}],
+                    "tiers": [{"name": "a", "promote_threshold": 0}]})") == koc::errc::ok);
+}
+
+// A campaign rule without a base pays a completion only through its prize: the per-completion pass gave
+// it a no_reward "nothing_due" line before the ranking, then the prize line, and verify refused the
+// ledger (a completion with both). fuzz/regressions/fuzz_reward_policy/campaign_prize_without_base.json
+TEST_CASE("a prize-only campaign completion has its prize line and no no_reward line", "[fuzz][regression][rewards]") {
+  const auto p = koc::parse_reward_policy(std::string(R"({"schema": "koc.reward_policy/1", "rules": [
+      {"id": "w", "kind": "campaign", "currency": "CNY", "prize_pool": {"amount": "0.03", "split": "winner_takes_all"}}]})"));
+  koc_test::world w;
+  w.add_koc(1);
+  w.add_koc(2);
+  w.add_koc(3);
+  w.add_task(10, 0, 1);
+  w.complete(1, 10, koc_test::C().quality(0.9));
+  w.complete(2, 10, koc_test::C().quality(0.9));  // tied for first with KOC 1: the pool is shared
+  w.complete(3, 10, koc_test::C().quality(0.5));  // ranked, but the single place is taken
+  const koc::reward_ledger L = w.run(p);  // run() asserts verify()
+  CHECK(koc_test::paid_to(L, 1) + koc_test::paid_to(L, 2) == 3);
+  for (std::size_t l = 0; l < L.size(); ++l) {
+    if (L.koc_id[l] == 1 || L.koc_id[l] == 2) CHECK(L.kind[l] == koc::line_kind::prize);
+    if (L.koc_id[l] == 3) CHECK((L.kind[l] == koc::line_kind::no_reward && L.reason[l] == koc::line_reason::nothing_due));
+  }
+}

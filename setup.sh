@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libboost-graph-dev libeigen3-dev catch2 pybind11-dev nlohmann-json3-dev
   libbenchmark-dev liblemon-dev abigail-tools valgrind
   clang libclang-rt-14-dev
+  chromium
 )
 VENV="$here/.venv"
 BUILD="$here/build"
@@ -72,19 +73,17 @@ run_tests() {
 }
 
 demo() {
-  if [ -f "$here/pyproject.toml" ] && [ -d "$here/python/koc/cli" ]; then
-    python_install
-    "$VENV/bin/koc" demo "$@"
-  else
-    "$BUILD/examples/cpp/koc_classify_sample" "$here/examples/data/sample_roster.csv"
-  fi
+  # The main job: the whole pipeline (tiers → matching → rewards) on the bundled sample programme,
+  # through the `koc` command the Python package installs.
+  python_install
+  "$VENV/bin/koc" demo "$@"
 }
 
 case "${1:-}" in
   deps)  deps ;;
   build) deps; build ;;
   test)  deps; build; run_tests ;;
-  demo)  shift; deps; build; demo "$@" ;;
+  demo)  shift; deps; demo "$@" ;;
   bench) deps; cmake -S . -B "$here/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKOC_BUILD_BENCHMARKS=ON >/dev/null
          cmake --build "$here/build-bench" -j "$JOBS" ;;
   *) echo "usage: ./setup.sh {demo|test|deps|build|bench}" >&2; exit 2 ;;

@@ -49,5 +49,6 @@ void bind_tiers(py::module_& m);
 void bind_dense(py::module_& m);
 void bind_matching(py::module_& m);
 void bind_capacitated(py::module_& m);
+void bind_rewards(py::module_& m);
 
 }  // namespace koc::py

@@ -62,4 +62,5 @@ PYBIND11_MODULE(_core, m) {
   bind_dense(m);
   bind_matching(m);
   bind_capacitated(m);
+  bind_rewards(m);
 }

@@ -32,10 +32,19 @@ from .assignment import (
 )
 from .matching import MatchingPolicy, MatchResult, match
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
+from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
+from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, rewards, to_decimal
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "CURRENCIES",
+    "Ledger",
+    "RewardPolicy",
+    "format_amount",
+    "parse_amount",
+    "rewards",
+    "to_decimal",
     "CapacitatedResult",
     "capacitated_assignment",
     "MatchResult",

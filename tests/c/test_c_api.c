@@ -1,4 +1,4 @@
-/* The C ABI exercised from C: every tier entry point and its error paths.
+/* The C ABI exercised from C: every tier and rewards entry point and its error paths.
  * Compiled as C11 with -Wall -Wextra -pedantic -Werror. Prints "N passed, N failed". */
 #include <koc/koc.h>
 
@@ -198,11 +198,332 @@ static void test_what_if(void) {
   koc_tier_policy_destroy(b);
 }
 
+/* A small programme checked by hand (amounts in fen):
+ *   KOC 1 (core, x1.25): task 10 "red" on time 888 x 1.25 = 1110; task 20 "amp" with 120,000 views:
+ *     creation fee 50000 + steps 10000 + 30000, each x 1.25 = 62500 + 12500 + 37500; tier entitlement.
+ *   KOC 2 (entry): task 10 late 888 x 50% = 444; task 30 "show" 2 days x 80000 = 160000 and travel
+ *     200000 claimed, capped at 150000 (never multiplied).
+ *   KOC 3: no completion. Task 40: no completion.
+ *   KOC 1 = 113610, KOC 2 = 310444, CNY total 424054; 10 lines. */
+static const char reward_policy_json[] =
+    "{\"schema\": \"koc.reward_policy/1\", \"gates\": {\"rejected_bp\": 0, \"late_bp\": 5000},"
+    " \"tiers\": [{\"name\": \"entry\"}, {\"name\": \"core\", \"multiplier_bp\": 12500,"
+    " \"entitlements\": [{\"kind\": \"privilege\", \"name\": \"priority purchase\"}]}],"
+    " \"rules\": ["
+    "  {\"id\": \"red\", \"kind\": \"fixed\", \"currency\": \"CNY\", \"amount\": \"8.88\"},"
+    "  {\"id\": \"amp\", \"kind\": \"amplification\", \"currency\": \"CNY\", \"base\": \"500.00\", \"metric\": \"views\","
+    "   \"steps\": [{\"threshold\": 10000, \"bonus\": \"100.00\"}, {\"threshold\": 100000, \"bonus\": \"300.00\"}]},"
+    "  {\"id\": \"show\", \"kind\": \"offline\", \"currency\": \"CNY\", \"fee_per_day\": \"800.00\", \"travel_cap\": \"1500.00\"},"
+    "  {\"id\": \"pts\", \"kind\": \"fixed\", \"currency\": \"PTS\", \"amount\": \"50\"}]}";
+
+enum { NT = 4, NA = 4, NC = 4, NK = 3 };
+static const int64_t rw_task_id[NT] = {10, 20, 30, 40};
+static const int32_t rw_rule[NT] = {0, 1, 2, 3};
+static const int64_t rw_deadline[NT] = {1000, INT64_MAX, INT64_MAX, INT64_MAX};
+static const int64_t rw_a_koc[NA] = {1, 2, 1, 2};
+static const int64_t rw_a_task[NA] = {10, 10, 20, 30};
+static const int64_t rw_assignment[NC] = {0, 1, 2, 3};
+static const int64_t rw_delivered[NC] = {500, 2000, 0, 0};
+static const uint8_t rw_accepted[NC] = {1, 1, 1, 1};
+static const int64_t rw_views[NC] = {0, 0, 120000, 0};
+static const int32_t rw_days_on_site[NC] = {0, 0, 0, 2};
+static const int64_t rw_travel[NC] = {0, 0, 0, 200000};
+static const int64_t rw_koc[NK] = {1, 2, 3};
+static const int32_t rw_tier[NK] = {1, 0, -1};
+
+static int64_t total_of(const koc_ledger* L, koc_totals_group group, int64_t id) {
+  const int64_t* ids = NULL;
+  const int64_t* amount = NULL;
+  size_t n = 0, g;
+  if (koc_ledger_totals(L, group, &ids, NULL, &amount, NULL, &n) != KOC_OK) return -1;
+  for (g = 0; g < n; ++g)
+    if (ids[g] == id) return amount[g];
+  return -1;
+}
+
+static void test_money(void) {
+  uint8_t cny = 0, pts = 0;
+  int32_t exponent = -1, count = 0;
+  int64_t minor = 0;
+  char buf[64];
+  char small[4];
+  size_t need = 0;
+  CHECK(koc_currency_count(&count) == KOC_OK && count > 40);
+  CHECK(koc_currency_find("CNY", 3, &cny) == KOC_OK);
+  CHECK(koc_currency_find("PTS", 3, &pts) == KOC_OK && pts == 0);
+  CHECK(koc_currency_exponent(cny, &exponent) == KOC_OK && exponent == 2);
+  CHECK(koc_currency_code(cny, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "CNY") == 0 && need == 3);
+  CHECK(koc_currency_find("XYZ", 3, &cny) == KOC_ERROR_UNKNOWN_NAME);
+  CHECK(strstr(koc_last_error_message(), "XYZ") != NULL);
+  CHECK(koc_currency_find("cny", 3, &cny) == KOC_ERROR_UNKNOWN_NAME);
+  CHECK(koc_currency_find("CNY", 3, NULL) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_currency_find("CNY", 3, &cny) == KOC_OK);
+  CHECK(koc_currency_code(KOC_NO_CURRENCY, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_currency_exponent(200, &exponent) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_amount_parse("300.05", 6, cny, &minor) == KOC_OK && minor == 30005);
+  CHECK(koc_amount_parse("1.000", 5, cny, &minor) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_amount_parse("-1", 2, cny, &minor) == KOC_ERROR_INVALID_VALUE);
+  CHECK(koc_amount_parse("99999999999999999999", 20, cny, &minor) == KOC_ERROR_OVERFLOW);
+  CHECK(koc_amount_parse("1", 1, KOC_NO_CURRENCY, &minor) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_amount_format(12000000, cny, NULL, 0, &need) == KOC_OK && need == strlen("120,000.00 CNY"));
+  CHECK(koc_amount_format(12000000, cny, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "120,000.00 CNY") == 0);
+  CHECK(koc_amount_format(-5, cny, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "-0.05 CNY") == 0);
+  CHECK(koc_amount_format(12000000, cny, small, sizeof small, &need) == KOC_ERROR_BUFFER_TOO_SMALL);
+  CHECK(koc_line_kind_name(KOC_LINE_STEP_BONUS, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "step_bonus") == 0);
+  CHECK(koc_line_kind_name((koc_line_kind)14, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_line_reason_name(KOC_LINE_REASON_LATE, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "late") == 0);
+  CHECK(koc_line_reason_name((koc_line_reason)-1, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+}
+
+static void test_reward_policy(void) {
+  koc_reward_policy* p = NULL;
+  koc_reward_policy* q = NULL;
+  char text[4096];
+  char name[16];
+  size_t need = 0, need2 = 0;
+  int32_t n = 0, rule = -1;
+  CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), &p) == KOC_OK);
+  CHECK(koc_reward_policy_rule_count(p, &n) == KOC_OK && n == 4);
+  CHECK(koc_reward_policy_rule_id(p, 1, name, sizeof name, &need) == KOC_OK && strcmp(name, "amp") == 0);
+  CHECK(koc_reward_policy_rule_id(p, 4, name, sizeof name, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_reward_policy_find_rule(p, "show", 4, &rule) == KOC_OK && rule == 2);
+  CHECK(koc_reward_policy_find_rule(p, "shows", 5, &rule) == KOC_ERROR_UNKNOWN_NAME);
+  CHECK(koc_reward_policy_to_json(p, NULL, 0, &need) == KOC_OK && need > 100 && need < sizeof text);
+  CHECK(koc_reward_policy_to_json(p, name, sizeof name, &need) == KOC_ERROR_BUFFER_TOO_SMALL);
+  CHECK(koc_reward_policy_to_json(p, text, sizeof text, &need) == KOC_OK && strlen(text) == need);
+  CHECK(koc_reward_policy_from_json(text, need, &q) == KOC_OK);
+  CHECK(koc_reward_policy_to_json(q, text, sizeof text, &need2) == KOC_OK && need2 == need);
+  koc_reward_policy_destroy(q);
+  q = (koc_reward_policy*)1;
+  CHECK(koc_reward_policy_from_json("{\"schema\": ", 11, &q) == KOC_ERROR_INVALID_POLICY);
+  CHECK(q == NULL);
+  {
+    const char* bad = "{\"schema\": \"koc.reward_policy/1\", \"rules\": [{\"id\": \"r\", \"kind\": \"fixed\","
+                      " \"currency\": \"XYZ\", \"amount\": \"1\"}]}";
+    CHECK(koc_reward_policy_from_json(bad, strlen(bad), &q) == KOC_ERROR_UNKNOWN_NAME);
+    CHECK(strcmp(koc_last_error_field(), "rules[0].currency") == 0);
+  }
+  {
+    const char* bad = "{\"schema\": \"koc.reward_policy/1\", \"rules\": [{\"id\": \"r\", \"kind\": \"fixed\","
+                      " \"currency\": \"CNY\", \"amount\": 8.88}]}";
+    CHECK(koc_reward_policy_from_json(bad, strlen(bad), &q) == KOC_ERROR_INVALID_POLICY);
+    CHECK(strcmp(koc_last_error_field(), "rules[0].amount") == 0);
+  }
+  CHECK(koc_reward_policy_from_json(NULL, 0, &q) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), NULL) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_policy_rule_count(NULL, &n) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_policy_to_json(NULL, text, sizeof text, &need) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_policy_find_rule(NULL, "red", 3, &rule) == KOC_ERROR_NULL_POINTER);
+  koc_reward_policy_destroy(p);
+  koc_reward_policy_destroy(NULL);
+}
+
+static void test_rewards(void) {
+  koc_reward_policy* p = NULL;
+  koc_reward_tasks* t = NULL;
+  koc_reward_assignments* a = NULL;
+  koc_reward_completions* c = NULL;
+  koc_reward_kocs* k = NULL;
+  koc_ledger* L = NULL;
+  koc_ledger* E = NULL;
+  koc_tier_policy* ladder = NULL;
+  const char* names[2] = {"entry", "core"};
+  const size_t name_lens[2] = {5, 4};
+  const int32_t ladder_tier[NK] = {2, 0, -1}; /* core, entry in the default ladder */
+  const int64_t* i64 = NULL;
+  const int64_t* amount = NULL;
+  const int32_t* i32 = NULL;
+  const uint8_t* u8 = NULL;
+  const uint8_t* currency = NULL;
+  const int64_t* cut = NULL;
+  double quality[NC] = {1.0, 0.5, 0.9, 1.0};
+  char buf[512], buf2[512];
+  char small[8];
+  size_t n = 0, len = 0, need = 0, line, groups = 0;
+  int32_t ok = -1, n_rules = 0;
+  int64_t sum = 0;
+  int entitlements = 0, no_rewards = 0;
+
+  CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), &p) == KOC_OK);
+  CHECK(koc_reward_tasks_create(rw_task_id, rw_rule, NT, &t) == KOC_OK);
+  CHECK(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_DEADLINE, rw_deadline, NT) == KOC_OK);
+  CHECK(koc_reward_assignments_create(rw_a_koc, rw_a_task, NA, &a) == KOC_OK);
+  CHECK(koc_reward_completions_create(rw_assignment, rw_delivered, rw_accepted, NC, &c) == KOC_OK);
+  CHECK(koc_reward_completions_set_int64(c, KOC_COMPLETION_VIEWS, rw_views, NC) == KOC_OK);
+  CHECK(koc_reward_completions_set_int32(c, KOC_COMPLETION_DAYS_ON_SITE, rw_days_on_site, NC) == KOC_OK);
+  CHECK(koc_reward_completions_set_int64(c, KOC_COMPLETION_TRAVEL_CLAIMED, rw_travel, NC) == KOC_OK);
+  CHECK(koc_reward_completions_set_double(c, KOC_COMPLETION_QUALITY, quality, NC) == KOC_OK);
+  CHECK(koc_reward_kocs_create(rw_koc, NK, &k) == KOC_OK);
+  CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK, names, name_lens, 2) == KOC_OK);
+
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &L) == KOC_OK);
+  CHECK(koc_ledger_size(L, &n) == KOC_OK && n == 10);
+  CHECK(koc_ledger_verify(L, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 1 && need == 0);
+  CHECK(koc_ledger_verify(L, t, a, c, k, &ok, NULL, 0, &need) == KOC_OK && ok == 1);
+  CHECK(total_of(L, KOC_TOTALS_BY_KOC, 1) == 113610);
+  CHECK(total_of(L, KOC_TOTALS_BY_KOC, 2) == 310444);
+  CHECK(total_of(L, KOC_TOTALS_BY_KOC, 3) == -1); /* no currency line: not in the totals */
+  CHECK(total_of(L, KOC_TOTALS_BY_TASK, 10) == 1110 + 444);
+  CHECK(total_of(L, KOC_TOTALS_BY_TASK, 20) == 112500);
+  CHECK(koc_ledger_totals(L, KOC_TOTALS_BY_CURRENCY, &i64, &currency, &amount, &cut, &groups) == KOC_OK);
+  CHECK(groups == 1 && currency[0] == 1 && i64[0] == 1 && amount[0] == 424054 && cut[0] == 0);
+  CHECK(koc_ledger_totals(L, KOC_TOTALS_BY_CAMPAIGN, &i64, NULL, NULL, NULL, &groups) == KOC_OK && groups == 0);
+  CHECK(koc_ledger_totals(L, (koc_totals_group)4, &i64, NULL, NULL, NULL, &groups) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_ledger_totals(L, KOC_TOTALS_BY_KOC, &i64, NULL, NULL, NULL, NULL) == KOC_ERROR_NULL_POINTER);
+
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_AMOUNT, &amount, &len) == KOC_OK && len == n);
+  for (line = 0; line < len; ++line) sum += amount[line];
+  CHECK(sum == 424054); /* all in CNY: the points task 40 has no completion */
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_KOC_ID, &i64, &len) == KOC_OK && len == n && i64[0] == 1 && i64[1] == 2);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_TASK_ID, &i64, &len) == KOC_OK && i64[0] == 10 && i64[n - 1] == 40);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_CAMPAIGN_ID, &i64, &len) == KOC_OK && i64[0] == -1);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_COMPLETION, &i64, &len) == KOC_OK && i64[0] == 0 && i64[n - 1] == -1);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_GROSS, &i64, &len) == KOC_OK && i64[0] == 888);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_BASIS, &i64, &len) == KOC_OK && len == n);
+  CHECK(koc_ledger_int64(L, KOC_LEDGER_AUX, &i64, &len) == KOC_OK && len == n);
+  CHECK(koc_ledger_int64(L, (koc_ledger_int64_column)8, &i64, &len) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_ledger_int32(L, KOC_LEDGER_TIER_BP, &i32, &len) == KOC_OK && i32[0] == 12500 && i32[1] == 10000);
+  CHECK(koc_ledger_int32(L, KOC_LEDGER_GATE_BP, &i32, &len) == KOC_OK && i32[0] == 10000 && i32[1] == 5000);
+  CHECK(koc_ledger_int32(L, KOC_LEDGER_RULE, &i32, &len) == KOC_OK && i32[0] == 0 && len == n);
+  CHECK(koc_ledger_int32(L, (koc_ledger_int32_column)3, &i32, &len) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_ledger_uint8(L, KOC_LEDGER_REASON, &u8, &len) == KOC_OK && u8[0] == KOC_LINE_REASON_NONE && u8[1] == KOC_LINE_REASON_LATE);
+  CHECK(koc_ledger_uint8(L, KOC_LEDGER_CURRENCY, &currency, &len) == KOC_OK && currency[0] == 1 && currency[n - 1] == KOC_NO_CURRENCY);
+  CHECK(koc_ledger_uint8(L, KOC_LEDGER_KIND, &u8, &len) == KOC_OK && u8[0] == KOC_LINE_FIXED && len == n);
+  for (line = 0; line < n; ++line) {
+    entitlements += u8[line] == KOC_LINE_ENTITLEMENT;
+    no_rewards += u8[line] == KOC_LINE_NO_REWARD;
+  }
+  CHECK(entitlements == 1 && no_rewards == 2);
+  CHECK(koc_ledger_uint8(L, (koc_ledger_uint8_column)3, &u8, &len) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_ledger_uint8(L, KOC_LEDGER_KIND, NULL, &len) == KOC_ERROR_NULL_POINTER);
+
+  CHECK(koc_ledger_rule_count(L, &n_rules) == KOC_OK && n_rules == 6); /* 4 rules + tier:entry, tier:core */
+  CHECK(koc_ledger_rule_name(L, 5, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "tier:core") == 0);
+  CHECK(koc_ledger_rule_name(L, 6, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_ledger_rule_name(L, -1, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+
+  CHECK(koc_ledger_explain(L, 0, NULL, 0, &need) == KOC_OK && need > 10);
+  CHECK(koc_ledger_explain(L, 0, small, sizeof small, &need) == KOC_ERROR_BUFFER_TOO_SMALL);
+  CHECK(strcmp(koc_last_error_field(), "capacity") == 0);
+  CHECK(koc_ledger_explain(L, 0, buf, sizeof buf, &need) == KOC_OK);
+  CHECK(strcmp(buf, "fixed reward per completion: 8.88 CNY \xC3\x97 tier 125.00% \xE2\x86\x92 +11.10 CNY") == 0);
+  CHECK(koc_ledger_explain(L, n, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_last_error_row() == (int64_t)n);
+  /* Eager explanations equal the on-demand ones, and the ledger outlives its policy handle. */
+  CHECK(koc_ledger_compute(p, t, a, c, k, KOC_LEDGER_EXPLAIN, &E) == KOC_OK);
+  koc_reward_policy_destroy(p);
+  p = NULL;
+  for (line = 0; line < n; ++line) {
+    CHECK(koc_ledger_explain(L, line, buf, sizeof buf, &need) == KOC_OK);
+    CHECK(koc_ledger_explain(E, line, buf2, sizeof buf2, &need) == KOC_OK);
+    CHECK(strcmp(buf, buf2) == 0);
+  }
+  koc_ledger_destroy(E);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_ERROR_NULL_POINTER);
+  CHECK(E == NULL);
+  CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), &p) == KOC_OK);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 2u, &E) == KOC_ERROR_INVALID_ARGUMENT);
+
+  /* The ladder of a tier policy gives the same ledger. */
+  CHECK(koc_tier_policy_default(&ladder) == KOC_OK);
+  CHECK(koc_reward_kocs_set_tiers_from_policy(k, ladder_tier, NK, ladder) == KOC_OK);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_OK);
+  CHECK(total_of(E, KOC_TOTALS_BY_KOC, 1) == 113610 && total_of(E, KOC_TOTALS_BY_KOC, 2) == 310444);
+  koc_ledger_destroy(E);
+  E = NULL;
+  CHECK(koc_reward_kocs_set_tiers_from_policy(k, ladder_tier, NK, NULL) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_kocs_set_tiers_from_policy(k, ladder_tier, NK - 1, ladder) == KOC_ERROR_LENGTH_MISMATCH);
+  {
+    const char* other[2] = {"entry", "vip"};
+    const size_t other_lens[2] = {5, 3};
+    CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK, other, other_lens, 2) == KOC_OK);
+    CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_ERROR_UNKNOWN_NAME);
+    CHECK(strcmp(koc_last_error_field(), "tiers[1].name") == 0);
+    CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK, NULL, other_lens, 2) == KOC_ERROR_NULL_POINTER);
+  }
+  CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK, names, name_lens, 2) == KOC_OK);
+
+  /* Wrong lengths, wrong setters, NULL columns. */
+  CHECK(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_BUDGET, rw_deadline, NT - 1) == KOC_ERROR_LENGTH_MISMATCH);
+  CHECK(strcmp(koc_last_error_field(), "budget") == 0);
+  CHECK(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_CAMPAIGN_ID, NULL, NT) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_tasks_set_column(t, (koc_reward_task_column)9, rw_deadline, NT) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_reward_tasks_set_period_days(t, rw_rule, NT + 1) == KOC_ERROR_LENGTH_MISMATCH);
+  CHECK(koc_reward_tasks_set_column(NULL, KOC_REWARD_TASK_DEADLINE, rw_deadline, NT) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_completions_set_double(c, KOC_COMPLETION_QUALITY, quality, NC - 1) == KOC_ERROR_LENGTH_MISMATCH);
+  CHECK(strcmp(koc_last_error_field(), "quality") == 0);
+  CHECK(koc_reward_completions_set_int64(c, KOC_COMPLETION_QUALITY, rw_views, NC) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(koc_last_error_field(), "quality") == 0);
+  CHECK(koc_reward_completions_set_int32(c, KOC_COMPLETION_VIEWS, rw_days_on_site, NC) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(koc_reward_completions_set_double(c, KOC_COMPLETION_DAYS_SERVED, quality, NC) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(koc_reward_completions_set_double(c, (koc_completion_column)7, quality, NC) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_reward_completions_set_double(NULL, KOC_COMPLETION_QUALITY, quality, NC) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_completions_set_int32(c, KOC_COMPLETION_DAYS_SERVED, rw_days_on_site, NC + 1) == KOC_ERROR_LENGTH_MISMATCH);
+  CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK + 1, names, name_lens, 2) == KOC_ERROR_LENGTH_MISMATCH);
+  koc_reward_tasks_destroy(t);
+  koc_reward_assignments_destroy(a);
+  koc_reward_completions_destroy(c);
+  koc_reward_kocs_destroy(k);
+  CHECK(koc_reward_tasks_create(NULL, rw_rule, NT, &t) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_assignments_create(rw_a_koc, NULL, NA, &a) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_completions_create(rw_assignment, rw_delivered, NULL, NC, &c) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_reward_kocs_create(NULL, NK, &k) == KOC_ERROR_NULL_POINTER);
+  CHECK(t == NULL && a == NULL && c == NULL && k == NULL); /* failed creates set *out = NULL */
+
+  /* Errors from the computation name the row and the column. */
+  CHECK(koc_reward_tasks_create(rw_task_id, rw_rule, NT, &t) == KOC_OK);
+  CHECK(koc_reward_assignments_create(rw_a_koc, rw_a_task, NA, &a) == KOC_OK);
+  CHECK(koc_reward_completions_create(rw_assignment, rw_delivered, rw_accepted, NC, &c) == KOC_OK);
+  CHECK(koc_reward_kocs_create(rw_koc, NK, &k) == KOC_OK);
+  quality[1] = NAN;
+  CHECK(koc_reward_completions_set_double(c, KOC_COMPLETION_QUALITY, quality, NC) == KOC_OK);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_ERROR_INVALID_VALUE);
+  CHECK(koc_last_error_row() == 1 && strcmp(koc_last_error_field(), "quality") == 0);
+  quality[1] = 1.5;
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_ERROR_OUT_OF_RANGE);
+  quality[1] = 0.5;
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_OK);
+  koc_ledger_destroy(E);
+  E = NULL;
+  koc_reward_kocs_destroy(k);
+  CHECK(koc_reward_kocs_create(rw_koc, 1, &k) == KOC_OK); /* KOC 2 is missing */
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &E) == KOC_ERROR_UNKNOWN_ID);
+  CHECK(koc_last_error_row() == 1 && strcmp(koc_last_error_field(), "assignment") == 0);
+  CHECK(koc_ledger_verify(L, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 0 && need > 0);
+  CHECK(strstr(buf, "KOC") != NULL);
+  CHECK(koc_ledger_verify(NULL, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_verify(L, t, a, c, k, NULL, buf, sizeof buf, &need) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_size(NULL, &n) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_rule_count(NULL, &n_rules) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_explain(NULL, 0, buf, sizeof buf, &need) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_int64(NULL, KOC_LEDGER_AMOUNT, &amount, &len) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_int32(NULL, KOC_LEDGER_RULE, &i32, &len) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_totals(NULL, KOC_TOTALS_BY_KOC, &i64, NULL, NULL, NULL, &groups) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_compute(p, t, a, NULL, k, 0, &E) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, NULL) == KOC_ERROR_NULL_POINTER);
+
+  koc_ledger_destroy(L);
+  koc_ledger_destroy(NULL);
+  koc_reward_kocs_destroy(k);
+  koc_reward_kocs_destroy(NULL);
+  koc_reward_completions_destroy(c);
+  koc_reward_completions_destroy(NULL);
+  koc_reward_assignments_destroy(a);
+  koc_reward_assignments_destroy(NULL);
+  koc_reward_tasks_destroy(t);
+  koc_reward_tasks_destroy(NULL);
+  koc_reward_policy_destroy(p);
+  koc_tier_policy_destroy(ladder);
+}
+
 int main(void) {
   test_version_and_status();
   test_policy();
   test_classify();
   test_what_if();
+  test_money();
+  test_reward_policy();
+  test_rewards();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

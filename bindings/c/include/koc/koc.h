@@ -274,6 +274,203 @@ KOC_EXPORT koc_status koc_match_result_verify(const koc_match_result* result, in
                                               size_t capacity, size_t* required);
 KOC_EXPORT void koc_match_result_destroy(koc_match_result* result);
 
+/* ============================================================================================== */
+/* Rewards                                                                                         */
+/* ============================================================================================== */
+
+/* Money is int64 minor units of a currency (fen for CNY, cents for USD, yen for JPY); a currency is
+ * a uint8 index into the built-in ISO 4217 table (koc/rewards/money.hpp), 0 = "PTS" (points).
+ * KOC_NO_CURRENCY marks ledger lines without an amount (entitlements, no_reward). Thread-safe. */
+#define KOC_NO_CURRENCY 255
+KOC_EXPORT koc_status koc_currency_count(int32_t* n_currencies);
+/* code: UTF-8, code_len bytes, case-sensitive ("CNY"). Unknown → KOC_ERROR_UNKNOWN_NAME. */
+KOC_EXPORT koc_status koc_currency_find(const char* code, size_t code_len, uint8_t* currency);
+KOC_EXPORT koc_status koc_currency_code(uint8_t currency, char* buf, size_t capacity, size_t* required);
+/* Number of minor-unit digits (CNY 2, JPY 0, KWD 3). */
+KOC_EXPORT koc_status koc_currency_exponent(uint8_t currency, int32_t* exponent);
+/* "300.00" → 30000 for CNY: exact; refuses signs, exponents and excess fractional digits. */
+KOC_EXPORT koc_status koc_amount_parse(const char* text, size_t text_len, uint8_t currency, int64_t* minor_units);
+/* 12000000 in CNY → "120,000.00 CNY". */
+KOC_EXPORT koc_status koc_amount_format(int64_t minor_units, uint8_t currency, char* buf, size_t capacity,
+                                        size_t* required);
+
+/* A reward policy (schema koc.reward_policy/1, docs/reward-policy.md). Immutable after creation: one
+ * policy may be shared by any number of threads at once. */
+typedef struct koc_reward_policy koc_reward_policy;
+/* json: UTF-8, json_len bytes (no NUL needed). Errors name the JSON path in koc_last_error_field(). */
+KOC_EXPORT koc_status koc_reward_policy_from_json(const char* json, size_t json_len, koc_reward_policy** out);
+/* The policy's JSON document, canonical (compact, keys sorted); size-query convention as
+ * koc_tier_policy_to_json. Reading it back gives an equal policy. */
+KOC_EXPORT koc_status koc_reward_policy_to_json(const koc_reward_policy* policy, char* buf, size_t capacity,
+                                                size_t* required);
+KOC_EXPORT koc_status koc_reward_policy_rule_count(const koc_reward_policy* policy, int32_t* n_rules);
+KOC_EXPORT koc_status koc_reward_policy_rule_id(const koc_reward_policy* policy, int32_t rule, char* buf,
+                                                size_t capacity, size_t* required);
+/* Index of the rule with this id (for koc_reward_tasks' rule column); unknown → KOC_ERROR_UNKNOWN_NAME. */
+KOC_EXPORT koc_status koc_reward_policy_find_rule(const koc_reward_policy* policy, const char* id, size_t id_len,
+                                                  int32_t* rule);
+KOC_EXPORT void koc_reward_policy_destroy(koc_reward_policy* policy);
+
+/* Rewardable tasks: n_tasks rows (koc::reward_tasks). rule: index into the policy's rules. BORROWS every
+ * array (keep them alive and unchanged until destroy). Optional columns, unset = default: campaign_id -1,
+ * window_start 0, deadline none, budget none (-1), period_days 0. Not thread-safe while being set up;
+ * read-only afterwards (any number of threads may compute ledgers from it). */
+typedef struct koc_reward_tasks koc_reward_tasks;
+typedef enum koc_reward_task_column {
+  KOC_REWARD_TASK_CAMPAIGN_ID = 0,  /* campaign id, -1 none */
+  KOC_REWARD_TASK_WINDOW_START = 1, /* unix seconds */
+  KOC_REWARD_TASK_DEADLINE = 2,     /* unix seconds; INT64_MAX = no deadline */
+  KOC_REWARD_TASK_BUDGET = 3        /* minor units of the rule's currency, -1 none */
+} koc_reward_task_column;
+KOC_EXPORT koc_status koc_reward_tasks_create(const int64_t* task_id, const int32_t* rule, size_t n_tasks,
+                                              koc_reward_tasks** out);
+KOC_EXPORT koc_status koc_reward_tasks_set_column(koc_reward_tasks* tasks, koc_reward_task_column column,
+                                                  const int64_t* values, size_t len);
+KOC_EXPORT koc_status koc_reward_tasks_set_period_days(koc_reward_tasks* tasks, const int32_t* period_days, size_t len);
+KOC_EXPORT void koc_reward_tasks_destroy(koc_reward_tasks* tasks);
+
+/* Assignments: (koc_id, task_id) rows. BORROWS the arrays; same thread-safety as koc_reward_tasks. */
+typedef struct koc_reward_assignments koc_reward_assignments;
+KOC_EXPORT koc_status koc_reward_assignments_create(const int64_t* koc_id, const int64_t* task_id, size_t n_assignments,
+                                                    koc_reward_assignments** out);
+KOC_EXPORT void koc_reward_assignments_destroy(koc_reward_assignments* assignments);
+
+/* Completions: one row per completed assignment (koc::reward_completions). assignment: row of the
+ * assignments; accepted: 1 or 0. BORROWS every array; same thread-safety as koc_reward_tasks. Optional
+ * columns, unset = default (metrics 0, quality and duty_fulfilment 1); each is set with the setter of its
+ * type (another setter → KOC_ERROR_INVALID_ARGUMENT). */
+typedef struct koc_reward_completions koc_reward_completions;
+typedef enum koc_completion_column {
+  KOC_COMPLETION_QUALITY = 0,         /* double in [0, 1]: campaign ranking score */
+  KOC_COMPLETION_DUTY_FULFILMENT = 1, /* double in [0, 1]: retainer proration */
+  KOC_COMPLETION_VIEWS = 2,           /* int64 >= 0 */
+  KOC_COMPLETION_INTERACTIONS = 3,    /* int64 >= 0 */
+  KOC_COMPLETION_TRAVEL_CLAIMED = 4,  /* int64 >= 0 minor units of the task's currency */
+  KOC_COMPLETION_DAYS_SERVED = 5,     /* int32 in [0, period_days] */
+  KOC_COMPLETION_DAYS_ON_SITE = 6     /* int32 >= 0 */
+} koc_completion_column;
+KOC_EXPORT koc_status koc_reward_completions_create(const int64_t* assignment, const int64_t* delivered_at,
+                                                    const uint8_t* accepted, size_t n_completions,
+                                                    koc_reward_completions** out);
+KOC_EXPORT koc_status koc_reward_completions_set_double(koc_reward_completions* completions, koc_completion_column column,
+                                                        const double* values, size_t len);
+KOC_EXPORT koc_status koc_reward_completions_set_int64(koc_reward_completions* completions, koc_completion_column column,
+                                                       const int64_t* values, size_t len);
+KOC_EXPORT koc_status koc_reward_completions_set_int32(koc_reward_completions* completions, koc_completion_column column,
+                                                       const int32_t* values, size_t len);
+KOC_EXPORT void koc_reward_completions_destroy(koc_reward_completions* completions);
+
+/* The KOCs and their tiers (koc::reward_kocs). koc_id is BORROWED; tier (index into the ladder, -1 none)
+ * is BORROWED; ladder names are COPIED. The policy's tiers are matched to the ladder by name. Same
+ * thread-safety as koc_reward_tasks. */
+typedef struct koc_reward_kocs koc_reward_kocs;
+KOC_EXPORT koc_status koc_reward_kocs_create(const int64_t* koc_id, size_t n_kocs, koc_reward_kocs** out);
+/* names[i]: UTF-8, name_lens[i] bytes; n_names ladder tiers, lowest first. */
+KOC_EXPORT koc_status koc_reward_kocs_set_tiers(koc_reward_kocs* kocs, const int32_t* tier, size_t len,
+                                                const char* const* names, const size_t* name_lens, size_t n_names);
+/* Same, with the ladder of a tier policy (e.g. tier from koc_tier_result_column(KOC_TIER_FINAL)). */
+KOC_EXPORT koc_status koc_reward_kocs_set_tiers_from_policy(koc_reward_kocs* kocs, const int32_t* tier, size_t len,
+                                                            const koc_tier_policy* ladder);
+KOC_EXPORT void koc_reward_kocs_destroy(koc_reward_kocs* kocs);
+
+/* Line kinds and reasons (values match koc::line_kind / koc::line_reason; stable). */
+typedef enum koc_line_kind {
+  KOC_LINE_FIXED = 0,
+  KOC_LINE_SPEED_BONUS = 1,
+  KOC_LINE_BASE = 2,
+  KOC_LINE_PROCESS_AWARD = 3,
+  KOC_LINE_PRIZE = 4,
+  KOC_LINE_RETAINER = 5,
+  KOC_LINE_CREATION_FEE = 6,
+  KOC_LINE_STEP_BONUS = 7,
+  KOC_LINE_DAY_FEE = 8,
+  KOC_LINE_TRAVEL = 9,
+  KOC_LINE_ENTITLEMENT = 10,
+  KOC_LINE_CAP_CUT = 11,
+  KOC_LINE_BUDGET_CUT = 12,
+  KOC_LINE_NO_REWARD = 13
+} koc_line_kind;
+typedef enum koc_line_reason {
+  KOC_LINE_REASON_NONE = 0,
+  KOC_LINE_REASON_REJECTED = 1,
+  KOC_LINE_REASON_LATE = 2,
+  KOC_LINE_REASON_NOTHING_DUE = 3,
+  KOC_LINE_REASON_NO_COMPLETION = 4
+} koc_line_reason;
+KOC_EXPORT koc_status koc_line_kind_name(koc_line_kind kind, char* buf, size_t capacity, size_t* required);
+KOC_EXPORT koc_status koc_line_reason_name(koc_line_reason reason, char* buf, size_t capacity, size_t* required);
+
+/* The rewards ledger, owned by the library: one row per line (koc::reward_ledger; order and meaning in
+ * koc/rewards/ledger.hpp). Read-only: any number of threads may read it. It keeps a copy of the policy,
+ * so explanations work after the policy handle is destroyed; it keeps nothing of the input tables. */
+typedef struct koc_ledger koc_ledger;
+
+#define KOC_LEDGER_EXPLAIN 1u /* build every explanation eagerly (they are built on demand otherwise) */
+
+/* Computes the ledger. kocs must list every KOC of a completed assignment. flags: 0 or
+ * KOC_LEDGER_EXPLAIN. Invalid input → an error naming the row and the column. */
+KOC_EXPORT koc_status koc_ledger_compute(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
+                                         const koc_reward_assignments* assignments,
+                                         const koc_reward_completions* completions, const koc_reward_kocs* kocs,
+                                         uint32_t flags, koc_ledger** out);
+KOC_EXPORT koc_status koc_ledger_size(const koc_ledger* ledger, size_t* n_lines);
+
+typedef enum koc_ledger_int64_column {
+  KOC_LEDGER_KOC_ID = 0,      /* -1 on a task's no_completion line */
+  KOC_LEDGER_TASK_ID = 1,     /* -1 on tier entitlements and a KOC's no_completion line */
+  KOC_LEDGER_CAMPAIGN_ID = 2, /* -1 none */
+  KOC_LEDGER_COMPLETION = 3,  /* completion row, -1 when not tied to one */
+  KOC_LEDGER_AMOUNT = 4,      /* minor units; negative only on cap_cut / budget_cut lines */
+  KOC_LEDGER_GROSS = 5,       /* before gates, tier and rounding */
+  KOC_LEDGER_BASIS = 6,       /* the quantity behind the line (views, days, rank, budget...) */
+  KOC_LEDGER_AUX = 7          /* rule-specific detail (step index, entitlement index...) */
+} koc_ledger_int64_column;
+typedef enum koc_ledger_int32_column {
+  KOC_LEDGER_RULE = 0,    /* index into the ledger's rule names, -1 none */
+  KOC_LEDGER_GATE_BP = 1, /* quality gate applied, 10000 = none */
+  KOC_LEDGER_TIER_BP = 2  /* tier multiplier applied, 10000 = none */
+} koc_ledger_int32_column;
+typedef enum koc_ledger_uint8_column {
+  KOC_LEDGER_KIND = 0,     /* koc_line_kind */
+  KOC_LEDGER_REASON = 1,   /* koc_line_reason */
+  KOC_LEDGER_CURRENCY = 2  /* currency index, KOC_NO_CURRENCY on lines without an amount */
+} koc_ledger_uint8_column;
+/* Zero-copy: *data points into the ledger (valid until koc_ledger_destroy), *len = n_lines values. */
+KOC_EXPORT koc_status koc_ledger_int64(const koc_ledger* ledger, koc_ledger_int64_column column, const int64_t** data,
+                                       size_t* len);
+KOC_EXPORT koc_status koc_ledger_int32(const koc_ledger* ledger, koc_ledger_int32_column column, const int32_t** data,
+                                       size_t* len);
+KOC_EXPORT koc_status koc_ledger_uint8(const koc_ledger* ledger, koc_ledger_uint8_column column, const uint8_t** data,
+                                       size_t* len);
+/* Rule names: the policy's rule ids (same indices) then "tier:<name>" per policy tier. */
+KOC_EXPORT koc_status koc_ledger_rule_count(const koc_ledger* ledger, int32_t* n_rules);
+KOC_EXPORT koc_status koc_ledger_rule_name(const koc_ledger* ledger, int32_t rule, char* buf, size_t capacity,
+                                           size_t* required);
+/* The readable sentence of one line ("stepped bonus: 120,000 views ≥ 100,000 step → +300.00 CNY"). */
+KOC_EXPORT koc_status koc_ledger_explain(const koc_ledger* ledger, size_t line, char* buf, size_t capacity,
+                                         size_t* required);
+
+/* Totals grouped by (id, currency), sorted by id then currency index; lines without a currency are left
+ * out, as are lines whose id is -1. cut = the shortfall (minus the sum of cap_cut and budget_cut
+ * lines, >= 0). For KOC_TOTALS_BY_CURRENCY the id is the currency index. Zero-copy, n_groups rows. */
+typedef enum koc_totals_group {
+  KOC_TOTALS_BY_KOC = 0,
+  KOC_TOTALS_BY_TASK = 1,
+  KOC_TOTALS_BY_CAMPAIGN = 2,
+  KOC_TOTALS_BY_CURRENCY = 3
+} koc_totals_group;
+KOC_EXPORT koc_status koc_ledger_totals(const koc_ledger* ledger, koc_totals_group group, const int64_t** id,
+                                        const uint8_t** currency, const int64_t** amount, const int64_t** cut,
+                                        size_t* n_groups);
+/* Checks the ledger against the inputs it was computed from, without recomputing it (koc::verify,
+ * with the ledger's copy of the policy): *ok = 1 when every property holds, else 0 with the first
+ * violation in buf (size-query convention; buf may be NULL with capacity 0). */
+KOC_EXPORT koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* tasks,
+                                        const koc_reward_assignments* assignments,
+                                        const koc_reward_completions* completions, const koc_reward_kocs* kocs,
+                                        int32_t* ok, char* buf, size_t capacity, size_t* required);
+KOC_EXPORT void koc_ledger_destroy(koc_ledger* ledger);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,205 @@
+// Rewards bindings: reward policies, money helpers and the ledger. Input columns come in without a copy;
+// the ledger's columns go out as read-only numpy views whose base is the ledger state, which also keeps
+// the policy and the inputs so explain() and verify() work later. GIL released while computing.
+#include "common.hpp"
+
+#include <koc/rewards/ledger.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace koc::py {
+
+namespace {
+
+/// A computed ledger with everything explain_line and verify need, kept alive behind the Python result.
+struct ledger_state {
+  reward_policy policy;
+  std::vector<py::object> keep;  // the converted input arrays the views point into
+  std::vector<std::string> ladder;
+  reward_tasks tasks;
+  reward_assignments asg;
+  reward_completions done;
+  reward_kocs kocs;
+  reward_ledger ledger;
+  ledger_totals totals;
+};
+
+/// Reads optional typed columns from a dict, keeping converted arrays alive in the state.
+struct column_reader {
+  const py::dict& d;
+  std::vector<py::object>& keep;
+
+  template <class T>
+  span<const T> get(const char* name) {
+    if (!d.contains(name) || d[name].is_none()) return {};
+    auto arr = in_array<T>::ensure(d[name]);
+    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
+    keep.push_back(arr);
+    return view<T>(arr, name);
+  }
+};
+
+/// Read-only numpy view over `n` values at `data`, owned by `base`.
+template <class T>
+py::array view_of(const T* data, std::size_t n, const py::object& base) {
+  py::array_t<T> a({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))}, data, base);
+  a.attr("setflags")(py::arg("write") = false);
+  return std::move(a);
+}
+template <class T>
+py::array view_of(const std::vector<T>& v, const py::object& base) { return view_of(v.data(), v.size(), base); }
+/// The ledger's uint8-based enum columns as uint8 arrays.
+template <class E>
+py::array codes_of(const std::vector<E>& v, const py::object& base) {
+  static_assert(sizeof(E) == 1, "code columns are one byte");
+  return view_of(reinterpret_cast<const std::uint8_t*>(v.data()), v.size(), base);
+}
+
+py::dict totals_dict(const ledger_group_totals& g, const py::object& base) {
+  py::dict d;
+  d["id"] = view_of(g.id, base);
+  d["currency"] = view_of(g.currency, base);
+  d["amount"] = view_of(g.amount, base);
+  d["cut"] = view_of(g.cut, base);
+  return d;
+}
+
+}  // namespace
+
+void bind_rewards(py::module_& m) {
+  py::class_<ledger_state, std::shared_ptr<ledger_state>>(m, "LedgerState",
+                                                          "A computed ledger kept for explanations and verification (opaque).")
+      .def("explain",
+           [](const ledger_state& s, std::int64_t line) {
+             if (line < 0 || static_cast<std::size_t>(line) >= s.ledger.size())
+               throw error(errc::out_of_range, "line " + std::to_string(line) + " is not in the ledger (" +
+                                                   std::to_string(s.ledger.size()) + " lines)", line, "line");
+             const auto i = static_cast<std::size_t>(line);
+             return s.ledger.explanation.empty() ? explain_line(s.policy, s.ledger, i) : s.ledger.explanation[i];
+           },
+           py::arg("line"))
+      .def("verify", [](const ledger_state& s) {
+        ledger_check ck;
+        {
+          py::gil_scoped_release release;
+          ck = verify(s.policy, s.tasks, s.asg, s.done, s.kocs, s.ledger);
+        }
+        return py::make_tuple(ck.ok, ck.reason);
+      });
+
+  m.def("reward_policy_normalise",
+        [](const std::string& text) {
+          parse_reward_policy(text);  // validates; throws naming the JSON path
+          return nlohmann::json::parse(text).dump();
+        },
+        py::arg("policy_json"),
+        "Validates a reward policy and returns it as canonical JSON (compact, keys sorted); raises koc.Error naming the path.");
+  m.def("reward_policy_summary",
+        [](const std::string& text) {
+          const reward_policy p = parse_reward_policy(text);
+          py::list rules, tiers;
+          for (const auto& r : p.rules) rules.append(py::make_tuple(r.id, rule_kind_name(r.kind), currency_code(r.currency)));
+          for (const auto& t : p.tiers) tiers.append(py::make_tuple(t.name, t.multiplier_bp));
+          py::dict d;
+          d["rules"] = rules;
+          d["tiers"] = tiers;
+          d["n_campaign_budgets"] = p.campaign_budgets.size();
+          return d;
+        },
+        py::arg("policy_json"), "Rules (id, kind, currency code) and tiers (name, multiplier_bp) of a reward policy.");
+  m.def("currencies",
+        [] {
+          std::vector<std::pair<std::string, int>> out;
+          for (const auto& c : koc::currencies()) out.emplace_back(c.code, c.exponent);
+          return out;
+        },
+        "The built-in currency table: (code, minor-unit exponent), indexed by currency id.");
+  m.def("parse_amount",
+        [](const std::string& text, const std::string& currency) {
+          return koc::parse_amount(text, find_currency(currency), -1, "amount");
+        },
+        py::arg("text"), py::arg("currency"), "Exact decimal text ('300.00') to int minor units of the currency.");
+  m.def("format_amount",
+        [](std::int64_t minor_units, const std::string& currency) {
+          return koc::format_amount(minor_units, find_currency(currency));
+        },
+        py::arg("minor_units"), py::arg("currency"), "Int minor units to text ('120,000.00 CNY').");
+
+  m.def("compute_ledger",
+        [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
+           const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder,
+           bool explain) {
+          auto s = std::make_shared<ledger_state>();
+          s->policy = parse_reward_policy(policy_json);
+          column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
+              kr{koc_cols, s->keep};
+          s->tasks.task_id = tr.get<std::int64_t>("task_id");
+          s->tasks.rule = tr.get<std::int32_t>("rule");
+          s->tasks.campaign_id = tr.get<std::int64_t>("campaign_id");
+          s->tasks.window_start = tr.get<std::int64_t>("window_start");
+          s->tasks.deadline = tr.get<std::int64_t>("deadline");
+          s->tasks.period_days = tr.get<std::int32_t>("period_days");
+          s->tasks.budget = tr.get<std::int64_t>("budget");
+          s->asg.koc_id = ar.get<std::int64_t>("koc_id");
+          s->asg.task_id = ar.get<std::int64_t>("task_id");
+          s->done.assignment = cr.get<std::int64_t>("assignment");
+          s->done.delivered_at = cr.get<std::int64_t>("delivered_at");
+          s->done.accepted = cr.get<std::uint8_t>("accepted");
+          s->done.quality = cr.get<double>("quality");
+          s->done.views = cr.get<std::int64_t>("views");
+          s->done.interactions = cr.get<std::int64_t>("interactions");
+          s->done.days_served = cr.get<std::int32_t>("days_served");
+          s->done.duty_fulfilment = cr.get<double>("duty_fulfilment");
+          s->done.days_on_site = cr.get<std::int32_t>("days_on_site");
+          s->done.travel_claimed = cr.get<std::int64_t>("travel_claimed");
+          s->kocs.koc_id = kr.get<std::int64_t>("koc_id");
+          s->kocs.tier = kr.get<std::int32_t>("tier");
+          s->ladder = ladder;
+          s->kocs.ladder = span<const std::string>(s->ladder);
+          {
+            py::gil_scoped_release release;
+            s->ledger = koc::compute_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, ledger_options{explain});
+            s->totals = koc::totals(s->ledger);
+          }
+          const reward_ledger& L = s->ledger;
+          py::object base = py::cast(s);
+          py::dict d;
+          d["rule_names"] = L.rule_names;
+          d["koc_id"] = view_of(L.koc_id, base);
+          d["task_id"] = view_of(L.task_id, base);
+          d["campaign_id"] = view_of(L.campaign_id, base);
+          d["completion"] = view_of(L.completion, base);
+          d["rule"] = view_of(L.rule, base);
+          d["kind"] = codes_of(L.kind, base);
+          d["reason"] = codes_of(L.reason, base);
+          d["currency"] = view_of(L.currency, base);
+          d["amount"] = view_of(L.amount, base);
+          d["gross"] = view_of(L.gross, base);
+          d["gate_bp"] = view_of(L.gate_bp, base);
+          d["tier_bp"] = view_of(L.tier_bp, base);
+          d["explanation"] = explain ? py::object(py::cast(L.explanation)) : py::object(py::none());
+          d["kinds"] = [] {
+            std::vector<std::string> k;
+            for (int i = 0; i <= static_cast<int>(line_kind::no_reward); ++i) k.emplace_back(line_kind_name(static_cast<line_kind>(i)));
+            return k;
+          }();
+          d["reasons"] = [] {
+            std::vector<std::string> r;
+            for (int i = 0; i <= static_cast<int>(line_reason::no_completion); ++i) r.emplace_back(line_reason_name(static_cast<line_reason>(i)));
+            return r;
+          }();
+          d["per_koc"] = totals_dict(s->totals.per_koc, base);
+          d["per_task"] = totals_dict(s->totals.per_task, base);
+          d["per_campaign"] = totals_dict(s->totals.per_campaign, base);
+          d["per_currency"] = totals_dict(s->totals.per_currency, base);
+          d["state"] = base;
+          return d;
+        },
+        py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
+        py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false,
+        "Computes the rewards ledger from dicts of 1-D numpy columns; returns read-only numpy views, totals and the state.");
+}
+
+}  // namespace koc::py

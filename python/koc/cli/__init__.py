@@ -1,0 +1,332 @@
+"""The `koc` command: the whole job (tiers → matching → rewards) on a programme's files, or one stage of it.
+
+    koc demo                                  # the bundled sample programme into ./koc-demo/
+    koc run --roster R --tasks T --completions C --policies P/ --out OUT/
+    koc validate --roster R --tasks T --completions C --policies P/
+
+Every user mistake (missing file, misspelt column, bad value, invalid policy) is printed as one line per
+problem with the file, the row and the field, and ends the command with a documented exit code; a
+Python traceback only ever means a bug in koc.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+import traceback
+from typing import Optional, Sequence
+
+import pandas as pd
+
+from .. import _core
+from . import _io, _pipeline
+from ._io import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_POLICY, EXIT_USAGE, Problem, UserError
+from ._progress import Progress
+
+__all__ = ["main"]
+
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}  success
+  {EXIT_INTERNAL}  internal error (a bug in koc; the message asks you to report it)
+  {EXIT_USAGE}  wrong command line (unknown option, missing argument)
+  {EXIT_INPUT}  an input file is missing, unreadable, or has a missing column or a bad value
+  {EXIT_POLICY}  a policy file is missing or invalid
+  {EXIT_OUTPUT}  an output file could not be written
+"""
+
+EXAMPLES = """examples:
+  koc demo                                   run everything on the bundled sample, into ./koc-demo/
+  koc demo --out /tmp/demo --quiet
+  koc run --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out results/
+  koc classify --roster kocs.parquet --policy policies/tier_policy.json --out tiers.csv
+  koc match --roster kocs.csv --tasks tasks.csv --policies policies/ --out plan/
+  koc rewards --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out ledger.csv
+  koc what-if --roster kocs.csv --old policies/tier_policy.json --new proposed.json
+  koc validate --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/
+
+A policies folder holds reward_policy.json and, optionally, tier_policy.json and matching_policy.json
+(the library's defaults when absent). Tables are CSV (UTF-8, header line) or Parquet (.parquet).
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits with 2 already; keep its one-line style
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"koc: error: {message}\n(run 'koc {self.prog.split()[-1] if ' ' in self.prog else ''} --help' for the options)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = _Parser(prog="koc", description="Tiers, matching and rewards for Key Opinion Consumer programmes.",
+                epilog=EXAMPLES + "\n" + EXIT_CODES, formatter_class=fmt)
+    p.add_argument("--version", action="version", version=f"koc {_core.__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_: str, epilog: str) -> argparse.ArgumentParser:
+        s = sub.add_parser(name, help=help_, description=help_, epilog=epilog + "\n" + EXIT_CODES, formatter_class=fmt)
+        s.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings on stderr")
+        return s
+
+    s = add("demo", "Run the whole job on the bundled sample programme (5,000 KOCs, 60 tasks) and summarise it.",
+            "examples:\n  koc demo\n  koc demo --out /tmp/koc-demo\n")
+    s.add_argument("--out", default="koc-demo", help="output folder (default: ./koc-demo)")
+
+    s = add("run", "Tiers, matching and rewards on your files; writes tiers.csv, assignments.csv, unassigned.csv, "
+                   "ledger.csv, summary.json and report.html.",
+            "examples:\n  koc run --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out results/\n")
+    s.add_argument("--roster", required=True, help="KOC table (CSV or Parquet)")
+    s.add_argument("--tasks", required=True, help="task table (CSV or Parquet)")
+    s.add_argument("--completions", required=True, help="completion records: the (koc_id, task_id) work actually done")
+    s.add_argument("--policies", required=True, help="folder with reward_policy.json (+ tier_policy.json, matching_policy.json)")
+    s.add_argument("--out", required=True, help="output folder (created if needed)")
+    s.add_argument("--mode", choices=("optimal", "stable"), default="optimal", help="matching mode (default optimal)")
+    s.add_argument("--objective", choices=("max_score", "max_fill"), default="max_score", help="optimal matching objective")
+
+    s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
+            "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
+    s.add_argument("--roster", required=True)
+    s.add_argument("--policy", help="tier policy JSON (default: the library's default ladder)")
+    s.add_argument("--out", help="output CSV (default: standard output)")
+
+    s = add("match", "Choose which KOC does which task; writes assignments.csv and unassigned.csv.",
+            "examples:\n  koc match --roster kocs.csv --tasks tasks.csv --out plan/\n"
+            "  koc match --roster kocs.csv --tasks tasks.csv --policies policies/ --mode stable --out plan/\n")
+    s.add_argument("--roster", required=True)
+    s.add_argument("--tasks", required=True)
+    s.add_argument("--policies", help="folder with tier_policy.json / matching_policy.json (defaults when absent)")
+    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--mode", choices=("optimal", "stable"), default="optimal")
+    s.add_argument("--objective", choices=("max_score", "max_fill"), default="max_score")
+
+    s = add("rewards", "Compute the reward ledger for completed work.",
+            "examples:\n  koc rewards --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out ledger.csv\n")
+    s.add_argument("--roster", required=True, help="KOC table (classified to get each KOC's tier multiplier)")
+    s.add_argument("--tasks", required=True)
+    s.add_argument("--completions", required=True)
+    s.add_argument("--policies", required=True, help="folder with reward_policy.json (+ tier_policy.json)")
+    s.add_argument("--out", help="output CSV (default: standard output)")
+
+    s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
+            "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
+    s.add_argument("--roster", required=True)
+    s.add_argument("--old", required=True, help="current tier policy JSON")
+    s.add_argument("--new", required=True, help="proposed tier policy JSON")
+    s.add_argument("--out", help="CSV of the KOCs who would move (default: only the matrix is printed)")
+
+    s = add("validate", "Check input files and policies; print every problem with file, row and field.",
+            "examples:\n  koc validate --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/\n")
+    s.add_argument("--roster")
+    s.add_argument("--tasks")
+    s.add_argument("--completions")
+    s.add_argument("--policies")
+    return p
+
+
+# ---- commands ----------------------------------------------------------------------------------------------
+
+def _print_summary(summary: dict, out: pathlib.Path, stream=None) -> None:
+    stream = stream or sys.stdout
+    k, t, m = summary["kocs"], summary["tasks"], summary["matching"]
+    w = stream.write
+    w(f"KOCs: {k['total']:,}  " + "  ".join(f"{name} {n:,}" for name, n in k["per_tier"].items()) + "\n")
+    moves = {name: n for name, n in k["transitions"].items() if n}
+    w("transitions: " + ", ".join(f"{name} {n:,}" for name, n in sorted(moves.items(), key=lambda x: -x[1])) + "\n")
+    w(f"tasks: {t['total']:,}  slots filled {t['slots_filled']:,} of {t['slots']:,}"
+      + (f" (+{t['broadcast_assignments']:,} on {t['broadcast_tasks']} broadcast tasks)" if t["broadcast_tasks"] else "")
+      + f"; {t['short_of_slots']} tasks short of slots; {m['assignments']:,} assignments\n")
+    if "rewards" in summary:
+        r = summary["rewards"]
+        paid = ", ".join(v["text"] for v in r["totals_by_currency"].values()) or "nothing"
+        w(f"rewards: {r['completions']:,} completions, {r['paid_kocs']:,} KOCs paid; total {paid}\n")
+    w(f"report: {out / 'report.html'}\n")
+
+
+def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str, policies_dir: str, out: str) -> int:
+    progress = Progress(stages=6, quiet=args.quiet)
+    policies = _pipeline.load_policies(policies_dir, need_reward=True)
+    outcome = _pipeline.run(roster, tasks, completions, policies, progress,
+                            mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"))
+    out_dir = pathlib.Path(out)
+    _pipeline.write_outputs(out_dir, outcome, progress)
+    _print_summary(outcome.summary, out_dir)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ..datasets import sample_dir
+    d = sample_dir()
+    return _cmd_run(args, str(d / "roster.csv"), str(d / "tasks.csv"), str(d / "completions.csv"), str(d), args.out)
+
+
+def _write_table(df: pd.DataFrame, out: Optional[str]) -> None:
+    if out is None:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
+        return
+    p = pathlib.Path(out)
+    try:
+        if p.parent and not p.parent.exists():
+            p.parent.mkdir(parents=True)
+        _pipeline.write_csv(df, p)
+    except OSError as e:
+        raise UserError([Problem(out, f"cannot write: {e.strerror or e}")], EXIT_OUTPUT) from None
+
+
+def _read_checked(roster: Optional[str], tasks: Optional[str], completions: Optional[str], policies, progress) -> dict:
+    tables, problems = _pipeline.read_inputs(roster, tasks, completions, policies)
+    for p in _io.raise_errors(problems):
+        progress.note(str(p))
+    return tables
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    progress = Progress(stages=1, quiet=args.quiet)
+    tier = _pipeline.load_tier_policy(args.policy)
+    policies = _pipeline.Policies(tier, _pipeline.load_matching_policy(None, tier), None)
+    progress.start("classifying")
+    tables = _read_checked(args.roster, None, None, policies, progress)
+    roster = tables["roster"]
+    tiers = _pipeline.stage_classify(roster, policies, pathlib.Path(args.roster).name)
+    prev = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
+    progress.finish(f"{len(tiers):,} KOCs")
+    _write_table(_pipeline.tiers_for_csv(tiers, prev), args.out)
+    return EXIT_OK
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    progress = Progress(stages=3, quiet=args.quiet)
+    policies = _pipeline.load_policies(args.policies, need_reward=False)
+    progress.start("reading inputs")
+    tables = _read_checked(args.roster, args.tasks, None, policies, progress)
+    progress.finish()
+    progress.start("classifying")
+    tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
+    progress.finish()
+    progress.start("matching")
+    r = _pipeline.stage_match(tables["roster"], tables["tasks"], tiers, policies,
+                              (pathlib.Path(args.roster).name, pathlib.Path(args.tasks).name), args.mode, args.objective)
+    progress.finish(f"{len(r.assignments):,} assignments, certificate verified")
+    out = pathlib.Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _pipeline.write_csv(r.assignments, out / "assignments.csv")
+        _pipeline.write_csv(_pipeline.unassigned_table(r), out / "unassigned.csv")
+    except OSError as e:
+        raise UserError([Problem(str(out), f"cannot write: {e.strerror or e}")], EXIT_OUTPUT) from None
+    sys.stdout.write(f"{len(r.assignments):,} assignments, total score {r.total:.6f}; "
+                     f"{len(r.unfilled_tasks)} tasks short of slots; wrote {out / 'assignments.csv'} and {out / 'unassigned.csv'}\n")
+    return EXIT_OK
+
+
+def _cmd_rewards(args: argparse.Namespace) -> int:
+    progress = Progress(stages=2, quiet=args.quiet)
+    policies = _pipeline.load_policies(args.policies, need_reward=True)
+    progress.start("reading inputs")
+    tables = _read_checked(args.roster, args.tasks, args.completions, policies, progress)
+    progress.finish()
+    progress.start("computing rewards")
+    tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
+    ledger, _ = _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
+                                        (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name))
+    progress.finish(f"{len(ledger):,} ledger lines")
+    _write_table(ledger, args.out)
+    return EXIT_OK
+
+
+def _cmd_what_if(args: argparse.Namespace) -> int:
+    from ..tiers import what_if
+    old = _pipeline.load_tier_policy(args.old)
+    new = _pipeline.load_tier_policy(args.new)
+    progress = Progress(stages=1, quiet=args.quiet)
+    policies = _pipeline.Policies(old, _pipeline.load_matching_policy(None, old), None)
+    progress.start("comparing policies")
+    tables = _read_checked(args.roster, None, None, policies, progress)
+    # The proposed policy may use metrics the old one did not: check them too.
+    missing = [m for m in _pipeline.policy_metrics(new) if m not in tables["roster"].columns]
+    if missing:
+        raise UserError([Problem(pathlib.Path(args.roster).name, f"missing column '{m}' used by {pathlib.Path(args.new).name}",
+                                 field=m) for m in missing])
+    try:
+        w = what_if(tables["roster"], old, new)
+    except _core.Error as e:
+        raise _pipeline.library_error(e, pathlib.Path(args.roster).name) from None
+    progress.finish(f"{w.n_moved:,} KOCs would move")
+    sys.stdout.write(f"{w.n_moved:,} of {len(tables['roster']):,} KOCs would change tier "
+                     f"(rows: current tier under {pathlib.Path(args.old).name}, columns: under {pathlib.Path(args.new).name})\n")
+    sys.stdout.write(w.matrix.to_string() + "\n")
+    if args.out:
+        _write_table(w.moved, args.out)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    if not any((args.roster, args.tasks, args.completions, args.policies)):
+        sys.stderr.write("koc: error: nothing to validate: give --roster, --tasks, --completions and/or --policies\n")
+        return EXIT_USAGE
+    problems: list[Problem] = []
+    exit_code = EXIT_OK
+    try:
+        policies = _pipeline.load_policies(args.policies, need_reward=bool(args.completions))
+    except UserError as e:
+        problems += e.problems
+        exit_code = EXIT_POLICY
+        policies = _pipeline.load_policies(None, need_reward=False)
+    tables, more = _pipeline.read_inputs(args.roster, args.tasks, args.completions, policies, collect=True)
+    problems += more
+    # Run the library's own checks on whatever passed the column checks (they know more rules).
+    if "roster" in tables and not any(not p.warning for p in more):
+        try:
+            tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
+            if "tasks" in tables:
+                _pipeline.stage_match(tables["roster"], tables["tasks"], tiers, policies,
+                                      (pathlib.Path(args.roster).name, pathlib.Path(args.tasks).name))
+        except UserError as e:
+            problems += e.problems
+    errors = [p for p in problems if not p.warning]
+    for p in problems:
+        sys.stdout.write(str(p) + "\n")
+    checked = [pathlib.Path(x).name for x in (args.roster, args.tasks, args.completions, args.policies) if x]
+    if errors:
+        sys.stdout.write(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in {', '.join(checked)}\n")
+        return exit_code if exit_code != EXIT_OK and all(p.file.endswith(".json") or p.file == "--policies" for p in errors) \
+            else EXIT_INPUT
+    sys.stdout.write(f"ok: {', '.join(checked)} ({len(problems)} warning(s))\n")
+    return EXIT_OK
+
+
+_COMMANDS = {"demo": _cmd_demo, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
+             "what-if": _cmd_what_if, "validate": _cmd_validate}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the `koc` console script; returns the exit code (see `koc --help`)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "run":
+            return _cmd_run(args, args.roster, args.tasks, args.completions, args.policies, args.out)
+        return _COMMANDS[args.command](args)
+    except UserError as e:
+        for p in e.problems:
+            sys.stderr.write(f"koc: {p}\n")
+        return e.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("koc: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # a bug: say so, with the traceback the maintainers need
+        sys.stderr.write("koc: internal error (this is a bug in koc, please report it with the text below)\n")
+        traceback.print_exc(file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,399 @@
+"""The main job: tiers → matching → rewards on one programme, and the files it writes."""
+from __future__ import annotations
+
+import json
+import pathlib
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from ..matching import MatchingPolicy, match
+from ..tiers import TierPolicy, classify
+from . import _io
+from ._io import EXIT_INPUT, EXIT_POLICY, Problem, UserError
+from ._progress import Progress
+
+POLICY_FILES = {"tier": "tier_policy.json", "matching": "matching_policy.json", "reward": "reward_policy.json"}
+OUTPUT_FILES = ("tiers.csv", "assignments.csv", "unassigned.csv", "ledger.csv", "summary.json", "report.html")
+
+
+@dataclass
+class Policies:
+    tier: TierPolicy
+    matching: MatchingPolicy
+    reward: Optional[str]            # normalised JSON text, None when no reward policy was given
+    sources: dict = field(default_factory=dict)
+
+
+def _policy_error(e: Exception, name: str) -> UserError:
+    return UserError([Problem(name, str(e), field=getattr(e, "field", None))], EXIT_POLICY)
+
+
+def load_tier_policy(path: Optional[str]) -> TierPolicy:
+    if path is None:
+        return TierPolicy.default()
+    p = pathlib.Path(path)
+    text = _io.read_json_text(p, p.name)
+    try:
+        return TierPolicy(text)
+    except _core.Error as e:
+        raise _policy_error(e, p.name) from None
+
+
+def load_matching_policy(path: Optional[str], tier: TierPolicy) -> MatchingPolicy:
+    if path is None:
+        return MatchingPolicy(_core.default_matching_policy_json(), tier)
+    p = pathlib.Path(path)
+    text = _io.read_json_text(p, p.name)
+    try:
+        return MatchingPolicy(text, tier)
+    except _core.Error as e:
+        raise _policy_error(e, p.name) from None
+
+
+def load_reward_policy(path: Optional[str]) -> Optional[str]:
+    if path is None:
+        return None
+    p = pathlib.Path(path)
+    text = _io.read_json_text(p, p.name)
+    try:
+        return _core.reward_policy_normalise(text)
+    except _core.Error as e:
+        raise _policy_error(e, p.name) from None
+
+
+def load_policies(folder: Optional[str], *, need_reward: bool) -> Policies:
+    """tier_policy.json and matching_policy.json (defaults when absent) and reward_policy.json from a folder."""
+    if folder is None:
+        if need_reward:
+            raise UserError([Problem("--policies", "a policies folder with reward_policy.json is needed")], EXIT_POLICY)
+        tier = TierPolicy.default()
+        return Policies(tier, load_matching_policy(None, tier), None)
+    d = pathlib.Path(folder)
+    if not d.is_dir():
+        raise UserError([Problem(str(folder), "policies folder not found (expected tier_policy.json, "
+                                              "matching_policy.json, reward_policy.json)")], EXIT_POLICY)
+    paths = {k: d / v for k, v in POLICY_FILES.items()}
+    tier = load_tier_policy(str(paths["tier"]) if paths["tier"].exists() else None)
+    matching = load_matching_policy(str(paths["matching"]) if paths["matching"].exists() else None, tier)
+    if need_reward and not paths["reward"].exists():
+        raise UserError([Problem(str(paths["reward"]), "file not found (the reward policy is required)")], EXIT_POLICY)
+    reward = load_reward_policy(str(paths["reward"])) if paths["reward"].exists() else None
+    sources = {k: (v.name if v.exists() else "default") for k, v in paths.items()}
+    return Policies(tier, matching, reward, sources)
+
+
+def reward_rule_ids(policy_json: Optional[str]) -> Optional[tuple[str, ...]]:
+    if policy_json is None:
+        return None
+    return tuple(r["id"] for r in json.loads(policy_json)["rules"])
+
+
+def library_error(e: _core.Error, file: str) -> UserError:
+    """A koc.Error from the library, attributed to the file whose rows it names."""
+    row = getattr(e, "row", None)
+    row = None if row is None or row < 0 else int(row)
+    return UserError([Problem(file, str(e), row, getattr(e, "field", None), None if row is None else row + 2)])
+
+
+# ---- stages ------------------------------------------------------------------------------------------------
+
+ROSTER_TIERS_REQUIRED = ("id",)
+ROSTER_MATCH_REQUIRED = ("id", "capacity")
+TASKS_MATCH_REQUIRED = ("task_id", "asset", "horizon", "direction", "slots")
+TASKS_REWARD_REQUIRED = ("task_id", "rule")
+COMPLETIONS_REQUIRED = ("koc_id", "task_id", "delivered_at", "accepted")
+
+
+def policy_metrics(tier: TierPolicy) -> tuple[str, ...]:
+    d = tier.to_dict()
+    used = [m["metric"] for m in d["metrics"] if m.get("weight", 0) != 0]
+    used += [g["metric"] for t in d["tiers"] for g in t.get("gates", []) if "metric" in g]
+    used += list(d.get("honorary", {}).get("lifetime", {}).keys())
+    return tuple(dict.fromkeys(used))
+
+
+def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Optional[str], policies: Policies,
+                progress: Optional[Progress] = None, *, collect: bool = False) -> tuple[dict[str, Any], list[Problem]]:
+    """Reads and checks whichever inputs are given; all problems are gathered (koc validate prints them all)."""
+    tables: dict[str, Any] = {}
+    problems: list[Problem] = []
+    ladder = policies.tier.tiers
+
+    def attempt(fn):
+        try:
+            return fn()
+        except UserError as e:
+            if not collect:
+                raise
+            problems.extend(e.problems)
+            return None
+
+    if roster is not None:
+        required = ("id",) + policy_metrics(policies.tier) + (("capacity",) if tasks is not None else ())
+        got = attempt(lambda: _io.load(roster, "roster", required))
+        if got is not None:
+            df, is_csv, p = got
+            problems += p + _io.check_roster(df, pathlib.Path(roster).name, is_csv, ladder)
+            tables["roster"] = df
+    if tasks is not None:
+        required = TASKS_MATCH_REQUIRED + (("rule",) if completions is not None else ())
+        got = attempt(lambda: _io.load(tasks, "tasks", required))
+        if got is not None:
+            df, is_csv, p = got
+            problems += p + _io.check_tasks(df, pathlib.Path(tasks).name, is_csv, ladder, reward_rule_ids(policies.reward))
+            tables["tasks"] = df
+    if completions is not None:
+        got = attempt(lambda: _io.load(completions, "completions", COMPLETIONS_REQUIRED))
+        if got is not None:
+            df, is_csv, p = got
+            kid = tables["roster"]["id"] if "roster" in tables and "id" in tables["roster"] else None
+            tid = tables["tasks"]["task_id"] if "tasks" in tables and "task_id" in tables["tasks"] else None
+            problems += p + _io.check_completions(df, pathlib.Path(completions).name, is_csv, kid, tid)
+            tables["completions"] = df
+    return tables, problems
+
+
+@dataclass
+class Outcome:
+    tiers: pd.DataFrame
+    previous_tier: pd.Series
+    tasks: pd.DataFrame
+    assignments: pd.DataFrame
+    unassigned: pd.DataFrame
+    unassigned_kocs: pd.DataFrame
+    unfilled_tasks: pd.DataFrame
+    ledger: Optional[pd.DataFrame]
+    summary: dict
+    ladder: tuple[str, ...]
+
+
+def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str) -> pd.DataFrame:
+    try:
+        return classify(roster, policies.tier)
+    except _core.Error as e:
+        raise library_error(e, roster_name) from None
+
+
+def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
+                names: tuple[str, str], mode: str = "optimal", objective: str = "max_score"):
+    try:
+        r = match(roster, tasks, policies.matching, tiers=tiers, tier_policy=policies.tier, mode=mode, objective=objective)
+    except _core.Error as e:
+        # The field tells which table the row belongs to.
+        fld = getattr(e, "field", "") or ""
+        task_fields = set(_io.TASK_COLUMNS) | {f for f in tasks.columns}
+        raise library_error(e, names[1] if fld in task_fields and fld not in ("audience", "region") else names[0]) from None
+    r.verify()  # an optimality or stability certificate that fails is a bug: exit code 1
+    return r
+
+
+def tasks_for_rewards(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The task table as koc.rewards reads it: ``budget`` here is in minor units (``budget_minor`` there),
+    the deadline is the end of the window, and an empty currency (identity rules) is absent."""
+    t = tasks.rename(columns={"budget": "budget_minor"})
+    if "deadline" not in t.columns and "window_end" in t.columns:
+        t["deadline"] = t["window_end"]
+    if "currency" in t.columns:
+        cur = t["currency"].astype(object)
+        t["currency"] = cur.where(cur.notna() & (cur != ""), None)
+    return t
+
+
+def completions_for_rewards(completions: pd.DataFrame) -> pd.DataFrame:
+    """Travel claims in the CLI's tables are minor units (``travel_claimed_minor`` for koc.rewards)."""
+    return completions
+
+
+def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
+                  names: tuple[str, str]) -> tuple[pd.DataFrame, Any]:
+    """The ledger for the completions given: each completion names the (KOC, task) pair that did the work."""
+    from ..rewards import rewards
+    assignments = completions[["koc_id", "task_id"]]
+    kocs = pd.DataFrame({"koc_id": tiers["koc_id"].to_numpy(), "tier": tiers["tier"]})
+    try:
+        ledger = rewards(assignments, completions_for_rewards(completions), policies.reward,
+                         tasks=tasks_for_rewards(tasks), kocs=kocs)
+    except _core.Error as e:
+        fld = getattr(e, "field", "") or ""
+        if fld.startswith("rules") or fld.startswith("$") or fld.startswith("campaign_budgets"):
+            raise _policy_error(e, POLICY_FILES["reward"]) from None
+        raise library_error(e, names[0] if fld in _io.COMPLETION_COLUMNS else names[1]) from None
+    ok, message = ledger.verify()
+    if not ok:
+        raise _core.InternalError(f"ledger check failed: {message}")
+    return ledger_frame(ledger.lines), ledger
+
+
+def ledger_frame(lines: pd.DataFrame) -> pd.DataFrame:
+    """Ledger lines with plain string columns (empty currency for entitlements and no_reward lines)."""
+    out = lines.copy()
+    for c in ("rule", "kind", "reason", "currency"):
+        if c in out.columns:
+            col = out[c].astype(object)
+            out[c] = col.where(col.notna(), "").astype(str)
+    if "amount_decimal" in out.columns:
+        out["amount_decimal"] = out["amount_decimal"].map(str)
+    return out
+
+
+def unassigned_table(r: Any) -> pd.DataFrame:
+    """One table for both sides: KOCs with spare capacity and tasks short of slots, each with its reason."""
+    k = r.unassigned_kocs
+    t = r.unfilled_tasks
+    kocs = pd.DataFrame({"kind": "koc", "id": k["koc_id"].to_numpy(), "reason": k["reason"].astype(str).to_numpy(),
+                         "capacity": k["capacity"].to_numpy(), "used": k["load"].to_numpy(),
+                         "left": k["capacity_left"].to_numpy()})
+    tasks = pd.DataFrame({"kind": "task", "id": t["task_id"].to_numpy(), "reason": t["reason"].astype(str).to_numpy(),
+                          "capacity": t["slots"].to_numpy(), "used": t["filled"].to_numpy(),
+                          "left": t["unfilled"].to_numpy()})
+    return pd.concat([kocs, tasks], ignore_index=True)
+
+
+def _counts(series: pd.Series, order: Optional[list] = None) -> dict:
+    vc = series.astype(str).value_counts()
+    keys = order if order is not None else sorted(vc.index)
+    return {str(k): int(vc.get(k, 0)) for k in keys}
+
+
+def _transition_matrix(previous: pd.Series, tiers: pd.DataFrame, ladder: tuple[str, ...]) -> dict:
+    prev = previous.astype(str).replace({"": "new", "nan": "new"}).to_numpy()
+    cur = tiers["tier"].astype(str).to_numpy()
+    rows = ["new"] + list(ladder)
+    out = {}
+    for a in rows:
+        sel = prev == a
+        out[a] = {b: int((cur[sel] == b).sum()) for b in ladder}
+    return out
+
+
+def format_amount(units: int, currency: str) -> str:
+    if not currency:
+        return str(units)
+    try:
+        return _core.format_amount(int(units), currency)
+    except Exception:
+        return f"{units} {currency} (minor units)"
+
+
+def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame, r: Any, ledger: Optional[pd.DataFrame],
+                  ladder: tuple[str, ...], sources: dict, n_completions: Optional[int]) -> dict:
+    slots = tasks["slots"].to_numpy(np.int64)
+    filled = r.assignments.groupby("task_id").size().reindex(tasks["task_id"], fill_value=0).to_numpy()
+    bounded = slots >= 0
+    summary: dict[str, Any] = {
+        "koc_version": _core.__version__,
+        "inputs": sources,
+        "kocs": {
+            "total": int(len(tiers)),
+            "per_tier": _counts(tiers["tier"], list(ladder)),
+            "transitions": _counts(tiers["transition"]),
+            "tier_matrix": _transition_matrix(previous, tiers, ladder),
+            "honorary": int(np.asarray(tiers["honorary"], bool).sum()),
+            "assigned": int(r.assignments["koc_id"].nunique()),
+        },
+        "tasks": {
+            "total": int(len(tasks)),
+            "slots": int(slots[bounded].sum()),
+            "slots_filled": int(np.minimum(filled[bounded], slots[bounded]).sum()),
+            "broadcast_tasks": int((~bounded).sum()),
+            "broadcast_assignments": int(filled[~bounded].sum()),
+            "filled_fully": int(((filled >= slots) & bounded).sum() + ((filled > 0) & ~bounded).sum()),
+            "short_of_slots": int(len(r.unfilled_tasks)),
+        },
+        "matching": {
+            "mode": r.mode,
+            "assignments": int(len(r.assignments)),
+            "total_score": round(float(r.total), 6),
+            "certificate_verified": True,
+            "unassigned_kocs_by_reason": _counts(r.unassigned_kocs["reason"]),
+            "unfilled_slots_by_reason": {str(k): int(v) for k, v in
+                                         r.unfilled_tasks.groupby(r.unfilled_tasks["reason"].astype(str))["unfilled"].sum().items()},
+        },
+    }
+    if ledger is not None:
+        cur = ledger["currency"].astype(str).to_numpy()
+        amt = ledger["amount"].to_numpy(np.int64)
+        totals = {}
+        for c in sorted(set(cur) - {""}):
+            units = int(amt[cur == c].sum())
+            totals[c] = {"minor_units": units, "text": format_amount(units, c)}
+        summary["rewards"] = {
+            "completions": int(n_completions or 0),
+            "ledger_lines": int(len(ledger)),
+            "paid_kocs": int(ledger.loc[(amt > 0) & (cur != ""), "koc_id"].nunique()),
+            "totals_by_currency": totals,
+        }
+    return summary
+
+
+def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
+        *, mode: str = "optimal", objective: str = "max_score") -> Outcome:
+    names = {k: pathlib.Path(p).name for k, p in
+             (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
+    progress.start("reading inputs")
+    tables, problems = read_inputs(roster_path, tasks_path, completions_path, policies)
+    for p in _io.raise_errors(problems):
+        progress.note(str(p))
+    roster, tasks = tables["roster"], tables["tasks"]
+    progress.finish(f"{len(roster):,} KOCs, {len(tasks):,} tasks" +
+                    (f", {len(tables['completions']):,} completions" if "completions" in tables else ""))
+
+    progress.start("classifying")
+    tiers = stage_classify(roster, policies, names["roster"])
+    progress.finish(", ".join(f"{k} {v:,}" for k, v in _counts(tiers["tier"], list(policies.tier.tiers)).items()))
+
+    progress.start("matching")
+    r = stage_match(roster, tasks, tiers, policies, (names["roster"], names["tasks"]), mode, objective)
+    progress.finish(f"{len(r.assignments):,} assignments, certificate verified")
+
+    ledger = None
+    if completions_path is not None:
+        progress.start("computing rewards")
+        ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]))
+        progress.finish(f"{len(ledger):,} ledger lines")
+    previous = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
+    sources = {**{k: v for k, v in names.items()}, **{f"{k}_policy": v for k, v in policies.sources.items()}}
+    summary = build_summary(tiers, previous, tasks, r, ledger, policies.tier.tiers, sources,
+                            len(tables["completions"]) if "completions" in tables else None)
+    return Outcome(tiers=tiers, previous_tier=previous, tasks=tasks, assignments=r.assignments,
+                   unassigned=unassigned_table(r), unassigned_kocs=r.unassigned_kocs, unfilled_tasks=r.unfilled_tasks,
+                   ledger=ledger, summary=summary, ladder=policies.tier.tiers)
+
+
+def tiers_for_csv(tiers: pd.DataFrame, previous: pd.Series) -> pd.DataFrame:
+    out = tiers.copy()
+    out.insert(2, "previous_tier", previous.astype(str).to_numpy())
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: pathlib.Path) -> None:
+    # Fixed float format and line ending: the same input gives byte-identical files.
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+
+
+def write_outputs(out: pathlib.Path, o: Outcome, progress: Progress) -> list[str]:
+    from ..report import build_report
+    progress.start("writing outputs")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(tiers_for_csv(o.tiers, o.previous_tier), out / "tiers.csv")
+        write_csv(o.assignments, out / "assignments.csv")
+        write_csv(o.unassigned, out / "unassigned.csv")
+        written = ["tiers.csv", "assignments.csv", "unassigned.csv"]
+        if o.ledger is not None:
+            write_csv(o.ledger, out / "ledger.csv")
+            written.append("ledger.csv")
+        summary = dict(o.summary)
+        summary["outputs"] = written + ["summary.json", "report.html"]
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        html = build_report(tiers=o.tiers, previous_tier=o.previous_tier, tasks=o.tasks, assignments=o.assignments,
+                            unfilled_tasks=o.unfilled_tasks, ledger=o.ledger, summary=summary, ladder=o.ladder)
+        (out / "report.html").write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise UserError([Problem(str(out), f"cannot write the outputs: {e.strerror or e}")], _io.EXIT_OUTPUT) from None
+    progress.finish(f"{len(summary['outputs'])} files in {out}")
+    return summary["outputs"]

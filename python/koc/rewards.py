@@ -1,0 +1,542 @@
+"""Rewards: what each KOC earns, line by line and in exact integer money, with pandas at the edges.
+
+    policy = koc.RewardPolicy.load("examples/data/reward_policy.json")
+    ledger = koc.rewards(assignments, completions, policy, tasks=tasks, kocs=koc.classify(roster))
+    ledger.lines                 # one row per ledger line, amounts in int64 minor units and exact Decimals
+    ledger.totals_by_koc         # what to pay whom, per currency
+    ledger.explain(3)            # "stepped bonus: 120,000 views ≥ 100,000 step → +300.00 CNY"
+
+The rules, rounding (half to even, once per line), budgets and line order are those of the C++ engine
+(include/koc/rewards/ledger.hpp); the policy schema is docs/reward-policy.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from typing import Any, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _columns, _core
+
+#: Currency code -> number of minor-unit digits (CNY 2, JPY 0, KWD 3; "PTS" = points, 0).
+CURRENCIES: dict[str, int] = dict(_core.currencies())
+_CODES: tuple[str, ...] = tuple(code for code, _ in _core.currencies())
+_EXPONENTS = np.array([e for _, e in _core.currencies()] + [0] * (256 - len(_CODES)), dtype=np.int64)
+_NO_CURRENCY = 255
+_NO_DEADLINE = np.iinfo(np.int64).max
+_UNRESOLVED = "?"  # currency of a completion whose assignment row is invalid
+
+
+def _error(cls: type, message: str, row: Optional[int], field: str) -> Exception:
+    """A koc.Error like the core's: message ending with the row and field, plus .code/.row/.field."""
+    where = f"row {row}, field '{field}'" if row is not None else f"field '{field}'"
+    err = cls(f"{message} ({where})")
+    err.code = {"InvalidArgumentError": "invalid_argument", "InvalidValueError": "invalid_value",
+                "UnknownNameError": "unknown_name", "UnknownIdError": "unknown_id",
+                "DuplicateIdError": "duplicate_id", "OutOfRangeError": "out_of_range",
+                "LengthMismatchError": "length_mismatch"}.get(cls.__name__, "invalid_value")
+    err.row, err.field = row, field
+    return err
+
+
+def parse_amount(text: Union[str, Decimal, int], currency: str) -> int:
+    """Exact minor units of a decimal amount in major units: ``parse_amount("300.00", "CNY") == 30000``.
+
+    Refuses signs, exponents and more fractional digits than the currency has ("1.000" CNY).
+    """
+    return _core.parse_amount(_amount_text(text), currency)
+
+
+def _amount_text(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        text = repr(float(v))  # the shortest repr: 1500.5 reads as "1500.5", never as its binary value
+        return text[:-2] if text.endswith(".0") else text
+    return format(v, "f") if isinstance(v, Decimal) else str(v)
+
+
+def format_amount(minor_units: int, currency: str) -> str:
+    """``format_amount(12000000, "CNY") == "120,000.00 CNY"``."""
+    return _core.format_amount(int(minor_units), currency)
+
+
+def to_decimal(minor_units: int, currency: str) -> Decimal:
+    """Exact Decimal in major units: ``to_decimal(30005, "CNY") == Decimal("300.05")``."""
+    if currency not in CURRENCIES:
+        raise _error(_core.UnknownNameError, f"unknown currency code {currency!r}", None, "currency")
+    return Decimal(int(minor_units)).scaleb(-CURRENCIES[currency])
+
+
+class RewardPolicy:
+    """A reward policy (schema ``koc.reward_policy/1``): rules, tier multipliers and entitlements, quality
+    gates and campaign budgets (docs/reward-policy.md).
+
+    Immutable; validated on construction (errors name the JSON path, e.g. ``rules[2].steps[1].bonus``).
+    Load with :meth:`from_json` or :meth:`load`; save with :meth:`to_json` / :meth:`save`. Kept as
+    canonical JSON (compact, keys sorted): equal policies compare equal. Pickles as its JSON.
+    """
+
+    __slots__ = ("_json", "_rules", "_tiers")
+
+    def __init__(self, policy: Union[str, dict, "RewardPolicy"]) -> None:
+        if isinstance(policy, RewardPolicy):
+            text = policy._json
+        elif isinstance(policy, dict):
+            text = json.dumps(policy)
+        elif isinstance(policy, str):
+            text = policy
+        else:
+            raise TypeError(f"RewardPolicy takes JSON text, a dict or a RewardPolicy, not {type(policy).__name__}")
+        self._json: str = _core.reward_policy_normalise(text)
+        summary = _core.reward_policy_summary(self._json)
+        self._rules: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in summary["rules"])
+        self._tiers: tuple[tuple[str, int], ...] = tuple(tuple(t) for t in summary["tiers"])
+
+    @classmethod
+    def from_json(cls, text: str) -> "RewardPolicy":
+        return cls(text)
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "RewardPolicy":
+        with open(path, encoding="utf-8") as f:
+            return cls(f.read())
+
+    def to_json(self) -> str:
+        return self._json
+
+    def to_dict(self) -> dict:
+        return json.loads(self._json)
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._json + "\n")
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Rule ids, in policy order (the index a task's ``rule`` may also be given as)."""
+        return tuple(r[0] for r in self._rules)
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """Names of the policy's tiers (matched by name against the KOCs' tier ladder)."""
+        return tuple(t[0] for t in self._tiers)
+
+    def rule_currency(self, rule: str) -> Optional[str]:
+        """Currency code of a rule (None for identity rules, which pay no amount)."""
+        for rid, _, cur in self._rules:
+            if rid == rule:
+                return cur or None
+        raise _error(_core.UnknownNameError, f"no rule {rule!r} in the policy{_columns.unknown_column_hint(rule, self.rules)}",
+                     None, "rule")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RewardPolicy) and other._json == self._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    def __repr__(self) -> str:
+        rules = ", ".join(f"{rid}:{kind}" + (f"[{cur}]" if cur else "") for rid, kind, cur in self._rules)
+        tiers = ", ".join(f"{name}x{bp / 10000:g}" for name, bp in self._tiers)
+        return f"RewardPolicy(rules=[{rules}], tiers=[{tiers}])"
+
+    def __reduce__(self):
+        return (RewardPolicy, (self._json,))
+
+
+RewardPolicyLike = Union[RewardPolicy, str, dict]
+
+
+# ---- input tables ---------------------------------------------------------------------------------
+
+def _names(table: Any) -> list[str]:
+    return _columns.column_names(table)
+
+
+def _require(table: Any, name: str, what: str) -> Any:
+    names = _names(table)
+    if name not in names:
+        raise _error(_core.InvalidArgumentError,
+                     f"the {what} table needs a '{name}' column{_columns.missing_column_hint(name, names)}", None, name)
+    return _columns.get(table, name)
+
+
+def _array(values: Any) -> np.ndarray:
+    return values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+
+
+def _missing(arr: np.ndarray) -> np.ndarray:
+    """Rows that hold None, NaN, NaT or "" (an absent optional value)."""
+    if arr.dtype.kind in "fc":
+        return np.isnan(arr)
+    if arr.dtype.kind in "mM":
+        return np.isnat(arr)
+    if arr.dtype.kind == "O":
+        return np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
+                         or v is pd.NA for v in arr], dtype=bool)
+    return np.zeros(len(arr), dtype=bool)
+
+
+def _fill(arr: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    return np.where(missing, 0, arr) if missing.any() else arr
+
+
+def _seconds(values: Any, field: str, default: Optional[int]) -> np.ndarray:
+    """Unix seconds from ints or datetimes (naive = UTC); missing -> `default` (None: refused)."""
+    s = values if isinstance(values, pd.Series) else pd.Series(_array(values))
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    arr = s.to_numpy()
+    missing = _missing(arr)
+    if missing.any() and default is None:
+        raise _error(_core.InvalidValueError, "time is missing", int(np.flatnonzero(missing)[0]), field)
+    if arr.dtype.kind == "M":
+        out = arr.astype("datetime64[s]").astype(np.int64)
+    else:
+        out = _columns.typed(_fill(arr, missing), np.int64, field)
+    if missing.any():
+        out = out.copy()
+        out[missing] = default
+    return out
+
+
+def _optional_int(values: Any, dtype: Any, field: str, default: int) -> np.ndarray:
+    """Integers with missing values (None/NaN, e.g. a float column with gaps) replaced by `default`."""
+    arr = _array(values)
+    missing = _missing(arr)
+    out = _columns.typed(_fill(arr, missing), dtype, field)
+    if missing.any():
+        out = out.copy()
+        out[missing] = default
+    return out
+
+
+def _minor_units(values: Any, currencies: list[Optional[str]], field: str, default: int) -> np.ndarray:
+    """Major-unit amounts (Decimal, decimal str, int, or float read by its shortest repr) to exact int64
+    minor units of each row's currency; missing -> `default`."""
+    arr = _array(values)
+    out = np.empty(len(arr), dtype=np.int64)
+    for row, (v, cur) in enumerate(zip(arr, currencies)):
+        if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and np.isnan(v)) or v == "":
+            out[row] = default
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            raise _error(_core.InvalidValueError, f"amount must be a number, not {v!r}", row, field)
+        if cur is None:
+            raise _error(_core.InvalidValueError, "an amount on a task of an identity rule (no currency)", row, field)
+        if cur is _UNRESOLVED:  # the row names no valid assignment: the core reports that, not the amount
+            out[row] = 0
+            continue
+        text = _amount_text(v)
+        try:
+            out[row] = _core.parse_amount(text, cur)
+        except _core.Error as e:
+            raise _error(type(e), f"amount {text!r} in {cur}: {str(e).split(' (field')[0]}", row, field) from None
+    return out
+
+
+def _rule_index(values: Any, policy: RewardPolicy) -> np.ndarray:
+    arr = _array(values)
+    if arr.dtype.kind in "iu":
+        return _columns.typed(arr, np.int32, "rule")
+    index = {rid: i for i, rid in enumerate(policy.rules)}
+    out = np.empty(len(arr), dtype=np.int32)
+    for row, v in enumerate(arr):
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            out[row] = int(v)
+        elif v in index:
+            out[row] = index[v]
+        else:
+            raise _error(_core.UnknownNameError,
+                         f"no rule {v!r} in the policy{_columns.unknown_column_hint(str(v), policy.rules)}", row, "rule")
+    return out
+
+
+def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional[str]]]:
+    names = _names(tasks)
+    cols: dict[str, np.ndarray] = {}
+    cols["task_id"] = _columns.typed(_require(tasks, "task_id", "task"), np.int64, "task_id")
+    cols["rule"] = _rule_index(_require(tasks, "rule", "task"), policy)
+    n_rules = len(policy.rules)
+    bad = (cols["rule"] < 0) | (cols["rule"] >= n_rules)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise _error(_core.UnknownIdError, f"rule index {cols['rule'][row]} is not a rule of the policy", row, "rule")
+    currencies = [policy._rules[r][2] or None for r in cols["rule"]]
+    if "currency" in names:
+        for row, (given, cur) in enumerate(zip(_array(_columns.get(tasks, "currency")), currencies)):
+            if given is None or (isinstance(given, float) and np.isnan(given)):
+                continue
+            if given not in CURRENCIES:
+                raise _error(_core.UnknownNameError,
+                             f"unknown currency code {given!r}{_columns.unknown_column_hint(str(given), list(CURRENCIES))}",
+                             row, "currency")
+            if given != cur:
+                raise _error(_core.InvalidValueError,
+                             f"the task's rule pays in {cur or 'no currency'}, not {given}", row, "currency")
+    if "campaign_id" in names:
+        cols["campaign_id"] = _optional_int(_columns.get(tasks, "campaign_id"), np.int64, "campaign_id", -1)
+    if "window_start" in names:
+        cols["window_start"] = _seconds(_columns.get(tasks, "window_start"), "window_start", 0)
+    if "deadline" in names:
+        cols["deadline"] = _seconds(_columns.get(tasks, "deadline"), "deadline", _NO_DEADLINE)
+    if "period_days" in names:
+        cols["period_days"] = _optional_int(_columns.get(tasks, "period_days"), np.int32, "period_days", 0)
+    if "budget" in names and "budget_minor" in names:
+        raise _error(_core.InvalidArgumentError, "give the budget once: 'budget' (major units) or 'budget_minor'",
+                     None, "budget")
+    if "budget" in names:
+        cols["budget"] = _minor_units(_columns.get(tasks, "budget"), currencies, "budget", -1)
+    elif "budget_minor" in names:
+        cols["budget"] = _optional_int(_columns.get(tasks, "budget_minor"), np.int64, "budget_minor", -1)
+    return cols, currencies
+
+
+def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray, task_cols: dict,
+                        task_currency: list[Optional[str]]) -> dict:
+    names = _names(completions)
+    cols: dict[str, np.ndarray] = {}
+    if "assignment" in names:
+        cols["assignment"] = _columns.typed(_columns.get(completions, "assignment"), np.int64, "assignment")
+    else:
+        c_koc = _columns.typed(_require(completions, "koc_id", "completion"), np.int64, "koc_id")
+        c_task = _columns.typed(_require(completions, "task_id", "completion"), np.int64, "task_id")
+        pairs = pd.MultiIndex.from_arrays([a_koc, a_task])
+        if not pairs.is_unique:
+            row = int(np.flatnonzero(pairs.duplicated())[0])
+            raise _error(_core.DuplicateIdError,
+                         f"KOC {a_koc[row]} is assigned task {a_task[row]} twice, so completions cannot name "
+                         "the assignment by (koc_id, task_id): give an 'assignment' column", row, "task_id")
+        found = pairs.get_indexer(pd.MultiIndex.from_arrays([c_koc, c_task])) if len(c_koc) else np.zeros(0, np.int64)
+        if (found < 0).any():
+            row = int(np.flatnonzero(found < 0)[0])
+            raise _error(_core.UnknownIdError, f"KOC {c_koc[row]} was not assigned task {c_task[row]}", row, "task_id")
+        cols["assignment"] = found.astype(np.int64)
+    n = len(cols["assignment"])
+    cols["delivered_at"] = _seconds(_require(completions, "delivered_at", "completion"), "delivered_at", None)
+    if "accepted" in names:
+        acc = _array(_columns.get(completions, "accepted"))
+        if acc.dtype.kind == "O" and len(acc) and all(isinstance(v, (bool, np.bool_)) for v in acc):
+            acc = acc.astype(bool)
+        cols["accepted"] = _columns.typed(acc, np.uint8, "accepted")
+    else:
+        cols["accepted"] = np.ones(n, dtype=np.uint8)
+    for name in ("quality", "duty_fulfilment"):
+        if name in names:
+            cols[name] = _columns.typed(_columns.get(completions, name), np.float64, name)
+    for name in ("views", "interactions"):
+        if name in names:
+            cols[name] = _columns.typed(_columns.get(completions, name), np.int64, name)
+    for name in ("days_served", "days_on_site"):
+        if name in names:
+            cols[name] = _columns.typed(_columns.get(completions, name), np.int32, name)
+    if "travel_claimed" in names and "travel_claimed_minor" in names:
+        raise _error(_core.InvalidArgumentError,
+                     "give travel once: 'travel_claimed' (major units) or 'travel_claimed_minor'", None, "travel_claimed")
+    if "travel_claimed" in names:
+        # Each completion's currency is its task's: resolve through the assignment (unknown rows -> the core's error).
+        task_row = {int(t): r for r, t in enumerate(task_cols["task_id"])}
+        asg = cols["assignment"]
+        cur = [task_currency[task_row[int(a_task[a])]] if 0 <= a < len(a_task) and int(a_task[a]) in task_row
+               else _UNRESOLVED for a in asg]
+        cols["travel_claimed"] = _minor_units(_columns.get(completions, "travel_claimed"), cur, "travel_claimed", 0)
+    elif "travel_claimed_minor" in names:
+        cols["travel_claimed"] = _columns.typed(_columns.get(completions, "travel_claimed_minor"), np.int64,
+                                                "travel_claimed_minor")
+    return cols
+
+
+def _koc_columns(kocs: Any, a_koc: np.ndarray, policy: RewardPolicy) -> tuple[dict, list[str]]:
+    if kocs is None:
+        return {"koc_id": pd.unique(a_koc).astype(np.int64)}, []
+    cols: dict[str, np.ndarray] = {"koc_id": _columns.typed(_require(kocs, "koc_id", "KOC"), np.int64, "koc_id")}
+    if "tier" not in _names(kocs):
+        return cols, []
+    values = _columns.get(kocs, "tier")
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        # koc.classify's tier column: its categories are the tier ladder.
+        cat = values.cat if isinstance(values, pd.Series) else pd.Series(values).cat
+        cols["tier"] = cat.codes.to_numpy().astype(np.int32)
+        return cols, [str(c) for c in cat.categories]
+    arr = _array(values)
+    ladder = list(policy.tiers)
+    if arr.dtype.kind in "iu":
+        cols["tier"] = _columns.typed(arr, np.int32, "tier")
+        return cols, ladder
+    index = {name: i for i, name in enumerate(ladder)}
+    missing = _missing(arr)
+    out = np.full(len(arr), -1, dtype=np.int32)
+    for row, v in enumerate(arr):
+        if missing[row]:
+            continue
+        if isinstance(v, (int, np.integer, float, np.floating)) and not isinstance(v, (bool, np.bool_)):
+            if float(v) != int(v):
+                raise _error(_core.InvalidValueError, f"tier index must be a whole number, got {v!r}", row, "tier")
+            out[row] = int(v)
+        elif v in index:
+            out[row] = index[v]
+        else:
+            raise _error(_core.UnknownNameError,
+                         f"unknown tier {v!r} (policy tiers: {', '.join(ladder) or 'none'})"
+                         f"{_columns.unknown_column_hint(str(v), ladder)}", row, "tier")
+    cols["tier"] = out
+    return cols, ladder
+
+
+# ---- the ledger -----------------------------------------------------------------------------------
+
+def _decimals(amount: np.ndarray, currency: np.ndarray) -> np.ndarray:
+    """Exact Decimals in major units, column-wise (one scaleb per value; no float ever involved)."""
+    out = np.empty(len(amount), dtype=object)
+    exps = _EXPONENTS[currency.astype(np.int64)]
+    for e in np.unique(exps):
+        rows = np.flatnonzero(exps == e)
+        out[rows] = [Decimal(int(v)).scaleb(-int(e)) for v in amount[rows]]
+    return out
+
+
+def _currency_labels(currency: np.ndarray) -> pd.Categorical:
+    used = np.unique(currency[currency != _NO_CURRENCY])
+    remap = np.full(256, -1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(remap[currency.astype(np.int64)], categories=[_CODES[c] for c in used])
+
+
+class Ledger:
+    """The rewards ledger of :func:`rewards`.
+
+    ``lines``: one row per line (order: completions in row order, then campaign awards and prizes, tier
+    entitlements and KOCs without completions, tasks without completions, budget cuts), columns
+    ``koc_id`` (-1 on a task's no_completion line), ``task_id`` (-1 on tier entitlements and a KOC's
+    no_completion line), ``campaign_id`` (-1 none), ``completion`` (row of the completions, -1 none),
+    ``rule`` (rule id, or ``tier:<name>`` for tier entitlements), ``kind`` (fixed, speed_bonus, base,
+    process_award, prize, retainer, creation_fee, step_bonus, day_fee, travel, entitlement, cap_cut,
+    budget_cut, no_reward), ``reason`` (none, rejected, late, nothing_due, no_completion), ``currency``
+    (code; NaN on entitlement and no_reward lines), ``amount`` (int64 minor units; negative only on
+    cap_cut and budget_cut lines), ``amount_decimal`` (exact :class:`decimal.Decimal` in major units),
+    ``gross`` (before gates, tier and rounding), ``gate_bp`` and ``tier_bp`` (10000 = x1), and
+    ``explanation`` when computed with ``explain=True``.
+
+    ``totals_by_koc`` / ``_task`` / ``_campaign``: per (id, currency): ``amount``, ``amount_decimal`` and
+    ``cut`` (what cap and budget cuts took back, >= 0, minor units). ``totals_by_currency``: per currency.
+    Lines without a currency, and lines whose id is -1, are left out of the totals.
+    """
+
+    def __init__(self, raw: dict) -> None:
+        self._raw = raw
+        self._state = raw["state"]
+        self._lines: Optional[pd.DataFrame] = None
+        self._totals: dict[str, pd.DataFrame] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw["amount"])
+
+    def __repr__(self) -> str:
+        by_cur = ", ".join(f"{c}={format_amount(a, c)}" for c, a in zip(self.totals_by_currency["currency"],
+                                                                     self.totals_by_currency["amount"]))
+        return f"Ledger({len(self)} lines; {by_cur or 'nothing paid'})"
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(self._raw["rule_names"])
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        if self._lines is None:
+            r = self._raw
+            rule = r["rule"]
+            out: dict[str, Any] = {
+                "koc_id": r["koc_id"], "task_id": r["task_id"], "campaign_id": r["campaign_id"],
+                "completion": r["completion"],
+                "rule": pd.Categorical.from_codes(rule.astype(np.int64), categories=list(r["rule_names"])),
+                "kind": pd.Categorical.from_codes(r["kind"].astype(np.int64), categories=list(r["kinds"])),
+                "reason": pd.Categorical.from_codes(r["reason"].astype(np.int64), categories=list(r["reasons"])),
+                "currency": _currency_labels(r["currency"]),
+                "amount": r["amount"],
+                "amount_decimal": _decimals(r["amount"], r["currency"]),
+                "gross": r["gross"], "gate_bp": r["gate_bp"], "tier_bp": r["tier_bp"],
+            }
+            if r["explanation"] is not None:
+                out["explanation"] = np.asarray(r["explanation"], dtype=object)
+            self._lines = pd.DataFrame(out)
+        return self._lines
+
+    def _group(self, key: str, id_name: Optional[str]) -> pd.DataFrame:
+        if key not in self._totals:
+            g = self._raw[key]
+            out: dict[str, Any] = {}
+            if id_name is not None:
+                out[id_name] = g["id"]
+            out["currency"] = np.asarray([_CODES[c] for c in g["currency"]], dtype=object)
+            out["amount"] = g["amount"]
+            out["amount_decimal"] = _decimals(g["amount"], g["currency"])
+            out["cut"] = g["cut"]
+            self._totals[key] = pd.DataFrame(out)
+        return self._totals[key]
+
+    @property
+    def totals_by_koc(self) -> pd.DataFrame:
+        return self._group("per_koc", "koc_id")
+
+    @property
+    def totals_by_task(self) -> pd.DataFrame:
+        return self._group("per_task", "task_id")
+
+    @property
+    def totals_by_campaign(self) -> pd.DataFrame:
+        return self._group("per_campaign", "campaign_id")
+
+    @property
+    def totals_by_currency(self) -> pd.DataFrame:
+        return self._group("per_currency", None)
+
+    def explain(self, line: int) -> str:
+        """The readable sentence of one line (built on demand unless computed with ``explain=True``)."""
+        return self._state.explain(int(line))
+
+    def verify(self) -> tuple[bool, str]:
+        """Re-checks the ledger against its inputs without recomputing it (coverage, signs, rounding, prize
+        sums, caps, budgets): ``(True, "")`` or ``(False, first violation)``."""
+        return self._state.verify()
+
+
+def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
+            explain: bool = False) -> Ledger:
+    """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
+
+    Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
+    (int) or datetimes (naive = UTC). Money inputs are major units (Decimal, decimal string, int, or a float
+    read by its shortest repr: 1500.5 means "1500.5") in the currency of the task's rule, converted
+    exactly; ``*_minor`` variants take int minor units instead.
+
+    tasks (one row per task): ``task_id``; ``rule`` (rule id of the policy, or its index); optional
+        ``campaign_id`` (missing = none; required for campaign rules), ``window_start`` (for within-hours
+        speed bonuses), ``deadline`` (missing = none), ``period_days`` (retainer rules), ``budget`` or
+        ``budget_minor`` (missing = none), ``currency`` (checked against the rule's currency).
+    assignments: ``koc_id``, ``task_id``.
+    completions (one row per completed assignment): ``koc_id`` and ``task_id`` of the assignment (or
+        ``assignment``, its row in ``assignments``); ``delivered_at``; optional ``accepted`` (bool,
+        default True), ``quality`` and ``duty_fulfilment`` (in [0, 1], default 1), ``views``,
+        ``interactions``, ``days_served``, ``days_on_site`` (default 0), ``travel_claimed`` or
+        ``travel_claimed_minor`` (default 0).
+    kocs: ``koc_id`` and optional ``tier``: tier names of the policy, a categorical whose categories are
+        the ladder (the ``tier`` column of :func:`koc.classify`), or ladder indices; missing = no tier
+        (x1). Default: every KOC of the assignments, without tier.
+    explain: build every line's explanation now (``lines['explanation']``); otherwise :meth:`Ledger.explain`
+        builds one on demand.
+
+    Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
+    """
+    pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
+    task_cols, task_currency = _task_columns(tasks, pol)
+    a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
+    a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")
+    if len(a_koc) != len(a_task):
+        raise _error(_core.LengthMismatchError, "assignment columns differ in length", None, "task_id")
+    done = _completion_columns(completions, a_koc, a_task, task_cols, task_currency)
+    koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
+    raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
+                               ladder, bool(explain))
+    return Ledger(raw)

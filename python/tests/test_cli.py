@@ -1,0 +1,276 @@
+"""The `koc` command end to end: the demo on the bundled sample, each verb, and every kind of user mistake."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from koc import datasets
+from koc.cli import main
+
+OUTPUTS = ("tiers.csv", "assignments.csv", "unassigned.csv", "ledger.csv", "summary.json", "report.html")
+
+
+def koc_cli(capsys, *args):
+    rc = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return rc, out, err
+
+
+def write_programme(folder: pathlib.Path, n_kocs=400, n_tasks=12, seed=21) -> dict:
+    import koc
+    prog = datasets.make_programme(n_kocs, n_tasks, seed)
+    tiers = koc.classify(prog.roster, prog.tier_policy)
+    plan = koc.match(prog.roster, prog.tasks, prog.matching_policy, tiers=tiers, tier_policy=prog.tier_policy)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = dict(index=False, lineterminator="\n")
+    prog.roster.to_csv(folder / "roster.csv", **csv)
+    prog.tasks.to_csv(folder / "tasks.csv", **csv)
+    prog.simulate_completions(plan.assignments, seed).to_csv(folder / "completions.csv", **csv)
+    for name in ("tier_policy", "matching_policy", "reward_policy"):
+        (folder / f"{name}.json").write_text(getattr(prog, name))
+    return {k: folder / f"{k}.csv" for k in ("roster", "tasks", "completions")} | {"policies": folder}
+
+
+def run_args(files, out):
+    return ["run", "--roster", files["roster"], "--tasks", files["tasks"], "--completions", files["completions"],
+            "--policies", files["policies"], "--out", out]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "koc-demo"
+    assert main(["demo", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_demo_writes_every_output_and_accounts_for_everyone(demo):
+    for name in OUTPUTS:
+        assert (demo / name).is_file(), name
+    sample = datasets.load_sample()
+    tiers = pd.read_csv(demo / "tiers.csv", keep_default_na=False)
+    assert list(tiers["koc_id"]) == list(sample.roster["id"])
+    asg = pd.read_csv(demo / "assignments.csv")
+    un = pd.read_csv(demo / "unassigned.csv", keep_default_na=False)
+    # Every KOC: assigned up to its capacity, or listed as unassigned with a reason.
+    load = asg.groupby("koc_id").size().reindex(sample.roster["id"], fill_value=0)
+    listed = set(un.loc[un["kind"] == "koc", "id"])
+    at_capacity = (load.to_numpy() >= sample.roster["capacity"].to_numpy()) & (load.to_numpy() > 0)
+    assert all(a or k in listed for k, a in zip(sample.roster["id"], at_capacity))
+    assert (un["reason"] != "").all()
+    # Every task: filled, or listed with its reason.
+    filled = asg.groupby("task_id").size().reindex(sample.tasks["task_id"], fill_value=0)
+    short = set(un.loc[un["kind"] == "task", "id"])
+    for tid, slots in zip(sample.tasks["task_id"], sample.tasks["slots"]):
+        assert (filled[tid] >= slots if slots >= 0 else filled[tid] > 0) or tid in short
+    # Every completion is in the ledger; every KOC and task appears in it (paid, or no_reward with a reason).
+    ledger = pd.read_csv(demo / "ledger.csv", keep_default_na=False)
+    assert set(ledger.loc[ledger["completion"] >= 0, "completion"]) == set(range(len(sample.completions)))
+    assert set(ledger["koc_id"]) - {-1} == set(sample.roster["id"])
+    assert set(ledger["task_id"]) - {-1} == set(sample.tasks["task_id"])
+
+
+def test_ledger_totals_equal_summary_totals(demo):
+    summary = json.loads((demo / "summary.json").read_text())
+    ledger = pd.read_csv(demo / "ledger.csv", keep_default_na=False)
+    money = ledger[ledger["currency"] != ""]
+    by_currency = money.groupby("currency")["amount"].sum().to_dict()
+    totals = summary["rewards"]["totals_by_currency"]
+    assert {c: v["minor_units"] for c, v in totals.items()} == {c: int(v) for c, v in by_currency.items()}
+    assert len(by_currency) >= 2  # the sample pays money and points
+    assert summary["kocs"]["total"] == 5000 and summary["tasks"]["total"] == 60
+    assert sum(summary["kocs"]["per_tier"].values()) == 5000
+    assert summary["rewards"]["ledger_lines"] == len(ledger)
+
+
+def test_demo_prints_a_summary(tmp_path, capsys):
+    rc, out, err = koc_cli(capsys, "demo", "--out", tmp_path / "d")
+    assert rc == 0
+    assert "KOCs: 5,000" in out and "CNY" in out and "report.html" in out
+    assert "[koc] matching" in err  # plain progress lines when stderr is not a terminal
+
+
+def test_same_seed_gives_byte_identical_outputs(tmp_path, capsys):
+    a = write_programme(tmp_path / "a", seed=5)
+    b = write_programme(tmp_path / "b", seed=5)
+    for k in ("roster", "tasks", "completions"):
+        assert a[k].read_bytes() == b[k].read_bytes()
+    assert koc_cli(capsys, *run_args(a, tmp_path / "out_a"), "--quiet")[0] == 0
+    assert koc_cli(capsys, *run_args(b, tmp_path / "out_b"), "--quiet")[0] == 0
+    for name in OUTPUTS:
+        assert (tmp_path / "out_a" / name).read_bytes() == (tmp_path / "out_b" / name).read_bytes(), name
+
+
+def test_quiet_silences_progress(tmp_path, capsys):
+    files = write_programme(tmp_path / "in")
+    rc, out, err = koc_cli(capsys, *run_args(files, tmp_path / "out"), "--quiet")
+    assert rc == 0 and err == ""
+
+
+def test_parquet_input(tmp_path, capsys):
+    files = write_programme(tmp_path / "in")
+    for k in ("roster", "tasks", "completions"):
+        df = pd.read_csv(files[k], keep_default_na=False)
+        files[k] = files[k].with_suffix(".parquet")
+        df.to_parquet(files[k])
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 0, err
+    csv_files = write_programme(tmp_path / "in_csv")
+    assert koc_cli(capsys, *run_args(csv_files, tmp_path / "out_csv"), "-q")[0] == 0
+    assert (tmp_path / "out" / "ledger.csv").read_bytes() == (tmp_path / "out_csv" / "ledger.csv").read_bytes()
+
+
+def test_single_stage_commands(tmp_path, capsys):
+    f = write_programme(tmp_path / "in")
+    rc, out, _ = koc_cli(capsys, "classify", "--roster", f["roster"], "--policy", f["policies"] / "tier_policy.json")
+    assert rc == 0 and out.startswith("koc_id,tier,previous_tier") and len(out.splitlines()) == 401
+    rc, out, _ = koc_cli(capsys, "match", "--roster", f["roster"], "--tasks", f["tasks"], "--policies", f["policies"],
+                         "--out", tmp_path / "plan", "--mode", "stable")
+    assert rc == 0 and (tmp_path / "plan" / "assignments.csv").exists() and (tmp_path / "plan" / "unassigned.csv").exists()
+    rc, out, _ = koc_cli(capsys, "rewards", "--roster", f["roster"], "--tasks", f["tasks"], "--completions",
+                         f["completions"], "--policies", f["policies"], "--out", tmp_path / "ledger.csv")
+    assert rc == 0 and pd.read_csv(tmp_path / "ledger.csv")["amount"].sum() > 0
+    proposed = json.loads((f["policies"] / "tier_policy.json").read_text())
+    proposed["tiers"][1].update(promote_threshold=22.0, keep_threshold=18.0)
+    (tmp_path / "proposed.json").write_text(json.dumps(proposed))
+    rc, out, _ = koc_cli(capsys, "what-if", "--roster", f["roster"], "--old", f["policies"] / "tier_policy.json",
+                         "--new", tmp_path / "proposed.json", "--out", tmp_path / "moved.csv")
+    assert rc == 0 and "would change tier" in out
+    moved = pd.read_csv(tmp_path / "moved.csv")
+    assert len(moved) > 0 and set(moved["proposed_tier"]) >= {"active"}
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", f["roster"], "--tasks", f["tasks"], "--completions",
+                         f["completions"], "--policies", f["policies"])
+    assert rc == 0 and out.startswith("ok:")
+
+
+def test_help_has_examples_and_exit_codes(capsys):
+    rc = main(["--help"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "examples:" in out and "exit codes:" in out and "koc demo" in out
+    for verb in ("run", "classify", "match", "rewards", "what-if", "validate", "demo"):
+        assert main([verb, "--help"]) == 0
+        assert "examples:" in capsys.readouterr().out
+    assert main(["run", "--roster", "x.csv"]) == 2  # usage error
+    assert main([]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+# ---- user mistakes: a clear message naming file, row and field; a documented exit code; no traceback ----
+
+@pytest.fixture()
+def files(tmp_path):
+    return write_programme(tmp_path / "in", n_kocs=120, n_tasks=8)
+
+
+def edit_csv(path: pathlib.Path, fn):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = fn(df) if fn(df) is not None else df
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+def test_missing_file(files, tmp_path, capsys):
+    files["roster"] = tmp_path / "nope.csv"
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "nope.csv" in err and "file not found" in err
+
+
+def test_misspelt_required_column_suggests_the_closest_name(files, tmp_path, capsys):
+    edit_csv(files["roster"], lambda df: df.rename(columns={"followers": "folowers"}))
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3
+    assert "roster.csv" in err and "missing required column 'followers'" in err and "did you mean 'folowers'" in err
+
+
+def test_misspelt_optional_column_is_a_warning(files, tmp_path, capsys):
+    edit_csv(files["tasks"], lambda df: df.rename(columns={"confidential": "confidental"}))
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
+    assert rc == 0 and "unknown column 'confidental' is ignored (did you mean 'confidential'?)" in out
+
+
+def test_bad_value_names_row_line_and_field(files, tmp_path, capsys):
+    def bad(df):
+        df.loc[7, "capacity"] = "two"
+    edit_csv(files["roster"], bad)
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "roster.csv, row 7 (line 9), field 'capacity': expected a whole number, got 'two'" in err
+
+
+def test_unknown_name_suggests_the_closest(files, tmp_path, capsys):
+    def bad(df):
+        df.loc[2, "asset"] = "socail"
+    edit_csv(files["tasks"], bad)
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "tasks.csv, row 2 (line 4), field 'asset'" in err and "did you mean 'social'" in err
+
+
+def test_unknown_koc_in_completions(files, tmp_path, capsys):
+    def bad(df):
+        df.loc[0, "koc_id"] = "999999999"
+    edit_csv(files["completions"], bad)
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "completions.csv, row 0 (line 2), field 'koc_id': koc_id 999999999 is not in the roster" in err
+
+
+def test_bad_encoding(files, tmp_path, capsys):
+    raw = files["roster"].read_bytes().replace(b"north", "n\u00f6rth".encode("latin-1"), 1)
+    files["roster"].write_bytes(raw)
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "not UTF-8" in err and "line" in err
+
+
+def test_empty_and_garbage_files(files, tmp_path, capsys):
+    files["tasks"].write_text("")
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "tasks.csv" in err and "empty" in err
+    files["tasks"].with_suffix(".parquet").write_bytes(b"not parquet")
+    files["tasks"] = files["tasks"].with_suffix(".parquet")
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 3 and "Parquet" in err
+
+
+def test_invalid_policy(files, tmp_path, capsys):
+    p = files["policies"] / "reward_policy.json"
+    p.write_text(p.read_text().replace('"amount": "8.88"', '"amount": "8.888"'))
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 4 and "reward_policy.json" in err and "rules[1].amount" in err
+    p.write_text("{ not json")
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 4 and "not valid JSON" in err and "line 1" in err
+    (files["policies"] / "reward_policy.json").unlink()
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))
+    assert rc == 4 and "reward_policy.json" in err
+
+
+def test_validate_lists_every_problem(files, capsys):
+    def bad_roster(df):
+        df.loc[3, "quality"] = "high"
+        df.loc[5, "previous_tier"] = "gold"
+    def bad_tasks(df):
+        df.loc[1, "slots"] = "-4"
+    edit_csv(files["roster"], bad_roster)
+    edit_csv(files["tasks"], bad_tasks)
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
+    assert rc == 3
+    assert "roster.csv, row 3 (line 5), field 'quality'" in out
+    assert "roster.csv, row 5 (line 7), field 'previous_tier'" in out
+    assert "tasks.csv, row 1 (line 3), field 'slots'" in out
+    assert "3 error(s)" in out
+
+
+def test_unwritable_output(files, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    rc, _, err = koc_cli(capsys, *run_args(files, blocker / "out"), "-q")
+    assert rc == 5 and "cannot write" in err
+
+
+def test_console_script_is_installed():
+    exe = pathlib.Path(sys.executable).parent / "koc"
+    assert exe.exists(), "the 'koc' console script is missing: pip install the package"
+    p = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout.startswith("koc ")

@@ -70,6 +70,9 @@ run_tests() {
     log "Python tests (pytest)"
     "$VENV/bin/python" -m pytest -q "$here/python/tests"
   fi
+  # ASan+UBSan build of the C++ and C tests, TSan concurrency test, short libFuzzer runs (issue 8).
+  log "reliability: sanitizers and fuzzing (scripts/reliability.sh)"
+  bash "$here/scripts/reliability.sh"
 }
 
 demo() {

@@ -358,7 +358,7 @@ def _tasks(rng: np.random.Generator, m: int, ladder: tuple[str, ...]) -> pd.Data
     out["min_tier"] = names[min_tier]
     out["max_tier"] = names[max_tier]
     out["confidential"] = (asset == "intelligence").astype(np.int64)
-    out["budget"] = budget
+    out["budget_minor"] = budget
     out["campaign_id"] = campaign
     out["rule"] = rules
     out["currency"] = np.array([_RULE_CURRENCY[r] for r in rules], dtype=object)

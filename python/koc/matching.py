@@ -195,7 +195,9 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
         (unix s), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
     tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
         ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
-        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget``, ``campaign_id``.
+        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried
+        for the rewards stage; matching never reads it; a ``budget`` column in major units is koc.rewards's and
+        is ignored here), ``campaign_id``.
     mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
         ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
         preferences: (koc_id, task_id, rank) table.
@@ -262,7 +264,7 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
         "min_tier": tier_col("min_tier"),
         "max_tier": tier_col("max_tier"),
         "confidential": _optional_int(tasks, "confidential", np.uint8),
-        "budget": _optional_int(tasks, "budget", np.int64),
+        "budget": _optional_int(tasks, "budget_minor", np.int64),
         "campaign_id": _optional_int(tasks, "campaign_id", np.int64),
     }
     tier_codes = np.asarray(tiers["tier"].cat.codes, dtype=np.int32) if hasattr(tiers["tier"], "cat") else \

@@ -68,10 +68,34 @@ def test_pipeline_on_a_generated_programme(small):
     shuffled = small.simulate_completions(plan.assignments.iloc[::-1], seed=1)
     pd.testing.assert_frame_equal(done.sort_values(["koc_id", "task_id"]).reset_index(drop=True),
                                   shuffled.sort_values(["koc_id", "task_id"]).reset_index(drop=True))
-    tasks = small.tasks.rename(columns={"budget": "budget_minor", "window_end": "deadline"})
+    tasks = small.tasks.rename(columns={"window_end": "deadline"})
     ledger = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=tasks, kocs=tiers)
     assert ledger.verify() == (True, "")
     assert (ledger.lines["amount"] > 0).any()
+
+
+def test_one_task_table_feeds_matching_and_rewards_in_either_budget_unit(small):
+    """`budget_minor` (integers) and `budget` (major-unit text) are the same budgets: koc.match carries the
+    first and ignores the second, koc.rewards reads either; the ledgers must be identical."""
+    tiers = koc.classify(small.roster, small.tier_policy)
+    plan = koc.match(small.roster, small.tasks, small.matching_policy, tiers=tiers, tier_policy=small.tier_policy)
+    budgeted = small.tasks["budget_minor"] >= 0
+    assert budgeted.any()
+    major = [str(koc.to_decimal(int(b), c)) if b >= 0 else None
+             for b, c in zip(small.tasks["budget_minor"], small.tasks["currency"])]
+    in_major = small.tasks.drop(columns=["budget_minor"]).assign(budget=major)
+    plan2 = koc.match(small.roster, in_major, small.matching_policy, tiers=tiers, tier_policy=small.tier_policy)
+    pd.testing.assert_frame_equal(plan.assignments, plan2.assignments)
+    done = small.simulate_completions(plan.assignments, seed=3)
+    a = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
+                    tasks=small.tasks.rename(columns={"window_end": "deadline"}), kocs=tiers)
+    b = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
+                    tasks=in_major.rename(columns={"window_end": "deadline"}), kocs=tiers)
+    assert (a.lines["kind"] == "budget_cut").any()  # the budgets bind, so their unit matters
+    pd.testing.assert_frame_equal(a.lines, b.lines)
+    with pytest.raises(koc.InvalidArgumentError, match="give the budget once"):
+        koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
+                    tasks=small.tasks.assign(budget=major).rename(columns={"window_end": "deadline"}), kocs=tiers)
 
 
 def test_unknown_ids_in_assignments_are_refused(small):

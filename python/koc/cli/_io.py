@@ -63,7 +63,7 @@ ROSTER_COLUMNS: dict[str, str] = {"id": "int", **{m: "float" for m in METRICS}, 
                                   "opted_out": "str", "recent_tasks": "int"}
 TASK_COLUMNS: dict[str, str] = {"task_id": "int", "asset": "str", "horizon": "str", "direction": "str", "slots": "int",
                                 "window_start": "int", "window_end": "int", "load": "int", "audience": "str", "region": "str",
-                                "min_tier": "str", "max_tier": "str", "confidential": "flag", "budget": "int",
+                                "min_tier": "str", "max_tier": "str", "confidential": "flag", "budget_minor": "int", "budget": "str",
                                 "campaign_id": "int", "rule": "str", "currency": "str", "period_days": "int", "deadline": "int"}
 COMPLETION_COLUMNS: dict[str, str] = {"koc_id": "int", "task_id": "int", "delivered_at": "int", "accepted": "flag",
                                       "quality": "float", "views": "int", "interactions": "int", "days_served": "int",

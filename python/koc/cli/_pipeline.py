@@ -192,9 +192,9 @@ def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, 
 
 
 def tasks_for_rewards(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The task table as koc.rewards reads it: ``budget`` here is in minor units (``budget_minor`` there),
-    the deadline is the end of the window, and an empty currency (identity rules) is absent."""
-    t = tasks.rename(columns={"budget": "budget_minor"})
+    """The task table as koc.rewards reads it: the deadline is the end of the window, and an empty currency
+    (identity rules) is absent."""
+    t = tasks.copy()
     if "deadline" not in t.columns and "window_end" in t.columns:
         t["deadline"] = t["window_end"]
     if "currency" in t.columns:

@@ -1,4 +1,5 @@
 """koc.rewards: a small programme of the example policy checked by hand, every error path, exact Decimals."""
+import json
 import pickle
 from decimal import Decimal
 
@@ -427,3 +428,27 @@ def test_gil_released_during_compute(policy):
     assert ticks >= 0.25 * seconds[0] / 0.001, (ticks, seconds)
     # Each task's one completion is its first accepted one: 50 + 20 points each.
     assert int(result[0]["per_currency"]["amount"][0]) == 70 * n
+
+
+def test_campaign_budget_by_rule_priority(policy):
+    """Task 5 (weibo_review, 285000) joins campaign 7 at priority 0; spring_launch (1,271,500) is at
+    priority 1. A budget of 556500 pays task 5 in full and leaves spring_launch exactly 271500."""
+    doc = json.loads(policy.to_json())
+    for r in doc["rules"]:
+        if r["id"] in ("weibo_review", "spring_launch"):
+            r["budget_priority"] = 0 if r["id"] == "weibo_review" else 1
+    doc["campaign_budgets"] = [{"campaign": 7, "currency": "CNY", "amount": "5565.00", "reduction": "rule_priority"}]
+    tasks, assignments, done, kocs = programme()
+    tasks.loc[tasks["task_id"] == 5, "campaign_id"] = 7
+    led = koc.rewards(assignments, done, koc.RewardPolicy(doc), tasks=tasks, kocs=kocs, explain=True)
+    assert led.verify() == (True, "")
+    by_task = led.totals_by_task.set_index(["task_id", "currency"])["amount"]
+    assert by_task[(5, "CNY")] == 285000
+    assert by_task[(3, "CNY")] == 271500
+    assert led.totals_by_campaign["amount"].iloc[0] == 556500
+    cuts = led.lines[(led.lines["kind"] == "budget_cut") & (led.lines["task_id"] != 6)]  # 6: its own task budget
+    assert set(cuts["task_id"]) == {3}
+    assert all("paid by rule priority (rule spring_launch at priority 1" in e for e in cuts["explanation"])
+    doc["campaign_budgets"][0]["reduction"] = "largest_first"
+    with pytest.raises(koc.UnknownNameError, match="campaign_budgets\\[0\\].reduction"):
+        koc.RewardPolicy(doc)

@@ -274,6 +274,94 @@ TEST_CASE("campaign budget over task budgets", "[rewards][ledger][budget]") {
   CHECK(t50 <= 600000);
 }
 
+TEST_CASE("campaign budget by rule priority: higher priorities paid in full, the next shares the rest",
+          "[rewards][ledger][budget]") {
+  auto p = koc::parse_reward_policy(kPolicy);
+  world w = base_world();
+  w.add_task(80, RED, 7);
+  w.add_task(81, AMP, 7);
+  for (std::int64_t k = 2; k <= 4; ++k) w.complete(k, 80, koc_test::C().delivered(1000000));
+  w.complete(2, 81, koc_test::C().views(50000));
+  w.complete(5, 81, koc_test::C().views(200000));
+  const auto task_total = [](const koc::reward_ledger& L, std::int64_t task) {
+    std::int64_t s = 0;
+    for (std::size_t l = 0; l < L.size(); ++l)
+      if (L.task_id[l] == task && L.currency[l] != koc::no_currency) s += L.amount[l];
+    return s;
+  };
+  const auto free = w.run(p, false);
+  const std::int64_t red = task_total(free, 80), amp = task_total(free, 81);
+  REQUIRE(red == 3 * 888);
+  REQUIRE(amp == 60000 + 90000);
+  p.rules[RED].budget_priority = 0;
+  p.rules[AMP].budget_priority = 5;
+  const auto cny = koc::find_currency("CNY");
+
+  SECTION("the budget covers the first level and part of the second") {
+    p.campaign_budgets.push_back({7, cny, red + amp / 3, koc::budget_reduction::rule_priority});
+    const auto L = w.run(p);
+    CHECK(task_total(L, 80) == red);
+    CHECK(task_total(L, 81) == amp / 3);
+    CHECK(koc_test::paid_to(L, 5) == 30000);  // 90,000 of 150,000: 3/5 of the 50,000 left
+    const auto cuts = koc_test::lines_of(L, line_kind::budget_cut);
+    REQUIRE(cuts.size() == 2);
+    CHECK(L.explanation[cuts[0]] ==
+          "campaign 7 over budget: computed 1,526.64 CNY > budget 526.64 CNY, paid by rule priority (rule amp at priority 5, "
+          "higher priorities first) → -400.00 CNY");
+  }
+  SECTION("the budget does not cover the first level: later levels get nothing") {
+    p.campaign_budgets.push_back({7, cny, 2000, koc::budget_reduction::rule_priority});
+    auto L = w.run(p);
+    CHECK(task_total(L, 80) == 2000);
+    CHECK(task_total(L, 81) == 0);
+    CHECK(koc_test::paid_to(L, 5) == 0);
+    // A ledger that pays the lower priority while the higher one is cut fails verification, even with
+    // the campaign total unchanged.
+    std::size_t amp_cut = L.size(), red_cut = L.size();
+    for (std::size_t l = 0; l < L.size(); ++l)
+      if (L.kind[l] == line_kind::budget_cut) (L.task_id[l] == 81 ? amp_cut : red_cut) = l;
+    REQUIRE(amp_cut < L.size());
+    REQUIRE(red_cut < L.size());
+    L.amount[amp_cut] += 1;
+    L.amount[red_cut] -= 1;
+    const auto ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L);
+    CHECK_FALSE(ck.ok);
+    CHECK(ck.reason.find("higher budget priority") != std::string::npos);
+  }
+  SECTION("one priority level is pro rata") {
+    p.rules[AMP].budget_priority = 0;
+    auto q = p;
+    p.campaign_budgets.push_back({7, cny, 50000, koc::budget_reduction::rule_priority});
+    q.campaign_budgets.push_back({7, cny, 50000, koc::budget_reduction::pro_rata});
+    const auto L = w.run(p, false), R = w.run(q, false);
+    CHECK(L.amount == R.amount);
+    CHECK(L.koc_id == R.koc_id);
+  }
+}
+
+TEST_CASE("budget reduction and priorities in JSON", "[rewards][policy][budget]") {
+  const std::string head = R"({"schema": "koc.reward_policy/1", "rules": [{"id": "a", "kind": "fixed", "currency": "CNY",
+    "amount": "1.00", "budget_priority": 3}], "campaign_budgets": [{"campaign": 1, "currency": "CNY", "amount": "9.00")";
+  const auto p = koc::parse_reward_policy(head + R"(, "reduction": "rule_priority"}]})");
+  CHECK(p.rules[0].budget_priority == 3);
+  CHECK(p.campaign_budgets[0].reduction == koc::budget_reduction::rule_priority);
+  CHECK(koc::parse_reward_policy(head + "}]}").campaign_budgets[0].reduction == koc::budget_reduction::pro_rata);
+  try {
+    koc::parse_reward_policy(head + R"(, "reduction": "by_rule"}]})");
+    FAIL("an unknown reduction was accepted");
+  } catch (const koc::error& e) {
+    CHECK(e.code() == errc::unknown_name);
+    CHECK(e.field() == "campaign_budgets[0].reduction");
+  }
+  try {
+    koc::parse_reward_policy(R"({"schema": "koc.reward_policy/1", "rules": [{"id": "a", "kind": "fixed", "currency": "CNY",
+      "amount": "1.00", "budget_priority": -1}]})");
+    FAIL("a negative priority was accepted");
+  } catch (const koc::error& e) {
+    CHECK(e.field() == "rules[0].budget_priority");
+  }
+}
+
 TEST_CASE("entitlements, identity rules, and nothing lost", "[rewards][ledger]") {
   const auto p = koc::parse_reward_policy(kPolicy);
   world w = base_world();
@@ -423,7 +511,12 @@ TEST_CASE("properties over random programmes", "[rewards][ledger][property]") {
         }
     auto q = p;
     q.rules[LAUNCH].process_awards.clear();  // winners are listed by hand elsewhere
-    if (iter % 2) q.campaign_budgets.push_back({7, koc::find_currency("CNY"), static_cast<std::int64_t>(rng() % 2000000)});
+    if (iter % 2) {
+      // Every other budgeted programme reduces by rule priority, with random priorities.
+      const auto reduction = iter % 4 == 3 ? koc::budget_reduction::rule_priority : koc::budget_reduction::pro_rata;
+      for (auto& r : q.rules) r.budget_priority = static_cast<std::int32_t>(rng() % 3);
+      q.campaign_budgets.push_back({7, koc::find_currency("CNY"), static_cast<std::int64_t>(rng() % 2000000), reduction});
+    }
     const auto L = w.run(q, iter % 10 == 0);  // run() checks verify(): sums, budgets, caps, coverage
     // Determinism: the same input gives the same ledger bit for bit.
     const auto L2 = w.run(q, false);

@@ -74,6 +74,10 @@
 //                 campaign's tasks in that currency). Over budget, the budget is split pro rata to
 //                 each KOC's (campaign: each (task, KOC)'s) net amount by largest remainder, so the paid
 //                 total equals the budget exactly; each shortfall is a budget_cut line (negative).
+//                 A campaign budget with reduction rule_priority pays its rules' shares in full by
+//                 ascending budget_priority instead; the first level that does not fit is split pro
+//                 rata as above and later levels get nothing. (A task has one rule, so task budgets
+//                 are always pro rata.)
 //  nothing lost   a completion with no line gets a no_reward line with the reason; a KOC without any
 //                 completion and a task without any completion get a no_reward line "no_completion".
 //
@@ -291,6 +295,12 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
   const std::string rid = ri >= 0 && static_cast<std::size_t>(ri) < L.rule_names.size() ? L.rule_names[static_cast<std::size_t>(ri)] : "-";
   const auto money = [&](std::int64_t v) { return format_amount(v, c); };
   const auto signed_money = [&](std::int64_t v) { return (v >= 0 ? "+" : "") + money(v); };
+  const auto campaign_reduction = [&](const reward_ledger& led) {
+    if (led.aux[i] != 1) return budget_reduction::pro_rata;
+    for (const auto& b : policy.campaign_budgets)
+      if (b.campaign == led.campaign_id[i] && b.currency == c) return b.reduction;
+    return budget_reduction::pro_rata;
+  };
   std::string s;
   switch (k) {
     case line_kind::fixed: s = "fixed reward per completion: " + money(L.gross[i]); break;
@@ -347,7 +357,11 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
     case line_kind::budget_cut:
       return std::string(L.aux[i] == 0 ? "task " + std::to_string(L.task_id[i]) : "campaign " + std::to_string(L.campaign_id[i])) +
              " over budget: computed " + money(L.gross[i]) + " > budget " + money(L.basis[i]) +
-             ", paid pro rata (largest remainder) → " + signed_money(L.amount[i]);
+             (campaign_reduction(L) == budget_reduction::rule_priority
+                  ? ", paid by rule priority (rule " + rid + " at priority " + std::to_string(rule ? rule->budget_priority : 0) +
+                        ", higher priorities first) → "
+                  : std::string(", paid pro rata (largest remainder) → ")) +
+             signed_money(L.amount[i]);
     case line_kind::no_reward:
       switch (L.reason[i]) {
         case line_reason::rejected: return "no reward: deliverable rejected and rule " + rid + " pays 0% for rejected work";
@@ -773,7 +787,8 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
 
   // ---- budgets ----------------------------------------------------------------------------------
   struct share { std::int64_t task_row, koc, amount; };
-  const auto cut_scope = [&](std::vector<share>& units, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux) {
+  const auto cut_scope = [&](std::vector<share>& units, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
+                             budget_reduction reduction) {
     std::sort(units.begin(), units.end(), [&](const share& a, const share& b) {
       const std::int64_t ta = tasks.task_id[static_cast<std::size_t>(a.task_row)], tb = tasks.task_id[static_cast<std::size_t>(b.task_row)];
       return scope_aux == 0 ? a.koc < b.koc : (ta != tb ? ta < tb : a.koc < b.koc);
@@ -785,7 +800,33 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
     }
     std::vector<std::int64_t> w(merged.size());
     for (std::size_t p = 0; p < merged.size(); ++p) w[p] = std::max<std::int64_t>(0, merged[p].amount);
-    const auto paid = split_largest_remainder(budget, w);
+    std::vector<std::int64_t> paid;
+    if (reduction == budget_reduction::pro_rata) {
+      paid = split_largest_remainder(budget, w);
+    } else {
+      // Priority levels in ascending budget_priority: each level is paid in full while the budget lasts;
+      // the first level that does not fit shares what is left pro rata (largest remainder, in the
+      // scope's order above), and every later level is cut to zero.
+      const auto priority = [&](const share& u) {
+        return policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(u.task_row)])].budget_priority;
+      };
+      std::vector<std::int32_t> levels;
+      for (const auto& u : merged) levels.push_back(priority(u));
+      std::sort(levels.begin(), levels.end());
+      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+      paid.assign(merged.size(), 0);
+      std::int64_t left = budget;
+      for (const std::int32_t level : levels) {
+        std::vector<std::size_t> at;
+        std::vector<std::int64_t> lw;
+        std::int64_t need = 0;
+        for (std::size_t p = 0; p < merged.size(); ++p)
+          if (priority(merged[p]) == level) at.push_back(p), lw.push_back(w[p]), need = checked_add(need, w[p], -1, "amount");
+        const auto got = need <= left ? lw : split_largest_remainder(left, lw);
+        for (std::size_t i = 0; i < at.size(); ++i) paid[at[i]] = got[i];
+        left -= std::min(need, left);
+      }
+    }
     std::vector<std::int64_t> cuts(merged.size());
     for (std::size_t p = 0; p < merged.size(); ++p) cuts[p] = merged[p].amount - paid[p];
     for (std::size_t p = 0; p < merged.size(); ++p)
@@ -809,7 +850,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
         if (over[t]) units[t].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
       }
       for (std::size_t t = 0; t < nt; ++t)
-        if (over[t]) cut_scope(units[t], tasks.budget[t], task_total[t], 0);
+        if (over[t]) cut_scope(units[t], tasks.budget[t], task_total[t], 0, budget_reduction::pro_rata);  // one rule per task
     }
   }
   if (!policy.campaign_budgets.empty()) {
@@ -830,7 +871,8 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
           units[static_cast<std::size_t>(b)].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
       }
       for (std::size_t b = 0; b < camp_total.size(); ++b)
-        if (camp_total[b] > policy.campaign_budgets[b].amount) cut_scope(units[b], policy.campaign_budgets[b].amount, camp_total[b], 1);
+        if (camp_total[b] > policy.campaign_budgets[b].amount)
+          cut_scope(units[b], policy.campaign_budgets[b].amount, camp_total[b], 1, policy.campaign_budgets[b].reduction);
     }
   }
 
@@ -1009,6 +1051,24 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
     if (camp_cut[b] && camp_net[b] != policy.campaign_budgets[b].amount)
       fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " cut but not paid its budget exactly");
   }
+  // Rule priority: once a priority level of a campaign is cut, no later level may be paid anything.
+  const auto task_priority = [&](std::int64_t task_id) {
+    return policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(task_index.find(task_id))])].budget_priority;
+  };
+  const auto budget_of = [&](std::int64_t task_id, std::int64_t currency) -> std::int32_t {
+    const auto t = static_cast<std::size_t>(task_index.find(task_id));
+    const std::int64_t camp = detail::opt(tasks.campaign_id, t, std::int64_t{-1});
+    for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+      if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == currency)
+        return static_cast<std::int32_t>(b);
+    return -1;
+  };
+  std::vector<std::int32_t> first_cut_level(policy.campaign_budgets.size(), std::numeric_limits<std::int32_t>::max());
+  for (std::size_t l = 0; l < m; ++l)
+    if (L.kind[l] == line_kind::budget_cut && L.aux[l] == 1 && task_index.find(L.task_id[l]) >= 0) {
+      const std::int32_t b = budget_of(L.task_id[l], L.currency[l]);
+      if (b >= 0) first_cut_level[static_cast<std::size_t>(b)] = std::min(first_cut_level[static_cast<std::size_t>(b)], task_priority(L.task_id[l]));
+    }
   std::sort(nets.begin(), nets.end());
   for (std::size_t p = 0; p < nets.size();) {
     std::size_t q = p;
@@ -1017,6 +1077,13 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
            std::get<2>(nets[q]) == std::get<2>(nets[p]))
       sum += std::get<3>(nets[q++]);
     if (sum < 0) fail(m, "KOC " + std::to_string(std::get<0>(nets[p])) + " nets a negative amount on task " + std::to_string(std::get<1>(nets[p])));
+    if (sum > 0) {
+      const std::int32_t b = budget_of(std::get<1>(nets[p]), std::get<2>(nets[p]));
+      if (b >= 0 && policy.campaign_budgets[static_cast<std::size_t>(b)].reduction == budget_reduction::rule_priority &&
+          task_priority(std::get<1>(nets[p])) > first_cut_level[static_cast<std::size_t>(b)])
+        fail(m, "KOC " + std::to_string(std::get<0>(nets[p])) + " paid on task " + std::to_string(std::get<1>(nets[p])) +
+                    " although a higher budget priority of its campaign was cut");
+    }
     p = q;
   }
   return ck;

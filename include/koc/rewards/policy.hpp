@@ -136,6 +136,8 @@ struct reward_rule {
   std::vector<entitlement> entitlements;  ///< granted per accepted completion
   std::int32_t rejected_bp = -1;          ///< -1: the policy's gate
   std::int32_t late_bp = -1;              ///< -1: the policy's gate
+  /// Order of payment when a campaign budget with reduction rule_priority runs short: 0 is paid first.
+  std::int32_t budget_priority = 0;
 };
 
 struct reward_tier {
@@ -144,10 +146,21 @@ struct reward_tier {
   std::vector<entitlement> entitlements;  ///< granted once per KOC of the tier
 };
 
+/// How an over-budget campaign is scaled down to its budget.
+enum class budget_reduction : std::uint8_t {
+  pro_rata,       ///< every (task, KOC) share shrinks in proportion to its net amount
+  rule_priority,  ///< rules paid in full by ascending budget_priority; the level that no longer fits
+                  ///< is split pro rata, lower levels get nothing
+};
+inline const char* budget_reduction_name(budget_reduction r) noexcept {
+  return r == budget_reduction::rule_priority ? "rule_priority" : "pro_rata";
+}
+
 struct campaign_budget {
   std::int64_t campaign = 0;
   currency_id currency = no_currency;
   std::int64_t amount = 0;
+  budget_reduction reduction = budget_reduction::pro_rata;
 };
 
 struct reward_policy {
@@ -271,19 +284,19 @@ inline reward_rule parse_rule(const json& j, const std::string& p) {
   const std::string kp = join(p, "kind");
   if (kind == "fixed") {
     r.kind = rule_kind::fixed;
-    only_keys(j, p, {"id", "kind", "currency", "amount", "speed_bonus", "entitlements", "gates"});
+    only_keys(j, p, {"id", "kind", "currency", "amount", "speed_bonus", "entitlements", "gates", "budget_priority"});
   } else if (kind == "campaign") {
     r.kind = rule_kind::campaign;
-    only_keys(j, p, {"id", "kind", "currency", "base", "process_awards", "prize_pool", "entitlements", "gates"});
+    only_keys(j, p, {"id", "kind", "currency", "base", "process_awards", "prize_pool", "entitlements", "gates", "budget_priority"});
   } else if (kind == "retainer") {
     r.kind = rule_kind::retainer;
-    only_keys(j, p, {"id", "kind", "currency", "fee", "period", "entitlements", "gates"});
+    only_keys(j, p, {"id", "kind", "currency", "fee", "period", "entitlements", "gates", "budget_priority"});
   } else if (kind == "amplification") {
     r.kind = rule_kind::amplification;
-    only_keys(j, p, {"id", "kind", "currency", "base", "metric", "steps", "cap_per_koc", "entitlements", "gates"});
+    only_keys(j, p, {"id", "kind", "currency", "base", "metric", "steps", "cap_per_koc", "entitlements", "gates", "budget_priority"});
   } else if (kind == "offline") {
     r.kind = rule_kind::offline;
-    only_keys(j, p, {"id", "kind", "currency", "fee_per_day", "travel_cap", "entitlements", "gates"});
+    only_keys(j, p, {"id", "kind", "currency", "fee_per_day", "travel_cap", "entitlements", "gates", "budget_priority"});
   } else if (kind == "identity") {
     r.kind = rule_kind::identity;
     only_keys(j, p, {"id", "kind", "entitlements"});
@@ -297,6 +310,8 @@ inline reward_rule parse_rule(const json& j, const std::string& p) {
   }
   if (j.contains("entitlements")) r.entitlements = get_entitlements(j["entitlements"], join(p, "entitlements"));
   if (j.contains("gates")) read_gates(j["gates"], join(p, "gates"), r.rejected_bp, r.late_bp);
+  if (j.contains("budget_priority"))
+    r.budget_priority = static_cast<std::int32_t>(get_int(j["budget_priority"], join(p, "budget_priority"), 0, 1000000));
   const currency_id c = r.currency;
   switch (r.kind) {
     case rule_kind::fixed:
@@ -444,11 +459,17 @@ inline reward_policy parse_reward_policy(const nlohmann::json& j) {
     if (!b.is_array()) policy_fail("campaign_budgets", "must be an array");
     for (std::size_t i = 0; i < b.size(); ++i) {
       const std::string q = at("campaign_budgets", i);
-      only_keys(b[i], q, {"campaign", "currency", "amount"});
+      only_keys(b[i], q, {"campaign", "currency", "amount", "reduction"});
       campaign_budget cb;
       cb.campaign = get_int(need(b[i], q, "campaign"), join(q, "campaign"), 0, std::numeric_limits<std::int64_t>::max());
       cb.currency = find_currency(get_string(need(b[i], q, "currency"), join(q, "currency")), -1, join(q, "currency"));
       cb.amount = get_amount(need(b[i], q, "amount"), join(q, "amount"), cb.currency);
+      if (b[i].contains("reduction")) {
+        const std::string red = get_string(b[i]["reduction"], join(q, "reduction"));
+        if (red == "rule_priority") cb.reduction = budget_reduction::rule_priority;
+        else if (red != "pro_rata")
+          policy_fail(join(q, "reduction"), "reduction must be pro_rata or rule_priority, is '" + red + "'", errc::unknown_name);
+      }
       for (const auto& prev : p.campaign_budgets)
         if (prev.campaign == cb.campaign && prev.currency == cb.currency)
           policy_fail(join(q, "campaign"), "campaign budget listed twice for the same currency", errc::duplicate_id);

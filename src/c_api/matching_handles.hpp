@@ -20,3 +20,18 @@ struct koc_matching_policy {
 struct koc_match_result {
   koc::match_result result;
 };
+
+// koc_capacitated_assignment: the caller's edge list (copied, caller order) and the CSR graph built
+// from it, so verify can re-check the result without the caller's arrays and the pair -> edge mapping
+// is checked against the original rows, not against the sort that produced it.
+struct koc_capacitated_result {
+  std::vector<std::int32_t> edge_koc, edge_task;  // caller order
+  std::vector<double> edge_score;                 // caller order
+  koc::candidate_graph graph;                     // sorted by (KOC, task)
+  std::vector<std::int64_t> edge_of_pair;         // CSR pair -> caller edge row
+  std::vector<std::int32_t> capacity, slots;
+  koc::capacitated_assignment_options options;
+  koc::capacitated_assignment_result result;
+  std::vector<std::int64_t> chosen_edge;             // caller edge row of each chosen pair
+  std::vector<std::uint8_t> koc_reason, task_reason;  // koc_match_reason values
+};

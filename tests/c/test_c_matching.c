@@ -1,8 +1,10 @@
 /* The matching part of the C ABI exercised from C (C11, -Werror -pedantic): dense assignment, task
- * tables, profiles, policies, koc_match in every mode, and the error paths. */
+ * tables, profiles, policies, koc_match in every mode, capacitated assignment on an edge list, and the
+ * error paths. */
 #include <koc/koc.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,9 +144,209 @@ static void test_match(void) {
   koc_roster_destroy(roster);
 }
 
+/* Checks a capacitated result's invariants that hold whatever the instance: verify passes, the chosen
+ * edge rows name their pairs, loads and fills add up, and the total is the sum of the chosen scores. */
+static void check_capacitated(const koc_capacitated_result* r, const int32_t* kr, const int32_t* tc, const double* sc,
+                              size_t n_kocs, size_t n_tasks) {
+  const int64_t* edge = NULL;
+  const int32_t *ck = NULL, *ct = NULL, *load = NULL, *filled = NULL;
+  const uint8_t *kreason = NULL, *treason = NULL;
+  size_t n = 0, nk = 0, nt = 0, need = 0, i;
+  int64_t units = 0, sum_load = 0, sum_filled = 0;
+  double total = -1, sum = 0;
+  int32_t ok = 0;
+  char msg[512];
+  CHECK(koc_capacitated_result_verify(r, &ok, msg, sizeof msg, &need) == KOC_OK && ok == 1);
+  CHECK(koc_capacitated_result_pairs(r, &edge, &ck, &ct, &n) == KOC_OK);
+  CHECK(koc_capacitated_result_total(r, &total, &units) == KOC_OK);
+  CHECK(koc_capacitated_result_kocs(r, &load, &kreason, &nk) == KOC_OK && nk == n_kocs);
+  CHECK(koc_capacitated_result_tasks(r, &filled, &treason, &nt) == KOC_OK && nt == n_tasks);
+  for (i = 0; i < n; ++i) {
+    CHECK(ck[i] == kr[edge[i]] && ct[i] == tc[edge[i]]);
+    if (i > 0) CHECK(ck[i - 1] < ck[i] || (ck[i - 1] == ck[i] && ct[i - 1] < ct[i]));
+    sum += sc[edge[i]];
+  }
+  for (i = 0; i < nk; ++i) sum_load += load[i];
+  for (i = 0; i < nt; ++i) sum_filled += filled[i];
+  CHECK(sum_load == (int64_t)n && sum_filled == (int64_t)n);
+  CHECK(total == sum);
+}
+
+static void test_capacitated(void) {
+  /* capacity {1, 2, 0}, slots {1, 1, 2}. The optimum 13 = KOC 1 on tasks 0 and 2 (6 + 4) + KOC 0 on
+   * task 1 (3); KOC 0 on task 0 (5) loses 4. KOC 2 has no capacity; the pair of score -1 is never
+   * worth taking. */
+  const int32_t kr[6] = {1, 0, 0, 1, 2, 1}, tc[6] = {2, 0, 1, 0, 2, 1};
+  const double sc[6] = {4.0, 5.0, 3.0, 6.0, 9.0, -1.0};
+  const int32_t cap[3] = {1, 2, 0}, sl[3] = {1, 1, 2};
+  int32_t rkr[6], rtc[6];
+  double rsc[6];
+  koc_capacitated_result* r = NULL;
+  koc_capacitated_result* q = NULL;
+  koc_capacitated_status st = KOC_CAPACITATED_NOTHING_ASSIGNED;
+  const int64_t *edge = NULL, *edge2 = NULL, *kp = NULL, *tp = NULL;
+  const int32_t *ck = NULL, *ct = NULL, *ck2 = NULL, *ct2 = NULL, *load = NULL, *filled = NULL;
+  const uint8_t *kreason = NULL, *treason = NULL;
+  size_t n = 0, n2 = 0, need = 0, i;
+  int64_t units = 0, sp = -1;
+  double total = 0, total2 = 0;
+  int32_t ok = 0;
+  char tiny[4];
+
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_OK);
+  check_capacitated(r, kr, tc, sc, 3, 3);
+  CHECK(koc_capacitated_result_status(r, &st) == KOC_OK && st == KOC_CAPACITATED_OPTIMAL);
+  CHECK(koc_capacitated_result_pairs(r, &edge, &ck, &ct, &n) == KOC_OK && n == 3);
+  CHECK(edge[0] == 2 && edge[1] == 3 && edge[2] == 0);
+  CHECK(ck[0] == 0 && ct[0] == 1 && ck[1] == 1 && ct[1] == 0 && ck[2] == 1 && ct[2] == 2);
+  CHECK(koc_capacitated_result_total(r, &total, &units) == KOC_OK && total == 13.0 && units == 13000000);
+  CHECK(koc_capacitated_result_total(r, NULL, NULL) == KOC_OK);
+  CHECK(koc_capacitated_result_kocs(r, &load, &kreason, &n) == KOC_OK && n == 3);
+  CHECK(load[0] == 1 && load[1] == 2 && load[2] == 0);
+  CHECK(kreason[0] == KOC_REASON_NONE && kreason[1] == KOC_REASON_NONE && kreason[2] == KOC_REASON_NONE);
+  CHECK(koc_capacitated_result_tasks(r, &filled, &treason, &n) == KOC_OK && n == 3);
+  CHECK(filled[0] == 1 && filled[1] == 1 && filled[2] == 1);
+  /* Task 2's spare slot: its other candidate, KOC 2, has no capacity. */
+  CHECK(treason[0] == KOC_REASON_NONE && treason[2] == KOC_REASON_ALL_CANDIDATES_AT_CAPACITY);
+  CHECK(koc_capacitated_result_duals(r, &kp, &tp, &sp) == KOC_OK && sp == 0);
+  /* Complementary slackness on the chosen pairs: pi(t) - pi(k) <= units (the certificate's used arcs). */
+  for (i = 0; i < 3; ++i) CHECK(tp[ct[i]] - kp[ck[i]] <= (int64_t)(sc[edge[i]] * 1e6 + 0.5));
+  CHECK(koc_capacitated_result_verify(r, &ok, NULL, 0, &need) == KOC_OK && ok == 1 && need > 0);
+  CHECK(koc_capacitated_result_verify(r, &ok, tiny, sizeof tiny, &need) == KOC_ERROR_BUFFER_TOO_SMALL);
+
+  /* The same edges in reverse order: same pairs and total, edge rows follow the new order. */
+  for (i = 0; i < 6; ++i) rkr[i] = kr[5 - i], rtc[i] = tc[5 - i], rsc[i] = sc[5 - i];
+  CHECK(koc_capacitated_assignment(rkr, rtc, rsc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &q) == KOC_OK);
+  check_capacitated(q, rkr, rtc, rsc, 3, 3);
+  CHECK(koc_capacitated_result_pairs(q, &edge2, &ck2, &ct2, &n2) == KOC_OK && n2 == 3);
+  CHECK(koc_capacitated_result_total(q, &total2, NULL) == KOC_OK && total2 == total);
+  for (i = 0; i < 3; ++i) CHECK(ck2[i] == ck[i] && ct2[i] == ct[i] && edge2[i] == 5 - edge[i]);
+  koc_capacitated_result_destroy(q);
+  q = NULL;
+  koc_capacitated_result_destroy(r);
+  r = NULL;
+
+  {
+    /* Max score takes the single 10; max fill takes both KOCs (1 + 2 = 3). */
+    const int32_t k2[3] = {0, 0, 1}, t2[3] = {0, 1, 0}, c2[2] = {1, 1}, s2[2] = {1, 1};
+    const double w2[3] = {10.0, 1.0, 2.0};
+    CHECK(koc_capacitated_assignment(k2, t2, w2, 3, c2, 2, s2, 2, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_OK);
+    check_capacitated(r, k2, t2, w2, 2, 2);
+    CHECK(koc_capacitated_result_pairs(r, &edge, NULL, NULL, &n) == KOC_OK && n == 1 && edge[0] == 0);
+    CHECK(koc_capacitated_result_kocs(r, NULL, &kreason, &n) == KOC_OK && kreason[1] == KOC_REASON_ALL_CANDIDATES_AT_CAPACITY);
+    CHECK(koc_capacitated_result_tasks(r, NULL, &treason, &n) == KOC_OK && treason[1] == KOC_REASON_ALL_CANDIDATES_AT_CAPACITY);
+    koc_capacitated_result_destroy(r);
+    CHECK(koc_capacitated_assignment(k2, t2, w2, 3, c2, 2, s2, 2, KOC_OBJECTIVE_MAX_FILL, 1e-6, &r) == KOC_OK);
+    check_capacitated(r, k2, t2, w2, 2, 2);
+    CHECK(koc_capacitated_result_pairs(r, &edge, NULL, NULL, &n) == KOC_OK && n == 2 && edge[0] == 1 && edge[1] == 2);
+    CHECK(koc_capacitated_result_total(r, &total, NULL) == KOC_OK && total == 3.0);
+    /* Under max fill the empty-slot arc costs a large amount, so the source potential is negative. */
+    CHECK(koc_capacitated_result_duals(r, NULL, NULL, &sp) == KOC_OK && sp < 0);
+    koc_capacitated_result_destroy(r);
+    r = NULL;
+  }
+  {
+    /* Nothing worth taking, and nothing at all. */
+    const int32_t k3[2] = {0, 1}, t3[2] = {0, 0}, c3[2] = {1, 1}, s3[1] = {2};
+    const double w3[2] = {0.0, -2.5};
+    CHECK(koc_capacitated_assignment(k3, t3, w3, 2, c3, 2, s3, 1, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_OK);
+    check_capacitated(r, k3, t3, w3, 2, 1);
+    CHECK(koc_capacitated_result_status(r, &st) == KOC_OK && st == KOC_CAPACITATED_NOTHING_ASSIGNED);
+    CHECK(koc_capacitated_result_kocs(r, NULL, &kreason, &n) == KOC_OK && kreason[0] == KOC_REASON_BETTER_PAIRS_CHOSEN);
+    koc_capacitated_result_destroy(r);
+    CHECK(koc_capacitated_assignment(NULL, NULL, NULL, 0, c3, 2, s3, 1, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_OK);
+    check_capacitated(r, NULL, NULL, NULL, 2, 1);
+    CHECK(koc_capacitated_result_status(r, &st) == KOC_OK && st == KOC_CAPACITATED_NOTHING_ASSIGNED);
+    CHECK(koc_capacitated_result_tasks(r, NULL, &treason, &n) == KOC_OK && n == 1 && treason[0] == KOC_REASON_NOBODY_ELIGIBLE);
+    koc_capacitated_result_destroy(r);
+    r = NULL;
+  }
+
+  /* Error paths: each names the row and field, and leaves *out NULL. */
+  r = (koc_capacitated_result*)&ok; /* a non-NULL value the call must clear */
+  CHECK(koc_capacitated_assignment(NULL, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);
+  CHECK(r == NULL && strcmp(koc_last_error_field(), "koc_row") == 0);
+  CHECK(koc_capacitated_assignment(kr, NULL, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_assignment(kr, tc, NULL, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);
+  CHECK(strcmp(koc_last_error_field(), "score") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, NULL, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);
+  CHECK(strcmp(koc_last_error_field(), "capacity") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, NULL, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, NULL) == KOC_ERROR_NULL_POINTER);
+  /* Wrong lengths: a KOC table too short for the rows the edges use, and more rows than int32 indexes
+   * (refused before the capacity array is read, so a short array is safe here). */
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 1, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(r == NULL && koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "koc_row") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 2, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "task_col") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, (size_t)INT32_MAX + 1, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) ==
+        KOC_ERROR_OVERFLOW);
+  CHECK(strcmp(koc_last_error_field(), "n_kocs") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, (size_t)INT32_MAX + 1, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) ==
+        KOC_ERROR_OVERFLOW);
+  {
+    int32_t bad_k[6], bad_t[6], bad_c[3], bad_s[3];
+    double bad_w[6];
+    memcpy(bad_k, kr, sizeof bad_k);
+    memcpy(bad_t, tc, sizeof bad_t);
+    memcpy(bad_w, sc, sizeof bad_w);
+    memcpy(bad_c, cap, sizeof bad_c);
+    memcpy(bad_s, sl, sizeof bad_s);
+    bad_k[4] = -1;
+    CHECK(koc_capacitated_assignment(bad_k, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
+    CHECK(koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "koc_row") == 0);
+    bad_t[3] = 3;
+    CHECK(koc_capacitated_assignment(kr, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
+    CHECK(koc_last_error_row() == 3 && strcmp(koc_last_error_field(), "task_col") == 0);
+    bad_w[2] = NAN;
+    CHECK(koc_capacitated_assignment(kr, tc, bad_w, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_INVALID_VALUE);
+    CHECK(r == NULL && koc_last_error_row() == 2 && strcmp(koc_last_error_field(), "score") == 0);
+    bad_w[2] = -INFINITY;
+    CHECK(koc_capacitated_assignment(kr, tc, bad_w, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_INVALID_VALUE);
+    CHECK(koc_last_error_row() == 2);
+    /* Rows 4 and 5 repeat rows 0 (KOC 1, task 2) and 1 (KOC 0, task 0): the first repeat in the
+     * caller's order is reported, with the row it repeats, whatever the sort did. */
+    bad_k[4] = 1;
+    bad_k[5] = 0;
+    bad_t[3] = 0;
+    bad_t[5] = 0;
+    CHECK(koc_capacitated_assignment(bad_k, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_DUPLICATE_ID);
+    CHECK(r == NULL && koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "task_col") == 0);
+    CHECK(strstr(koc_last_error_message(), "already given in row 0") != NULL);
+    bad_k[4] = 2;
+    CHECK(koc_capacitated_assignment(bad_k, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_DUPLICATE_ID);
+    CHECK(koc_last_error_row() == 5 && strstr(koc_last_error_message(), "already given in row 1") != NULL);
+    bad_c[1] = -1;
+    CHECK(koc_capacitated_assignment(kr, tc, sc, 6, bad_c, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_INVALID_VALUE);
+    CHECK(r == NULL && koc_last_error_row() == 1 && strcmp(koc_last_error_field(), "capacity") == 0);
+    bad_s[2] = -3;
+    CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, bad_s, 3, KOC_OBJECTIVE_MAX_FILL, 1e-6, &r) == KOC_ERROR_INVALID_VALUE);
+    CHECK(koc_last_error_row() == 2 && strcmp(koc_last_error_field(), "slots") == 0);
+    /* Overflow is found in sorted order but reported at the caller's row (row 0 sorts after row 1). */
+    bad_w[2] = 3.0;
+    bad_w[0] = 1e300;
+    CHECK(koc_capacitated_assignment(kr, tc, bad_w, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OVERFLOW);
+    CHECK(r == NULL && koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "score") == 0);
+  }
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, (koc_match_objective)7, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(strcmp(koc_last_error_field(), "objective") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 0.0, &r) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(koc_last_error_field(), "score_resolution") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, NAN, &r) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(koc_capacitated_result_status(NULL, &st) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_pairs(NULL, &edge, &ck, &ct, &n) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_total(NULL, &total, &units) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_kocs(NULL, &load, &kreason, &n) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_tasks(NULL, &filled, &treason, &n) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_duals(NULL, &kp, &tp, &sp) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_capacitated_result_verify(NULL, &ok, NULL, 0, &need) == KOC_ERROR_NULL_POINTER);
+  koc_capacitated_result_destroy(NULL);
+}
+
 int main(void) {
   test_dense();
   test_match();
+  test_capacitated();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

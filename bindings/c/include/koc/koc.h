@@ -274,6 +274,59 @@ KOC_EXPORT koc_status koc_match_result_verify(const koc_match_result* result, in
                                               size_t capacity, size_t* required);
 KOC_EXPORT void koc_match_result_destroy(koc_match_result* result);
 
+/* Capacitated assignment (b-matching) on the caller's own candidate graph, for programmes that do their
+ * own eligibility and fit: koc::solve_capacitated_assignment (koc/matching/capacitated_assignment.hpp).
+ * The graph is an edge list of n_pairs rows (koc_row[i], task_col[i], score[i]) in any order; KOC k
+ * takes up to capacity[k] pairs, task t up to slots[t] (KOC_UNLIMITED_SLOTS allowed), each pair at
+ * most once. objective: KOC_OBJECTIVE_MAX_SCORE (a pair is taken only if it raises the total, so a
+ * score <= 0 is never taken) or KOC_OBJECTIVE_MAX_FILL (most pairs, then the highest total).
+ * score_resolution: scores are solved exactly as integers llround(score / score_resolution); 1e-6 is
+ * the C++ default. The arrays are COPIED: the result does not borrow them.
+ * Tie-break: the edge list is sorted by (koc_row, task_col) before solving and the solver breaks ties
+ * in that order, so any permutation of the same edge list gives the same chosen pairs and total.
+ * Invalid input is refused, naming the 0-based edge row and field: NULL array (KOC_ERROR_NULL_POINTER),
+ * row/col outside [0, n_kocs)/[0, n_tasks) (KOC_ERROR_OUT_OF_RANGE, 'koc_row'/'task_col'), NaN or
+ * infinite score (KOC_ERROR_INVALID_VALUE, 'score'), a (koc_row, task_col) pair given twice
+ * (KOC_ERROR_DUPLICATE_ID, the first row that repeats an earlier one, 'task_col'), negative capacity or slots
+ * (KOC_ERROR_INVALID_VALUE, KOC or task row, 'capacity'/'slots'), n_kocs or n_tasks above INT32_MAX
+ * (KOC_ERROR_OVERFLOW), scores too large for the resolution (KOC_ERROR_OVERFLOW, 'score').
+ * Thread-safe (no shared state). */
+typedef enum koc_capacitated_status {
+  KOC_CAPACITATED_OPTIMAL = 0,         /* optimal, at least one pair chosen */
+  KOC_CAPACITATED_NOTHING_ASSIGNED = 1 /* optimal, and the optimum chooses no pair */
+} koc_capacitated_status;
+typedef struct koc_capacitated_result koc_capacitated_result;
+KOC_EXPORT koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                                 size_t n_pairs, const int32_t* capacity, size_t n_kocs,
+                                                 const int32_t* slots, size_t n_tasks, koc_match_objective objective,
+                                                 double score_resolution, koc_capacitated_result** out);
+KOC_EXPORT koc_status koc_capacitated_result_status(const koc_capacitated_result* result, koc_capacitated_status* status);
+/* Chosen pairs (zero-copy, valid until destroy), sorted by (koc_row, task_col): edge = the row of the
+ * caller's edge list, and its KOC row and task column. Any output pointer but n_chosen may be NULL. */
+KOC_EXPORT koc_status koc_capacitated_result_pairs(const koc_capacitated_result* result, const int64_t** edge,
+                                                   const int32_t** koc_row, const int32_t** task_col, size_t* n_chosen);
+/* total_score: sum of the chosen raw scores (in (koc_row, task_col) order); total_score_units: the exact
+ * integer optimum, sum of llround(score / score_resolution). Either pointer may be NULL. */
+KOC_EXPORT koc_status koc_capacitated_result_total(const koc_capacitated_result* result, double* total_score,
+                                                   int64_t* total_score_units);
+/* Per KOC (n_kocs entries): pairs chosen, and a koc_match_reason for any spare capacity. */
+KOC_EXPORT koc_status koc_capacitated_result_kocs(const koc_capacitated_result* result, const int32_t** load,
+                                                  const uint8_t** reason, size_t* n_kocs);
+/* Per task (n_tasks entries): slots filled, and a koc_match_reason for any empty slot. */
+KOC_EXPORT koc_status koc_capacitated_result_tasks(const koc_capacitated_result* result, const int32_t** filled,
+                                                   const uint8_t** reason, size_t* n_tasks);
+/* The certificate, in score units (score / score_resolution): the flow potentials pi(k), pi(t), pi(S)
+ * of capacitated_assignment.hpp. An unused pair has pi(t) - pi(k) >= its units, a used one <=. */
+KOC_EXPORT koc_status koc_capacitated_result_duals(const koc_capacitated_result* result, const int64_t** koc_potential,
+                                                   const int64_t** task_potential, int64_t* source_potential);
+/* Re-checks the result against the result's own copy of the input, without trusting the solver
+ * (koc::verify: feasibility, totals, reasons, reduced costs in exact arithmetic, maximal fill) and
+ * that every chosen edge row names its pair: *ok = 1 when all holds, else 0 with the reason in buf
+ * (size-query convention; buf may be NULL with capacity 0). */
+KOC_EXPORT koc_status koc_capacitated_result_verify(const koc_capacitated_result* result, int32_t* ok, char* buf,
+                                                    size_t capacity, size_t* required);
+KOC_EXPORT void koc_capacitated_result_destroy(koc_capacitated_result* result);
+
 /* ============================================================================================== */
 /* Rewards                                                                                         */
 /* ============================================================================================== */

@@ -58,7 +58,7 @@ def run(case):
         koc.linear_sum_assignment(m)
     elif target == "capacitated":
         b = dict(base["capacitated"])
-        for key in ("capacity", "slots", "score", "task"):
+        for key in ("capacity", "slots", "score", "task", "koc"):
             if key in case:
                 b[key] = case[key]
         score = np.array([number(v) for v in b["score"]], dtype=float)

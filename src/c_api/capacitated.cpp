@@ -67,13 +67,13 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
     for (std::size_t i = 0; i < n_pairs; ++i) {
       const auto row = static_cast<std::int64_t>(i);
       if (koc_row[i] < 0 || static_cast<std::size_t>(koc_row[i]) >= n_kocs)
-        return fail(KOC_ERROR_OUT_OF_RANGE,
+        return fail(KOC_ERROR_UNKNOWN_ID,
                     "KOC row " + std::to_string(koc_row[i]) + " is not in [0, " + std::to_string(n_kocs) + ")", row,
-                    "koc_row");
+                    "koc");
       if (task_col[i] < 0 || static_cast<std::size_t>(task_col[i]) >= n_tasks)
-        return fail(KOC_ERROR_OUT_OF_RANGE,
+        return fail(KOC_ERROR_UNKNOWN_ID,
                     "task column " + std::to_string(task_col[i]) + " is not in [0, " + std::to_string(n_tasks) + ")",
-                    row, "task_col");
+                    row, "task");
       if (!std::isfinite(score[i])) return fail(KOC_ERROR_INVALID_VALUE, "score is NaN or infinite", row, "score");
     }
     h->edge_koc.assign(koc_row, koc_row + n_pairs);
@@ -102,7 +102,7 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
       return fail(KOC_ERROR_DUPLICATE_ID,
                   "pair (KOC " + std::to_string(koc_row[duplicate]) + ", task " + std::to_string(task_col[duplicate]) +
                       ") is already given in row " + std::to_string(order[p]),
-                  duplicate, "task_col");
+                  duplicate, "task");
     }
 
     auto& g = h->graph;

@@ -275,10 +275,10 @@ static void test_capacitated(void) {
   CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, NULL) == KOC_ERROR_NULL_POINTER);
   /* Wrong lengths: a KOC table too short for the rows the edges use, and more rows than int32 indexes
    * (refused before the capacity array is read, so a short array is safe here). */
-  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 1, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
-  CHECK(r == NULL && koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "koc_row") == 0);
-  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 2, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
-  CHECK(koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "task_col") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 1, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_UNKNOWN_ID);
+  CHECK(r == NULL && koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "koc") == 0);
+  CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, 3, sl, 2, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_UNKNOWN_ID);
+  CHECK(koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "task") == 0);
   CHECK(koc_capacitated_assignment(kr, tc, sc, 6, cap, (size_t)INT32_MAX + 1, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) ==
         KOC_ERROR_OVERFLOW);
   CHECK(strcmp(koc_last_error_field(), "n_kocs") == 0);
@@ -293,11 +293,11 @@ static void test_capacitated(void) {
     memcpy(bad_c, cap, sizeof bad_c);
     memcpy(bad_s, sl, sizeof bad_s);
     bad_k[4] = -1;
-    CHECK(koc_capacitated_assignment(bad_k, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
-    CHECK(koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "koc_row") == 0);
+    CHECK(koc_capacitated_assignment(bad_k, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_UNKNOWN_ID);
+    CHECK(koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "koc") == 0);
     bad_t[3] = 3;
-    CHECK(koc_capacitated_assignment(kr, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_OUT_OF_RANGE);
-    CHECK(koc_last_error_row() == 3 && strcmp(koc_last_error_field(), "task_col") == 0);
+    CHECK(koc_capacitated_assignment(kr, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_UNKNOWN_ID);
+    CHECK(koc_last_error_row() == 3 && strcmp(koc_last_error_field(), "task") == 0);
     bad_w[2] = NAN;
     CHECK(koc_capacitated_assignment(kr, tc, bad_w, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_INVALID_VALUE);
     CHECK(r == NULL && koc_last_error_row() == 2 && strcmp(koc_last_error_field(), "score") == 0);
@@ -311,7 +311,7 @@ static void test_capacitated(void) {
     bad_t[3] = 0;
     bad_t[5] = 0;
     CHECK(koc_capacitated_assignment(bad_k, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_DUPLICATE_ID);
-    CHECK(r == NULL && koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "task_col") == 0);
+    CHECK(r == NULL && koc_last_error_row() == 4 && strcmp(koc_last_error_field(), "task") == 0);
     CHECK(strstr(koc_last_error_message(), "already given in row 0") != NULL);
     bad_k[4] = 2;
     CHECK(koc_capacitated_assignment(bad_k, bad_t, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_DUPLICATE_ID);

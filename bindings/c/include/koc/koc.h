@@ -285,9 +285,9 @@ KOC_EXPORT void koc_match_result_destroy(koc_match_result* result);
  * Tie-break: the edge list is sorted by (koc_row, task_col) before solving and the solver breaks ties
  * in that order, so any permutation of the same edge list gives the same chosen pairs and total.
  * Invalid input is refused, naming the 0-based edge row and field: NULL array (KOC_ERROR_NULL_POINTER),
- * row/col outside [0, n_kocs)/[0, n_tasks) (KOC_ERROR_OUT_OF_RANGE, 'koc_row'/'task_col'), NaN or
+ * row/col outside [0, n_kocs)/[0, n_tasks) (KOC_ERROR_UNKNOWN_ID, 'koc'/'task'), NaN or
  * infinite score (KOC_ERROR_INVALID_VALUE, 'score'), a (koc_row, task_col) pair given twice
- * (KOC_ERROR_DUPLICATE_ID, the first row that repeats an earlier one, 'task_col'), negative capacity or slots
+ * (KOC_ERROR_DUPLICATE_ID, the first row that repeats an earlier one, 'task'), negative capacity or slots
  * (KOC_ERROR_INVALID_VALUE, KOC or task row, 'capacity'/'slots'), n_kocs or n_tasks above INT32_MAX
  * (KOC_ERROR_OVERFLOW), scores too large for the resolution (KOC_ERROR_OVERFLOW, 'score').
  * Thread-safe (no shared state). */

@@ -5,6 +5,7 @@
 #include <koc/rewards/ledger.hpp>
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,52 @@ inline std::vector<std::size_t> lines_of(const koc::reward_ledger& L, koc::line_
   for (std::size_t l = 0; l < L.size(); ++l)
     if (L.kind[l] == k) out.push_back(l);
   return out;
+}
+
+/// A random programme over a reward policy with the rule layout of test_ledger.cpp's kPolicy (rule 2 a
+/// campaign, 3 a retainer): n_kocs KOCs on a two-tier ladder, n_tasks tasks with random rules, budgets
+/// and deadlines, each (KOC, task) completed with probability 1/2, random metrics. Only mt19937_64's
+/// raw output is used (fully specified by the standard), so the programme is the same everywhere.
+inline world generated_programme(std::uint64_t seed, int n_kocs, int n_tasks) {
+  std::mt19937_64 rng(seed);
+  world w;
+  w.ladder = {"entry", "core"};
+  for (int k = 0; k < n_kocs; ++k) w.add_koc(100 + k, static_cast<std::int32_t>(rng() % 3) - 1);
+  for (int t = 0; t < n_tasks; ++t) {
+    const auto r = static_cast<std::int32_t>(rng() % 8);
+    const std::int64_t budget = rng() % 3 == 0 ? static_cast<std::int64_t>(rng() % 50000000) : -1;
+    w.add_task(t, r, r == 2 ? 7 : static_cast<std::int64_t>(rng() % 2) * 7 - 1 + static_cast<std::int64_t>(rng() % 2), 1000,
+               rng() % 2 ? koc::no_deadline : 50000, r == 3 ? 30 : 0, budget);
+  }
+  for (int k = 0; k < n_kocs; ++k)
+    for (int t = 0; t < n_tasks; ++t)
+      if (rng() % 2) {
+        completion_args c;
+        c.delivered = static_cast<std::int64_t>(rng() % 100000);
+        c.accepted = rng() % 5 != 0;
+        c.quality = static_cast<double>(rng() % 11) / 10.0;
+        c.views = static_cast<std::int64_t>(rng() % 3000000);
+        c.days_served = static_cast<std::int32_t>(rng() % 31);
+        c.fulfilment = static_cast<double>(rng() % 1001) / 1000.0;
+        c.days_on_site = static_cast<std::int32_t>(rng() % 5);
+        c.travel = static_cast<std::int64_t>(rng() % 300000);
+        w.complete(100 + k, t, c);
+      }
+  return w;
+}
+
+/// FNV-1a over every numeric column of the ledger and its rule names, in line order.
+inline std::uint64_t ledger_checksum(const koc::reward_ledger& L) {
+  std::uint64_t h = 1469598103934665603ULL;
+  const auto mix = [&](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ULL;
+  };
+  const auto col = [&](const auto& v) { mix(v.data(), v.size() * sizeof(v[0])); };
+  col(L.koc_id), col(L.task_id), col(L.campaign_id), col(L.completion), col(L.rule), col(L.kind), col(L.reason);
+  col(L.currency), col(L.amount), col(L.gross), col(L.basis), col(L.aux), col(L.gate_bp), col(L.tier_bp);
+  for (const auto& s : L.rule_names) mix(s.data(), s.size() + 1);
+  return h;
 }
 
 }  // namespace koc_test

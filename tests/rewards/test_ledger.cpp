@@ -567,3 +567,97 @@ TEST_CASE("retainer proration is monotone in days and fulfilment", "[rewards][le
     }
   CHECK(paid[31 * 21 + 20] == 250000);  // full period, full duty, x1.25
 }
+
+namespace {
+
+// kPolicy for generated programmes: no process award winners (they are listed by hand elsewhere), a
+// campaign budget on campaign 7 in CNY, budget priorities by rule.
+koc::reward_policy programme_policy(koc::budget_reduction reduction, std::int64_t campaign_budget) {
+  auto q = koc::parse_reward_policy(kPolicy);
+  q.rules[LAUNCH].process_awards.clear();
+  for (std::size_t r = 0; r < q.rules.size(); ++r) q.rules[r].budget_priority = static_cast<std::int32_t>(r % 3);
+  q.campaign_budgets.push_back({7, koc::find_currency("CNY"), campaign_budget, reduction});
+  return q;
+}
+
+void require_same_ledger(const koc::reward_ledger& A, const koc::reward_ledger& B) {
+  REQUIRE(A.size() == B.size());
+  REQUIRE(A.rule_names == B.rule_names);
+  REQUIRE(A.koc_id == B.koc_id);
+  REQUIRE(A.task_id == B.task_id);
+  REQUIRE(A.campaign_id == B.campaign_id);
+  REQUIRE(A.completion == B.completion);
+  REQUIRE(A.rule == B.rule);
+  REQUIRE(A.kind == B.kind);
+  REQUIRE(A.reason == B.reason);
+  REQUIRE(A.currency == B.currency);
+  REQUIRE(A.amount == B.amount);
+  REQUIRE(A.gross == B.gross);
+  REQUIRE(A.basis == B.basis);
+  REQUIRE(A.aux == B.aux);
+  REQUIRE(A.gate_bp == B.gate_bp);
+  REQUIRE(A.tier_bp == B.tier_bp);
+  REQUIRE(A.explanation == B.explanation);
+}
+
+}  // namespace
+
+TEST_CASE("generated programmes: the ledger is pinned bit for bit", "[rewards][ledger][property]") {
+  // Checksums of ledgers computed before the compute path was optimised (push_back per column, partial
+  // sorts for first-N ranks): any change in lines, order or amounts changes them.
+  const auto pro_rata = programme_policy(koc::budget_reduction::pro_rata, 10000000);
+  const auto priority = programme_policy(koc::budget_reduction::rule_priority, 10000000);
+  const koc_test::world big = koc_test::generated_programme(7, 1500, 6), small = koc_test::generated_programme(3, 20, 3);
+  const auto A = big.run(pro_rata, false), B = big.run(priority, false), C = small.run(pro_rata, false);
+  CHECK(A.size() > 2 * koc::detail::ledger_writer::chunk);  // several chunks of the line writer
+  CHECK(!koc_test::lines_of(A, line_kind::budget_cut).empty());
+  CHECK(!koc_test::lines_of(B, line_kind::budget_cut).empty());
+  CHECK(!koc_test::lines_of(A, line_kind::prize).empty());
+  CHECK(!koc_test::lines_of(A, line_kind::cap_cut).empty());
+  CHECK(A.size() == 10430);
+  CHECK(B.size() == 9817);
+  CHECK(C.size() == 69);
+  CHECK(koc_test::ledger_checksum(A) == 0x8756286b3993aa54ULL);
+  CHECK(koc_test::ledger_checksum(B) == 0xf8ae85845d5d3941ULL);
+  CHECK(koc_test::ledger_checksum(C) == 0x3be593451d68a1c7ULL);
+}
+
+TEST_CASE("reusing a ledger buffer gives exactly the plain call's ledger", "[rewards][ledger][reuse]") {
+  const auto pro_rata = programme_policy(koc::budget_reduction::pro_rata, 10000000);
+  const auto priority = programme_policy(koc::budget_reduction::rule_priority, 10000000);
+  const koc_test::world big = koc_test::generated_programme(7, 1500, 6), small = koc_test::generated_programme(3, 20, 3);
+  const auto fresh = [](const koc_test::world& w, const koc::reward_policy& p, bool explain) {
+    return koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), {explain});
+  };
+  const auto into = [](const koc_test::world& w, const koc::reward_policy& p, bool explain, koc::reward_ledger& out) {
+    koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), out, {explain});
+    const koc::ledger_check ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), out);
+    INFO(ck.reason);
+    REQUIRE(ck.ok);
+  };
+  koc::reward_ledger buf;
+  into(small, pro_rata, false, buf);  // small first: the big run must grow the buffers
+  require_same_ledger(buf, fresh(small, pro_rata, false));
+  into(big, pro_rata, false, buf);
+  require_same_ledger(buf, fresh(big, pro_rata, false));
+  const std::size_t big_capacity = buf.amount.capacity();
+  into(small, priority, true, buf);  // smaller, other policy, explanations on: nothing of the big run is left
+  require_same_ledger(buf, fresh(small, priority, true));
+  CHECK(buf.amount.capacity() == big_capacity);  // the capacity is kept
+  into(big, priority, false, buf);  // bigger again: explanations of the previous run are gone
+  require_same_ledger(buf, fresh(big, priority, false));
+  CHECK(buf.amount.capacity() == big_capacity);
+  // A ledger holding garbage of another shape (columns of different lengths) is cleared too.
+  koc::reward_ledger odd;
+  odd.koc_id.assign(5, 42);
+  odd.explanation.assign(3, "stale");
+  odd.rule_names.assign(1, "stale");
+  into(big, pro_rata, true, odd);
+  require_same_ledger(odd, fresh(big, pro_rata, true));
+  // Invalid input throws as the plain call does; the buffer stays usable.
+  koc_test::world bad = small;
+  bad.accepted[0] = 7;
+  CHECK_THROWS_AS(into(bad, pro_rata, false, buf), koc::error);
+  into(small, pro_rata, false, buf);
+  require_same_ledger(buf, fresh(small, pro_rata, false));
+}

@@ -9,6 +9,8 @@
 //   koc::reward_ledger L = koc::compute_ledger(policy, tasks, asg, done, kocs);
 //   assert(koc::verify(policy, tasks, asg, done, kocs, L).ok);
 //   koc::ledger_totals T = koc::totals(L);              // per KOC / task / campaign / currency
+//   koc::compute_ledger(policy, tasks, asg, done, kocs, L, {false});  // again, into L's buffers: a
+//                                                       // repeated run allocates and faults nothing
 //
 // INPUT COLUMNS (koc::span, so numpy / C buffers pass without copies). Ids are >= 0.
 //  reward_tasks (one row per task, n_tasks rows):
@@ -92,8 +94,9 @@
 // the sentence of line i on demand from the numeric columns (gross, basis, aux, gate_bp, tier_bp).
 //
 // Complexity: O(n + n_assignments + n_tasks + n_kocs + L) for the main pass (L lines), plus
-// O(m log m) sorts over the m completions that need ranking (first-N bonuses, campaigns) and the lines
-// of over-budget scopes. Memory: O(n + L).
+// O(m + N log N) per first-N task (m accepted, N ranked), O(m log m) sorts over the campaign entries
+// and the lines of over-budget scopes. Memory: O(n + L); the line columns reserve an upper bound of the
+// lines (address space only: pages are touched as lines are written).
 #pragma once
 
 #include <koc/error.hpp>
@@ -286,6 +289,75 @@ inline void ledger_reserve(reward_ledger& L, std::size_t n) {
   L.basis.reserve(n); L.aux.reserve(n); L.gate_bp.reserve(n); L.tier_bp.reserve(n);
 }
 
+namespace detail {
+
+// Checked arithmetic for the per-line hot path: the same results and the same errors as money.hpp's
+// checked_add / checked_mul / mul_ratio, but the field name (a std::string there) is only built on the
+// throwing path, by calling those functions to throw.
+inline std::int64_t add_or_throw(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
+  std::int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? checked_add(a, b, row, field) : r;
+}
+inline std::int64_t mul_or_throw(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
+  std::int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? checked_mul(a, b, row, field) : r;
+}
+/// a * num / den rounded half to even (den > 0), as mul_ratio; in 64 bits when the product fits.
+inline std::int64_t ratio_or_throw(std::int64_t a, std::int64_t num, std::int64_t den, std::int64_t row, const char* field) {
+  std::int64_t p;
+  if (den <= 0 || __builtin_mul_overflow(a, num, &p) || p == std::numeric_limits<std::int64_t>::min())
+    return mul_ratio(a, num, den, row, field);
+  std::int64_t q = p / den;  // truncated toward zero; |r| = |p| mod den
+  const std::int64_t r = p % den, ar = r < 0 ? -r : r;
+  if (ar > den - ar || (ar == den - ar && (q & 1))) q += p < 0 ? -1 : 1;  // half to even on |p|, as div_round_half_even
+  return q;
+}
+
+/// Appends ledger lines through raw column pointers: one capacity check per line instead of one per
+/// column. The columns are grown in chunks (value-initialised, so cache-resident when the lines are
+/// written) and hold `size()` lines after sync(); code that reads or edits `L` directly calls sync()
+/// first and resume() after.
+class ledger_writer {
+ public:
+  explicit ledger_writer(reward_ledger& L) : L_(L) { resize_all(0); }
+  std::size_t size() const noexcept { return n_; }
+  void put(std::int64_t koc, std::int64_t task, std::int64_t campaign, std::int64_t comp, std::int32_t rule, line_kind kind,
+           line_reason why, currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
+           std::int32_t gate, std::int32_t tier) {
+    if (n_ == cap_) resize_all(n_ + chunk);
+    const std::size_t i = n_++;
+    koc_[i] = koc; task_[i] = task; campaign_[i] = campaign; completion_[i] = comp; rule_[i] = rule;
+    amount_[i] = amount; gross_[i] = gross; basis_[i] = basis; aux_[i] = aux; gate_[i] = gate; tier_[i] = tier;
+    kind_[i] = kind; reason_[i] = why; currency_[i] = cur;  // byte stores last: they may alias the pointers
+  }
+  void sync() { resize_all(n_); }
+  static constexpr std::size_t chunk = 2048;  // lines: 2048 x 67 bytes stay in L2 between zeroing and writing
+  void resume() { n_ = L_.amount.size(); resize_all(n_); }
+
+ private:
+  void resize_all(std::size_t m) {
+    L_.koc_id.resize(m); L_.task_id.resize(m); L_.campaign_id.resize(m); L_.completion.resize(m); L_.rule.resize(m);
+    L_.kind.resize(m); L_.reason.resize(m); L_.currency.resize(m); L_.amount.resize(m); L_.gross.resize(m);
+    L_.basis.resize(m); L_.aux.resize(m); L_.gate_bp.resize(m); L_.tier_bp.resize(m);
+    koc_ = L_.koc_id.data(); task_ = L_.task_id.data(); campaign_ = L_.campaign_id.data(); completion_ = L_.completion.data();
+    rule_ = L_.rule.data(); kind_ = L_.kind.data(); reason_ = L_.reason.data(); currency_ = L_.currency.data();
+    amount_ = L_.amount.data(); gross_ = L_.gross.data(); basis_ = L_.basis.data(); aux_ = L_.aux.data();
+    gate_ = L_.gate_bp.data(); tier_ = L_.tier_bp.data();
+    cap_ = m;
+  }
+  reward_ledger& L_;
+  std::size_t n_ = 0, cap_ = 0;
+  std::int64_t *koc_ = nullptr, *task_ = nullptr, *campaign_ = nullptr, *completion_ = nullptr;
+  std::int32_t* rule_ = nullptr;
+  line_kind* kind_ = nullptr;
+  line_reason* reason_ = nullptr;
+  currency_id* currency_ = nullptr;
+  std::int64_t *amount_ = nullptr, *gross_ = nullptr, *basis_ = nullptr, *aux_ = nullptr;
+  std::int32_t *gate_ = nullptr, *tier_ = nullptr;
+};
+
+}  // namespace detail
+
 /// Builds the sentence for line i from the numeric columns and the policy the ledger was computed with.
 inline std::string explain_line(const reward_policy& policy, const reward_ledger& L, std::size_t i) {
   const line_kind k = L.kind[i];
@@ -379,10 +451,14 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
   return s + " → " + signed_money(L.amount[i]);
 }
 
-/// Computes the ledger. Throws koc::error naming row and field on invalid input (see the header).
-inline reward_ledger compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
-                                    const reward_completions& done, const reward_kocs& kocs,
-                                    const ledger_options& options = {}) {
+/// Computes the ledger into `L`, reusing the capacity of its columns: every column (rule_names and
+/// explanation included) is cleared first, so the result is the same as the returning overload's, and a
+/// caller that computes ledgers repeatedly into one `reward_ledger` allocates and page-faults nothing
+/// once the buffers are big enough. `L` must not hold the storage behind any input span. Throws
+/// koc::error naming row and field on invalid input (see the header); `L` is then valid but unspecified.
+inline void compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                           const reward_completions& done, const reward_kocs& kocs, reward_ledger& L,
+                           const ledger_options& options = {}) {
   using detail::opt;
   // ---- tasks -------------------------------------------------------------------------------------
   const std::size_t nt = tasks.task_id.size();
@@ -505,7 +581,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
   std::vector<std::int32_t> speed_rank(n, 0);  // 1-based rank among accepted, for first-N tasks
   {
     std::vector<std::int32_t> stamp(nk, -1);
-    std::vector<std::int32_t> acc;
+    std::vector<std::pair<std::int64_t, std::int32_t>> acc;  // (delivered_at, row): earlier first, then lower row
     for (std::size_t t = 0; t < nt; ++t) {
       const auto b = static_cast<std::size_t>(task_count[t]), e = static_cast<std::size_t>(task_count[t + 1]);
       for (std::size_t p = b; p < e; ++p) {
@@ -517,54 +593,70 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
       }
       const reward_rule& rule = policy.rules[static_cast<std::size_t>(tasks.rule[t])];
       if (rule.kind != rule_kind::fixed || rule.speed.first_n == 0) continue;
+      // Gathered once (the rows of a task are scattered), then selected: (delivered_at, row) is a total
+      // order, so nth_element + sort of the first N gives the same ranks as a partial sort, in O(m + N log N).
       acc.clear();
-      for (std::size_t p = b; p < e; ++p)
-        if (done.accepted[static_cast<std::size_t>(by_task[p])]) acc.push_back(by_task[p]);
+      for (std::size_t p = b; p < e; ++p) {
+        const auto i = static_cast<std::size_t>(by_task[p]);
+        if (done.accepted[i]) acc.emplace_back(done.delivered_at[i], by_task[p]);
+      }
       const auto first = static_cast<std::size_t>(std::min<std::int64_t>(rule.speed.first_n, static_cast<std::int64_t>(acc.size())));
-      const auto earlier = [&](std::int32_t x, std::int32_t y) {
-        const auto dx = done.delivered_at[static_cast<std::size_t>(x)], dy = done.delivered_at[static_cast<std::size_t>(y)];
-        return dx != dy ? dx < dy : x < y;
-      };
-      std::partial_sort(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first), acc.end(), earlier);
-      for (std::size_t p = 0; p < first; ++p) speed_rank[static_cast<std::size_t>(acc[p])] = static_cast<std::int32_t>(p + 1);
+      if (first < acc.size()) std::nth_element(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first), acc.end());
+      std::sort(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first));
+      for (std::size_t p = 0; p < first; ++p) speed_rank[static_cast<std::size_t>(acc[p].second)] = static_cast<std::int32_t>(p + 1);
     }
   }
 
   // ---- main pass ---------------------------------------------------------------------------------
-  reward_ledger L;
+  L.rule_names.clear();
   L.rule_names.reserve(nr + policy.tiers.size());
   for (const auto& r : policy.rules) L.rule_names.push_back(r.id);
   for (const auto& t : policy.tiers) L.rule_names.push_back("tier:" + t.name);
-  ledger_reserve(L, n + n / 2 + nk / 8 + 16);
+  L.explanation.clear();
+  detail::ledger_writer W(L);  // clears the line columns, keeping their capacity
+  {
+    // Upper bound of the lines of the main pass, the KOCs and the tasks (campaign prizes and budget cuts
+    // grow the columns if needed). Reserving it touches no page: pages are faulted in as lines are written.
+    std::vector<std::size_t> rule_lines(nr, 1);
+    for (std::size_t r = 0; r < nr; ++r) {
+      const reward_rule& rule = policy.rules[r];
+      std::size_t money = 0;
+      switch (rule.kind) {
+        case rule_kind::fixed: money = 1 + (rule.speed.amount > 0 ? 1 : 0); break;
+        case rule_kind::campaign: money = 1; break;
+        case rule_kind::retainer: money = 1; break;
+        case rule_kind::amplification: money = 2 + rule.steps.size(); break;  // base, steps, cap_cut
+        case rule_kind::offline: money = 2; break;
+        case rule_kind::identity: money = 0; break;
+      }
+      rule_lines[r] = std::max<std::size_t>(1, money + rule.entitlements.size());
+    }
+    std::size_t bound = nt + nk;
+    for (std::size_t t = 0; t < nt; ++t)
+      bound += static_cast<std::size_t>(task_count[t + 1] - task_count[t]) * rule_lines[static_cast<std::size_t>(tasks.rule[t])];
+    for (std::size_t k = 0; k < nk; ++k)
+      if (koc_ptier[k] >= 0) bound += policy.tiers[static_cast<std::size_t>(koc_ptier[k])].entitlements.size();
+    ledger_reserve(L, bound);  // W has written nothing yet: its first put() takes the new buffers
+  }
   std::vector<std::int64_t> task_total(nt, 0);
   std::vector<std::uint8_t> koc_done(nk, 0);
   const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
                         currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
                         std::int32_t gate, std::int32_t tier) {
-    L.koc_id.push_back(koc);
-    L.task_id.push_back(t >= 0 ? tasks.task_id[static_cast<std::size_t>(t)] : -1);
-    L.campaign_id.push_back(t >= 0 ? opt(tasks.campaign_id, static_cast<std::size_t>(t), std::int64_t{-1}) : -1);
-    L.completion.push_back(comp);
-    L.rule.push_back(rule);
-    L.kind.push_back(kind);
-    L.reason.push_back(why);
-    L.currency.push_back(cur);
-    L.amount.push_back(amount);
-    L.gross.push_back(gross);
-    L.basis.push_back(basis);
-    L.aux.push_back(aux);
-    L.gate_bp.push_back(gate);
-    L.tier_bp.push_back(tier);
-    if (t >= 0 && amount != 0) task_total[static_cast<std::size_t>(t)] = checked_add(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
+    W.put(koc, t >= 0 ? tasks.task_id[static_cast<std::size_t>(t)] : -1,
+          t >= 0 ? opt(tasks.campaign_id, static_cast<std::size_t>(t), std::int64_t{-1}) : -1, comp, rule, kind, why, cur, amount,
+          gross, basis, aux, gate, tier);
+    if (t >= 0 && amount != 0)
+      task_total[static_cast<std::size_t>(t)] = detail::add_or_throw(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
   };
-  // Running per-KOC totals for capped rules: one column per capped rule.
+  // Running per-KOC totals for capped rules: nk entries per capped rule, in one array.
   std::vector<std::int32_t> cap_slot(nr, -1);
-  std::vector<std::vector<std::int64_t>> cap_paid;
+  std::size_t n_capped = 0;
   for (std::size_t r = 0; r < nr; ++r)
-    if (policy.rules[r].kind == rule_kind::amplification && policy.rules[r].cap_per_koc != no_cap) {
-      cap_slot[r] = static_cast<std::int32_t>(cap_paid.size());
-      cap_paid.emplace_back(nk, 0);
-    }
+    if (policy.rules[r].kind == rule_kind::amplification && policy.rules[r].cap_per_koc != no_cap)
+      cap_slot[r] = static_cast<std::int32_t>(n_capped++);
+  std::vector<std::int64_t> cap_paid(n_capped * nk, 0);
+  const std::string field_quality = "quality", field_fulfilment = "duty_fulfilment";  // built once, not per line
   struct campaign_entry {
     std::int32_t rule;
     std::int64_t campaign, koc_id, ppm;
@@ -587,7 +679,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
     std::int32_t gate = 10000;
     if (!accepted) { gate = policy.rejected_share(rule); gate_reason = line_reason::rejected; }
     else if (late) { gate = policy.late_share(rule); gate_reason = line_reason::late; }
-    const std::size_t first_line = L.size();
+    const std::size_t first_line = W.size();
     if (gate == 0 && rule.kind != rule_kind::identity && !(rule.kind == rule_kind::offline && opt(done.travel_claimed, i, std::int64_t{0}) > 0 && rule.travel_cap > 0)) {
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward, gate_reason, no_currency, 0, 0, 0, 0, 10000, 10000);
       continue;
@@ -597,9 +689,9 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
     std::int64_t earned = 0;  // this completion's money, for the cap
     const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) {
       if (gross == 0) return;
-      const std::int64_t amount = factor == 100000000 ? gross : mul_ratio(gross, factor, 100000000, row, field);
+      const std::int64_t amount = factor == 100000000 ? gross : detail::ratio_or_throw(gross, factor, 100000000, row, field);
       if (amount == 0) return;
-      earned = checked_add(earned, amount, row, field);
+      earned = detail::add_or_throw(earned, amount, row, field);
       push(koc, static_cast<std::int32_t>(t), row, ri, kind, gate_reason, cur, amount, gross, basis, aux, gate, tier);
     };
     switch (rule.kind) {
@@ -620,14 +712,14 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
         money_line(line_kind::base, rule.base, 0, 0, "accepted");
         if (accepted)
           campaign_entries.push_back({ri, opt(tasks.campaign_id, t, std::int64_t{-1}), koc,
-                                      fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, "quality"),
+                                      fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality),
                                       static_cast<std::int32_t>(k), static_cast<std::int32_t>(i)});
         break;
       case rule_kind::retainer: {
         const std::int64_t days = opt(done.days_served, i, 0);
         const std::int64_t period = tasks.period_days[t];
-        const std::int64_t bp = fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, "duty_fulfilment");
-        const std::int64_t prorated = mul_ratio(rule.fee, days * bp, period * 10000, row, "days_served");
+        const std::int64_t bp = fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, field_fulfilment);
+        const std::int64_t prorated = detail::ratio_or_throw(rule.fee, days * bp, period * 10000, row, "days_served");
         money_line(line_kind::retainer, prorated, days, (period << 16) | bp, "days_served");
         break;
       }
@@ -638,16 +730,16 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
         for (std::size_t s = 0; s < rule.steps.size() && v >= rule.steps[s].threshold; ++s)
           money_line(line_kind::step_bonus, rule.steps[s].bonus, v, static_cast<std::int64_t>(s), field);
         if (cap_slot[static_cast<std::size_t>(ri)] >= 0 && earned > 0) {
-          std::int64_t& paid = cap_paid[static_cast<std::size_t>(cap_slot[static_cast<std::size_t>(ri)])][k];
+          std::int64_t& paid = cap_paid[static_cast<std::size_t>(cap_slot[static_cast<std::size_t>(ri)]) * nk + k];
           const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - paid);
           if (earned > room)
             push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::cap_cut, line_reason::none, cur, room - earned, earned, paid, 0, 10000, 10000);
-          paid = checked_add(paid, std::min(earned, room), row, "amount");
+          paid = detail::add_or_throw(paid, std::min(earned, room), row, "amount");
         }
         break;
       }
       case rule_kind::offline: {
-        if (gate > 0) money_line(line_kind::day_fee, checked_mul(rule.fee_per_day, opt(done.days_on_site, i, 0), row, "days_on_site"),
+        if (gate > 0) money_line(line_kind::day_fee, detail::mul_or_throw(rule.fee_per_day, opt(done.days_on_site, i, 0), row, "days_on_site"),
                                  opt(done.days_on_site, i, 0), 0, "days_on_site");
         const std::int64_t claimed = opt(done.travel_claimed, i, std::int64_t{0});
         const std::int64_t refund = std::min(claimed, rule.travel_cap);
@@ -661,14 +753,14 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
       for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
         push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
              static_cast<std::int64_t>(e), 10000, 10000);
-    if (L.size() == first_line)
+    if (W.size() == first_line)
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward,
            !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due, no_currency, 0, 0, 0, 0,
            10000, 10000);
   }
 
   // ---- campaigns: process awards and prize pools -------------------------------------------------
-  const std::size_t first_campaign_line = L.size();
+  const std::size_t first_campaign_line = W.size();
   std::sort(campaign_entries.begin(), campaign_entries.end(), [](const campaign_entry& a, const campaign_entry& b) {
     return std::tie(a.rule, a.campaign, a.koc_id, b.ppm, a.comp) < std::tie(b.rule, b.campaign, b.koc_id, a.ppm, b.comp);
   });
@@ -736,7 +828,8 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
   // A completion that earned nothing itself but ranks for an award or a prize got its no_reward line
   // above, before the ranking was known: drop that line, since "nothing lost" is for completions with no
   // line at all (found by fuzz_reward_policy). No line index is kept before this point.
-  if (L.size() > first_campaign_line) {
+  if (W.size() > first_campaign_line) {
+    W.sync();
     std::vector<std::uint8_t> ranked_for(n, 0);
     for (std::size_t l = first_campaign_line; l < L.size(); ++l) ranked_for[static_cast<std::size_t>(L.completion[l])] = 1;
     std::vector<std::uint8_t> keep(first_campaign_line, 1);
@@ -756,6 +849,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
       compact(L.kind), compact(L.reason), compact(L.currency), compact(L.amount), compact(L.gross), compact(L.basis);
       compact(L.aux), compact(L.gate_bp), compact(L.tier_bp);
     }
+    W.resume();
   }
   std::vector<std::uint8_t> rule_used(nr, 0);
   for (std::size_t t = 0; t < nt; ++t) rule_used[static_cast<std::size_t>(tasks.rule[t])] = 1;
@@ -787,14 +881,16 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
 
   // ---- budgets ----------------------------------------------------------------------------------
   struct share { std::int64_t task_row, koc, amount; };
-  const auto cut_scope = [&](std::vector<share>& units, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
+  // The lines of one over-budget scope, [first, last): merged per (task, KOC), paid, cut.
+  const auto cut_scope = [&](share* first, share* last, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
                              budget_reduction reduction) {
-    std::sort(units.begin(), units.end(), [&](const share& a, const share& b) {
+    std::sort(first, last, [&](const share& a, const share& b) {
       const std::int64_t ta = tasks.task_id[static_cast<std::size_t>(a.task_row)], tb = tasks.task_id[static_cast<std::size_t>(b.task_row)];
       return scope_aux == 0 ? a.koc < b.koc : (ta != tb ? ta < tb : a.koc < b.koc);
     });
     std::vector<share> merged;
-    for (const auto& u : units) {
+    for (const share* up = first; up != last; ++up) {
+      const share& u = *up;
       if (!merged.empty() && merged.back().koc == u.koc && merged.back().task_row == u.task_row) merged.back().amount += u.amount;
       else merged.push_back(u);
     }
@@ -842,15 +938,25 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
     for (std::size_t t = 0; t < nt; ++t)
       if (opt(tasks.budget, t, std::int64_t{-1}) >= 0 && task_total[t] > tasks.budget[t]) over[t] = 1, any = true;
     if (any) {
-      std::vector<std::vector<share>> units(nt);
+      // The over-budget tasks' lines, bucketed by task (counting sort) in one array.
+      W.sync();
+      std::vector<share> found;
+      std::vector<std::size_t> start(nt + 1, 0);
       const std::size_t lines = L.size();
       for (std::size_t l = 0; l < lines; ++l) {
         if (L.amount[l] == 0 || L.task_id[l] < 0) continue;
         const auto t = static_cast<std::size_t>(task_index.find(L.task_id[l]));
-        if (over[t]) units[t].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
+        if (over[t]) found.push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]}), ++start[t + 1];
+      }
+      for (std::size_t t = 0; t < nt; ++t) start[t + 1] += start[t];
+      std::vector<share> units(found.size());
+      {
+        std::vector<std::size_t> pos(start.begin(), start.end() - 1);
+        for (const share& u : found) units[pos[static_cast<std::size_t>(u.task_row)]++] = u;
       }
       for (std::size_t t = 0; t < nt; ++t)
-        if (over[t]) cut_scope(units[t], tasks.budget[t], task_total[t], 0, budget_reduction::pro_rata);  // one rule per task
+        if (over[t])  // one rule per task: always pro rata
+          cut_scope(units.data() + start[t], units.data() + start[t + 1], tasks.budget[t], task_total[t], 0, budget_reduction::pro_rata);
     }
   }
   if (!policy.campaign_budgets.empty()) {
@@ -861,6 +967,7 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
     bool any = false;
     for (std::size_t b = 0; b < camp_total.size(); ++b) any = any || camp_total[b] > policy.campaign_budgets[b].amount;
     if (any) {
+      W.sync();
       std::vector<std::vector<share>> units(camp_total.size());
       const std::size_t lines = L.size();
       for (std::size_t l = 0; l < lines; ++l) {
@@ -872,14 +979,24 @@ inline reward_ledger compute_ledger(const reward_policy& policy, const reward_ta
       }
       for (std::size_t b = 0; b < camp_total.size(); ++b)
         if (camp_total[b] > policy.campaign_budgets[b].amount)
-          cut_scope(units[b], policy.campaign_budgets[b].amount, camp_total[b], 1, policy.campaign_budgets[b].reduction);
+          cut_scope(units[b].data(), units[b].data() + units[b].size(), policy.campaign_budgets[b].amount, camp_total[b], 1,
+                    policy.campaign_budgets[b].reduction);
     }
   }
+  W.sync();
 
   if (options.explain) {
     L.explanation.reserve(L.size());
     for (std::size_t l = 0; l < L.size(); ++l) L.explanation.push_back(explain_line(policy, L, l));
   }
+}
+
+/// Computes the ledger. Throws koc::error naming row and field on invalid input (see the header).
+inline reward_ledger compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                                    const reward_completions& done, const reward_kocs& kocs,
+                                    const ledger_options& options = {}) {
+  reward_ledger L;
+  compute_ledger(policy, tasks, asg, done, kocs, L, options);
   return L;
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string_view>
 
+using koc::c_api::c_enum;
 using koc::c_api::fail;
 using koc::c_api::guarded;
 using koc::c_api::write_string;
@@ -44,7 +45,7 @@ koc_status check_currency(uint8_t currency) {
 }
 
 const char* completion_column_name(koc_completion_column c) {
-  switch (c) {
+  switch (c_enum(c)) {
     case KOC_COMPLETION_QUALITY: return "quality";
     case KOC_COMPLETION_DUTY_FULFILMENT: return "duty_fulfilment";
     case KOC_COMPLETION_VIEWS: return "views";
@@ -59,7 +60,7 @@ const char* completion_column_name(koc_completion_column c) {
 koc_status wrong_setter(koc_completion_column column, const char* type) {
   const char* name = completion_column_name(column);
   if (name == nullptr)
-    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown completion column " + std::to_string(static_cast<int>(column)), -1, "column");
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown completion column " + std::to_string(c_enum(column)), -1, "column");
   return fail(KOC_ERROR_INVALID_ARGUMENT, std::string("column '") + name + "' is not of type " + type, -1, name);
 }
 
@@ -207,13 +208,13 @@ koc_status koc_reward_tasks_set_column(koc_reward_tasks* tasks, koc_reward_task_
     KOC_REQUIRE(tasks);
     auto& v = tasks->view;
     const std::size_t n = v.task_id.size();
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_REWARD_TASK_CAMPAIGN_ID: return set(v.campaign_id, values, len, n, "campaign_id", "the task table");
       case KOC_REWARD_TASK_WINDOW_START: return set(v.window_start, values, len, n, "window_start", "the task table");
       case KOC_REWARD_TASK_DEADLINE: return set(v.deadline, values, len, n, "deadline", "the task table");
       case KOC_REWARD_TASK_BUDGET: return set(v.budget, values, len, n, "budget", "the task table");
     }
-    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown task column " + std::to_string(static_cast<int>(column)), -1, "column");
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown task column " + std::to_string(c_enum(column)), -1, "column");
   });
 }
 
@@ -270,7 +271,7 @@ koc_status koc_reward_completions_set_double(koc_reward_completions* completions
     KOC_REQUIRE(completions);
     auto& v = completions->view;
     const std::size_t n = v.assignment.size();
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_COMPLETION_QUALITY: return set(v.quality, values, len, n, "quality", "the completion table");
       case KOC_COMPLETION_DUTY_FULFILMENT: return set(v.duty_fulfilment, values, len, n, "duty_fulfilment", "the completion table");
       default: return wrong_setter(column, "double");
@@ -284,7 +285,7 @@ koc_status koc_reward_completions_set_int64(koc_reward_completions* completions,
     KOC_REQUIRE(completions);
     auto& v = completions->view;
     const std::size_t n = v.assignment.size();
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_COMPLETION_VIEWS: return set(v.views, values, len, n, "views", "the completion table");
       case KOC_COMPLETION_INTERACTIONS: return set(v.interactions, values, len, n, "interactions", "the completion table");
       case KOC_COMPLETION_TRAVEL_CLAIMED: return set(v.travel_claimed, values, len, n, "travel_claimed", "the completion table");
@@ -299,7 +300,7 @@ koc_status koc_reward_completions_set_int32(koc_reward_completions* completions,
     KOC_REQUIRE(completions);
     auto& v = completions->view;
     const std::size_t n = v.assignment.size();
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_COMPLETION_DAYS_SERVED: return set(v.days_served, values, len, n, "days_served", "the completion table");
       case KOC_COMPLETION_DAYS_ON_SITE: return set(v.days_on_site, values, len, n, "days_on_site", "the completion table");
       default: return wrong_setter(column, "int32");
@@ -354,17 +355,18 @@ void koc_reward_kocs_destroy(koc_reward_kocs* kocs) { delete kocs; }
 
 koc_status koc_line_kind_name(koc_line_kind kind, char* buf, size_t capacity, size_t* required) {
   return guarded([&]() -> koc_status {
-    if (static_cast<int>(kind) < 0 || static_cast<int>(kind) > KOC_LINE_NO_REWARD)
-      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown line kind " + std::to_string(static_cast<int>(kind)), -1, "kind");
-    return write_string(koc::line_kind_name(static_cast<koc::line_kind>(kind)), buf, capacity, required);
+    const int k = c_enum(kind);
+    if (k < 0 || k > KOC_LINE_NO_REWARD) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown line kind " + std::to_string(k), -1, "kind");
+    return write_string(koc::line_kind_name(static_cast<koc::line_kind>(k)), buf, capacity, required);
   });
 }
 
 koc_status koc_line_reason_name(koc_line_reason reason, char* buf, size_t capacity, size_t* required) {
   return guarded([&]() -> koc_status {
-    if (static_cast<int>(reason) < 0 || static_cast<int>(reason) > KOC_LINE_REASON_NO_COMPLETION)
-      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown line reason " + std::to_string(static_cast<int>(reason)), -1, "reason");
-    return write_string(koc::line_reason_name(static_cast<koc::line_reason>(reason)), buf, capacity, required);
+    const int r = c_enum(reason);
+    if (r < 0 || r > KOC_LINE_REASON_NO_COMPLETION)
+      return fail(KOC_ERROR_OUT_OF_RANGE, "unknown line reason " + std::to_string(r), -1, "reason");
+    return write_string(koc::line_reason_name(static_cast<koc::line_reason>(r)), buf, capacity, required);
   });
 }
 
@@ -408,7 +410,7 @@ koc_status koc_ledger_int64(const koc_ledger* ledger, koc_ledger_int64_column co
     KOC_REQUIRE(len);
     const auto& L = ledger->ledger;
     const std::vector<std::int64_t>* src = nullptr;
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_LEDGER_KOC_ID: src = &L.koc_id; break;
       case KOC_LEDGER_TASK_ID: src = &L.task_id; break;
       case KOC_LEDGER_CAMPAIGN_ID: src = &L.campaign_id; break;
@@ -418,7 +420,7 @@ koc_status koc_ledger_int64(const koc_ledger* ledger, koc_ledger_int64_column co
       case KOC_LEDGER_BASIS: src = &L.basis; break;
       case KOC_LEDGER_AUX: src = &L.aux; break;
     }
-    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown int64 column " + std::to_string(static_cast<int>(column)), -1, "column");
+    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown int64 column " + std::to_string(c_enum(column)), -1, "column");
     *data = src->data();
     *len = src->size();
     return KOC_OK;
@@ -432,12 +434,12 @@ koc_status koc_ledger_int32(const koc_ledger* ledger, koc_ledger_int32_column co
     KOC_REQUIRE(len);
     const auto& L = ledger->ledger;
     const std::vector<std::int32_t>* src = nullptr;
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_LEDGER_RULE: src = &L.rule; break;
       case KOC_LEDGER_GATE_BP: src = &L.gate_bp; break;
       case KOC_LEDGER_TIER_BP: src = &L.tier_bp; break;
     }
-    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown int32 column " + std::to_string(static_cast<int>(column)), -1, "column");
+    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown int32 column " + std::to_string(c_enum(column)), -1, "column");
     *data = src->data();
     *len = src->size();
     return KOC_OK;
@@ -451,12 +453,12 @@ koc_status koc_ledger_uint8(const koc_ledger* ledger, koc_ledger_uint8_column co
     KOC_REQUIRE(len);
     const auto& L = ledger->ledger;
     // line_kind and line_reason are uint8-based enums (static_assert above); uint8 may alias anything.
-    switch (column) {
+    switch (c_enum(column)) {
       case KOC_LEDGER_KIND: *data = reinterpret_cast<const uint8_t*>(L.kind.data()); *len = L.kind.size(); return KOC_OK;
       case KOC_LEDGER_REASON: *data = reinterpret_cast<const uint8_t*>(L.reason.data()); *len = L.reason.size(); return KOC_OK;
       case KOC_LEDGER_CURRENCY: *data = L.currency.data(); *len = L.currency.size(); return KOC_OK;
     }
-    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown uint8 column " + std::to_string(static_cast<int>(column)), -1, "column");
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown uint8 column " + std::to_string(c_enum(column)), -1, "column");
   });
 }
 
@@ -497,13 +499,13 @@ koc_status koc_ledger_totals(const koc_ledger* ledger, koc_totals_group group, c
     KOC_REQUIRE(ledger);
     KOC_REQUIRE(n_groups);
     const koc::ledger_group_totals* g = nullptr;
-    switch (group) {
+    switch (c_enum(group)) {
       case KOC_TOTALS_BY_KOC: g = &ledger->totals.per_koc; break;
       case KOC_TOTALS_BY_TASK: g = &ledger->totals.per_task; break;
       case KOC_TOTALS_BY_CAMPAIGN: g = &ledger->totals.per_campaign; break;
       case KOC_TOTALS_BY_CURRENCY: g = &ledger->totals.per_currency; break;
     }
-    if (g == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown totals group " + std::to_string(static_cast<int>(group)), -1, "group");
+    if (g == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown totals group " + std::to_string(c_enum(group)), -1, "group");
     // Any output pointer may be NULL: callers take only the columns they need.
     if (id) *id = g->id.data();
     if (currency) *currency = g->currency.data();

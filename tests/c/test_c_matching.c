@@ -94,7 +94,9 @@ static void test_match(void) {
   CHECK(koc_task_table_set_required_skills(tasks, required, M, 2) == KOC_OK);
   CHECK(koc_task_table_set_confidential(tasks, confidential, M) == KOC_OK);
   CHECK(koc_task_table_set_column(tasks, KOC_TASK_LOAD, NULL, M) == KOC_ERROR_NULL_POINTER);
+  koc_task_table_destroy(tasks); /* the failing create below clears the handle it is given */
   CHECK(koc_task_table_create(NULL, asset, horizon, direction, slots, M, &tasks) == KOC_ERROR_NULL_POINTER);
+  CHECK(tasks == NULL);
   CHECK(koc_task_table_create(task_ids, asset, horizon, direction, slots, M, &tasks) == KOC_OK);
   CHECK(koc_task_table_set_required_skills(tasks, required, M, 2) == KOC_OK);
   CHECK(koc_task_table_set_confidential(tasks, confidential, M) == KOC_OK);

@@ -130,8 +130,9 @@ TEST_CASE("the candidate graph as a BGL graph; BGL matching on it equals brute f
     for (auto [it, end] = boost::edges(bg); it != end; ++it) weight_sum += wmap[*it];
     for (auto x : g.score) score_sum += static_cast<std::int64_t>(x);
     REQUIRE(weight_sum == score_sum);
-    std::vector<boost::graph_traits<bgl_weighted_graph<std::int64_t>>::vertex_descriptor> mate(boost::num_vertices(bg));
-    boost::maximum_weighted_matching(bg, &mate[0]);
+    std::vector<boost::graph_traits<bgl_weighted_graph<std::int64_t>>::vertex_descriptor> mate(
+        boost::num_vertices(bg), boost::graph_traits<bgl_weighted_graph<std::int64_t>>::null_vertex());
+    if (boost::num_edges(bg) > 0) boost::maximum_weighted_matching(bg, &mate[0]);  // 2 * INT64_MIN without edges
     const double bgl_total = static_cast<double>(boost::matching_weight_sum(bg, &mate[0]));
     // Brute force 1:1 assignment on the score matrix (forbidden = -inf, partial allowed).
     Eigen::MatrixXd w = Eigen::MatrixXd::Zero(n + m, n + m);

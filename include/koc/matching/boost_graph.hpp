@@ -110,9 +110,10 @@ team_pairing_result pair_positions(span<const std::int64_t> members, Compat comp
   for (std::size_t e = 0; e < pairs.size(); ++e)
     boost::add_edge(pairs[e].first, pairs[e].second, static_cast<std::int64_t>(std::llround(w[e] * scale)), bg);
   using vertex = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::vertex_descriptor;
-  std::vector<vertex> mate(n);
-  if (n > 0) boost::maximum_weighted_matching(bg, &mate[0]);
   const vertex none = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::null_vertex();
+  std::vector<vertex> mate(n, none);
+  // BGL starts from 2 * (largest edge weight), which is 2 * INT64_MIN (overflow) on a graph without edges.
+  if (!pairs.empty()) boost::maximum_weighted_matching(bg, &mate[0]);
   team_pairing_result out;
   for (std::size_t i = 0; i < n; ++i) {
     if (mate[i] == none) {

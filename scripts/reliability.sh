@@ -31,6 +31,7 @@ log() { printf '[koc reliability] %s\n' "$*" >&2; }
 now() { date +%s; }
 # Sanitizer runtime options: stop at the first report, with a stack; leaks are errors.
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1"
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 

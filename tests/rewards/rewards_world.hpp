@@ -107,8 +107,15 @@ inline world generated_programme(std::uint64_t seed, int n_kocs, int n_tasks) {
   for (int t = 0; t < n_tasks; ++t) {
     const auto r = static_cast<std::int32_t>(rng() % 8);
     const std::int64_t budget = rng() % 3 == 0 ? static_cast<std::int64_t>(rng() % 50000000) : -1;
-    w.add_task(t, r, r == 2 ? 7 : static_cast<std::int64_t>(rng() % 2) * 7 - 1 + static_cast<std::int64_t>(rng() % 2), 1000,
-               rng() % 2 ? koc::no_deadline : 50000, r == 3 ? 30 : 0, budget);
+    // One draw per statement: the order in which a call's arguments are evaluated is unspecified (gcc
+    // and clang differ), and the generated programme must not depend on the compiler.
+    const std::int64_t deadline = rng() % 2 ? koc::no_deadline : 50000;
+    std::int64_t campaign = 7;
+    if (r != 2) {
+      const auto first = static_cast<std::int64_t>(rng() % 2);
+      campaign = first * 7 - 1 + static_cast<std::int64_t>(rng() % 2);
+    }
+    w.add_task(t, r, campaign, 1000, deadline, r == 3 ? 30 : 0, budget);
   }
   for (int k = 0; k < n_kocs; ++k)
     for (int t = 0; t < n_tasks; ++t)

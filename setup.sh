@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libbenchmark-dev liblemon-dev abigail-tools valgrind
   clang libclang-rt-14-dev
   chromium
+  default-jre-headless
 )
 VENV="$here/.venv"
 BUILD="$here/build"

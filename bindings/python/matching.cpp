@@ -39,6 +39,47 @@ py::array_t<T> copy_out(const std::vector<T>& v) {
   return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
+
+task_table_view read_tasks(column_reader& tr) {
+  task_table_view t;
+  t.id = tr.get<std::int64_t>("id");
+  t.asset = tr.get<std::uint8_t>("asset");
+  t.horizon = tr.get<std::uint8_t>("horizon");
+  t.direction = tr.get<std::uint8_t>("direction");
+  t.slots = tr.get<std::int32_t>("slots");
+  t.window_start = tr.get<std::int64_t>("window_start");
+  t.window_end = tr.get<std::int64_t>("window_end");
+  t.load = tr.get<std::int32_t>("load");
+  std::tie(t.required_skill, t.n_skills) = tr.matrix("required_skill", t.id.size());
+  t.audience = tr.get<std::uint64_t>("audience");
+  t.region = tr.get<std::int32_t>("region");
+  t.min_tier = tr.get<std::int32_t>("min_tier");
+  t.max_tier = tr.get<std::int32_t>("max_tier");
+  t.confidential = tr.get<std::uint8_t>("confidential");
+  t.budget = tr.get<std::int64_t>("budget");
+  t.campaign_id = tr.get<std::int64_t>("campaign_id");
+  return t;
+}
+
+koc_profile_view read_kocs(column_reader& kr) {
+  koc_profile_view k;
+  k.id = kr.get<std::int64_t>("id");
+  k.tier = kr.get<std::int32_t>("tier");
+  k.capacity = kr.get<std::int32_t>("capacity");
+  std::tie(k.skill, k.n_skills) = kr.matrix("skill", k.id.size());
+  k.audience = kr.get<std::uint64_t>("audience");
+  k.region = kr.get<std::int32_t>("region");
+  k.available_start = kr.get<std::int64_t>("available_start");
+  k.available_end = kr.get<std::int64_t>("available_end");
+  k.opted_out = kr.get<std::uint32_t>("opted_out");
+  k.recent_tasks = kr.get<std::int32_t>("recent_tasks");
+  k.clearance = kr.get<std::uint8_t>("clearance");
+  k.honorary = kr.get<std::uint8_t>("honorary");
+  k.quality = kr.get<double>("quality");
+  k.on_time_rate = kr.get<double>("on_time_rate");
+  return k;
+}
+
 }  // namespace
 
 void bind_matching(py::module_& m) {
@@ -67,38 +108,8 @@ void bind_matching(py::module_& m) {
           const tier_policy ladder = tier_policy_from_json(tier_policy_json);
           const matching_policy policy = matching_policy_from_json(policy_json, ladder);
           column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
-          task_table_view t;
-          t.id = tr.get<std::int64_t>("id");
-          t.asset = tr.get<std::uint8_t>("asset");
-          t.horizon = tr.get<std::uint8_t>("horizon");
-          t.direction = tr.get<std::uint8_t>("direction");
-          t.slots = tr.get<std::int32_t>("slots");
-          t.window_start = tr.get<std::int64_t>("window_start");
-          t.window_end = tr.get<std::int64_t>("window_end");
-          t.load = tr.get<std::int32_t>("load");
-          std::tie(t.required_skill, t.n_skills) = tr.matrix("required_skill", t.id.size());
-          t.audience = tr.get<std::uint64_t>("audience");
-          t.region = tr.get<std::int32_t>("region");
-          t.min_tier = tr.get<std::int32_t>("min_tier");
-          t.max_tier = tr.get<std::int32_t>("max_tier");
-          t.confidential = tr.get<std::uint8_t>("confidential");
-          t.budget = tr.get<std::int64_t>("budget");
-          t.campaign_id = tr.get<std::int64_t>("campaign_id");
-          koc_profile_view k;
-          k.id = kr.get<std::int64_t>("id");
-          k.tier = kr.get<std::int32_t>("tier");
-          k.capacity = kr.get<std::int32_t>("capacity");
-          std::tie(k.skill, k.n_skills) = kr.matrix("skill", k.id.size());
-          k.audience = kr.get<std::uint64_t>("audience");
-          k.region = kr.get<std::int32_t>("region");
-          k.available_start = kr.get<std::int64_t>("available_start");
-          k.available_end = kr.get<std::int64_t>("available_end");
-          k.opted_out = kr.get<std::uint32_t>("opted_out");
-          k.recent_tasks = kr.get<std::int32_t>("recent_tasks");
-          k.clearance = kr.get<std::uint8_t>("clearance");
-          k.honorary = kr.get<std::uint8_t>("honorary");
-          k.quality = kr.get<double>("quality");
-          k.on_time_rate = kr.get<double>("on_time_rate");
+          task_table_view t = read_tasks(tr);
+          koc_profile_view k = read_kocs(kr);
           declines_view dv{wr.get<std::int64_t>("decline_koc_id"), wr.get<std::int64_t>("decline_task_id")};
           koc_preferences_view pv{wr.get<std::int64_t>("pref_koc_id"), wr.get<std::int64_t>("pref_task_id"),
                                   wr.get<std::int32_t>("pref_rank")};
@@ -145,6 +156,40 @@ void bind_matching(py::module_& m) {
         py::arg("two_way"), py::arg("mode") = "optimal", py::arg("objective") = "max_score",
         py::arg("score_resolution") = 1e-6,
         "Eligibility, fit and assignment; returns a dict of numpy arrays plus the opaque state for verify().");
+
+  m.def("candidates",
+        [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
+           const std::string& tier_policy_json, const py::dict& two_way) {
+          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
+          const matching_policy policy = matching_policy_from_json(policy_json, ladder);
+          column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
+          const task_table_view t = read_tasks(tr);
+          const koc_profile_view k = read_kocs(kr);
+          declines_view dv{wr.get<std::int64_t>("decline_koc_id"), wr.get<std::int64_t>("decline_task_id")};
+          koc_preferences_view pv{wr.get<std::int64_t>("pref_koc_id"), wr.get<std::int64_t>("pref_task_id"),
+                                  wr.get<std::int32_t>("pref_rank")};
+          eligibility_result e;
+          std::vector<std::int32_t> koc_row;
+          {
+            py::gil_scoped_release release;
+            e = build_candidates(t, k, policy, ladder, dv, pv);
+            const auto& g = e.graph;
+            koc_row.resize(g.task.size());
+            for (std::size_t r = 0; r + 1 < g.offsets.size(); ++r)
+              for (auto p = g.offsets[r]; p < g.offsets[r + 1]; ++p) koc_row[static_cast<std::size_t>(p)] = static_cast<std::int32_t>(r);
+          }
+          py::dict d;
+          d["koc"] = copy_out(koc_row);
+          d["task"] = copy_out(e.graph.task);
+          d["score"] = copy_out(e.graph.score);
+          d["n_eligible"] = copy_out(e.n_eligible);
+          auto excl = copy_out(e.excluded);
+          d["excluded"] = excl.reshape({static_cast<py::ssize_t>(t.id.size()), static_cast<py::ssize_t>(n_exclusion_rules)});
+          d["exclusion_rules"] = std::vector<std::string>(exclusion_rule_names.begin(), exclusion_rule_names.end());
+          return d;
+        },
+        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy_json"), py::arg("tier_policy_json"), py::arg("two_way"),
+        "Eligibility and fit only (stages 1-2 of match): candidate edges (koc row, task row, score) sorted by (koc, task).");
 }
 
 }  // namespace koc::py

@@ -51,6 +51,38 @@ std::vector<tier_override> read_overrides(const in_array<std::int64_t>& ids, con
   return ov;
 }
 
+/// tier_reference from {"n": int, "row_offset": int, "metrics": {name: {"values", "below", "min1", "min2",
+/// "max1", "max2", "argmin", "argmax"}}} (koc.tiers.roster_reference builds it).
+tier_reference read_reference(const py::dict& d) {
+  tier_reference ref;
+  auto need = [&](const py::dict& x, const char* key, const std::string& field) -> py::object {
+    if (!x.contains(key)) throw error(errc::invalid_argument, std::string("the reference needs '") + key + "'", -1, field);
+    return x[key];
+  };
+  ref.n = need(d, "n", "reference.n").cast<std::uint64_t>();
+  ref.row_offset = d.contains("row_offset") ? d["row_offset"].cast<std::uint64_t>() : 0;
+  if (d.contains("metrics")) {
+    for (auto item : d["metrics"].cast<py::dict>()) {
+      const auto name = item.first.cast<std::string>();
+      const std::string field = "reference." + name;
+      tier_reference::metric_ref m;
+      m.which = parse_metric(name, field);
+      const auto md = item.second.cast<py::dict>();
+      if (md.contains("values")) {
+        m.values = need(md, "values", field).cast<std::vector<double>>();
+        m.below = need(md, "below", field).cast<std::vector<std::uint64_t>>();
+      }
+      if (md.contains("min1")) {
+        m.min1 = md["min1"].cast<double>(); m.min2 = need(md, "min2", field).cast<double>();
+        m.max1 = need(md, "max1", field).cast<double>(); m.max2 = need(md, "max2", field).cast<double>();
+        m.argmin = need(md, "argmin", field).cast<std::uint64_t>(); m.argmax = need(md, "argmax", field).cast<std::uint64_t>();
+      }
+      ref.metrics.push_back(std::move(m));
+    }
+  }
+  return ref;
+}
+
 py::dict result_dict(tier_result&& t) {
   py::dict d;
   const std::size_t n = t.n_kocs;
@@ -103,20 +135,27 @@ void bind_tiers(py::module_& m) {
   m.def("classify",
         [](const py::dict& columns, const std::string& policy_json, const in_array<std::int64_t>& override_ids,
            const in_array<std::int32_t>& override_tiers, const std::vector<std::string>& override_reasons,
-           bool growth_gaps) {
+           bool growth_gaps, const py::object& reference) {
           const tier_policy policy = tier_policy_from_json(policy_json);
           const roster_input in = read_roster(columns);
           const auto ov = read_overrides(override_ids, override_tiers, override_reasons);
+          tier_reference ref;
+          classify_options opt{growth_gaps};
+          if (!reference.is_none()) {
+            ref = read_reference(reference.cast<py::dict>());
+            opt.reference = &ref;
+          }
           tier_result t;
           {
             py::gil_scoped_release release;
-            t = classify(in.view, policy, ov, classify_options{growth_gaps});
+            t = classify(in.view, policy, ov, opt);
           }
           return result_dict(std::move(t));
         },
         py::arg("columns"), py::arg("policy_json"), py::arg("override_ids"), py::arg("override_tiers"),
-        py::arg("override_reasons"), py::arg("growth_gaps") = true,
-        "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns.");
+        py::arg("override_reasons"), py::arg("growth_gaps") = true, py::arg("reference") = py::none(),
+        "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns. reference: "
+        "roster-wide statistics when the columns are one partition of a larger roster (koc.tiers.roster_reference).");
 
   m.def("explain",
         [](const py::dict& columns, const std::string& policy_json, const std::vector<std::int64_t>& rows) {

@@ -30,7 +30,7 @@ from .assignment import (
     linear_sum_assignment,
     solve_assignment,
 )
-from .matching import MatchingPolicy, MatchResult, match
+from .matching import MatchingPolicy, MatchResult, candidates, match
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
 from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, rewards, to_decimal
@@ -48,6 +48,7 @@ __all__ = [
     "CapacitatedResult",
     "capacitated_assignment",
     "MatchResult",
+    "candidates",
     "MatchingPolicy",
     "match",
     "AssignmentResult",

@@ -39,6 +39,7 @@ def classify(
     override_tiers: npt.NDArray[np.int32],
     override_reasons: Sequence[str],
     growth_gaps: bool = True,
+    reference: dict[str, Any] | None = None,
 ) -> dict[str, Any]: ...
 def explain(columns: dict[str, npt.NDArray[Any]], policy_json: str, rows: Sequence[int]) -> list[str]: ...
 def what_if(columns: dict[str, npt.NDArray[Any]], current_policy_json: str, proposed_policy_json: str) -> dict[str, Any]: ...
@@ -76,6 +77,13 @@ def match(
     mode: str = "optimal",
     objective: str = "max_score",
     score_resolution: float = 1e-6,
+) -> dict[str, Any]: ...
+def candidates(
+    task_cols: dict[str, npt.NDArray[Any]],
+    koc_cols: dict[str, npt.NDArray[Any]],
+    policy_json: str,
+    tier_policy_json: str,
+    two_way: dict[str, npt.NDArray[Any]],
 ) -> dict[str, Any]: ...
 
 # --- capacitated assignment ----------------------------------------------------------------------

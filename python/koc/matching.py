@@ -185,27 +185,9 @@ class MatchResult:
         return True
 
 
-def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None] = None, *, tiers: Optional[pd.DataFrame] = None,
-          tier_policy: TierPolicyLike = None, declines: Any = None, preferences: Any = None, mode: str = "optimal",
-          objective: str = "max_score", score_resolution: float = 1e-6) -> MatchResult:
-    """Chooses which KOC does which task.
-
-    roster: KOC table (``id``, metrics for classification unless ``tiers`` is given, and the matching
-        profile: ``capacity``, ``region``, ``audience`` ("a|b"), ``available_start``/``available_end``
-        (unix s), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
-    tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
-        ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
-        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried
-        for the rewards stage; matching never reads it; a ``budget`` column in major units is koc.rewards's and
-        is ignored here), ``campaign_id``.
-    mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
-        ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
-        preferences: (koc_id, task_id, rank) table.
-    """
-    tp = _policy(tier_policy)
-    mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
-    if mode not in MODES:
-        raise _err(_core.InvalidArgumentError, f"unknown mode {mode!r} (optimal, stable, stable_kocs, stable_tasks)", None, "mode")
+def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
+                      preferences: Any) -> tuple:
+    """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
     if tiers is None:
         tiers = classify(roster, tp, growth_gaps=False)
     n = _columns.n_rows(roster)
@@ -303,6 +285,32 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
         two_way["pref_task_id"] = map_ids(p["task_id"], task_labels, "task_id")
         two_way["pref_rank"] = _columns.typed(p["rank"], np.int32, "rank")
 
+    return task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, slots
+
+
+def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None] = None, *, tiers: Optional[pd.DataFrame] = None,
+          tier_policy: TierPolicyLike = None, declines: Any = None, preferences: Any = None, mode: str = "optimal",
+          objective: str = "max_score", score_resolution: float = 1e-6) -> MatchResult:
+    """Chooses which KOC does which task.
+
+    roster: KOC table (``id``, metrics for classification unless ``tiers`` is given, and the matching
+        profile: ``capacity``, ``region``, ``audience`` ("a|b"), ``available_start``/``available_end``
+        (unix s), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
+    tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
+        ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
+        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried
+        for the rewards stage; matching never reads it; a ``budget`` column in major units is koc.rewards's and
+        is ignored here), ``campaign_id``.
+    mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
+        ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
+        preferences: (koc_id, task_id, rank) table.
+    """
+    tp = _policy(tier_policy)
+    mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
+    if mode not in MODES:
+        raise _err(_core.InvalidArgumentError, f"unknown mode {mode!r} (optimal, stable, stable_kocs, stable_tasks)", None, "mode")
+    task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, slots = \
+        _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
     r = _core.match({k: v for k, v in task_cols.items() if v is not None}, {k: v for k, v in koc_cols.items() if v is not None},
                     mp.to_json(), tp.to_json(), two_way, MODES[mode], objective, float(score_resolution))
 
@@ -330,3 +338,26 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     cert["n_candidate_pairs"] = r["n_pairs"]
     return MatchResult(assignments=assignments, unassigned_kocs=unassigned, unfilled_tasks=unfilled, exclusions=exclusions,
                        total=float(r["total"]), mode=MODES[mode], certificate=cert, _state=r["state"])
+
+
+def candidates(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None] = None, *,
+               tiers: Optional[pd.DataFrame] = None, tier_policy: TierPolicyLike = None, declines: Any = None,
+               preferences: Any = None) -> pd.DataFrame:
+    """Stages 1 and 2 of :func:`match` alone: every eligible (KOC, task) pair with its fit score.
+
+    Same inputs as :func:`match`. Returns one row per candidate pair, sorted by (KOC row, task row):
+    ``koc_row`` / ``task_row`` (0-based rows of ``roster`` and ``tasks``), ``koc_id``, ``task_id`` and
+    ``score``. Each pair depends only on its KOC's row and the task table, so a roster may be cut into
+    partitions and the edges concatenated (what koc.dask / koc.spark do); solving the edges with
+    :func:`koc.capacitated_assignment` gives the optimal total of ``match(..., mode="optimal")``.
+    """
+    tp = _policy(tier_policy)
+    mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
+    task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, _ = \
+        _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
+    r = _core.candidates({k: v for k, v in task_cols.items() if v is not None},
+                         {k: v for k, v in koc_cols.items() if v is not None}, mp.to_json(), tp.to_json(), two_way)
+    kid = koc_labels if koc_labels is not None else koc_ids
+    tid = task_labels if task_labels is not None else task_ids
+    k, t = r["koc"].astype(np.int64), r["task"].astype(np.int64)
+    return pd.DataFrame({"koc_row": k, "task_row": t, "koc_id": kid[k], "task_id": tid[t], "score": r["score"]})

@@ -162,13 +162,101 @@ def _overrides(overrides: Any, policy: TierPolicy, labels: Optional[np.ndarray])
     return ids, tiers, [str(r) if r is not None else "" for r in table["reason"]]
 
 
-def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, growth_gaps: bool = True) -> pd.DataFrame:
+def reference_metrics(policy: PolicyLike) -> dict[str, set]:
+    """Metrics whose normalisation reads the whole roster: metric -> {"percentile", "min_max"} (the ones used).
+
+    Empty for the default policy: then every row is classified from its own values only, and a roster can
+    be cut into partitions freely.
+    """
+    out: dict[str, set] = {}
+    for m in _policy(policy).to_dict()["metrics"]:
+        if m["normalisation"] in ("percentile", "min_max"):
+            out.setdefault(m["metric"], set()).add(m["normalisation"])
+    return out
+
+
+def roster_reference(roster: Any, policy: PolicyLike = None) -> dict:
+    """Roster-wide statistics (single node) that :func:`classify` needs to classify one partition of this
+    roster exactly as the whole: ``classify(part, policy, reference=dict(ref, row_offset=first_row))``.
+
+    For each percentile metric the distinct values and how many roster values lie below each; for each
+    min_max metric the two smallest and two largest values and the rows of the first minimum and maximum.
+    koc.dask and koc.spark build the same dictionary with distributed value counts.
+    """
+    pol = _policy(policy)
+    names = _columns.column_names(roster)
+    n = _columns.n_rows(roster)
+    metrics: dict[str, dict] = {}
+    for name, norms in reference_metrics(pol).items():
+        if name not in names:
+            continue  # the core reports the missing column
+        col = _columns.typed(_columns.get(roster, name), np.float64, name)
+        entry: dict[str, Any] = {}
+        if "percentile" in norms:
+            values, counts = np.unique(col, return_counts=True)
+            entry.update(percentile_entry(values, counts))
+        if "min_max" in norms:
+            entry.update(minmax_entry([(minmax_summary(col), 0)]))
+        metrics[name] = entry
+    return {"n": int(n), "row_offset": 0, "metrics": metrics}
+
+
+def percentile_entry(values: np.ndarray, counts: np.ndarray) -> dict:
+    """Reference entry of a percentile metric from its distinct values and their counts (any order)."""
+    values = np.asarray(values, dtype=np.float64)
+    counts = np.asarray(counts, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    values, counts = values[order], counts[order]
+    below = np.concatenate([[0], np.cumsum(counts)]).astype(np.uint64)
+    return {"values": values, "below": below}
+
+
+def minmax_summary(col: np.ndarray) -> Optional[dict]:
+    """What a part of a column contributes to a min_max reference: its two smallest and two largest values
+    and the positions of its first minimum and first maximum (None for an empty part)."""
+    col = np.asarray(col, dtype=np.float64)
+    if len(col) == 0:
+        return None
+    k = min(2, len(col))
+    return {"i": int(np.argmin(col)), "j": int(np.argmax(col)),  # first occurrences, as the scan's strict < and >
+            "lows": np.sort(np.partition(col, k - 1)[:k]).tolist(),
+            "highs": (-np.sort(np.partition(-col, k - 1)[:k])).tolist()}  # descending
+
+
+def minmax_entry(parts: Sequence[tuple[Optional[dict], int]]) -> dict:
+    """Reference entry of a min_max metric from (minmax_summary of a part, roster row of the part's first
+    value) in roster order: the two smallest / two largest values and first arg-extremes of classify's scan."""
+    inf = float("inf")
+    lows: list[float] = []
+    highs: list[float] = []
+    min1, max1, argmin, argmax = inf, -inf, 0, 0
+    for s, offset in parts:
+        if s is None:
+            continue
+        if s["lows"][0] < min1:
+            min1, argmin = s["lows"][0], offset + s["i"]
+        if s["highs"][0] > max1:
+            max1, argmax = s["highs"][0], offset + s["j"]
+        lows.extend(s["lows"])
+        highs.extend(s["highs"])
+    lows.sort()
+    highs.sort(reverse=True)
+    return {"min1": min1, "min2": lows[1] if len(lows) > 1 else inf, "max1": max1,
+            "max2": highs[1] if len(highs) > 1 else -inf, "argmin": int(argmin), "argmax": int(argmax)}
+
+
+def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, growth_gaps: bool = True,
+             reference: Optional[dict] = None) -> pd.DataFrame:
     """Places every KOC of the roster in a tier.
 
     roster: DataFrame (or dict of 1-D arrays) with an ``id`` column, one column per metric the policy uses
         (see ``koc.METRICS``), optional ``honorary``/``invited``/``clearance`` flags, ``previous_tier``
         (tier names or ladder indices; empty/NaN = new KOC) and ``periods_below``.
     overrides: optional table with columns ``koc_id``, ``tier``, ``reason``.
+    reference: when ``roster`` is one partition of a larger roster, the larger roster's statistics
+        (:func:`roster_reference`, or koc.dask / koc.spark) with ``row_offset`` = the roster row of this
+        partition's first row; the rows come out bit for bit as in the whole roster's classification.
+        Only percentile and min_max terms read it; errors still name rows of ``roster``.
     Returns one row per KOC, in roster order: ``koc_id``, ``tier`` (final), ``computed_tier``,
     ``qualified_tier``, ``score``, ``contribution_<metric>``, ``blocked_tier``, ``blocked_gate``,
     ``transition``, ``periods_below``, ``honorary``, ``next_tier``, ``gap_<metric>`` (inf = no single
@@ -177,7 +265,7 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
     ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
-    r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps)
+    r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
     ladder = list(pol.tiers)
 
     def tier_cat(codes: np.ndarray) -> pd.Categorical:

@@ -56,8 +56,32 @@ struct tier_override {
   std::string reason;     ///< required, shown in explanations
 };
 
+/// Roster-wide statistics for the roster-relative normalisations (percentile, min_max), supplied by the
+/// caller when the roster being classified is one partition of a larger roster (distributed
+/// classification: koc.dask / koc.spark). With it, classifying each partition gives, bit for bit, the
+/// rows that classifying the whole roster would give. Metrics the policy normalises with `none`,
+/// `log1p` or `cap` need no reference (those normalisations are row-local).
+struct tier_reference {
+  struct metric_ref {
+    metric which = metric::posts;
+    /// percentile: the distinct values of the whole roster's column, ascending, and below[k] = number of
+    /// roster values < values[k]; below has one more entry, the roster size.
+    std::vector<double> values;
+    std::vector<std::uint64_t> below;
+    /// min_max: the two smallest and two largest values of the whole column (a value appearing twice is
+    /// both min1 and min2), and the roster rows of the first minimum and first maximum.
+    double min1 = 0, min2 = 0, max1 = 0, max2 = 0;
+    std::uint64_t argmin = 0, argmax = 0;
+  };
+  std::uint64_t n = 0;           ///< rows of the whole roster
+  std::uint64_t row_offset = 0;  ///< roster row of this partition's row 0 (errors keep partition rows)
+  std::vector<metric_ref> metrics;
+};
+
 struct classify_options {
   bool growth_gaps = true;  ///< compute growth gaps (the costliest optional output)
+  /// Optional roster-wide statistics (see tier_reference); nullptr = the roster is the whole roster.
+  const tier_reference* reference = nullptr;
 };
 
 /// Per-KOC results as columns (n = roster size). Matrices are column-major: term t of KOC i at [t·n + i].
@@ -90,9 +114,22 @@ namespace detail {
 
 /// Roster-wide statistics a normalisation needs (min_max, percentile), computed once per metric.
 struct metric_stats {
-  std::vector<double> sorted;  ///< percentile: the column sorted ascending
+  std::vector<double> sorted;  ///< percentile: the column sorted ascending (or its distinct values, see below)
+  /// percentile from a tier_reference: `sorted` holds distinct values and below[k] counts values < sorted[k]
+  /// (one more entry: the roster size). Empty when `sorted` is the full column.
+  std::vector<std::uint64_t> below;
   double min1 = 0, min2 = 0, max1 = 0, max2 = 0;  ///< min_max: two smallest and two largest
-  std::size_t argmin = 0, argmax = 0;
+  std::size_t argmin = 0, argmax = 0;  ///< local rows (SIZE_MAX: outside this partition)
+
+  /// Number of roster values < x and <= x.
+  std::size_t count_less(double x) const {
+    const auto k = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
+    return below.empty() ? k : static_cast<std::size_t>(below[k]);
+  }
+  std::size_t count_le(double x) const {
+    const auto k = static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
+    return below.empty() ? k : static_cast<std::size_t>(below[k]);
+  }
 };
 
 inline double minmax_f(double x, double lo, double hi) { return hi > lo ? (x - lo) / (hi - lo) : 0.0; }
@@ -119,9 +156,8 @@ inline double normalise_replaced(const metric_weight& w, const metric_stats& st,
       break;
     }
     case normalisation::percentile: {
-      const auto& s = st.sorted;
-      std::size_t less = static_cast<std::size_t>(std::lower_bound(s.begin(), s.end(), x) - s.begin());
-      std::size_t eq = static_cast<std::size_t>(std::upper_bound(s.begin(), s.end(), x) - s.begin()) - less;
+      std::size_t less = st.count_less(x);
+      std::size_t eq = st.count_le(x) - less;
       if (self_x < x) --less;
       else if (self_x == x) --eq;
       f = percentile_f(less, eq, n);
@@ -227,11 +263,17 @@ namespace detail {
 /// The classifier's working state; one instance per classify() call.
 class tier_engine {
  public:
-  tier_engine(const roster_view& r, const tier_policy& p) : r_(r), p_(p), n_(r.size()) {}
+  tier_engine(const roster_view& r, const tier_policy& p) : r_(r), p_(p), n_(r.size()), n_ref_(r.size()) {}
 
   void run(const std::vector<tier_override>& overrides, const classify_options& opt, tier_result& out) {
     validate(p_);
     validate(r_, p_);
+    ref_ = opt.reference;
+    if (ref_) {
+      if (ref_->n < n_ || ref_->row_offset > ref_->n - n_)
+        throw error(errc::invalid_argument, "the reference roster is smaller than this partition", -1, "reference.n");
+      n_ref_ = static_cast<std::size_t>(ref_->n);
+    }
     const auto id_index = index_ids(r_.id);
 
     out.n_kocs = n_;
@@ -261,6 +303,21 @@ class tier_engine {
       Eigen::Map<const Eigen::ArrayXd> x(col.data(), static_cast<Eigen::Index>(n_));
       Eigen::Map<Eigen::ArrayXd> c(out.contributions.data() + t * n_, static_cast<Eigen::Index>(n_));
       auto& st = stats_[t];
+      if (ref_ && (w.norm == normalisation::min_max || w.norm == normalisation::percentile)) {
+        from_reference(w, col, st);
+        if (w.norm == normalisation::min_max) {
+          for (std::size_t i = 0; i < n_; ++i) c[static_cast<Eigen::Index>(i)] = minmax_f(col[i], st.min1, st.max1);
+        } else {
+          for (std::size_t i = 0; i < n_; ++i) {
+            const std::size_t less = st.count_less(col[i]);
+            c[static_cast<Eigen::Index>(i)] = percentile_f(less, st.count_le(col[i]) - less - 1, n_ref_);
+          }
+        }
+        if (w.invert) c = 1.0 - c;
+        c *= w.weight;
+        score += c;
+        continue;
+      }
       switch (w.norm) {
         case normalisation::none: c = x; break;
         case normalisation::log1p: {
@@ -293,6 +350,41 @@ class tier_engine {
       if (w.invert) c = 1.0 - c;
       c *= w.weight;
       score += c;
+    }
+  }
+
+  /// Statistics of term w from the caller's tier_reference, checked against this partition's column.
+  void from_reference(const metric_weight& w, span<const double> col, metric_stats& st) const {
+    const std::string field = std::string("reference.") + metric_name(w.which);
+    const tier_reference::metric_ref* mr = nullptr;
+    for (auto& m : ref_->metrics)
+      if (m.which == w.which) mr = &m;
+    if (!mr) throw error(errc::invalid_argument, "the reference has no statistics for this metric", -1, field);
+    if (w.norm == normalisation::percentile) {
+      const std::size_t d = mr->values.size();
+      if (mr->below.size() != d + 1 || mr->below[d] != ref_->n || (d == 0 && n_ > 0))
+        throw error(errc::invalid_argument, "reference values and counts do not describe n values", -1, field);
+      for (std::size_t k = 0; k < d; ++k)
+        if ((k > 0 && !(mr->values[k - 1] < mr->values[k])) || mr->below[k] >= mr->below[k + 1])
+          throw error(errc::invalid_argument, "reference values must be distinct and ascending with counts >= 1", -1, field);
+      st.sorted = mr->values;
+      st.below = mr->below;
+      for (std::size_t i = 0; i < n_; ++i)
+        if (st.count_le(col[i]) == st.count_less(col[i]))
+          throw error(errc::invalid_argument, "value is not in the reference roster's statistics", static_cast<std::int64_t>(i),
+                      metric_name(w.which));
+    } else {
+      st.min1 = mr->min1; st.min2 = mr->min2; st.max1 = mr->max1; st.max2 = mr->max2;
+      const auto local = [&](std::uint64_t row) {
+        return row >= ref_->row_offset && row - ref_->row_offset < n_ ? static_cast<std::size_t>(row - ref_->row_offset)
+                                                                       : std::numeric_limits<std::size_t>::max();
+      };
+      st.argmin = local(mr->argmin);
+      st.argmax = local(mr->argmax);
+      for (std::size_t i = 0; i < n_; ++i)
+        if (col[i] < st.min1 || col[i] > st.max1)
+          throw error(errc::invalid_argument, "value is outside the reference roster's minimum and maximum",
+                      static_cast<std::int64_t>(i), metric_name(w.which));
     }
   }
 
@@ -407,7 +499,7 @@ class tier_engine {
     for (std::size_t t = 0; t < p_.metrics.size(); ++t)
       if (p_.metrics[t].which == m) {
         const auto& w = p_.metrics[t];
-        s = score_with(out, i, t, w.weight * normalise_replaced(w, stats_[t], n_, i, r_.column(m)[i], x));
+        s = score_with(out, i, t, w.weight * normalise_replaced(w, stats_[t], n_ref_, i, r_.column(m)[i], x));
       }
     // The lifetime honorary rule may read m; the flag is unaffected by it.
     hon = (!r_.honorary.empty() && r_.honorary[i]) || lifetime_with(i, m, x);
@@ -654,10 +746,53 @@ class tier_engine {
   const roster_view& r_;
   const tier_policy& p_;
   std::size_t n_;
+  std::size_t n_ref_;  ///< roster size for the normalisations (the whole roster's, with a tier_reference)
+  const tier_reference* ref_ = nullptr;
   std::vector<metric_stats> stats_;
 };
 
 }  // namespace detail
+
+/// The statistics of a whole roster that classifying a partition of it needs (percentile and min_max
+/// terms of the policy); row_offset is left at 0 for the caller to set per partition. O(n log n) per
+/// percentile term. Distributed engines compute the same statistics with a value count (koc.dask,
+/// koc.spark); this is the single-node reference for them and for tests.
+inline tier_reference tier_reference_of(const roster_view& r, const tier_policy& p) {
+  tier_reference ref;
+  ref.n = r.size();
+  for (auto& w : p.metrics) {
+    if (w.norm != normalisation::percentile && w.norm != normalisation::min_max) continue;
+    tier_reference::metric_ref* m = nullptr;
+    for (auto& x : ref.metrics)
+      if (x.which == w.which) m = &x;
+    if (!m) { ref.metrics.emplace_back(); m = &ref.metrics.back(); m->which = w.which; }
+    const auto col = r.column(w.which);
+    if (w.norm == normalisation::percentile && m->below.empty()) {
+      std::vector<double> s(col.begin(), col.end());
+      std::sort(s.begin(), s.end());
+      m->values.clear();
+      for (std::size_t i = 0; i < s.size(); ++i)
+        if (i == 0 || s[i] != s[i - 1]) { m->values.push_back(s[i]); m->below.push_back(i); }
+      m->below.push_back(s.size());
+    }
+    if (w.norm == normalisation::min_max) {
+      detail::metric_stats st;
+      const double inf = std::numeric_limits<double>::infinity();
+      st.min1 = st.min2 = inf;
+      st.max1 = st.max2 = -inf;
+      for (std::size_t i = 0; i < col.size(); ++i) {  // the same scan as classify's
+        const double x = col[i];
+        if (x < st.min1) { st.min2 = st.min1; st.min1 = x; st.argmin = i; }
+        else if (x < st.min2) st.min2 = x;
+        if (x > st.max1) { st.max2 = st.max1; st.max1 = x; st.argmax = i; }
+        else if (x > st.max2) st.max2 = x;
+      }
+      m->min1 = st.min1; m->min2 = st.min2; m->max1 = st.max1; m->max2 = st.max2;
+      m->argmin = st.argmin; m->argmax = st.argmax;
+    }
+  }
+  return ref;
+}
 
 /// Classifies every KOC of the roster. Throws koc::error on invalid roster, policy or overrides.
 inline tier_result classify(const roster_view& roster, const tier_policy& policy,

@@ -1,0 +1,458 @@
+"""Engine-neutral pieces of koc.dask and koc.spark: what runs on one partition, and how partial results
+are combined on the driver. Pure pandas/numpy; no Dask or Spark import here.
+
+The three stages and what crosses partitions:
+
+* tiers: a KOC's row depends on its own values, except for ``percentile`` and ``min_max`` terms, which
+  read the whole roster. Those need a reference (koc.tiers.roster_reference's dictionary): the exact
+  distinct values with counts (percentile) and the two smallest / largest values with the first
+  arg-extremes (min_max), gathered from per-partition partials. Cost: one extra pass and, per
+  percentile metric, O(distinct values) memory on the driver and on every worker (broadcast).
+* rewards: ledger lines depend on one completion, except first-N speed bonuses and task budgets (per
+  task), prize pools, process awards and campaign budgets (per campaign / rule), and per-KOC caps
+  (per rule). :func:`reward_scopes` cuts the task table into scopes that close over all of those, the
+  completions are grouped by scope, each group is computed by koc.rewards, and every line gets a sort
+  key that restores the single-node line order (:data:`ORDER`).
+* matching: eligibility and fit depend on one KOC row and the (broadcast) task table; the edge list is
+  gathered and solved on one node by koc.capacitated_assignment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .tiers import METRICS
+from .matching import MatchingPolicy, candidates as _candidates
+from .rewards import RewardPolicy, rewards as _rewards
+from .tiers import TierPolicy, classify as _classify, minmax_entry, minmax_summary, percentile_entry, reference_metrics
+
+_METRIC_SET = frozenset(METRICS)
+
+#: Sort columns that put distributed ledger lines into the single-node order: sort by them, ascending.
+ORDER = ["order_section", "order_a", "order_b", "order_c", "order_d"]
+
+LINE_COLUMNS = ["koc_id", "task_id", "campaign_id", "completion", "rule", "kind", "reason", "currency", "amount",
+                "gross", "gate_bp", "tier_bp"]
+
+
+def engine_missing(name: str, error: Exception) -> ImportError:
+    return ImportError(f"koc.{name} needs the {name} engine: pip install 'koc[{name}]' ({error})")
+
+
+# ---- tiers -------------------------------------------------------------------------------------------
+
+def id_column(columns: Sequence[str]) -> str:
+    for c in ("id", "koc_id"):
+        if c in columns:
+            return c
+    err = _core.InvalidArgumentError("the roster needs an 'id' (or 'koc_id') column (field 'id')")
+    err.code, err.row, err.field = "invalid_argument", None, "id"
+    raise err
+
+
+def partition_partials(pdf: pd.DataFrame, policy: TierPolicy, validate: bool = True) -> dict:
+    """What one partition contributes to the roster reference: its length, value counts of percentile
+    metrics and its two smallest / largest values (with first positions) of min_max metrics."""
+    out: dict[str, Any] = {"n": len(pdf), "counts": {}, "minmax": {}, "error": None}
+    if validate and len(pdf):
+        # Validation here makes bad input fail in this eager pass, on the client, as a koc.Error; its row is
+        # moved to roster rows by combine_partials (the partition's offset is not known yet).
+        try:
+            _classify(pdf.reset_index(drop=True), policy, growth_gaps=False)
+        except _core.Error as e:
+            out["error"] = e
+            return out
+    for name, norms in reference_metrics(policy).items():
+        if name not in pdf.columns:
+            continue
+        col = pd.to_numeric(pdf[name], errors="coerce").to_numpy(np.float64)
+        if "percentile" in norms:
+            v, c = np.unique(col, return_counts=True)
+            out["counts"][name] = (v, c)
+        if "min_max" in norms:
+            out["minmax"][name] = minmax_summary(col)
+    return out
+
+
+def combine_partials(partials: Sequence[dict], policy: TierPolicy) -> tuple[dict, np.ndarray]:
+    """Roster reference (koc.tiers.classify's ``reference``) and the row offset of every partition, from
+    the partitions' partials in roster order."""
+    lengths = np.array([p["n"] for p in partials], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    for p, off in zip(partials, offsets):
+        if p.get("error") is not None:
+            raise shift_error(p["error"], int(off))
+    metrics: dict[str, dict] = {}
+    for name, norms in reference_metrics(policy).items():
+        entry: dict[str, Any] = {}
+        if "percentile" in norms:
+            vs = [p["counts"][name][0] for p in partials if name in p["counts"]]
+            cs = [p["counts"][name][1] for p in partials if name in p["counts"]]
+            if vs:
+                s = pd.Series(np.concatenate(cs)).groupby(np.concatenate(vs)).sum()
+                entry.update(percentile_entry(s.index.to_numpy(np.float64), s.to_numpy(np.int64)))
+        if "min_max" in norms:
+            parts = [(p["minmax"][name], int(off)) for p, off in zip(partials, offsets) if name in p["minmax"]]
+            if parts:
+                entry.update(minmax_entry(parts))
+        if entry:
+            metrics[name] = entry
+    return {"n": int(lengths.sum()), "row_offset": 0, "metrics": metrics}, offsets
+
+
+def duplicate_error(id_value: Any, rows: Sequence[int]) -> Exception:
+    r0, r1 = sorted(int(r) for r in rows)[:2]
+    err = _core.DuplicateIdError(f"duplicate KOC id {id_value} (first at row {r0}) (row {r1}, field 'id')")
+    err.code, err.row, err.field = "duplicate_id", r1, "id"
+    return err
+
+
+def shift_error(e: Exception, offset: int) -> Exception:
+    """The same koc.Error with its row moved from partition rows to roster rows."""
+    row = getattr(e, "row", None)
+    if offset == 0 or row is None or row < 0:
+        return e
+    text = str(e).replace(f"(row {row}, field", f"(row {row + offset}, field")
+    new = type(e)(text)
+    new.code, new.row, new.field = getattr(e, "code", None), row + offset, getattr(e, "field", None)
+    return new
+
+
+def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[dict], row_offset: int,
+                       growth_gaps: bool, as_strings: bool) -> pd.DataFrame:
+    """koc.classify of one partition with the roster reference; categoricals as strings for Spark."""
+    ref = None if reference is None else dict(reference, row_offset=int(row_offset))
+    try:
+        out = _classify(pdf, TierPolicy(policy_json), growth_gaps=growth_gaps, reference=ref)
+    except _core.Error as e:
+        raise shift_error(e, int(row_offset)) from None
+    if as_strings:
+        for c in out.columns:
+            if isinstance(out[c].dtype, pd.CategoricalDtype):
+                out[c] = out[c].astype(object).where(out[c].notna(), None)
+        out["override_reason"] = out["override_reason"].astype(object)
+    return out.reset_index(drop=True)
+
+
+def classify_meta(columns: Sequence[str], policy: TierPolicy, growth_gaps: bool) -> pd.DataFrame:
+    """An empty frame with the output columns and dtypes of koc.classify (for Dask's meta)."""
+    # One dummy row (an empty roster has no growth-gap matrix), then no rows.
+    empty: dict[str, Any] = {c: np.zeros(1, np.float64) for c in columns if c in _METRIC_SET}
+    empty[id_column(columns)] = np.zeros(1, np.int64)
+    ref = {"n": 1, "row_offset": 0, "metrics": {}}
+    for name, norms in reference_metrics(policy).items():
+        e: dict[str, Any] = {}
+        if "percentile" in norms:
+            e.update({"values": np.array([0.0]), "below": np.array([0, 1], np.uint64)})
+        if "min_max" in norms:
+            e.update({"min1": 0.0, "min2": float("inf"), "max1": 0.0, "max2": float("-inf"), "argmin": 0, "argmax": 0})
+        ref["metrics"][name] = e
+    return _classify(pd.DataFrame(empty), policy, growth_gaps=growth_gaps, reference=ref).iloc[:0]
+
+
+def describe(ref: dict, pol: TierPolicy) -> dict:
+    """How a distributed classify obtained roster-wide statistics (the ``koc_normalisation`` attribute)."""
+    used = reference_metrics(pol)
+    if not used:
+        return {"method": "row-local", "detail": "no percentile or min_max term: each partition is classified alone"}
+    sizes = {m: len(e.get("values", ())) for m, e in ref["metrics"].items() if "values" in e}
+    parts = []
+    if sizes:
+        parts.append("percentile: exact, gathered distinct value counts " + ", ".join(f"{m}={k:,}" for m, k in sizes.items()))
+    if any("min_max" in n for n in used.values()):
+        parts.append("min_max: exact, two smallest/largest values per partition")
+    return {"method": "exact", "n": ref["n"], "metrics": {m: sorted(n) for m, n in used.items()}, "detail": "; ".join(parts)}
+
+
+
+# ---- rewards -----------------------------------------------------------------------------------------
+
+def reward_scopes(tasks: pd.DataFrame, policy: RewardPolicy) -> pd.Series:
+    """Scope of every task (task_id -> scope number): tasks whose ledger lines can depend on each other are
+    in the same scope. Joined: tasks of the same campaign (prize pools, process awards, campaign budgets),
+    all tasks of a rule with process awards (their winners are checked over all the rule's campaigns) and
+    all tasks of an amplification rule with a per-KOC cap (the cap runs over all the KOC's completions of
+    the rule). First-N speed bonuses and task budgets stay within their task. Scopes are numbered by their
+    first task row."""
+    d = policy.to_dict()
+    rules = d["rules"]
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    raw_rules = tasks["rule"].to_numpy()
+    rule_of = np.array([int(v) if isinstance(v, (int, np.integer)) else rule_index.get(v, -1) for v in raw_rules],
+                       dtype=np.int64)
+    m = len(tasks)
+    parent = np.arange(m)
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def join_all(rows: np.ndarray) -> None:
+        if len(rows) > 1:
+            root = find(int(rows[0]))
+            for r in rows[1:]:
+                ra = find(int(r))
+                if ra != root:
+                    parent[max(ra, root)] = min(ra, root)
+                    root = min(ra, root)
+
+    if "campaign_id" in tasks.columns:
+        camp = pd.to_numeric(tasks["campaign_id"], errors="coerce").fillna(-1).to_numpy(np.int64)
+        for c in np.unique(camp[camp >= 0]):
+            join_all(np.flatnonzero(camp == c))
+    for i, r in enumerate(rules):
+        coupled = (r.get("kind") == "amplification" and r.get("cap_per_koc") is not None) or \
+                  bool(r.get("process_awards"))
+        if coupled:
+            join_all(np.flatnonzero(rule_of == i))
+    roots = np.array([find(i) for i in range(m)], dtype=np.int64)
+    return pd.Series(roots, index=tasks["task_id"].to_numpy(np.int64), name="scope")
+
+
+def raw_lines(led: Any, explain: bool) -> pd.DataFrame:
+    """Ledger lines straight from the core's columns (no Decimal column): strings, None where missing."""
+    from .rewards import _CODES
+    r = led._raw
+    rule_names = np.asarray(list(r["rule_names"]) + [None], dtype=object)
+    rule = np.asarray(r["rule"], dtype=np.int64)
+    codes = np.asarray(list(_CODES) + [None] * (256 - len(_CODES)), dtype=object)
+    out = pd.DataFrame({
+        "koc_id": np.asarray(r["koc_id"], np.int64), "task_id": np.asarray(r["task_id"], np.int64),
+        "campaign_id": np.asarray(r["campaign_id"], np.int64), "completion": np.asarray(r["completion"], np.int64),
+        "rule": rule_names[np.where(rule >= 0, rule, len(rule_names) - 1)],
+        "kind": np.asarray(r["kinds"], dtype=object)[np.asarray(r["kind"], np.int64)],
+        "reason": np.asarray(r["reasons"], dtype=object)[np.asarray(r["reason"], np.int64)],
+        "currency": codes[np.asarray(r["currency"], np.int64)],
+        "amount": np.asarray(r["amount"], np.int64), "gross": np.asarray(r["gross"], np.int64),
+        "gate_bp": np.asarray(r["gate_bp"], np.int64), "tier_bp": np.asarray(r["tier_bp"], np.int64)})
+    if explain:
+        out["explanation"] = np.asarray(r["explanation"], dtype=object)
+    return out
+
+
+def _section_keys(lines: pd.DataFrame, led: Any, completion_rows: np.ndarray, task_row: dict,
+                  policy: RewardPolicy) -> pd.DataFrame:
+    """Adds the ORDER columns to one group's lines (see module docstring) and maps completion rows."""
+    n = len(lines)
+    kind = lines["kind"].to_numpy(object)
+    comp = lines["completion"].to_numpy(np.int64)
+    task = lines["task_id"].to_numpy(np.int64)
+    camp = lines["campaign_id"].to_numpy(np.int64)
+    rules = {r: i for i, r in enumerate(policy.rules)}
+    budgets = {(int(b["campaign"]), b["currency"]): i for i, b in enumerate(policy.to_dict().get("campaign_budgets", []))}
+    sec = np.zeros(n, np.int64)
+    a = np.zeros(n, np.int64)
+    b = np.zeros(n, np.int64)
+    c = np.zeros(n, np.int64)
+    glob_comp = np.full(n, -1, np.int64)
+    if len(completion_rows):
+        glob_comp = np.where(comp >= 0, completion_rows[np.clip(comp, 0, len(completion_rows) - 1)], -1)
+    a[:] = glob_comp  # section 0: completion lines, by roster-wide completion row
+    trow = pd.Series(task).map(task_row).fillna(-1).to_numpy(np.int64)
+    award = (kind == "process_award") | (kind == "prize")
+    sec[award] = 1
+    a[award] = [rules.get(x, -1) for x in lines["rule"].to_numpy(object)[award]]
+    b[award] = camp[award]
+    idle = (lines["koc_id"].to_numpy(np.int64) == -1) & (lines["reason"].to_numpy(object) == "no_completion")
+    sec[idle], a[idle] = 3, trow[idle]
+    sec[(task == -1) & ~idle] = 2  # KOC lines come from the KOC pass, not from groups
+    cur = lines["currency"].to_numpy(object)
+    for i in np.flatnonzero(kind == "budget_cut"):  # few lines: the explanation says which budget
+        if led._state.explain(int(i)).startswith("task "):
+            sec[i], a[i] = 4, trow[i]
+        else:
+            sec[i], a[i] = 5, budgets.get((int(camp[i]), cur[i]), len(budgets))
+    out = lines.copy()
+    out["completion"] = glob_comp
+    out["order_section"], out["order_a"], out["order_b"], out["order_c"], out["order_d"] = sec, a, b, c, np.arange(n, dtype=np.int64)
+    return out
+
+
+def _plain(lines: pd.DataFrame, explain: bool) -> pd.DataFrame:
+    return lines[LINE_COLUMNS + (["explanation"] if explain else [])]
+
+
+def rewards_group(group: pd.DataFrame, policy_json: str, tasks: pd.DataFrame, ladder: Optional[list],
+                  explain: bool) -> pd.DataFrame:
+    """Ledger lines of one scope: koc.rewards on the scope's completions and tasks. ``group`` holds the
+    completion columns plus ``_row`` (roster-wide completion row) and ``tier`` (the KOC's tier name,
+    None = no tier, or the column absent)."""
+    policy = RewardPolicy(policy_json)
+    group = group.sort_values("_row", kind="stable").reset_index(drop=True)
+    scope_tasks = tasks[tasks["task_id"].isin(group["task_id"].unique()) | tasks["_scope"].isin(group["_scope"].unique())]
+    task_row = dict(zip(scope_tasks["task_id"].to_numpy(np.int64), scope_tasks["_task_row"].to_numpy(np.int64)))
+    scope_tasks = scope_tasks.drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
+    kocs = group.drop_duplicates("koc_id")[["koc_id"] + (["tier"] if "tier" in group.columns else [])].reset_index(drop=True)
+    if "tier" in kocs.columns and ladder is not None:
+        kocs["tier"] = pd.Categorical(kocs["tier"], categories=ladder, ordered=True)
+    done = group.drop(columns=[c for c in ("_row", "_scope", "_g", "tier", "_tier_known") if c in group.columns])
+    assignments = done[["koc_id", "task_id"]]
+    rows = group["_row"].to_numpy(np.int64)
+    try:
+        led = _rewards(assignments, done, policy, tasks=scope_tasks, kocs=kocs, explain=explain)
+    except _core.Error as e:
+        raise _shift_completion_error(e, rows) from None
+    lines = _section_keys(raw_lines(led, explain), led, rows, task_row, policy)
+    lines = lines[lines["order_section"] != 2]  # KOC lines: from the KOC pass
+    return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
+
+
+def _shift_completion_error(e: Exception, rows: np.ndarray) -> Exception:
+    row = getattr(e, "row", None)
+    completion_fields = {"delivered_at", "accepted", "quality", "views", "interactions", "days_served",
+                         "duty_fulfilment", "days_on_site", "travel_claimed", "travel_claimed_minor", "koc_id",
+                         "task_id", "assignment"}
+    if row is None or row < 0 or row >= len(rows) or getattr(e, "field", None) not in completion_fields:
+        return e
+    return shift_error(e, int(rows[row]) - int(row))
+
+
+def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], explain: bool) -> pd.DataFrame:
+    """Tier entitlements and 'no_completion' lines of a partition of the KOC table. ``kocs`` holds
+    ``koc_id``, optional ``tier``, ``_krow`` (roster-wide row of the KOC table) and ``_done`` (the KOC
+    has at least one completion)."""
+    policy = RewardPolicy(policy_json)
+    k = kocs.sort_values("_krow", kind="stable").reset_index(drop=True)
+    table = k[["koc_id"] + (["tier"] if "tier" in k.columns else [])].copy()
+    if "tier" in table.columns and ladder is not None:
+        table["tier"] = pd.Categorical(table["tier"], categories=ladder, ordered=True)
+    empty_tasks = pd.DataFrame({"task_id": np.zeros(0, np.int64), "rule": np.zeros(0, np.int64)})
+    empty = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)})
+    done_c = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
+                           "delivered_at": np.zeros(0, np.int64)})
+    try:
+        led = _rewards(empty, done_c, policy, tasks=empty_tasks, kocs=table, explain=explain)
+    except _core.Error as e:
+        raise shift_error(e, 0) from None
+    lines = raw_lines(led, explain)
+    # Each line's KOC position in the table, through the sorted ids.
+    ids = lines["koc_id"].to_numpy(np.int64)
+    kid = k["koc_id"].to_numpy(np.int64)
+    order_k = np.argsort(kid, kind="stable")
+    pos = order_k[np.searchsorted(kid[order_k], ids)] if len(ids) else np.zeros(0, np.int64)
+    done = k["_done"].to_numpy(bool)[pos]
+    keep = ~((lines["reason"].to_numpy(object) == "no_completion") & done)
+    lines = lines[keep].reset_index(drop=True)
+    pos = pos[keep]
+    out = _plain(lines, explain)
+    order = pd.DataFrame({"order_section": np.full(len(lines), 2, np.int64),
+                          "order_a": k["_krow"].to_numpy(np.int64)[pos],
+                          "order_b": np.zeros(len(lines), np.int64), "order_c": np.zeros(len(lines), np.int64),
+                          "order_d": np.arange(len(lines), dtype=np.int64)})
+    return pd.concat([out, order], axis=1)
+
+
+def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[int], policy: RewardPolicy, explain: bool) -> pd.DataFrame:
+    """'no_completion' lines of tasks without any completion (computed on the driver: tasks are few)."""
+    t = tasks[tasks["task_id"].isin(list(idle_task_ids))]
+    task_row = dict(zip(t["task_id"].to_numpy(np.int64), t["_task_row"].to_numpy(np.int64)))
+    t = t.drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
+    empty = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)})
+    done_c = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
+                           "delivered_at": np.zeros(0, np.int64)})
+    led = _rewards(empty, done_c, policy, tasks=t, kocs=pd.DataFrame({"koc_id": np.zeros(0, np.int64)}), explain=explain)
+    lines = _section_keys(raw_lines(led, explain), led, np.zeros(0, np.int64), task_row, policy)
+    return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
+
+
+def prepare_tasks(tasks: Any, policy: RewardPolicy) -> pd.DataFrame:
+    """The task table (pandas; tasks are few and broadcast) with its scope and row."""
+    t = pd.DataFrame(tasks).reset_index(drop=True).copy()
+    if "task_id" not in t.columns or "rule" not in t.columns:
+        raise _core.InvalidArgumentError("the task table needs 'task_id' and 'rule' columns (field 'task_id')")
+    # Validate the whole task table once, on the driver, exactly as the single-node call does.
+    _rewards(pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)}),
+             pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
+                           "delivered_at": np.zeros(0, np.int64)}), policy, tasks=t)
+    scopes = reward_scopes(t, policy)
+    t["_scope"] = scopes.to_numpy()
+    t["_task_row"] = np.arange(len(t), dtype=np.int64)
+    return t
+
+
+def lines_meta(explain: bool) -> pd.DataFrame:
+    cols: dict[str, Any] = {}
+    for c in LINE_COLUMNS:
+        cols[c] = pd.Series([], dtype=object if c in ("rule", "kind", "reason", "currency") else np.int64)
+    if explain:
+        cols["explanation"] = pd.Series([], dtype=object)
+    for c in ORDER:
+        cols[c] = pd.Series([], dtype=np.int64)
+    return pd.DataFrame(cols)
+
+
+# ---- matching ----------------------------------------------------------------------------------------
+
+def candidates_partition(pdf: pd.DataFrame, tasks: pd.DataFrame, policy_json: str, tier_policy_json: str,
+                         row_offset: int, reference: Optional[dict]) -> pd.DataFrame:
+    """Candidate edges of one roster partition against the whole task table: koc_row (roster row), task_row,
+    koc_id, task_id, score, and the KOC's capacity (so the gather needs no second pass). The KOCs' tiers
+    are those of koc.classify(roster, tier_policy, growth_gaps=False) (what koc.match uses), computed
+    here with the roster reference."""
+    tp = TierPolicy(tier_policy_json)
+    pdf = pdf.reset_index(drop=True)
+    try:
+        ref = None if reference is None else dict(reference, row_offset=int(row_offset))
+        tiers = _classify(pdf, tp, growth_gaps=False, reference=ref)
+        e = _candidates(pdf, tasks, MatchingPolicy(policy_json, tp), tiers=tiers, tier_policy=tp)
+    except _core.Error as err:
+        raise shift_error(err, int(row_offset)) from None
+    cap = pdf["capacity"].to_numpy(np.int64)
+    e["capacity"] = cap[e["koc_row"].to_numpy()] if len(e) else np.zeros(0, np.int64)
+    e["koc_row"] = e["koc_row"] + int(row_offset)
+    return e
+
+
+def edges_meta() -> pd.DataFrame:
+    return pd.DataFrame({"koc_row": pd.Series([], dtype=np.int64), "task_row": pd.Series([], dtype=np.int64),
+                         "koc_id": pd.Series([], dtype=np.int64), "task_id": pd.Series([], dtype=np.int64),
+                         "score": pd.Series([], dtype=np.float64), "capacity": pd.Series([], dtype=np.int64)})
+
+
+def solve_edges(edges: pd.DataFrame, tasks: pd.DataFrame, *, objective: str = "max_score",
+                score_resolution: float = 1e-6):
+    """Solves the gathered candidate edges exactly on this node (koc.capacitated_assignment). KOCs without
+    any candidate cannot be assigned and are left out of the solve; returns (assignments, result)."""
+    from .assignment import capacitated_assignment
+    from .matching import UNLIMITED_SLOTS
+    edges = edges.sort_values(["koc_row", "task_row"], kind="stable").reset_index(drop=True)
+    kocs, k = np.unique(edges["koc_row"].to_numpy(np.int64), return_inverse=True)
+    first = np.searchsorted(edges["koc_row"].to_numpy(np.int64), kocs)
+    capacity = edges["capacity"].to_numpy(np.int64)[first]
+    slots = pd.to_numeric(tasks["slots"]).to_numpy(np.int64)
+    slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)
+    res = capacitated_assignment((k.astype(np.int64), edges["task_row"].to_numpy(np.int64), edges["score"].to_numpy(np.float64)),
+                                 capacity, slots, objective=objective, score_resolution=score_resolution)
+    chosen = edges.iloc[res.edge]
+    assignments = pd.DataFrame({"koc_id": chosen["koc_id"].to_numpy(), "task_id": chosen["task_id"].to_numpy(),
+                                "score": chosen["score"].to_numpy()})
+    return assignments, res
+
+
+@dataclass
+class DistributedMatch:
+    """Result of :func:`match` (koc.dask / koc.spark): the optimal assignment of the gathered candidate
+    edges. ``assignments`` (koc_id, task_id, score); ``total`` and ``total_units`` (Σ score, exactly in
+    units of score_resolution: equal to koc.match's ``certificate['total_score_units']``); ``result`` the
+    koc.CapacitatedResult (``verify()`` re-checks its certificate); ``n_edges``; ``timings`` in seconds:
+    candidates (distributed eligibility + fit), gather (edges to this node), solve."""
+
+    assignments: pd.DataFrame
+    total: float
+    total_units: int
+    n_edges: int
+    result: Any = field(repr=False)
+    timings: dict = field(default_factory=dict)
+
+
+
+def policy_json(policy: Any, kind: type) -> str:
+    if policy is None:
+        return kind.default().to_json()
+    return (policy if isinstance(policy, kind) else kind(policy)).to_json()

@@ -1,0 +1,200 @@
+"""koc on Dask: tiers, rewards and matching over a ``dask.dataframe.DataFrame`` roster.
+
+    import dask.dataframe as dd, koc, koc.dask
+    roster = dd.read_parquet("roster/")                  # one row per KOC, the columns of koc.classify
+    tiers = koc.dask.classify(roster, policy)             # lazy Dask frame, same columns as koc.classify
+    lines = koc.dask.rewards(completions, reward_policy, tasks=tasks_df, kocs=tiers[["koc_id", "tier"]])
+    ledger = lines.compute().sort_values(koc.dask.ORDER).reset_index(drop=True)   # the single-node order
+    plan = koc.dask.match(roster, tasks_df, matching_policy)                       # exact, solved on the client
+
+Installed with ``pip install 'koc[dask]'``. Results equal the single-node API on the same data: tiers bit for
+bit, the same ledger lines in the same order after sorting by :data:`ORDER`, the same optimal matching
+total. How each stage is cut into partitions, and what it costs, is in ``docs/scale-out.md``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+try:
+    import dask
+    import dask.dataframe as dd
+    from dask import delayed
+except ImportError as _e:  # pragma: no cover - exercised only without the extra
+    from ._distributed import engine_missing
+    raise engine_missing("dask", _e) from None
+
+from . import _core
+from . import _distributed as D
+from .matching import MatchingPolicy
+from .rewards import RewardPolicy
+from .tiers import TierPolicy, _policy, reference_metrics
+
+__all__ = ["ORDER", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
+
+ORDER = D.ORDER
+DistributedMatch = D.DistributedMatch
+
+
+def _partials(ddf: "dd.DataFrame", pol: TierPolicy) -> list:
+    return [delayed(D.partition_partials)(p, pol) for p in ddf.to_delayed()]
+
+
+def roster_reference(roster: "dd.DataFrame", policy: Any = None, *, check_ids: bool = True) -> dict:
+    """The exact roster-wide statistics (koc.tiers.roster_reference's dictionary) plus ``offsets``, the
+    roster row of each partition's first row, in one pass over the roster. Percentile metrics: exact
+    distinct-value counts (memory O(distinct values) on the client). ``check_ids``: also refuse duplicate
+    ids across partitions (a distributed value count of the id column), naming the row as koc.classify does."""
+    pol = _policy(policy)
+    idc = D.id_column(list(roster.columns))
+    parts = dask.compute(*_partials(roster, pol))
+    ref, offsets = D.combine_partials(parts, pol)
+    dups = None
+    if check_ids:
+        vc = roster[idc].value_counts()
+        dups = vc[vc > 1].compute()
+    if dups is not None and len(dups):
+        dup = min(dups.index)
+        rows = _rows_of(roster, idc, dup, offsets)
+        raise D.duplicate_error(dup, rows)
+    ref["offsets"] = [int(o) for o in offsets]
+    return ref
+
+
+def _rows_of(ddf: "dd.DataFrame", column: str, value: Any, offsets: np.ndarray) -> list:
+    def rows(pdf: pd.DataFrame, off: int) -> list:
+        return (np.flatnonzero(pdf[column].to_numpy() == value) + off).tolist()
+    found = dask.compute(*[delayed(rows)(p, int(o)) for p, o in zip(ddf.to_delayed(), offsets)])
+    return sorted(r for f in found for r in f)
+
+
+def classify(roster: "dd.DataFrame", policy: Any = None, *, growth_gaps: bool = True, check_ids: bool = True) -> "dd.DataFrame":
+    """koc.classify over a Dask DataFrame (map over partitions with the roster reference).
+
+    Same columns and values as ``koc.classify(roster.compute(), policy)`` (bit for bit; the index is a
+    fresh 0..n-1 per partition). One eager pass first computes partition lengths, the exact statistics of
+    percentile / min_max terms (none for the default policy) and the duplicate-id check; the
+    classification itself is lazy. The returned frame's ``koc_normalisation`` attribute says how roster-wide
+    statistics were obtained ("row-local" or "exact", with the gathered sizes). Overrides are not taken
+    (apply them with koc.classify on the few KOCs concerned).
+    """
+    pol = _policy(policy)
+    ref = roster_reference(roster, pol, check_ids=check_ids)
+    offsets = ref.pop("offsets")
+    reference = ref if reference_metrics(pol) else None
+    meta = D.classify_meta(list(roster.columns), pol, growth_gaps)
+    text = pol.to_json()
+    parts = [delayed(D.classify_partition)(p, text, reference, off, growth_gaps, False)
+             for p, off in zip(roster.to_delayed(), offsets)]
+    with dask.config.set({"dataframe.convert-string": False}):  # keep koc.classify's dtypes
+        out = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    object.__setattr__(out, "koc_normalisation", D.describe(ref, pol))  # not carried by derived frames
+    return out
+
+
+def _with_rows(ddf: "dd.DataFrame", column: str) -> tuple["dd.DataFrame", np.ndarray]:
+    lengths = np.asarray(ddf.map_partitions(len).compute(), dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+
+    def add(pdf: pd.DataFrame, off: int) -> pd.DataFrame:
+        pdf = pdf.reset_index(drop=True).copy()
+        pdf[column] = np.arange(off, off + len(pdf), dtype=np.int64)
+        return pdf
+    meta = ddf._meta.copy()
+    meta[column] = np.zeros(0, np.int64)
+    return dd.from_delayed([delayed(add)(p, int(o)) for p, o in zip(ddf.to_delayed(), offsets)], meta=meta,
+                           verify_meta=False), offsets
+
+
+def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.DataFrame", ladder: Optional[list] = None,
+            explain: bool = False) -> "dd.DataFrame":
+    """koc.rewards over Dask: the ledger lines as a Dask frame (columns of ``Ledger.lines`` without
+    ``amount_decimal``; rule/kind/reason/currency as strings) plus the :data:`ORDER` sort columns.
+
+    completions: Dask frame, one row per completion with ``koc_id`` and ``task_id`` (the assignment) and
+        the completion columns of koc.rewards; tasks: pandas task table (small; broadcast); kocs: Dask
+        frame with ``koc_id`` and optional ``tier`` (e.g. koc.dask.classify's output), every KOC once.
+    ladder: the tier ladder when ``tier`` holds names of a tier policy (default: the categories of a
+        categorical ``tier``, else the reward policy's tier names, as koc.rewards does).
+
+    ``lines.compute().sort_values(ORDER).reset_index(drop=True)`` equals ``koc.rewards(completions[
+    ["koc_id", "task_id"]], completions, policy, tasks=tasks, kocs=kocs).lines`` row for row. Completions
+    are shuffled by reward scope (koc._distributed.reward_scopes: task, or campaign, or capped rule), so
+    one scope's completions must fit in a worker's memory.
+    """
+    pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
+    text = pol.to_json()
+    t = D.prepare_tasks(tasks, pol)
+    scope_of = dict(zip(t["task_id"].to_numpy(np.int64), t["_scope"].to_numpy(np.int64)))
+    if ladder is None and "tier" in kocs.columns and isinstance(kocs["tier"].dtype, pd.CategoricalDtype):
+        cats = kocs["tier"].dtype.categories
+        ladder = [str(c) for c in cats] if cats is not None and len(cats) else None
+    has_tier = "tier" in kocs.columns
+    k = kocs[["koc_id"] + (["tier"] if has_tier else [])]
+    if has_tier:
+        k = k.assign(tier=k["tier"].astype(object))
+    c, _ = _with_rows(completions, "_row")
+    c = c.assign(_scope=c["task_id"].map(scope_of, meta=("_scope", "float64")).fillna(-1).astype(np.int64))
+    c = c.merge(k.assign(_tier_known=1), on="koc_id", how="left")
+    meta = D.lines_meta(explain)
+
+    def group_fn(g: pd.DataFrame) -> pd.DataFrame:
+        if g["_tier_known"].isna().any():
+            row = int(g.loc[g["_tier_known"].isna(), "_row"].min())
+            err = _core.UnknownIdError(f"KOC {int(g.loc[g['_row'] == row, 'koc_id'].iloc[0])} of a completion is not in "
+                                       f"the KOC table (row {row}, field 'koc_id')")
+            err.code, err.row, err.field = "unknown_id", row, "koc_id"
+            raise err
+        return D.rewards_group(g, text, t, ladder, explain)
+
+    c = c.assign(_g=c["_scope"])  # pandas excludes the grouping column from the groups: group on a copy
+    grouped = c.groupby("_g").apply(group_fn, meta=meta)
+    kk, _ = _with_rows(k, "_krow")
+    done = c[["koc_id"]].drop_duplicates().assign(_done=True)
+    kk = kk.merge(done, on="koc_id", how="left")
+    kk = kk.assign(_done=kk["_done"].fillna(False).astype(bool))
+    koc_part = kk.map_partitions(D.koc_lines, text, ladder, explain, meta=meta)
+    busy = set(np.asarray(c["task_id"].unique().compute()).tolist())
+    idle = [int(x) for x in t["task_id"] if int(x) not in busy]
+    idle_lines = D.idle_task_lines(t, idle, pol, explain) if idle else meta
+    return dd.concat([grouped.reset_index(drop=True), koc_part, dd.from_pandas(idle_lines, npartitions=1)])
+
+
+def candidates(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy: Any = None) -> "dd.DataFrame":
+    """Eligibility and fit per roster partition against the whole (broadcast) task table: the candidate
+    edges (koc_row, task_row, koc_id, task_id, score, capacity), lazily. Tiers are classified per partition
+    with the roster reference (as koc.match does with koc.classify(..., growth_gaps=False))."""
+    tp = _policy(tier_policy)
+    mp = D.policy_json(policy, MatchingPolicy) if not isinstance(policy, MatchingPolicy) else policy.to_json()
+    mp = MatchingPolicy(mp, tp).to_json()
+    ref = roster_reference(roster, tp)
+    offsets = ref.pop("offsets")
+    reference = ref if reference_metrics(tp) else None
+    t = pd.DataFrame(tasks).reset_index(drop=True)
+    t_d = delayed(t)  # one copy in the graph, shared by every partition task
+    parts = [delayed(D.candidates_partition)(p, t_d, mp, tp.to_json(), off, reference)
+             for p, off in zip(roster.to_delayed(), offsets)]
+    return dd.from_delayed(parts, meta=D.edges_meta(), verify_meta=False)
+
+
+def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy: Any = None,
+          objective: str = "max_score", score_resolution: float = 1e-6) -> DistributedMatch:
+    """Optimal matching at scale: candidate edges computed on the workers (:func:`candidates`), gathered
+    to this process and solved exactly by koc.capacitated_assignment. Same optimal total as
+    ``koc.match(roster.compute(), tasks, policy, mode="optimal")``. Declines and preferences are not
+    taken (use koc.match). The node-local solve is the size limit: see docs/scale-out.md."""
+    t0 = time.perf_counter()
+    edges = candidates(roster, tasks, policy, tier_policy=tier_policy).persist()
+    dask.compute(edges.map_partitions(len))  # materialise on the workers
+    t1 = time.perf_counter()
+    gathered = edges.compute()
+    t2 = time.perf_counter()
+    assignments, res = D.solve_edges(gathered, pd.DataFrame(tasks).reset_index(drop=True), objective=objective,
+                                     score_resolution=score_resolution)
+    t3 = time.perf_counter()
+    return DistributedMatch(assignments=assignments, total=res.total, total_units=int(res.certificate["total_score_units"]),
+                            n_edges=len(gathered), result=res,
+                            timings={"candidates": t1 - t0, "gather": t2 - t1, "solve": t3 - t2})

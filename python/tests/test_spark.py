@@ -1,0 +1,137 @@
+"""koc.spark with Spark in local[2] mode: tiers, rewards and matching on a 200,000-KOC roster from
+koc.datasets equal the single-node results (issue 9)."""
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+if os.environ.get("CI"):
+    import pyspark  # noqa: F401  (in CI the engine must be installed: fail, never skip)
+pytest.importorskip("pyspark")
+
+import koc  # noqa: E402
+import koc.spark as ks  # noqa: E402
+
+pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on pandas 3
+              pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.filterwarnings("ignore::UserWarning"),
+              pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+N_KOCS = 200_000
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # executors run this interpreter (it has koc)
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+    s = (SparkSession.builder.master("local[2]").appName("koc-tests")
+         .config("spark.ui.enabled", "false")
+         .config("spark.sql.shuffle.partitions", "4")
+         .config("spark.default.parallelism", "4")  # 4 input partitions: few Python tasks per stage
+         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+         .config("spark.driver.memory", "2g")
+         .getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def programme():
+    prog = koc.datasets.make_programme(N_KOCS, 32, seed=9)  # every (asset, horizon, direction) task once
+    tiers = koc.classify(prog.roster, prog.tier_policy)
+    plan = koc.match(prog.roster, prog.tasks, prog.matching_policy, tiers=tiers, tier_policy=prog.tier_policy)
+    done = prog.simulate_completions(plan.assignments)
+    return prog, tiers, plan, done
+
+
+@pytest.fixture(scope="module")
+def sroster(spark, programme):
+    """The roster as a cached Spark frame (4 partitions), shared by the tests."""
+    sdf = spark.createDataFrame(programme[0].roster).cache()
+    sdf.count()
+    yield sdf
+    sdf.unpersist()
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Spark's frame equals koc.classify's: floats and ints bit for bit, categoricals as their names."""
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    for c in want.columns:
+        w = want[c]
+        if isinstance(w.dtype, pd.CategoricalDtype) or w.dtype == object:
+            assert [None if pd.isna(v) else str(v) for v in got[c].astype(object)] == \
+                   [None if pd.isna(v) else str(v) for v in w.astype(object)], c
+        elif w.dtype.kind == "f":
+            assert np.array_equal(got[c].to_numpy(np.float64).view(np.int64), w.to_numpy(np.float64).view(np.int64)), c
+        else:
+            np.testing.assert_array_equal(got[c].to_numpy(), w.to_numpy(), err_msg=c)
+
+
+def test_classify_default_policy_is_bit_identical(sroster, programme):
+    prog, tiers, _, _ = programme
+    assert len(prog.roster) >= 200_000
+    assert sroster.rdd.getNumPartitions() > 1
+    out = ks.classify(sroster, prog.tier_policy)
+    assert out.koc_normalisation["method"] == "row-local"
+    assert_same(out.toPandas(), tiers)
+
+
+def test_classify_percentile_and_min_max_exact(sroster, programme):
+    prog = programme[0]
+    d = koc.TierPolicy(prog.tier_policy).to_dict()
+    for m in d["metrics"]:
+        if m["metric"] in ("followers", "days_since_active"):
+            m["normalisation"] = "percentile"
+        if m["metric"] == "views":
+            m["normalisation"] = "min_max"
+    pol = koc.TierPolicy(d)
+    out = ks.classify(sroster, pol, growth_gaps=False)
+    assert out.koc_normalisation["method"] == "exact" and out.koc_normalisation["n"] == N_KOCS
+    assert "percentile: exact" in out.koc_normalisation["detail"]
+    assert_same(out.toPandas(), koc.classify(prog.roster, pol, growth_gaps=False))
+
+
+def test_rewards_same_lines_same_order(spark, programme):
+    prog, tiers, _, done = programme
+    kocs = tiers[["koc_id", "tier"]]
+    single = koc.rewards(done[["koc_id", "task_id"]], done, prog.reward_policy, tasks=prog.tasks, kocs=kocs).lines
+    lines = ks.rewards(spark.createDataFrame(done), prog.reward_policy, tasks=prog.tasks,
+                       kocs=spark.createDataFrame(kocs.assign(tier=kocs["tier"].astype(str))),
+                       ladder=list(koc.TierPolicy(prog.tier_policy).tiers))
+    got = lines.orderBy(*ks.ORDER).toPandas()
+    assert len(got) == len(single)
+    for c in ("koc_id", "task_id", "campaign_id", "completion", "amount", "gross", "gate_bp", "tier_bp"):
+        np.testing.assert_array_equal(got[c].to_numpy(np.int64), single[c].to_numpy(np.int64), err_msg=c)
+    for c in ("rule", "kind", "reason", "currency"):
+        want = [None if pd.isna(v) else str(v) for v in single[c].astype(object)]
+        have = [None if pd.isna(v) else str(v) for v in got[c].astype(object)]
+        assert have == want, c
+    assert {"budget_cut", "prize", "speed_bonus", "entitlement"} <= set(got["kind"])
+
+
+def test_match_same_optimal_total(sroster, programme):
+    prog, _, plan, _ = programme
+    m = ks.match(sroster, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy)
+    assert m.total_units == plan.certificate["total_score_units"]
+    assert m.n_edges == plan.certificate["n_candidate_pairs"]
+    assert m.result.verify()
+
+
+def test_bad_input_names_roster_row_and_field(spark, programme):
+    prog = programme[0]
+    r = prog.roster.head(40_000).copy()
+    r.loc[31_234, "followers"] = -5.0
+    with pytest.raises(koc.Error) as e:
+        ks.classify(spark.createDataFrame(r), prog.tier_policy)
+    assert e.value.row == 31_234 and e.value.field == "followers"
+    r = prog.roster.head(40_000).copy()
+    r.loc[35_000, "id"] = r.loc[2, "id"]
+    with pytest.raises(koc.DuplicateIdError) as e:
+        ks.classify(spark.createDataFrame(r), prog.tier_policy)
+    assert e.value.row == 35_000 and e.value.field == "id"

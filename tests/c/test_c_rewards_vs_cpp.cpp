@@ -53,15 +53,8 @@ koc_test::world random_world(const koc::reward_policy& p, std::mt19937_64& rng) 
   for (int k = 0; k < nk; ++k)
     for (int t = 0; t < nt; ++t)
       if (rng() % 2 || (t == 0 && (k == 1 || k == 2))) {
-        koc_test::completion_args c;
-        c.delivered = static_cast<std::int64_t>(rng() % 100000);
-        c.accepted = rng() % 5 != 0 || (t == 0 && (k == 1 || k == 2));
-        c.quality = static_cast<double>(rng() % 11) / 10.0;
-        c.views = static_cast<std::int64_t>(rng() % 3000000);
-        c.days_served = static_cast<std::int32_t>(rng() % 31);
-        c.fulfilment = static_cast<double>(rng() % 1001) / 1000.0;
-        c.days_on_site = static_cast<std::int32_t>(rng() % 5);
-        c.travel = static_cast<std::int64_t>(rng() % 300000);
+        koc_test::completion_args c = koc_test::random_completion(rng);
+        c.accepted = c.accepted || (t == 0 && (k == 1 || k == 2));  // two accepted KOCs in task 500's ranking
         w.complete(1000 + k, 500 + t, c);
       }
   return w;

@@ -95,6 +95,20 @@ inline std::vector<std::size_t> lines_of(const koc::reward_ledger& L, koc::line_
   return out;
 }
 
+/// A completion with every field drawn from `rng`, one draw per field in declaration order.
+inline completion_args random_completion(std::mt19937_64& rng) {
+  completion_args c;
+  c.delivered = static_cast<std::int64_t>(rng() % 100000);
+  c.accepted = rng() % 5 != 0;
+  c.quality = static_cast<double>(rng() % 11) / 10.0;
+  c.views = static_cast<std::int64_t>(rng() % 3000000);
+  c.days_served = static_cast<std::int32_t>(rng() % 31);
+  c.fulfilment = static_cast<double>(rng() % 1001) / 1000.0;
+  c.days_on_site = static_cast<std::int32_t>(rng() % 5);
+  c.travel = static_cast<std::int64_t>(rng() % 300000);
+  return c;
+}
+
 /// A random programme over a reward policy with the rule layout of test_ledger.cpp's kPolicy (rule 2 a
 /// campaign, 3 a retainer): n_kocs KOCs on a two-tier ladder, n_tasks tasks with random rules, budgets
 /// and deadlines, each (KOC, task) completed with probability 1/2, random metrics. Only mt19937_64's
@@ -119,18 +133,7 @@ inline world generated_programme(std::uint64_t seed, int n_kocs, int n_tasks) {
   }
   for (int k = 0; k < n_kocs; ++k)
     for (int t = 0; t < n_tasks; ++t)
-      if (rng() % 2) {
-        completion_args c;
-        c.delivered = static_cast<std::int64_t>(rng() % 100000);
-        c.accepted = rng() % 5 != 0;
-        c.quality = static_cast<double>(rng() % 11) / 10.0;
-        c.views = static_cast<std::int64_t>(rng() % 3000000);
-        c.days_served = static_cast<std::int32_t>(rng() % 31);
-        c.fulfilment = static_cast<double>(rng() % 1001) / 1000.0;
-        c.days_on_site = static_cast<std::int32_t>(rng() % 5);
-        c.travel = static_cast<std::int64_t>(rng() % 300000);
-        w.complete(100 + k, t, c);
-      }
+      if (rng() % 2) w.complete(100 + k, t, random_completion(rng));
   return w;
 }
 

@@ -497,18 +497,7 @@ TEST_CASE("properties over random programmes", "[rewards][ledger][property]") {
     }
     for (int k = 0; k < nk; ++k)
       for (int t = 0; t < nt; ++t)
-        if (rng() % 2) {
-          completion_args c;
-          c.delivered = static_cast<std::int64_t>(rng() % 100000);
-          c.accepted = rng() % 5 != 0;
-          c.quality = static_cast<double>(rng() % 11) / 10.0;
-          c.views = static_cast<std::int64_t>(rng() % 3000000);
-          c.days_served = static_cast<std::int32_t>(rng() % 31);
-          c.fulfilment = static_cast<double>(rng() % 1001) / 1000.0;
-          c.days_on_site = static_cast<std::int32_t>(rng() % 5);
-          c.travel = static_cast<std::int64_t>(rng() % 300000);
-          w.complete(100 + k, t, c);
-        }
+        if (rng() % 2) w.complete(100 + k, t, koc_test::random_completion(rng));
     auto q = p;
     q.rules[LAUNCH].process_awards.clear();  // winners are listed by hand elsewhere
     if (iter % 2) {

@@ -13,6 +13,7 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 import koc  # noqa: E402
+from distributed_checks import N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
 import koc.dask as kd  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -21,7 +22,6 @@ pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-N_KOCS = 200_000
 
 
 @pytest.fixture(scope="module")
@@ -32,26 +32,6 @@ def client():
     yield c
     c.close()
     cluster.close()
-
-
-@pytest.fixture(scope="module")
-def programme():
-    prog = koc.datasets.make_programme(N_KOCS, 32, seed=9)  # every (asset, horizon, direction) task once
-    tiers = koc.classify(prog.roster, prog.tier_policy)
-    plan = koc.match(prog.roster, prog.tasks, prog.matching_policy, tiers=tiers, tier_policy=prog.tier_policy)
-    done = prog.simulate_completions(plan.assignments)
-    return prog, tiers, plan, done
-
-
-def roster_wide_policy(prog):
-    """The programme's policy with percentile (followers, days_since_active) and min_max (views) terms."""
-    d = koc.TierPolicy(prog.tier_policy).to_dict()
-    for m in d["metrics"]:
-        if m["metric"] in ("followers", "days_since_active"):
-            m["normalisation"] = "percentile"
-        if m["metric"] == "views":
-            m["normalisation"] = "min_max"
-    return koc.TierPolicy(d)
 
 
 def test_classify_default_policy_is_bit_identical(client, programme):
@@ -85,15 +65,7 @@ def test_rewards_same_lines_same_order(client, programme):
     lines = kd.rewards(dd.from_pandas(done, npartitions=3), prog.reward_policy, tasks=prog.tasks,
                        kocs=dd.from_pandas(kocs, npartitions=4))
     got = lines.compute().sort_values(kd.ORDER).reset_index(drop=True)
-    assert len(got) == len(single)
-    for c in ("koc_id", "task_id", "campaign_id", "completion", "amount", "gross", "gate_bp", "tier_bp"):
-        np.testing.assert_array_equal(got[c].to_numpy(np.int64), single[c].to_numpy(np.int64), err_msg=c)
-    for c in ("rule", "kind", "reason", "currency"):
-        want = [None if pd.isna(v) else str(v) for v in single[c].astype(object)]
-        have = [None if pd.isna(v) else str(v) for v in got[c].astype(object)]
-        assert have == want, c
-    # The programme exercises every cross-row rule: budgets cut, prizes, per-KOC caps, speed bonuses.
-    assert {"budget_cut", "prize", "speed_bonus", "entitlement"} <= set(got["kind"])
+    assert_same_ledger(got, single)
 
 
 def test_match_same_optimal_total(client, programme):

@@ -12,6 +12,7 @@ if os.environ.get("CI"):
 pytest.importorskip("pyspark")
 
 import koc  # noqa: E402
+from distributed_checks import N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
 import koc.spark as ks  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on pandas 3
@@ -20,7 +21,6 @@ pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on
               pytest.mark.filterwarnings("ignore::ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-N_KOCS = 200_000
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +38,6 @@ def spark():
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def programme():
-    prog = koc.datasets.make_programme(N_KOCS, 32, seed=9)  # every (asset, horizon, direction) task once
-    tiers = koc.classify(prog.roster, prog.tier_policy)
-    plan = koc.match(prog.roster, prog.tasks, prog.matching_policy, tiers=tiers, tier_policy=prog.tier_policy)
-    done = prog.simulate_completions(plan.assignments)
-    return prog, tiers, plan, done
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +75,7 @@ def test_classify_default_policy_is_bit_identical(sroster, programme):
 
 def test_classify_percentile_and_min_max_exact(sroster, programme):
     prog = programme[0]
-    d = koc.TierPolicy(prog.tier_policy).to_dict()
-    for m in d["metrics"]:
-        if m["metric"] in ("followers", "days_since_active"):
-            m["normalisation"] = "percentile"
-        if m["metric"] == "views":
-            m["normalisation"] = "min_max"
-    pol = koc.TierPolicy(d)
+    pol = roster_wide_policy(prog)
     out = ks.classify(sroster, pol, growth_gaps=False)
     assert out.koc_normalisation["method"] == "exact" and out.koc_normalisation["n"] == N_KOCS
     assert "percentile: exact" in out.koc_normalisation["detail"]
@@ -105,14 +90,7 @@ def test_rewards_same_lines_same_order(spark, programme):
                        kocs=spark.createDataFrame(kocs.assign(tier=kocs["tier"].astype(str))),
                        ladder=list(koc.TierPolicy(prog.tier_policy).tiers))
     got = lines.orderBy(*ks.ORDER).toPandas()
-    assert len(got) == len(single)
-    for c in ("koc_id", "task_id", "campaign_id", "completion", "amount", "gross", "gate_bp", "tier_bp"):
-        np.testing.assert_array_equal(got[c].to_numpy(np.int64), single[c].to_numpy(np.int64), err_msg=c)
-    for c in ("rule", "kind", "reason", "currency"):
-        want = [None if pd.isna(v) else str(v) for v in single[c].astype(object)]
-        have = [None if pd.isna(v) else str(v) for v in got[c].astype(object)]
-        assert have == want, c
-    assert {"budget_cut", "prize", "speed_bonus", "entitlement"} <= set(got["kind"])
+    assert_same_ledger(got, single)
 
 
 def test_match_same_optimal_total(sroster, programme):

@@ -2,16 +2,18 @@
 //
 //   build-bench/benchmarks/bench_tiers [n_kocs ...]      (default: 1000000 10000000)
 //
-// For each size: classify with the default policy (log1p normalisation) with and without growth gaps,
-// and with percentile normalisation on followers and views; then a plain streaming read (sum) of the
-// same input bytes, so KOCs/s is also given as a fraction of the memory-bandwidth bound. Single thread:
-// the figures are per core.
+// For each size: a plain streaming read (integer sum) of the input bytes, the memory-bandwidth bound every
+// KOCs/s figure is stated against; the same read plus writing the bytes a classification writes (the
+// bound for one fused pass); then classify with the default policy (log1p normalisation) with and
+// without growth gaps, and with percentile normalisation on followers and views. Single thread: the
+// figures are per core.
 #include <koc/tiers.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -68,21 +70,47 @@ int main(int argc, char** argv) {
   for (std::size_t n : sizes) {
     const auto r = make_roster(n);
     const std::size_t bytes_per_koc = koc::n_metrics * sizeof(double) + sizeof(std::int64_t) + 2 + 2 * sizeof(std::int32_t);
-    // Streaming read of the same columns: the bandwidth bound for one pass over the input.
+    // Streaming read of the same columns: the bandwidth bound for one pass over the input. Integer sums
+    // of the bit patterns (a double sum would be bound by the add latency, not by memory).
     volatile double sink = 0;
+    volatile std::uint64_t isink = 0;
+    auto bits_sum = [](const auto& col) {
+      std::uint64_t s = 0;
+      for (auto x : col) {
+        std::uint64_t b = 0;
+        std::memcpy(&b, &x, sizeof x);
+        s += b;
+      }
+      return s;
+    };
     const double t_bw = best_seconds(3, [&] {
-      double s = 0;
-      for (auto& c : r.metrics) for (double x : c) s += x;
-      for (auto x : r.id) s += static_cast<double>(x);
-      for (auto x : r.previous_tier) s += x;
-      for (auto x : r.periods_below) s += x;
-      for (auto x : r.honorary) s += x;
-      for (auto x : r.invited) s += x;
-      sink = s;
+      std::uint64_t s = 0;
+      for (auto& c : r.metrics) s += bits_sum(c);
+      s += bits_sum(r.id) + bits_sum(r.previous_tier) + bits_sum(r.periods_below) + bits_sum(r.honorary) +
+           bits_sum(r.invited);
+      isink = s;
+    });
+    // The same read plus writing as many bytes as a classification writes (score and 11 contributions,
+    // 8 int32 and 2 byte columns per KOC), into buffers allocated once: the bound for one fused pass.
+    std::vector<std::vector<double>> out_d(12, std::vector<double>(n));
+    std::vector<std::vector<std::int32_t>> out_i(8, std::vector<std::int32_t>(n));
+    std::vector<std::vector<std::uint8_t>> out_b(2, std::vector<std::uint8_t>(n));
+    const double t_rw = best_seconds(3, [&] {
+      std::uint64_t s = 0;
+      for (auto& c : r.metrics) s += bits_sum(c);
+      s += bits_sum(r.id) + bits_sum(r.previous_tier) + bits_sum(r.periods_below) + bits_sum(r.honorary) +
+           bits_sum(r.invited);
+      for (auto& c : out_d) std::fill(c.begin(), c.end(), static_cast<double>(s & 7));
+      for (auto& c : out_i) std::fill(c.begin(), c.end(), static_cast<std::int32_t>(s & 7));
+      for (auto& c : out_b) std::fill(c.begin(), c.end(), static_cast<std::uint8_t>(s & 7));
+      isink = s + out_d[0][n / 2] + out_i[0][n / 2] + out_b[0][n / 2];
     });
     const double bw_rate = static_cast<double>(n) / t_bw;
     std::printf("%-10zu %-34s %10.3f %14.3e %12s   (%.1f GB/s)\n", n, "streaming read (bandwidth bound)", t_bw, bw_rate,
                 "1.00", static_cast<double>(n * bytes_per_koc) / t_bw / 1e9);
+    const std::size_t out_bytes = 12 * sizeof(double) + 8 * sizeof(std::int32_t) + 2;
+    std::printf("%-10zu %-34s %10.3f %14.3e %12.3f   (%.1f GB/s)\n", n, "read input + write result (bound)", t_rw,
+                static_cast<double>(n) / t_rw, t_bw / t_rw, static_cast<double>(n * (bytes_per_koc + out_bytes)) / t_rw / 1e9);
     struct bench_case { const char* name; const koc::tier_policy* p; bool gaps; };
     const bench_case cases[] = {{"default policy, log1p, no gaps", &log_policy, false},
                                 {"default policy, log1p, growth gaps", &log_policy, true},

@@ -1,0 +1,253 @@
+// The fast paths of classify(): koc's own log1p, the chunked columnar pass (normalise, score, ladder walk
+// over 1024-row chunks) and the validation fused into it. Each is checked against a plain definition.
+#include <catch2/catch.hpp>
+#include <koc/tiers.hpp>
+
+#include "support/random_roster.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+
+using namespace koc;
+
+namespace {
+
+std::int64_t ulps_apart(double a, double b) {
+  std::int64_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x > y ? x - y : y - x;
+}
+
+// Every kind of gate, grace periods, two-step demotions and the lifetime honorary rule, with row-local
+// normalisations only (so that a row classified alone must come out exactly as in the whole roster).
+tier_policy busy_policy() {
+  auto p = default_tier_policy();
+  using k = tier_gate::kind;
+  p.tiers.push_back({"legend", 90, 85, 2, {{k::honorary, metric::posts, 0}, {k::clearance, metric::posts, 0}}});
+  p.tiers[1].gates.push_back({k::metric_max, metric::days_since_active, 120});
+  p.tiers[2].grace_periods = 0;
+  p.max_demotion_steps = 2;
+  p.honorary.floor_tier = 2;
+  p.honorary.lifetime_minimums = {{metric::tenure_days, 1500}, {metric::tasks_completed, 20}};
+  // Scores spread over the whole ladder: fewer, lighter references than the default.
+  for (auto& w : p.metrics)
+    if (w.norm == normalisation::log1p) w.reference = 50;
+  return p;
+}
+
+// The ladder walk as the policy documentation defines it, one row at a time (the library's own walk is
+// columnar and branch-free; this is the independent reading).
+struct walked {
+  std::int32_t qualified, computed, blocked_tier, blocked_gate, counter;
+  tier_transition transition;
+  bool honorary;
+};
+
+bool gate_ok(const tier_gate& g, const roster& r, std::size_t i, bool hon) {
+  switch (g.type) {
+    case tier_gate::kind::metric_min: return r.metrics[static_cast<std::size_t>(g.which)][i] >= g.bound;
+    case tier_gate::kind::metric_max: return r.metrics[static_cast<std::size_t>(g.which)][i] <= g.bound;
+    case tier_gate::kind::invited: return !r.invited.empty() && r.invited[i];
+    case tier_gate::kind::clearance: return !r.clearance.empty() && r.clearance[i];
+    case tier_gate::kind::honorary: return hon;
+  }
+  return false;
+}
+
+walked walk_one(const tier_policy& p, const roster& r, std::size_t i, double s) {
+  walked w{};
+  bool hon = !r.honorary.empty() && r.honorary[i];
+  if (!hon && p.honorary.lifetime_enabled) {
+    hon = true;
+    for (auto& c : p.honorary.lifetime_minimums) hon = hon && r.metrics[static_cast<std::size_t>(c.first)][i] >= c.second;
+  }
+  w.honorary = hon;
+  const auto L = static_cast<std::int32_t>(p.tiers.size());
+  w.qualified = 0;
+  for (std::int32_t j = L - 1; j >= 1 && w.qualified == 0; --j) {
+    const auto& t = p.tiers[static_cast<std::size_t>(j)];
+    bool ok = s >= t.promote_threshold;
+    for (auto& g : t.gates) ok = ok && gate_ok(g, r, i, hon);
+    if (ok) w.qualified = j;
+  }
+  w.blocked_tier = w.blocked_gate = -1;
+  for (std::int32_t j = L - 1; j > w.qualified; --j) {
+    const auto& t = p.tiers[static_cast<std::size_t>(j)];
+    if (s < t.promote_threshold) continue;
+    w.blocked_tier = j;
+    for (std::size_t g = 0; g < t.gates.size(); ++g)
+      if (!gate_ok(t.gates[g], r, i, hon)) { w.blocked_gate = static_cast<std::int32_t>(g); break; }
+    break;
+  }
+  const std::int32_t prev = r.previous_tier.empty() ? -1 : r.previous_tier[i];
+  const std::int32_t below = r.periods_below.empty() ? 0 : r.periods_below[i];
+  std::int32_t tier = w.qualified;
+  w.counter = 0;
+  if (prev < 0) w.transition = tier_transition::entered;
+  else if (w.qualified > prev) w.transition = tier_transition::promoted;
+  else if (w.qualified == prev) w.transition = tier_transition::unchanged;
+  else if (s >= p.tiers[static_cast<std::size_t>(prev)].keep_threshold) { tier = prev; w.transition = tier_transition::held_by_margin; }
+  else if (below + 1 <= p.tiers[static_cast<std::size_t>(prev)].grace_periods) {
+    tier = prev;
+    w.counter = below + 1;
+    w.transition = tier_transition::held_by_grace;
+  } else {
+    tier = std::max(w.qualified, prev - p.max_demotion_steps);
+    w.transition = tier_transition::demoted;
+  }
+  if (hon && tier < p.honorary.floor_tier) {
+    tier = p.honorary.floor_tier;
+    w.counter = 0;
+    w.transition = tier_transition::held_by_honorary_floor;
+  }
+  w.computed = tier;
+  return w;
+}
+
+roster row_alone(const roster& r, std::size_t i) {
+  roster one;
+  one.id = {r.id[i]};
+  for (std::size_t m = 0; m < r.metrics.size(); ++m) one.metrics[m] = {r.metrics[m][i]};
+  one.honorary = {r.honorary[i]};
+  one.invited = {r.invited[i]};
+  one.clearance = {r.clearance[i]};
+  one.previous_tier = {r.previous_tier[i]};
+  one.periods_below = {r.periods_below[i]};
+  return one;
+}
+
+}  // namespace
+
+TEST_CASE("koc's log1p is within one ulp of the C library's and exact where it must be", "[tiers][log1p]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> exponent(-30, 300), unit(0, 4);
+  std::int64_t worst = 0;
+  std::size_t differ = 0, n = 0;
+  auto check = [&](double x) {
+    const auto d = ulps_apart(detail::log1p(x), std::log1p(x));
+    worst = std::max(worst, d);
+    differ += d != 0;
+    ++n;
+  };
+  for (int k = 0; k < 200000; ++k) check(std::pow(10.0, exponent(rng)));
+  for (int k = 0; k < 200000; ++k) check(unit(rng));
+  for (int k = 0; k < 100000; ++k) check(static_cast<double>(k));
+  check(std::numeric_limits<double>::max());
+  CHECK(worst <= 1);
+  CHECK(differ < n / 100);
+  // Exact: 0, values too small to change 1 + x (log1p(x) = x), and powers of two minus one give k·ln 2.
+  CHECK(detail::log1p(0.0) == 0.0);
+  CHECK(!std::signbit(detail::log1p(0.0)));
+  for (double x : {1e-300, 1e-20, 2.0e-17, std::numeric_limits<double>::denorm_min()}) CHECK(detail::log1p(x) == x);
+  CHECK(ulps_apart(detail::log1p(1.0), std::log(2.0)) == 0);
+  // Monotone over a sorted sample (a tier score must not drop when a metric grows).
+  std::vector<double> xs(100000);
+  for (auto& x : xs) x = std::pow(10.0, exponent(rng) / 10);
+  std::sort(xs.begin(), xs.end());
+  bool monotone = true;
+  for (std::size_t k = 1; k < xs.size(); ++k) monotone = monotone && detail::log1p(xs[k - 1]) <= detail::log1p(xs[k]);
+  CHECK(monotone);
+  // The column kernel gives the scalar function's bits.
+  std::vector<double> c(xs.size());
+  const double denom = detail::log1p(500.0);
+  detail::log1p_ratio(xs.data(), c.data(), xs.size(), denom);
+  bool same = true;
+  for (std::size_t k = 0; k < xs.size(); ++k) same = same && c[k] == std::min(1.0, detail::log1p(xs[k]) / denom);
+  CHECK(same);
+}
+
+TEST_CASE("the chunked ladder walk matches the row-by-row definition, and a row alone its batch row",
+          "[tiers][chunks][property]") {
+  const std::vector<tier_policy> policies = {default_tier_policy(), busy_policy()};
+  std::size_t rows = 0;
+  std::array<std::size_t, 8> transitions{};
+  for (std::size_t pi = 0; pi < policies.size(); ++pi) {
+    const auto& p = policies[pi];
+    // 2500 rows: two full chunks of 1024 and a partial one.
+    const auto r = test::random_roster(2500, 31 + pi, static_cast<std::int32_t>(p.tiers.size()));
+    const auto t = classify(r, p, {}, classify_options{false});
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      INFO("policy " << pi << " row " << i);
+      const walked w = walk_one(p, r, i, t.score[i]);
+      REQUIRE(t.qualified_tier[i] == w.qualified);
+      REQUIRE(t.computed_tier[i] == w.computed);
+      REQUIRE(t.final_tier[i] == w.computed);
+      REQUIRE(t.blocked_tier[i] == w.blocked_tier);
+      REQUIRE(t.blocked_gate[i] == w.blocked_gate);
+      REQUIRE(t.transition_of(i) == w.transition);
+      REQUIRE(t.periods_below[i] == w.counter);
+      REQUIRE((t.honorary[i] != 0) == w.honorary);
+      REQUIRE(t.next_tier[i] == (w.computed + 1 < static_cast<std::int32_t>(p.tiers.size()) ? w.computed + 1 : -1));
+      ++transitions[t.transition[i]];
+      ++rows;
+      // Row-local normalisations: the row classified on its own gives the same bits.
+      if (i % 7 == 0 || i % 1024 == 1023 || i % 1024 == 0) {
+        const auto u = classify(row_alone(r, i), p, {}, classify_options{false});
+        REQUIRE(u.score[0] == t.score[i]);
+        for (std::size_t k = 0; k < t.terms.size(); ++k) REQUIRE(u.contribution(0, k) == t.contribution(i, k));
+        REQUIRE(u.computed_tier[0] == t.computed_tier[i]);
+        REQUIRE(u.blocked_gate[0] == t.blocked_gate[i]);
+      }
+    }
+  }
+  CHECK(rows == 5000);
+  // The generated rosters exercise every transition a computed tier can have.
+  for (int k = 0; k <= 6; ++k) CHECK(transitions[static_cast<std::size_t>(k)] > 0);
+}
+
+TEST_CASE("validation inside the chunked pass reports the same first error as validate()", "[tiers][errors][chunks]") {
+  const auto p = default_tier_policy();
+  const auto good = test::random_roster(3000, 5);
+  auto error_of = [&](const roster& r) -> std::pair<std::int64_t, std::string> {
+    try {
+      tier_result out;
+      classify(r, p, {}, classify_options{false}, out);
+    } catch (const error& e) {
+      // validate() alone must agree.
+      try {
+        validate(r, p);
+        FAIL("validate() accepted what classify() refused: " << e.what());
+      } catch (const error& v) {
+        CHECK(std::string(v.what()) == e.what());
+      }
+      return {e.row(), e.field()};
+    }
+    return {-2, ""};
+  };
+  CHECK(error_of(good).first == -2);
+  auto r = good;
+  r.column(metric::views)[2100] = std::numeric_limits<double>::quiet_NaN();
+  CHECK(error_of(r) == std::make_pair(std::int64_t{2100}, std::string("views")));
+  // Two bad values: the earlier column in metric order is reported, even from a later chunk.
+  r.column(metric::posts)[2900] = -1;
+  CHECK(error_of(r) == std::make_pair(std::int64_t{2900}, std::string("posts")));
+  auto s = good;
+  s.column(metric::on_time_rate)[1500] = 1.0000001;
+  CHECK(error_of(s) == std::make_pair(std::int64_t{1500}, std::string("on_time_rate")));
+  s = good;
+  s.column(metric::followers)[2999] = std::numeric_limits<double>::infinity();
+  CHECK(error_of(s) == std::make_pair(std::int64_t{2999}, std::string("followers")));
+  s = good;
+  s.previous_tier[1024] = 9;
+  CHECK(error_of(s) == std::make_pair(std::int64_t{1024}, std::string("previous_tier")));
+  s = good;
+  s.periods_below[2047] = -3;
+  CHECK(error_of(s) == std::make_pair(std::int64_t{2047}, std::string("periods_below")));
+  // -0.0 is a valid zero, in the fast check as in validate().
+  s = good;
+  s.column(metric::leads)[10] = -0.0;
+  CHECK(error_of(s).first == -2);
+  // A result reused after an error is whole again after the next good call.
+  tier_result out;
+  CHECK_THROWS_AS(classify(r, p, {}, classify_options{false}, out), error);
+  classify(good, p, {}, classify_options{false}, out);
+  const auto fresh = classify(good, p, {}, classify_options{false});
+  CHECK(out.score == fresh.score);
+  CHECK(out.final_tier == fresh.final_tier);
+  CHECK(out.transition == fresh.transition);
+}

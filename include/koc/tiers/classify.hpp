@@ -511,13 +511,6 @@ class tier_engine {
     }
   }
 
-  bool is_honorary(std::size_t i) const {
-    bool flag = !r_.honorary.empty() && r_.honorary[i];
-    bool lifetime = p_.honorary.lifetime_enabled;
-    for (auto& c : p_.honorary.lifetime_minimums) lifetime &= r_.column(c.first)[i] >= c.second;
-    return flag | lifetime;
-  }
-
   /// Does KOC i (with metric `replaced` set to `value`, or none when replaced < 0) qualify for tier j?
   bool qualifies(std::size_t i, std::size_t j, double score, bool honorary, int replaced, double value) const {
     const auto& t = p_.tiers[j];

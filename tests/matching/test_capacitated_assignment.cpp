@@ -127,6 +127,43 @@ TEST_CASE("capacitated assignment matches BGL min-cost flow on medium instances"
   }
 }
 
+TEST_CASE("price seeding from a sampled half problem gives the same optimum on large tight instances",
+          "[capacitated][seeding]") {
+  std::mt19937_64 rng(2026);
+  for (int it = 0; it < 2; ++it) {
+    // Above the 8,192-KOC threshold, every slot to fill, slots at 95% of the usable capacity.
+    const std::size_t K = 9000 + 2000 * static_cast<std::size_t>(it), T = 60;
+    auto in = random_instance(rng, K, T, 0.1, 2, 1, -20, 100);
+    std::int64_t usable = 0;
+    for (std::size_t k = 0; k < K; ++k)
+      usable += std::min<std::int64_t>(in.capacity[k], in.g.offsets[k + 1] - in.g.offsets[k]);
+    for (auto& s : in.slots) s = static_cast<std::int32_t>(usable * 95 / 100 / static_cast<std::int64_t>(T));
+    auto seeded = opts(capacitated_objective::max_fill_then_score);
+    auto cold = seeded;
+    cold.price_seeding = false;
+    const auto a = solve_checked(in, seeded);
+    const auto b = solve_checked(in, cold);
+    INFO("iteration " << it);
+    CHECK(a.assigned == b.assigned);
+    CHECK(a.total_score_units == b.total_score_units);
+    // The seeded solve really started from the sample's prices: far fewer searches than slots.
+    CHECK(a.searches < b.searches / 2);
+    // Deterministic.
+    const auto again = solve_checked(in, seeded);
+    CHECK(again.pair == a.pair);
+    // Below the threshold, or under max_score, seeding does not apply.
+    auto small = in;
+    small.g.n_kocs = 8000;
+    small.g.offsets.resize(8001);
+    small.g.task.resize(static_cast<std::size_t>(small.g.offsets.back()));
+    small.g.score.resize(small.g.task.size());
+    small.capacity.resize(8000);
+    const auto c = solve_checked(small, seeded);
+    auto small_cold = cold;
+    CHECK(c.searches == solve_checked(small, small_cold).searches);
+  }
+}
+
 TEST_CASE("warm start gives the cold optimum", "[capacitated]") {
   std::mt19937_64 rng(99);
   for (int it = 0; it < 150; ++it) {

@@ -31,6 +31,17 @@
 // a search settles a handful of tasks. Warm start: every KOC best-responds to the previous task
 // prices (O(m)); the few overfull tasks are repaired by backward searches, the rest routed as above.
 //
+// Price seeding (options.price_seeding, on by default): when every slot must be filled and the slots
+// take at least 90% of the KOCs' usable capacity, spare KOCs are rare and each search walks a long way,
+// which makes a cold solve several times slower than on a slack instance. If such an instance has at
+// least 8,192 KOCs, koc first solves the sampled problem of every second KOC (slots scaled by the
+// sample's share of capacity), itself seeded the same way while it stays large and tight, and warm-starts
+// the full problem from the sample's task prices, which are close to the full problem's (a market with
+// half the KOCs and half the slots clears at similar prices). Measured on the 20,000 x 500, 98%-tight
+// benchmark: about 2.5x faster than a cold solve; on slack instances it would be slower, hence the
+// threshold. The final solve is the exact warm-started solve below, so exactness and the certificate
+// do not depend on the seed.
+//
 // Certificate (result.duals): potentials of the flow network
 //   S -> task t      capacity slots[t]; every slot is routed
 //   task t -> KOC k  capacity 1,           cost -w_p        for every eligible pair p (all pairs under
@@ -73,6 +84,10 @@ struct capacitated_assignment_options {
   capacitated_objective objective = capacitated_objective::max_score;
   /// Score unit of the exact solve: w = llround(score / score_resolution). Must be > 0 and finite.
   double score_resolution = 1e-6;
+  /// Start large, tight max_fill_then_score solves from the task prices of a sampled half problem (see
+  /// "Price seeding" at the top of this header). Changes the speed only: the result is the exact
+  /// optimum either way (which optimum, among equally good ones, may differ).
+  bool price_seeding = true;
 };
 
 enum class capacitated_status : int {
@@ -276,16 +291,76 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
 
 }  // namespace detail
 
+inline capacitated_assignment_result solve_capacitated_assignment(const candidate_view& graph,
+                                                                  span<const std::int32_t> capacity,
+                                                                  span<const std::int32_t> slots,
+                                                                  const capacitated_assignment_options& options = {});
+
+namespace detail {
+
+/// Previous task potentials clamped to this problem's score range (potentials from another problem
+/// may exceed its headroom), as warm_start takes them.
+inline std::vector<std::int64_t> clamped_task_prices(const capacitated_ssp& e, std::vector<std::int64_t> pit,
+                                                     std::int64_t shift) {
+  const std::int64_t bound = e.max_abs_w * static_cast<std::int64_t>(e.n_kocs + e.n_tasks + 2);
+  for (auto& x : pit) {
+    const int128 y = static_cast<int128>(x) + shift;
+    x = static_cast<std::int64_t>(std::min<int128>(std::max<int128>(y, -e.dummy_cost - bound), bound));
+  }
+  return pit;
+}
+
+/// Task prices from the sampled half problem when the instance is large and tight (see "Price seeding"
+/// above); empty when seeding does not apply.
+inline std::vector<std::int64_t> seeded_task_prices(const candidate_view& g, span<const std::int32_t> capacity,
+                                                    span<const std::int32_t> slots,
+                                                    const capacitated_assignment_options& opt) {
+  constexpr std::size_t min_kocs = 8192;
+  if (!opt.price_seeding || opt.objective != capacitated_objective::max_fill_then_score || g.n_kocs < min_kocs) return {};
+  // Usable capacity: a KOC cannot take more pairs than it has candidates.
+  int128 units = 0, need = 0, sample_units = 0;
+  for (std::size_t k = 0; k < g.n_kocs; ++k) {
+    const auto u = std::min<std::int64_t>(capacity[k], g.offsets[k + 1] - g.offsets[k]);
+    units += u;
+    if (k % 2 == 0) sample_units += u;
+  }
+  for (std::size_t t = 0; t < g.n_tasks; ++t) need += slots[t];
+  if (units == 0 || need * 10 < units * 9) return {};
+  candidate_graph s;
+  s.n_tasks = g.n_tasks;
+  s.n_kocs = (g.n_kocs + 1) / 2;
+  s.offsets.assign(1, 0);
+  s.offsets.reserve(s.n_kocs + 1);
+  std::vector<std::int32_t> s_capacity, s_slots(g.n_tasks);
+  s_capacity.reserve(s.n_kocs);
+  for (std::size_t k = 0; k < g.n_kocs; k += 2) {
+    s.task.insert(s.task.end(), g.task.begin() + g.offsets[k], g.task.begin() + g.offsets[k + 1]);
+    s.score.insert(s.score.end(), g.score.begin() + g.offsets[k], g.score.begin() + g.offsets[k + 1]);
+    s.offsets.push_back(static_cast<std::int64_t>(s.task.size()));
+    s_capacity.push_back(capacity[k]);
+  }
+  for (std::size_t t = 0; t < g.n_tasks; ++t)
+    s_slots[t] = static_cast<std::int32_t>(static_cast<int128>(slots[t]) * sample_units / units);
+  // Potentials are relative to pi(Z) = 0 and do not depend on the dummy cost, so the sample's task
+  // potentials are used as they are.
+  return solve_capacitated_assignment(s, s_capacity, s_slots, opt).duals.task_potential;
+}
+
+}  // namespace detail
+
 /// Solves from scratch. Throws koc::error on invalid input (negative capacity/slots: invalid_value
 /// with the row and field "capacity"/"slots"; overflow when scores / resolution are too large).
 inline capacitated_assignment_result solve_capacitated_assignment(const candidate_view& graph,
                                                                   span<const std::int32_t> capacity,
                                                                   span<const std::int32_t> slots,
-                                                                  const capacitated_assignment_options& options = {}) {
+                                                                  const capacitated_assignment_options& options) {
   detail::check_capacitated_input(graph, capacity, slots, options);
+  // Before the full engine is built: the sample's solve is done and freed by then (peak memory).
+  auto seed = detail::seeded_task_prices(graph, capacity, slots, options);
   detail::capacitated_ssp e;
   detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
-  e.cold_potentials();
+  if (seed.empty()) e.cold_potentials();
+  else e.warm_start(detail::clamped_task_prices(e, std::move(seed), 0));
   e.fill();
   return detail::collect_result(e, graph, options);
 }
@@ -306,16 +381,9 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
                 -1, "task_potential");
   detail::capacitated_ssp e;
   detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
-  // Potentials from another problem may exceed this one's headroom: clamp them to its score range.
-  const std::int64_t bound = e.max_abs_w * static_cast<std::int64_t>(graph.n_kocs + graph.n_tasks + 2);
   // Prices are relative to the source potential, which moves with the objective's dummy cost.
   const std::int64_t shift = -e.dummy_cost - previous.source_potential;
-  std::vector<std::int64_t> pit(previous.task_potential);
-  for (auto& x : pit) {
-    const detail::int128 y = static_cast<detail::int128>(x) + shift;
-    x = static_cast<std::int64_t>(std::min<detail::int128>(std::max<detail::int128>(y, -e.dummy_cost - bound), bound));
-  }
-  e.warm_start(pit);
+  e.warm_start(detail::clamped_task_prices(e, previous.task_potential, shift));
   e.fill();
   return detail::collect_result(e, graph, options);
 }

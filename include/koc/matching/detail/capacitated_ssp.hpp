@@ -56,6 +56,10 @@ class capacitated_ssp {
   std::vector<std::int32_t> load, filled;
   std::vector<std::int64_t> used_off;    // per-KOC list of used pairs, room for min(capacity, degree)
   std::vector<std::int64_t> used_pairs;
+  // Beside each used pair, its task and score: the search's hot loop reads a KOC's used pairs and would
+  // otherwise take two cache misses per pair in the 1M-arc task_of and w arrays.
+  std::vector<std::int32_t> used_task;
+  std::vector<std::int64_t> used_w;
   std::vector<std::int64_t> pik, pit;    // potentials of KOCs and tasks
   std::vector<std::int32_t> empty_slots; // units a task routed over its dummy arc
   std::int64_t dummy_cost = 0;
@@ -102,6 +106,8 @@ class capacitated_ssp {
     for (std::size_t k = 0; k < n_kocs; ++k)
       used_off[k + 1] = used_off[k] + std::min<std::int64_t>(capacity[k], koc_off[k + 1] - koc_off[k]);
     used_pairs.assign(static_cast<std::size_t>(used_off[n_kocs]), -1);
+    used_task.assign(used_pairs.size(), -1);
+    used_w.assign(used_pairs.size(), 0);
     load.assign(n_kocs, 0);
     filled.assign(n_tasks, 0);
     dk_.assign(n_kocs, inf);
@@ -161,8 +167,13 @@ class capacitated_ssp {
 
  private:
   // ---- per-KOC list of used pairs -----------------------------------------------------------------
+  void set_used(std::size_t i, std::int64_t p) {
+    used_pairs[i] = p;
+    used_task[i] = task_of[static_cast<std::size_t>(p)];
+    used_w[i] = w[static_cast<std::size_t>(p)];
+  }
   void add_used(std::size_t k, std::int64_t p) {
-    used_pairs[static_cast<std::size_t>(used_off[k] + load[k])] = p;
+    set_used(static_cast<std::size_t>(used_off[k] + load[k]), p);
     ++load[k];
   }
   void remove_used(std::size_t k, std::int64_t p) {
@@ -170,7 +181,7 @@ class capacitated_ssp {
     const auto last = b + static_cast<std::size_t>(load[k]) - 1;
     for (auto i = b; i <= last; ++i)
       if (used_pairs[i] == p) {
-        used_pairs[i] = used_pairs[last];
+        set_used(i, used_pairs[last]);
         break;
       }
     --load[k];
@@ -180,7 +191,7 @@ class capacitated_ssp {
     const auto b = static_cast<std::size_t>(used_off[k]);
     for (auto i = b; i < b + static_cast<std::size_t>(load[k]); ++i)
       if (used_pairs[i] == out) {
-        used_pairs[i] = in;
+        set_used(i, in);
         return;
       }
   }
@@ -263,14 +274,14 @@ class capacitated_ssp {
         }
         if (nd >= best) continue;
         for (auto j = used_off[k]; j < used_off[k] + load[k]; ++j) {
-          const auto q = used_pairs[static_cast<std::size_t>(j)];
-          const auto t2 = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
+          const auto jj = static_cast<std::size_t>(j);
+          const auto t2 = static_cast<std::size_t>(used_task[jj]);
           if (done_t_[t2]) continue;
-          const std::int64_t nd2 = nd + w[static_cast<std::size_t>(q)] + pik[k] - pit[t2];
+          const std::int64_t nd2 = nd + used_w[jj] + pik[k] - pit[t2];
           if (nd2 < dt_[t2]) {
             touch_t(t2);
             dt_[t2] = nd2;
-            pred_t_[t2] = q;
+            pred_t_[t2] = used_pairs[jj];
             heap_.push_or_decrease(static_cast<std::int32_t>(t2), nd2);
           }
         }

@@ -210,7 +210,8 @@ KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, do
 inline bool ladder_columns_valid(const roster_view& r, std::size_t i0, std::size_t i1, std::int32_t n_tiers) noexcept {
   std::int32_t bad = 0;
   if (!r.previous_tier.empty())
-    for (std::size_t i = i0; i < i1; ++i) bad |= (r.previous_tier[i] < -1) | (r.previous_tier[i] >= n_tiers);
+    for (std::size_t i = i0; i < i1; ++i)
+      bad |= static_cast<std::int32_t>(r.previous_tier[i] < -1) | static_cast<std::int32_t>(r.previous_tier[i] >= n_tiers);
   if (!r.periods_below.empty())
     for (std::size_t i = i0; i < i1; ++i) bad |= r.periods_below[i] < 0;
   return bad == 0;

@@ -2,6 +2,8 @@
 #include <koc/matching/boost_graph.hpp>
 #include <koc/matching/fit.hpp>
 
+#include <boost/graph/maximum_weighted_matching.hpp>  // the oracle below; pair_into_teams does not use it
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -51,6 +53,16 @@ TEST_CASE("teams: maximum total compatibility equals brute force on tiny pools",
     const auto rep = verify(members, w, r);
     INFO(rep.message);
     REQUIRE(rep.ok);
+    // The same solve with its trace: the optimality certificate holds and the pairs are the same.
+    detail::team_matching_trace trace;
+    const auto traced = detail::pair_positions(
+        members, [&](std::size_t i, std::size_t j) { return w(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)); },
+        &trace);
+    const auto proof = detail::check_matching_certificate(n, trace.edges, trace.matching);
+    INFO(proof.message);
+    REQUIRE(proof.ok);
+    REQUIRE(traced.first == r.first);
+    REQUIRE(traced.second == r.second);
     std::vector<int> used(n, 0);
     const double best = brute_best(w, used, 0);
     if (integral) REQUIRE(r.total == best);

@@ -10,32 +10,36 @@
 //   assert(koc::verify(members, compat, teams).ok);
 //
 // Teams: a maximum-weight matching on the general (non-bipartite) compatibility graph, computed by
-// BGL's maximum_weighted_matching (Edmonds' blossom algorithm with dual variables; J. Edmonds, "Paths,
-// trees, and flowers", Canad. J. Math. 17 (1965); Z. Galil, "Efficient algorithms for finding maximum
-// matching in graphs", ACM Comput. Surv. 18 (1986)). Only pairs with compatibility > 0 are candidates:
-// a pair that adds nothing is not formed. Complexity: O(V³) time and, in BGL's implementation, O(V²)
-// memory for V members, so this is meant for team-sized pools (hundreds to a few thousand KOCs), not
-// a whole roster.
+// koc's own Edmonds blossom algorithm with dual variables (koc/matching/detail/blossom.hpp; J. Edmonds,
+// "Paths, trees, and flowers", Canad. J. Math. 17 (1965); Z. Galil, "Efficient algorithms for finding
+// maximum matching in graphs", ACM Comput. Surv. 18 (1986)). Only pairs with compatibility > 0 are
+// candidates: a pair that adds nothing is not formed. Complexity: O(V³) time, O(V²) memory for V
+// members (about 40 bytes per pair of members: a dense pool of 2,000 takes ~80 MB at the peak and 1-2
+// s), so this is meant for team-sized pools (hundreds to a few thousand KOCs), not a whole roster.
+// BGL's maximum_weighted_matching is no longer used here (Boost 1.74's leaks its blossoms on every
+// call and can miss the optimum, boostorg/graph#399); the tests keep it as an oracle.
 //
-// Weights: BGL's implementation compares slacks with == 0 and uses numeric_limits<W>::min() as
-// "−infinity", which is only sound for integer W. Compatibilities are therefore converted to int64 in
-// fixed point: integral compatibilities up to 2^40 are used as they are (exact); otherwise they are
-// scaled by the power of two that brings the largest to about 2^40 and rounded, so the pairing is
-// optimal for scores rounded to 2^-40 of the largest. Totals are reported in the caller's units.
-// Known upstream defects (boostorg/graph#399, fixed by a rewrite after Boost 1.86) can make this BGL
-// function return a non-optimal matching on some larger graphs; verify() checks feasibility and the
-// reported total, and the tests compare with brute force on small pools.
-// Determinism: edges are added in (i, j) order of member positions, so the same input gives the same
-// pairs. Ties between equally good pairings are broken by BGL's traversal order.
+// Weights: compatibilities are converted to int64 in fixed point so that the blossom algorithm's
+// slacks compare exactly: integral compatibilities up to 2^40 are used as they are (exact);
+// otherwise they are scaled by the power of two that brings the largest to about 2^40 and rounded,
+// so the pairing is optimal for scores rounded to 2^-40 of the largest (a positive compatibility
+// never rounds below 1, so every compatible pair stays a candidate). Totals are reported in the
+// caller's units. Optimality: the solver returns a dual certificate (LP duality for the matching
+// polytope) that detail::check_matching_certificate checks in exact integers; pair_positions checks
+// it in builds without NDEBUG and the tests check it on every solve. verify() re-checks feasibility
+// and the reported total from the matrix alone.
+// Determinism: edges are listed in (i, j) order of member positions and the solver is deterministic
+// (tie-break documented in detail/blossom.hpp: scan order of vertices and edges), so the same input
+// gives the same pairs.
 #pragma once
 
 #include <koc/error.hpp>
 #include <koc/matching/candidates.hpp>
+#include <koc/matching/detail/blossom.hpp>
 #include <koc/span.hpp>
 
 #include <Eigen/Core>
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/maximum_weighted_matching.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -80,12 +84,20 @@ struct team_pairing_result {
 
 namespace detail {
 
-/// compat(i, j) over member positions; validated symmetric and not NaN.
+/// The integer problem behind a pairing and its certified solution (vertex i is member position i).
+struct team_matching_trace {
+  std::vector<blossom_edge> edges;  ///< pairs with compatibility > 0, in (i, j) order, fixed-point weights
+  weighted_matching matching;
+};
+
+/// compat(i, j) over member positions; validated symmetric and not NaN. When `trace` is given it
+/// receives the integer problem and the solver's result with its certificate.
 template <class Compat>
-team_pairing_result pair_positions(span<const std::int64_t> members, Compat compat) {
+team_pairing_result pair_positions(span<const std::int64_t> members, Compat compat, team_matching_trace* trace = nullptr) {
   const std::size_t n = members.size();
-  std::vector<std::pair<std::size_t, std::size_t>> pairs;
-  std::vector<double> w;
+  if (n > blossom_max_vertices) throw error(errc::out_of_range, "too many members to pair into teams (at most 2^20)", -1, "members");
+  std::vector<blossom_edge> edges;
+  std::vector<double> w;  // the compatibilities of `edges`, until they are converted
   double largest = 0.0;
   bool integral = true;
   std::vector<std::uint8_t> has_partner(n, 0);
@@ -97,7 +109,7 @@ team_pairing_result pair_positions(span<const std::int64_t> members, Compat comp
         throw error(errc::invalid_value, "compatibility is +infinity", static_cast<std::int64_t>(i), "compatibility[" + std::to_string(j) + "]");
       if (!(c == d)) throw error(errc::invalid_value, "compatibility is not symmetric", static_cast<std::int64_t>(j), "compatibility[" + std::to_string(i) + "]");
       if (!(c > 0)) continue;
-      pairs.emplace_back(i, j);
+      edges.push_back({static_cast<std::int32_t>(i), static_cast<std::int32_t>(j), 0});
       w.push_back(c);
       largest = std::max(largest, c);
       integral = integral && c == std::floor(c);
@@ -106,26 +118,32 @@ team_pairing_result pair_positions(span<const std::int64_t> members, Compat comp
   const double limit = std::ldexp(1.0, 40);
   double scale = 1.0;
   if (!(integral && largest <= limit) && largest > 0) scale = std::ldexp(1.0, 40 - std::ilogb(largest) - 1);
-  bgl_weighted_graph<std::int64_t> bg(n);
-  for (std::size_t e = 0; e < pairs.size(); ++e)
-    boost::add_edge(pairs[e].first, pairs[e].second, static_cast<std::int64_t>(std::llround(w[e] * scale)), bg);
-  using vertex = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::vertex_descriptor;
-  const vertex none = boost::graph_traits<bgl_weighted_graph<std::int64_t>>::null_vertex();
-  std::vector<vertex> mate(n, none);
-  // BGL starts from 2 * (largest edge weight), which is 2 * INT64_MIN (overflow) on a graph without edges.
-  if (!pairs.empty()) boost::maximum_weighted_matching(bg, &mate[0]);
+  for (std::size_t e = 0; e < edges.size(); ++e)
+    edges[e].weight = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(w[e] * scale)));
+  std::vector<double>().swap(w);
+  weighted_matching solved = max_weight_matching(n, edges);
+#ifndef NDEBUG
+  const matching_check proof = check_matching_certificate(n, edges, solved);
+  if (!proof.ok) throw error(errc::internal, "team pairing failed its optimality certificate: " + proof.message);
+#endif
   team_pairing_result out;
   for (std::size_t i = 0; i < n; ++i) {
-    if (mate[i] == none) {
+    const std::int32_t mate = solved.mate[i];
+    if (mate < 0) {
       out.unpaired.push_back(members[i]);
       out.unpaired_reason.push_back(static_cast<std::uint8_t>(has_partner[i] ? unpaired_reason::partners_taken
                                                                              : unpaired_reason::no_compatible_partner));
-    } else if (mate[i] > i) {
+    } else if (static_cast<std::size_t>(mate) > i) {
+      const auto j = static_cast<std::size_t>(mate);
       out.first.push_back(members[i]);
-      out.second.push_back(members[mate[i]]);
-      out.compatibility.push_back(compat(i, mate[i]));
+      out.second.push_back(members[j]);
+      out.compatibility.push_back(compat(i, j));
       out.total += out.compatibility.back();
     }
+  }
+  if (trace) {
+    trace->edges = std::move(edges);
+    trace->matching = std::move(solved);
   }
   return out;
 }

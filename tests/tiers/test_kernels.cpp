@@ -242,6 +242,16 @@ TEST_CASE("validation inside the chunked pass reports the same first error as va
   s = good;
   s.column(metric::leads)[10] = -0.0;
   CHECK(error_of(s).first == -2);
+  // With a percentile term the roster is validated up front (the statistics read whole columns): same errors.
+  auto pct = p;
+  pct.metrics[3].norm = normalisation::percentile;
+  try {
+    (void)classify(r, pct, {}, classify_options{false});
+    FAIL("expected koc::error");
+  } catch (const error& e) {
+    CHECK(e.row() == 2900);
+    CHECK(e.field() == "posts");
+  }
   // A result reused after an error is whole again after the next good call.
   tier_result out;
   CHECK_THROWS_AS(classify(r, p, {}, classify_options{false}, out), error);

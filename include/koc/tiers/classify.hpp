@@ -337,6 +337,7 @@ class tier_engine {
     for (auto& w : p_.metrics) whole_columns |= w.norm == normalisation::min_max || w.norm == normalisation::percentile;
     if (whole_columns) validate(r_, p_);
     else check_shape(r_, p_);
+    values_checked_ = whole_columns;
     ref_ = opt.reference;
     if (ref_) {
       if (ref_->n < n_ || ref_->row_offset > ref_->n - n_)
@@ -386,9 +387,11 @@ class tier_engine {
       const std::size_t nb = std::min(chunk_rows, n_ - i0);
       // A bad value anywhere in this chunk: the full validation reports the first error in its
       // documented order (it throws; `out` is then left valid but with unspecified contents).
-      bool valid = ladder_columns_valid(r_, i0, i0 + nb, L);
-      for (const metric m : checked) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
-      if (!valid) validate(r_, p_);
+      if (!values_checked_) {
+        bool valid = ladder_columns_valid(r_, i0, i0 + nb, L);
+        for (const metric m : checked) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
+        if (!valid) validate(r_, p_);
+      }
       Eigen::Map<Eigen::ArrayXd> score(acc, static_cast<Eigen::Index>(nb));
       score.setZero();
       for (std::size_t t = 0; t < T; ++t) {
@@ -981,6 +984,7 @@ class tier_engine {
   std::size_t n_;
   std::size_t n_ref_;  ///< roster size for the normalisations (the whole roster's, with a tier_reference)
   const tier_reference* ref_ = nullptr;
+  bool values_checked_ = false;  ///< validated up front (min_max / percentile terms), not chunk by chunk
   std::vector<metric_stats> stats_;
   std::vector<bound_gate> gates_;         ///< every tier's gates, bound to the roster (bind_gates)
   std::vector<std::size_t> gate_begin_;  ///< tier j's gates start at gates_[gate_begin_[j]]

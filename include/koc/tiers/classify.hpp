@@ -75,6 +75,7 @@ struct tier_reference {
     /// roster values < values[k]; below has one more entry, the roster size.
     std::vector<double> values;
     std::vector<std::uint64_t> below;
+  std::vector<double> f;  ///< percentile of this roster's own column: each row's normalised value (mid-rank)
     /// min_max: the two smallest and two largest values of the whole column (a value appearing twice is
     /// both min1 and min2), and the roster rows of the first minimum and first maximum.
     double min1 = 0, min2 = 0, max1 = 0, max2 = 0;
@@ -125,6 +126,7 @@ struct metric_stats {
   /// percentile from a tier_reference: `sorted` holds distinct values and below[k] counts values < sorted[k]
   /// (one more entry: the roster size). Empty when `sorted` is the full column.
   std::vector<std::uint64_t> below;
+  std::vector<double> f;  ///< percentile of this roster's own column: each row's normalised value (mid-rank)
   double min1 = 0, min2 = 0, max1 = 0, max2 = 0;  ///< min_max: two smallest and two largest
   std::size_t argmin = 0, argmax = 0;  ///< local rows (SIZE_MAX: outside this partition)
 
@@ -422,8 +424,23 @@ class tier_engine {
       if (ref_) from_reference(w, col, st);
       else if (w.norm == normalisation::min_max) minmax_stats(col, st);
       else {
-        st.sorted.assign(col.begin(), col.end());
-        std::sort(st.sorted.begin(), st.sorted.end());
+        // One sort of (value, row) pairs, then every row's mid-rank in one pass over the tie groups:
+        // a binary search per row in a column this size would miss the cache at nearly every step.
+        std::vector<std::pair<double, std::size_t>> order(n_);
+        for (std::size_t i = 0; i < n_; ++i) order[i] = {col[i], i};
+        std::sort(order.begin(), order.end());
+        st.sorted.resize(n_);
+        st.f.resize(n_);
+        for (std::size_t a = 0; a < n_;) {
+          std::size_t b = a + 1;
+          while (b < n_ && order[b].first == order[a].first) ++b;
+          const double f = percentile_f(a, b - a - 1, n_);  // a values below, b - a - 1 equal others
+          for (std::size_t k = a; k < b; ++k) {
+            st.sorted[k] = order[k].first;
+            st.f[order[k].second] = f;
+          }
+          a = b;
+        }
       }
     }
   }
@@ -456,12 +473,7 @@ class tier_engine {
             c[k] = percentile_f(less, st.count_le(x[k]) - less - 1, n_ref_);
           }
         } else {
-          const auto& s = st.sorted;
-          for (std::size_t k = 0; k < nb; ++k) {
-            const auto lo = std::lower_bound(s.begin(), s.end(), x[k]);
-            const auto hi = std::upper_bound(lo, s.end(), x[k]);
-            c[k] = percentile_f(static_cast<std::size_t>(lo - s.begin()), static_cast<std::size_t>(hi - lo) - 1, n_);
-          }
+          std::copy(st.f.begin() + static_cast<std::ptrdiff_t>(i0), st.f.begin() + static_cast<std::ptrdiff_t>(i0 + nb), c);
         }
         break;
     }

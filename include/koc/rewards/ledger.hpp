@@ -10,7 +10,7 @@
 //   assert(koc::verify(policy, tasks, asg, done, kocs, L).ok);
 //   koc::ledger_totals T = koc::totals(L);              // per KOC / task / campaign / currency
 //   koc::compute_ledger(policy, tasks, asg, done, kocs, L, {false});  // again, into L's buffers: a
-//                                                       // repeated run allocates and faults nothing
+//                                                       // repeated run faults no line-column page
 //
 // INPUT COLUMNS (koc::span, so numpy / C buffers pass without copies). Ids are >= 0.
 //  reward_tasks (one row per task, n_tasks rows):
@@ -94,9 +94,10 @@
 // the sentence of line i on demand from the numeric columns (gross, basis, aux, gate_bp, tier_bp).
 //
 // Complexity: O(n + n_assignments + n_tasks + n_kocs + L) for the main pass (L lines), plus
-// O(m + N log N) per first-N task (m accepted, N ranked), O(m log m) sorts over the campaign entries
-// and the lines of over-budget scopes. Memory: O(n + L); the line columns reserve an upper bound of the
-// lines (address space only: pages are touched as lines are written).
+// O(m + N log N) per first-N task (m accepted, N ranked), O(m) per (rule, campaign) prize ranking of m
+// entries (O(m log m) when ties reach past the paid places), O(m log m) sorts over the lines of
+// over-budget scopes. Memory: O(n + L); the line columns reserve an upper bound of the lines (address
+// space only: pages are touched as lines are written; on Linux, huge pages are advised for them).
 #pragma once
 
 #include <koc/error.hpp>
@@ -106,10 +107,17 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace koc {
 
@@ -249,6 +257,16 @@ class id_index {
       slots_[h] = static_cast<std::int32_t>(i);
     }
   }
+  /// Starts loading the slot of `id` into cache (a hint: find(id) follows a few rows later).
+  void prefetch(std::int64_t id) const noexcept {
+    if (direct_) {
+      const auto off = static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_);
+      if (off < slots_.size()) __builtin_prefetch(slots_.data() + off);
+    } else if (id >= 0) {
+      __builtin_prefetch(keys_.data() + hash(id));
+      __builtin_prefetch(slots_.data() + hash(id));
+    }
+  }
   std::int32_t find(std::int64_t id) const noexcept {
     if (direct_) {
       const auto off = static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_);
@@ -275,6 +293,53 @@ class id_index {
 template <class T>
 inline T opt(span<const T> c, std::size_t i, T def) noexcept { return c.empty() ? def : c[i]; }
 
+/// Asks Linux to back the 2 MB-aligned part of [p, p + bytes) with transparent huge pages (THP in
+/// "always" or "madvise" mode): first touching a multi-megabyte column then costs one page fault per
+/// 2 MB instead of one per 4 KB, which is most of the cost of a fresh ledger. A hint only: nothing
+/// happens elsewhere, for small buffers, or when the kernel declines.
+inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
+/// A per-call work array of n trivial values on huge pages where possible; not initialised unless a
+/// value is given (the callers write every element before reading it).
+template <class T>
+class work_array {
+ public:
+  explicit work_array(std::size_t n) : p_(new T[n]) { advise_huge_pages(p_.get(), n * sizeof(T)); }
+  work_array(std::size_t n, T value) : work_array(n) { std::fill_n(p_.get(), n, value); }
+  T& operator[](std::size_t i) noexcept { return p_[i]; }
+  const T& operator[](std::size_t i) const noexcept { return p_[i]; }
+  T* data() noexcept { return p_.get(); }
+
+ private:
+  std::unique_ptr<T[]> p_;
+};
+
+/// Sorts values by their high 32 bits, which are all below `bound` (LSD radix sort, 11 bits a pass, in
+/// O(passes x size)); values with equal high words keep their order.
+inline void sort_by_high_word(std::vector<std::uint64_t>& v, std::uint64_t bound) {
+  std::vector<std::uint64_t> sorted(v.size());
+  for (unsigned digit = 0; digit < 32 && (bound - 1) >> digit != 0; digit += 11) {
+    std::vector<std::size_t> start(2049, 0);
+    for (const std::uint64_t x : v) ++start[((x >> (32 + digit)) & 2047) + 1];
+    for (std::size_t d = 0; d < 2048; ++d) start[d + 1] += start[d];
+    for (const std::uint64_t x : v) sorted[start[(x >> (32 + digit)) & 2047]++] = x;
+    v.swap(sorted);
+  }
+}
+
+/// Rows a pass reads ahead of the row it works on, to prefetch their random accesses (KOC tables):
+/// about a DRAM latency of work at this loop's speed.
+inline constexpr std::size_t prefetch_rows = 16;
+
 inline void check_len(std::size_t n, std::size_t got, const char* field, bool optional) {
   if (got != n && !(optional && got == 0))
     throw error(errc::length_mismatch, std::string("column '") + field + "' has " + std::to_string(got) + " rows, expected " +
@@ -283,34 +348,72 @@ inline void check_len(std::size_t n, std::size_t got, const char* field, bool op
 
 }  // namespace detail
 
+/// Reserves n lines in every line column (huge pages advised for the unwritten capacity).
 inline void ledger_reserve(reward_ledger& L, std::size_t n) {
   L.koc_id.reserve(n); L.task_id.reserve(n); L.campaign_id.reserve(n); L.completion.reserve(n); L.rule.reserve(n);
   L.kind.reserve(n); L.reason.reserve(n); L.currency.reserve(n); L.amount.reserve(n); L.gross.reserve(n);
   L.basis.reserve(n); L.aux.reserve(n); L.gate_bp.reserve(n); L.tier_bp.reserve(n);
+  const auto advise = [](const auto& v) {
+    detail::advise_huge_pages(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(v[0]));
+  };
+  advise(L.koc_id), advise(L.task_id), advise(L.campaign_id), advise(L.completion), advise(L.rule), advise(L.kind);
+  advise(L.reason), advise(L.currency), advise(L.amount), advise(L.gross), advise(L.basis), advise(L.aux);
+  advise(L.gate_bp), advise(L.tier_bp);
 }
 
 namespace detail {
 
 // Checked arithmetic for the per-line hot path: the same results and the same errors as money.hpp's
 // checked_add / checked_mul / mul_ratio, but the field name (a std::string there) is only built on the
-// throwing path, by calling those functions to throw.
+// rare path, out of line, so that the hot path is a few instructions the compiler inlines.
+[[gnu::noinline, gnu::cold]] inline std::int64_t add_slow(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
+  return checked_add(a, b, row, field);
+}
+[[gnu::noinline, gnu::cold]] inline std::int64_t mul_slow(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
+  return checked_mul(a, b, row, field);
+}
+[[gnu::noinline, gnu::cold]] inline std::int64_t ratio_slow(std::int64_t a, std::int64_t num, std::int64_t den, std::int64_t row, const char* field) {
+  return mul_ratio(a, num, den, row, field);  // 128-bit: the product does not fit 64 bits (or den <= 0)
+}
 inline std::int64_t add_or_throw(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
   std::int64_t r;
-  return __builtin_add_overflow(a, b, &r) ? checked_add(a, b, row, field) : r;
+  return __builtin_expect(__builtin_add_overflow(a, b, &r), 0) ? add_slow(a, b, row, field) : r;
 }
 inline std::int64_t mul_or_throw(std::int64_t a, std::int64_t b, std::int64_t row, const char* field) {
   std::int64_t r;
-  return __builtin_mul_overflow(a, b, &r) ? checked_mul(a, b, row, field) : r;
+  return __builtin_expect(__builtin_mul_overflow(a, b, &r), 0) ? mul_slow(a, b, row, field) : r;
 }
 /// a * num / den rounded half to even (den > 0), as mul_ratio; in 64 bits when the product fits.
 inline std::int64_t ratio_or_throw(std::int64_t a, std::int64_t num, std::int64_t den, std::int64_t row, const char* field) {
   std::int64_t p;
-  if (den <= 0 || __builtin_mul_overflow(a, num, &p) || p == std::numeric_limits<std::int64_t>::min())
-    return mul_ratio(a, num, den, row, field);
+  if (__builtin_expect(den <= 0 || __builtin_mul_overflow(a, num, &p) || p == std::numeric_limits<std::int64_t>::min(), 0))
+    return ratio_slow(a, num, den, row, field);
   std::int64_t q = p / den;  // truncated toward zero; |r| = |p| mod den
   const std::int64_t r = p % den, ar = r < 0 ? -r : r;
   if (ar > den - ar || (ar == den - ar && (q & 1))) q += p < 0 ? -1 : 1;  // half to even on |p|, as div_round_half_even
   return q;
+}
+
+/// Whether every value x satisfies x >= 0.0 && x <= 1.0 (so no NaN). Compared as integers, which the
+/// compiler vectorises (it does not vectorise the floating-point comparisons): with s the bits without
+/// the sign, x is in [0, 1] iff s <= bits(1.0) and, when the sign is set, s == 0 (-0.0 >= 0.0 holds).
+inline bool all_in_unit_interval(span<const double> c) noexcept {
+  constexpr std::uint64_t one = 0x3FF0000000000000ULL, magnitude = 0x7FFFFFFFFFFFFFFFULL;
+  std::uint64_t bad = 0;  // its top bit ends up set iff some value is outside
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &c[i], sizeof bits);
+    const std::uint64_t s = bits & magnitude, negative = 0 - (bits >> 63);
+    bad |= (one - s) | (negative & (0 - s));
+  }
+  return (bad >> 63) == 0;
+}
+/// Whether no value is negative: the OR of all values has the sign bit iff one of them has.
+template <class T>
+inline bool all_non_negative(span<const T> c) noexcept {
+  T bits = 0;
+  for (std::size_t i = 0; i < c.size(); ++i) bits |= c[i];
+  return bits >= 0;
 }
 
 /// Appends ledger lines through raw column pointers: one capacity check per line instead of one per
@@ -321,9 +424,10 @@ class ledger_writer {
  public:
   explicit ledger_writer(reward_ledger& L) : L_(L) { resize_all(0); }
   std::size_t size() const noexcept { return n_; }
-  void put(std::int64_t koc, std::int64_t task, std::int64_t campaign, std::int64_t comp, std::int32_t rule, line_kind kind,
-           line_reason why, currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
-           std::int32_t gate, std::int32_t tier) {
+  // Inlined into every caller: the call with 14 arguments cost as much as the stores.
+  __attribute__((always_inline)) void put(std::int64_t koc, std::int64_t task, std::int64_t campaign, std::int64_t comp,
+                                          std::int32_t rule, line_kind kind, line_reason why, currency_id cur, std::int64_t amount,
+                                          std::int64_t gross, std::int64_t basis, std::int64_t aux, std::int32_t gate, std::int32_t tier) {
     if (n_ == cap_) resize_all(n_ + chunk);
     const std::size_t i = n_++;
     koc_[i] = koc; task_[i] = task; campaign_[i] = campaign; completion_[i] = comp; rule_[i] = rule;
@@ -453,8 +557,9 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
 
 /// Computes the ledger into `L`, reusing the capacity of its columns: every column (rule_names and
 /// explanation included) is cleared first, so the result is the same as the returning overload's, and a
-/// caller that computes ledgers repeatedly into one `reward_ledger` allocates and page-faults nothing
-/// once the buffers are big enough. `L` must not hold the storage behind any input span. Throws
+/// caller that computes ledgers repeatedly into one `reward_ledger` allocates no line column and
+/// page-faults none once the buffers are big enough (the per-call work arrays, O(n + n_kocs), are
+/// still allocated each call). `L` must not hold the storage behind any input span. Throws
 /// koc::error naming row and field on invalid input (see the header); `L` is then valid but unspecified.
 inline void compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
                            const reward_completions& done, const reward_kocs& kocs, reward_ledger& L,
@@ -508,14 +613,21 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       if (std::find(kocs.ladder.begin(), kocs.ladder.end(), policy.tiers[p].name) == kocs.ladder.end())
         throw error(errc::unknown_name, "policy tier '" + policy.tiers[p].name + "' is not in the ladder", -1,
                     "tiers[" + std::to_string(p) + "].name");
-  std::vector<std::int32_t> koc_mult(nk, 10000), koc_ptier(nk, -1);
+  // Per KOC row, what the main pass reads for each completion: one cache line per completion.
+  struct koc_facts {
+    std::int64_t id;
+    std::int32_t multiplier_bp;  // policy tier multiplier, 10000 without a policy tier
+  };
+  detail::work_array<koc_facts> koc_info(nk);
+  std::vector<std::int32_t> koc_ptier(nk, -1);
   for (std::size_t k = 0; k < nk; ++k) {
     const std::int32_t tier = opt(kocs.tier, k, -1);
     if (tier < -1 || (tier >= 0 && static_cast<std::size_t>(tier) >= kocs.ladder.size()))
       throw error(errc::unknown_id, "tier index " + std::to_string(tier) + " is not in the ladder", static_cast<std::int64_t>(k), "tier");
+    koc_info[k] = {kocs.koc_id[k], 10000};
     if (tier >= 0 && ladder_to_policy[static_cast<std::size_t>(tier)] >= 0) {
       koc_ptier[k] = ladder_to_policy[static_cast<std::size_t>(tier)];
-      koc_mult[k] = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].multiplier_bp;
+      koc_info[k].multiplier_bp = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].multiplier_bp;
     }
   }
   // ---- completions: validate and resolve ---------------------------------------------------------
@@ -531,80 +643,166 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   detail::check_len(n, done.duty_fulfilment.size(), "duty_fulfilment", true);
   detail::check_len(n, done.days_on_site.size(), "days_on_site", true);
   detail::check_len(n, done.travel_claimed.size(), "travel_claimed", true);
-  std::vector<std::int32_t> c_task(n), c_koc(n);
-  std::vector<std::uint8_t> asg_used(na, 0);
+  detail::work_array<std::int32_t> c_task(n), c_koc(n);
+  detail::work_array<std::uint8_t> asg_used(na, 0);
   std::vector<std::int64_t> task_count(nt + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto row = static_cast<std::int64_t>(i);
-    const std::int64_t a = done.assignment[i];
-    if (a < 0 || static_cast<std::size_t>(a) >= na)
-      throw error(errc::unknown_id, "completion for unknown assignment row " + std::to_string(a), row, "assignment");
-    if (asg_used[static_cast<std::size_t>(a)])
-      throw error(errc::duplicate_id, "duplicate completion of assignment row " + std::to_string(a), row, "assignment");
-    asg_used[static_cast<std::size_t>(a)] = 1;
-    const std::int32_t t = task_index.find(asg.task_id[static_cast<std::size_t>(a)]);
-    if (t < 0)
-      throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names unknown task " +
-                                        std::to_string(asg.task_id[static_cast<std::size_t>(a)]), row, "assignment");
-    const std::int32_t k = koc_index.find(asg.koc_id[static_cast<std::size_t>(a)]);
-    if (k < 0)
-      throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names KOC " +
-                                        std::to_string(asg.koc_id[static_cast<std::size_t>(a)]) + ", not in the KOC table", row, "assignment");
-    c_task[i] = t;
-    c_koc[i] = k;
-    ++task_count[static_cast<std::size_t>(t) + 1];
-    if (done.accepted[i] > 1) throw error(errc::invalid_value, "accepted must be 0 or 1", row, "accepted");
-    const double q = opt(done.quality, i, 1.0);
-    if (!(q >= 0.0 && q <= 1.0))
-      throw error(q != q ? errc::invalid_value : errc::out_of_range, "quality must be a number in [0, 1]", row, "quality");
-    const double f = opt(done.duty_fulfilment, i, 1.0);
-    if (!(f >= 0.0 && f <= 1.0))
-      throw error(f != f ? errc::invalid_value : errc::out_of_range, "duty_fulfilment must be a number in [0, 1]", row, "duty_fulfilment");
-    if (opt(done.views, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "views is negative", row, "views");
-    if (opt(done.interactions, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "interactions is negative", row, "interactions");
-    if (opt(done.days_on_site, i, 0) < 0) throw error(errc::invalid_value, "days_on_site is negative", row, "days_on_site");
-    if (opt(done.travel_claimed, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "travel_claimed is negative", row, "travel_claimed");
-    const std::int32_t ds = opt(done.days_served, i, 0);
-    if (ds < 0) throw error(errc::invalid_value, "days_served is negative", row, "days_served");
-    if (policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
-        ds > tasks.period_days[static_cast<std::size_t>(t)])
-      throw error(errc::out_of_range, "days_served exceeds the task's period_days", row, "days_served");
-  }
-  // Bucket completions by task (counting sort, stable in row order): duplicate (KOC, task) pairs and
-  // first-N ranking are then linear scans.
-  for (std::size_t t = 0; t < nt; ++t) task_count[t + 1] += task_count[t];
-  std::vector<std::int32_t> by_task(n);
-  {
-    std::vector<std::int64_t> pos(task_count.begin(), task_count.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) by_task[static_cast<std::size_t>(pos[static_cast<std::size_t>(c_task[i])]++)] = static_cast<std::int32_t>(i);
-  }
-  std::vector<std::int32_t> speed_rank(n, 0);  // 1-based rank among accepted, for first-N tasks
-  {
-    std::vector<std::int32_t> stamp(nk, -1);
-    std::vector<std::pair<std::int64_t, std::int32_t>> acc;  // (delivered_at, row): earlier first, then lower row
-    for (std::size_t t = 0; t < nt; ++t) {
-      const auto b = static_cast<std::size_t>(task_count[t]), e = static_cast<std::size_t>(task_count[t + 1]);
-      for (std::size_t p = b; p < e; ++p) {
-        const auto i = static_cast<std::size_t>(by_task[p]);
-        if (stamp[static_cast<std::size_t>(c_koc[i])] == static_cast<std::int32_t>(t))
-          throw error(errc::duplicate_id, "duplicate completion: KOC " + std::to_string(kocs.koc_id[static_cast<std::size_t>(c_koc[i])]) +
-                                              " already completed task " + std::to_string(tasks.task_id[t]), static_cast<std::int64_t>(i), "assignment");
-        stamp[static_cast<std::size_t>(c_koc[i])] = static_cast<std::int32_t>(t);
-      }
-      const reward_rule& rule = policy.rules[static_cast<std::size_t>(tasks.rule[t])];
-      if (rule.kind != rule_kind::fixed || rule.speed.first_n == 0) continue;
-      // Gathered once (the rows of a task are scattered), then selected: (delivered_at, row) is a total
-      // order, so nth_element + sort of the first N gives the same ranks as a partial sort, in O(m + N log N).
-      acc.clear();
-      for (std::size_t p = b; p < e; ++p) {
-        const auto i = static_cast<std::size_t>(by_task[p]);
-        if (done.accepted[i]) acc.emplace_back(done.delivered_at[i], by_task[p]);
-      }
-      const auto first = static_cast<std::size_t>(std::min<std::int64_t>(rule.speed.first_n, static_cast<std::int64_t>(acc.size())));
-      if (first < acc.size()) std::nth_element(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first), acc.end());
-      std::sort(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(first));
-      for (std::size_t p = 0; p < first; ++p) speed_rank[static_cast<std::size_t>(acc[p].second)] = static_cast<std::int32_t>(p + 1);
+  // Row by row, every check in a fixed order: the first invalid row throws. Run only when the fast pass
+  // below found something wrong, so that the error (row, field, message) is always this one.
+  const auto resolve_row_by_row = [&] {
+    std::fill_n(asg_used.data(), na, std::uint8_t{0});
+    std::fill(task_count.begin(), task_count.end(), std::int64_t{0});
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto row = static_cast<std::int64_t>(i);
+      const std::int64_t a = done.assignment[i];
+      if (a < 0 || static_cast<std::size_t>(a) >= na)
+        throw error(errc::unknown_id, "completion for unknown assignment row " + std::to_string(a), row, "assignment");
+      if (asg_used[static_cast<std::size_t>(a)])
+        throw error(errc::duplicate_id, "duplicate completion of assignment row " + std::to_string(a), row, "assignment");
+      asg_used[static_cast<std::size_t>(a)] = 1;
+      const std::int32_t t = task_index.find(asg.task_id[static_cast<std::size_t>(a)]);
+      if (t < 0)
+        throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names unknown task " +
+                                          std::to_string(asg.task_id[static_cast<std::size_t>(a)]), row, "assignment");
+      const std::int32_t k = koc_index.find(asg.koc_id[static_cast<std::size_t>(a)]);
+      if (k < 0)
+        throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names KOC " +
+                                          std::to_string(asg.koc_id[static_cast<std::size_t>(a)]) + ", not in the KOC table", row, "assignment");
+      c_task[i] = t;
+      c_koc[i] = k;
+      ++task_count[static_cast<std::size_t>(t) + 1];
+      if (done.accepted[i] > 1) throw error(errc::invalid_value, "accepted must be 0 or 1", row, "accepted");
+      const double q = opt(done.quality, i, 1.0);
+      if (!(q >= 0.0 && q <= 1.0))
+        throw error(q != q ? errc::invalid_value : errc::out_of_range, "quality must be a number in [0, 1]", row, "quality");
+      const double f = opt(done.duty_fulfilment, i, 1.0);
+      if (!(f >= 0.0 && f <= 1.0))
+        throw error(f != f ? errc::invalid_value : errc::out_of_range, "duty_fulfilment must be a number in [0, 1]", row, "duty_fulfilment");
+      if (opt(done.views, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "views is negative", row, "views");
+      if (opt(done.interactions, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "interactions is negative", row, "interactions");
+      if (opt(done.days_on_site, i, 0) < 0) throw error(errc::invalid_value, "days_on_site is negative", row, "days_on_site");
+      if (opt(done.travel_claimed, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "travel_claimed is negative", row, "travel_claimed");
+      const std::int32_t ds = opt(done.days_served, i, 0);
+      if (ds < 0) throw error(errc::invalid_value, "days_served is negative", row, "days_served");
+      if (policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
+          ds > tasks.period_days[static_cast<std::size_t>(t)])
+        throw error(errc::out_of_range, "days_served exceeds the task's period_days", row, "days_served");
     }
+  };
+  // The same checks, false at the first failure: resolution row by row (prefetching the KOC index,
+  // which rows hit at random), then each value check over a whole column, a loop the compiler vectorises.
+  const auto resolve_fast = [&]() -> bool {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + detail::prefetch_rows < n) {
+        const auto ahead = static_cast<unsigned long long>(done.assignment[i + detail::prefetch_rows]);
+        if (ahead < na) koc_index.prefetch(asg.koc_id[static_cast<std::size_t>(ahead)]);
+      }
+      const std::int64_t a = done.assignment[i];
+      if (a < 0 || static_cast<std::size_t>(a) >= na || asg_used[static_cast<std::size_t>(a)]) return false;
+      asg_used[static_cast<std::size_t>(a)] = 1;
+      const std::int32_t t = task_index.find(asg.task_id[static_cast<std::size_t>(a)]);
+      const std::int32_t k = koc_index.find(asg.koc_id[static_cast<std::size_t>(a)]);
+      if (t < 0 || k < 0) return false;
+      c_task[i] = t;
+      c_koc[i] = k;
+      ++task_count[static_cast<std::size_t>(t) + 1];
+    }
+    unsigned accepted_bits = 0;
+    for (std::size_t i = 0; i < n; ++i) accepted_bits |= done.accepted[i];
+    if (accepted_bits > 1 || !detail::all_in_unit_interval(done.quality) || !detail::all_in_unit_interval(done.duty_fulfilment) ||
+        !detail::all_non_negative(done.views) || !detail::all_non_negative(done.interactions) ||
+        !detail::all_non_negative(done.days_on_site) || !detail::all_non_negative(done.travel_claimed) ||
+        !detail::all_non_negative(done.days_served))
+      return false;
+    unsigned bad = 0;
+    if (!done.days_served.empty()) {
+      std::vector<std::int32_t> max_days(nt, std::numeric_limits<std::int32_t>::max());
+      bool any_retainer = false;
+      for (std::size_t t = 0; t < nt; ++t)
+        if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::retainer)
+          max_days[t] = tasks.period_days[t], any_retainer = true;
+      if (any_retainer)
+        for (std::size_t i = 0; i < n; ++i) bad |= static_cast<unsigned>(done.days_served[i] > max_days[static_cast<std::size_t>(c_task[i])]);
+    }
+    return bad == 0;
+  };
+  if (!resolve_fast()) resolve_row_by_row();
+  // Bucket each task's KOCs (counting sort, stable in row order): duplicate (KOC, task) pairs are then a
+  // linear scan. stamp[k]: the last task (row) KOC k completed, -1 none; after this pass, whether k
+  // completed anything.
+  for (std::size_t t = 0; t < nt; ++t) task_count[t + 1] += task_count[t];
+  detail::work_array<std::int32_t> stamp(nk, -1);
+  {
+    detail::work_array<std::int32_t> task_kocs(n);
+    std::vector<std::int64_t> pos(task_count.begin(), task_count.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) task_kocs[static_cast<std::size_t>(pos[static_cast<std::size_t>(c_task[i])]++)] = c_koc[i];
+    for (std::size_t p = 0, t = 0; p < n; ++p) {
+      while (static_cast<std::int64_t>(p) >= task_count[t + 1]) ++t;
+      if (p + detail::prefetch_rows < n) __builtin_prefetch(stamp.data() + task_kocs[p + detail::prefetch_rows]);
+      const auto k = static_cast<std::size_t>(task_kocs[p]);
+      if (stamp[k] == static_cast<std::int32_t>(t)) {
+        std::int64_t nth = static_cast<std::int64_t>(p) - task_count[t], row = 0;  // the nth completion of task t
+        for (std::size_t i = 0; i < n; ++i)
+          if (static_cast<std::size_t>(c_task[i]) == t && nth-- == 0) { row = static_cast<std::int64_t>(i); break; }
+        throw error(errc::duplicate_id, "duplicate completion: KOC " + std::to_string(kocs.koc_id[k]) + " already completed task " +
+                                            std::to_string(tasks.task_id[t]), row, "assignment");
+      }
+      stamp[k] = static_cast<std::int32_t>(t);
+    }
+  }
+  // First-N ranks. Each first-N task's accepted completions are bucketed as they come in row order (the
+  // other rows write to a spare slot, so the loop has no branch), then selected: (delivered_at, row) is
+  // a total order, so nth_element + sort of the first N gives the same ranks as a partial sort, in
+  // O(m + N log N). When all delivered_at lie within 2^32 s, an entry is one integer
+  // ((delivered_at - earliest) << 32 | row), cheaper to move and compare than the pair.
+  // The winners: (row << 32 | 1-based rank among the accepted), sorted by row, met in row order below.
+  std::vector<std::uint64_t> speed_winners;
+  {
+    std::vector<std::uint8_t> first_n_task(nt, 0);
+    std::vector<std::int64_t> start(nt + 1, 0);
+    for (std::size_t t = 0; t < nt; ++t) {
+      const reward_rule& rule = policy.rules[static_cast<std::size_t>(tasks.rule[t])];
+      first_n_task[t] = rule.kind == rule_kind::fixed && rule.speed.first_n > 0;
+      start[t + 1] = start[t] + (first_n_task[t] ? task_count[t + 1] - task_count[t] : 0);
+    }
+    std::int64_t earliest = std::numeric_limits<std::int64_t>::max(), latest = std::numeric_limits<std::int64_t>::min();
+    if (start[nt] > 0)
+      for (std::size_t i = 0; i < n; ++i) earliest = std::min(earliest, done.delivered_at[i]), latest = std::max(latest, done.delivered_at[i]);
+    const auto rank = [&](auto entry_type) {
+      using entry = decltype(entry_type);
+      constexpr bool packed = std::is_same<entry, std::uint64_t>::value;
+      const auto spare = static_cast<std::size_t>(start[nt]);
+      detail::work_array<entry> arrivals(spare + 1);
+      std::vector<std::size_t> end(nt);
+      for (std::size_t t = 0; t < nt; ++t) end[t] = first_n_task[t] ? static_cast<std::size_t>(start[t]) : spare;
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto t = static_cast<std::size_t>(c_task[i]);
+        if constexpr (packed)
+          arrivals[end[t]] = (static_cast<std::uint64_t>(done.delivered_at[i]) - static_cast<std::uint64_t>(earliest)) << 32 | i;
+        else
+          arrivals[end[t]] = {done.delivered_at[i], static_cast<std::int32_t>(i)};
+        end[t] += first_n_task[t] & done.accepted[i];  // accepted is 0 or 1 (checked above)
+      }
+      for (std::size_t t = 0; t < nt; ++t) {
+        if (!first_n_task[t]) continue;
+        entry* const acc = &arrivals[static_cast<std::size_t>(start[t])];
+        const std::size_t m = end[t] - static_cast<std::size_t>(start[t]);
+        const std::int64_t first_n = policy.rules[static_cast<std::size_t>(tasks.rule[t])].speed.first_n;
+        const auto first = static_cast<std::size_t>(std::min<std::int64_t>(first_n, static_cast<std::int64_t>(m)));
+        if (first < m) std::nth_element(acc, acc + first, acc + m);
+        std::sort(acc, acc + first);
+        for (std::size_t p = 0; p < first; ++p) {
+          std::uint64_t row;
+          if constexpr (packed) row = acc[p] & 0xFFFFFFFFu;
+          else row = static_cast<std::uint64_t>(acc[p].second);
+          speed_winners.push_back(row << 32 | static_cast<std::uint64_t>(p + 1));
+        }
+      }
+    };
+    if (start[nt] > 0) {
+      if (static_cast<std::uint64_t>(latest) - static_cast<std::uint64_t>(earliest) < (std::uint64_t{1} << 32)) rank(std::uint64_t{});
+      else rank(std::pair<std::int64_t, std::int32_t>{});
+    }
+    detail::sort_by_high_word(speed_winners, n);
   }
 
   // ---- main pass ---------------------------------------------------------------------------------
@@ -614,6 +812,12 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   for (const auto& t : policy.tiers) L.rule_names.push_back("tier:" + t.name);
   L.explanation.clear();
   detail::ledger_writer W(L);  // clears the line columns, keeping their capacity
+  // The budget passes need, per budgeted task (own budget or campaign budget), its lines' (task, KOC,
+  // amount): collected as the lines are written instead of scanning every line afterwards.
+  struct share { std::int64_t task_row, koc, amount; };
+  std::vector<std::uint8_t> task_budgeted(nt, 0);
+  for (std::size_t t = 0; t < nt; ++t) task_budgeted[t] = opt(tasks.budget, t, std::int64_t{-1}) >= 0 || task_cbudget[t] >= 0;
+  std::vector<share> budgeted;
   {
     // Upper bound of the lines of the main pass, the KOCs and the tasks (campaign prizes and budget cuts
     // grow the columns if needed). Reserving it touches no page: pages are faulted in as lines are written.
@@ -632,62 +836,116 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       rule_lines[r] = std::max<std::size_t>(1, money + rule.entitlements.size());
     }
     std::size_t bound = nt + nk;
-    for (std::size_t t = 0; t < nt; ++t)
-      bound += static_cast<std::size_t>(task_count[t + 1] - task_count[t]) * rule_lines[static_cast<std::size_t>(tasks.rule[t])];
+    std::size_t budgeted_bound = 0;  // of the main pass's lines of budgeted tasks (address space only, too)
+    for (std::size_t t = 0; t < nt; ++t) {
+      const std::size_t lines = static_cast<std::size_t>(task_count[t + 1] - task_count[t]) * rule_lines[static_cast<std::size_t>(tasks.rule[t])];
+      bound += lines;
+      if (task_budgeted[t]) budgeted_bound += lines;
+    }
+    budgeted.reserve(budgeted_bound);
     for (std::size_t k = 0; k < nk; ++k)
       if (koc_ptier[k] >= 0) bound += policy.tiers[static_cast<std::size_t>(koc_ptier[k])].entitlements.size();
     ledger_reserve(L, bound);  // W has written nothing yet: its first put() takes the new buffers
   }
   std::vector<std::int64_t> task_total(nt, 0);
-  std::vector<std::uint8_t> koc_done(nk, 0);
-  const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
-                        currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
-                        std::int32_t gate, std::int32_t tier) {
-    W.put(koc, t >= 0 ? tasks.task_id[static_cast<std::size_t>(t)] : -1,
-          t >= 0 ? opt(tasks.campaign_id, static_cast<std::size_t>(t), std::int64_t{-1}) : -1, comp, rule, kind, why, cur, amount,
-          gross, basis, aux, gate, tier);
-    if (t >= 0 && amount != 0)
-      task_total[static_cast<std::size_t>(t)] = detail::add_or_throw(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
-  };
   // Running per-KOC totals for capped rules: nk entries per capped rule, in one array.
   std::vector<std::int32_t> cap_slot(nr, -1);
   std::size_t n_capped = 0;
   for (std::size_t r = 0; r < nr; ++r)
     if (policy.rules[r].kind == rule_kind::amplification && policy.rules[r].cap_per_koc != no_cap)
       cap_slot[r] = static_cast<std::int32_t>(n_capped++);
-  std::vector<std::int64_t> cap_paid(n_capped * nk, 0);
+  detail::work_array<std::int64_t> cap_paid(n_capped * nk, 0);
   const std::string field_quality = "quality", field_fulfilment = "duty_fulfilment";  // built once, not per line
-  struct campaign_entry {
-    std::int32_t rule;
-    std::int64_t campaign, koc_id, ppm;
-    std::int32_t koc_row, comp;
+  // Campaign ranking is per (rule, campaign): group g is the g-th such pair in ascending order, and its
+  // entries are its accepted completions in row order.
+  std::vector<std::pair<std::int32_t, std::int64_t>> group_key;
+  for (std::size_t t = 0; t < nt; ++t)
+    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
+      group_key.emplace_back(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}));
+  std::sort(group_key.begin(), group_key.end());
+  group_key.erase(std::unique(group_key.begin(), group_key.end()), group_key.end());
+  std::vector<std::int32_t> task_group(nt, -1);
+  for (std::size_t t = 0; t < nt; ++t)
+    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
+      task_group[t] = static_cast<std::int32_t>(
+          std::lower_bound(group_key.begin(), group_key.end(), std::make_pair(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}))) -
+          group_key.begin());
+  // Per task row, what the main pass reads for each completion and line, side by side.
+  struct task_facts {
+    const reward_rule* rule;
+    std::int64_t id, campaign, deadline;
+    std::int32_t rule_index, cap_slot, group;
+    bool budgeted;
   };
-  std::vector<campaign_entry> campaign_entries;
+  std::vector<task_facts> task_info(nt);
+  for (std::size_t t = 0; t < nt; ++t)
+    task_info[t] = {&policy.rules[static_cast<std::size_t>(tasks.rule[t])], tasks.task_id[t], opt(tasks.campaign_id, t, std::int64_t{-1}),
+                    opt(tasks.deadline, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
+                    task_budgeted[t] != 0};
+  const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
+                        currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
+                        std::int32_t gate, std::int32_t tier) __attribute__((always_inline)) {
+    if (t < 0) {
+      W.put(koc, -1, -1, comp, rule, kind, why, cur, amount, gross, basis, aux, gate, tier);
+      return;
+    }
+    const task_facts& f = task_info[static_cast<std::size_t>(t)];
+    W.put(koc, f.id, f.campaign, comp, rule, kind, why, cur, amount, gross, basis, aux, gate, tier);
+    if (amount != 0) {
+      task_total[static_cast<std::size_t>(t)] = detail::add_or_throw(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
+      if (f.budgeted) budgeted.push_back({t, koc, amount});
+    }
+  };
+  struct campaign_entry {
+    std::int64_t koc_id, ppm;
+    std::int32_t comp;
+  };
+  std::vector<std::vector<campaign_entry>> group_entries(group_key.size());
+  // no_reward lines of campaign completions (line, completion): dropped below if the completion ranks.
+  std::vector<std::pair<std::size_t, std::int64_t>> campaign_no_reward;
 
+  std::size_t next_winner = 0;  // the first speed winner not yet met
+  // A row reads the input columns of its rule only, so each column is read at irregular strides that the
+  // hardware prefetcher does not follow: every 8 rows, the lines of rows 64 ahead are requested.
+  const auto prefetch_columns = [&](std::size_t j) {
+    const auto line = [j](const auto& column) {
+      if (j < column.size()) __builtin_prefetch(column.data() + j);
+    };
+    line(done.quality), line(done.views), line(done.interactions), line(done.days_served), line(done.duty_fulfilment);
+    line(done.days_on_site), line(done.travel_claimed);
+  };
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & 7) == 0) prefetch_columns(i + 64);
+    if (i + detail::prefetch_rows < n) {  // the KOC tables are hit at random: start loading them early
+      const auto k_ahead = static_cast<std::size_t>(c_koc[i + detail::prefetch_rows]);
+      __builtin_prefetch(&koc_info[k_ahead]);
+      const std::int32_t slot = task_info[static_cast<std::size_t>(c_task[i + detail::prefetch_rows])].cap_slot;
+      if (slot >= 0) __builtin_prefetch(cap_paid.data() + static_cast<std::size_t>(slot) * nk + k_ahead);
+    }
     const auto row = static_cast<std::int64_t>(i);
     const auto t = static_cast<std::size_t>(c_task[i]);
     const auto k = static_cast<std::size_t>(c_koc[i]);
-    const std::int64_t koc = kocs.koc_id[k];
-    const std::int32_t ri = tasks.rule[t];
-    const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
+    const task_facts& task = task_info[t];
+    const std::int64_t koc = koc_info[k].id;
+    const std::int32_t ri = task.rule_index;
+    const reward_rule& rule = *task.rule;
     const currency_id cur = rule.currency;
-    koc_done[k] = 1;
     const bool accepted = done.accepted[i] != 0;
-    const bool late = done.delivered_at[i] > opt(tasks.deadline, t, no_deadline);
+    const bool late = done.delivered_at[i] > task.deadline;
     line_reason gate_reason = line_reason::none;
     std::int32_t gate = 10000;
     if (!accepted) { gate = policy.rejected_share(rule); gate_reason = line_reason::rejected; }
     else if (late) { gate = policy.late_share(rule); gate_reason = line_reason::late; }
     const std::size_t first_line = W.size();
     if (gate == 0 && rule.kind != rule_kind::identity && !(rule.kind == rule_kind::offline && opt(done.travel_claimed, i, std::int64_t{0}) > 0 && rule.travel_cap > 0)) {
+      if (rule.kind == rule_kind::campaign) campaign_no_reward.emplace_back(W.size(), row);
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward, gate_reason, no_currency, 0, 0, 0, 0, 10000, 10000);
       continue;
     }
-    const std::int32_t tier = cur == points_currency ? 10000 : koc_mult[k];
+    const std::int32_t tier = cur == points_currency ? 10000 : koc_info[k].multiplier_bp;
     const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
     std::int64_t earned = 0;  // this completion's money, for the cap
-    const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) {
+    const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) __attribute__((always_inline)) {
       if (gross == 0) return;
       const std::int64_t amount = factor == 100000000 ? gross : detail::ratio_or_throw(gross, factor, 100000000, row, field);
       if (amount == 0) return;
@@ -699,7 +957,10 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
         money_line(line_kind::fixed, rule.amount, 0, 0, "amount");
         if (accepted && rule.speed.amount > 0) {
           if (rule.speed.first_n > 0) {
-            if (speed_rank[i] > 0) money_line(line_kind::speed_bonus, rule.speed.amount, speed_rank[i], 0, "delivered_at");
+            while (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 < i) ++next_winner;
+            if (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 == i)
+              money_line(line_kind::speed_bonus, rule.speed.amount, static_cast<std::int64_t>(speed_winners[next_winner] & 0xFFFFFFFFu), 0,
+                         "delivered_at");
           } else {
             const std::int64_t start = tasks.window_start[t];
             std::int64_t since;
@@ -711,9 +972,8 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       case rule_kind::campaign:
         money_line(line_kind::base, rule.base, 0, 0, "accepted");
         if (accepted)
-          campaign_entries.push_back({ri, opt(tasks.campaign_id, t, std::int64_t{-1}), koc,
-                                      fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality),
-                                      static_cast<std::int32_t>(k), static_cast<std::int32_t>(i)});
+          group_entries[static_cast<std::size_t>(task.group)].push_back(
+              {koc, fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality), static_cast<std::int32_t>(i)});
         break;
       case rule_kind::retainer: {
         const std::int64_t days = opt(done.days_served, i, 0);
@@ -729,8 +989,8 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
         const char* field = rule.metric == step_metric::views ? "views" : "interactions";
         for (std::size_t s = 0; s < rule.steps.size() && v >= rule.steps[s].threshold; ++s)
           money_line(line_kind::step_bonus, rule.steps[s].bonus, v, static_cast<std::int64_t>(s), field);
-        if (cap_slot[static_cast<std::size_t>(ri)] >= 0 && earned > 0) {
-          std::int64_t& paid = cap_paid[static_cast<std::size_t>(cap_slot[static_cast<std::size_t>(ri)]) * nk + k];
+        if (task.cap_slot >= 0 && earned > 0) {
+          std::int64_t& paid = cap_paid[static_cast<std::size_t>(task.cap_slot) * nk + k];
           const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - paid);
           if (earned > room)
             push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::cap_cut, line_reason::none, cur, room - earned, earned, paid, 0, 10000, 10000);
@@ -753,46 +1013,65 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
         push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
              static_cast<std::int64_t>(e), 10000, 10000);
-    if (W.size() == first_line)
+    if (W.size() == first_line) {
+      if (rule.kind == rule_kind::campaign) campaign_no_reward.emplace_back(W.size(), row);
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward,
            !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due, no_currency, 0, 0, 0, 0,
            10000, 10000);
+    }
   }
 
   // ---- campaigns: process awards and prize pools -------------------------------------------------
   const std::size_t first_campaign_line = W.size();
-  std::sort(campaign_entries.begin(), campaign_entries.end(), [](const campaign_entry& a, const campaign_entry& b) {
-    return std::tie(a.rule, a.campaign, a.koc_id, b.ppm, a.comp) < std::tie(b.rule, b.campaign, b.koc_id, a.ppm, b.comp);
-  });
   std::vector<std::vector<std::uint8_t>> award_paid(nr);
   for (std::size_t r = 0; r < nr; ++r)
     for (const auto& aw : policy.rules[r].process_awards) award_paid[r].resize(award_paid[r].size() + aw.winners.size(), 0);
-  std::vector<campaign_entry> ranked;
-  for (std::size_t b = 0; b < campaign_entries.size();) {
-    std::size_t e = b;
-    ranked.clear();
-    while (e < campaign_entries.size() && campaign_entries[e].rule == campaign_entries[b].rule &&
-           campaign_entries[e].campaign == campaign_entries[b].campaign) {
-      if (e == b || campaign_entries[e].koc_id != campaign_entries[e - 1].koc_id) ranked.push_back(campaign_entries[e]);  // best per KOC
-      ++e;
+  // Ranking order: higher quality first, then the lower completion row (a total order: rows are unique).
+  const auto better = [](const campaign_entry& x, const campaign_entry& y) { return x.ppm != y.ppm ? x.ppm > y.ppm : x.comp < y.comp; };
+  std::vector<campaign_entry> ranked;  // each KOC's best entry, in ranking order
+  std::vector<std::pair<std::int64_t, std::size_t>> by_koc;
+  // Fills `ranked` with the first `places` KOCs of the group and every KOC tied with the last of them
+  // (all of them if fewer): only those can win a place. Selects the k best entries (nth_element), keeps
+  // each KOC's first, and doubles k until the k-th entry ranks strictly below the last needed place.
+  const auto rank_top = [&](std::vector<campaign_entry>& E, std::size_t places) {
+    std::size_t k = std::min(E.size(), std::max<std::size_t>(64, 4 * places));
+    for (;;) {
+      if (k < E.size()) std::nth_element(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), E.end(), better);
+      std::sort(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), better);
+      by_koc.clear();
+      for (std::size_t p = 0; p < k; ++p) by_koc.emplace_back(E[p].koc_id, p);
+      std::sort(by_koc.begin(), by_koc.end());
+      std::vector<std::uint8_t> first_of_koc(k, 0);
+      for (std::size_t p = 0; p < k; ++p)
+        if (p == 0 || by_koc[p].first != by_koc[p - 1].first) first_of_koc[by_koc[p].second] = 1;
+      ranked.clear();
+      for (std::size_t p = 0; p < k; ++p)
+        if (first_of_koc[p]) ranked.push_back(E[p]);
+      if (k == E.size() || (places > 0 && ranked.size() >= places && E[k - 1].ppm < ranked[places - 1].ppm)) return;
+      k = std::min(E.size(), 2 * k);
     }
-    b = e;
-    const std::int32_t ri = ranked.front().rule;
+  };
+  for (std::size_t g = 0; g < group_key.size(); ++g) {
+    std::vector<campaign_entry>& entries = group_entries[g];
+    if (entries.empty()) continue;
+    const std::int32_t ri = group_key[g].first;
     const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
     const auto line_for = [&](const campaign_entry& x, line_kind kind, std::int64_t amount, std::int64_t basis, std::int64_t aux) {
       if (amount == 0) return;
       push(x.koc_id, c_task[static_cast<std::size_t>(x.comp)], x.comp, ri, kind, line_reason::none, rule.currency, amount, amount, basis, aux, 10000, 10000);
     };
-    // Process awards in policy order, winners in listed order.
+    // Process awards in policy order, winners in listed order, each to the winner's best completion.
     std::size_t slot = 0;
     for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
       for (std::int64_t w : rule.process_awards[a].winners) {
-        for (const auto& x : ranked)
-          if (x.koc_id == w) { line_for(x, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a)); award_paid[static_cast<std::size_t>(ri)][slot] = 1; }
+        const campaign_entry* best = nullptr;
+        for (const auto& x : entries)
+          if (x.koc_id == w && (!best || better(x, *best))) best = &x;
+        if (best) { line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a)); award_paid[static_cast<std::size_t>(ri)][slot] = 1; }
         ++slot;
       }
     if (rule.prize.split == prize_split::none || rule.prize.amount == 0) continue;
-    std::sort(ranked.begin(), ranked.end(), [](const campaign_entry& x, const campaign_entry& y) { return x.ppm != y.ppm ? x.ppm > y.ppm : x.comp < y.comp; });
+    rank_top(entries, rule.prize.split == prize_split::proportional ? static_cast<std::size_t>(std::max(0, rule.prize.top_n)) : rule.prize.shares_bp.size());
     if (rule.prize.split == prize_split::proportional) {
       std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));
       while (m < ranked.size() && ranked[m].ppm == ranked[m - 1].ppm) ++m;
@@ -818,33 +1097,34 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
         p = q;
       }
       const auto gparts = split_largest_remainder(rule.prize.amount, gw);
-      for (std::size_t g = 0; g < groups.size(); ++g) {
-        const auto members = split_largest_remainder(gparts[g], std::vector<std::int64_t>(groups[g].second - groups[g].first, 0));
-        for (std::size_t p = groups[g].first; p < groups[g].second; ++p)
-          line_for(ranked[p], line_kind::prize, members[p - groups[g].first], ranked[p].ppm, static_cast<std::int64_t>(groups[g].first) + 1);
+      for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        const auto members = split_largest_remainder(gparts[gi], std::vector<std::int64_t>(groups[gi].second - groups[gi].first, 0));
+        for (std::size_t p = groups[gi].first; p < groups[gi].second; ++p)
+          line_for(ranked[p], line_kind::prize, members[p - groups[gi].first], ranked[p].ppm, static_cast<std::int64_t>(groups[gi].first) + 1);
       }
     }
   }
   // A completion that earned nothing itself but ranks for an award or a prize got its no_reward line
   // above, before the ranking was known: drop that line, since "nothing lost" is for completions with no
-  // line at all (found by fuzz_reward_policy). No line index is kept before this point.
-  if (W.size() > first_campaign_line) {
+  // line at all (found by fuzz_reward_policy). Only campaign completions rank, and their no_reward lines
+  // were noted as they were written. No other line index is kept before this point.
+  if (W.size() > first_campaign_line && !campaign_no_reward.empty()) {
     W.sync();
-    std::vector<std::uint8_t> ranked_for(n, 0);
-    for (std::size_t l = first_campaign_line; l < L.size(); ++l) ranked_for[static_cast<std::size_t>(L.completion[l])] = 1;
-    std::vector<std::uint8_t> keep(first_campaign_line, 1);
-    bool drop = false;
-    for (std::size_t l = 0; l < first_campaign_line; ++l)
-      if (L.kind[l] == line_kind::no_reward && L.completion[l] >= 0 && ranked_for[static_cast<std::size_t>(L.completion[l])])
-        keep[l] = 0, drop = true;
-    keep.resize(L.size(), 1);
+    std::vector<std::int64_t> ranked_rows(L.completion.begin() + static_cast<std::ptrdiff_t>(first_campaign_line), L.completion.end());
+    std::sort(ranked_rows.begin(), ranked_rows.end());
+    std::vector<std::uint8_t> keep;
+    for (const auto& nr_line : campaign_no_reward)
+      if (std::binary_search(ranked_rows.begin(), ranked_rows.end(), nr_line.second)) {
+        if (keep.empty()) keep.assign(L.size(), 1);
+        keep[nr_line.first] = 0;
+      }
     const auto compact = [&](auto& column) {
       std::size_t w = 0;
       for (std::size_t l = 0; l < column.size(); ++l)
         if (keep[l]) column[w++] = column[l];
       column.resize(w);
     };
-    if (drop) {
+    if (!keep.empty()) {
       compact(L.koc_id), compact(L.task_id), compact(L.campaign_id), compact(L.completion), compact(L.rule);
       compact(L.kind), compact(L.reason), compact(L.currency), compact(L.amount), compact(L.gross), compact(L.basis);
       compact(L.aux), compact(L.gate_bp), compact(L.tier_bp);
@@ -872,7 +1152,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
         push(kocs.koc_id[k], -1, -1, static_cast<std::int32_t>(nr) + koc_ptier[k], line_kind::entitlement, line_reason::none,
              no_currency, 0, 0, 0, static_cast<std::int64_t>(e), 10000, 10000);
     }
-    if (!koc_done[k])
+    if (stamp[k] < 0)
       push(kocs.koc_id[k], -1, -1, -1, line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
   }
   for (std::size_t t = 0; t < nt; ++t)
@@ -880,14 +1160,16 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       push(-1, static_cast<std::int32_t>(t), -1, tasks.rule[t], line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
 
   // ---- budgets ----------------------------------------------------------------------------------
-  struct share { std::int64_t task_row, koc, amount; };
   // The lines of one over-budget scope, [first, last): merged per (task, KOC), paid, cut.
   const auto cut_scope = [&](share* first, share* last, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
                              budget_reduction reduction) {
-    std::sort(first, last, [&](const share& a, const share& b) {
-      const std::int64_t ta = tasks.task_id[static_cast<std::size_t>(a.task_row)], tb = tasks.task_id[static_cast<std::size_t>(b.task_row)];
-      return scope_aux == 0 ? a.koc < b.koc : (ta != tb ? ta < tb : a.koc < b.koc);
-    });
+    if (scope_aux == 0)  // one task: by KOC
+      std::sort(first, last, [](const share& a, const share& b) { return a.koc < b.koc; });
+    else
+      std::sort(first, last, [&](const share& a, const share& b) {
+        const std::int64_t ta = task_info[static_cast<std::size_t>(a.task_row)].id, tb = task_info[static_cast<std::size_t>(b.task_row)].id;
+        return ta != tb ? ta < tb : a.koc < b.koc;
+      });
     std::vector<share> merged;
     for (const share* up = first; up != last; ++up) {
       const share& u = *up;
@@ -938,21 +1220,16 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     for (std::size_t t = 0; t < nt; ++t)
       if (opt(tasks.budget, t, std::int64_t{-1}) >= 0 && task_total[t] > tasks.budget[t]) over[t] = 1, any = true;
     if (any) {
-      // The over-budget tasks' lines, bucketed by task (counting sort) in one array.
-      W.sync();
-      std::vector<share> found;
+      // The over-budget tasks' lines (with an amount), bucketed by task (counting sort) in one array.
       std::vector<std::size_t> start(nt + 1, 0);
-      const std::size_t lines = L.size();
-      for (std::size_t l = 0; l < lines; ++l) {
-        if (L.amount[l] == 0 || L.task_id[l] < 0) continue;
-        const auto t = static_cast<std::size_t>(task_index.find(L.task_id[l]));
-        if (over[t]) found.push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]}), ++start[t + 1];
-      }
+      for (const share& u : budgeted)
+        if (over[static_cast<std::size_t>(u.task_row)]) ++start[static_cast<std::size_t>(u.task_row) + 1];
       for (std::size_t t = 0; t < nt; ++t) start[t + 1] += start[t];
-      std::vector<share> units(found.size());
+      std::vector<share> units(start[nt]);
       {
         std::vector<std::size_t> pos(start.begin(), start.end() - 1);
-        for (const share& u : found) units[pos[static_cast<std::size_t>(u.task_row)]++] = u;
+        for (const share& u : budgeted)
+          if (over[static_cast<std::size_t>(u.task_row)]) units[pos[static_cast<std::size_t>(u.task_row)]++] = u;
       }
       for (std::size_t t = 0; t < nt; ++t)
         if (over[t])  // one rule per task: always pro rata
@@ -967,15 +1244,12 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     bool any = false;
     for (std::size_t b = 0; b < camp_total.size(); ++b) any = any || camp_total[b] > policy.campaign_budgets[b].amount;
     if (any) {
-      W.sync();
+      // The over-budget campaigns' lines with an amount, task budget cuts included, in line order.
       std::vector<std::vector<share>> units(camp_total.size());
-      const std::size_t lines = L.size();
-      for (std::size_t l = 0; l < lines; ++l) {
-        if (L.amount[l] == 0 || L.task_id[l] < 0) continue;
-        const auto t = static_cast<std::size_t>(task_index.find(L.task_id[l]));
-        const std::int32_t b = task_cbudget[t];
+      for (const share& u : budgeted) {
+        const std::int32_t b = task_cbudget[static_cast<std::size_t>(u.task_row)];
         if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > policy.campaign_budgets[static_cast<std::size_t>(b)].amount)
-          units[static_cast<std::size_t>(b)].push_back({static_cast<std::int64_t>(t), L.koc_id[l], L.amount[l]});
+          units[static_cast<std::size_t>(b)].push_back(u);
       }
       for (std::size_t b = 0; b < camp_total.size(); ++b)
         if (camp_total[b] > policy.campaign_budgets[b].amount)

@@ -25,7 +25,7 @@
 // of its exact quota pool*w_i/W; the units left over (fewer than the number of parts) go one each to
 // the parts with the largest remainders, ties broken by the lower input index. The parts always sum
 // to the pool exactly and each part differs from its exact quota by less than one unit.
-// Complexity O(n log n) for n parts (the sort of remainders). Reference: M. L. Balinski and
+// Complexity O(n) for n parts (the largest remainders are selected, not sorted). Reference: M. L. Balinski and
 // H. P. Young, "Fair Representation", 2nd ed., Brookings 2001, ch. 2 (Hamilton's method).
 #pragma once
 
@@ -146,11 +146,14 @@ inline std::int64_t mul_ratio(std::int64_t a, std::int64_t num, std::int64_t den
 inline std::int64_t fraction_to_units(double x, std::int64_t scale, std::int64_t row, const std::string& field) {
   if (!std::isfinite(x)) throw error(errc::invalid_value, "fraction is NaN or infinite", row, field);
   if (x < 0.0 || x > 1.0) throw error(errc::out_of_range, "fraction must lie in [0, 1]", row, field);
-  if (x == 0.0) return 0;
-  int e = 0;
-  const double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
-  const auto mant = static_cast<std::int64_t>(std::ldexp(m, 53));  // exact: 53-bit significand
-  const int shift = 53 - e;                                         // x = mant / 2^shift, shift >= 52
+  if (x == 0.0) return 0;  // also -0.0
+  // x = mant / 2^shift exactly, read from the IEEE 754 bits (x > 0: the sign bit is clear).
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<int>(bits >> 52);
+  std::int64_t mant = static_cast<std::int64_t>(bits & ((std::uint64_t{1} << 52) - 1));
+  if (biased != 0) mant |= std::int64_t{1} << 52;           // normal: implicit leading 1
+  const int shift = biased != 0 ? 1075 - biased : 1074;     // subnormal: x = mant * 2^-1074
   if (shift > 100) return 0;  // x*scale < 2^-30: rounds to zero
   const detail::i128 n = static_cast<detail::i128>(mant) * scale;
   const detail::i128 one = 1;
@@ -264,10 +267,20 @@ inline std::vector<std::int64_t> split_largest_remainder(std::int64_t pool, span
   if (equal) total = static_cast<detail::i128>(n);
   std::vector<detail::i128> rem(n);
   std::int64_t given = 0;
+  // In 64 bits when pool * weight and the total fit (one hardware division), else in 128 bits.
+  const bool narrow_total = total <= static_cast<detail::i128>(std::numeric_limits<std::uint64_t>::max());
+  const auto total64 = static_cast<std::uint64_t>(total);
   for (std::size_t i = 0; i < n; ++i) {
-    const detail::i128 num = static_cast<detail::i128>(pool) * (equal ? 1 : weights[i]);
-    parts[i] = static_cast<std::int64_t>(num / total);  // <= pool: fits
-    rem[i] = num % total;
+    const std::int64_t w = equal ? 1 : weights[i];
+    std::uint64_t num64;
+    if (narrow_total && !__builtin_mul_overflow(static_cast<std::uint64_t>(pool), static_cast<std::uint64_t>(w), &num64)) {
+      parts[i] = static_cast<std::int64_t>(num64 / total64);  // <= pool: fits
+      rem[i] = num64 % total64;
+    } else {
+      const detail::i128 num = static_cast<detail::i128>(pool) * w;
+      parts[i] = static_cast<std::int64_t>(num / total);
+      rem[i] = num % total;
+    }
     given += parts[i];  // sum of floors <= pool: no overflow
   }
   std::int64_t left = pool - given;  // < n
@@ -275,7 +288,9 @@ inline std::vector<std::int64_t> split_largest_remainder(std::int64_t pool, span
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     const auto by_remainder = [&](std::size_t a, std::size_t b) { return rem[a] != rem[b] ? rem[a] > rem[b] : a < b; };
-    std::partial_sort(order.begin(), order.begin() + left, order.end(), by_remainder);
+    // The `left` first parts in a strict total order are one set: selecting them (nth_element) gives
+    // the same parts as sorting them, in linear time.
+    if (static_cast<std::size_t>(left) < n) std::nth_element(order.begin(), order.begin() + left, order.end(), by_remainder);
     for (std::int64_t k = 0; k < left; ++k) ++parts[order[static_cast<std::size_t>(k)]];
   }
   return parts;

@@ -152,13 +152,49 @@ TEST_CASE("koc's log1p is within one ulp of the C library's and exact where it m
   bool monotone = true;
   for (std::size_t k = 1; k < xs.size(); ++k) monotone = monotone && detail::log1p(xs[k - 1]) <= detail::log1p(xs[k]);
   CHECK(monotone);
-  // The column kernel gives the scalar function's bits.
-  std::vector<double> c(xs.size());
-  const double denom = detail::log1p(500.0);
-  detail::log1p_ratio(xs.data(), c.data(), xs.size(), denom);
-  bool same = true;
-  for (std::size_t k = 0; k < xs.size(); ++k) same = same && c[k] == std::min(1.0, detail::log1p(xs[k]) / denom);
+  // The fused term kernel gives the scalar definition's bits: f = min(1, log1p(x) / log1p(ref)), the
+  // weighted contribution, and the score it adds to.
+  std::vector<double> c(xs.size()), acc(xs.size(), 0.25);
+  const double ref = 500.0, denom = detail::log1p(ref), weight = 10.0;
+  CHECK(detail::fused_term(detail::fused_norm::log1p, false, xs.data(), xs.size(), std::numeric_limits<double>::max(), ref, denom, weight, acc.data(),
+                           c.data()) == 0);
+  bool same = true, clamped = true;
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    const double f = std::min(1.0, detail::log1p(xs[k]) / denom);
+    same = same && c[k] == f * weight && acc[k] == 0.25 + f * weight;
+    clamped = clamped && (xs[k] < ref || c[k] == weight);
+  }
   CHECK(same);
+  CHECK(clamped);
+}
+
+TEST_CASE("the fused term kernel checks the range exactly as values_in_range does", "[tiers][chunks][errors]") {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  const double big = std::numeric_limits<double>::max(), tiny = std::numeric_limits<double>::denorm_min();
+  const std::vector<double> special = {0.0, -0.0, tiny, -tiny, 1.0, -1.0, 0.5, std::nextafter(1.0, 2.0), 100.0,
+                                       big, -big, inf, -inf, nan, -nan};
+  for (const double lim : {1.0, 100.0, big}) {
+    for (const double v : special) {
+      INFO("lim " << lim << " value " << v);
+      // A value alone, and among valid ones at every lane position of a vector.
+      for (std::size_t at = 0; at < 9; ++at) {
+        std::vector<double> x(9, 0.5);
+        x[at] = v;
+        std::vector<double> c(x.size()), acc(x.size(), 0.0);
+        for (const auto norm : {detail::fused_norm::none, detail::fused_norm::cap, detail::fused_norm::log1p}) {
+          const bool bad = detail::fused_term(norm, false, x.data(), x.size(), lim, 1.0, detail::log1p(1.0), 1.0,
+                                              acc.data(), c.data()) != 0;
+          CHECK(bad == !detail::values_in_range(x.data(), x.size(), lim));
+        }
+      }
+    }
+  }
+  // The cap and invert arithmetic: f = min(x, ref) / ref, contribution (1 - f) · weight when inverted.
+  const std::vector<double> x = {0.0, 45.0, 90.0, 200.0};
+  std::vector<double> c(4), acc(4, 1.0);
+  CHECK(detail::fused_term(detail::fused_norm::cap, true, x.data(), 4, 1e300, 90.0, 0.0, 5.0, acc.data(), c.data()) == 0);
+  CHECK(c == std::vector<double>{5.0, 2.5, 0.0, 0.0});
+  CHECK(acc == std::vector<double>{6.0, 3.5, 1.0, 1.0});
 }
 
 TEST_CASE("the chunked ladder walk matches the row-by-row definition, and a row alone its batch row",

@@ -14,3 +14,11 @@
 #else
 #define KOC_DISPATCH_AVX2
 #endif
+
+// KOC_ALWAYS_INLINE: a loop body helper that must be inlined into each dispatched clone (a call to an
+// out-of-line copy would run the baseline code inside the AVX2 clone).
+#if defined(__GNUC__) || defined(__clang__)
+#define KOC_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define KOC_ALWAYS_INLINE inline
+#endif

@@ -1,5 +1,5 @@
-// koc::detail::log1p: log(1 + x) for x >= 0, branch-free so that a loop over a column vectorises, and
-// koc::detail::log1p_ratio, the log1p normalisation of a column slice (runtime-dispatched to AVX2).
+// koc::detail::log1p: log(1 + x) for x >= 0, branch-free so that a loop over a column vectorises (the
+// tier classifier's fused term kernel inlines it into its runtime-dispatched AVX2 and baseline clones).
 //
 // Why not std::log1p: it is a call per value that no compiler vectorises (about 15 ns each, six per KOC
 // under the default tier policy), and glibc picks a different implementation per CPU at run time
@@ -17,8 +17,6 @@
 // and find at most 1 ulp apart). Domain: finite x >= 0 (the roster's metrics are validated so);
 // x = 0 gives +0.
 #pragma once
-
-#include <koc/detail/dispatch.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -60,14 +58,6 @@ inline double log1p(double x) noexcept {
   const double z = s * s;
   const double R = z * (Lp1 + z * (Lp2 + z * (Lp3 + z * (Lp4 + z * (Lp5 + z * (Lp6 + z * Lp7))))));
   return k * ln2_hi - ((hfsq - (s * (hfsq + R) + (k * ln2_lo + c))) - f);
-}
-
-/// c[k] = min(1, log1p(x[k]) / denom) for k < n: the log1p normalisation of a slice of a metric column.
-KOC_DISPATCH_AVX2 inline void log1p_ratio(const double* x, double* c, std::size_t n, double denom) noexcept {
-  for (std::size_t k = 0; k < n; ++k) {
-    const double f = log1p(x[k]) / denom;
-    c[k] = f < 1.0 ? f : 1.0;
-  }
 }
 
 }  // namespace koc::detail

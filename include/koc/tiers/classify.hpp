@@ -6,12 +6,13 @@
 //   t.final_tier[i], t.score[i], t.contribution(i, term), t.growth_gap(i, k), t.transition[i]
 //   std::string why = koc::explain(r, policy, t, i);
 //
-// Stages: validate → roster-wide statistics (min_max, percentile) → one fused pass over the roster in
-// chunks of 256 rows: normalise each weighted metric (vectorised loops over the chunk's slice of each
-// column), score = ordered sum of contributions, then the per-row ladder walk (qualify, gates,
-// hysteresis, honorary floor; no heap allocation per row) while the chunk is in cache → overrides →
-// growth gaps. log1p is koc::detail::log1p (koc/detail/log1p.hpp): branch-free, so the loop vectorises,
-// and the same bits on every machine, unlike the C library's.
+// Stages: validate the policy and the column lengths → roster-wide statistics (min_max, percentile) →
+// one fused pass over the roster in chunks of 1024 rows: per term one vectorised loop over the chunk's
+// slice of its column (range check, normalise, weigh, add to the score, in term order), then the
+// columnar ladder walk (qualify, gates, hysteresis, honorary floor; no heap allocation per row) while the
+// chunk is in cache; results larger than the cache are written with non-temporal stores (stream.hpp) →
+// overrides → growth gaps. log1p is koc::detail::log1p (koc/detail/log1p.hpp): branch-free, so the loop
+// vectorises, and the same bits on every machine, unlike the C library's.
 // Complexity: O(n · (terms + tiers · gates)); percentile normalisation adds one O(n log n) sort per
 // such metric. Memory: the result columns plus one scratch column per percentile/min-max metric.
 //
@@ -21,6 +22,7 @@
 
 #include <koc/detail/dispatch.hpp>
 #include <koc/detail/log1p.hpp>
+#include <koc/detail/stream.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
 #include <koc/tiers/policy.hpp>
@@ -28,6 +30,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -155,7 +158,8 @@ inline double normalise_replaced(const metric_weight& w, const metric_stats& st,
   double f = 0.0;
   switch (w.norm) {
     case normalisation::none: f = x; break;
-    case normalisation::log1p: f = std::min(1.0, detail::log1p(x) / detail::log1p(w.reference)); break;
+    // As the fused term kernel computes it (min(1, log1p(x) / log1p(ref)), clamped before the logarithm).
+    case normalisation::log1p: f = detail::log1p(std::min(x, w.reference)) / detail::log1p(w.reference); break;
     case normalisation::cap: f = std::min(x, w.reference) / w.reference; break;
     case normalisation::min_max: {
       if (n <= 1) { f = 0.0; break; }
@@ -206,6 +210,65 @@ KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, do
     diff |= bx ^ by;
   }
   return diff == 0;
+}
+
+/// The normalisations the fused term kernel applies itself (min_max and percentile rows come to it
+/// already normalised, as `none`).
+enum class fused_norm : std::uint8_t { none, cap, log1p };
+
+template <fused_norm N, bool Invert>
+KOC_ALWAYS_INLINE std::uint64_t fused_term_loop(const double* x, std::size_t n, double lim, double ref, double denom,
+                                                double weight, double* acc, double* c) noexcept {
+  // The range check of values_in_range on the value already loaded, in integer arithmetic: GCC will not
+  // if-convert one more floating-point select next to log1p's arithmetic (-ftrapping-math), which would
+  // keep the loop scalar. For doubles without the sign bit, the order of the bit patterns is the order
+  // of the values (NaN and +inf come after every finite value), so with a = |v|'s bits, a > lim's bits
+  // sets the top bit of lim_bits - a; -0.0 passes, as in values_in_range, and any other negative value
+  // sets the top bit of bits & (a + 2^63 - 1).
+  constexpr std::uint64_t magnitude = 0x7fffffffffffffffULL;
+  std::uint64_t lim_bits;
+  std::memcpy(&lim_bits, &lim, sizeof lim_bits);
+  std::uint64_t diff = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double v = x[k];
+    std::uint64_t bv;
+    std::memcpy(&bv, &v, sizeof bv);
+    const std::uint64_t a = bv & magnitude;
+    diff |= (lim_bits - a) | (bv & (a + magnitude));
+    double f = v;
+    if (N == fused_norm::cap) f = (v < ref ? v : ref) / ref;
+    // Clamped before the logarithm, not after: log1p(min(v, ref)) / log1p(ref) is min(1, log1p(v) /
+    // log1p(ref)) (log1p increases), and a select feeding the multiplication below would keep GCC from
+    // vectorising the loop.
+    if (N == fused_norm::log1p) f = log1p(v < ref ? v : ref) / denom;
+    const double t = (Invert ? 1.0 - f : f) * weight;
+    c[k] = t;
+    acc[k] += t;
+  }
+  return diff >> 63;
+}
+
+/// One term of the fused pass over a chunk of rows, in one loop: checks that x[0, n) is in [0, lim]
+/// (the result is nonzero when not, as in values_in_range), normalises (none; cap at `ref`; log1p against
+/// `ref`, `denom` being log1p(ref)), inverts, weighs, writes the contribution to c and adds it to acc.
+/// One loop instead of a pass per step: the first read of the chunk's column from memory overlaps the
+/// arithmetic, and the chunk is not re-read from L1 for each step. The operations and their order are
+/// those of the definition (f, then (invert ? 1 - f : f) · weight, then acc += that), so the bits are too.
+KOC_DISPATCH_AVX2 inline std::uint64_t fused_term(fused_norm norm, bool invert, const double* x, std::size_t n,
+                                                  double lim, double ref, double denom, double weight, double* acc,
+                                                  double* c) noexcept {
+  switch (norm) {
+    case fused_norm::none:
+      return invert ? fused_term_loop<fused_norm::none, true>(x, n, lim, ref, denom, weight, acc, c)
+                    : fused_term_loop<fused_norm::none, false>(x, n, lim, ref, denom, weight, acc, c);
+    case fused_norm::cap:
+      return invert ? fused_term_loop<fused_norm::cap, true>(x, n, lim, ref, denom, weight, acc, c)
+                    : fused_term_loop<fused_norm::cap, false>(x, n, lim, ref, denom, weight, acc, c);
+    case fused_norm::log1p:
+      return invert ? fused_term_loop<fused_norm::log1p, true>(x, n, lim, ref, denom, weight, acc, c)
+                    : fused_term_loop<fused_norm::log1p, false>(x, n, lim, ref, denom, weight, acc, c);
+  }
+  return 0;
 }
 
 /// True when every previous tier is on the ladder (or -1) and every periods-below counter is >= 0.
@@ -376,40 +439,80 @@ class tier_engine {
     out.score.resize(n_);
     prepare_ladder(out);
     bind_gates();
-    // Heap, not stack: about 70 KB, too much for the small stacks of some worker threads.
-    std::vector<double> acc_buffer(chunk_rows);
-    double* acc = acc_buffer.data();
+    // Results larger than the cache go past it (see stream.hpp): a third less memory traffic.
+    std::size_t result_bytes = n_ * (sizeof(double) * (T + 1) + sizeof(std::int32_t) * 7 + 2);
+    stream_ = streaming_worthwhile(result_bytes);
+    // Heap, not stack: about 90 KB, too much for the small stacks of some worker threads.
+    std::vector<double> chunk_buffer(3 * chunk_rows);
+    double* acc = chunk_buffer.data();           // the chunk's scores, summed term by term
+    double* term = acc + chunk_rows;             // one term's contributions, when they are streamed
+    double* f_rows = acc + 2 * chunk_rows;       // min_max / percentile rows, normalised
     auto scratch_buffer = std::make_unique<walk_scratch>();
     walk_scratch& scratch = *scratch_buffer;
-    std::vector<metric> checked;
-    for (int m = 0; m < n_metrics; ++m)
-      if (p_.uses(static_cast<metric>(m))) checked.push_back(static_cast<metric>(m));
+    // The fused kernel of each term, and the used metrics no term reads through it (gate-only metrics;
+    // min_max and percentile terms): those are range-checked on their own.
+    struct fused_plan {
+      fused_norm norm;
+      const double* x;  // the term's column, or f_rows
+      double lim, ref, denom;
+    };
+    std::vector<fused_plan> plan;
+    std::vector<metric> checked_apart;
+    {
+      std::array<bool, n_metrics> through_kernel{};
+      for (auto& w : p_.metrics) {
+        const double lim = std::min(metric_upper_bound(w.which), std::numeric_limits<double>::max());
+        switch (w.norm) {
+          case normalisation::none: plan.push_back({fused_norm::none, r_.column(w.which).data(), lim, 0.0, 0.0}); break;
+          case normalisation::cap: plan.push_back({fused_norm::cap, r_.column(w.which).data(), lim, w.reference, 0.0}); break;
+          case normalisation::log1p:
+            plan.push_back({fused_norm::log1p, r_.column(w.which).data(), lim, w.reference, detail::log1p(w.reference)});
+            break;
+          case normalisation::min_max:
+          case normalisation::percentile:
+            plan.push_back({fused_norm::none, nullptr, std::numeric_limits<double>::max(), 0.0, 0.0});
+            continue;
+        }
+        through_kernel[static_cast<std::size_t>(w.which)] = true;
+      }
+      for (int m = 0; m < n_metrics; ++m)
+        if (p_.uses(static_cast<metric>(m)) && !through_kernel[static_cast<std::size_t>(m)])
+          checked_apart.push_back(static_cast<metric>(m));
+    }
     const auto L = static_cast<std::int32_t>(p_.tiers.size());
     for (std::size_t i0 = 0; i0 < n_; i0 += chunk_rows) {
       const std::size_t nb = std::min(chunk_rows, n_ - i0);
+      std::fill(acc, acc + nb, 0.0);
+      std::uint64_t bad = 0;
+      for (std::size_t t = 0; t < T; ++t) {
+        const auto& w = p_.metrics[t];
+        const fused_plan& k = plan[t];
+        const double* x = k.x ? k.x + i0 : f_rows;
+        if (!k.x) normalise_rows(t, i0, nb, f_rows);
+        double* c = stream_ ? term : out.contributions.data() + t * n_ + i0;
+        // In term order, so the contributions sum to the score bit for bit.
+        bad |= fused_term(k.norm, w.invert, x, nb, k.lim, k.ref, k.denom, w.weight, acc, c);
+        if (stream_) stream_copy(out.contributions.data() + t * n_ + i0, term, nb);
+      }
       // A bad value anywhere in this chunk: the full validation reports the first error in its
-      // documented order (it throws; `out` is then left valid but with unspecified contents).
+      // documented order (it throws; `out` is then left valid but with unspecified contents). The chunk's
+      // scores may be garbage by then, but nothing has used them: the walk comes after.
       if (!values_checked_) {
-        bool valid = ladder_columns_valid(r_, i0, i0 + nb, L);
-        for (const metric m : checked) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
+        bool valid = bad == 0 && ladder_columns_valid(r_, i0, i0 + nb, L);
+        for (const metric m : checked_apart) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
         if (!valid) validate(r_, p_);
       }
-      Eigen::Map<Eigen::ArrayXd> score(acc, static_cast<Eigen::Index>(nb));
-      score.setZero();
-      for (std::size_t t = 0; t < T; ++t) {
-        double* c = out.contributions.data() + t * n_ + i0;
-        normalise_rows(t, i0, nb, c);
-        const auto& w = p_.metrics[t];
-        // c = weight · (invert ? 1 - f : f); score += c, in term order, so the contributions sum to the
-        // score bit for bit. Eigen arrays over the chunk (L1-resident; Eigen vectorises them itself).
-        Eigen::Map<Eigen::ArrayXd> cc(c, static_cast<Eigen::Index>(nb));
-        if (w.invert) cc = (1.0 - cc) * w.weight;
-        else cc *= w.weight;
-        score += cc;
-      }
-      std::copy(acc, acc + nb, out.score.data() + i0);
+      put(out.score.data() + i0, acc, nb);
       walk_chunk(out, i0, nb, scratch);
     }
+    stream_fence();
+  }
+
+  /// dst[0, n) = src[0, n): past the cache for results larger than it, else ordinary stores.
+  template <class V>
+  void put(V* dst, const V* src, std::size_t n) const {
+    if (stream_) stream_copy(dst, src, n);
+    else std::copy(src, src + n, dst);
   }
 
   /// Roster-wide statistics of the min_max and percentile terms (from the caller's reference, or from
@@ -445,24 +548,16 @@ class tier_engine {
     }
   }
 
-  /// f (before inversion and weight) of term t for rows [i0, i0 + nb), into c.
+  /// f (before inversion and weight) of the min_max or percentile term t for rows [i0, i0 + nb), into c
+  /// (the other normalisations are the fused term kernel's own).
   void normalise_rows(std::size_t t, std::size_t i0, std::size_t nb, double* c) const {
     const auto& w = p_.metrics[t];
     const double* x = r_.column(w.which).data() + i0;
     const auto& st = stats_[t];
     switch (w.norm) {
-      case normalisation::none: std::copy(x, x + nb, c); break;
-      case normalisation::log1p: {
-        // koc's own log1p, branch-free so that this loop vectorises; normalise_replaced uses the same
-        // function, so growth gaps re-evaluate a single value to the same bits.
-        detail::log1p_ratio(x, c, nb, detail::log1p(w.reference));
-        break;
-      }
-      case normalisation::cap: {
-        const double ref = w.reference;
-        for (std::size_t k = 0; k < nb; ++k) c[k] = (x[k] < ref ? x[k] : ref) / ref;
-        break;
-      }
+      case normalisation::none:
+      case normalisation::log1p:
+      case normalisation::cap: break;
       case normalisation::min_max:
         for (std::size_t k = 0; k < nb; ++k) c[k] = minmax_f(x[k], st.min1, st.max1);
         break;
@@ -591,6 +686,8 @@ class tier_engine {
     alignas(64) std::int32_t hon[chunk_rows], q[chunk_rows], by_score[chunk_rows], ok[chunk_rows];
     alignas(64) std::int32_t prev[chunk_rows], below[chunk_rows], margin[chunk_rows], grace_periods[chunk_rows];
     alignas(64) std::int32_t tier[chunk_rows], counter[chunk_rows], next[chunk_rows], transition[chunk_rows];
+    alignas(64) std::int32_t blocked_tier[chunk_rows], blocked_gate[chunk_rows];
+    alignas(64) std::uint8_t transition8[chunk_rows], honorary8[chunk_rows];
   };
 
   /// Qualification, gates, hysteresis and the honorary floor for the chunk's rows [i0, i0 + nb) (their
@@ -653,8 +750,8 @@ class tier_engine {
     }
     for (std::size_t k = 0; k < nb; ++k) w.by_score[k] = static_cast<std::int32_t>(w.count_d[k]);
     // Blocked tier and its first failing gate (row by row, only for the blocked rows).
-    std::int32_t* blocked_tier = out.blocked_tier.data() + i0;
-    std::int32_t* blocked_gate = out.blocked_gate.data() + i0;
+    std::int32_t* blocked_tier = w.blocked_tier;
+    std::int32_t* blocked_gate = w.blocked_gate;
     for (std::size_t k = 0; k < nb; ++k) blocked_tier[k] = w.by_score[k] > w.q[k] ? w.by_score[k] : -1;
     std::fill(blocked_gate, blocked_gate + nb, -1);
     for (std::size_t k = 0; k < nb; ++k) {
@@ -705,15 +802,17 @@ class tier_engine {
       w.transition[k] = floored ? 6 : tr;
       w.next[k] = tier + 1 < L ? tier + 1 : -1;
     }
-    std::copy(w.q, w.q + nb, out.qualified_tier.data() + i0);
-    std::copy(w.tier, w.tier + nb, out.computed_tier.data() + i0);
-    std::copy(w.tier, w.tier + nb, out.final_tier.data() + i0);
-    std::copy(w.next, w.next + nb, out.next_tier.data() + i0);
-    std::copy(w.counter, w.counter + nb, out.periods_below.data() + i0);
-    std::uint8_t* transition = out.transition.data() + i0;
-    for (std::size_t k = 0; k < nb; ++k) transition[k] = static_cast<std::uint8_t>(w.transition[k]);
-    std::uint8_t* honorary = out.honorary.data() + i0;
-    for (std::size_t k = 0; k < nb; ++k) honorary[k] = static_cast<std::uint8_t>(w.hon[k]);
+    for (std::size_t k = 0; k < nb; ++k) w.transition8[k] = static_cast<std::uint8_t>(w.transition[k]);
+    for (std::size_t k = 0; k < nb; ++k) w.honorary8[k] = static_cast<std::uint8_t>(w.hon[k]);
+    put(out.qualified_tier.data() + i0, w.q, nb);
+    put(out.computed_tier.data() + i0, w.tier, nb);
+    put(out.final_tier.data() + i0, w.tier, nb);
+    put(out.next_tier.data() + i0, w.next, nb);
+    put(out.periods_below.data() + i0, w.counter, nb);
+    put(out.blocked_tier.data() + i0, w.blocked_tier, nb);
+    put(out.blocked_gate.data() + i0, w.blocked_gate, nb);
+    put(out.transition.data() + i0, w.transition8, nb);
+    put(out.honorary.data() + i0, w.honorary8, nb);
   }
 
   void apply_overrides(tier_result& out, const std::vector<tier_override>& ov,
@@ -997,6 +1096,7 @@ class tier_engine {
   std::size_t n_ref_;  ///< roster size for the normalisations (the whole roster's, with a tier_reference)
   const tier_reference* ref_ = nullptr;
   bool values_checked_ = false;  ///< validated up front (min_max / percentile terms), not chunk by chunk
+  bool stream_ = false;  ///< result columns written with non-temporal stores (score_and_walk)
   std::vector<metric_stats> stats_;
   std::vector<bound_gate> gates_;         ///< every tier's gates, bound to the roster (bind_gates)
   std::vector<std::size_t> gate_begin_;  ///< tier j's gates start at gates_[gate_begin_[j]]

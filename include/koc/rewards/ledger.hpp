@@ -100,6 +100,7 @@
 // space only: pages are touched as lines are written; on Linux, huge pages are advised for them).
 #pragma once
 
+#include <koc/detail/memory.hpp>
 #include <koc/error.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>
@@ -114,10 +115,6 @@
 #include <tuple>
 #include <type_traits>
 #include <vector>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace koc {
 
@@ -292,21 +289,6 @@ class id_index {
 
 template <class T>
 inline T opt(span<const T> c, std::size_t i, T def) noexcept { return c.empty() ? def : c[i]; }
-
-/// Asks Linux to back the 2 MB-aligned part of [p, p + bytes) with transparent huge pages (THP in
-/// "always" or "madvise" mode): first touching a multi-megabyte column then costs one page fault per
-/// 2 MB instead of one per 4 KB, which is most of the cost of a fresh ledger. A hint only: nothing
-/// happens elsewhere, for small buffers, or when the kernel declines.
-inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
-  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p, (void)bytes;
-#endif
-}
 
 /// A per-call work array of n trivial values on huge pages where possible; not initialised unless a
 /// value is given (the callers write every element before reading it).

@@ -22,6 +22,7 @@
 
 #include <koc/detail/dispatch.hpp>
 #include <koc/detail/log1p.hpp>
+#include <koc/detail/memory.hpp>
 #include <koc/detail/stream.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
@@ -435,8 +436,8 @@ class tier_engine {
   void score_and_walk(tier_result& out) {
     const std::size_t T = p_.metrics.size();
     roster_statistics();
-    out.contributions.resize(n_ * T);
-    out.score.resize(n_);
+    size_result_column(out.contributions, n_ * T);
+    size_result_column(out.score, n_);
     prepare_ladder(out);
     bind_gates();
     // Results larger than the cache go past it (see stream.hpp): a third less memory traffic.
@@ -632,15 +633,15 @@ class tier_engine {
   }
 
   void prepare_ladder(tier_result& out) const {
-    out.qualified_tier.resize(n_);
-    out.computed_tier.resize(n_);
-    out.final_tier.resize(n_);
-    out.blocked_tier.resize(n_);
-    out.blocked_gate.resize(n_);
-    out.next_tier.resize(n_);
-    out.transition.resize(n_);
-    out.periods_below.resize(n_);
-    out.honorary.resize(n_);
+    size_result_column(out.qualified_tier, n_);
+    size_result_column(out.computed_tier, n_);
+    size_result_column(out.final_tier, n_);
+    size_result_column(out.blocked_tier, n_);
+    size_result_column(out.blocked_gate, n_);
+    size_result_column(out.next_tier, n_);
+    size_result_column(out.transition, n_);
+    size_result_column(out.periods_below, n_);
+    size_result_column(out.honorary, n_);
   }
 
   /// A gate bound to the roster's column, so the ladder walk reads it without dispatching on the roster.

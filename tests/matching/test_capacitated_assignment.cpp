@@ -165,18 +165,21 @@ TEST_CASE("price seeding from a sampled half problem gives the same optimum on l
   }
 }
 
-TEST_CASE("long searches scanning rows in decreasing score find the arc heaps' optimum", "[capacitated]") {
-  // The engine directly, so that every search can be made to scan rows (row_scan_after = 0) or none
-  // does (a huge threshold); both must give an optimum that verify() accepts, with the same objective.
-  std::size_t rows_scanned = 0;
-  const auto solve_with = [&rows_scanned](const instance& in, const koc::capacitated_assignment_options& opt,
-                                          std::int64_t after) {
+TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitated]") {
+  // The engine directly, so that every search can be made to scan rows (row_scan_after = 0), in arc
+  // order or sorted by score (sort_rows_after = max or 0), or none does (row_scan_after = max): each
+  // must give an optimum that verify() accepts, with the same objective.
+  constexpr auto never = std::numeric_limits<std::int32_t>::max();
+  std::size_t rows_sorted = 0;
+  const auto solve_with = [&rows_sorted](const instance& in, const koc::capacitated_assignment_options& opt,
+                                         std::int64_t rows_after, std::int32_t sort_after) {
     koc::detail::capacitated_ssp e;
     koc::detail::setup_engine(e, in.g, in.capacity, in.slots, opt, koc::detail::integerise_scores(in.g, opt.score_resolution));
-    e.row_scan_after = after;
+    e.row_scan_after = rows_after;
+    e.sort_rows_after = sort_after;
     e.cold_potentials();
     e.fill();
-    rows_scanned = e.rows_scanned();
+    rows_sorted = e.rows_sorted();
     auto r = koc::detail::collect_result(e, in.g, opt);
     const auto rep = koc::verify(in.g, in.capacity, in.slots, opt, r);
     INFO(rep.message);
@@ -190,25 +193,29 @@ TEST_CASE("long searches scanning rows in decreasing score find the arc heaps' o
     auto in = random_instance(rng, K, T, density, 3, 1 + static_cast<int>(rng() % 10), -20, 100);
     for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
       const auto opt = opts(o);
-      const auto rows = solve_with(in, opt, 0);
-      const auto heaps = solve_with(in, opt, std::numeric_limits<std::int64_t>::max());
+      const auto heaps = solve_with(in, opt, never, never);
+      const auto plain = solve_with(in, opt, 0, never);
+      const auto sorted = solve_with(in, opt, 0, 0);
       INFO("iteration " << it << " objective " << static_cast<int>(o));
-      CHECK(rows.total_score_units == heaps.total_score_units);
-      CHECK(rows.assigned == heaps.assigned);
-      if (it % 10 == 0) CHECK(rows.total_score_units == bgl_oracle(in, opt).second);
+      CHECK(plain.total_score_units == heaps.total_score_units);
+      CHECK(sorted.total_score_units == heaps.total_score_units);
+      CHECK(plain.assigned == heaps.assigned);
+      CHECK(sorted.assigned == heaps.assigned);
+      if (it % 10 == 0) CHECK(heaps.total_score_units == bgl_oracle(in, opt).second);
     }
   }
-  // A tight instance, slots at 99% of the usable capacity: some searches are long enough for the
-  // default threshold to switch to row scans midway.
+  // A tight instance, slots at 99% of the usable capacity: with the defaults, some searches are long
+  // enough to switch to row scans midway, and some rows are scanned often enough to be sorted.
   const std::size_t K = 3000, T = 150;
   auto in = random_instance(rng, K, T, 0.05, 2, 1, -20, 100);
   std::int64_t usable = 0;
   for (std::size_t k = 0; k < K; ++k) usable += std::min<std::int64_t>(in.capacity[k], in.g.offsets[k + 1] - in.g.offsets[k]);
   for (auto& s : in.slots) s = static_cast<std::int32_t>(usable * 99 / 100 / static_cast<std::int64_t>(T));
   const auto opt = opts(capacitated_objective::max_fill_then_score);
-  const auto heaps = solve_with(in, opt, std::numeric_limits<std::int64_t>::max());
-  const auto mixed = solve_with(in, opt, 8);
-  CHECK(rows_scanned > 0);
+  const auto heaps = solve_with(in, opt, never, never);
+  const koc::detail::capacitated_ssp defaults;
+  const auto mixed = solve_with(in, opt, defaults.row_scan_after, defaults.sort_rows_after);
+  CHECK(rows_sorted > 0);
   CHECK(mixed.total_score_units == heaps.total_score_units);
   CHECK(mixed.assigned == heaps.assigned);
 }

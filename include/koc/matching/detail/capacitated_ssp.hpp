@@ -68,6 +68,8 @@ class capacitated_ssp {
   /// Tasks a search settles from their arc heaps before it scans the rest's rows (see search_from;
   /// tests set 0, every task's row scanned, to check the scans against the heaps).
   std::int64_t row_scan_after = 8;
+  /// Scans of a task's row in arc order before the row is sorted by decreasing score (see search_from).
+  std::int32_t sort_rows_after = 8;
 
   /// Builds the arcs; pair_state, capacity, slots and pair_w must be set. Flow starts empty.
   void init() {
@@ -121,6 +123,7 @@ class capacitated_ssp {
     heap_.reset_capacity(n_tasks);
     empty_slots.assign(n_tasks, 0);
     rows_by_w_.assign(n_tasks, {});
+    row_scans_.assign(n_tasks, 0);
   }
 
   std::int64_t used_score_units() const {
@@ -161,8 +164,8 @@ class capacitated_ssp {
     return static_cast<std::int64_t>(slots[t]) - filled[t] - empty_slots[t];
   }
 
-  /// Tasks whose row has been scanned by some search (tests: the row scans were exercised).
-  std::size_t rows_scanned() const {
+  /// Tasks whose row has been sorted for the scans (tests: the sorted scans were exercised).
+  std::size_t rows_sorted() const {
     return static_cast<std::size_t>(std::count_if(rows_by_w_.begin(), rows_by_w_.end(), [](auto& r) { return !r.empty(); }));
   }
 
@@ -275,17 +278,38 @@ class capacitated_ssp {
       // pushes once a search has settled more than row_scan_after tasks (measured on the tight
       // transportation benchmark: fill phase 0.56 -> 0.4 s; the slack one never gets there).
       const bool scan_row = ++settled_here > row_scan_after;
-      std::int64_t next_arc = 0;  // position in the task's row_by_w order
+      // A row is sorted once it has been scanned sort_rows_after times in arc order (ski rental: a
+      // sort costs about as much as that many plain scans, and most rows of a slack instance are never
+      // scanned that often).
+      const bool sorted_scan = scan_row && (row_scans_[t] > sort_rows_after || ++row_scans_[t] > sort_rows_after);
+      std::int64_t next_arc = 0;  // position in the task's row (arc order, or row_by_w order)
       const std::int64_t row_end = task_off[t + 1];
       for (;;) {
         std::int64_t p = -1, wp = 0;  // the arc, its score and its KOC
         std::int32_t kp = -1;
-        if (scan_row) {
-          // Arc a can matter when d - w[a] + pt - pik[k] < best, i.e. w[a] + pik[k] > lim. The row is
-          // read in decreasing w, and since no pik exceeds pik_bound_, it ends at the first
-          // w[a] <= lim - pik_bound_ (on the tight benchmark that is ~10% of the row). Pointers are
+        if (scan_row && !sorted_scan) {
+          // Arc a can matter when d - w[a] + pt - pik[k] < best, i.e. w[a] + pik[k] > lim. Pointers
           // held in locals: through the byte-typed state array the compiler would otherwise reload
           // every vector at each arc.
+          const std::uint8_t* st = state.data() + task_off[t];
+          const std::int64_t* wa = w.data() + task_off[t];
+          const std::int32_t* ka = koc_of.data() + task_off[t];
+          const std::int64_t* pk = pik.data();
+          const std::int64_t lim = d + pt - best;
+          const auto len = row_end - task_off[t];
+          for (; next_arc < len; ++next_arc) {
+            const auto i = static_cast<std::size_t>(next_arc);
+            if ((st[i] == unused) & (wa[i] + pk[static_cast<std::size_t>(ka[i])] > lim)) {
+              p = task_off[t] + next_arc;
+              wp = wa[i];
+              kp = ka[i];
+              ++next_arc;
+              break;
+            }
+          }
+        } else if (scan_row) {
+          // The same test with the row read in decreasing w: since no pik exceeds pik_bound_, the scan
+          // ends at the first w[a] <= lim - pik_bound_ (on the tight benchmark, ~10% of the row).
           const sorted_arc* order = row_by_w(t);
           const std::uint8_t* st = state.data() + task_off[t];
           const std::int64_t* pk = pik.data();
@@ -616,6 +640,7 @@ class capacitated_ssp {
   std::vector<std::int32_t> touched_k_, touched_t_;
   std::vector<std::int64_t> hkey_, harc_, hsize_, popped_arcs_;
   std::vector<std::vector<sorted_arc>> rows_by_w_;
+  std::vector<std::int32_t> row_scans_;
   std::int64_t pik_bound_ = 0;
   std::vector<std::uint8_t> in_heap_;
   bool heaps_on_ = false;

@@ -27,6 +27,10 @@
 // slots of each task are routed by Dijkstra searches from that task alone, a search stops at the
 // first sink it settles (a KOC with spare capacity, or an empty slot), only nodes closer than that
 // change potential, and every other path of the same length in the tree is augmented at once.
+// A settled task's candidate arcs come from a per-task heap keyed by reduced cost, so a short search
+// reads only the few arcs that can beat its best sink; a long one (more than 8 tasks settled: tight
+// instances) scans the remaining tasks' rows instead, each row sorted by decreasing score once it has
+// been scanned 8 times, so that the scan stops at the first score that cannot matter.
 // Complexity: O(S * (m + T log T)) worst case for S slots, m pairs, T tasks; on the benchmark shapes
 // a search settles a handful of tasks. Warm start: every KOC best-responds to the previous task
 // prices (O(m)); the few overfull tasks are repaired by backward searches, the rest routed as above.
@@ -58,8 +62,9 @@
 // verify() checks all of it in exact arithmetic.
 //
 // Determinism: same input, same output. Ties are broken by input order: searches pop the lowest
-// (label, task index), a KOC keeps the first pair that reaches it at its best label (task order,
-// then row order), and the nearest free KOC found first wins.
+// (label, task index), a KOC keeps the first pair that reaches it at its best label (in task order,
+// then in the order the task's arcs are read: reduced cost then row order from the heap, row order,
+// or decreasing score then row order from a sorted row), and the nearest free KOC found first wins.
 #pragma once
 
 #include <koc/error.hpp>

@@ -8,6 +8,7 @@
 
 #include "rewards/rewards_world.hpp"
 
+#include <limits>
 #include <string>
 
 namespace {
@@ -60,4 +61,30 @@ TEST_CASE("a prize-only campaign completion has its prize line and no no_reward 
     if (L.koc_id[l] == 1 || L.koc_id[l] == 2) CHECK(L.kind[l] == koc::line_kind::prize);
     if (L.koc_id[l] == 3) CHECK((L.kind[l] == koc::line_kind::no_reward && L.reason[l] == koc::line_reason::nothing_due));
   }
+}
+
+// A periods-below counter of INT32_MAX is valid input, but the ladder walk's grace test computed
+// below + 1 <= grace_periods and overflowed (UBSan, fuzz_c_api through koc_classify). The test is now
+// below < grace_periods. fuzz/regressions/fuzz_c_api/periods_below_int32_max.bin
+TEST_CASE("a periods-below counter at INT32_MAX does not overflow the grace test", "[fuzz][regression][tiers]") {
+  constexpr std::int32_t big = std::numeric_limits<std::int32_t>::max();
+  koc::roster r;
+  r.id = {1, 2};
+  for (auto& c : r.metrics) c.assign(2, 0.0);  // a score far below core's keep threshold
+  r.previous_tier = {2, 2};                     // core
+  r.periods_below = {big, big - 1};
+  auto p = koc::default_tier_policy();
+  p.tiers[2].grace_periods = big;
+  const auto t = koc::classify(r, p);
+  // Row 0 has used every grace period: demoted one step. Row 1 has one left: held, counter at INT32_MAX.
+  CHECK(t.transition_of(0) == koc::tier_transition::demoted);
+  CHECK(t.final_tier[0] == 1);
+  CHECK(t.periods_below[0] == 0);
+  CHECK(t.transition_of(1) == koc::tier_transition::held_by_grace);
+  CHECK(t.final_tier[1] == 2);
+  CHECK(t.periods_below[1] == big);
+  // The default grace (2 periods): both demoted.
+  const auto d = koc::classify(r, koc::default_tier_policy());
+  CHECK(d.transition_of(0) == koc::tier_transition::demoted);
+  CHECK(d.transition_of(1) == koc::tier_transition::demoted);
 }

@@ -788,7 +788,8 @@ class tier_engine {
       const std::int32_t q = w.q[k], prev = w.prev[k], below = w.below[k];
       const std::int32_t has_prev = prev >= 0, up = q > prev, same = q == prev;
       const std::int32_t down = has_prev & (q < prev);
-      const std::int32_t margin = w.margin[k], grace = below + 1 <= w.grace_periods[k];
+      // below < grace_periods, not below + 1 <= grace_periods: a counter of INT32_MAX is valid input.
+      const std::int32_t margin = w.margin[k], grace = below < w.grace_periods[k];
       const std::int32_t demoted_to = std::max(q, prev - steps);
       std::int32_t tier = down ? ((margin | grace) ? prev : demoted_to) : q;
       std::int32_t counter = (down & (margin ^ 1) & grace) ? below + 1 : 0;

@@ -112,12 +112,14 @@ TEST_CASE("capacitated assignment matches brute force on tiny instances", "[capa
 
 TEST_CASE("capacitated assignment matches BGL min-cost flow on medium instances", "[capacitated]") {
   std::mt19937_64 rng(7);
+  int tight = 0;  // max_fill solves in the tight mode (rows sorted from the first scan, no arc heaps)
   for (int it = 0; it < 300; ++it) {
     const std::size_t K = 5 + rng() % 40, T = 2 + rng() % 12;
     const double density = 0.1 + 0.5 * static_cast<double>(rng() % 100) / 100.0;
     auto in = random_instance(rng, K, T, density, 3, 1 + static_cast<int>(rng() % 8), -20, 100);
     for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
       const auto opt = opts(o);
+      tight += koc::detail::tight_fill(in.g, in.capacity, in.slots, opt);
       const auto r = solve_checked(in, opt);
       const auto oracle = bgl_oracle(in, opt);
       INFO("iteration " << it << " objective " << static_cast<int>(o));
@@ -126,6 +128,9 @@ TEST_CASE("capacitated assignment matches BGL min-cost flow on medium instances"
       CHECK(r.total_score == Approx(static_cast<double>(r.total_score_units) * 0.25));
     }
   }
+  // Both scan modes of max_fill_then_score are compared with the oracle.
+  CHECK(tight > 30);
+  CHECK(tight < 270);
 }
 
 TEST_CASE("price seeding from a sampled half problem gives the same optimum on large tight instances",

@@ -65,8 +65,8 @@ class capacitated_ssp {
   std::int64_t dummy_cost = 0;
   std::int64_t max_abs_w = 0;
   std::int64_t augmentations = 0, searches = 0, settled = 0;
-  /// Tasks a search settles from their arc heaps before it scans the rest's rows (see search_from;
-  /// tests set 0, every task's row scanned, to check the scans against the heaps).
+  /// Tasks a search settles from their arc heaps before it scans the rest's rows (see search_from).
+  /// 0: every search scans rows and no arc heaps are built (tight instances, where searches are long).
   std::int64_t row_scan_after = 8;
   /// Scans of a task's row in arc order before the row is sorted by decreasing score (see search_from).
   std::int32_t sort_rows_after = 8;
@@ -156,8 +156,13 @@ class capacitated_ssp {
     for (auto& x : pit) x = std::max(x, -dummy_cost);  // the dummy arcs start unused
     pik.assign(n_kocs, 0);
     for (std::size_t k = 0; k < n_kocs; ++k) best_response(k);
+    bool overfull = false;
+    for (std::size_t t = 0; t < n_tasks; ++t) overfull = overfull || filled[t] > slots[t];
+    if (!overfull) return;
+    build_repair_index();
     for (std::size_t t = 0; t < n_tasks; ++t)
       while (filled[t] > slots[t]) repair_overfull(static_cast<std::int32_t>(t));
+    release_repair_index();
   }
 
   std::int64_t excess(std::size_t t) const noexcept {
@@ -171,9 +176,7 @@ class capacitated_ssp {
 
   /// Routes every slot not yet routed, task by task in index order.
   void fill() {
-    // KOC potentials only decrease from here on (see the arc heaps), so today's maximum bounds them.
-    pik_bound_ = n_kocs ? *std::max_element(pik.begin(), pik.end()) : 0;
-    build_arc_heaps();
+    if (row_scan_after > 0) build_arc_heaps();  // with 0, every search scans rows: no heaps needed
     for (std::size_t t = 0; t < n_tasks; ++t)
       while (excess(t) > 0) search_from(static_cast<std::int32_t>(t));
     heaps_on_ = false;
@@ -308,16 +311,17 @@ class capacitated_ssp {
             }
           }
         } else if (scan_row) {
-          // The same test with the row read in decreasing w: since no pik exceeds pik_bound_, the scan
-          // ends at the first w[a] <= lim - pik_bound_ (on the tight benchmark, ~10% of the row).
-          const sorted_arc* order = row_by_w(t);
+          // The same test with the row read in decreasing sort key, w + pik at the row's last sort: a
+          // KOC's potential only decreases during fill(), so the key bounds w[a] + pik[k] from above
+          // and the scan ends at the first key <= lim (on the tight benchmark, a few percent of the row).
+          const sorted_arc* order = row_by_key(t);
           const std::uint8_t* st = state.data() + task_off[t];
           const std::int64_t* pk = pik.data();
-          const std::int64_t lim = d + pt - best, stop = lim - pik_bound_;
+          const std::int64_t lim = d + pt - best;
           const auto len = row_end - task_off[t];
           for (; next_arc < len; ++next_arc) {
             const sorted_arc& e = order[next_arc];
-            if (e.w <= stop) {
+            if (e.key <= lim) {
               next_arc = len;
               break;
             }
@@ -393,15 +397,18 @@ class capacitated_ssp {
     reset_labels();
   }
 
-  // ---- rows in decreasing score, for the row scans of long searches ------------------------------
-  // Built per task at its first row scan (only tight instances get there), as offsets into the task's
-  // arcs; equal scores keep arc order, so the scan order is deterministic.
+  // ---- rows in decreasing w + pik, for the row scans of long searches ------------------------------
+  // Built per task once its row has been scanned sort_rows_after times (only tight instances get
+  // there). The keys go stale as potentials decrease but stay upper bounds; re-sorting with fresh
+  // potentials read fewer arcs but cost more than it saved (tight benchmark: 4x the sorts for 1% fewer
+  // reads). Equal keys keep arc order, so the scan order is deterministic.
   struct sorted_arc {
+    std::int64_t key;  ///< w + pik[koc] when the row was sorted
     std::int64_t w;
     std::int32_t koc;
     std::uint32_t offset;  ///< the arc is task_off[t] + offset
   };
-  const sorted_arc* row_by_w(std::size_t t) {
+  const sorted_arc* row_by_key(std::size_t t) {
     auto& order = rows_by_w_[t];
     const auto base = task_off[t];
     const auto len = static_cast<std::size_t>(task_off[t + 1] - base);
@@ -409,10 +416,10 @@ class capacitated_ssp {
       order.resize(len);
       for (std::size_t i = 0; i < len; ++i) {
         const auto a = static_cast<std::size_t>(base) + i;
-        order[i] = {w[a], koc_of[a], static_cast<std::uint32_t>(i)};
+        order[i] = {w[a] + pik[static_cast<std::size_t>(koc_of[a])], w[a], koc_of[a], static_cast<std::uint32_t>(i)};
       }
       std::sort(order.begin(), order.end(), [](const sorted_arc& x, const sorted_arc& y) {
-        return x.w > y.w || (x.w == y.w && x.offset < y.offset);
+        return x.key > y.key || (x.key == y.key && x.offset < y.offset);
       });
     }
     return order.data();
@@ -550,8 +557,50 @@ class capacitated_ssp {
     flip_path(p);
   }
 
+  // ---- what the backward searches of the repairs read ------------------------------------------
+  // A repair search walks used arcs task -> KOC and unused arcs KOC -> task. A task's used arcs are a
+  // few percent of its row, so each task keeps a list of them (lazily: an arc that became unused is
+  // dropped at the next scan; repair_listed_ keeps an arc from being listed twice). A KOC's arcs lie
+  // in as many task rows, so their tasks and scores are copied into KOC order (repair_task_,
+  // repair_w_, beside koc_arcs): the scan then reads contiguous memory, and the arc's state only when
+  // the arc improves a label. Built for the repairs only and released after them (memory at
+  // programme scale).
+  void build_repair_index() {
+    repair_used_.assign(n_tasks, {});
+    repair_listed_.assign(n_arcs, 0);
+    for (std::size_t t = 0; t < n_tasks; ++t) {
+      auto& list = repair_used_[t];
+      list.reserve(static_cast<std::size_t>(filled[t]));
+      for (auto a = task_off[t]; a < task_off[t + 1]; ++a)
+        if (state[static_cast<std::size_t>(a)] == used) list.push_back(a), repair_listed_[static_cast<std::size_t>(a)] = 1;
+    }
+    repair_task_.resize(n_arcs);
+    repair_w_.resize(n_arcs);
+    for (std::size_t j = 0; j < n_arcs; ++j) {
+      const auto a = static_cast<std::size_t>(koc_arcs[j]);
+      repair_task_[j] = task_of[a];
+      repair_w_[j] = w[a];
+    }
+  }
+  void release_repair_index() {
+    std::vector<std::vector<std::int64_t>>().swap(repair_used_);
+    std::vector<std::uint8_t>().swap(repair_listed_);
+    std::vector<std::int32_t>().swap(repair_task_);
+    std::vector<std::int64_t>().swap(repair_w_);
+  }
+  void repair_mark_used(std::int64_t a) {
+    const auto aa = static_cast<std::size_t>(a);
+    state[aa] = used;
+    if (!repair_listed_[aa]) {
+      repair_listed_[aa] = 1;
+      repair_used_[static_cast<std::size_t>(task_of[aa])].push_back(a);
+    }
+  }
+
   // Backward Dijkstra from an overfull task t0 to a task with a slot still to route (which takes the
   // pair over) or to Z (through a loaded KOC, which then gives a pair up); pi(Z) does not move.
+  // Ties: tasks pop by (label, index); a task's used arcs are read in list order (arc order as the
+  // repairs began, then in the order arcs became used), a KOC's arcs in pair order.
   void repair_overfull(std::int32_t t0) {
     ++searches;
     const auto t0u = static_cast<std::size_t>(t0);
@@ -565,10 +614,16 @@ class capacitated_ssp {
       const auto t = static_cast<std::size_t>(heap_.pop());
       done_t_[t] = 1;
       const std::int64_t e = dt_[t], pt = pit[t];
-      for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
-        const auto p = i;
+      auto& list = repair_used_[t];
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto p = list[i];
         const auto pp = static_cast<std::size_t>(p);
-        if (state[pp] != used) continue;
+        if (state[pp] != used) {
+          repair_listed_[pp] = 0;
+          continue;
+        }
+        list[kept++] = p;
         const auto k = static_cast<std::size_t>(koc_of[pp]);
         const std::int64_t ne = e + w[pp] + pik[k] - pt;
         if (ne >= dk_[k]) continue;
@@ -581,14 +636,15 @@ class capacitated_ssp {
           end_task = -1;
         }
         if (ne >= best) continue;
+        const std::int64_t base = ne - pik[k];
         for (auto j = koc_off[k]; j < koc_off[k + 1]; ++j) {
-          const auto q = koc_arcs[static_cast<std::size_t>(j)];
-          const auto qq = static_cast<std::size_t>(q);
-          if (state[qq] != unused) continue;
-          const auto t2 = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
+          const auto jj = static_cast<std::size_t>(j);
+          const auto t2 = static_cast<std::size_t>(repair_task_[jj]);
           if (done_t_[t2]) continue;
-          const std::int64_t ne2 = ne - w[qq] + pit[t2] - pik[k];
+          const std::int64_t ne2 = base - repair_w_[jj] + pit[t2];
           if (ne2 >= dt_[t2]) continue;
+          const auto q = koc_arcs[jj];
+          if (state[static_cast<std::size_t>(q)] != unused) continue;
           touch_t(t2);
           dt_[t2] = ne2;
           pred_t_[t2] = q;  // successor arc t2 -> k
@@ -600,6 +656,7 @@ class capacitated_ssp {
           }
         }
       }
+      list.resize(kept);
     }
     // pi(v) -= min(e(v), D) - D
     for (auto t : touched_t_) {
@@ -624,7 +681,7 @@ class capacitated_ssp {
     }
     while (t != t0u) {
       const auto p = pred_t_[t];
-      state[static_cast<std::size_t>(p)] = used;
+      repair_mark_used(p);
       const auto k = static_cast<std::size_t>(koc_of[static_cast<std::size_t>(p)]);
       const auto q = pred_k_[k];
       state[static_cast<std::size_t>(q)] = unused;
@@ -641,8 +698,11 @@ class capacitated_ssp {
   std::vector<std::int64_t> hkey_, harc_, hsize_, popped_arcs_;
   std::vector<std::vector<sorted_arc>> rows_by_w_;
   std::vector<std::int32_t> row_scans_;
-  std::int64_t pik_bound_ = 0;
   std::vector<std::uint8_t> in_heap_;
+  std::vector<std::vector<std::int64_t>> repair_used_;
+  std::vector<std::uint8_t> repair_listed_;
+  std::vector<std::int32_t> repair_task_;
+  std::vector<std::int64_t> repair_w_;
   bool heaps_on_ = false;
   std::vector<std::pair<std::int64_t, std::int64_t>> scratch_;
   indexed_heap heap_;

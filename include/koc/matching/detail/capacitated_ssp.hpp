@@ -123,6 +123,7 @@ class capacitated_ssp {
     heap_.reset_capacity(n_tasks);
     empty_slots.assign(n_tasks, 0);
     rows_by_w_.assign(n_tasks, {});
+    row_sorted_.assign(n_tasks, 0);
     row_scans_.assign(n_tasks, 0);
   }
 
@@ -311,27 +312,32 @@ class capacitated_ssp {
             }
           }
         } else if (scan_row) {
-          // The same test with the row read in decreasing sort key, w + pik at the row's last sort: a
+          // The same test with the row read in decreasing sort key, w + pik when the row was sorted: a
           // KOC's potential only decreases during fill(), so the key bounds w[a] + pik[k] from above
-          // and the scan ends at the first key <= lim (on the tight benchmark, a few percent of the row).
+          // and the scan ends at the first key <= lim (on the tight benchmark, ~6% of the row).
           const sorted_arc* order = row_by_key(t);
           const std::uint8_t* st = state.data() + task_off[t];
           const std::int64_t* pk = pik.data();
           const std::int64_t lim = d + pt - best;
           const auto len = row_end - task_off[t];
-          for (; next_arc < len; ++next_arc) {
-            const sorted_arc& e = order[next_arc];
-            if (e.key <= lim) {
-              next_arc = len;
-              break;
+          while (next_arc < len) {
+            const std::int64_t upto = row_sorted_[t];
+            for (; next_arc < upto; ++next_arc) {
+              const sorted_arc& e = order[next_arc];
+              if (e.key <= lim) {
+                next_arc = len;
+                break;
+              }
+              if ((e.w + pk[static_cast<std::size_t>(e.koc)] > lim) && st[e.offset] == unused) {
+                p = task_off[t] + e.offset;
+                wp = e.w;
+                kp = e.koc;
+                ++next_arc;
+                break;
+              }
             }
-            if ((e.w + pk[static_cast<std::size_t>(e.koc)] > lim) && st[e.offset] == unused) {
-              p = task_off[t] + e.offset;
-              wp = e.w;
-              kp = e.koc;
-              ++next_arc;
-              break;
-            }
+            if (p >= 0 || next_arc >= len) break;
+            sort_row_rest(t);  // the scan went past the sorted head
           }
         } else {
           p = arc_heap_min(t, d + pt, best);
@@ -408,6 +414,11 @@ class capacitated_ssp {
     std::int32_t koc;
     std::uint32_t offset;  ///< the arc is task_off[t] + offset
   };
+  static bool sorted_before(const sorted_arc& x, const sorted_arc& y) {
+    return x.key > y.key || (x.key == y.key && x.offset < y.offset);
+  }
+  // Only the head of a row is sorted at first (a scan reads a few percent of it), the rest when a scan
+  // gets there: the order is the same as a full sort's, for less work.
   const sorted_arc* row_by_key(std::size_t t) {
     auto& order = rows_by_w_[t];
     const auto base = task_off[t];
@@ -418,11 +429,17 @@ class capacitated_ssp {
         const auto a = static_cast<std::size_t>(base) + i;
         order[i] = {w[a] + pik[static_cast<std::size_t>(koc_of[a])], w[a], koc_of[a], static_cast<std::uint32_t>(i)};
       }
-      std::sort(order.begin(), order.end(), [](const sorted_arc& x, const sorted_arc& y) {
-        return x.key > y.key || (x.key == y.key && x.offset < y.offset);
-      });
+      const auto head = std::min(len, std::max<std::size_t>(64, len / 8));
+      if (head < len) std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(head), order.end(), sorted_before);
+      std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(head), sorted_before);
+      row_sorted_[t] = static_cast<std::int64_t>(head);
     }
     return order.data();
+  }
+  void sort_row_rest(std::size_t t) {
+    auto& order = rows_by_w_[t];
+    std::sort(order.begin() + row_sorted_[t], order.end(), sorted_before);
+    row_sorted_[t] = static_cast<std::int64_t>(order.size());
   }
 
   // ---- per-task heaps of unused arcs keyed by -w - pi(k) -----------------------------------------
@@ -697,6 +714,7 @@ class capacitated_ssp {
   std::vector<std::int32_t> touched_k_, touched_t_;
   std::vector<std::int64_t> hkey_, harc_, hsize_, popped_arcs_;
   std::vector<std::vector<sorted_arc>> rows_by_w_;
+  std::vector<std::int64_t> row_sorted_;  // per task: rows_by_w_[t][0, row_sorted_[t]) is in order
   std::vector<std::int32_t> row_scans_;
   std::vector<std::uint8_t> in_heap_;
   std::vector<std::vector<std::int64_t>> repair_used_;

@@ -176,7 +176,8 @@ TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitat
   // must give an optimum that verify() accepts, with the same objective.
   constexpr auto never = std::numeric_limits<std::int32_t>::max();
   std::size_t rows_sorted = 0;
-  const auto solve_with = [&rows_sorted](const instance& in, const koc::capacitated_assignment_options& opt,
+  std::int64_t tail_sorts = 0;
+  const auto solve_with = [&rows_sorted, &tail_sorts](const instance& in, const koc::capacitated_assignment_options& opt,
                                          std::int64_t rows_after, std::int32_t sort_after) {
     koc::detail::capacitated_ssp e;
     koc::detail::setup_engine(e, in.g, in.capacity, in.slots, opt, koc::detail::integerise_scores(in.g, opt.score_resolution));
@@ -185,6 +186,7 @@ TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitat
     e.cold_potentials();
     e.fill();
     rows_sorted = e.rows_sorted();
+    tail_sorts = e.row_tail_sorts;
     auto r = koc::detail::collect_result(e, in.g, opt);
     const auto rep = koc::verify(in.g, in.capacity, in.slots, opt, r);
     INFO(rep.message);
@@ -223,6 +225,11 @@ TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitat
   CHECK(rows_sorted > 0);
   CHECK(mixed.total_score_units == heaps.total_score_units);
   CHECK(mixed.assigned == heaps.assigned);
+  // The tight mode: every search scans sorted rows, and some scans get past a row's sorted head.
+  const auto sorted = solve_with(in, opt, 0, 0);
+  CHECK(tail_sorts > 0);
+  CHECK(sorted.total_score_units == heaps.total_score_units);
+  CHECK(sorted.assigned == heaps.assigned);
 }
 
 TEST_CASE("warm start gives the cold optimum", "[capacitated]") {

@@ -174,6 +174,8 @@ class capacitated_ssp {
   std::size_t rows_sorted() const {
     return static_cast<std::size_t>(std::count_if(rows_by_w_.begin(), rows_by_w_.end(), [](auto& r) { return !r.empty(); }));
   }
+  /// Scans that went past a sorted row's head and sorted the rest (tests: that path was exercised).
+  std::int64_t row_tail_sorts = 0;
 
   /// Routes every slot not yet routed, task by task in index order.
   void fill() {
@@ -439,6 +441,7 @@ class capacitated_ssp {
   void sort_row_rest(std::size_t t) {
     auto& order = rows_by_w_[t];
     std::sort(order.begin() + row_sorted_[t], order.end(), sorted_before);
+    ++row_tail_sorts;
     row_sorted_[t] = static_cast<std::int64_t>(order.size());
   }
 

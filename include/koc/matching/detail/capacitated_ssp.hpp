@@ -55,11 +55,15 @@ class capacitated_ssp {
   std::vector<std::int64_t> koc_off, koc_arcs;  // CSR over KOCs of arc ids, in pair order
   std::vector<std::int32_t> load, filled;
   std::vector<std::int64_t> used_off;    // per-KOC list of used pairs, room for min(capacity, degree)
-  std::vector<std::int64_t> used_pairs;
-  // Beside each used pair, its task and score: the search's hot loop reads a KOC's used pairs and would
-  // otherwise take two cache misses per pair in the 1M-arc task_of and w arrays.
-  std::vector<std::int32_t> used_task;
-  std::vector<std::int64_t> used_w;
+  // Each used pair (an arc id) with its task and score beside it: the search's hot loop reads a KOC's
+  // used pairs and would otherwise take two cache misses per pair in the 1M-arc task_of and w arrays
+  // (one struct: one cache line per KOC's list).
+  struct used_entry {
+    std::int64_t arc;
+    std::int64_t w;
+    std::int32_t task;
+  };
+  std::vector<used_entry> used_pairs;
   std::vector<std::int64_t> pik, pit;    // potentials of KOCs and tasks
   std::vector<std::int32_t> empty_slots; // units a task routed over its dummy arc
   std::int64_t dummy_cost = 0;
@@ -110,9 +114,7 @@ class capacitated_ssp {
     used_off.assign(n_kocs + 1, 0);
     for (std::size_t k = 0; k < n_kocs; ++k)
       used_off[k + 1] = used_off[k] + std::min<std::int64_t>(capacity[k], koc_off[k + 1] - koc_off[k]);
-    used_pairs.assign(static_cast<std::size_t>(used_off[n_kocs]), -1);
-    used_task.assign(used_pairs.size(), -1);
-    used_w.assign(used_pairs.size(), 0);
+    used_pairs.assign(static_cast<std::size_t>(used_off[n_kocs]), used_entry{-1, 0, -1});
     load.assign(n_kocs, 0);
     filled.assign(n_tasks, 0);
     dk_.assign(n_kocs, inf);
@@ -188,9 +190,7 @@ class capacitated_ssp {
  private:
   // ---- per-KOC list of used pairs -----------------------------------------------------------------
   void set_used(std::size_t i, std::int64_t p) {
-    used_pairs[i] = p;
-    used_task[i] = task_of[static_cast<std::size_t>(p)];
-    used_w[i] = w[static_cast<std::size_t>(p)];
+    used_pairs[i] = {p, w[static_cast<std::size_t>(p)], task_of[static_cast<std::size_t>(p)]};
   }
   void add_used(std::size_t k, std::int64_t p) {
     set_used(static_cast<std::size_t>(used_off[k] + load[k]), p);
@@ -200,8 +200,8 @@ class capacitated_ssp {
     const auto b = static_cast<std::size_t>(used_off[k]);
     const auto last = b + static_cast<std::size_t>(load[k]) - 1;
     for (auto i = b; i <= last; ++i)
-      if (used_pairs[i] == p) {
-        set_used(i, used_pairs[last]);
+      if (used_pairs[i].arc == p) {
+        used_pairs[i] = used_pairs[last];
         break;
       }
     --load[k];
@@ -210,7 +210,7 @@ class capacitated_ssp {
   void swap_used(std::size_t k, std::int64_t out, std::int64_t in) {
     const auto b = static_cast<std::size_t>(used_off[k]);
     for (auto i = b; i < b + static_cast<std::size_t>(load[k]); ++i)
-      if (used_pairs[i] == out) {
+      if (used_pairs[i].arc == out) {
         set_used(i, in);
         return;
       }
@@ -360,13 +360,14 @@ class capacitated_ssp {
         if (nd >= best) continue;
         for (auto j = used_off[k]; j < used_off[k] + load[k]; ++j) {
           const auto jj = static_cast<std::size_t>(j);
-          const auto t2 = static_cast<std::size_t>(used_task[jj]);
+          const used_entry& u = used_pairs[jj];
+          const auto t2 = static_cast<std::size_t>(u.task);
           if (done_t_[t2]) continue;
-          const std::int64_t nd2 = nd + used_w[jj] + pik[k] - pit[t2];
+          const std::int64_t nd2 = nd + u.w + pik[k] - pit[t2];
           if (nd2 < dt_[t2]) {
             touch_t(t2);
             dt_[t2] = nd2;
-            pred_t_[t2] = used_pairs[jj];
+            pred_t_[t2] = u.arc;
             heap_.push_or_decrease(static_cast<std::int32_t>(t2), nd2);
           }
         }

@@ -377,8 +377,14 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
   auto seed = detail::seeded_task_prices(graph, capacity, slots, options);
   detail::capacitated_ssp e;
   detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
-  if (seed.empty()) e.cold_potentials();
-  else e.warm_start(detail::clamped_task_prices(e, std::move(seed), 0));
+  if (seed.empty()) {
+    e.cold_potentials();
+  } else {
+    // The sample's prices, one step closer to clearing the full market (see clear_market).
+    seed = detail::clamped_task_prices(e, std::move(seed), 0);
+    e.clear_market(seed);
+    e.warm_start(detail::clamped_task_prices(e, std::move(seed), 0));
+  }
   e.fill();
   return detail::collect_result(e, graph, options);
 }

@@ -52,7 +52,6 @@ class capacitated_ssp {
   std::vector<std::int32_t> koc_of, task_of;  // per arc
   std::vector<std::int64_t> w;             // per arc
   std::vector<std::uint8_t> state;         // per arc: unused / used
-  std::vector<std::int64_t> pair_of_arc;   // per arc
   std::vector<std::int64_t> koc_off, koc_arcs;  // CSR over KOCs of arc ids, in pair order
   std::vector<std::int32_t> load, filled;
   std::vector<std::int64_t> used_off;    // per-KOC list of used pairs, room for min(capacity, degree)
@@ -94,7 +93,6 @@ class capacitated_ssp {
     task_of.resize(n_arcs);
     w.resize(n_arcs);
     state.assign(n_arcs, unused);
-    pair_of_arc.resize(n_arcs);
     koc_arcs.resize(n_arcs);
     {
       std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
@@ -106,11 +104,12 @@ class capacitated_ssp {
           const auto t = static_cast<std::size_t>(pair_task[p]);
           const auto a = static_cast<std::size_t>(at[t]++);
           koc_of[a] = static_cast<std::int32_t>(k);
-          task_of[a] = static_cast<std::int32_t>(t);
           w[a] = pair_w[pp];
-          pair_of_arc[a] = p;
           koc_arcs[j++] = static_cast<std::int64_t>(a);
         }
+      // Task by task: contiguous writes instead of one more scattered stream above.
+      for (std::size_t t = 0; t < n_tasks; ++t)
+        std::fill(task_of.begin() + task_off[t], task_of.begin() + task_off[t + 1], static_cast<std::int32_t>(t));
     }
     used_off.assign(n_kocs + 1, 0);
     for (std::size_t k = 0; k < n_kocs; ++k)
@@ -137,9 +136,12 @@ class capacitated_ssp {
     return total;
   }
 
-  /// Writes the flow back to pair_state (used / unused / inactive).
+  /// Writes the flow back to pair_state (used / unused / inactive): the active pairs, in pair order,
+  /// are the arcs of koc_arcs.
   void export_pairs() {
-    for (std::size_t a = 0; a < n_arcs; ++a) pair_state[static_cast<std::size_t>(pair_of_arc[a])] = state[a];
+    std::size_t j = 0;
+    for (std::size_t p = 0; p < n_pairs; ++p)
+      if (pair_state[p] != inactive) pair_state[p] = state[static_cast<std::size_t>(koc_arcs[j++])];
   }
 
   /// Cold potentials: with no flow, pi(k) = 0 and pi(t) = the best score at t (at least

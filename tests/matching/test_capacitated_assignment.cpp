@@ -172,7 +172,7 @@ TEST_CASE("price seeding from a sampled half problem gives the same optimum on l
 
 TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitated]") {
   // The engine directly, so that every search can be made to scan rows (row_scan_after = 0), in arc
-  // order or sorted by score (sort_rows_after = max or 0), or none does (row_scan_after = max): each
+  // order or sorted by w + pik (sort_rows_after = max or 0), or none does (row_scan_after = max): each
   // must give an optimum that verify() accepts, with the same objective.
   constexpr auto never = std::numeric_limits<std::int32_t>::max();
   std::size_t rows_sorted = 0;

@@ -72,7 +72,7 @@ class capacitated_ssp {
   /// Tasks a search settles from their arc heaps before it scans the rest's rows (see search_from).
   /// 0: every search scans rows and no arc heaps are built (tight instances, where searches are long).
   std::int64_t row_scan_after = 8;
-  /// Scans of a task's row in arc order before the row is sorted by decreasing score (see search_from).
+  /// Scans of a task's row in arc order before the row is sorted by decreasing w + pik (see search_from).
   std::int32_t sort_rows_after = 8;
 
   /// Builds the arcs; pair_state, capacity, slots and pair_w must be set. Flow starts empty.
@@ -124,7 +124,7 @@ class capacitated_ssp {
     done_t_.assign(n_tasks, 0);
     heap_.reset_capacity(n_tasks);
     empty_slots.assign(n_tasks, 0);
-    rows_by_w_.assign(n_tasks, {});
+    rows_by_key_.assign(n_tasks, {});
     row_sorted_.assign(n_tasks, 0);
     row_scans_.assign(n_tasks, 0);
   }
@@ -226,7 +226,7 @@ class capacitated_ssp {
 
   /// Tasks whose row has been sorted for the scans (tests: the sorted scans were exercised).
   std::size_t rows_sorted() const {
-    return static_cast<std::size_t>(std::count_if(rows_by_w_.begin(), rows_by_w_.end(), [](auto& r) { return !r.empty(); }));
+    return static_cast<std::size_t>(std::count_if(rows_by_key_.begin(), rows_by_key_.end(), [](auto& r) { return !r.empty(); }));
   }
   /// Scans that went past a sorted row's head and sorted the rest (tests: that path was exercised).
   std::int64_t row_tail_sorts = 0;
@@ -340,7 +340,7 @@ class capacitated_ssp {
       // sort costs about as much as that many plain scans, and most rows of a slack instance are never
       // scanned that often).
       const bool sorted_scan = scan_row && (row_scans_[t] > sort_rows_after || ++row_scans_[t] > sort_rows_after);
-      std::int64_t next_arc = 0;  // position in the task's row (arc order, or row_by_w order)
+      std::int64_t next_arc = 0;  // position in the task's row (arc order, or rows_by_key_ order)
       const std::int64_t row_end = task_off[t + 1];
       for (;;) {
         std::int64_t p = -1, wp = 0;  // the arc, its score and its KOC
@@ -475,7 +475,7 @@ class capacitated_ssp {
   // Only the head of a row is sorted at first (a scan reads a few percent of it), the rest when a scan
   // gets there: the order is the same as a full sort's, for less work.
   const sorted_arc* row_by_key(std::size_t t) {
-    auto& order = rows_by_w_[t];
+    auto& order = rows_by_key_[t];
     const auto base = task_off[t];
     const auto len = static_cast<std::size_t>(task_off[t + 1] - base);
     if (order.size() != len) {
@@ -492,7 +492,7 @@ class capacitated_ssp {
     return order.data();
   }
   void sort_row_rest(std::size_t t) {
-    auto& order = rows_by_w_[t];
+    auto& order = rows_by_key_[t];
     std::sort(order.begin() + row_sorted_[t], order.end(), sorted_before);
     ++row_tail_sorts;
     row_sorted_[t] = static_cast<std::int64_t>(order.size());
@@ -769,8 +769,8 @@ class capacitated_ssp {
   std::vector<std::uint8_t> done_t_;
   std::vector<std::int32_t> touched_k_, touched_t_;
   std::vector<std::int64_t> hkey_, harc_, hsize_, popped_arcs_;
-  std::vector<std::vector<sorted_arc>> rows_by_w_;
-  std::vector<std::int64_t> row_sorted_;  // per task: rows_by_w_[t][0, row_sorted_[t]) is in order
+  std::vector<std::vector<sorted_arc>> rows_by_key_;
+  std::vector<std::int64_t> row_sorted_;  // per task: rows_by_key_[t][0, row_sorted_[t]) is in order
   std::vector<std::int32_t> row_scans_;
   std::vector<std::uint8_t> in_heap_;
   std::vector<std::vector<std::int64_t>> repair_used_;

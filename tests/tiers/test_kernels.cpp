@@ -92,7 +92,7 @@ walked walk_one(const tier_policy& p, const roster& r, std::size_t i, double s) 
   else if (w.qualified > prev) w.transition = tier_transition::promoted;
   else if (w.qualified == prev) w.transition = tier_transition::unchanged;
   else if (s >= p.tiers[static_cast<std::size_t>(prev)].keep_threshold) { tier = prev; w.transition = tier_transition::held_by_margin; }
-  else if (below + 1 <= p.tiers[static_cast<std::size_t>(prev)].grace_periods) {
+  else if (below < p.tiers[static_cast<std::size_t>(prev)].grace_periods) {
     tier = prev;
     w.counter = below + 1;
     w.transition = tier_transition::held_by_grace;

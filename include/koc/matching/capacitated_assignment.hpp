@@ -44,11 +44,11 @@
 // sample's share of capacity), itself seeded the same way while it stays large and tight, and warm-starts
 // the full problem from the sample's task prices, which are close to the full problem's (a market with
 // half the KOCs and half the slots clears at similar prices). Before the warm start, the sample's
-// prices take one Jacobi step of market clearing on the full problem: each task is priced where no
-// more than its slots want it, given every KOC's best alternative at the sample's prices (on the
-// benchmark this cuts the warm start's repairs from 1,358 to 234 and the long fill searches from 839
-// to 517). Measured on the 20,000 x 500, 98%-tight benchmark: several times faster than a cold solve;
-// on slack instances it would be slower, hence the threshold. The final solve is the exact
+// prices take one Jacobi step of market clearing on the full problem: each task gets the lowest price
+// at which no more than its slots want it, given every KOC's best alternative at the sample's prices
+// (on the benchmark this cuts the warm start's repairs from 1,358 to 234 and the long fill searches
+// from 839 to 517). Measured on the 20,000 x 500, 98%-tight benchmark: several times faster than a
+// cold solve; on slack instances it would be slower, hence the threshold. The final solve is the exact
 // warm-started solve below, so exactness and the certificate do not depend on the seed.
 //
 // Tight instances (max_fill_then_score with slots >= 90% of the usable capacity, any size): spare KOCs

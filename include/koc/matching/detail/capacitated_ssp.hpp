@@ -23,8 +23,8 @@
 #include <koc/matching/detail/indexed_heap.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -174,10 +174,10 @@ class capacitated_ssp {
   /// One Jacobi step of market clearing on task prices (pit-like, before warm_start): every KOC
   /// ranks its pairs by surplus w - price and, if it took its best capacity's worth, would keep pair
   /// (k, t) while price(t) < w - (its best alternative's surplus, or 0); each task's new price is the
-  /// highest at which no more than its slots want it (the (slots+1)-th largest of those bounds). Tasks
+  /// lowest at which no more than its slots want it (the (slots+1)-th largest of those bounds). Tasks
   /// with no more candidates than slots keep their price. All tasks move at once, from the old
   /// prices. Used on sampled prices, where it removes most of the warm start's repairs (tight
-  /// benchmark: 1,358 repairs and 839 long fill searches became 235 and 517). Speed only: any prices
+  /// benchmark: 1,358 repairs and 839 long fill searches became 234 and 517). Speed only: any prices
   /// give the exact optimum.
   void clear_market(std::vector<std::int64_t>& price) {
     // Per KOC: m1 = surplus of its capacity-th best pair, m2 = of the next one (0 if none: the KOC may
@@ -461,7 +461,7 @@ class capacitated_ssp {
   // ---- rows in decreasing w + pik, for the row scans of long searches ------------------------------
   // Built per task once its row has been scanned sort_rows_after times (only tight instances get
   // there). The keys go stale as potentials decrease but stay upper bounds; re-sorting with fresh
-  // potentials read fewer arcs but cost more than it saved (tight benchmark: 4x the sorts for 1% fewer
+  // potentials read fewer arcs but cost more than it saved (tight benchmark: 4x the sorts for 4% fewer
   // reads). Equal keys keep arc order, so the scan order is deterministic.
   struct sorted_arc {
     std::int64_t key;  ///< w + pik[koc] when the row was sorted

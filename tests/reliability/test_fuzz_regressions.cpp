@@ -8,6 +8,7 @@
 
 #include "rewards/rewards_world.hpp"
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -87,4 +88,43 @@ TEST_CASE("a periods-below counter at INT32_MAX does not overflow the grace test
   const auto d = koc::classify(r, koc::default_tier_policy());
   CHECK(d.transition_of(0) == koc::tier_transition::demoted);
   CHECK(d.transition_of(1) == koc::tier_transition::demoted);
+}
+
+// A growth gap above 2^53 on an integral metric: the whole-number bisection computed
+// floor(lo + (hi - lo) / 2), which equals lo once lo and hi are adjacent doubles 2 or more apart, and
+// looped forever (fuzz_c_api through koc_classify; also reachable from Python with a weight of 1e-16 on an
+// un-normalised metric and 1e17 posts). The bisection now stops there and the gap is the smallest
+// qualifying double. fuzz/regressions/fuzz_c_api/growth_gap_whole_bisection_above_2p53.bin
+TEST_CASE("a growth gap above 2^53 ends and is the smallest qualifying double", "[fuzz][regression][tiers]") {
+  auto p = koc::default_tier_policy();
+  for (auto& m : p.metrics)
+    if (m.which == koc::metric::posts) m.norm = koc::normalisation::none, m.weight = 1e-16, m.reference = 1.0;
+  int above_2p53 = 0;  // gaps that took the path that used to hang
+  for (const double posts : {1e17, 1e20, 9007199254740993.0 /* 2^53 + 1 rounds to 2^53 */}) {
+    koc::roster r;
+    r.id = {1, 2, 3};
+    for (auto& c : r.metrics) c.assign(3, 0.0);
+    r.column(koc::metric::posts) = {posts, 0.0, 3.0};
+    r.column(koc::metric::tasks_completed) = {5, 5, 5};  // active's gate passes: the score decides
+    const auto t = koc::classify(r, p);
+    std::size_t k_posts = t.gap_metrics.size();
+    for (std::size_t k = 0; k < t.gap_metrics.size(); ++k)
+      if (t.gap_metrics[k] == koc::metric::posts) k_posts = k;
+    REQUIRE(k_posts < t.gap_metrics.size());
+    for (std::size_t i = 0; i < 3; ++i) {
+      const double g = t.gap(i, k_posts);
+      if (!std::isfinite(g) || t.next_tier[i] < 0) continue;
+      // x + g reaches the next tier; the double below g does not.
+      auto reaches = [&](double d) {
+        koc::roster q = r;
+        q.column(koc::metric::posts)[i] = r.column(koc::metric::posts)[i] + d;
+        return koc::classify(q, p).qualified_tier[i] >= t.next_tier[i];
+      };
+      CHECK(g == std::floor(g));
+      CHECK(reaches(g));
+      CHECK_FALSE(reaches(std::nextafter(g, 0.0)));
+      if (g > 9007199254740992.0) ++above_2p53;
+    }
+  }
+  CHECK(above_2p53 > 0);
 }

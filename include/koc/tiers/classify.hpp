@@ -110,8 +110,12 @@ struct tier_result {
   std::vector<std::int32_t> blocked_tier;    ///< highest tier above qualified whose score threshold passed, or -1
   std::vector<std::int32_t> blocked_gate;    ///< index of its first failing gate, or -1
   std::vector<std::int32_t> next_tier;       ///< computed_tier + 1, or -1 at the top
-  std::vector<double> growth_gap;            ///< n × gap_metrics.size(); +inf = unreachable by that metric alone;
-                                             ///< empty when classify_options::growth_gaps is false
+  /// n × gap_metrics.size(): the smallest change of that metric alone that reaches the next tier; +inf =
+  /// unreachable by that metric alone; empty when classify_options::growth_gaps is false. Whole numbers
+  /// for integral metrics, exact up to 2^53; beyond 2^53, where doubles are 2 or more apart and cannot
+  /// count every whole number, the gap is the smallest qualifying double (the true whole-number gap lies
+  /// between the next lower double, exclusive, and it). Continuous metrics: minimal to a relative 1e-12.
+  std::vector<double> growth_gap;
   std::vector<std::uint8_t> transition;      ///< tier_transition
   std::vector<std::int32_t> periods_below;   ///< updated counter for the next period
   std::vector<std::uint8_t> honorary;        ///< honorary status (flag or lifetime rule)
@@ -1034,8 +1038,14 @@ class tier_engine {
       }
     }
     if (whole) {
-      while (hi - lo > 1.0) {
+      // Whole-number bisection. Below 2^53 every step leaves a whole number strictly between lo and hi
+      // and halves hi - lo. Above 2^53 adjacent doubles are 2 or more apart, so the midpoint can round
+      // onto lo or hi: the search stops there and the gap is the smallest qualifying *double* (the
+      // whole-number gap lies in (lo, hi], documented on tier_result::growth_gap). Termination: hi - lo
+      // at least halves per step and starts below 2^1024, so at most 1100 steps; the counter states it.
+      for (int it = 0; it < 1100 && hi - lo > 1.0; ++it) {
         const double mid = std::floor(lo + (hi - lo) / 2);
+        if (mid <= lo || mid >= hi) break;
         (ok(mid) ? hi : lo) = mid;
       }
       return hi;
@@ -1085,8 +1095,10 @@ class tier_engine {
     // x ± gap must land on a qualifying value; nudge up by ulps if the subtraction rounded down.
     for (int k = 0; k < 64 && !ok(x + dir * gap); ++k) gap = std::nextafter(gap, INFINITY);
     if (metric_is_integral(m)) {
+      // At most 64 whole steps; above 2^53 a step of 1 is lost to rounding, so step to the next double
+      // instead (same bound).
       double g = std::ceil(gap);
-      while (!ok(x + dir * g) && g < gap + 64) g += 1.0;
+      for (int k = 0; k < 64 && !ok(x + dir * g); ++k) g = std::max(g + 1.0, std::nextafter(g, INFINITY));
       gap = g;
     }
     return gap;

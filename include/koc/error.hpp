@@ -23,7 +23,7 @@ enum class errc : int {
   unknown_name = 5,      ///< a tier, metric, rule, currency... name that is not defined
   unknown_id = 6,        ///< a reference to an id that is not in the referenced table
   invalid_policy = 7,    ///< a policy (JSON) that does not parse or does not follow the schema
-  overflow = 8,          ///< an integer result (money, slot totals) does not fit its type
+  overflow = 8,          ///< a result does not fit its type (money, slot totals, a score beyond the double range)
   out_of_range = 9,      ///< a value outside its documented range (a rate above 1, a multiplier...)
   internal = 10,         ///< a bug in koc: please report it
 };

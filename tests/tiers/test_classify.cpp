@@ -442,3 +442,48 @@ TEST_CASE("an empty roster classifies to empty columns", "[tiers]") {
   CHECK(t.n_kocs == 0);
   CHECK(t.final_tier.empty());
 }
+
+// A large weight on an un-normalised metric can take a score past the largest double (+inf, or NaN
+// when an inverted term gives -inf): classify returned such scores silently. It now refuses them.
+TEST_CASE("a score beyond the double range is refused with overflow, naming the row and the metric", "[tiers][errors]") {
+  tier_policy p;
+  p.metrics = {{metric::posts, 1e300, normalisation::none, 1, false}, {metric::followers, 2, normalisation::none, 1, true}};
+  p.tiers = {{"entry", 0, 0, 0, {}}, {"active", 1e307, 1e307, 0, {}}};
+  roster r;
+  r.id = {1, 2, 3};
+  auto expect_overflow = [&](const std::string& field) {
+    try {
+      (void)classify(r, p);
+      FAIL("expected koc::error");
+    } catch (const error& e) {
+      INFO(e.what());
+      CHECK(e.code() == errc::overflow);
+      CHECK(e.row() == 2);
+      CHECK(e.field() == field);
+    }
+  };
+  r.column(metric::posts) = {1, 1e8, 1e10};  // 1e300 · 1e10 = +inf on row 2
+  r.column(metric::followers) = {0, 0, 0};
+  expect_overflow("posts");
+  // +inf and -inf in one score: NaN, refused the same way.
+  p.metrics[0].weight = 2;
+  r.column(metric::posts) = {1, 1, std::numeric_limits<double>::max()};
+  r.column(metric::followers) = {0, 0, std::numeric_limits<double>::max()};
+  expect_overflow("posts");
+  // Just inside the range: classified. A growth gap never leads to a value whose score overflows: with
+  // the next tier at the largest double, only a score that rounds to exactly that value reaches it.
+  p.metrics[0].weight = 1e300;
+  p.tiers[1].promote_threshold = p.tiers[1].keep_threshold = std::numeric_limits<double>::max();
+  r.column(metric::posts) = {1, 1.7e8, 1.5e8};
+  r.column(metric::followers) = {0, 0, 0};
+  const auto t = classify(r, p);
+  CHECK(std::isfinite(t.score[1]));
+  CHECK(t.final_tier[2] == 0);
+  for (std::size_t i : {0, 2}) {
+    const double gap = t.gap(i, 0);
+    if (!std::isfinite(gap)) continue;
+    roster q = r;
+    q.column(metric::posts)[i] += gap;
+    CHECK(classify(q, p).final_tier[i] == 1);
+  }
+}

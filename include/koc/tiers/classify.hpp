@@ -217,6 +217,18 @@ KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, do
   return diff == 0;
 }
 
+/// True when no value of x[0, n) is infinite or NaN (branch-free, so the loop vectorises).
+inline bool all_finite(const double* x, std::size_t n) noexcept {
+  constexpr std::uint64_t exponent = 0x7ff0000000000000ULL;
+  std::uint64_t special = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x[i], sizeof bits);
+    special |= static_cast<std::uint64_t>((bits & exponent) == exponent);
+  }
+  return special == 0;
+}
+
 /// The normalisations the fused term kernel applies itself (min_max and percentile rows come to it
 /// already normalised, as `none`).
 enum class fused_norm : std::uint8_t { none, cap, log1p };
@@ -485,6 +497,7 @@ class tier_engine {
           checked_apart.push_back(static_cast<metric>(m));
     }
     const auto L = static_cast<std::int32_t>(p_.tiers.size());
+    const bool may_overflow = !scores_bounded();
     for (std::size_t i0 = 0; i0 < n_; i0 += chunk_rows) {
       const std::size_t nb = std::min(chunk_rows, n_ - i0);
       std::fill(acc, acc + nb, 0.0);
@@ -507,10 +520,37 @@ class tier_engine {
         for (const metric m : checked_apart) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
         if (!valid) validate(r_, p_);
       }
+      if (may_overflow && !all_finite(acc, nb)) score_overflow(out, i0, nb, acc);
       put(out.score.data() + i0, acc, nb);
       walk_chunk(out, i0, nb, scratch);
     }
     stream_fence();
+  }
+
+  /// Whether every score is finite whatever the roster: each term is at most weight · max |f|, where f
+  /// lies in [0, 1] except for un-normalised terms (f = x, or 1 - x inverted, up to the metric's bound).
+  /// Half the double range leaves room for the rounding of the partial sums.
+  bool scores_bounded() const {
+    double bound = 0.0;
+    for (auto& w : p_.metrics) {
+      const double f_max = w.norm == normalisation::none ? std::max(1.0, metric_upper_bound(w.which)) : 1.0;
+      bound += w.weight * f_max;
+    }
+    return bound <= std::numeric_limits<double>::max() / 2;
+  }
+
+  /// Throws overflow for the first row of the chunk whose score left the double range (a large weight
+  /// on a large un-normalised value), naming the metric with the largest contribution.
+  [[noreturn]] void score_overflow(const tier_result& out, std::size_t i0, std::size_t nb, const double* acc) const {
+    stream_fence();  // contributions may have been streamed: read them back in order
+    std::size_t k = 0;
+    while (k + 1 < nb && std::isfinite(acc[k])) ++k;  // nb bounds it: acc[nb - 1] is the last candidate
+    const std::size_t i = i0 + k;
+    std::size_t worst = 0;
+    for (std::size_t t = 1; t < p_.metrics.size(); ++t)
+      if (!(std::fabs(out.contributions[t * n_ + i]) <= std::fabs(out.contributions[worst * n_ + i]))) worst = t;
+    throw error(errc::overflow, "score is beyond the double range (a weight times an un-normalised value is too large)",
+                static_cast<std::int64_t>(i), metric_name(p_.metrics[worst].which));
   }
 
   /// dst[0, n) = src[0, n): past the cache for results larger than it, else ordinary stores.
@@ -854,6 +894,8 @@ class tier_engine {
         const auto& w = p_.metrics[t];
         s = score_with(out, i, t, w.weight * normalise_replaced(w, stats_[t], n_ref_, i, r_.column(m)[i], x));
       }
+    // A score beyond the double range is refused by classify (score_overflow): no such value qualifies.
+    if (!std::isfinite(s)) return false;
     // The lifetime honorary rule may read m; the flag is unaffected by it.
     hon = (!r_.honorary.empty() && r_.honorary[i]) || lifetime_with(i, m, x);
     return qualifies(i, j, s, hon, static_cast<int>(m), x);
@@ -1159,7 +1201,8 @@ inline tier_reference tier_reference_of(const roster_view& r, const tier_policy&
   return ref;
 }
 
-/// Classifies every KOC of the roster. Throws koc::error on invalid roster, policy or overrides.
+/// Classifies every KOC of the roster. Throws koc::error on invalid roster, policy or overrides, and
+/// errc::overflow (row and metric named) when a score would leave the double range.
 inline tier_result classify(const roster_view& roster, const tier_policy& policy,
                             const std::vector<tier_override>& overrides = {}, const classify_options& options = {}) {
   tier_result out;

@@ -487,3 +487,35 @@ TEST_CASE("a score beyond the double range is refused with overflow, naming the 
     CHECK(classify(q, p).final_tier[i] == 1);
   }
 }
+
+// The growth-gap searches accepted values outside the metric's range: a percentile candidate just past
+// another KOC's value could be 1 + 2^-52 on a rate, and x + gap could round to +inf past the largest
+// double. Such a gap cannot be applied (the roster refuses the value): when no valid value reaches the
+// tier, the gap is +inf.
+TEST_CASE("a growth gap always leads to a valid metric value", "[tiers][growth]") {
+  {
+    tier_policy p;
+    p.metrics = {{metric::posts, std::numeric_limits<double>::denorm_min(), normalisation::none, 1, false},
+                 {metric::quality, 10, normalisation::none, 1, false}};
+    p.tiers = {{"entry", 0, 0, 0, {}}, {"active", 10, 10, 0, {}}};
+    roster r;
+    r.id = {1};
+    r.column(metric::posts) = {std::numeric_limits<double>::max()};
+    r.column(metric::quality) = {0.5};
+    const auto t = classify(r, p);
+    REQUIRE(t.next_tier[0] == 1);
+    CHECK(std::isinf(t.gap(0, 0)));  // posts: already the largest double
+    CHECK(t.gap(0, 1) == Approx(0.5));
+  }
+  {
+    tier_policy p;
+    p.metrics = {{metric::quality, 100, normalisation::percentile, 1, false}};
+    p.tiers = {{"entry", 0, 0, 0, {}}, {"active", 99, 99, 0, {}}};
+    roster r;
+    r.id = {1, 2, 3};
+    r.column(metric::quality) = {1.0, 1.0, 0.5};  // only a quality above 1 would beat both
+    const auto t = classify(r, p);
+    REQUIRE(t.next_tier[2] == 1);
+    CHECK(std::isinf(t.gap(2, 0)));
+  }
+}

@@ -1033,9 +1033,11 @@ class tier_engine {
     const double x = r_.column(m)[i];
     const bool hon = out.honorary[i] != 0;
     const double inf = std::numeric_limits<double>::infinity();
+    // A valid value of m: x + d rounds to +inf past the largest double, which the roster cannot hold.
+    const double top = std::min(metric_upper_bound(m), std::numeric_limits<double>::max());
     auto ok = [&](double d) {
       const double v = x + dir * d;
-      return v >= 0 && v <= metric_upper_bound(m) && qualifies_with(out, i, j, m, v, hon);
+      return v >= 0 && v <= top && qualifies_with(out, i, j, m, v, hon);
     };
     // The next tier is above the qualified tier, so d = 0 never qualifies: no need to check it.
     double hi;
@@ -1104,7 +1106,10 @@ class tier_engine {
                         const metric_stats& st) const {
     const double x = r_.column(m)[i];
     const bool hon = out.honorary[i] != 0;
-    auto ok = [&](double v) { return v >= 0 && qualifies_with(out, i, j, m, v, hon); };
+    // Candidates just past another KOC's value may leave the metric's range (past 1 for a rate, +inf
+    // past the largest double): only valid values count.
+    const double top = std::min(metric_upper_bound(m), std::numeric_limits<double>::max());
+    auto ok = [&](double v) { return v >= 0 && v <= top && qualifies_with(out, i, j, m, v, hon); };
     if (ok(x)) return 0.0;
     // f changes only at other KOCs' values (v: shares the rank; just past v: beats it). Candidates in
     // improving order are monotone for `ok`, so binary search them.

@@ -4,6 +4,7 @@
 #include "support/random_matching.hpp"
 
 #include <array>
+#include <limits>
 
 using namespace koc;
 
@@ -229,5 +230,26 @@ TEST_CASE("eligibility refuses bad input naming row and field", "[eligibility]")
   SECTION("unknown asset code") {
     x.t.asset = {7};
     expect(errc::unknown_name, 0, "asset");
+  }
+}
+
+// Eligibility sized its tier buckets by the largest KOC tier plus one: a tier of INT32_MAX (valid when no
+// ladder is given) overflowed that sum and indexed out of bounds, and a tier of 10^9 allocated gigabytes.
+// Buckets now index the tiers some KOC holds; spreading the tiers over the int32 range must not change
+// anything, since only their order matters.
+TEST_CASE("tier values up to INT32_MAX give the same pairs as small ones", "[eligibility]") {
+  const std::array<std::int32_t, 4> spread = {0, 1000, 1 << 30, std::numeric_limits<std::int32_t>::max()};
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    auto x = test::random_matching_instance(80, 30, seed);
+    const auto small = eligible_pairs(x.tasks.view(), x.kocs.view(), x.declines());
+    for (auto& t : x.kocs.tier) t = spread[static_cast<std::size_t>(t)];
+    for (auto& t : x.tasks.min_tier) t = spread[static_cast<std::size_t>(t)];
+    for (auto& t : x.tasks.max_tier) t = spread[static_cast<std::size_t>(t)];
+    const auto large = eligible_pairs(x.tasks.view(), x.kocs.view(), x.declines());
+    INFO("seed " << seed);
+    CHECK(large.graph.offsets == small.graph.offsets);
+    CHECK(large.graph.task == small.graph.task);
+    CHECK(large.n_eligible == small.n_eligible);
+    CHECK(large.excluded == small.excluded);
   }
 }

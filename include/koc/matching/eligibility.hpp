@@ -20,15 +20,16 @@
 // Audience is not a hard rule: it enters the fit score (fit.hpp).
 //
 // Algorithm: the n × m scan is avoided for the two most selective rules. Tasks are bucketed by
-// (region, tier): for each tier, the sorted list of any-region tasks, and for each (task region, tier)
+// (region, tier) over the tiers some KOC holds: for each such tier, the sorted list of any-region tasks, and for each (task region, tier)
 // the sorted list of that region's tasks. A KOC visits only the merge of its two lists, testing the
 // other rules with precomputed per-task records (kind bitmask, window, sparse required skills) and a
 // pointer walk over its sorted declines. KOCs are visited grouped by bucket so the task records they
 // test stay in cache (rows are moved back to row order at the end). Exclusions by tier and region are
 // counted in aggregate from (region, tier) histograms of the KOCs, never by visiting pairs.
-// Complexity: O(n log R + Σ_k |bucket(k)| · (1 + skills per task) + m · L + D log D) time for R task
-// regions, L tiers and D declines; memory O(m · L + R · L) besides the output. Deterministic: a pure
-// function; rows in KOC order, tasks increasing within a row.
+// Complexity: O(n log n + Σ_k |bucket(k)| · (1 + skills per task) + m · L + D log D) time for R task
+// regions, L distinct KOC tiers (at most n, whatever the tier values) and D declines; memory
+// O(m · L + R · L) besides the output. Deterministic: a pure function; rows in KOC order, tasks
+// increasing within a row.
 #pragma once
 
 #include <koc/error.hpp>
@@ -138,9 +139,18 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
   std::vector<std::int32_t> dec_task;
   detail::decline_rows(declines, koc_ids, task_ids, n, dec_off, dec_task);
 
-  // Ladder size as far as this input can tell: tiers above every KOC's tier hold nobody.
-  std::int32_t L = 1;
-  for (std::size_t k = 0; k < n; ++k) L = std::max(L, kocs.tier[k] + 1);
+  // The tiers that hold a KOC, ascending: buckets and histograms are indexed by position in this list
+  // (a compact tier), so their size and the work per task follow the KOCs' distinct tiers, at most n,
+  // and never the tier values (without a ladder to check against, a tier may be any int32 >= 0).
+  std::vector<std::int32_t> koc_tiers(kocs.tier.begin(), kocs.tier.end());
+  std::sort(koc_tiers.begin(), koc_tiers.end());
+  koc_tiers.erase(std::unique(koc_tiers.begin(), koc_tiers.end()), koc_tiers.end());
+  const auto L = static_cast<std::int64_t>(std::max<std::size_t>(1, koc_tiers.size()));
+  auto compact_tier = [&](std::int32_t tier) -> std::int64_t {
+    return std::lower_bound(koc_tiers.begin(), koc_tiers.end(), tier) - koc_tiers.begin();
+  };
+  std::vector<std::int64_t> koc_tier(n);
+  for (std::size_t k = 0; k < n; ++k) koc_tier[k] = compact_tier(kocs.tier[k]);
 
   // Compact task regions.
   std::vector<std::int32_t> regions;
@@ -155,14 +165,18 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
     return (it != regions.end() && *it == region) ? it - regions.begin() : -1;
   };
 
-  // Buckets: list b = 0 .. L-1 is any-region tasks at tier b; list L·(1 + r) + tier is region r's.
+  // Buckets: list b = 0 .. L-1 is any-region tasks at compact tier b; list L·(1 + r) + tier is region r's.
+  // A task's tier range [min_tier, max_tier] holds the compact tiers [tier_lo, tier_hi] (empty when
+  // tier_hi < tier_lo).
   const auto Ls = static_cast<std::size_t>(L);
   std::vector<std::int64_t> bucket_off((R + 1) * Ls + 1, 0);
-  auto tier_lo = [&](std::size_t t) { return std::min(tasks.min_tier_of(t), L); };
-  auto tier_hi = [&](std::size_t t) { return std::min(tasks.max_tier_of(t), L - 1); };
+  auto tier_lo = [&](std::size_t t) { return compact_tier(tasks.min_tier_of(t)); };
+  auto tier_hi = [&](std::size_t t) -> std::int64_t {
+    return std::upper_bound(koc_tiers.begin(), koc_tiers.end(), tasks.max_tier_of(t)) - koc_tiers.begin() - 1;
+  };
   for (std::size_t t = 0; t < m; ++t) {
     const std::size_t base = static_cast<std::size_t>(compact(tasks.region_of(t)) + 1) * Ls;
-    for (std::int32_t tier = tier_lo(t); tier <= tier_hi(t); ++tier) ++bucket_off[base + static_cast<std::size_t>(tier) + 1];
+    for (std::int64_t tier = tier_lo(t); tier <= tier_hi(t); ++tier) ++bucket_off[base + static_cast<std::size_t>(tier) + 1];
   }
   for (std::size_t b = 0; b < (R + 1) * Ls; ++b) bucket_off[b + 1] += bucket_off[b];
   std::vector<std::int32_t> bucket_task(static_cast<std::size_t>(bucket_off.back()));
@@ -171,7 +185,7 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
     for (std::size_t t = 0; t < m; ++t) {
       const auto r = compact(tasks.region_of(t));
       const std::size_t base = static_cast<std::size_t>(r + 1) * Ls;
-      for (std::int32_t tier = tier_lo(t); tier <= tier_hi(t); ++tier)
+      for (std::int64_t tier = tier_lo(t); tier <= tier_hi(t); ++tier)
         bucket_task[static_cast<std::size_t>(fill[base + static_cast<std::size_t>(tier)]++)] = static_cast<std::int32_t>(t);
     }
   }
@@ -212,19 +226,19 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
   std::vector<std::int64_t> koc_region(n);
   for (std::size_t k = 0; k < n; ++k) {
     koc_region[k] = compact(kocs.region_of(k));
-    ++region_tier[static_cast<std::size_t>(koc_region[k] + 1) * Ls + static_cast<std::size_t>(kocs.tier[k])];
+    ++region_tier[static_cast<std::size_t>(koc_region[k] + 1) * Ls + static_cast<std::size_t>(koc_tier[k])];
   }
   std::vector<std::size_t> visit(n);
   {
     std::vector<std::int64_t> start(region_tier.size() + 1, 0);
     for (std::size_t b = 0; b < region_tier.size(); ++b) start[b + 1] = start[b] + region_tier[b];
     for (std::size_t k = 0; k < n; ++k)
-      visit[static_cast<std::size_t>(start[static_cast<std::size_t>(koc_region[k] + 1) * Ls + static_cast<std::size_t>(kocs.tier[k])]++)] = k;
+      visit[static_cast<std::size_t>(start[static_cast<std::size_t>(koc_region[k] + 1) * Ls + static_cast<std::size_t>(koc_tier[k])]++)] = k;
   }
   std::vector<std::int64_t> row_start(n);
   std::vector<std::int32_t> cand;
   for (const std::size_t k : visit) {
-    const std::int32_t tier = kocs.tier[k];
+    const std::int64_t tier = koc_tier[k];
     const auto r = koc_region[k];
     row_start[k] = static_cast<std::int64_t>(cand.size());
     const bool clear = kocs.clearance_of(k);

@@ -207,3 +207,25 @@ TEST_CASE("user score matrix and edge list become candidate graphs", "[fit]") {
   edge_error({0, 1}, {1, 2}, {1, std::nan("")}, errc::invalid_value, 1, "score");
   edge_error({0, 1}, {1}, {1, 1}, errc::length_mismatch, -1, "task");
 }
+
+// Each weight was checked to be finite, but weights near the largest double summed past it: the fit
+// scores came out +inf (the solvers then refused the graph with a message about a score the caller never
+// gave). The weights other than rotation must now have a finite sum, which keeps every score finite.
+TEST_CASE("matching weights whose sum overflows are refused; the largest finite sum gives finite scores", "[fit]") {
+  const auto ladder = default_tier_policy();
+  matching_policy p = default_matching_policy();
+  const double big = std::numeric_limits<double>::max() / 4;
+  p.weights = {big, big, big, big, big, big, std::numeric_limits<double>::max()};
+  try {
+    (void)resolve(p, ladder);
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_policy);
+    CHECK(e.field() == "weights");
+  }
+  p.weights = {big, big, big, big / 2, big / 4, big / 8, std::numeric_limits<double>::max()};
+  fit_case c;
+  const fit_scorer f(c.t.view(), c.k.view(), p, ladder, c.prefs());
+  for (std::size_t k = 0; k < 2; ++k)
+    for (std::size_t t = 0; t < 2; ++t) CHECK(std::isfinite(f.score(k, t)));
+}

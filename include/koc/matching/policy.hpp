@@ -85,6 +85,11 @@ inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& la
       {"rotation", p.weights.rotation}};
   for (auto& x : w)
     if (!std::isfinite(x.second) || x.second < 0) bad("weight must be finite and >= 0", std::string("weights.") + x.first);
+  // Every term lies in [0, 1], so a score lies in [-rotation, the sum of the other weights]; summed in
+  // fit's order, that sum bounds every partial sum of a score: finite sum, finite scores.
+  double reach = 0.0;
+  for (std::size_t i = 0; i + 1 < sizeof w / sizeof w[0]; ++i) reach += w[i].second;
+  if (!std::isfinite(reach)) bad("the weights other than rotation must have a finite sum (scores would overflow)", "weights");
   if (!(std::isfinite(p.skill_level_max) && p.skill_level_max > 0)) bad("skill_level_max must be finite and > 0", "skill_level_max");
   if (!(std::isfinite(p.rotation_half_count) && p.rotation_half_count > 0))
     bad("rotation_half_count must be finite and > 0", "rotation_half_count");

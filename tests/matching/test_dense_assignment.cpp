@@ -359,3 +359,35 @@ TEST_CASE("dense assignment: verify catches a wrong answer", "[dense][matching]"
   CHECK_FALSE(chk.ok);
   CHECK(chk.message.find("twice") != std::string::npos);
 }
+
+// Costs near DBL_MAX gave infinite totals and potentials (and could make reachable columns look
+// forbidden), which verify then refused: the certificate was silently unusable. Finite costs are now taken
+// up to detail::cost_limit(min(rows, cols)), which keeps every potential finite, and refused above it.
+TEST_CASE("costs up to the documented limit solve with finite potentials; larger ones are refused", "[dense][extreme]") {
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t rows = 1 + rng() % 9, cols = 1 + rng() % 9;
+    const double top = koc::detail::cost_limit(std::min(rows, cols));
+    std::vector<double> c(rows * cols);
+    for (auto& x : c) x = (rng() % 2 ? top : -top) * (rng() % 4 == 0 ? 0.5 : 1.0);
+    koc::dense_assignment_options opt;
+    opt.maximize = trial % 2 == 1;
+    const auto r = koc::solve_dense_assignment(c.data(), rows, cols, opt);
+    INFO("trial " << trial);
+    REQUIRE(r.status == koc::assignment_status::optimal);
+    CHECK(std::isfinite(r.total_cost));
+    const auto ck = koc::verify(c.data(), rows, cols, r);
+    INFO(ck.message);
+    CHECK(ck.ok);
+    c[c.size() - 1] = opt.maximize ? -std::numeric_limits<double>::max() : std::numeric_limits<double>::max();
+    try {
+      (void)koc::solve_dense_assignment(c.data(), rows, cols, opt);
+      FAIL("a cost above the limit was accepted");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::out_of_range);
+      CHECK(e.row() == static_cast<std::int64_t>(rows - 1));
+      CHECK(e.field() == "cost");
+      CHECK(std::string(e.what()).find("column " + std::to_string(cols - 1)) != std::string::npos);
+    }
+  }
+}

@@ -26,7 +26,10 @@
 //
 // Numerical robustness: ARR passes are bounded (at most 2 passes and kArrRescansPerRow re-scans per
 // row), so near-equal costs (1 + k*1e-15) cannot ping-pong forever; the shortest-path phase scans each
-// column at most once per augmentation, with exact comparisons, and always terminates.
+// column at most once per augmentation, with exact comparisons, and always terminates. Finite costs may
+// be as large as cost_limit(n) = DBL_MAX / (12 (n + 7)^2) in magnitude for n = min(rows, cols) (about
+// 1e301 at n = 4000): the potentials then stay finite (bound in solve_lap); larger ones are refused with
+// out_of_range, naming the row and column.
 //
 // Tie-break (deterministic, bit for bit): rows are processed in increasing index; among columns of
 // equal reduced cost a free column is preferred, then the lowest column index. A constant matrix
@@ -65,6 +68,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -123,28 +127,43 @@ struct lap_state {
   std::vector<std::int64_t> blocking;  // Hall violator rows when infeasible
 };
 
-[[noreturn]] inline void throw_bad_cost(double c, std::size_t row, std::size_t col, bool maximize) {
+[[noreturn]] inline void throw_bad_cost(double c, std::size_t row, std::size_t col, double limit) {
+  if (std::isfinite(c)) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.6g", limit);
+    throw error(errc::out_of_range,
+                std::string("cost magnitude is above ") + shown +
+                    " (for this size, the potentials would leave the double range) at column " + std::to_string(col),
+                static_cast<std::int64_t>(row), "cost");
+  }
   std::string what = std::isnan(c) ? "cost is NaN"
                      : c > 0      ? "cost is +inf, which is invalid when maximising (use -inf or the mask to forbid a pair)"
                                   : "cost is -inf, which is invalid when minimising (use +inf or the mask to forbid a pair)";
-  (void)maximize;
   throw error(errc::invalid_value, what + " at column " + std::to_string(col), static_cast<std::int64_t>(row),
               "cost");
 }
 
-/// Finds the first invalid entry of a row, or returns false.
-inline bool row_is_valid(const double* row, std::size_t cols, bool maximize) {
-  const double bad_inf = maximize ? kInf : -kInf;
+/// The largest finite cost magnitude the solver takes for n = min(rows, cols): every potential, distance
+/// and sum stays below DBL_MAX / 2 (solve_lap bounds them by 6 (n + 7)^2 times the largest cost).
+inline double cost_limit(std::size_t n) noexcept {
+  const double k = static_cast<double>(n) + 7.0;
+  return std::numeric_limits<double>::max() / (12.0 * k * k);
+}
+
+/// Whether every entry of a row is the forbidden infinity or finite with magnitude <= limit (so no NaN,
+/// no wrong-signed infinity). Branch-free: the loop vectorises.
+inline bool row_is_valid(const double* row, std::size_t cols, bool maximize, double limit) {
+  const double forbidden = maximize ? -kInf : kInf;
   bool bad = false;
-  for (std::size_t j = 0; j < cols; ++j) bad |= (row[j] != row[j]) | (row[j] == bad_inf);
+  for (std::size_t j = 0; j < cols; ++j) bad |= !(std::fabs(row[j]) <= limit) & (row[j] != forbidden);
   return !bad;
 }
 
-inline void check_row(const double* row, std::size_t r, std::size_t cols, bool maximize) {
-  if (row_is_valid(row, cols, maximize)) return;
-  const double bad_inf = maximize ? kInf : -kInf;
+inline void check_row(const double* row, std::size_t r, std::size_t cols, bool maximize, double limit) {
+  if (row_is_valid(row, cols, maximize, limit)) return;
+  const double forbidden = maximize ? -kInf : kInf;
   for (std::size_t j = 0; j < cols; ++j)
-    if (std::isnan(row[j]) || row[j] == bad_inf) throw_bad_cost(row[j], r, j, maximize);
+    if (!(std::fabs(row[j]) <= limit) && row[j] != forbidden) throw_bad_cost(row[j], r, j, limit);
 }
 
 /// d_j = min(d_j, base + row_j - v_j) for every column, pred_j = i where it improved; returns min_j d_j.
@@ -247,6 +266,13 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   s.y.assign(m, -1);
   s.blocking.clear();
   if (n == 0) return true;
+  // Magnitudes, for C = the largest |cost| (at most cost_limit(n), checked as rows are read): column
+  // reduction leaves v in [-3C, C]; a strict ARR step sets v_j1 = c_ij1 - c_ij2 + v_j2, so each of the at
+  // most 2 · 5n steps lowers min v by at most 2C; a shortest path to a free column (whose v is still in
+  // [-3C, C]) is at most (2n + 4)C long (the alternating path's reduced length telescopes to sums of costs),
+  // and each of the n augmentations lowers a scanned v by at most (2n + 6)C. So |v| <= 2(n + 7)^2 C, and
+  // u, the distances and every sum below stay within 6(n + 7)^2 C <= DBL_MAX / 2.
+  const double limit = cost_limit(n);
   double* v = s.v.data();
   std::int64_t* x = s.x.data();
   std::int64_t* y = s.y.data();
@@ -262,11 +288,11 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
     // v_j = min_i c_ij gives ARR a far better start; it may make v_j > 0, which only the square LP
     // (all constraints equalities) allows. Scanned row by row so the inner loop is contiguous.
     std::vector<std::int64_t> arg(m, 0);
-    if (validate) check_row(a, 0, m, false);
+    if (validate) check_row(a, 0, m, false, limit);
     std::copy(a, a + m, v);
     for (std::size_t i = 1; i < n; ++i) {
       const double* row = a + i * lda;
-      if (validate) check_row(row, i, m, false);
+      if (validate) check_row(row, i, m, false, limit);
       for (std::size_t j = 0; j < m; ++j) {
         const bool lower = row[j] < v[j];  // strict: ties keep the lowest row
         v[j] = lower ? row[j] : v[j];
@@ -321,7 +347,7 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
         i = free_rows[k++];
       }
       const double* row = a + static_cast<std::size_t>(i) * lda;
-      if (validate && pass == 0 && n != m && again_empty_before) check_row(row, static_cast<std::size_t>(i), m, false);
+      if (validate && pass == 0 && n != m && again_empty_before) check_row(row, static_cast<std::size_t>(i), m, false, limit);
       double u1 = kInf, u2 = kInf;
       std::int64_t j1 = -1, j2 = -1;
       for (std::int64_t j = 0; j < sm; ++j) {
@@ -439,7 +465,8 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
 }  // namespace detail
 
 /// Solves the assignment on `rows` x `cols` costs, row-major with leading dimension `ld` (>= cols).
-/// Throws koc::error(invalid_value, ..., row, "cost") on NaN or a wrong-signed infinity.
+/// Throws koc::error(invalid_value, ..., row, "cost") on NaN or a wrong-signed infinity, and
+/// koc::error(out_of_range, ...) on a finite cost above detail::cost_limit(min(rows, cols)) in magnitude.
 inline dense_assignment_result solve_dense_assignment(const double* cost, std::size_t rows, std::size_t cols,
                                                       std::size_t ld, const dense_assignment_options& options = {}) {
   using detail::kInf;
@@ -458,7 +485,7 @@ inline dense_assignment_result solve_dense_assignment(const double* cost, std::s
   const double* a = cost;
   std::size_t lda = ld;
   if (transposed || maximize || mask != nullptr) {
-    for (std::size_t r = 0; r < rows; ++r) detail::check_row(cost + r * ld, r, cols, maximize);
+    for (std::size_t r = 0; r < rows; ++r) detail::check_row(cost + r * ld, r, cols, maximize, detail::cost_limit(n));
     work.resize(n * m);
     const double sign = maximize ? -1.0 : 1.0;
     auto value = [&](std::size_t r, std::size_t c) {

@@ -179,7 +179,10 @@ KOC_EXPORT void koc_what_if_destroy(koc_what_if* w);
  * maximising). Writes min(rows, cols) pairs into row_ind/col_ind (capacity entries each) sorted by row;
  * *n_assigned receives the count. *optimal is 1, or 0 when the smaller side cannot be fully assigned
  * (then no pairs are written). row_potential (rows) and col_potential (cols) may be NULL; otherwise they
- * receive the dual certificate of the minimisation form. Thread-safe (no shared state). */
+ * receive the dual certificate of the minimisation form. NaN or a wrong-signed infinity:
+ * KOC_ERROR_INVALID_VALUE; a finite cost above DBL_MAX / (12 (min(rows, cols) + 7)^2) in magnitude (about
+ * 1e301 at 4000 rows), whose potentials would overflow: KOC_ERROR_OUT_OF_RANGE. Thread-safe (no shared
+ * state). */
 KOC_EXPORT koc_status koc_linear_sum_assignment(const double* cost, size_t rows, size_t cols, int32_t maximize,
                                                 const uint8_t* forbidden, int64_t* row_ind, int64_t* col_ind,
                                                 size_t capacity, size_t* n_assigned, double* total,

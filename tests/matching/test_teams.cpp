@@ -156,3 +156,23 @@ TEST_CASE("the candidate graph as a BGL graph; BGL matching on it equals brute f
     REQUIRE(bgl_total == brute_best(w, used, 0));
   }
 }
+
+// The fixed-point scale was computed as the factor 2^(39 - ilogb(largest)), which is +inf for a largest
+// compatibility below 2^-983: every weight became the same garbage integer and the pairing maximised the
+// number of pairs instead of their compatibility. The weights are now scaled with ldexp, exactly.
+TEST_CASE("teams: tiny and subnormal compatibilities are paired by weight, not by count", "[teams]") {
+  for (const double unit : {1e-300, 1e-310, std::numeric_limits<double>::denorm_min()}) {
+    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(4, 4);
+    w(0, 1) = w(1, 0) = unit;
+    w(2, 3) = w(3, 2) = unit;
+    w(1, 2) = w(2, 1) = 5 * unit;  // one pair (1, 2) beats the two pairs (0, 1) and (2, 3)
+    const std::vector<std::int64_t> members = {10, 11, 12, 13};
+    const auto r = pair_into_teams(members, w);
+    INFO("unit " << unit);
+    REQUIRE(r.first.size() == 1);
+    CHECK(r.first[0] == 11);
+    CHECK(r.second[0] == 12);
+    CHECK(r.total == 5 * unit);
+    CHECK(verify(members, w, r).ok);
+  }
+}

@@ -116,10 +116,12 @@ team_pairing_result pair_positions(span<const std::int64_t> members, Compat comp
       has_partner[i] = has_partner[j] = 1;
     }
   const double limit = std::ldexp(1.0, 40);
-  double scale = 1.0;
-  if (!(integral && largest <= limit) && largest > 0) scale = std::ldexp(1.0, 40 - std::ilogb(largest) - 1);
+  // Scaled by 2^shift with ldexp, exact for every weight: the factor itself leaves the double range for a
+  // largest compatibility below 2^-983 (2^shift = +inf) or above 2^1000.
+  int shift = 0;
+  if (!(integral && largest <= limit) && largest > 0) shift = 40 - std::ilogb(largest) - 1;
   for (std::size_t e = 0; e < edges.size(); ++e)
-    edges[e].weight = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(w[e] * scale)));
+    edges[e].weight = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(std::ldexp(w[e], shift))));
   std::vector<double>().swap(w);
   weighted_matching solved = max_weight_matching(n, edges);
 #ifndef NDEBUG

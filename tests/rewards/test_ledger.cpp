@@ -650,3 +650,26 @@ TEST_CASE("reusing a ledger buffer gives exactly the plain call's ledger", "[rew
   into(small, pro_rata, false, buf);
   require_same_ledger(buf, fresh(small, pro_rata, false));
 }
+
+// verify summed a KOC's capped lines, a task's lines and a (KOC, task)'s lines in int64: sums over valid
+// lines can leave int64 (cap cuts of nearly INT64_MAX on each completion), which was undefined behaviour,
+// and a ledger paying 2^65 - 8 against a cap of 1 wrapped to -8 and passed. The sums are now 128-bit.
+TEST_CASE("verify sums ledger lines without overflow", "[rewards][verify]") {
+  const auto p = koc::parse_reward_policy(std::string(R"({"schema": "koc.reward_policy/1", "rules": [
+      {"id": "amp", "kind": "amplification", "currency": "JPY", "base": "4611686018427387903", "metric": "views",
+       "steps": [{"threshold": 1, "bonus": "4611686018427387903"}], "cap_per_koc": "1"}]})"));
+  world w;
+  w.add_koc(7);
+  for (std::int64_t t = 0; t < 4; ++t) {
+    w.add_task(t, 0);
+    w.complete(7, t, koc_test::C().views(1));
+  }
+  koc::reward_ledger L = w.run(p);  // run() requires verify to pass
+  CHECK(koc_test::lines_of(L, line_kind::cap_cut).size() == 4);
+  CHECK(koc_test::paid_to(L, 7) == 1);
+  // Forged: the cap cuts zeroed, so the KOC is paid 8 · (2^62 - 1) = 2^65 - 8 against its cap of 1.
+  for (const std::size_t l : koc_test::lines_of(L, line_kind::cap_cut)) L.amount[l] = 0;
+  const koc::ledger_check ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L);
+  CHECK_FALSE(ck.ok);
+  CHECK(ck.reason.find("above the cap") != std::string::npos);
+}

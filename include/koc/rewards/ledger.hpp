@@ -1332,7 +1332,10 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   task_index.build(tasks.task_id, "task_id");
   koc_index.build(kocs.koc_id, "koc_id");
   std::vector<std::uint8_t> task_seen(tasks.task_id.size(), 0), koc_seen(kocs.koc_id.size(), 0);
-  std::vector<std::int64_t> task_net(tasks.task_id.size(), 0), task_after_task_cut(tasks.task_id.size(), 0);
+  // Sums in 128 bits: a valid ledger's lines fit int64 one by one, but sums over them need not (cap cuts of
+  // nearly INT64_MAX on each of a KOC's completions, say), and verify must not overflow on any ledger.
+  using wide = detail::i128;
+  std::vector<wide> task_net(tasks.task_id.size(), 0), task_after_task_cut(tasks.task_id.size(), 0);
   std::vector<std::uint8_t> task_cut(tasks.task_id.size(), 0);
   std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> prizes;      // rule, campaign, amount
   std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> capped;      // rule, koc, amount
@@ -1387,7 +1390,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   std::sort(prizes.begin(), prizes.end());
   for (std::size_t p = 0; p < prizes.size();) {
     std::size_t q = p;
-    std::int64_t sum = 0;
+    wide sum = 0;
     while (q < prizes.size() && std::get<0>(prizes[q]) == std::get<0>(prizes[p]) && std::get<1>(prizes[q]) == std::get<1>(prizes[p]))
       sum += std::get<2>(prizes[q++]);
     if (sum != policy.rules[static_cast<std::size_t>(std::get<0>(prizes[p]))].prize.amount)
@@ -1397,14 +1400,14 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   std::sort(capped.begin(), capped.end());
   for (std::size_t p = 0; p < capped.size();) {
     std::size_t q = p;
-    std::int64_t sum = 0;
+    wide sum = 0;
     while (q < capped.size() && std::get<0>(capped[q]) == std::get<0>(capped[p]) && std::get<1>(capped[q]) == std::get<1>(capped[p]))
       sum += std::get<2>(capped[q++]);
     if (sum > policy.rules[static_cast<std::size_t>(std::get<0>(capped[p]))].cap_per_koc)
       fail(m, "KOC " + std::to_string(std::get<1>(capped[p])) + " paid above the cap");
     p = q;
   }
-  std::vector<std::int64_t> camp_net(policy.campaign_budgets.size(), 0);
+  std::vector<wide> camp_net(policy.campaign_budgets.size(), 0);
   std::vector<std::uint8_t> camp_cut(policy.campaign_budgets.size(), 0);
   for (std::size_t t = 0; t < task_net.size(); ++t) {
     const std::int64_t budget = detail::opt(tasks.budget, t, std::int64_t{-1});
@@ -1445,7 +1448,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   std::sort(nets.begin(), nets.end());
   for (std::size_t p = 0; p < nets.size();) {
     std::size_t q = p;
-    std::int64_t sum = 0;
+    wide sum = 0;
     while (q < nets.size() && std::get<0>(nets[q]) == std::get<0>(nets[p]) && std::get<1>(nets[q]) == std::get<1>(nets[p]) &&
            std::get<2>(nets[q]) == std::get<2>(nets[p]))
       sum += std::get<3>(nets[q++]);

@@ -519,3 +519,25 @@ TEST_CASE("a growth gap always leads to a valid metric value", "[tiers][growth]"
     CHECK(std::isinf(t.gap(2, 0)));
   }
 }
+
+// The upward search for an un-normalised metric grew its bracket by factors of 4 only up to 1e300, so a
+// tier needing a value above that was reported unreachable; it now grows up to the largest valid value.
+TEST_CASE("a growth gap to a value near the largest double is found", "[tiers][growth]") {
+  tier_policy p;
+  p.metrics = {{metric::posts, 1, normalisation::none, 1, false}};
+  p.tiers = {{"entry", 0, 0, 0, {}}, {"active", 1.5e308, 1.5e308, 0, {}}};
+  roster r;
+  r.id = {1, 2};
+  r.column(metric::posts) = {1e308, 1.0};
+  const auto t = classify(r, p);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double gap = t.gap(i, 0);
+    INFO("row " << i << " gap " << gap);
+    REQUIRE(std::isfinite(gap));
+    roster q = r;
+    q.column(metric::posts)[i] += gap;
+    CHECK(classify(q, p).final_tier[i] == 1);
+    q.column(metric::posts)[i] = r.column(metric::posts)[i] + std::nextafter(gap, 0.0);
+    CHECK(classify(q, p).final_tier[i] == 0);  // the smallest qualifying double (above 2^53)
+  }
+}

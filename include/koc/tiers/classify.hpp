@@ -1048,8 +1048,11 @@ class tier_engine {
       if (std::isfinite(u)) {
         hi = std::max(0.0, u - x);
       } else {
-        hi = std::max(1.0, x);
-        while (!ok(hi) && hi < 1e300) hi *= 4.0;
+        // Unbounded (an un-normalised term): grow the bracket up to the largest valid increase. From >= 1
+        // by factors of 4 to at most DBL_MAX: at most 512 steps.
+        const double room = top - x;
+        hi = std::min(std::max(1.0, x), room);
+        while (!ok(hi) && hi < room) hi = std::min(4.0 * hi, room);
       }
     }
     const bool whole = metric_is_integral(m) && x == std::floor(x);

@@ -188,6 +188,8 @@ def reward_scopes(tasks: pd.DataFrame, policy: RewardPolicy) -> pd.Series:
     parent = np.arange(m)
 
     def find(a: int) -> int:
+        # A parent always has a lower row than its child (join_all links the higher root under the
+        # lower), so the walk ends within a steps.
         while parent[a] != a:
             parent[a] = parent[parent[a]]
             a = parent[a]

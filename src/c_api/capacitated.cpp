@@ -97,7 +97,7 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
     }
     if (at > 0) {
       const auto duplicate = order[at];
-      std::size_t p = at - 1;
+      std::size_t p = at - 1;  // only decreases: at most `at` steps
       while (p > 0 && koc_row[order[p - 1]] == koc_row[duplicate] && task_col[order[p - 1]] == task_col[duplicate]) --p;
       return fail(KOC_ERROR_DUPLICATE_ID,
                   "pair (KOC " + std::to_string(koc_row[duplicate]) + ", task " + std::to_string(task_col[duplicate]) +

@@ -337,6 +337,8 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
     // An evicted row with a strictly better column is re-scanned at once (JV's free[--k] = i0); we
     // keep those in a small stack instead of overwriting the list being read.
     std::vector<std::int64_t> again;
+    // Each step takes a row from free_rows or from `again`, which at most rescan_budget pushes fill: at
+    // most |free_rows| + kArrRescansPerRow · n steps per pass.
     while (k < free_rows.size() || !again.empty()) {
       std::int64_t i;
       const bool again_empty_before = again.empty();
@@ -419,6 +421,8 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
     std::int64_t i = f, sink = -1;
     scanned_rows.push_back(f);
     u[f] = 0.0;
+    // Each step scans a column not scanned before (a scanned column has d = +inf and is never the minimum):
+    // at most m steps.
     while (sink < 0) {
       const double* row = a + static_cast<std::size_t>(i) * lda;
       const double lowest = relax_row(row, v, d, pred.data(), m, min_val - u[i], i);
@@ -451,7 +455,7 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
       const std::int64_t r = scanned_rows[k];
       u[r] += min_val - final_dist[static_cast<std::size_t>(x[r])];
     }
-    for (std::int64_t j = sink;;) {  // augment along the predecessor chain
+    for (std::int64_t j = sink;;) {  // augment along the predecessor chain: at most |scanned_rows| steps to f
       const std::int64_t r = pred[j];
       y[j] = r;
       std::swap(x[r], j);

@@ -259,7 +259,7 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
       b_end = bucket_task.data() + bucket_off[bb + 1];
     }
     while (a != a_end || b != b_end) {
-      // Merge of two increasing lists; a task is in exactly one of them.
+      // Merge of two increasing lists; a task is in exactly one of them. Each step consumes one entry.
       std::int32_t t;
       if (b == b_end || (a != a_end && *a < *b)) t = *a++;
       else t = *b++;
@@ -273,7 +273,7 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
         for (auto s = x.skill_begin; s < x.skill_end; ++s)
           if (!level || level[req_skill[static_cast<std::size_t>(s)]] < req_level[static_cast<std::size_t>(s)]) { fail = 6; break; }
         if (fail < 0) {
-          while (dec != dec_end && *dec < t) ++dec;
+          while (dec != dec_end && *dec < t) ++dec;  // only forward: the KOC's declines once per row
           if (dec != dec_end && *dec == t) fail = 7;
         }
       }

@@ -79,7 +79,7 @@ class fit_scorer {
       const auto p_end = pref_off_[k + 1];
       for (auto e = g.offsets[k]; e < g.offsets[k + 1]; ++e) {
         const auto t = g.task[static_cast<std::size_t>(e)];
-        while (p < p_end && pref_task_[static_cast<std::size_t>(p)] < t) ++p;
+        while (p < p_end && pref_task_[static_cast<std::size_t>(p)] < t) ++p;  // only forward: once per row
         const std::int32_t rank = (p < p_end && pref_task_[static_cast<std::size_t>(p)] == t) ? pref_rank_[static_cast<std::size_t>(p)] : 0;
         g.score[static_cast<std::size_t>(e)] = combine(terms_with_rank(k, static_cast<std::size_t>(t), rank));
       }

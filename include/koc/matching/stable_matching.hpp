@@ -127,6 +127,8 @@ inline std::vector<std::uint8_t> deferred_acceptance(std::size_t n_prop, const s
   for (std::size_t p = 0; p < n_prop; ++p)
     if (pcap[p] > 0 && poff[p] < poff[p + 1]) { queue.push_back(static_cast<std::int32_t>(p)); queued[p] = 1; }
   proposals = 0;
+  // Every inner step advances next[p]: at most P proposals in all. A proposer is queued at the start or
+  // when it loses a held pair, which takes a proposal: at most n_prop + P pops.
   while (!queue.empty()) {
     const auto p = static_cast<std::size_t>(queue.front());
     queue.pop_front();

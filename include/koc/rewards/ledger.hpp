@@ -238,6 +238,8 @@ class id_index {
       return;
     }
     direct_ = false;
+    // At least twice as many slots as ids, so every probe sequence below meets an empty slot within cap
+    // probes; cap doubles from 16 to below 4n (at most 64 steps).
     std::size_t cap = 16;
     while (cap < 2 * n) cap *= 2;
     mask_ = cap - 1;
@@ -270,7 +272,7 @@ class id_index {
       return id >= min_ && off < slots_.size() ? slots_[off] : -1;
     }
     if (id < 0) return -1;
-    for (std::size_t h = hash(id);; h = (h + 1) & mask_) {
+    for (std::size_t h = hash(id);; h = (h + 1) & mask_) {  // ends at an empty slot: at most cap probes
       if (keys_[h] == id) return slots_[h];
       if (keys_[h] < 0) return -1;
     }
@@ -718,7 +720,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     std::vector<std::int64_t> pos(task_count.begin(), task_count.end() - 1);
     for (std::size_t i = 0; i < n; ++i) task_kocs[static_cast<std::size_t>(pos[static_cast<std::size_t>(c_task[i])]++)] = c_koc[i];
     for (std::size_t p = 0, t = 0; p < n; ++p) {
-      while (static_cast<std::int64_t>(p) >= task_count[t + 1]) ++t;
+      while (static_cast<std::int64_t>(p) >= task_count[t + 1]) ++t;  // t only grows, below nt (p < task_count[nt])
       if (p + detail::prefetch_rows < n) __builtin_prefetch(stamp.data() + task_kocs[p + detail::prefetch_rows]);
       const auto k = static_cast<std::size_t>(task_kocs[p]);
       if (stamp[k] == static_cast<std::int32_t>(t)) {
@@ -939,7 +941,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
         money_line(line_kind::fixed, rule.amount, 0, 0, "amount");
         if (accepted && rule.speed.amount > 0) {
           if (rule.speed.first_n > 0) {
-            while (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 < i) ++next_winner;
+            while (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 < i) ++next_winner;  // only grows
             if (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 == i)
               money_line(line_kind::speed_bonus, rule.speed.amount, static_cast<std::int64_t>(speed_winners[next_winner] & 0xFFFFFFFFu), 0,
                          "delivered_at");
@@ -1014,7 +1016,8 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   std::vector<std::pair<std::int64_t, std::size_t>> by_koc;
   // Fills `ranked` with the first `places` KOCs of the group and every KOC tied with the last of them
   // (all of them if fewer): only those can win a place. Selects the k best entries (nth_element), keeps
-  // each KOC's first, and doubles k until the k-th entry ranks strictly below the last needed place.
+  // each KOC's first, and doubles k until the k-th entry ranks strictly below the last needed place
+  // (k reaches E.size() after at most log2(E.size() / 64) + 1 doublings, and stops there).
   const auto rank_top = [&](std::vector<campaign_entry>& E, std::size_t places) {
     std::size_t k = std::min(E.size(), std::max<std::size_t>(64, 4 * places));
     for (;;) {
@@ -1055,7 +1058,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     if (rule.prize.split == prize_split::none || rule.prize.amount == 0) continue;
     rank_top(entries, rule.prize.split == prize_split::proportional ? static_cast<std::size_t>(std::max(0, rule.prize.top_n)) : rule.prize.shares_bp.size());
     if (rule.prize.split == prize_split::proportional) {
-      std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));
+      std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));  // top_n >= 1
       while (m < ranked.size() && ranked[m].ppm == ranked[m - 1].ppm) ++m;
       std::vector<std::int64_t> w(m);
       for (std::size_t p = 0; p < m; ++p) w[p] = ranked[p].ppm;
@@ -1069,7 +1072,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       const auto& shares = rule.prize.shares_bp;
       std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) of tied places that hold a share
       std::vector<std::int64_t> gw;
-      for (std::size_t p = 0; p < ranked.size() && p < shares.size();) {
+      for (std::size_t p = 0; p < ranked.size() && p < shares.size();) {  // p = q > p: |ranked| steps
         std::size_t q = p + 1;
         while (q < ranked.size() && ranked[q].ppm == ranked[p].ppm) ++q;
         std::int64_t s = 0;
@@ -1388,6 +1391,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   for (std::size_t k = 0; k < koc_seen.size(); ++k)
     if (!koc_seen[k]) fail(m, "KOC row " + std::to_string(k) + " is missing from the ledger");
   std::sort(prizes.begin(), prizes.end());
+  // Runs of equal keys here and below: q starts at p and passes it, so p advances every run.
   for (std::size_t p = 0; p < prizes.size();) {
     std::size_t q = p;
     wide sum = 0;

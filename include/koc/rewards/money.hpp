@@ -283,7 +283,8 @@ inline std::vector<std::int64_t> split_largest_remainder(std::int64_t pool, span
     }
     given += parts[i];  // sum of floors <= pool: no overflow
   }
-  std::int64_t left = pool - given;  // < n
+  // Each floor loses less than one unit: left = Σ rem[i] / total < n, which bounds the loop below.
+  std::int64_t left = pool - given;
   if (left > 0) {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});

@@ -311,7 +311,7 @@ inline void check_column(const roster_view& r, metric m, std::size_t n) {
   const double hi = metric_upper_bound(m);
   // Blocks that pass the fast test are skipped; the row-by-row scan starts at the first block that fails.
   constexpr std::size_t block = 1024;
-  std::size_t i0 = 0;
+  std::size_t i0 = 0;  // at most n / block + 1 steps
   while (i0 < n && values_in_range(col.data() + i0, std::min(block, n - i0), hi)) i0 += block;
   for (std::size_t i = i0; i < n; ++i) {
     const double x = col[i];
@@ -579,7 +579,7 @@ class tier_engine {
         std::sort(order.begin(), order.end());
         st.sorted.resize(n_);
         st.f.resize(n_);
-        for (std::size_t a = 0; a < n_;) {
+        for (std::size_t a = 0; a < n_;) {  // each tie group [a, b) once: n steps in all
           std::size_t b = a + 1;
           while (b < n_ && order[b].first == order[a].first) ++b;
           const double f = percentile_f(a, b - a - 1, n_);  // a values below, b - a - 1 equal others
@@ -1097,7 +1097,9 @@ class tier_engine {
       }
       return hi;
     }
-    for (int it = 0; it < 2100; ++it) {  // bisection on doubles ends when lo and hi are adjacent
+    // Bisection on doubles: hi - lo at least halves per step, from below 2^1024 to the spacing of adjacent
+    // doubles (at least 2^-1074), so it stops within 2098 steps (when the midpoint is lo or hi).
+    for (int it = 0; it < 2100; ++it) {
       const double mid = lo + (hi - lo) / 2;
       if (mid <= lo || mid >= hi) break;
       (ok(mid) ? hi : lo) = mid;
@@ -1135,7 +1137,7 @@ class tier_engine {
     if (dir > 0) std::sort(cand.begin(), cand.end());
     else std::sort(cand.begin(), cand.end(), std::greater<double>());
     std::size_t lo = 0, hi = cand.size();
-    while (lo < hi) {
+    while (lo < hi) {  // binary search: hi - lo halves, log2(candidates) + 1 steps
       const std::size_t mid = lo + (hi - lo) / 2;
       if (ok(cand[mid])) hi = mid;
       else lo = mid + 1;

@@ -184,6 +184,10 @@ class blossom_matcher {
         if (r >= 0) best_[idx(v)] = {v, r, weight_[at(v, r)]};
       }
       bool augmented = start_from_roots();
+      // Each pass scans the queued S-vertices (a vertex is queued when it turns S, and stays S until the
+      // stage ends) and then augments, ends the stage (single vertices' duals at 0) or makes one exact
+      // dual step (see adjust_duals) that labels a vertex, forms a blossom or expands a T-blossom that
+      // existed when the stage began: O(n) passes per stage (Galil's count).
       for (;;) {
         while (!queue_.empty() && !augmented) {
           const std::int32_t v = queue_.back();
@@ -254,7 +258,7 @@ class blossom_matcher {
   /// Labels the top-level blossom of w; a T label also labels the base's partner S. `by` is the
   /// edge that gave the label, as (vertex inside, vertex outside), or no_arc for a root.
   void assign_label(std::int32_t w, std::uint8_t t, arc by) {
-    for (;;) {
+    for (;;) {  // at most twice: a T label passes an S label to the base's partner, which returns
       const std::int32_t b = top_[idx(w)];
       label_[idx(w)] = label_[idx(b)] = t;
       label_arc_[idx(w)] = label_arc_[idx(b)] = by;
@@ -331,7 +335,7 @@ class blossom_matcher {
     std::int64_t& c = cursor_[idx(w)];
     const std::int64_t begin = by_weight_off_[idx(w)], end = by_weight_off_[idx(w) + 1];
     std::int32_t* list = by_weight_.data();
-    for (;; ++c) {
+    for (;; ++c) {  // c only moves forward, to the row's end at most
       std::int64_t& sorted = sorted_end_[idx(w)];
       if (c == sorted) {
         if (c == end) break;
@@ -444,6 +448,8 @@ class blossom_matcher {
   std::int32_t find_common_base(std::int32_t v, std::int32_t w) {
     path_.clear();
     std::int32_t base = -1;
+    // Each step marks one more top-level blossom on a path to a root (or meets a mark): at most the number
+    // of top-level blossoms, below 2n.
     while (v != -1 || w != -1) {
       std::int32_t b = top_[idx(v)];
       if (label_[idx(b)] & 4) {
@@ -479,6 +485,8 @@ class blossom_matcher {
     auto& ln = links_[idx(b)];
     ch.clear();
     ln.clear();
+    // Both walks go up the alternating tree to the base's blossom bb, found by find_common_base: each
+    // at most the tree's depth, below 2n.
     while (bv != bb) {
       parent_[idx(bv)] = b;
       ch.push_back(bv);
@@ -549,7 +557,7 @@ class blossom_matcher {
   /// free or T as they were reached; at the end of a stage, zero-dual children dissolve as well.
   void expand(std::int32_t b0, bool end_of_stage) {
     expand_stack_.assign(1, b0);
-    while (!expand_stack_.empty()) {
+    while (!expand_stack_.empty()) {  // each nested blossom once: below n
       const std::int32_t b = expand_stack_.back();
       expand_stack_.pop_back();
       for (std::int32_t s : children_[idx(b)]) {
@@ -590,7 +598,7 @@ class blossom_matcher {
     }
     auto link = [&](std::int32_t i) { return back ? flip(ln[idx(wrap(i - back, len))]) : ln[idx(wrap(i, len))]; };
     arc p = label_arc_[idx(b)];
-    while (j != 0) {
+    while (j != 0) {  // j is even and moves by 2 towards 0: at most len / 2 steps
       label_[idx(p.from)] = unlabelled;
       label_[idx(link(j).from)] = unlabelled;
       assign_label(p.from, t_label, p);
@@ -607,7 +615,7 @@ class blossom_matcher {
     best_[idx(bv)] = weighted_arc{};
     // The odd side: a child stays free unless one of its vertices was reached by a tight edge.
     j += step;
-    while (ch[idx(wrap(j, len))] != entry) {
+    while (ch[idx(wrap(j, len))] != entry) {  // around the odd side of the cycle: below len steps
       const std::int32_t c = ch[idx(wrap(j, len))];
       j += step;
       if (label_[idx(c)] == s_label) continue;
@@ -627,7 +635,7 @@ class blossom_matcher {
     for (int side = 0; side < 2; ++side) {
       std::int32_t s = side == 0 ? v : w;
       std::int32_t partner = side == 0 ? w : v;
-      for (;;) {
+      for (;;) {  // up the alternating tree to its root: at most its depth, below 2n
         const std::int32_t bs = top_[idx(s)];
         if (bs >= n_) rotate_blossom(bs, s);
         mate_[idx(s)] = partner;
@@ -651,7 +659,7 @@ class blossom_matcher {
       const auto [b, v] = rotate_stack_.back();
       rotate_stack_.pop_back();
       std::int32_t t = v;
-      while (parent_[idx(t)] != b) t = parent_[idx(t)];
+      while (parent_[idx(t)] != b) t = parent_[idx(t)];  // up the nesting: at most its depth
       if (t >= n_) rotate_stack_.push_back({t, v});
       auto& ch = children_[idx(b)];
       auto& ln = links_[idx(b)];
@@ -663,7 +671,7 @@ class blossom_matcher {
         step = 1;
         back = 0;
       }
-      while (j != 0) {
+      while (j != 0) {  // j is even and moves by 2 towards 0: at most len / 2 steps
         j += step;
         const std::int32_t c1 = ch[idx(wrap(j, len))];
         const arc p = back ? flip(ln[idx(wrap(j - back, len))]) : ln[idx(wrap(j, len))];
@@ -681,7 +689,11 @@ class blossom_matcher {
   }
 
   /// One dual step: the largest that keeps every slack >= 0, every u_v >= 0 and every z_B >= 0.
-  /// False when single vertices reached u = 0: the matching is optimal.
+  /// False when single vertices reached u = 0: the matching is optimal. Every step is exact, so the
+  /// edge or blossom that limits delta is tight (or at 0) afterwards and solve() makes progress: in
+  /// particular the slack between two S-vertices is even (all S-vertices share a parity of the doubled
+  /// dual: a tight edge joins equal parities and a step moves every labelled vertex by +-delta), so
+  /// half of it closes it exactly, with no step of 0 that would repeat.
   bool adjust_duals() {
     int kind = 1;
     std::int64_t delta = dual_[0];

@@ -637,7 +637,7 @@ const char* const kExtremePolicy = R"({
     {"id": "fast", "kind": "fixed", "currency": "CNY", "amount": "0.01",
      "speed_bonus": {"first_n": 9223372036854775807, "amount": "46116860184273879.03"}},
     {"id": "window", "kind": "fixed", "currency": "KWD", "amount": "0.001",
-     "speed_bonus": {"within_hours": 1000000, "amount": "9223372036854775.807"}, "budget_priority": 1000000},
+     "speed_bonus": {"within_hours": 1000000, "amount": "9223372036854775.806"}, "budget_priority": 1000000},
     {"id": "prize", "kind": "campaign", "currency": "JPY", "base": 0,
      "process_awards": [{"name": "all of it", "amount": "4611686018427387903", "winners": [9223372036854775806]}],
      "prize_pool": {"amount": "4611686018427387903", "split": "proportional", "top_n": 1000000}},

@@ -36,10 +36,15 @@ PYBIND11_MODULE(_core, m) {
   base = new py::object(py::reinterpret_steal<py::object>(PyErr_NewExceptionWithDoc(
       "koc.Error", "Base of every koc error; a ValueError with .code, .row and .field.", PyExc_ValueError, nullptr)));
   m.attr("Error") = *base;
+  // Class-level defaults, so that an error raised from Python code without them still has .code, .row
+  // and .field (the translator below sets them on every instance it makes).
+  base->attr("row") = py::none();
+  base->attr("field") = py::none();
   static std::vector<std::pair<koc::errc, py::object*>> classes;
   for (const auto& ec : error_classes) {
     const std::string qual = std::string("koc.") + ec.name;
     auto* cls = new py::object(py::reinterpret_steal<py::object>(PyErr_NewException(qual.c_str(), base->ptr(), nullptr)));
+    cls->attr("code") = koc::errc_name(ec.code);
     m.attr(ec.name) = *cls;
     classes.emplace_back(ec.code, cls);
   }

@@ -11,7 +11,11 @@ from . import _core
 
 
 class InfeasibleError(_core.Error):
-    """The smaller side cannot be fully assigned using allowed entries (scipy: 'cost matrix is infeasible')."""
+    """The smaller side cannot be fully assigned using allowed entries (scipy: 'cost matrix is infeasible').
+    ``.code`` is ``"infeasible"`` and ``.field`` ``"cost"``; :func:`solve_assignment` returns the proof."""
+
+    code = "infeasible"
+    field = "cost"
 
 
 def _as_cost_matrix(cost_matrix: Any) -> np.ndarray:

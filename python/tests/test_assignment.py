@@ -209,3 +209,15 @@ def test_two_threads_solving_at_once_finish_faster_than_one_after_the_other():
             break
     print("concurrent/sequential wall time:", [round(r, 2) for r in ratios])
     assert min(ratios) < 0.85, ratios
+
+
+def test_errors_raised_from_python_carry_code_row_and_field():
+    # InfeasibleError (and the koc.Error subclasses raised by the Python layer itself) had no .code, .row
+    # or .field, although every koc.Error promises them: reading e.code raised AttributeError.
+    with pytest.raises(koc.InfeasibleError) as e:
+        koc.linear_sum_assignment(np.array([[np.inf, np.inf], [1, 2.0]]))
+    assert (e.value.code, e.value.row, e.value.field) == ("infeasible", None, "cost")
+    for cls, code in ((koc.InvalidArgumentError, "invalid_argument"), (koc.InvalidValueError, "invalid_value"),
+                      (koc.OverflowError, "overflow"), (koc.InternalError, "internal")):
+        err = cls("raised by the Python layer")
+        assert (err.code, err.row, err.field) == (code, None, None)

@@ -20,12 +20,13 @@
 // Audience is not a hard rule: it enters the fit score (fit.hpp).
 //
 // Algorithm: the n × m scan is avoided for the two most selective rules. Tasks are bucketed by
-// (region, tier) over the tiers some KOC holds: for each such tier, the sorted list of any-region tasks, and for each (task region, tier)
-// the sorted list of that region's tasks. A KOC visits only the merge of its two lists, testing the
-// other rules with precomputed per-task records (kind bitmask, window, sparse required skills) and a
-// pointer walk over its sorted declines. KOCs are visited grouped by bucket so the task records they
-// test stay in cache (rows are moved back to row order at the end). Exclusions by tier and region are
-// counted in aggregate from (region, tier) histograms of the KOCs, never by visiting pairs.
+// (region, tier) over the tiers some KOC holds: for each such tier, the sorted list of any-region
+// tasks, and for each (task region, tier) the sorted list of that region's tasks. A KOC visits only the
+// merge of its two lists, testing the other rules with precomputed per-task records (kind bitmask,
+// window, sparse required skills) and a pointer walk over its sorted declines. KOCs are visited grouped
+// by bucket so the task records they test stay in cache (rows are moved back to row order at the end).
+// Exclusions by tier and region are counted in aggregate from (region, tier) histograms of the KOCs,
+// never by visiting pairs.
 // Complexity: O(n log n + Σ_k |bucket(k)| · (1 + skills per task) + m · L + D log D) time for R task
 // regions, L distinct KOC tiers (at most n, whatever the tier values) and D declines; memory
 // O(m · L + R · L) besides the output. Deterministic: a pure function; rows in KOC order, tasks

@@ -41,8 +41,10 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> tuple[np.
     messages: ``ValueError('matrix contains invalid numeric entries')`` for NaN or a wrong-signed infinity,
     ``ValueError('cost matrix is infeasible')``, ``ValueError('expected a matrix (2-D array), got a N
     array')`` and scipy's ``TypeError`` for non-numeric input. Forbidden pairs: +inf when minimising,
-    -inf when maximising. Ties: lowest index, so a constant matrix gives the identity. The errors are
-    koc.Error subclasses (ValueError), so ``except ValueError`` keeps working.
+    -inf when maximising. Ties: lowest index, so a constant matrix gives the identity. Unlike scipy, a finite
+    cost above ``DBL_MAX / (12 (min(rows, cols) + 7)**2)`` in magnitude (about 1e301 at 4000 rows) raises
+    ``koc.OutOfRangeError``: the certificate's potentials would overflow. The errors are koc.Error
+    subclasses (ValueError), so ``except ValueError`` keeps working.
     """
     cost = _as_cost_matrix(cost_matrix)
     try:

@@ -219,7 +219,9 @@ TEST_CASE("tiers: classify, explain and what_if on extreme metric values, weight
   const koc::tier_policy default_policy = koc::default_tier_policy();
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     const koc::roster r = extreme_roster(24, seed);
-    for (const auto& [name, p] : policies) {
+    for (const auto& named : policies) {  // no structured binding: lambdas capture these names
+      const std::string& name = named.first;
+      const koc::tier_policy& p = named.second;
       INFO("policy: " << name << ", seed " << seed);
       koc::tier_result t;
       if (!watched("koc::classify", [&] { t = koc::classify(r, p); })) {
@@ -234,6 +236,30 @@ TEST_CASE("tiers: classify, explain and what_if on extreme metric values, weight
         continue;
       }
       check_tier_result(r, p, t, name);
+      // Two partitions classified against the whole roster's statistics give the whole roster's rows.
+      watched("koc::tier_reference_of and classify by partition", [&] {
+        koc::tier_reference ref = koc::tier_reference_of(r, p);
+        for (const std::size_t lo : {std::size_t{0}, r.size() / 2}) {
+          const std::size_t hi = lo == 0 ? r.size() / 2 : r.size();
+          koc::roster part;
+          for (std::size_t i = lo; i < hi; ++i) {
+            const koc::roster one = single_row(r, i);
+            part.id.push_back(one.id[0]);
+            for (std::size_t m = 0; m < part.metrics.size(); ++m) part.metrics[m].push_back(one.metrics[m][0]);
+            part.honorary.push_back(one.honorary[0]), part.invited.push_back(one.invited[0]);
+            part.clearance.push_back(one.clearance[0]), part.previous_tier.push_back(one.previous_tier[0]);
+            part.periods_below.push_back(one.periods_below[0]);
+          }
+          ref.row_offset = lo;
+          koc::classify_options opt;
+          opt.reference = &ref;
+          const koc::tier_result u = koc::classify(part, p, {}, opt);
+          for (std::size_t i = lo; i < hi; ++i) {
+            CHECK(u.score[i - lo] == t.score[i]);
+            CHECK(u.final_tier[i - lo] == t.final_tier[i]);
+          }
+        }
+      });
       watched("koc::explain", [&] {
         for (std::size_t i = 0; i < r.size(); ++i) {
           const std::string s = koc::explain(r, p, t, i);
@@ -393,7 +419,9 @@ TEST_CASE("matching: fit and the match pipeline on extreme profiles, weights and
   const auto policies = extreme_matching_policies();
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
     const extreme_matching x = extreme_matching_instance(16, 10, seed, 3);
-    for (const auto& [name, policy] : policies) {
+    for (const auto& named : policies) {  // no structured binding: lambdas capture these names
+      const std::string& name = named.first;
+      const koc::matching_policy& policy = named.second;
       INFO("policy: " << name << ", seed " << seed);
       koc::eligibility_result e;
       if (watched("koc::build_candidates", [&] { e = koc::build_candidates(x.tasks, x.kocs, policy, ladder, x.declines(), x.preferences()); })) {
@@ -454,7 +482,8 @@ TEST_CASE("assignment: dense assignment on costs from subnormal to DBL_MAX", "[e
   std::mt19937_64 rng(19);
   const std::vector<std::pair<std::size_t, std::size_t>> shapes = {{1, 1}, {3, 3}, {4, 7}, {7, 4}, {12, 12}, {5, 30}};
   for (int trial = 0; trial < 240; ++trial) {
-    const auto [rows, cols] = shapes[static_cast<std::size_t>(trial) % shapes.size()];
+    const std::size_t rows = shapes[static_cast<std::size_t>(trial) % shapes.size()].first;
+    const std::size_t cols = shapes[static_cast<std::size_t>(trial) % shapes.size()].second;
     const bool maximize = trial % 2 == 1;
     const bool with_mask = trial % 3 == 2;
     const double scale = trial % 4 == 3 ? 1e-300 : 1.0;  // subnormal costs mixed with tiny ones
@@ -501,6 +530,42 @@ koc::candidate_graph extreme_graph(std::size_t n, std::size_t m, std::mt19937_64
 }
 
 }  // namespace
+
+TEST_CASE("assignment: candidate graphs from extreme score matrices and edge lists", "[extreme][matching]") {
+  std::mt19937_64 rng(41);
+  const std::vector<double> scores = {0.0, kTiny, -kTiny, 1.0, k2p53 + 2, 1e300, kMax, -kMax,
+                                      -std::numeric_limits<double>::infinity()};
+  for (int trial = 0; trial < 60; ++trial) {
+    const Eigen::Index n = 1 + static_cast<Eigen::Index>(rng() % 9), m = 1 + static_cast<Eigen::Index>(rng() % 7);
+    koc::score_matrix s(n, m);
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < m; ++j) s(i, j) = scores[rng() % scores.size()];
+    koc::candidate_graph g;
+    REQUIRE(watched("koc::candidates_from_dense", [&] { g = koc::candidates_from_dense(s); }));
+    watched("koc::validate (candidate graph)", [&] { koc::validate(g.view()); });
+    std::vector<std::int32_t> koc_col, task_col;
+    for (std::size_t k = 0; k < g.n_kocs; ++k)
+      for (auto e = g.offsets[k]; e < g.offsets[k + 1]; ++e) {
+        koc_col.push_back(static_cast<std::int32_t>(k));
+        task_col.push_back(g.task[static_cast<std::size_t>(e)]);
+      }
+    std::vector<std::size_t> order(koc_col.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = order.size() - 1 - i;  // any order is allowed
+    std::vector<std::int32_t> rk, rt;
+    std::vector<double> rs;
+    for (const std::size_t i : order) rk.push_back(koc_col[i]), rt.push_back(task_col[i]), rs.push_back(g.score[i]);
+    koc::candidate_graph h;
+    REQUIRE(watched("koc::candidates_from_edges", [&] {
+      h = koc::candidates_from_edges(g.n_kocs, g.n_tasks, rk, rt, rs);
+    }));
+    CHECK(h.offsets == g.offsets);
+    CHECK(h.task == g.task);
+    CHECK(h.score == g.score);
+    REQUIRE(watched("koc::to_boost_graph", [&] {
+      CHECK(boost::num_edges(koc::to_boost_graph(g.view())) == g.task.size());
+    }));
+  }
+}
 
 TEST_CASE("assignment: capacitated assignment, its warm start and verify on extreme scores and sizes", "[extreme][matching][capacitated]") {
   std::mt19937_64 rng(23);
@@ -609,6 +674,12 @@ TEST_CASE("assignment: teams on compatibilities from subnormal to DBL_MAX", "[ex
     INFO("trial " << trial << ", band starting " << shown(band[0]));
     koc::team_pairing_result r;
     REQUIRE(watched("koc::pair_into_teams", [&] { r = koc::pair_into_teams(members, w); }));
+    koc::team_pairing_result f;
+    REQUIRE(watched("koc::pair_into_teams (function)", [&] {
+      f = koc::pair_into_teams(members, [&](std::int64_t a, std::int64_t b) { return w(kI64 - a, kI64 - b); });
+    }));
+    CHECK(f.first == r.first);
+    CHECK(f.second == r.second);
     koc::team_report rep;
     REQUIRE(watched("koc::verify (teams)", [&] { rep = koc::verify(members, w, r); }));
     INFO(rep.message);
@@ -740,6 +811,11 @@ TEST_CASE("rewards: the ledger, its verify and totals on amounts, times and coun
     }
     ++computed;
     check_ledger(p, w, L);
+    koc::reward_ledger again = L;  // its buffers are reused
+    REQUIRE(watched("koc::compute_ledger (into a reused ledger)", [&] {
+      koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), again, {false});
+    }));
+    CHECK(koc_test::ledger_checksum(again) == koc_test::ledger_checksum(L));
   }
   CHECK(computed > 0);
 }

@@ -25,6 +25,13 @@ py::array_t<T> copy_out(const std::vector<T>& v) {
 
 }  // namespace
 
+capacitated_method parse_method(const std::string& method) {
+  if (method == "auto") return capacitated_method::automatic;
+  if (method == "auction") return capacitated_method::auction;
+  if (method == "shortest_paths") return capacitated_method::shortest_paths;
+  throw error(errc::invalid_argument, "unknown method '" + method + "' (auto, auction, shortest_paths)", -1, "method");
+}
+
 void bind_capacitated(py::module_& m) {
   py::class_<capacitated_state, std::shared_ptr<capacitated_state>>(m, "CapacitatedState",
                                                                     "A capacitated solve kept for verification (opaque).")
@@ -40,7 +47,8 @@ void bind_capacitated(py::module_& m) {
   m.def("solve_capacitated",
         [](std::size_t n_kocs, std::size_t n_tasks, const in_array<std::int32_t>& koc, const in_array<std::int32_t>& task,
            const in_array<double>& score, const in_array<std::int32_t>& capacity, const in_array<std::int32_t>& slots,
-           const std::string& objective, double score_resolution) {
+           const std::string& objective, double score_resolution, const std::string& method, const py::object& time_limit,
+           const py::object& cancel, const py::object& progress) {
           auto s = std::make_shared<capacitated_state>();
           const auto cap = view<std::int32_t>(capacity, "capacity");
           const auto sl = view<std::int32_t>(slots, "slots");
@@ -50,13 +58,21 @@ void bind_capacitated(py::module_& m) {
           else if (objective == "max_fill") s->options.objective = capacitated_objective::max_fill_then_score;
           else throw error(errc::invalid_argument, "unknown objective '" + objective + "' (max_score, max_fill)", -1, "objective");
           s->options.score_resolution = score_resolution;
+          s->options.method = parse_method(method);
+          const auto control = make_control(time_limit, cancel, progress);
+          s->options.control = control.control;
           const auto k = view<std::int32_t>(koc, "koc"), t = view<std::int32_t>(task, "task");
           const auto sc = view<double>(score, "score");
-          {
+          try {
             py::gil_scoped_release release;
             s->graph = candidates_from_edges(n_kocs, n_tasks, k, t, sc);
             s->result = solve_capacitated_assignment(s->graph, s->capacity, s->slots, s->options);
+          } catch (const error& e) {
+            s->options.control = {};
+            if (e.code() == errc::cancelled) rethrow_callback_error(control);
+            throw;
           }
+          s->options.control = {};  // verify() needs no callbacks
           const auto& r = s->result;
           py::dict d;
           d["pair"] = copy_out(r.pair);
@@ -75,11 +91,16 @@ void bind_capacitated(py::module_& m) {
           d["koc_potential"] = copy_out(r.duals.koc_potential);
           d["task_potential"] = copy_out(r.duals.task_potential);
           d["source_potential"] = r.duals.source_potential;
+          d["scale"] = r.duals.scale;
+          d["epsilon"] = r.duals.epsilon;
+          d["pair_bonus"] = r.duals.pair_bonus;
           d["state"] = s;
           return d;
         },
         py::arg("n_kocs"), py::arg("n_tasks"), py::arg("koc"), py::arg("task"), py::arg("score"), py::arg("capacity"),
         py::arg("slots"), py::arg("objective") = "max_score", py::arg("score_resolution") = 1e-6,
+        py::arg("method") = "auto", py::arg("time_limit") = py::none(), py::arg("cancel") = py::none(),
+        py::arg("progress") = py::none(),
         "Exact b-matching on an edge list; returns a dict of arrays plus the opaque state for verify().");
 }
 

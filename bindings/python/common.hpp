@@ -2,6 +2,8 @@
 #pragma once
 
 #include <koc/error.hpp>
+#include <koc/matching/capacitated_assignment.hpp>
+#include <koc/solve_control.hpp>
 #include <koc/span.hpp>
 
 #include <pybind11/numpy.h>
@@ -44,6 +46,20 @@ py::array_t<T> to_numpy_2d_colmajor(std::vector<T>&& v, std::size_t n_rows, std:
                         {static_cast<py::ssize_t>(sizeof(T)), static_cast<py::ssize_t>(sizeof(T) * n_rows)},
                         owner->data(), base);
 }
+
+/// A solve_control whose callbacks are Python callables, called with the GIL held. An exception raised by
+/// a callback stops the solve and is kept in `raised`; the caller re-raises it once the solve has
+/// unwound and the GIL is back (rethrow_callback_error).
+struct python_control {
+  solve_control control;
+  std::shared_ptr<py::object> raised = std::make_shared<py::object>();  // the exception, or a null handle
+  std::vector<std::shared_ptr<py::object>> keep;                         // the callables
+};
+python_control make_control(const py::object& time_limit, const py::object& cancel, const py::object& progress);
+/// After a solve stopped with errc::cancelled: re-raises a callback's own exception if one was kept.
+void rethrow_callback_error(const python_control& c);
+/// "auto" | "auction" | "shortest_paths".
+capacitated_method parse_method(const std::string& method);
 
 void bind_tiers(py::module_& m);
 void bind_dense(py::module_& m);

@@ -104,7 +104,8 @@ void bind_matching(py::module_& m) {
   m.def("match",
         [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
            const std::string& tier_policy_json, const py::dict& two_way, const std::string& mode,
-           const std::string& objective, double score_resolution) {
+           const std::string& objective, double score_resolution, const std::string& method, const py::object& time_limit,
+           const py::object& cancel, const py::object& progress) {
           const tier_policy ladder = tier_policy_from_json(tier_policy_json);
           const matching_policy policy = matching_policy_from_json(policy_json, ladder);
           column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
@@ -122,12 +123,20 @@ void bind_matching(py::module_& m) {
           else if (objective == "max_fill") opt.objective = capacitated_objective::max_fill_then_score;
           else throw error(errc::invalid_argument, "unknown objective '" + objective + "' (max_score, max_fill)", -1, "objective");
           opt.score_resolution = score_resolution;
+          opt.method = parse_method(method);
+          const auto control = make_control(time_limit, cancel, progress);
+          opt.control = control.control;
 
           auto r = std::make_shared<match_result>();
-          {
+          try {
             py::gil_scoped_release release;
             *r = match(t, k, policy, ladder, dv, pv, opt);
+          } catch (const error& e) {
+            opt.control = {};
+            if (e.code() == errc::cancelled) rethrow_callback_error(control);
+            throw;
           }
+          opt.control = {};
           py::dict d;
           d["koc"] = copy_out(r->koc);
           d["task"] = copy_out(r->task);
@@ -147,6 +156,9 @@ void bind_matching(py::module_& m) {
             d["koc_potential"] = copy_out(r->optimal.duals.koc_potential);
             d["task_potential"] = copy_out(r->optimal.duals.task_potential);
             d["source_potential"] = r->optimal.duals.source_potential;
+            d["scale"] = r->optimal.duals.scale;
+            d["epsilon"] = r->optimal.duals.epsilon;
+            d["pair_bonus"] = r->optimal.duals.pair_bonus;
             d["total_score_units"] = r->optimal.total_score_units;
           }
           d["state"] = r;
@@ -154,7 +166,8 @@ void bind_matching(py::module_& m) {
         },
         py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy_json"), py::arg("tier_policy_json"),
         py::arg("two_way"), py::arg("mode") = "optimal", py::arg("objective") = "max_score",
-        py::arg("score_resolution") = 1e-6,
+        py::arg("score_resolution") = 1e-6, py::arg("method") = "auto", py::arg("time_limit") = py::none(),
+        py::arg("cancel") = py::none(), py::arg("progress") = py::none(),
         "Eligibility, fit and assignment; returns a dict of numpy arrays plus the opaque state for verify().");
 
   m.def("candidates",

@@ -18,9 +18,64 @@ constexpr error_class error_classes[] = {
     {errc::unknown_name, "UnknownNameError"},         {errc::unknown_id, "UnknownIdError"},
     {errc::invalid_policy, "InvalidPolicyError"},     {errc::overflow, "OverflowError"},
     {errc::out_of_range, "OutOfRangeError"},          {errc::internal, "InternalError"},
+    {errc::timeout, "TimeoutError"},                  {errc::cancelled, "CancelledError"},
 };
 
 }  // namespace
+
+python_control make_control(const py::object& time_limit, const py::object& cancel, const py::object& progress) {
+  python_control c;
+  if (!time_limit.is_none()) {
+    const double s = time_limit.cast<double>();
+    if (!(s >= 0)) throw error(errc::invalid_value, "time_limit must be >= 0 seconds", -1, "time_limit");
+    c.control.time_limit_seconds = s;
+  }
+  // The callables are held through shared_ptr: copies of the control (the solver's options may be copied
+  // while the GIL is released) then never touch a Python reference count. The last owner is `c`,
+  // destroyed by the binding with the GIL held.
+  auto raised = c.raised;
+  std::shared_ptr<py::object> poll, report;
+  if (!cancel.is_none()) {
+    // A threading.Event (or anything with is_set) is polled as is; otherwise cancel() is called.
+    poll = std::make_shared<py::object>(py::hasattr(cancel, "is_set") ? cancel.attr("is_set") : cancel);
+    if (!PyCallable_Check(poll->ptr())) throw error(errc::invalid_argument, "cancel must be callable or an Event", -1, "cancel");
+  }
+  if (!progress.is_none()) {
+    if (!PyCallable_Check(progress.ptr())) throw error(errc::invalid_argument, "progress must be callable", -1, "progress");
+    report = std::make_shared<py::object>(progress);
+  }
+  c.keep = {poll, report};
+  if (poll || report)
+    c.control.cancel = [poll, raised] {
+      py::gil_scoped_acquire gil;
+      if (*raised) return true;  // a callback raised: stop, the binding re-raises it
+      if (!poll) return false;
+      try {
+        return static_cast<bool>(py::bool_((*poll)()));
+      } catch (py::error_already_set& e) {
+        *raised = e.value();
+        return true;
+      }
+    };
+  if (report)
+    c.control.progress = [report, raised](const solve_progress& p) {
+      py::gil_scoped_acquire gil;
+      if (*raised) return;
+      try {
+        (*report)(py::cast(p, py::return_value_policy::copy));  // a copy: p lives on the solver's stack
+      } catch (py::error_already_set& e) {
+        *raised = e.value();  // stops the solve at the next cancel check
+      }
+    };
+  return c;
+}
+
+void rethrow_callback_error(const python_control& c) {
+  if (c.raised && *c.raised) {
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(c.raised->ptr())), c.raised->ptr());
+    throw py::error_already_set();
+  }
+}
 
 }  // namespace koc::py
 
@@ -48,6 +103,19 @@ PYBIND11_MODULE(_core, m) {
     m.attr(ec.name) = *cls;
     classes.emplace_back(ec.code, cls);
   }
+  py::class_<koc::solve_progress>(m, "SolveProgress", "Progress of a long solve (koc.capacitated_assignment, koc.match).")
+      .def_readonly("fraction", &koc::solve_progress::fraction, "estimated share of the work done, 0..1")
+      .def_readonly("steps", &koc::solve_progress::steps, "the method's unit of work so far (bids or searches)")
+      .def_readonly("phase", &koc::solve_progress::phase, "auction: the epsilon phase under way (1-based); 0 otherwise")
+      .def_readonly("phases", &koc::solve_progress::phases, "auction: phases expected; 0 otherwise")
+      .def_readonly("seconds", &koc::solve_progress::seconds, "since the solve started")
+      .def("__repr__", [](const koc::solve_progress& p) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "SolveProgress(fraction=%.3f, steps=%lld, phase=%lld/%lld, seconds=%.3f)", p.fraction,
+                      static_cast<long long>(p.steps), static_cast<long long>(p.phase), static_cast<long long>(p.phases),
+                      p.seconds);
+        return std::string(buf);
+      });
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -26,6 +26,8 @@ enum class errc : int {
   overflow = 8,          ///< a result does not fit its type (money, slot totals, a score beyond the double range)
   out_of_range = 9,      ///< a value outside its documented range (a rate above 1, a multiplier...)
   internal = 10,         ///< a bug in koc: please report it
+  timeout = 11,          ///< a solve did not finish within its time limit (solve_control)
+  cancelled = 12,        ///< a solve was cancelled by its caller (solve_control)
 };
 
 /// Short, stable name of a code ("invalid_value").
@@ -42,6 +44,8 @@ inline const char* errc_name(errc c) noexcept {
     case errc::overflow: return "overflow";
     case errc::out_of_range: return "out_of_range";
     case errc::internal: return "internal";
+    case errc::timeout: return "timeout";
+    case errc::cancelled: return "cancelled";
   }
   return "unknown";
 }

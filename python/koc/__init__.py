@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._core import (
+    CancelledError,
     DuplicateIdError,
     Error,
     InternalError,
@@ -19,6 +20,8 @@ from ._core import (
     LengthMismatchError,
     OutOfRangeError,
     OverflowError,
+    SolveProgress,
+    TimeoutError,
     UnknownIdError,
     UnknownNameError,
 )
@@ -56,6 +59,7 @@ __all__ = [
     "linear_sum_assignment",
     "solve_assignment",
     "METRICS",
+    "CancelledError",
     "DuplicateIdError",
     "Error",
     "InternalError",
@@ -65,7 +69,9 @@ __all__ = [
     "LengthMismatchError",
     "OutOfRangeError",
     "OverflowError",
+    "SolveProgress",
     "TierPolicy",
+    "TimeoutError",
     "UnknownIdError",
     "UnknownNameError",
     "WhatIf",

@@ -1,7 +1,7 @@
 # Stubs for koc._core, the private compiled module. Checked against the module by
 # python/tests/test_stubs.py: every function here exists there with the same parameter names, and
 # every public function there is declared here.
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,15 @@ class InvalidPolicyError(Error): ...
 class OverflowError(Error): ...
 class OutOfRangeError(Error): ...
 class InternalError(Error): ...
+class TimeoutError(Error): ...
+class CancelledError(Error): ...
+
+class SolveProgress:
+    fraction: float
+    steps: int
+    phase: int
+    phases: int
+    seconds: float
 
 # --- tiers ---------------------------------------------------------------------------------------
 def default_tier_policy_json() -> str: ...
@@ -77,6 +86,10 @@ def match(
     mode: str = "optimal",
     objective: str = "max_score",
     score_resolution: float = 1e-6,
+    method: str = "auto",
+    time_limit: Optional[float] = None,
+    cancel: Any = None,
+    progress: Any = None,
 ) -> dict[str, Any]: ...
 def candidates(
     task_cols: dict[str, npt.NDArray[Any]],
@@ -100,6 +113,10 @@ def solve_capacitated(
     slots: npt.NDArray[np.int32],
     objective: str = "max_score",
     score_resolution: float = 1e-6,
+    method: str = "auto",
+    time_limit: Optional[float] = None,
+    cancel: Any = None,
+    progress: Any = None,
 ) -> dict[str, Any]: ...
 
 # --- rewards -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ the same solve with its optimality certificate."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -109,7 +109,8 @@ class CapacitatedResult:
     ``koc``/``task``/``edge``/``score``: chosen pairs (``edge`` indexes the input edge arrays, or the
     sparse matrix's COO entries); ``koc_load``/``task_filled`` per row and a reason for any spare capacity
     or unfilled slot; ``total``: Σ score; ``certificate``: the flow potentials (int64, in units of
-    ``score_resolution``), which :meth:`verify` re-checks independently in exact arithmetic.
+    ``score_resolution / scale``; every reduced cost at least ``-epsilon``, see capacitated_assignment.hpp),
+    which :meth:`verify` re-checks independently in exact arithmetic.
     """
 
     koc: np.ndarray
@@ -132,7 +133,8 @@ class CapacitatedResult:
 
 
 def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective: str = "max_score",
-                           score_resolution: float = 1e-6) -> CapacitatedResult:
+                           score_resolution: float = 1e-6, method: str = "auto", time_limit: Optional[float] = None,
+                           cancel: Any = None, progress: Optional[Callable[[Any], None]] = None) -> CapacitatedResult:
     """Exact capacitated assignment: KOC k takes up to capacity[k] tasks, task t up to slots[t] KOCs, each
     candidate pair at most once.
 
@@ -141,6 +143,13 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
     objective: "max_score" (maximise Σ score, partial assignment allowed: pairs with score <= 0 are never
         taken) or "max_fill" (as many pairs as possible, then the best score). Scores are solved exactly
         in units of ``score_resolution``.
+    method: "auto" (the epsilon-scaling auction unless its integers would overflow), "auction" or
+        "shortest_paths"; both are exact and certified.
+    time_limit: seconds; past it the solve raises :class:`koc.TimeoutError` (no partial answer).
+    cancel: a callable returning True, or a ``threading.Event``, polled every few milliseconds: set, the
+        solve raises :class:`koc.CancelledError`. It may be set from another thread (the GIL is released).
+    progress: called about every 0.1 s with a :class:`koc.SolveProgress` (``fraction``, ``phase``, ...).
+        An exception raised by ``cancel`` or ``progress`` stops the solve and propagates.
     """
     if isinstance(scores, tuple):
         if len(scores) != 3:
@@ -165,12 +174,13 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
     r = _core.solve_capacitated(int(n_kocs), int(n_tasks), np.ascontiguousarray(koc, dtype=np.int32),
                                 np.ascontiguousarray(task, dtype=np.int32), np.ascontiguousarray(score),
                                 typed(capacity, np.int32, "capacity"), typed(slots, np.int32, "slots"),
-                                objective, float(score_resolution))
+                                objective, float(score_resolution), method, time_limit, cancel, progress)
     # The solver's pair index refers to edges sorted by (koc, task); map back to input order.
     order = np.lexsort((np.arange(len(koc)), np.asarray(task), np.asarray(koc)))
     edge = order[r["pair"]]
     reasons = np.asarray(r["reasons"], dtype=object)
-    cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "total_score_units")}
+    cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "scale", "epsilon", "pair_bonus",
+                              "total_score_units")}
     return CapacitatedResult(koc=r["koc"].astype(np.int64), task=r["task"].astype(np.int64), edge=edge, score=score[edge],
                              total=float(r["total_score"]), koc_load=r["koc_load"], task_filled=r["task_filled"],
                              koc_reason=reasons[r["koc_reason"]], task_reason=reasons[r["task_reason"]],

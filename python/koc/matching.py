@@ -290,7 +290,8 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
 
 def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None] = None, *, tiers: Optional[pd.DataFrame] = None,
           tier_policy: TierPolicyLike = None, declines: Any = None, preferences: Any = None, mode: str = "optimal",
-          objective: str = "max_score", score_resolution: float = 1e-6) -> MatchResult:
+          objective: str = "max_score", score_resolution: float = 1e-6, method: str = "auto",
+          time_limit: Optional[float] = None, cancel: Any = None, progress: Any = None) -> MatchResult:
     """Chooses which KOC does which task.
 
     roster: KOC table (``id``, metrics for classification unless ``tiers`` is given, and the matching
@@ -304,6 +305,7 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
         ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
         preferences: (koc_id, task_id, rank) table.
+    method, time_limit, cancel, progress: the optimal solve's, as in :func:`koc.capacitated_assignment`.
     """
     tp = _policy(tier_policy)
     mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
@@ -312,7 +314,8 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, slots = \
         _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
     r = _core.match({k: v for k, v in task_cols.items() if v is not None}, {k: v for k, v in koc_cols.items() if v is not None},
-                    mp.to_json(), tp.to_json(), two_way, MODES[mode], objective, float(score_resolution))
+                    mp.to_json(), tp.to_json(), two_way, MODES[mode], objective, float(score_resolution), method,
+                    time_limit, cancel, progress)
 
     kid = koc_labels if koc_labels is not None else koc_ids
     tid = task_labels if task_labels is not None else task_ids
@@ -334,7 +337,8 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     exclusions = pd.DataFrame(r["excluded"], columns=r["exclusion_rules"])
     exclusions.insert(0, "task_id", tid)
     exclusions.insert(1, "eligible", r["n_eligible"])
-    cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "total_score_units") if k in r}
+    cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "scale", "epsilon", "pair_bonus",
+                              "total_score_units") if k in r}
     cert["n_candidate_pairs"] = r["n_pairs"]
     return MatchResult(assignments=assignments, unassigned_kocs=unassigned, unfilled_tasks=unfilled, exclusions=exclusions,
                        total=float(r["total"]), mode=MODES[mode], certificate=cert, _state=r["state"])

@@ -35,10 +35,74 @@ void counting_sort(std::vector<std::int64_t>& order, std::size_t n_keys, Key key
 
 extern "C" {
 
+koc_status koc_solve_options_create(koc_solve_options** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = new koc_solve_options();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_solve_options_set_method(koc_solve_options* options, koc_capacitated_method method) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    switch (koc::c_api::c_enum(method)) {
+      case KOC_METHOD_AUTOMATIC: options->method = koc::capacitated_method::automatic; break;
+      case KOC_METHOD_AUCTION: options->method = koc::capacitated_method::auction; break;
+      case KOC_METHOD_SHORTEST_PATHS: options->method = koc::capacitated_method::shortest_paths; break;
+      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown method " + std::to_string(koc::c_api::c_enum(method)), -1, "method");
+    }
+    return KOC_OK;
+  });
+}
+
+koc_status koc_solve_options_set_time_limit(koc_solve_options* options, double seconds) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (!(seconds >= 0)) return fail(KOC_ERROR_INVALID_VALUE, "the time limit must be >= 0 seconds", -1, "seconds");
+    options->control.time_limit_seconds = seconds;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_solve_options_set_cancel(koc_solve_options* options, koc_cancel_callback callback, void* user_data) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (callback == nullptr) options->control.cancel = nullptr;
+    else options->control.cancel = [callback, user_data] { return callback(user_data) != 0; };
+    return KOC_OK;
+  });
+}
+
+koc_status koc_solve_options_set_progress(koc_solve_options* options, koc_progress_callback callback, void* user_data,
+                                          double interval_seconds) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (!(interval_seconds >= 0)) return fail(KOC_ERROR_INVALID_VALUE, "the interval must be >= 0 seconds", -1, "interval_seconds");
+    options->control.progress_interval_seconds = interval_seconds > 0 ? interval_seconds : 0.1;
+    if (callback == nullptr) options->control.progress = nullptr;
+    else
+      options->control.progress = [callback, user_data](const koc::solve_progress& p) {
+        callback(p.fraction, p.steps, p.phase, p.phases, p.seconds, user_data);
+      };
+    return KOC_OK;
+  });
+}
+
+void koc_solve_options_destroy(koc_solve_options* options) { delete options; }
+
 koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
                                       size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
                                       size_t n_tasks, koc_match_objective objective, double score_resolution,
                                       koc_capacitated_result** out) {
+  return koc_capacitated_assignment_with(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks, objective,
+                                         score_resolution, nullptr, out);
+}
+
+koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                           size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
+                                           size_t n_tasks, koc_match_objective objective, double score_resolution,
+                                           const koc_solve_options* options, koc_capacitated_result** out) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(out);
     *out = nullptr;
@@ -63,6 +127,10 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
                     "objective");
     }
     h->options.score_resolution = score_resolution;
+    if (options) {
+      h->options.method = options->method;
+      h->options.control = options->control;
+    }
 
     for (std::size_t i = 0; i < n_pairs; ++i) {
       const auto row = static_cast<std::int64_t>(i);
@@ -121,6 +189,7 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
 
     try {
       h->result = koc::solve_capacitated_assignment(g, h->capacity, h->slots, h->options);
+      h->options.control = {};  // the result outlives the caller's callbacks and their data
     } catch (const koc::error& ex) {
       // A score error names the pair in sorted order: translate it to the caller's row.
       if (ex.field() == "score" && ex.row() >= 0 && static_cast<std::size_t>(ex.row()) < n_pairs)
@@ -206,6 +275,18 @@ koc_status koc_capacitated_result_duals(const koc_capacitated_result* result, co
     if (koc_potential) *koc_potential = d.koc_potential.data();
     if (task_potential) *task_potential = d.task_potential.data();
     if (source_potential) *source_potential = d.source_potential;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_capacitated_result_certificate(const koc_capacitated_result* result, int64_t* scale, int64_t* epsilon,
+                                              int64_t* pair_bonus) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    const auto& d = result->result.duals;
+    if (scale) *scale = d.scale;
+    if (epsilon) *epsilon = d.epsilon;
+    if (pair_bonus) *pair_bonus = d.pair_bonus;
     return KOC_OK;
   });
 }

@@ -330,6 +330,20 @@ koc_status koc_match_result_exclusions(const koc_match_result* result, const int
   });
 }
 
+koc_status koc_match_result_certificate(const koc_match_result* result, int64_t* scale, int64_t* epsilon,
+                                       int64_t* pair_bonus) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    if (result->result.mode != koc::match_mode::optimal)
+      return fail(KOC_ERROR_INVALID_ARGUMENT, "a certificate exists only for KOC_MATCH_OPTIMAL results", -1, "result");
+    const auto& d = result->result.optimal.duals;
+    if (scale) *scale = d.scale;
+    if (epsilon) *epsilon = d.epsilon;
+    if (pair_bonus) *pair_bonus = d.pair_bonus;
+    return KOC_OK;
+  });
+}
+
 koc_status koc_match_result_duals(const koc_match_result* result, const int64_t** koc_potential,
                                   const int64_t** task_potential, int64_t* source_potential) {
   return guarded([&]() -> koc_status {

@@ -21,6 +21,13 @@ struct koc_match_result {
   koc::match_result result;
 };
 
+// Solve options of koc_capacitated_assignment_with: what koc::capacitated_assignment_options takes beyond
+// the objective and the resolution.
+struct koc_solve_options {
+  koc::capacitated_method method = koc::capacitated_method::automatic;
+  koc::solve_control control;
+};
+
 // koc_capacitated_assignment: the caller's edge list (copied, caller order) and the CSR graph built
 // from it, so verify can re-check the result without the caller's arrays and the pair -> edge mapping
 // is checked against the original rows, not against the sort that produced it.

@@ -5,6 +5,8 @@
 
 static_assert(KOC_VERSION_NUMBER == koc::version_number, "koc.h and version.hpp disagree");
 static_assert(static_cast<int>(koc::errc::internal) == KOC_ERROR_INTERNAL, "koc_status must mirror koc::errc");
+static_assert(static_cast<int>(koc::errc::timeout) == KOC_ERROR_TIMEOUT, "koc_status must mirror koc::errc");
+static_assert(static_cast<int>(koc::errc::cancelled) == KOC_ERROR_CANCELLED, "koc_status must mirror koc::errc");
 
 namespace koc::c_api {
 last_error& thread_last_error() noexcept {
@@ -36,6 +38,8 @@ const char* koc_status_string(koc_status status) {
     case KOC_ERROR_OVERFLOW: return "KOC_ERROR_OVERFLOW";
     case KOC_ERROR_OUT_OF_RANGE: return "KOC_ERROR_OUT_OF_RANGE";
     case KOC_ERROR_INTERNAL: return "KOC_ERROR_INTERNAL";
+    case KOC_ERROR_TIMEOUT: return "KOC_ERROR_TIMEOUT";
+    case KOC_ERROR_CANCELLED: return "KOC_ERROR_CANCELLED";
     case KOC_ERROR_NULL_POINTER: return "KOC_ERROR_NULL_POINTER";
     case KOC_ERROR_BUFFER_TOO_SMALL: return "KOC_ERROR_BUFFER_TOO_SMALL";
     case KOC_ERROR_OUT_OF_MEMORY: return "KOC_ERROR_OUT_OF_MEMORY";

@@ -174,6 +174,65 @@ static void check_capacitated(const koc_capacitated_result* r, const int32_t* kr
   CHECK(total == sum);
 }
 
+static int cancel_now(void* user_data) {
+  ++*(int*)user_data;
+  return 1;
+}
+static void count_progress(double fraction, int64_t steps, int64_t phase, int64_t phases, double seconds, void* user_data) {
+  (void)steps, (void)phase, (void)phases;
+  CHECK(fraction >= 0 && fraction <= 1 && seconds >= 0);
+  ++*(int*)user_data;
+}
+
+/* Solve options: each method, a time limit, cancellation and progress. */
+static void test_solve_options(void) {
+  const int32_t kr[6] = {1, 0, 0, 1, 2, 1}, tc[6] = {2, 0, 1, 0, 2, 1};
+  const double sc[6] = {4.0, 5.0, 3.0, 6.0, 9.0, -1.0};
+  const int32_t cap[3] = {1, 2, 0}, sl[3] = {1, 1, 2};
+  koc_solve_options* o = NULL;
+  koc_capacitated_result* r = NULL;
+  int64_t units = 0, scale = 0, eps = 0;
+  int cancels = 0, reports = 0;
+  CHECK(koc_solve_options_create(&o) == KOC_OK && o != NULL);
+  CHECK(koc_solve_options_create(NULL) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_solve_options_set_method(o, KOC_METHOD_SHORTEST_PATHS) == KOC_OK);
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, o, &r) == KOC_OK);
+  check_capacitated(r, kr, tc, sc, 3, 3);
+  CHECK(koc_capacitated_result_total(r, NULL, &units) == KOC_OK && units == 13000000);
+  CHECK(koc_capacitated_result_certificate(r, &scale, &eps, NULL) == KOC_OK && scale == 1 && eps == 0);
+  koc_capacitated_result_destroy(r);
+  CHECK(koc_solve_options_set_method(o, KOC_METHOD_AUCTION) == KOC_OK);
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, o, &r) == KOC_OK);
+  CHECK(koc_capacitated_result_total(r, NULL, &units) == KOC_OK && units == 13000000);
+  CHECK(koc_capacitated_result_certificate(r, &scale, &eps, NULL) == KOC_OK && scale > 1 && eps == 1);
+  koc_capacitated_result_destroy(r);
+  r = NULL;
+  CHECK(koc_solve_options_set_method(o, (koc_capacitated_method)7) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_solve_options_set_time_limit(o, -1.0) == KOC_ERROR_INVALID_VALUE);
+  /* Progress: reported at least once (at the start) and at the end. */
+  CHECK(koc_solve_options_set_progress(o, count_progress, &reports, 0.0) == KOC_OK);
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_FILL, 1e-6, o, &r) == KOC_OK);
+  CHECK(reports >= 2);
+  koc_capacitated_result_destroy(r);
+  r = NULL;
+  /* Cancelled: no result, a clear status and message. */
+  CHECK(koc_solve_options_set_cancel(o, cancel_now, &cancels) == KOC_OK);
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, o, &r) == KOC_ERROR_CANCELLED);
+  CHECK(r == NULL && cancels == 1 && strstr(koc_last_error_message(), "cancelled") != NULL);
+  CHECK(koc_solve_options_set_cancel(o, NULL, NULL) == KOC_OK);
+  /* A time limit already past at the first check. */
+  CHECK(koc_solve_options_set_time_limit(o, 1e-12) == KOC_OK);
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, o, &r) == KOC_ERROR_TIMEOUT);
+  CHECK(r == NULL && strstr(koc_last_error_message(), "time limit") != NULL);
+  CHECK(strcmp(koc_status_string(KOC_ERROR_TIMEOUT), "KOC_ERROR_TIMEOUT") == 0);
+  CHECK(strcmp(koc_status_string(KOC_ERROR_CANCELLED), "KOC_ERROR_CANCELLED") == 0);
+  /* NULL options: the defaults. */
+  CHECK(koc_capacitated_assignment_with(kr, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, NULL, &r) == KOC_OK);
+  koc_capacitated_result_destroy(r);
+  koc_solve_options_destroy(o);
+  koc_solve_options_destroy(NULL);
+}
+
 static void test_capacitated(void) {
   /* capacity {1, 2, 0}, slots {1, 1, 2}. The optimum 13 = KOC 1 on tasks 0 and 2 (6 + 4) + KOC 0 on
    * task 1 (3); KOC 0 on task 0 (5) loses 4. KOC 2 has no capacity; the pair of score -1 is never
@@ -190,7 +249,7 @@ static void test_capacitated(void) {
   const int32_t *ck = NULL, *ct = NULL, *ck2 = NULL, *ct2 = NULL, *load = NULL, *filled = NULL;
   const uint8_t *kreason = NULL, *treason = NULL;
   size_t n = 0, n2 = 0, need = 0, i;
-  int64_t units = 0, sp = -1;
+  int64_t units = 0, sp = -1, scale = 0, eps = -1, bonus = -1;
   double total = 0, total2 = 0;
   int32_t ok = 0;
   char tiny[4];
@@ -211,8 +270,11 @@ static void test_capacitated(void) {
   /* Task 2's spare slot: its other candidate, KOC 2, has no capacity. */
   CHECK(treason[0] == KOC_REASON_NONE && treason[2] == KOC_REASON_ALL_CANDIDATES_AT_CAPACITY);
   CHECK(koc_capacitated_result_duals(r, &kp, &tp, &sp) == KOC_OK && sp == 0);
-  /* Complementary slackness on the chosen pairs: pi(t) - pi(k) <= units (the certificate's used arcs). */
-  for (i = 0; i < 3; ++i) CHECK(tp[ct[i]] - kp[ck[i]] <= (int64_t)(sc[edge[i]] * 1e6 + 0.5));
+  CHECK(koc_capacitated_result_certificate(r, &scale, &eps, &bonus) == KOC_OK && scale >= 1 && eps >= 0 && bonus == 0);
+  CHECK(eps * (2 * 3 + 3) < scale || eps == 0);
+  CHECK(koc_capacitated_result_certificate(r, NULL, NULL, NULL) == KOC_OK);
+  /* Complementary slackness on the chosen pairs: pi(t) - pi(k) <= scale * units + epsilon (used arcs). */
+  for (i = 0; i < 3; ++i) CHECK(tp[ct[i]] - kp[ck[i]] <= scale * (int64_t)(sc[edge[i]] * 1e6 + 0.5) + eps);
   CHECK(koc_capacitated_result_verify(r, &ok, NULL, 0, &need) == KOC_OK && ok == 1 && need > 0);
   CHECK(koc_capacitated_result_verify(r, &ok, tiny, sizeof tiny, &need) == KOC_ERROR_BUFFER_TOO_SMALL);
 
@@ -242,8 +304,10 @@ static void test_capacitated(void) {
     check_capacitated(r, k2, t2, w2, 2, 2);
     CHECK(koc_capacitated_result_pairs(r, &edge, NULL, NULL, &n) == KOC_OK && n == 2 && edge[0] == 1 && edge[1] == 2);
     CHECK(koc_capacitated_result_total(r, &total, NULL) == KOC_OK && total == 3.0);
-    /* Under max fill the empty-slot arc costs a large amount, so the source potential is negative. */
-    CHECK(koc_capacitated_result_duals(r, NULL, NULL, &sp) == KOC_OK && sp < 0);
+    /* Under max fill a pair is worth more than any exchange: a bonus per pair (the auction) or a costly
+     * empty-slot arc, hence a negative source potential (shortest paths). */
+    CHECK(koc_capacitated_result_duals(r, NULL, NULL, &sp) == KOC_OK);
+    CHECK(koc_capacitated_result_certificate(r, NULL, NULL, &bonus) == KOC_OK && (bonus > 0 || sp < 0));
     koc_capacitated_result_destroy(r);
     r = NULL;
   }
@@ -349,6 +413,7 @@ int main(void) {
   test_dense();
   test_match();
   test_capacitated();
+  test_solve_options();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -46,12 +46,18 @@ instance random_instance(std::mt19937_64& rng, std::size_t n_kocs, std::size_t n
   return in;
 }
 
-koc::capacitated_assignment_options opts(capacitated_objective o) {
+koc::capacitated_assignment_options opts(capacitated_objective o,
+                                        koc::capacitated_method m = koc::capacitated_method::automatic) {
   koc::capacitated_assignment_options opt;
   opt.objective = o;
+  opt.method = m;
   opt.score_resolution = 0.25;
   return opt;
 }
+
+// Both exact methods: every test that compares with an oracle runs each.
+constexpr koc::capacitated_method both_methods[] = {koc::capacitated_method::auction,
+                                                    koc::capacitated_method::shortest_paths};
 
 koc::capacitated_assignment_result solve_checked(const instance& in, const koc::capacitated_assignment_options& opt) {
   auto r = koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, opt);
@@ -100,13 +106,14 @@ TEST_CASE("capacitated assignment matches brute force on tiny instances", "[capa
     const std::size_t K = 1 + rng() % 4, T = 1 + rng() % 4;
     auto in = random_instance(rng, K, T, 0.6, 2, 2, -3, 8);
     if (in.g.task.size() > 11) continue;
-    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
-      const auto r = solve_checked(in, opts(o));
-      const auto bf = brute_force(in, o);
-      INFO("iteration " << it << " objective " << static_cast<int>(o));
-      CHECK(r.total_score_units == bf.second);
-      if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == bf.first);
-    }
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score})
+      for (auto m : both_methods) {
+        const auto r = solve_checked(in, opts(o, m));
+        const auto bf = brute_force(in, o);
+        INFO("iteration " << it << " objective " << static_cast<int>(o) << " method " << static_cast<int>(m));
+        CHECK(r.total_score_units == bf.second);
+        if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == bf.first);
+      }
   }
 }
 
@@ -117,18 +124,19 @@ TEST_CASE("capacitated assignment matches BGL min-cost flow on medium instances"
     const std::size_t K = 5 + rng() % 40, T = 2 + rng() % 12;
     const double density = 0.1 + 0.5 * static_cast<double>(rng() % 100) / 100.0;
     auto in = random_instance(rng, K, T, density, 3, 1 + static_cast<int>(rng() % 8), -20, 100);
-    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
-      const auto opt = opts(o);
-      tight += koc::detail::tight_fill(in.g, in.capacity, in.slots, opt);
-      const auto r = solve_checked(in, opt);
-      const auto oracle = bgl_oracle(in, opt);
-      INFO("iteration " << it << " objective " << static_cast<int>(o));
-      CHECK(r.total_score_units == oracle.second);
-      if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == oracle.first);
-      CHECK(r.total_score == Approx(static_cast<double>(r.total_score_units) * 0.25));
-    }
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score})
+      for (auto m : both_methods) {
+        const auto opt = opts(o, m);
+        if (m == koc::capacitated_method::shortest_paths) tight += koc::detail::tight_fill(in.g, in.capacity, in.slots, opt);
+        const auto r = solve_checked(in, opt);
+        const auto oracle = bgl_oracle(in, opt);
+        INFO("iteration " << it << " objective " << static_cast<int>(o) << " method " << static_cast<int>(m));
+        CHECK(r.total_score_units == oracle.second);
+        if (o == capacitated_objective::max_fill_then_score) CHECK(r.assigned == oracle.first);
+        CHECK(r.total_score == Approx(static_cast<double>(r.total_score_units) * 0.25));
+      }
   }
-  // Both scan modes of max_fill_then_score are compared with the oracle.
+  // Both scan modes of the shortest-paths method's max_fill_then_score are compared with the oracle.
   CHECK(tight > 30);
   CHECK(tight < 270);
 }
@@ -144,7 +152,7 @@ TEST_CASE("price seeding from a sampled half problem gives the same optimum on l
     for (std::size_t k = 0; k < K; ++k)
       usable += std::min<std::int64_t>(in.capacity[k], in.g.offsets[k + 1] - in.g.offsets[k]);
     for (auto& s : in.slots) s = static_cast<std::int32_t>(usable * 95 / 100 / static_cast<std::int64_t>(T));
-    auto seeded = opts(capacitated_objective::max_fill_then_score);
+    auto seeded = opts(capacitated_objective::max_fill_then_score, koc::capacitated_method::shortest_paths);
     auto cold = seeded;
     cold.price_seeding = false;
     const auto a = solve_checked(in, seeded);
@@ -187,7 +195,7 @@ TEST_CASE("long searches scanning rows find the arc heaps' optimum", "[capacitat
     e.fill();
     rows_sorted = e.rows_sorted();
     tail_sorts = e.row_tail_sorts;
-    auto r = koc::detail::collect_result(e, in.g, opt);
+    auto r = koc::detail::collect_result(e, in.g, in.capacity, in.slots, opt);
     const auto rep = koc::verify(in.g, in.capacity, in.slots, opt, r);
     INFO(rep.message);
     CHECK(rep.ok);
@@ -237,8 +245,9 @@ TEST_CASE("warm start gives the cold optimum", "[capacitated]") {
   for (int it = 0; it < 150; ++it) {
     const std::size_t K = 10 + rng() % 60, T = 2 + rng() % 10;
     auto in = random_instance(rng, K, T, 0.3, 3, 10, -10, 50);
-    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
-      const auto opt = opts(o);
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score})
+    for (auto m : both_methods) {
+      const auto opt = opts(o, m);
       const auto before = solve_checked(in, opt);
       // Change a few scores, capacities and slots.
       auto changed = in;
@@ -268,13 +277,21 @@ TEST_CASE("warm start gives the cold optimum", "[capacitated]") {
       REQUIRE(koc::verify(changed.g, changed.capacity, changed.slots, opt, from_junk).ok);
       CHECK(from_junk.total_score_units == cold.total_score_units);
       if (o == capacitated_objective::max_fill_then_score) CHECK(from_junk.assigned == cold.assigned);
+      // The other method's duals (another scale and certificate form) are a valid start too.
+      auto other = opt;
+      other.method = m == koc::capacitated_method::auction ? koc::capacitated_method::shortest_paths : koc::capacitated_method::auction;
+      const auto crossed = koc::resolve_capacitated_assignment(changed.g, changed.capacity, changed.slots, other, before.duals);
+      REQUIRE(koc::verify(changed.g, changed.capacity, changed.slots, other, crossed).ok);
+      CHECK(crossed.total_score_units == cold.total_score_units);
+      if (o == capacitated_objective::max_fill_then_score) CHECK(crossed.assigned == cold.assigned);
     }
   }
 }
 
 TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
-  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
-    const auto opt = opts(o);
+  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score})
+  for (auto m : both_methods) {
+    const auto opt = opts(o, m);
     SECTION("empty roster and no tasks") {
       instance in;
       const auto r = solve_checked(in, opt);
@@ -342,13 +359,15 @@ TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
     in.g.score = {-1, -2, -0.5};
     in.capacity = {1, 1};
     in.slots = {1, 1};
-    const auto s = solve_checked(in, opts(capacitated_objective::max_score));
-    CHECK(s.assigned == 0);
-    CHECK(s.koc_reason[0] == koc::unassigned_reason::better_pairs_chosen);
-    const auto f = solve_checked(in, opts(capacitated_objective::max_fill_then_score));
-    CHECK(f.assigned == 2);
-    CHECK(f.total_score_units == -6);  // pairs 0 and 2: (-1 - 0.5) / 0.25
-    CHECK(f.total_score == Approx(-1.5));
+    for (auto m : both_methods) {
+      const auto s = solve_checked(in, opts(capacitated_objective::max_score, m));
+      CHECK(s.assigned == 0);
+      CHECK(s.koc_reason[0] == koc::unassigned_reason::better_pairs_chosen);
+      const auto f = solve_checked(in, opts(capacitated_objective::max_fill_then_score, m));
+      CHECK(f.assigned == 2);
+      CHECK(f.total_score_units == -6);  // pairs 0 and 2: (-1 - 0.5) / 0.25
+      CHECK(f.total_score == Approx(-1.5));
+    }
   }
 }
 
@@ -400,8 +419,9 @@ TEST_CASE("capacitated assignment rejects bad input with row and field", "[capac
 TEST_CASE("verify rejects tampered results", "[capacitated]") {
   std::mt19937_64 rng(3);
   auto in = random_instance(rng, 30, 5, 0.5, 2, 4, -5, 20);
-  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
-    const auto opt = opts(o);
+  for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score})
+  for (auto m : both_methods) {
+    const auto opt = opts(o, m);
     const auto r = solve_checked(in, opt);
     REQUIRE(r.assigned > 1);
     auto dropped = r;  // drop a pair: totals, loads and optimality all break
@@ -417,5 +437,39 @@ TEST_CASE("verify rejects tampered results", "[capacitated]") {
     bad_reason.koc_reason[0] = koc::unassigned_reason::nobody_eligible;
     bad_reason.koc_reason[1] = koc::unassigned_reason::nobody_eligible;
     CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, bad_reason).ok);
+    // A slack too large for the scale proves nothing.
+    auto loose = r;
+    loose.duals.epsilon = loose.duals.scale;
+    CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, loose).ok);
+    if (m == koc::capacitated_method::auction) {
+      CHECK(r.duals.epsilon == 1);
+      CHECK(r.duals.scale == 2 * 5 + 4);  // 2 min(KOCs, tasks) + 4
+      auto unscaled = r;  // the same potentials read as whole score units prove nothing
+      unscaled.duals.scale = 1;
+      CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, unscaled).ok);
+    }
+  }
+}
+
+TEST_CASE("the auction and shortest paths agree on larger instances and shapes", "[capacitated]") {
+  // Shapes the programme generator has: many KOCs and few tasks with unlimited slots beside small ones,
+  // big capacities, ties; the two methods must reach the same optimum, each with its certificate.
+  std::mt19937_64 rng(11);
+  constexpr auto unlimited = std::numeric_limits<std::int32_t>::max();
+  for (int it = 0; it < 60; ++it) {
+    const std::size_t K = 50 + rng() % 400, T = 2 + rng() % 30;
+    const int max_cap = it % 3 == 0 ? 12 : 3, lo = it % 4 == 0 ? 2 : -10, hi = it % 4 == 0 ? 3 : 60;
+    auto in = random_instance(rng, K, T, 0.05 + 0.3 * static_cast<double>(rng() % 100) / 100.0, max_cap,
+                              1 + static_cast<int>(rng() % 30), lo, hi);
+    if (it % 2 == 0) in.slots[0] = unlimited;
+    for (auto o : {capacitated_objective::max_score, capacitated_objective::max_fill_then_score}) {
+      const auto a = solve_checked(in, opts(o, koc::capacitated_method::auction));
+      const auto b = solve_checked(in, opts(o, koc::capacitated_method::shortest_paths));
+      INFO("iteration " << it << " objective " << static_cast<int>(o));
+      CHECK(a.total_score_units == b.total_score_units);
+      if (o == capacitated_objective::max_fill_then_score) CHECK(a.assigned == b.assigned);
+      // Deterministic.
+      CHECK(solve_checked(in, opts(o, koc::capacitated_method::auction)).pair == a.pair);
+    }
   }
 }

@@ -20,7 +20,20 @@
 // solved exactly in int64 for those integers. The optimum is exact for w; it is within
 // n_pairs_chosen * score_resolution / 2 of the optimum for the raw doubles.
 //
-// Algorithm: successive shortest paths (Edmonds & Karp, "Theoretical improvements in algorithmic
+// Methods (options.method; both exact, both certified, chosen by measurement on the benchmark families
+// of benchmarks/RESULTS.md):
+//   auction (the default)  an epsilon-scaling auction, KOCs bidding for task copies, with a reverse step
+//                          that reprices copies left empty (detail/capacitated_auction.hpp, which gives
+//                          the algorithm, its references, bounds and tie rules). Scores are scaled by
+//                          scale = 2 min(n_kocs, n_tasks) + 4 and solved to epsilon = 1, which is exact
+//                          for the integers w. Used unless those scaled integers would leave int64 (then
+//                          the shortest-paths method).
+//   shortest_paths         the successive-shortest-paths engine below (and price seeding), also the
+//                          reference the auction is tested against.
+// Time limit, cancellation and progress: options.control (koc/solve_control.hpp); a stopped solve throws
+// errc::timeout or errc::cancelled.
+//
+// Shortest paths: successive shortest paths (Edmonds & Karp, "Theoretical improvements in algorithmic
 // efficiency for network flow problems", JACM 1972; Tomizawa 1971) in the form of Jonker &
 // Volgenant's shortest augmenting path method ("A shortest augmenting path algorithm for dense and
 // sparse linear assignment problems", Computing 1987), generalised to slots and capacities: the
@@ -56,22 +69,28 @@
 // their first scan (only their head at first, max(64, len/8) arcs, the rest when a scan reaches it),
 // and no arc heaps are built.
 //
-// Certificate (result.duals): potentials of the flow network
+// Certificate (result.duals): potentials of the flow network, in units of 1/duals.scale of a score unit
 //   S -> task t      capacity slots[t]; every slot is routed
-//   task t -> KOC k  capacity 1,           cost -w_p        for every eligible pair p (all pairs under
-//                                                           max_fill_then_score; w_p > 0 under max_score)
+//   task t -> KOC k  capacity 1,           cost -scale (w_p + pair_bonus)   for every eligible pair p (all
+//                                                           pairs under max_fill_then_score; w_p > 0 under
+//                                                           max_score)
 //   KOC k -> Z       capacity capacity[k], cost 0
 //   task t -> Z      unbounded,            cost -pi(S)      an empty slot (pi(S) = 0 under max_score;
 //                                                           a large negative number under max_fill)
-// with reduced cost rc(u->v) = cost + pi(u) - pi(v) >= 0 on every residual arc and pi(Z) = 0. So:
-// an unused pair has pi(t) - pi(k) >= w_p, a used one <= w_p; a KOC with spare capacity has
-// pi(k) >= 0, a loaded one pi(k) <= 0; a task with empty slots has pi(t) <= pi(S), a full one
-// pi(t) >= pi(S). The dual of a pair's own capacity ("unused" arc) is implicit:
-// z_p = max(0, w_p - pi(t) + pi(k)). Under max_fill_then_score this proves the score optimal among
-// assignments of the same size, and verify() proves the size maximal by finding no augmenting path.
-// verify() checks all of it in exact arithmetic.
+// with reduced cost rc(u->v) = cost + pi(u) - pi(v) >= -epsilon on every residual arc and pi(Z) = 0.
+// With scale 1 and epsilon 0 (the shortest-paths method) this is exact complementary slackness: an
+// unused pair has pi(t) - pi(k) >= w_p, a used one <= w_p; a KOC with spare capacity has pi(k) >= 0, a
+// loaded one pi(k) <= 0; a task with empty slots has pi(t) <= pi(S), a full one pi(t) >= pi(S). With
+// epsilon > 0 (the auction: epsilon 1) each holds within epsilon, and epsilon (2 min(n_kocs, n_tasks) + 3)
+// < scale makes it a proof all the same: a simple cycle of the network has at most 2 min(n_kocs, n_tasks)
+// + 3 nodes and costs a multiple of scale, so no cycle can be negative. Under max_score pair_bonus and
+// pi(S) are 0. Under max_fill_then_score the auction adds pair_bonus to every pair and the shortest-
+// paths method charges empty slots through pi(S); either way the certificate proves the score optimal
+// among assignments of the same size, and verify() proves the size maximal by finding no augmenting
+// path. verify() checks all of it in exact arithmetic.
 //
-// Determinism: same input, same output. Ties are broken by input order: searches pop the lowest
+// Determinism: same input, same output (the auction's tie rules: detail/capacitated_auction.hpp). The
+// shortest-paths method breaks ties by input order: searches pop the lowest
 // (label, task index), a KOC keeps the first pair that reaches it at its best label (in task order,
 // then in the order the task's arcs are read: reduced cost then row order from the heap, row order,
 // or decreasing w + pi(k) at the row's sort then row order from a sorted row), and the nearest free KOC
@@ -80,9 +99,12 @@
 
 #include <koc/error.hpp>
 #include <koc/matching/candidates.hpp>
+#include <koc/matching/detail/capacitated_auction.hpp>
 #include <koc/matching/detail/capacitated_ssp.hpp>
+#include <koc/solve_control.hpp>
 #include <koc/span.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -96,14 +118,27 @@ enum class capacitated_objective : int {
   max_fill_then_score = 1,  ///< maximise the number of pairs, then the total score
 };
 
+/// Which exact algorithm solves (both give an optimum with a certificate that verify() checks).
+enum class capacitated_method : int {
+  automatic = 0,       ///< the auction, unless its scaled integers would not fit in int64 (then shortest paths)
+  auction = 1,         ///< epsilon-scaling auction (detail/capacitated_auction.hpp)
+  shortest_paths = 2,  ///< successive shortest paths (detail/capacitated_ssp.hpp)
+};
+
 struct capacitated_assignment_options {
   capacitated_objective objective = capacitated_objective::max_score;
+  capacitated_method method = capacitated_method::automatic;
   /// Score unit of the exact solve: w = llround(score / score_resolution). Must be > 0 and finite.
   double score_resolution = 1e-6;
-  /// Start large, tight max_fill_then_score solves from the task prices of a sampled half problem (see
-  /// "Price seeding" at the top of this header). Changes the speed only: the result is the exact
-  /// optimum either way (which optimum, among equally good ones, may differ).
+  /// Shortest-paths method only: start large, tight max_fill_then_score solves from the task prices of a
+  /// sampled half problem (see "Price seeding" at the top of this header). Changes the speed only: the
+  /// result is the exact optimum either way (which optimum, among equally good ones, may differ).
   bool price_seeding = true;
+  /// Auction method only: epsilon is divided by this factor from phase to phase (>= 2).
+  std::int64_t epsilon_factor = 8;
+  /// Time limit, cancellation and progress (koc/solve_control.hpp): a stopped solve throws errc::timeout
+  /// or errc::cancelled and returns no assignment.
+  solve_control control;
 };
 
 enum class capacitated_status : int {
@@ -140,6 +175,14 @@ struct capacitated_duals {
   std::vector<std::int64_t> task_potential;  ///< pi(t), n_tasks
   std::int64_t source_potential = 0;         ///< pi(S)
   std::int64_t sink_potential = 0;           ///< pi(Z), always 0
+  /// Potentials are in units of 1/scale of a score unit, and pair p costs -scale * (w_p + pair_bonus).
+  std::int64_t scale = 1;
+  /// Every residual arc's reduced cost is >= -epsilon; epsilon * (2 min(n_kocs, n_tasks) + 3) < scale, or
+  /// epsilon == 0, makes that a proof of optimality (see the top of this header).
+  std::int64_t epsilon = 0;
+  /// 0 under max_score; under max_fill_then_score (auction), a bonus per pair that makes one more pair
+  /// worth more than any exchange of scores (the shortest-paths method uses source_potential instead).
+  std::int64_t pair_bonus = 0;
 };
 
 struct capacitated_assignment_result {
@@ -269,48 +312,68 @@ inline void setup_engine(capacitated_ssp& e, const candidate_view& g, span<const
   std::vector<std::int64_t>().swap(e.pair_w);
 }
 
-inline capacitated_assignment_result collect_result(capacitated_ssp& e, const candidate_view& g,
-                                                    const capacitated_assignment_options& opt) {
-  e.export_pairs();
-  capacitated_assignment_result r;
+// Chosen pairs, loads, totals and per-row reasons from one flag per pair (1 = chosen).
+inline void collect_pairs(capacitated_assignment_result& r, const candidate_view& g, span<const std::int32_t> capacity,
+                          span<const std::int32_t> slots, const std::vector<std::uint8_t>& chosen,
+                          const capacitated_assignment_options& opt) {
+  const std::size_t K = g.n_kocs, T = g.n_tasks;
   r.objective = opt.objective;
   r.score_resolution = opt.score_resolution;
-  r.koc_load = e.load;
-  r.task_filled = e.filled;
-  for (std::size_t k = 0; k < e.n_kocs; ++k)
-    for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p)
-      if (e.pair_state[static_cast<std::size_t>(p)] == capacitated_ssp::used) {
-        r.pair.push_back(p);
-        r.koc.push_back(static_cast<std::int32_t>(k));
-        r.task.push_back(g.task[static_cast<std::size_t>(p)]);
-        r.total_score += g.score[static_cast<std::size_t>(p)];
-      }
-  r.total_score_units = e.used_score_units();
+  r.koc_load.assign(K, 0);
+  r.task_filled.assign(T, 0);
+  std::size_t n = 0;
+  for (std::size_t p = 0; p < chosen.size(); ++p) n += chosen[p];
+  r.pair.reserve(n), r.koc.reserve(n), r.task.reserve(n);
+  r.total_score_units = 0;
+  r.total_score = 0;
+  for (std::size_t k = 0; k < K; ++k)
+    for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p) {
+      const auto pp = static_cast<std::size_t>(p);
+      if (!chosen[pp]) continue;
+      const auto t = g.task[pp];
+      r.pair.push_back(p);
+      r.koc.push_back(static_cast<std::int32_t>(k));
+      r.task.push_back(t);
+      r.total_score += g.score[pp];
+      r.total_score_units += std::llround(g.score[pp] / opt.score_resolution);
+      ++r.koc_load[k];
+      ++r.task_filled[static_cast<std::size_t>(t)];
+    }
   r.assigned = static_cast<std::int64_t>(r.pair.size());
   r.status = r.pair.empty() ? capacitated_status::nothing_assigned : capacitated_status::optimal;
   // Reasons: scan every candidate pair (including the ineligible ones) once from each side.
-  r.koc_reason.assign(e.n_kocs, unassigned_reason::none);
-  r.task_reason.assign(e.n_tasks, unassigned_reason::none);
-  std::vector<std::uint8_t> task_has_pair(e.n_tasks, 0), task_has_open(e.n_tasks, 0);
-  for (std::size_t k = 0; k < e.n_kocs; ++k) {
+  r.koc_reason.assign(K, unassigned_reason::none);
+  r.task_reason.assign(T, unassigned_reason::none);
+  std::vector<std::uint8_t> task_has_pair(T, 0), task_has_open(T, 0);
+  for (std::size_t k = 0; k < K; ++k) {
     bool koc_open = false;
-    const bool koc_room = e.load[k] < e.capacity[k];
+    const bool koc_room = r.koc_load[k] < capacity[k];
     for (auto p = g.offsets[k]; p < g.offsets[k + 1]; ++p) {
       const auto t = static_cast<std::size_t>(g.task[static_cast<std::size_t>(p)]);
       task_has_pair[t] = 1;
-      if (e.pair_state[static_cast<std::size_t>(p)] == capacitated_ssp::used) continue;
-      if (e.filled[t] < e.slots[t]) koc_open = true;
+      if (chosen[static_cast<std::size_t>(p)]) continue;
+      if (r.task_filled[t] < slots[t]) koc_open = true;
       if (koc_room) task_has_open[t] = 1;
     }
     if (!koc_room) continue;
     if (g.offsets[k] == g.offsets[k + 1]) r.koc_reason[k] = unassigned_reason::nobody_eligible;
     else r.koc_reason[k] = koc_open ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
   }
-  for (std::size_t t = 0; t < e.n_tasks; ++t) {
-    if (e.filled[t] >= e.slots[t]) continue;
+  for (std::size_t t = 0; t < T; ++t) {
+    if (r.task_filled[t] >= slots[t]) continue;
     if (!task_has_pair[t]) r.task_reason[t] = unassigned_reason::nobody_eligible;
     else r.task_reason[t] = task_has_open[t] ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
   }
+}
+
+inline capacitated_assignment_result collect_result(capacitated_ssp& e, const candidate_view& g,
+                                                    span<const std::int32_t> capacity, span<const std::int32_t> slots,
+                                                    const capacitated_assignment_options& opt) {
+  e.export_pairs();
+  capacitated_assignment_result r;
+  std::vector<std::uint8_t> chosen(e.pair_state.size());
+  for (std::size_t p = 0; p < chosen.size(); ++p) chosen[p] = e.pair_state[p] == capacitated_ssp::used;
+  collect_pairs(r, g, capacity, slots, chosen, opt);
   r.duals.koc_potential = e.pik;
   r.duals.task_potential = e.pit;
   r.duals.source_potential = -e.dummy_cost;
@@ -318,6 +381,102 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
   r.searches = e.searches;
   r.tasks_settled = e.settled;
   r.augmentations = e.augmentations;
+  return r;
+}
+
+/// The auction's integers (see detail/capacitated_auction.hpp): scale, the per-pair bonus under
+/// max_fill_then_score, and whether scale * (w + bonus) leaves int64 room for the bids (a factor 16).
+struct auction_units {
+  std::int64_t scale = 1, bonus = 0, max_value = 0;
+  std::int64_t spread = 0;  ///< scale * the range of scores that differences between pairs span
+  bool fits = false;
+};
+inline auction_units auction_units_for(const candidate_view& g, const std::vector<std::int64_t>& w,
+                                       const capacitated_assignment_options& opt) {
+  auction_units u;
+  const bool max_score = opt.objective == capacitated_objective::max_score;
+  const int128 m = static_cast<int128>(std::min(g.n_kocs, g.n_tasks));
+  u.scale = static_cast<std::int64_t>(std::min<int128>(2 * m + 4, std::numeric_limits<std::int64_t>::max()));
+  std::int64_t wmin = std::numeric_limits<std::int64_t>::max(), wmax = std::numeric_limits<std::int64_t>::min();
+  for (const auto x : w) wmin = std::min(wmin, x), wmax = std::max(wmax, x);
+  if (w.empty()) wmin = wmax = 0;
+  int128 bonus = 0;
+  // One more pair must beat any exchange along an augmenting path (at most min(K, T) pairs given up for
+  // one more taken): bonus > m (wmax - wmin) - wmin keeps every pair positive and does it.
+  if (!max_score) bonus = m * (static_cast<int128>(wmax) - wmin) - wmin + 1;
+  const int128 top = static_cast<int128>(u.scale) * (static_cast<int128>(std::max<std::int64_t>(wmax, 0)) + bonus);
+  const int128 low = static_cast<int128>(u.scale) * (static_cast<int128>(std::min<std::int64_t>(wmin, 0)) + bonus);
+  const int128 room = static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 16);
+  u.fits = top < room && -low < room && bonus < room && g.n_pairs() < (std::size_t{1} << 32);
+  if (u.fits) {
+    u.bonus = static_cast<std::int64_t>(bonus);
+    u.max_value = static_cast<std::int64_t>(top);
+    u.spread = static_cast<std::int64_t>(static_cast<int128>(u.scale) *
+                                         (static_cast<int128>(wmax) - (max_score ? std::min<std::int64_t>(wmin, 0) : wmin)));
+  }
+  return u;
+}
+
+inline bool use_auction(const auction_units& u, const capacitated_assignment_options& opt) {
+  if (opt.method == capacitated_method::shortest_paths) return false;
+  if (opt.method == capacitated_method::auction && !u.fits)
+    throw error(errc::overflow, "the auction's scaled scores do not fit in int64: use the shortest-paths method or raise score_resolution",
+                -1, "score");
+  return u.fits;
+}
+
+/// Solves by the epsilon-scaling auction; `warm`: task prices in `warm_scale` units to start from (a
+/// previous result's duals), or null.
+inline capacitated_assignment_result solve_by_auction(const candidate_view& g, span<const std::int32_t> capacity,
+                                                      span<const std::int32_t> slots,
+                                                      const capacitated_assignment_options& opt, std::vector<std::int64_t> w,
+                                                      const auction_units& u, const capacitated_duals* warm) {
+  if (opt.epsilon_factor < 2) throw error(errc::invalid_argument, "epsilon_factor must be >= 2", -1, "epsilon_factor");
+  capacitated_auction a;
+  a.n_kocs = g.n_kocs;
+  a.n_tasks = g.n_tasks;
+  a.offsets = g.offsets.data();
+  a.pair_task = g.task.data();
+  a.scale = u.scale;
+  a.epsilon_factor = opt.epsilon_factor;
+  // Phase 1 sets the price level (under max_fill_then_score, near the bonus); phase 2 starts at an eighth
+  // of the scores' own spread, where exchanges between pairs begin to matter.
+  a.second_epsilon = std::max<std::int64_t>(1, u.spread / 8);
+  for (auto& x : w) x = u.scale * (x + u.bonus);  // max_score: pairs with w <= 0 keep a value <= 0 (never bid)
+  a.value = std::move(w);
+  a.capacity.assign(capacity.begin(), capacity.end());
+  a.slots.assign(slots.begin(), slots.end());
+  a.prepare();
+  // The first phase's epsilon: half the largest value, so that the first prices climb in a couple of steps
+  // to where demand meets the slots (under max_fill_then_score that is near the bonus, far above the
+  // scores' own spread).
+  std::int64_t eps0 = std::max<std::int64_t>(1, u.max_value / 2);
+  if (warm != nullptr && warm->scale > 0) {
+    // A task's price over a pair's value is task_potential / scale - pair_bonus in either method's duals;
+    // here it becomes scale * (that + bonus), clamped to the value range.
+    std::vector<std::int64_t> p(g.n_tasks);
+    for (std::size_t t = 0; t < g.n_tasks; ++t) {
+      const int128 x = static_cast<int128>(warm->task_potential[t]) * u.scale / warm->scale +
+                       static_cast<int128>(u.scale) * (static_cast<int128>(u.bonus) - warm->pair_bonus);
+      p[t] = static_cast<std::int64_t>(std::min<int128>(std::max<int128>(x, 0), u.max_value));
+    }
+    a.set_prices(p);
+    eps0 = std::max<std::int64_t>(1, u.scale / 2);  // close prices: start near the end of the schedule
+  }
+  solve_watch watch(opt.control);
+  a.run(eps0, watch);
+  capacitated_assignment_result r;
+  collect_pairs(r, g, capacity, slots, a.held, opt);
+  r.duals.scale = u.scale;
+  r.duals.epsilon = 1;
+  r.duals.pair_bonus = u.bonus;
+  r.duals.task_potential.resize(g.n_tasks);
+  for (std::size_t t = 0; t < g.n_tasks; ++t) r.duals.task_potential[t] = a.task_price(t);
+  r.duals.koc_potential.resize(g.n_kocs);
+  for (std::size_t k = 0; k < g.n_kocs; ++k) r.duals.koc_potential[k] = -a.koc_profit(k, 1);
+  r.searches = a.bids;
+  r.tasks_settled = a.phases;
+  r.augmentations = a.reverse_steps;
   return r;
 }
 
@@ -371,8 +530,10 @@ inline std::vector<std::int64_t> seeded_task_prices(const candidate_view& g, spa
   for (std::size_t t = 0; t < g.n_tasks; ++t)
     s_slots[t] = static_cast<std::int32_t>(static_cast<int128>(slots[t]) * sample_units / units);
   // Potentials are relative to pi(Z) = 0 and do not depend on the dummy cost, so the sample's task
-  // potentials are used as they are.
-  return solve_capacitated_assignment(s, s_capacity, s_slots, opt).duals.task_potential;
+  // potentials are used as they are (the same method, so the same units).
+  auto sample_opt = opt;
+  sample_opt.method = capacitated_method::shortest_paths;
+  return solve_capacitated_assignment(s, s_capacity, s_slots, sample_opt).duals.task_potential;
 }
 
 }  // namespace detail
@@ -384,9 +545,17 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
                                                                   span<const std::int32_t> slots,
                                                                   const capacitated_assignment_options& options) {
   detail::check_capacitated_input(graph, capacity, slots, options);
+  {
+    auto w = detail::integerise_scores(graph, options.score_resolution);
+    const auto units = detail::auction_units_for(graph, w, options);
+    if (detail::use_auction(units, options))
+      return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, nullptr);
+  }
+  detail::solve_watch watch(options.control);
   // Before the full engine is built: the sample's solve is done and freed by then (peak memory).
   auto seed = detail::seeded_task_prices(graph, capacity, slots, options);
   detail::capacitated_ssp e;
+  e.watch = &watch;
   detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
   if (seed.empty()) {
     e.cold_potentials();
@@ -397,7 +566,7 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
     e.warm_start(detail::clamped_task_prices(e, std::move(seed), 0));
   }
   e.fill();
-  return detail::collect_result(e, graph, options);
+  return detail::collect_result(e, graph, capacity, slots, options);
 }
 
 /// Re-solves after some KOCs, tasks or pairs changed, starting from a previous result's duals
@@ -414,13 +583,27 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
                 "previous duals have " + std::to_string(previous.task_potential.size()) +
                     " task potentials, the problem has " + std::to_string(graph.n_tasks) + " tasks",
                 -1, "task_potential");
+  if (previous.scale < 1) throw error(errc::invalid_value, "previous duals have a scale below 1", -1, "scale");
+  {
+    auto w = detail::integerise_scores(graph, options.score_resolution);
+    const auto units = detail::auction_units_for(graph, w, options);
+    if (detail::use_auction(units, options))
+      return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, &previous);
+  }
+  detail::solve_watch watch(options.control);
   detail::capacitated_ssp e;
+  e.watch = &watch;
   detail::setup_engine(e, graph, capacity, slots, options, detail::integerise_scores(graph, options.score_resolution));
-  // Prices are relative to the source potential, which moves with the objective's dummy cost.
-  const std::int64_t shift = -e.dummy_cost - previous.source_potential;
-  e.warm_start(detail::clamped_task_prices(e, previous.task_potential, shift));
+  // A task's price over a pair's value is task_potential / scale - pair_bonus in either method's duals.
+  std::vector<std::int64_t> prices(graph.n_tasks);
+  for (std::size_t t = 0; t < graph.n_tasks; ++t)
+    prices[t] = static_cast<std::int64_t>(std::max<detail::int128>(
+        std::min<detail::int128>(previous.task_potential[t] / previous.scale - static_cast<detail::int128>(previous.pair_bonus),
+                                 std::numeric_limits<std::int64_t>::max() / 4),
+        std::numeric_limits<std::int64_t>::min() / 4));
+  e.warm_start(detail::clamped_task_prices(e, std::move(prices), 0));
   e.fill();
-  return detail::collect_result(e, graph, options);
+  return detail::collect_result(e, graph, capacity, slots, options);
 }
 
 /// Independent check of a result: primal feasibility, the totals and per-row columns, and
@@ -471,27 +654,35 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
     if (filled[t] != r.task_filled[t]) return fail("task_filled of task " + std::to_string(t) + " is wrong");
     if (filled[t] > slots[t]) return fail("task " + std::to_string(t) + " is overfilled");
   }
-  // Reduced costs of every residual arc.
+  // Reduced costs of every residual arc, in units of 1/scale, each at least -epsilon.
   const auto& pk = r.duals.koc_potential;
   const auto& pt = r.duals.task_potential;
   const i128 ps = r.duals.source_potential, pz = r.duals.sink_potential;
+  const i128 scale = r.duals.scale, eps = r.duals.epsilon, bonus = r.duals.pair_bonus;
   if (pz != 0) return fail("the sink potential must be 0");
+  if (scale < 1) return fail("the duals' scale must be at least 1");
+  if (eps < 0) return fail("the duals' epsilon must be >= 0");
+  // A cycle of the network visits at most 2 min(K, T) + 3 nodes, and costs a multiple of scale: with
+  // every reduced cost >= -epsilon, a negative one would cost more than -scale, so there is none.
+  if (eps > 0 && eps * (2 * static_cast<i128>(std::min(K, T)) + 3) >= scale)
+    return fail("epsilon is too large for the duals' scale to prove optimality");
+  if (max_score && bonus != 0) return fail("under max_score the pair bonus must be 0");
   for (std::size_t k = 0; k < K; ++k) {
-    if (load[k] < capacity[k] && i128(pk[k]) - pz < 0) return fail("KOC " + std::to_string(k) + " has spare capacity and a negative reduced cost to the sink");
-    if (load[k] > 0 && pz - pk[k] < 0) return fail("KOC " + std::to_string(k) + " is loaded and its sink arc's reverse has a negative reduced cost");
+    if (load[k] < capacity[k] && i128(pk[k]) - pz < -eps) return fail("KOC " + std::to_string(k) + " has spare capacity and a negative reduced cost to the sink");
+    if (load[k] > 0 && pz - pk[k] < -eps) return fail("KOC " + std::to_string(k) + " is loaded and its sink arc's reverse has a negative reduced cost");
     for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
       const auto pp = static_cast<std::size_t>(p);
       const auto t = static_cast<std::size_t>(graph.task[pp]);
       if (max_score && w[pp] <= 0) continue;  // not an arc under max_score (see below)
-      const i128 rc = i128(-w[pp]) + pt[t] - pk[k];
-      if (!chosen[pp] && rc < 0) return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
-      if (chosen[pp] && rc > 0) return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
+      const i128 rc = -scale * (i128(w[pp]) + bonus) + pt[t] - pk[k];
+      if (!chosen[pp] && rc < -eps) return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
+      if (chosen[pp] && rc > eps) return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
     }
   }
   // Dummy arcs t -> Z of cost -pi(S): used by the empty slots, unused by a full task.
   for (std::size_t t = 0; t < T; ++t) {
-    if (filled[t] < slots[t] && i128(pt[t]) - ps > 0) return fail("task " + std::to_string(t) + " has empty slots and a positive reduced cost on its empty-slot arc");
-    if (filled[t] == slots[t] && i128(pt[t]) - ps < 0) return fail("task " + std::to_string(t) + " is full and its empty-slot arc has a negative reduced cost");
+    if (filled[t] < slots[t] && i128(pt[t]) - ps > eps) return fail("task " + std::to_string(t) + " has empty slots and a positive reduced cost on its empty-slot arc");
+    if (filled[t] == slots[t] && i128(pt[t]) - ps < -eps) return fail("task " + std::to_string(t) + " is full and its empty-slot arc has a negative reduced cost");
   }
   if (max_score) {
     // An empty slot scores 0 and pairs with w <= 0 are not arcs (dropping such a pair from any

@@ -52,6 +52,8 @@ struct match_options {
   match_mode mode = match_mode::optimal;
   capacitated_objective objective = capacitated_objective::max_score;
   double score_resolution = 1e-6;  ///< optimal mode: fit scores are solved exactly in these units
+  capacitated_method method = capacitated_method::automatic;  ///< optimal mode: the exact algorithm
+  solve_control control;  ///< optimal mode: time limit, cancellation, progress (not kept in the result)
 };
 
 struct match_result {
@@ -119,6 +121,7 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
   match_result m;
   m.mode = options.mode;
   m.options = options;
+  m.options.control = {};  // the caller's callbacks are not the result's to keep
   m.candidates = build_candidates(tasks, kocs, policy, ladder, declines, preferences);
   const candidate_view g = m.candidates.graph.view();
   m.capacity.assign(kocs.capacity.begin(), kocs.capacity.end());
@@ -128,6 +131,8 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
     capacitated_assignment_options opt;
     opt.objective = options.objective;
     opt.score_resolution = options.score_resolution;
+    opt.method = options.method;
+    opt.control = options.control;
     m.optimal = solve_capacitated_assignment(g, m.capacity, m.slots, opt);
     const auto& r = m.optimal;
     m.koc = r.koc;

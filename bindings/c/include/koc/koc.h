@@ -38,6 +38,8 @@ typedef enum koc_status {
   KOC_ERROR_OVERFLOW = 8,
   KOC_ERROR_OUT_OF_RANGE = 9,
   KOC_ERROR_INTERNAL = 10,
+  KOC_ERROR_TIMEOUT = 11,           /* a solve did not finish within its time limit (koc_solve_options) */
+  KOC_ERROR_CANCELLED = 12,         /* a solve was cancelled by its cancel callback (koc_solve_options) */
   KOC_ERROR_NULL_POINTER = 100,     /* a required pointer argument was NULL */
   KOC_ERROR_BUFFER_TOO_SMALL = 101, /* the caller's buffer is smaller than the required size */
   KOC_ERROR_OUT_OF_MEMORY = 102
@@ -269,13 +271,45 @@ KOC_EXPORT koc_status koc_match_result_tasks(const koc_match_result* result, con
 /* Eligibility funnel: n_tasks x n_rules KOC counts excluded per hard rule, row-major. */
 KOC_EXPORT koc_status koc_match_result_exclusions(const koc_match_result* result, const int64_t** counts,
                                                   size_t* n_tasks, size_t* n_rules);
-/* Optimal mode: the flow potentials that certify optimality (see capacitated_assignment.hpp). */
+/* Optimal mode: the flow potentials that certify optimality (see capacitated_assignment.hpp), in the
+ * units koc_match_result_certificate gives (as koc_capacitated_result_certificate). */
 KOC_EXPORT koc_status koc_match_result_duals(const koc_match_result* result, const int64_t** koc_potential,
                                              const int64_t** task_potential, int64_t* source_potential);
+KOC_EXPORT koc_status koc_match_result_certificate(const koc_match_result* result, int64_t* scale, int64_t* epsilon,
+                                                   int64_t* pair_bonus);
 /* Re-checks the certificate independently: *ok = 1 when it holds, else 0 with the reason in buf. */
 KOC_EXPORT koc_status koc_match_result_verify(const koc_match_result* result, int32_t* ok, char* buf,
                                               size_t capacity, size_t* required);
 KOC_EXPORT void koc_match_result_destroy(koc_match_result* result);
+
+/* Solve options for long solves: method, time limit, cancellation, progress (koc/solve_control.hpp).
+ * A solve that stops early returns KOC_ERROR_TIMEOUT or KOC_ERROR_CANCELLED and no result. Callbacks
+ * are called from the solving thread, every few milliseconds at most; cancel may read a flag another
+ * thread sets. Not thread-safe to modify while a solve uses it; one options object may serve several
+ * solves in turn. */
+typedef enum koc_capacitated_method {
+  KOC_METHOD_AUTOMATIC = 0,     /* the auction, unless its scaled integers would overflow (then shortest paths) */
+  KOC_METHOD_AUCTION = 1,       /* epsilon-scaling auction */
+  KOC_METHOD_SHORTEST_PATHS = 2 /* successive shortest paths */
+} koc_capacitated_method;
+/* Returns nonzero to stop the solve. */
+typedef int (*koc_cancel_callback)(void* user_data);
+/* fraction in [0, 1]: estimated share done; steps: bids or searches so far; phase / phases: the auction's
+ * epsilon phase (1-based) and the number expected (0 for shortest paths); seconds since the start. */
+typedef void (*koc_progress_callback)(double fraction, int64_t steps, int64_t phase, int64_t phases, double seconds,
+                                      void* user_data);
+typedef struct koc_solve_options koc_solve_options;
+KOC_EXPORT koc_status koc_solve_options_create(koc_solve_options** out);
+KOC_EXPORT koc_status koc_solve_options_set_method(koc_solve_options* options, koc_capacitated_method method);
+/* seconds > 0: the limit; 0: none (the default). Negative or NaN: KOC_ERROR_INVALID_VALUE. */
+KOC_EXPORT koc_status koc_solve_options_set_time_limit(koc_solve_options* options, double seconds);
+/* callback NULL removes it. */
+KOC_EXPORT koc_status koc_solve_options_set_cancel(koc_solve_options* options, koc_cancel_callback callback,
+                                                   void* user_data);
+/* interval_seconds between calls (0.1 if 0). callback NULL removes it. */
+KOC_EXPORT koc_status koc_solve_options_set_progress(koc_solve_options* options, koc_progress_callback callback,
+                                                     void* user_data, double interval_seconds);
+KOC_EXPORT void koc_solve_options_destroy(koc_solve_options* options);
 
 /* Capacitated assignment (b-matching) on the caller's own candidate graph, for programmes that do their
  * own eligibility and fit: koc::solve_capacitated_assignment (koc/matching/capacitated_assignment.hpp).
@@ -303,6 +337,12 @@ KOC_EXPORT koc_status koc_capacitated_assignment(const int32_t* koc_row, const i
                                                  size_t n_pairs, const int32_t* capacity, size_t n_kocs,
                                                  const int32_t* slots, size_t n_tasks, koc_match_objective objective,
                                                  double score_resolution, koc_capacitated_result** out);
+/* The same with solve options (NULL: the defaults). */
+KOC_EXPORT koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                                      size_t n_pairs, const int32_t* capacity, size_t n_kocs,
+                                                      const int32_t* slots, size_t n_tasks,
+                                                      koc_match_objective objective, double score_resolution,
+                                                      const koc_solve_options* options, koc_capacitated_result** out);
 KOC_EXPORT koc_status koc_capacitated_result_status(const koc_capacitated_result* result, koc_capacitated_status* status);
 /* Chosen pairs (zero-copy, valid until destroy), sorted by (koc_row, task_col): edge = the row of the
  * caller's edge list, and its KOC row and task column. Any output pointer but n_chosen may be NULL. */
@@ -318,10 +358,18 @@ KOC_EXPORT koc_status koc_capacitated_result_kocs(const koc_capacitated_result* 
 /* Per task (n_tasks entries): slots filled, and a koc_match_reason for any empty slot. */
 KOC_EXPORT koc_status koc_capacitated_result_tasks(const koc_capacitated_result* result, const int32_t** filled,
                                                    const uint8_t** reason, size_t* n_tasks);
-/* The certificate, in score units (score / score_resolution): the flow potentials pi(k), pi(t), pi(S)
- * of capacitated_assignment.hpp. An unused pair has pi(t) - pi(k) >= its units, a used one <=. */
+/* The certificate: the flow potentials pi(k), pi(t), pi(S) of capacitated_assignment.hpp, in the units
+ * koc_capacitated_result_certificate gives (scale 1, exact: an unused pair has pi(t) - pi(k) >= its
+ * score units, a used one <=; scale > 1: the same within epsilon, scores times scale). */
 KOC_EXPORT koc_status koc_capacitated_result_duals(const koc_capacitated_result* result, const int64_t** koc_potential,
                                                    const int64_t** task_potential, int64_t* source_potential);
+/* The certificate's units (koc::capacitated_duals): the potentials above are in 1/scale score units,
+ * pair p costs -scale * (units_p + pair_bonus), and every residual arc's reduced cost is >= -epsilon,
+ * with epsilon * (2 min(n_kocs, n_tasks) + 3) < scale (or epsilon == 0): proof of optimality. The
+ * auction method gives epsilon 1; the shortest-paths method scale 1, epsilon 0, pair_bonus 0. Any output
+ * pointer may be NULL. */
+KOC_EXPORT koc_status koc_capacitated_result_certificate(const koc_capacitated_result* result, int64_t* scale,
+                                                         int64_t* epsilon, int64_t* pair_bonus);
 /* Re-checks the result against the result's own copy of the input, without trusting the solver
  * (koc::verify: feasibility, totals, reasons, reduced costs in exact arithmetic, maximal fill) and
  * that every chosen edge row names its pair: *ok = 1 when all holds, else 0 with the reason in buf

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <koc/matching/detail/indexed_heap.hpp>
+#include <koc/solve_control.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -74,6 +75,9 @@ class capacitated_ssp {
   std::int64_t row_scan_after = 8;
   /// Scans of a task's row in arc order before the row is sorted by decreasing w + pik (see search_from).
   std::int32_t sort_rows_after = 8;
+
+  /// Checked between searches (time limit, cancellation, progress); may be null.
+  solve_watch* watch = nullptr;
 
   /// Builds the arcs; pair_state, capacity, slots and pair_w must be set. Flow starts empty.
   void init() {
@@ -166,8 +170,12 @@ class capacitated_ssp {
     for (std::size_t t = 0; t < n_tasks; ++t) overfull = overfull || filled[t] > slots[t];
     if (!overfull) return;
     build_repair_index();
+    // Each repair moves one pair off task t, which a best response filled at most deg(t) times.
     for (std::size_t t = 0; t < n_tasks; ++t)
-      while (filled[t] > slots[t]) repair_overfull(static_cast<std::int32_t>(t));
+      while (filled[t] > slots[t]) {
+        repair_overfull(static_cast<std::int32_t>(t));
+        poll(t, 0.0);
+      }
     release_repair_index();
   }
 
@@ -232,14 +240,27 @@ class capacitated_ssp {
   std::int64_t row_tail_sorts = 0;
 
   /// Routes every slot not yet routed, task by task in index order.
+  /// Bound: a search from t either routes all of t's remaining slots to its own empty-slot arc or adds
+  /// one pair at t (intermediate tasks keep their counts), so t has at most deg(t) + 1 searches.
   void fill() {
     if (row_scan_after > 0) build_arc_heaps();  // with 0, every search scans rows: no heaps needed
     for (std::size_t t = 0; t < n_tasks; ++t)
-      while (excess(t) > 0) search_from(static_cast<std::int32_t>(t));
+      while (excess(t) > 0) {
+        search_from(static_cast<std::int32_t>(t));
+        poll(t, 0.1);
+      }
     heaps_on_ = false;
+    if (watch) watch->check(solve_progress{1.0, searches, 0, 0, 0});
   }
 
  private:
+  // Every 256 searches: the watch's checks; progress is the share of tasks routed (repairs: the first 10%).
+  void poll(std::size_t t, double base) {
+    if (!watch || (searches & 255) != 0) return;
+    const double f = base + (1.0 - base) * static_cast<double>(t) / static_cast<double>(std::max<std::size_t>(1, n_tasks));
+    watch->check(solve_progress{std::min(0.99, base == 0.0 ? 0.1 * f : f), searches, 0, 0, 0});
+  }
+
   // ---- per-KOC list of used pairs -----------------------------------------------------------------
   void set_used(std::size_t i, std::int64_t p) {
     used_pairs[i] = {p, w[static_cast<std::size_t>(p)], task_of[static_cast<std::size_t>(p)]};

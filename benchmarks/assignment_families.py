@@ -111,16 +111,18 @@ def _edges(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(np.arange(n, dtype=np.int64), d), rows.reshape(-1).astype(np.int64)
 
 
-def programme(n_kocs: int, n_tasks: int, objective: int, seed: int = 2026) -> Instance:
+def programme(n_kocs: int, n_tasks: int, seed: int = 2026) -> list[Instance]:
+    """The same programme under both objectives."""
     import koc  # the installed package (pip install .)
 
     prog = koc.datasets.make_programme(n_kocs, n_tasks, seed=seed)
     tiers = koc.classify(prog.roster, prog.tier_policy, growth_gaps=False)
     e = koc.candidates(prog.roster, prog.tasks, prog.matching_policy, tiers=tiers, tier_policy=prog.tier_policy)
     slots = prog.tasks["slots"].to_numpy(np.int64)
-    return Instance(f"programme-{n_kocs // 1000}k-{n_tasks}-{'fill' if objective else 'score'}", n_kocs, n_tasks,
-                    e["koc_row"].to_numpy(np.int64), e["task_row"].to_numpy(np.int64), e["score"].to_numpy(np.float64),
-                    prog.roster["capacity"].to_numpy(np.int64), np.where(slots < 0, UNLIMITED, slots), objective)
+    cols = (e["koc_row"].to_numpy(np.int64), e["task_row"].to_numpy(np.int64), e["score"].to_numpy(np.float64),
+            prog.roster["capacity"].to_numpy(np.int64), np.where(slots < 0, UNLIMITED, slots))
+    return [Instance(f"programme-{n_kocs // 1000}k-{n_tasks}-{'fill' if o else 'score'}", n_kocs, n_tasks, *cols, o)
+            for o in (0, 1)]
 
 
 def uniform(n_kocs: int, n_tasks: int, fill_ratio: float, seed: int = 20240611) -> Instance:
@@ -203,9 +205,9 @@ def ties(n_kocs: int, seed: int = 29) -> Instance:
 # family -> size -> list of instance builders (small, medium, large: for the growth slope).
 FAMILIES = {
     "programme": {
-        "small": [lambda t=t, o=o: programme(100_000, t, o) for t in (32, 128, 512) for o in (0, 1)],
-        "medium": [lambda t=t, o=o: programme(300_000, t, o) for t in (32, 128, 512) for o in (0, 1)],
-        "large": [lambda t=t, o=o: programme(1_000_000, t, o) for t in (32, 128, 512) for o in (0, 1)],
+        "small": [lambda t=t: programme(100_000, t) for t in (32, 128, 512)],
+        "medium": [lambda t=t: programme(300_000, t) for t in (32, 128, 512)],
+        "large": [lambda t=t: programme(1_000_000, t) for t in (32, 128, 512)],
     },
     "uniform": {
         "small": [lambda: uniform(20_000, 500, 0.0), lambda: uniform(20_000, 500, 0.98)],
@@ -234,10 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     for fam in args.family or FAMILIES:
         for size in args.size or ("small", "medium", "large"):
             for build in FAMILIES[fam][size]:
-                inst = build()
-                path = args.out / f"{inst.name}.bin"
-                write(inst, path)
-                print(f"{path}: {inst.n_kocs} KOCs x {inst.n_tasks} tasks, {len(inst.koc)} pairs", flush=True)
+                built = build()
+                for inst in built if isinstance(built, list) else [built]:
+                    path = args.out / f"{inst.name}.bin"
+                    write(inst, path)
+                    print(f"{path}: {inst.n_kocs} KOCs x {inst.n_tasks} tasks, {len(inst.koc)} pairs", flush=True)
     return 0
 
 

@@ -2,9 +2,11 @@
 // (include/koc/matching/capacitated_assignment.hpp) with arbitrary small candidate graphs: up to 8 KOCs
 // x 8 tasks, any subset of pairs, scores from a palette (ties, zero, negative, sub-resolution) or raw
 // bounded doubles, capacities and slots 0..3 or unlimited, both objectives, several resolutions.
-// Invariants: every result passes koc::verify (exact integer certificate, per-row reasons); the same
-// input gives the same result; a warm start from the duals of a perturbed problem gives a certified
-// result with the same optimal total; bad input (overflowing scores) is refused with koc::error.
+// Methods: the auction, shortest paths or the automatic choice, from the input.
+// Invariants: every result passes koc::verify (exact integer certificate, per-row reasons); the other
+// method reaches the same optimum; the same input gives the same result; a warm start from the duals of
+// a perturbed problem (solved by either method) gives a certified result with the same optimal total;
+// bad input (overflowing scores) is refused with koc::error.
 #include "fuzz_check.hpp"
 
 #include <koc/matching/capacitated_assignment.hpp>
@@ -55,6 +57,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   opt.objective = in.ConsumeBool() ? koc::capacitated_objective::max_fill_then_score : koc::capacitated_objective::max_score;
   static const double resolutions[] = {1e-6, 1.0, 0.5, 1e-3, 1e-12};
   opt.score_resolution = resolutions[in.ConsumeIntegralInRange<std::size_t>(0, 4)];
+  static const koc::capacitated_method methods[] = {koc::capacitated_method::auction, koc::capacitated_method::shortest_paths,
+                                                    koc::capacitated_method::automatic};
+  opt.method = methods[in.ConsumeIntegralInRange<std::size_t>(0, 2)];
+  auto other = opt;
+  other.method = opt.method == koc::capacitated_method::shortest_paths ? koc::capacitated_method::auction
+                                                                      : koc::capacitated_method::shortest_paths;
 
   koc::capacitated_assignment_result r;
   try {
@@ -66,6 +74,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto rep = koc::verify(g, capacity, slots, opt, r);
   check(rep.ok, "certificate rejected: " + rep.message);
+  // The other method, when its integers fit (the auction's scaled scores may not), finds the same optimum.
+  try {
+    const auto o = koc::solve_capacitated_assignment(g, capacity, slots, other);
+    check(koc::verify(g, capacity, slots, other, o).ok, "the other method's certificate rejected");
+    check(o.total_score_units == r.total_score_units &&
+              (opt.objective == koc::capacitated_objective::max_score || o.assigned == r.assigned),
+          "the two methods disagree: " + std::to_string(o.total_score_units) + " vs " + std::to_string(r.total_score_units));
+  } catch (const koc::error& e) {
+    check(e.code() == koc::errc::overflow && other.method == koc::capacitated_method::auction,
+          std::string("the other method refused a solved input: ") + e.what());
+  }
   const auto again = koc::solve_capacitated_assignment(g, capacity, slots, opt);
   check(again.pair == r.pair && again.duals.task_potential == r.duals.task_potential &&
             again.duals.koc_potential == r.duals.koc_potential && again.koc_reason == r.koc_reason &&
@@ -76,7 +95,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::int32_t> capacity2 = capacity, slots2 = slots;
   for (auto& c : capacity2) c = in.ConsumeBool() ? amount(in) : c;
   for (auto& s : slots2) s = in.ConsumeBool() ? amount(in) : s;
-  const auto perturbed = koc::solve_capacitated_assignment(g, capacity2, slots2, opt);
+  const auto perturbed_opt = in.ConsumeBool() ? opt : other;
+  koc::capacitated_assignment_result perturbed;
+  try {
+    perturbed = koc::solve_capacitated_assignment(g, capacity2, slots2, perturbed_opt);
+  } catch (const koc::error&) {
+    perturbed = koc::solve_capacitated_assignment(g, capacity2, slots2, opt);  // the auction did not fit
+  }
   check(koc::verify(g, capacity2, slots2, opt, perturbed).ok, "certificate of the perturbed problem rejected");
   const auto warm = koc::resolve_capacitated_assignment(g, capacity, slots, opt, perturbed.duals);
   const auto wrep = koc::verify(g, capacity, slots, opt, warm);

@@ -69,3 +69,73 @@ def test_bad_input():
     assert e.value.field == "capacity"
     with pytest.raises(koc.UnknownIdError):
         koc.capacitated_assignment((np.array([0]), np.array([3]), np.array([1.0])), [1], [1])
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("objective", ["max_score", "max_fill"])
+def test_both_methods_reach_the_same_certified_optimum(seed, objective):
+    rng = np.random.default_rng(100 + seed)
+    n, m = 300, 12
+    mask = rng.random((n, m)) < 0.3
+    koc_i, task_i = np.nonzero(mask)
+    w = rng.integers(0, 40, size=len(koc_i)).astype(float)  # ties
+    cap = rng.integers(0, 4, n)
+    slots = np.where(rng.random(m) < 0.2, 2**31 - 1, rng.integers(0, 30, m))  # some unlimited
+    a = koc.capacitated_assignment((koc_i, task_i, w), cap, slots, objective=objective, score_resolution=1.0, method="auction")
+    b = koc.capacitated_assignment((koc_i, task_i, w), cap, slots, objective=objective, score_resolution=1.0,
+                                   method="shortest_paths")
+    assert a.verify() and b.verify()
+    assert a.certificate["total_score_units"] == b.certificate["total_score_units"]
+    if objective == "max_fill":
+        assert len(a.koc) == len(b.koc)
+    assert a.certificate["epsilon"] == 1 and a.certificate["scale"] == 2 * m + 4
+    assert b.certificate["epsilon"] == 0 and b.certificate["scale"] == 1
+    with pytest.raises(koc.InvalidArgumentError) as e:
+        koc.capacitated_assignment((koc_i, task_i, w), cap, slots, method="simplex")
+    assert e.value.field == "method"
+
+
+def _big():
+    rng = np.random.default_rng(7)
+    n, m = 20_000, 400
+    koc_i = np.repeat(np.arange(n), 30)
+    task_i = np.concatenate([rng.choice(m, 30, replace=False) for _ in range(n)])
+    return (koc_i, task_i, rng.random(len(koc_i))), rng.integers(1, 4, n), rng.integers(5, 60, m)
+
+
+def test_time_limit_cancel_and_progress():
+    import threading
+
+    edges, cap, slots = _big()
+    seen = []
+    r = koc.capacitated_assignment(edges, cap, slots, progress=seen.append)
+    assert r.verify()
+    assert len(seen) >= 2 and seen[-1].fraction == 1.0
+    assert all(0 <= p.fraction <= 1 for p in seen) and [p.fraction for p in seen] == sorted(p.fraction for p in seen)
+    assert "SolveProgress(fraction=" in repr(seen[0])
+    # A time limit already past: no result, a clear error.
+    with pytest.raises(koc.TimeoutError) as e:
+        koc.capacitated_assignment(edges, cap, slots, time_limit=1e-9)
+    assert e.value.code == "timeout" and e.value.field == "time_limit" and "time limit" in str(e.value)
+    with pytest.raises(koc.InvalidValueError):
+        koc.capacitated_assignment(edges, cap, slots, time_limit=-1)
+    # Cancelled from another thread while the solve runs (the GIL is released): a threading.Event.
+    stop = threading.Event()
+    started = threading.Event()
+
+    def progress(p):
+        started.set()
+
+    threading.Thread(target=lambda: (started.wait(10), stop.set()), daemon=True).start()
+    with pytest.raises(koc.CancelledError) as e:
+        koc.capacitated_assignment(edges, cap, slots, cancel=stop, progress=progress, method="shortest_paths")
+    assert e.value.code == "cancelled"
+    # A callable works too, and an exception raised by a callback propagates as itself.
+    with pytest.raises(koc.CancelledError):
+        koc.capacitated_assignment(edges, cap, slots, cancel=lambda: True)
+
+    def boom(p):
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        koc.capacitated_assignment(edges, cap, slots, progress=boom)

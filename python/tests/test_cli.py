@@ -173,6 +173,12 @@ def edit_csv(path: pathlib.Path, fn):
     df.to_csv(path, index=False, lineterminator="\n")
 
 
+def test_time_limit_stops_the_matching_with_its_own_exit_code(files, tmp_path, capsys):
+    rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"), "--time-limit", "1e-9")
+    assert rc == 6 and "--time-limit" in err and "time limit" in err and "nothing was written" in err
+    assert not (tmp_path / "out" / "assignments.csv").exists()
+
+
 def test_missing_file(files, tmp_path, capsys):
     files["roster"] = tmp_path / "nope.csv"
     rc, _, err = koc_cli(capsys, *run_args(files, tmp_path / "out"))

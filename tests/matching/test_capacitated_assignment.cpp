@@ -473,3 +473,32 @@ TEST_CASE("the auction and shortest paths agree on larger instances and shapes",
     }
   }
 }
+
+// A warm start from prices far below their level, with many bidders valuing a copy alike: every bid lifts
+// the price by about epsilon, so at the warm start's fine epsilon the price would climb in millions of
+// steps (a fuzz timeout). Phases that spend their bid budget coarsen epsilon instead.
+// fuzz/regressions/fuzz_capacitated_assignment/warm_start_price_war.bin
+TEST_CASE("the auction does not wage price wars from a warm start", "[capacitated][fuzz][regression]") {
+  instance in;
+  in.g.n_kocs = 60;
+  in.g.n_tasks = 2;
+  for (std::size_t k = 0; k < in.g.n_kocs; ++k) {
+    in.g.task.push_back(0);
+    in.g.score.push_back(1000.0);
+    in.g.task.push_back(1);
+    in.g.score.push_back(999.0);
+    in.g.offsets.push_back(static_cast<std::int64_t>(in.g.task.size()));
+    in.capacity.push_back(1);
+  }
+  in.slots = {1, 1};
+  koc::capacitated_assignment_options opt;
+  opt.method = koc::capacitated_method::auction;
+  opt.score_resolution = 1e-6;
+  const auto cold = solve_checked(in, opt);
+  koc::capacitated_duals low = cold.duals;
+  for (auto& p : low.task_potential) p = 0;  // far below the level where 58 of 60 bidders give up
+  const auto warm = koc::resolve_capacitated_assignment(in.g, in.capacity, in.slots, opt, low);
+  REQUIRE(koc::verify(in.g, in.capacity, in.slots, opt, warm).ok);
+  CHECK(warm.total_score_units == cold.total_score_units);
+  CHECK(warm.searches < 100000);  // bids: without the coarsening, about 10^9
+}

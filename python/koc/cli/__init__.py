@@ -21,7 +21,8 @@ import pandas as pd
 
 from .. import _core
 from . import _io, _pipeline
-from ._io import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_POLICY, EXIT_USAGE, Problem, UserError
+from ._io import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_POLICY, EXIT_TIMEOUT, EXIT_USAGE, Problem,
+                  UserError)
 from ._progress import Progress
 
 __all__ = ["main"]
@@ -33,6 +34,7 @@ EXIT_CODES = f"""exit codes:
   {EXIT_INPUT}  an input file is missing, unreadable, or has a missing column or a bad value
   {EXIT_POLICY}  a policy file is missing or invalid
   {EXIT_OUTPUT}  an output file could not be written
+  {EXIT_TIMEOUT}  the matching did not finish within --time-limit (nothing written)
 """
 
 EXAMPLES = """examples:
@@ -83,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="output folder (created if needed)")
     s.add_argument("--mode", choices=("optimal", "stable"), default="optimal", help="matching mode (default optimal)")
     s.add_argument("--objective", choices=("max_score", "max_fill"), default="max_score", help="optimal matching objective")
+    s.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the optimal matching after this long (exit code 1, nothing written)")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
@@ -99,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="output folder")
     s.add_argument("--mode", choices=("optimal", "stable"), default="optimal")
     s.add_argument("--objective", choices=("max_score", "max_fill"), default="max_score")
+    s.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the optimal matching after this long (exit code 1, nothing written)")
 
     s = add("rewards", "Compute the reward ledger for completed work.",
             "examples:\n  koc rewards --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out ledger.csv\n")
@@ -147,7 +153,8 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
     progress = Progress(stages=6, quiet=args.quiet)
     policies = _pipeline.load_policies(policies_dir, need_reward=True)
     outcome = _pipeline.run(roster, tasks, completions, policies, progress,
-                            mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"))
+                            mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"),
+                            time_limit=getattr(args, "time_limit", None))
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -205,7 +212,8 @@ def _cmd_match(args: argparse.Namespace) -> int:
     progress.finish()
     progress.start("matching")
     r = _pipeline.stage_match(tables["roster"], tables["tasks"], tiers, policies,
-                              (pathlib.Path(args.roster).name, pathlib.Path(args.tasks).name), args.mode, args.objective)
+                              (pathlib.Path(args.roster).name, pathlib.Path(args.tasks).name), args.mode, args.objective,
+                              progress, args.time_limit)
     progress.finish(f"{len(r.assignments):,} assignments, certificate verified")
     out = pathlib.Path(args.out)
     try:

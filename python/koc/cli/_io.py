@@ -26,6 +26,7 @@ EXIT_USAGE = 2        # wrong command line
 EXIT_INPUT = 3        # an input file is missing, unreadable or has bad columns or values
 EXIT_POLICY = 4       # a policy file is invalid
 EXIT_OUTPUT = 5       # an output could not be written
+EXIT_TIMEOUT = 6      # the matching did not finish within --time-limit
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from .. import _core
 from ..matching import MatchingPolicy, match
 from ..tiers import TierPolicy, classify
 from . import _io
-from ._io import EXIT_INPUT, EXIT_POLICY, Problem, UserError
+from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
 from ._progress import Progress
 
 POLICY_FILES = {"tier": "tier_policy.json", "matching": "matching_policy.json", "reward": "reward_policy.json"}
@@ -179,9 +179,15 @@ def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str) -
 
 
 def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
-                names: tuple[str, str], mode: str = "optimal", objective: str = "max_score"):
+                names: tuple[str, str], mode: str = "optimal", objective: str = "max_score",
+                progress: Optional[Progress] = None, time_limit: Optional[float] = None):
+    on_progress = None if progress is None else (lambda p: progress.fraction(p.fraction))
     try:
-        r = match(roster, tasks, policies.matching, tiers=tiers, tier_policy=policies.tier, mode=mode, objective=objective)
+        r = match(roster, tasks, policies.matching, tiers=tiers, tier_policy=policies.tier, mode=mode, objective=objective,
+                  progress=on_progress, time_limit=time_limit)
+    except _core.TimeoutError as e:
+        raise UserError([Problem("--time-limit", f"{e}; nothing was written (raise the limit, or leave it out)")],
+                        EXIT_TIMEOUT) from None
     except _core.Error as e:
         # The field tells which table the row belongs to.
         fld = getattr(e, "field", "") or ""
@@ -331,7 +337,7 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
 
 
 def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
-        *, mode: str = "optimal", objective: str = "max_score") -> Outcome:
+        *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
@@ -347,7 +353,7 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     progress.finish(", ".join(f"{k} {v:,}" for k, v in _counts(tiers["tier"], list(policies.tier.tiers)).items()))
 
     progress.start("matching")
-    r = stage_match(roster, tasks, tiers, policies, (names["roster"], names["tasks"]), mode, objective)
+    r = stage_match(roster, tasks, tiers, policies, (names["roster"], names["tasks"]), mode, objective, progress, time_limit)
     progress.finish(f"{len(r.assignments):,} assignments, certificate verified")
 
     ledger = None

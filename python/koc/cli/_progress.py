@@ -28,6 +28,17 @@ class Progress:
             self.stream.write(f"\r\x1b[K[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {label}...")
             self.stream.flush()
 
+    def fraction(self, f: float) -> None:
+        """Within the current stage: redraw the bar with a share of the stage done (a terminal only; the
+        solver calls this about every 0.1 s)."""
+        if self.quiet or not self.tty:
+            return
+        width = 24
+        filled = int(width * (self.done + max(0.0, min(1.0, f))) / self.total)
+        self.stream.write(f"\r\x1b[K[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {self._label}... "
+                          f"{100 * f:.0f}%")
+        self.stream.flush()
+
     def finish(self, detail: str = "") -> None:
         self.done += 1
         if self.quiet:

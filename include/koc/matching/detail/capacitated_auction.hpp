@@ -97,7 +97,7 @@ class capacitated_auction {
   std::vector<std::uint8_t> held;     // per pair
   std::vector<std::int32_t> load;     // per KOC: units held
   std::vector<std::int32_t> filled;   // per task: copies held
-  std::int64_t bids = 0, phases = 0, reverse_steps = 0, released = 0, reverse_scanned = 0;
+  std::int64_t bids = 0, phases = 0, reverse_steps = 0, released = 0, reverse_scanned = 0, coarsenings = 0;
 
   /// Clamps capacities and slots to the positive pairs and sizes the state. value, capacity and slots
   /// must be set.
@@ -121,6 +121,8 @@ class capacitated_auction {
     for (std::size_t k = 0; k < n_kocs; ++k) held_off_[k + 1] = held_off_[k] + capacity[k];
     top_value_ = 0;
     for (const auto v : value) top_value_ = std::max(top_value_, v);
+    eps_cap_ = std::max<i64>(1, top_value_ / 2);
+    units_ = held_off_[n_kocs];
     const auto n_pairs = static_cast<std::size_t>(offsets[n_kocs]);
     held.assign(n_pairs, 0);
     heap_pos_.assign(n_pairs, -1);
@@ -391,9 +393,26 @@ class capacitated_auction {
   }
 
   // Gauss-Seidel bidding until no KOC has a free unit with a positive-value pair left. False if stopped.
-  void bid_until_settled(i64 eps) {
+  //
+  // Price wars: when many bidders value a copy alike, each bid lifts its price by little more than eps, so
+  // prices far from their level (a warm start's, or a phase whose eps is too fine for them) climb in
+  // steps of eps. A phase that has spent its budget of bids, a few per unit, therefore coarsens eps by
+  // epsilon_factor (up to the cold start's first eps, half the largest value, where a copy is bid at
+  // most a few times before its price passes every value): units already held stay within the larger
+  // eps, so the phase simply goes on with it and the schedule resumes from there. This bounds every
+  // phase's bids by its budget times the number of coarsenings (at most log(largest value) /
+  // log(epsilon_factor)) plus the bids of one phase at the cap; kMaxCoarsenings bounds them over the whole
+  // solve (past it the plain auction runs on, which ends too, if slower).
+  void bid_until_settled(i64& eps) {
     std::vector<std::pair<i64, i64>>& cand = scratch_;
+    const std::int64_t budget = 8 * (units_ + 1) + 1024;
+    std::int64_t phase_bids = bids;
     while (head_ < queue_.size()) {
+      if (bids - phase_bids > budget && eps < eps_cap_ && coarsenings < kMaxCoarsenings) {
+        eps = std::min(eps_cap_, eps * epsilon_factor);
+        phase_bids = bids;
+        ++coarsenings;
+      }
       const auto k = static_cast<std::size_t>(queue_[head_++]);
       in_queue_[k] = 0;
       if (head_ > 4096 && head_ * 2 > queue_.size()) {  // keep the queue short without reallocating
@@ -464,7 +483,9 @@ class capacitated_auction {
   // ---- the reverse step ----------------------------------------------------------------------------
   // Tasks with empty copies priced above eps lower them until the KOCs that gain most take them (see the
   // top of this file). The rows of the tasks involved are gathered by one scan of the pairs per round.
-  void reverse(i64 eps) {
+  // The reverse step's own price war (two tasks taking one KOC back and forth, each a little cheaper) is
+  // bounded the same way: past a budget of steps its eps coarsens.
+  void reverse(i64& eps) {
     std::vector<std::int32_t> work;
     std::vector<std::uint8_t> listed(n_tasks, 0);
     for (std::size_t t = 0; t < n_tasks; ++t)
@@ -472,8 +493,15 @@ class capacitated_auction {
     if (work.empty()) return;
     if (col_off_.empty()) build_columns();
     std::vector<std::pair<i64, i64>> gain;  // (-(value - u_k), position in the column: pair order)
+    const std::int64_t budget = 4 * (units_ + static_cast<std::int64_t>(n_tasks)) + 1024;
+    std::int64_t stage_steps = reverse_steps;
     for (std::size_t head = 0; head < work.size(); ++head) {
       if ((head & 255) == 0) check_watch();
+      if (reverse_steps - stage_steps > budget && eps < eps_cap_ && coarsenings < kMaxCoarsenings) {
+        eps = std::min(eps_cap_, eps * epsilon_factor);
+        stage_steps = reverse_steps;
+        ++coarsenings;
+      }
       const auto t = static_cast<std::size_t>(work[head]);
       listed[t] = 0;
       const auto empty = static_cast<std::size_t>(slots[t] - filled[t]);
@@ -590,7 +618,10 @@ class capacitated_auction {
   }
 
   static constexpr std::size_t kSmallTop = 8;
+  static constexpr std::int64_t kMaxCoarsenings = 64;
   i64 top_value_ = 0;
+  i64 eps_cap_ = 1;        // the coarsest epsilon a price war may push a phase to
+  std::int64_t units_ = 0;  // sum of the clamped capacities
   std::vector<i64> col_off_;
   std::vector<column_entry> col_;
   std::vector<i64> col_sorted_;  // per task: col_[col_off_[t], + col_sorted_[t]) is sorted and first

@@ -384,26 +384,69 @@ inline capacitated_assignment_result collect_result(capacitated_ssp& e, const ca
   return r;
 }
 
+/// A KOC with spare capacity that an augmenting path reaches (breadth-first from the tasks with free
+/// slots, along unchosen pairs to KOCs and chosen pairs back to tasks), or -1 when the fill is maximal.
+template <class Load>
+std::int64_t augmenting_path_end(const candidate_view& graph, span<const std::int32_t> capacity, span<const std::int32_t> slots,
+                                 const std::vector<std::uint8_t>& chosen, const std::vector<Load>& load,
+                                 const std::vector<Load>& filled) {
+  const std::size_t K = graph.n_kocs, T = graph.n_tasks, P = graph.n_pairs();
+  std::vector<std::uint8_t> seen_t(T, 0), seen_k(K, 0);
+  std::vector<std::int64_t> task_off(T + 1, 0), task_pairs(P), pair_koc(P);
+  for (std::size_t p = 0; p < P; ++p) ++task_off[static_cast<std::size_t>(graph.task[p]) + 1];
+  for (std::size_t t = 0; t < T; ++t) task_off[t + 1] += task_off[t];
+  {
+    std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
+    for (std::size_t k = 0; k < K; ++k)
+      for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
+        task_pairs[static_cast<std::size_t>(at[static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)])]++)] = p;
+        pair_koc[static_cast<std::size_t>(p)] = static_cast<std::int64_t>(k);
+      }
+  }
+  std::vector<std::int64_t> queue;
+  for (std::size_t t = 0; t < T; ++t)
+    if (filled[t] < slots[t]) seen_t[t] = 1, queue.push_back(static_cast<std::int64_t>(t));
+  for (std::size_t head = 0; head < queue.size(); ++head) {  // each task enters the queue once
+    const auto t = static_cast<std::size_t>(queue[head]);
+    for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
+      const auto p = static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)]);
+      if (chosen[p]) continue;
+      const auto k = static_cast<std::size_t>(pair_koc[p]);
+      if (seen_k[k]) continue;
+      seen_k[k] = 1;
+      if (load[k] < capacity[k]) return static_cast<std::int64_t>(k);
+      for (auto q = graph.offsets[k]; q < graph.offsets[k + 1]; ++q) {
+        const auto t2 = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(q)]);
+        if (chosen[static_cast<std::size_t>(q)] && !seen_t[t2]) seen_t[t2] = 1, queue.push_back(static_cast<std::int64_t>(t2));
+      }
+    }
+  }
+  return -1;
+}
+
 /// The auction's integers (see detail/capacitated_auction.hpp): scale, the per-pair bonus under
 /// max_fill_then_score, and whether scale * (w + bonus) leaves int64 room for the bids (a factor 16).
 struct auction_units {
   std::int64_t scale = 1, bonus = 0, max_value = 0;
   std::int64_t spread = 0;  ///< scale * the range of scores that differences between pairs span
+  std::int64_t wmin = 0, wmax = 0;
   bool fits = false;
 };
-inline auction_units auction_units_for(const candidate_view& g, const std::vector<std::int64_t>& w,
-                                       const capacitated_assignment_options& opt) {
+/// The units for a bonus covering augmenting paths of up to `path_pairs` pairs given up (-1: min(K, T),
+/// every path), from the integerised scores' range.
+inline auction_units auction_units_with(const candidate_view& g, std::int64_t wmin, std::int64_t wmax,
+                                        const capacitated_assignment_options& opt, std::int64_t path_pairs = -1) {
   auction_units u;
+  u.wmin = wmin, u.wmax = wmax;
   const bool max_score = opt.objective == capacitated_objective::max_score;
   const int128 m = static_cast<int128>(std::min(g.n_kocs, g.n_tasks));
   u.scale = static_cast<std::int64_t>(std::min<int128>(2 * m + 4, std::numeric_limits<std::int64_t>::max()));
-  std::int64_t wmin = std::numeric_limits<std::int64_t>::max(), wmax = std::numeric_limits<std::int64_t>::min();
-  for (const auto x : w) wmin = std::min(wmin, x), wmax = std::max(wmax, x);
-  if (w.empty()) wmin = wmax = 0;
   int128 bonus = 0;
   // One more pair must beat any exchange along an augmenting path (at most min(K, T) pairs given up for
-  // one more taken): bonus > m (wmax - wmin) - wmin keeps every pair positive and does it.
-  if (!max_score) bonus = m * (static_cast<int128>(wmax) - wmin) - wmin + 1;
+  // one more taken): bonus > L (wmax - wmin) - wmin, with L = m, keeps every pair positive and does it.
+  // A smaller L (path_pairs) covers the paths of up to L pairs given up; solve_by_auction starts there.
+  const int128 L = path_pairs < 0 ? m : std::min<int128>(m, path_pairs);
+  if (!max_score) bonus = L * (static_cast<int128>(wmax) - wmin) - wmin + 1;
   const int128 top = static_cast<int128>(u.scale) * (static_cast<int128>(std::max<std::int64_t>(wmax, 0)) + bonus);
   const int128 low = static_cast<int128>(u.scale) * (static_cast<int128>(std::min<std::int64_t>(wmin, 0)) + bonus);
   const int128 room = static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 16);
@@ -416,6 +459,13 @@ inline auction_units auction_units_for(const candidate_view& g, const std::vecto
   }
   return u;
 }
+inline auction_units auction_units_for(const candidate_view& g, const std::vector<std::int64_t>& w,
+                                       const capacitated_assignment_options& opt) {
+  std::int64_t wmin = std::numeric_limits<std::int64_t>::max(), wmax = std::numeric_limits<std::int64_t>::min();
+  for (const auto x : w) wmin = std::min(wmin, x), wmax = std::max(wmax, x);
+  if (w.empty()) wmin = wmax = 0;
+  return auction_units_with(g, wmin, wmax, opt);
+}
 
 inline bool use_auction(const auction_units& u, const capacitated_assignment_options& opt) {
   if (opt.method == capacitated_method::shortest_paths) return false;
@@ -426,58 +476,74 @@ inline bool use_auction(const auction_units& u, const capacitated_assignment_opt
 }
 
 /// Solves by the epsilon-scaling auction; `warm`: task prices in `warm_scale` units to start from (a
-/// previous result's duals), or null.
+/// previous result's duals), or null. `u`: the units with the full bonus (they fit, see use_auction).
+///
+/// Under max_fill_then_score the bonus that guarantees a maximum fill (paths of min(K, T) pairs) is far
+/// larger than the scores' spread, and makes every value alike: the auction then needs more phases and
+/// its reverse steps cannot stop their scans early. Augmenting paths that trade many pairs are rare, so
+/// the solve starts with the bonus for paths of up to 4 pairs; if the result still has an augmenting path
+/// (checked in O(pairs)), the bonus grows eightfold and the solve runs again, up to the full bonus. The
+/// result maximises the total plus bonus per pair over every assignment, and has a maximum fill, so it
+/// maximises the total among maximum fills whatever the bonus.
 inline capacitated_assignment_result solve_by_auction(const candidate_view& g, span<const std::int32_t> capacity,
                                                       span<const std::int32_t> slots,
                                                       const capacitated_assignment_options& opt, std::vector<std::int64_t> w,
-                                                      const auction_units& u, const capacitated_duals* warm) {
+                                                      const auction_units& full, const capacitated_duals* warm) {
   if (opt.epsilon_factor < 2) throw error(errc::invalid_argument, "epsilon_factor must be >= 2", -1, "epsilon_factor");
-  capacitated_auction a;
-  a.n_kocs = g.n_kocs;
-  a.n_tasks = g.n_tasks;
-  a.offsets = g.offsets.data();
-  a.pair_task = g.task.data();
-  a.scale = u.scale;
-  a.epsilon_factor = opt.epsilon_factor;
-  // Phase 1 sets the price level (under max_fill_then_score, near the bonus); phase 2 starts at an eighth
-  // of the scores' own spread, where exchanges between pairs begin to matter.
-  a.second_epsilon = std::max<std::int64_t>(1, u.spread / 8);
-  for (auto& x : w) x = u.scale * (x + u.bonus);  // max_score: pairs with w <= 0 keep a value <= 0 (never bid)
-  a.value = std::move(w);
-  a.capacity.assign(capacity.begin(), capacity.end());
-  a.slots.assign(slots.begin(), slots.end());
-  a.prepare();
-  // The first phase's epsilon: half the largest value, so that the first prices climb in a couple of steps
-  // to where demand meets the slots (under max_fill_then_score that is near the bonus, far above the
-  // scores' own spread).
-  std::int64_t eps0 = std::max<std::int64_t>(1, u.max_value / 2);
-  if (warm != nullptr && warm->scale > 0) {
-    // A task's price over a pair's value is task_potential / scale - pair_bonus in either method's duals;
-    // here it becomes scale * (that + bonus), clamped to the value range.
-    std::vector<std::int64_t> p(g.n_tasks);
-    for (std::size_t t = 0; t < g.n_tasks; ++t) {
-      const int128 x = static_cast<int128>(warm->task_potential[t]) * u.scale / warm->scale +
-                       static_cast<int128>(u.scale) * (static_cast<int128>(u.bonus) - warm->pair_bonus);
-      p[t] = static_cast<std::int64_t>(std::min<int128>(std::max<int128>(x, 0), u.max_value));
-    }
-    a.set_prices(p);
-    eps0 = std::max<std::int64_t>(1, u.scale / 2);  // close prices: start near the end of the schedule
-  }
+  const bool max_fill = opt.objective == capacitated_objective::max_fill_then_score;
+  const auto m = static_cast<std::int64_t>(std::min(g.n_kocs, g.n_tasks));
   solve_watch watch(opt.control);
-  a.run(eps0, watch);
-  capacitated_assignment_result r;
-  collect_pairs(r, g, capacity, slots, a.held, opt);
-  r.duals.scale = u.scale;
-  r.duals.epsilon = 1;
-  r.duals.pair_bonus = u.bonus;
-  r.duals.task_potential.resize(g.n_tasks);
-  for (std::size_t t = 0; t < g.n_tasks; ++t) r.duals.task_potential[t] = a.task_price(t);
-  r.duals.koc_potential.resize(g.n_kocs);
-  for (std::size_t k = 0; k < g.n_kocs; ++k) r.duals.koc_potential[k] = -a.koc_profit(k, 1);
-  r.searches = a.bids;
-  r.tasks_settled = a.phases;
-  r.augmentations = a.reverse_steps;
-  return r;
+  for (std::int64_t path_pairs = max_fill ? std::min<std::int64_t>(m, 4) : m;; path_pairs = std::min(m, path_pairs * 8)) {
+    const auto u = path_pairs >= m ? full : auction_units_with(g, full.wmin, full.wmax, opt, path_pairs);
+    capacitated_auction a;
+    a.n_kocs = g.n_kocs;
+    a.n_tasks = g.n_tasks;
+    a.offsets = g.offsets.data();
+    a.pair_task = g.task.data();
+    a.scale = u.scale;
+    a.epsilon_factor = opt.epsilon_factor;
+    // The values take w's memory (peak memory at programme scale); a second round integerises again.
+    if (w.empty()) w = integerise_scores(g, opt.score_resolution);
+    for (auto& x : w) x = u.scale * (x + u.bonus);  // max_score: w <= 0 stays <= 0
+    a.value = std::move(w);
+    w.clear();
+    a.capacity.assign(capacity.begin(), capacity.end());
+    a.slots.assign(slots.begin(), slots.end());
+    a.prepare();
+    // Phase 1 sets the price level (under max_fill_then_score, near the bonus); phase 2 starts at an eighth
+    // of the scores' own spread, where exchanges between pairs begin to matter.
+    a.second_epsilon = std::max<std::int64_t>(1, u.spread / 8);
+    // The first phase's epsilon: half the largest value, so that the first prices climb in a couple of steps
+    // to where demand meets the slots.
+    std::int64_t eps0 = std::max<std::int64_t>(1, u.max_value / 2);
+    if (warm != nullptr) {
+      // A task's price over a pair's value is task_potential / scale - pair_bonus in either method's duals;
+      // here it becomes scale * (that + bonus), clamped to the value range.
+      std::vector<std::int64_t> p(g.n_tasks);
+      for (std::size_t t = 0; t < g.n_tasks; ++t) {
+        const int128 x = static_cast<int128>(warm->task_potential[t]) * u.scale / warm->scale +
+                         static_cast<int128>(u.scale) * (static_cast<int128>(u.bonus) - warm->pair_bonus);
+        p[t] = static_cast<std::int64_t>(std::min<int128>(std::max<int128>(x, 0), u.max_value));
+      }
+      a.set_prices(p);
+      eps0 = std::max<std::int64_t>(1, u.scale / 2);  // close prices: start near the end of the schedule
+    }
+    a.run(eps0, watch);
+    if (max_fill && path_pairs < m && augmenting_path_end(g, capacity, slots, a.held, a.load, a.filled) >= 0) continue;
+    capacitated_assignment_result r;
+    collect_pairs(r, g, capacity, slots, a.held, opt);
+    r.duals.scale = u.scale;
+    r.duals.epsilon = 1;
+    r.duals.pair_bonus = u.bonus;
+    r.duals.task_potential.resize(g.n_tasks);
+    for (std::size_t t = 0; t < g.n_tasks; ++t) r.duals.task_potential[t] = a.task_price(t);
+    r.duals.koc_potential.resize(g.n_kocs);
+    for (std::size_t k = 0; k < g.n_kocs; ++k) r.duals.koc_potential[k] = -a.koc_profit(k, 1);
+    r.searches = a.bids;
+    r.tasks_settled = a.phases;
+    r.augmentations = a.reverse_steps;
+    return r;
+  }
 }
 
 }  // namespace detail
@@ -689,44 +755,9 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
     // assignment never lowers the total, and none is chosen: checked above).
     if (ps != 0) return fail("under max_score the source potential must be 0 (an empty slot scores 0)");
   } else {
-    // Maximum flow: no S->Z path in the residual graph (breadth-first from the tasks with free slots).
-    std::vector<std::uint8_t> seen_t(T, 0), seen_k(K, 0);
-    std::vector<std::int64_t> task_off(T + 1, 0), task_pairs(P);
-    for (std::size_t p = 0; p < P; ++p) ++task_off[static_cast<std::size_t>(graph.task[p]) + 1];
-    for (std::size_t t = 0; t < T; ++t) task_off[t + 1] += task_off[t];
-    {
-      std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
-      for (std::size_t k = 0; k < K; ++k)
-        for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p)
-          task_pairs[static_cast<std::size_t>(at[static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)])]++)] = p;
-    }
-    std::vector<std::int64_t> queue;
-    for (std::size_t t = 0; t < T; ++t)
-      if (filled[t] < slots[t]) seen_t[t] = 1, queue.push_back(static_cast<std::int64_t>(t));
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const auto t = static_cast<std::size_t>(queue[head]);
-      for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
-        const auto p = static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)]);
-        if (chosen[p]) continue;
-        std::size_t k = 0;
-        {
-          // KOC of pair p: binary search in offsets.
-          std::size_t lo = 0, hi = K;
-          while (hi - lo > 1) {
-            const std::size_t mid = (lo + hi) / 2;
-            if (graph.offsets[mid] <= static_cast<std::int64_t>(p)) lo = mid; else hi = mid;
-          }
-          k = lo;
-        }
-        if (seen_k[k]) continue;
-        seen_k[k] = 1;
-        if (load[k] < capacity[k]) return fail("an augmenting path reaches KOC " + std::to_string(k) + ": the fill is not maximal");
-        for (auto q = graph.offsets[k]; q < graph.offsets[k + 1]; ++q) {
-          const auto t2 = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(q)]);
-          if (chosen[static_cast<std::size_t>(q)] && !seen_t[t2]) seen_t[t2] = 1, queue.push_back(static_cast<std::int64_t>(t2));
-        }
-      }
-    }
+    // Maximum flow: no S->Z path in the residual graph.
+    const auto k = detail::augmenting_path_end(graph, capacity, slots, chosen, load, filled);
+    if (k >= 0) return fail("an augmenting path reaches KOC " + std::to_string(k) + ": the fill is not maximal");
   }
   // Reasons, by their documented definitions.
   for (std::size_t k = 0; k < K; ++k) {

@@ -15,6 +15,8 @@ result holds for a shape and not for one instance:
              2,000 small tasks (1-20 slots, 10 candidates per KOC)
   long       long rows and big capacities: 500 candidates per KOC over 2,000 tasks, capacity 1-50
   ties       heavy ties: integer scores 0..10, 20 candidates per KOC over 1,000 tasks
+  scale      programme scale: 1,000,000 KOCs x 10,000 tasks x 50 random candidates (50M pairs), capacity
+             1-3, slots 10-100, every slot filled at least cost (max_fill, resolution 1)
 
 File format (little-endian; one instance per file, read by koc's benchmark binary and by the peers):
   8 bytes "KOCCAP01"; int64 n_kocs, n_tasks, n_pairs; int32 objective (0 max_score, 1 max_fill_then_score),
@@ -138,6 +140,17 @@ def uniform(n_kocs: int, n_tasks: int, fill_ratio: float, seed: int = 20240611) 
     return Instance(name, n_kocs, n_tasks, koc, task, -cost.astype(np.float64), capacity, slots, 1, 1.0)
 
 
+def scale(n_kocs: int = 1_000_000, n_tasks: int = 10_000, per_koc: int = 50, seed: int = 7) -> Instance:
+    rng = np.random.default_rng(seed)
+    rows = _distinct_per_row(rng, n_kocs, per_koc, n_tasks)
+    koc, task = _edges(rows)
+    del rows
+    cost = rng.integers(0, 10001, len(koc)).astype(np.float64)
+    capacity = rng.integers(1, 4, n_kocs)
+    slots = rng.integers(10, 101, n_tasks)
+    return Instance(f"scale-{n_kocs // 1000}k-{n_tasks // 1000}k", n_kocs, n_tasks, koc, task, -cost, capacity, slots, 1, 1.0)
+
+
 def zipf(n_kocs: int, seed: int = 11) -> Instance:
     rng = np.random.default_rng(seed)
     n_tasks = 1000
@@ -223,6 +236,7 @@ FAMILIES = {
     "huge": {"small": [lambda: huge(50_000)], "medium": [lambda: huge(150_000)], "large": [lambda: huge(500_000)]},
     "long": {"small": [lambda: long_rows(2_000)], "medium": [lambda: long_rows(6_000)], "large": [lambda: long_rows(20_000)]},
     "ties": {"small": [lambda: ties(30_000)], "medium": [lambda: ties(100_000)], "large": [lambda: ties(300_000)]},
+    "scale": {"small": [], "medium": [], "large": [lambda: scale()]},
 }
 
 

@@ -392,26 +392,36 @@ std::int64_t augmenting_path_end(const candidate_view& graph, span<const std::in
                                  const std::vector<Load>& filled) {
   const std::size_t K = graph.n_kocs, T = graph.n_tasks, P = graph.n_pairs();
   std::vector<std::uint8_t> seen_t(T, 0), seen_k(K, 0);
-  std::vector<std::int64_t> task_off(T + 1, 0), task_pairs(P), pair_koc(P);
+  // Task-major pair ids, 4 bytes each when they fit (memory at programme scale); a pair's KOC is found by
+  // binary search in the CSR offsets (each pair is looked at once).
+  std::vector<std::int64_t> task_off(T + 1, 0);
   for (std::size_t p = 0; p < P; ++p) ++task_off[static_cast<std::size_t>(graph.task[p]) + 1];
   for (std::size_t t = 0; t < T; ++t) task_off[t + 1] += task_off[t];
+  const bool narrow = P < (std::size_t{1} << 32);
+  std::vector<std::uint32_t> pairs32(narrow ? P : 0);
+  std::vector<std::uint64_t> pairs64(narrow ? 0 : P);
   {
     std::vector<std::int64_t> at(task_off.begin(), task_off.end() - 1);
-    for (std::size_t k = 0; k < K; ++k)
-      for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
-        task_pairs[static_cast<std::size_t>(at[static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)])]++)] = p;
-        pair_koc[static_cast<std::size_t>(p)] = static_cast<std::int64_t>(k);
-      }
+    for (std::size_t p = 0; p < P; ++p) {
+      const auto i = static_cast<std::size_t>(at[static_cast<std::size_t>(graph.task[p])]++);
+      if (narrow) pairs32[i] = static_cast<std::uint32_t>(p);
+      else pairs64[i] = p;
+    }
   }
+  const auto koc_of = [&](std::size_t p) {
+    const auto it = std::upper_bound(graph.offsets.begin(), graph.offsets.end(), static_cast<std::int64_t>(p));
+    return static_cast<std::size_t>(it - graph.offsets.begin()) - 1;
+  };
   std::vector<std::int64_t> queue;
   for (std::size_t t = 0; t < T; ++t)
     if (filled[t] < slots[t]) seen_t[t] = 1, queue.push_back(static_cast<std::int64_t>(t));
   for (std::size_t head = 0; head < queue.size(); ++head) {  // each task enters the queue once
     const auto t = static_cast<std::size_t>(queue[head]);
     for (auto i = task_off[t]; i < task_off[t + 1]; ++i) {
-      const auto p = static_cast<std::size_t>(task_pairs[static_cast<std::size_t>(i)]);
+      const auto p = narrow ? static_cast<std::size_t>(pairs32[static_cast<std::size_t>(i)])
+                            : static_cast<std::size_t>(pairs64[static_cast<std::size_t>(i)]);
       if (chosen[p]) continue;
-      const auto k = static_cast<std::size_t>(pair_koc[p]);
+      const auto k = koc_of(p);
       if (seen_k[k]) continue;
       seen_k[k] = 1;
       if (load[k] < capacity[k]) return static_cast<std::int64_t>(k);

@@ -14,6 +14,7 @@
 
 #include <koc/error.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -23,7 +24,7 @@
 namespace koc {
 
 struct solve_progress {
-  double fraction = 0;      ///< estimated share of the work done, in [0, 1]
+  double fraction = 0;      ///< estimated share of the work done, in [0, 1]; never decreases
   std::int64_t steps = 0;   ///< the method's unit of work so far (auction: bids; shortest paths: searches)
   std::int64_t phase = 0;   ///< auction: the epsilon phase under way, 1-based; shortest paths: 0
   std::int64_t phases = 0;  ///< auction: phases expected; shortest paths: 0
@@ -64,6 +65,7 @@ class solve_watch {
       next_report_ = s + c_.progress_interval_seconds;
       solve_progress q = p;
       q.seconds = s;
+      q.fraction = reported_ = std::max(reported_, std::min(1.0, std::max(0.0, p.fraction)));  // estimates wobble
       c_.progress(q);
     }
   }
@@ -75,6 +77,7 @@ class solve_watch {
   const solve_control& c_;
   clock::time_point start_;
   double next_report_ = 0;
+  double reported_ = 0;
 };
 
 }  // namespace detail

@@ -10,9 +10,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -501,4 +503,51 @@ TEST_CASE("the auction does not wage price wars from a warm start", "[capacitate
   REQUIRE(koc::verify(in.g, in.capacity, in.slots, opt, warm).ok);
   CHECK(warm.total_score_units == cold.total_score_units);
   CHECK(warm.searches < 100000);  // bids: without the coarsening, about 10^9
+}
+
+TEST_CASE("time limit, cancellation and progress stop or report a solve on both methods", "[capacitated][control]") {
+  std::mt19937_64 rng(21);
+  const auto in = random_instance(rng, 3000, 40, 0.25, 3, 40, -10, 100);
+  for (auto m : both_methods) {
+    INFO("method " << static_cast<int>(m));
+    auto opt = opts(capacitated_objective::max_score, m);
+    std::vector<double> fractions;
+    opt.control.progress = [&](const koc::solve_progress& p) { fractions.push_back(p.fraction); };
+    opt.control.progress_interval_seconds = 0;
+    const auto r = solve_checked(in, opt);
+    REQUIRE(fractions.size() >= 2);
+    CHECK(fractions.back() == 1.0);
+    CHECK(std::is_sorted(fractions.begin(), fractions.end()));
+    // A time limit already past at the first check: errc::timeout, no result.
+    auto timed = opts(capacitated_objective::max_score, m);
+    timed.control.time_limit_seconds = 1e-12;
+    try {
+      (void)koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, timed);
+      FAIL("no timeout");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::timeout);
+      CHECK(e.field() == "time_limit");
+    }
+    // Cancelled from another thread once the solve has started.
+    std::atomic<bool> started{false}, stop{false};
+    auto cancelled = opts(capacitated_objective::max_score, m);
+    cancelled.control.progress_interval_seconds = 0;
+    cancelled.control.progress = [&](const koc::solve_progress&) { started = true; };
+    cancelled.control.cancel = [&] { return stop.load(); };
+    std::thread other([&] {
+      while (!started) std::this_thread::yield();
+      stop = true;
+    });
+    bool threw = false;
+    try {
+      (void)koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, cancelled);
+    } catch (const koc::error& e) {
+      threw = e.code() == koc::errc::cancelled;
+    }
+    other.join();
+    // The solve may finish between two checks; then it must be the optimum.
+    if (!threw) CHECK(stop.load());
+    CHECK((threw || stop.load()));
+    (void)r;
+  }
 }

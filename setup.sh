@@ -2,7 +2,7 @@
 # koc developer entry point. Two verbs a newcomer needs, both idempotent on a fresh Debian machine:
 #   ./setup.sh demo   install what is needed, build, run the main job on the bundled sample programme
 #   ./setup.sh test   install what is needed, build, run every test (C++, C, Python)
-# Other verbs: deps (install only), build, bench (opt-in benchmarks).
+# Other verbs: deps (install only), build, bench (opt-in benchmarks and their peers: scripts/requirements-bench.txt).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -88,7 +88,8 @@ case "${1:-}" in
   build) deps; build ;;
   test)  deps; build; run_tests ;;
   demo)  shift; deps; demo "$@" ;;
-  bench) deps; cmake -S . -B "$here/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKOC_BUILD_BENCHMARKS=ON >/dev/null
+  bench) deps; "$VENV/bin/python" -m pip install -q -r "$here/scripts/requirements-bench.txt"
+         cmake -S . -B "$here/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKOC_BUILD_BENCHMARKS=ON >/dev/null
          cmake --build "$here/build-bench" -j "$JOBS" ;;
   *) echo "usage: ./setup.sh {demo|test|deps|build|bench}" >&2; exit 2 ;;
 esac

@@ -12,7 +12,9 @@ total and pair count equal koc's (all are exact solvers). Per instance the media
 reported, the best peer's median, their ratio, and the load average before and after.
 
 Peers: OR-Tools SimpleMinCostFlow (pip ortools), LEMON NetworkSimplex, CostScaling and CapacityScaling
-(Debian liblemon-dev); --peers picks some. Results go to stdout (and --json FILE, one record per run).
+(Debian liblemon-dev), and on the 1:1 sparse family under max_fill scipy's min_weight_full_bipartite_matching;
+--peers picks some. A peer that fails or passes the time limit once is not run again on that instance
+(reported as "> limit"). Results go to stdout (and --json FILE, one record per run).
 """
 from __future__ import annotations
 
@@ -28,12 +30,14 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-PEERS = ("ortools", "lemon-ns", "lemon-cs", "lemon-cap")
+PEERS = ("ortools", "lemon-ns", "lemon-cs", "lemon-cap", "scipy")
 
 
 def runner(solver: str, instance: pathlib.Path, binary: pathlib.Path) -> list[str]:
     if solver == "ortools":
         return [sys.executable, str(HERE / "ortools_capacitated.py"), str(instance)]
+    if solver == "scipy":
+        return [sys.executable, str(HERE / "scipy_matching.py"), str(instance)]
     return [str(binary), str(instance), "--solver", solver]
 
 
@@ -63,10 +67,12 @@ def main() -> int:
     args = ap.parse_args()
     files = sorted(args.instances.glob("*.bin")) if args.instances.is_dir() else [args.instances]
     files = [f for f in files if args.match in f.stem]
-    peers = [p for p in args.peers.split(",") if p]
+    all_peers = [p for p in args.peers.split(",") if p]
     out = open(args.json, "a") if args.json else None
     rows = []
     for f in files:
+        # scipy's matching solves only 1:1 instances under max_fill (the sparse family's "-fill" ones).
+        peers = [p for p in all_peers if p != "scipy" or (f.stem.startswith("sparse-") and f.stem.endswith("-fill"))]
         load0 = os.getloadavg()[0]
         times: dict[str, list[float]] = {s: [] for s in ["koc"] + peers}
         notes: dict[str, str] = {}
@@ -102,16 +108,16 @@ def main() -> int:
         peer_t = {s: t for s, t in med.items() if s != "koc"}
         best = min(peer_t, key=peer_t.get) if peer_t else None
         rows.append((f.stem, koc_t, med, notes, best, load0, load1))
-        line = f"{f.stem}: koc {koc_t:.3f} s" + "".join(f", {s} {med[s]:.3f} s" for s in peers if s in med)
+        line = f"{f.stem}: koc {koc_t:.3f} s" + "".join(f", {p} {med[p]:.3f} s" for p in peers if p in med)
         line += "".join(f", {s} {n}" for s, n in notes.items())
         if best:
             line += f"; best peer {best}: koc {peer_t[best] / koc_t:.2f}x faster"
         print(line + f" (load {load0:.2f} -> {load1:.2f})", flush=True)
     if args.markdown:
-        print("\n| instance | koc s | " + " | ".join(f"{p} s" for p in peers) + " | best peer / koc | load |")
-        print("|---" * (len(peers) + 4) + "|")
+        print("\n| instance | koc s | " + " | ".join(f"{p} s" for p in all_peers) + " | best peer / koc | load |")
+        print("|---" * (len(all_peers) + 4) + "|")
         for name, koc_t, med, notes, best, l0, l1 in rows:
-            cells = [f"{med[p]:.3f}" if p in med else notes.get(p, "-") for p in peers]
+            cells = [f"{med[p]:.3f}" if p in med else notes.get(p, "-") for p in all_peers]
             ratio = f"**{med[best] / koc_t:.2f}x**" if best else "-"
             print(f"| {name} | {koc_t:.3f} | " + " | ".join(cells) + f" | {ratio} | {l0:.2f}-{l1:.2f} |")
     return 0

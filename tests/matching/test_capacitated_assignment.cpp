@@ -551,3 +551,14 @@ TEST_CASE("time limit, cancellation and progress stop or report a solve on both 
     (void)r;
   }
 }
+
+TEST_CASE("the automatic method: the auction, shortest paths on long rows", "[capacitated]") {
+  std::mt19937_64 rng(8);
+  const auto short_rows = random_instance(rng, 200, 20, 0.5, 3, 20, 0, 50);      // 10 candidates per KOC
+  const auto long_rows = random_instance(rng, 40, 260, 0.95, 20, 5, 0, 50);      // ~247 candidates per KOC
+  const auto a = solve_checked(short_rows, opts(capacitated_objective::max_score));
+  CHECK(a.duals.epsilon == 1);  // the auction's certificate
+  const auto b = solve_checked(long_rows, opts(capacitated_objective::max_score));
+  CHECK(b.duals.epsilon == 0);  // shortest paths
+  CHECK(b.total_score_units == solve_checked(long_rows, opts(capacitated_objective::max_score, koc::capacitated_method::auction)).total_score_units);
+}

@@ -26,8 +26,9 @@
 //                          that reprices copies left empty (detail/capacitated_auction.hpp, which gives
 //                          the algorithm, its references, bounds and tie rules). Scores are scaled by
 //                          scale = 2 min(n_kocs, n_tasks) + 4 and solved to epsilon = 1, which is exact
-//                          for the integers w. Used unless those scaled integers would leave int64 (then
-//                          the shortest-paths method).
+//                          for the integers w. `automatic` uses it unless those scaled integers would
+//                          leave int64, or the rows are long (200 or more candidates per KOC on average),
+//                          where the shortest paths were faster by measurement.
 //   shortest_paths         the successive-shortest-paths engine below (and price seeding), also the
 //                          reference the auction is tested against.
 // Time limit, cancellation and progress: options.control (koc/solve_control.hpp); a stopped solve throws
@@ -477,12 +478,22 @@ inline auction_units auction_units_for(const candidate_view& g, const std::vecto
   return auction_units_with(g, wmin, wmax, opt);
 }
 
-inline bool use_auction(const auction_units& u, const capacitated_assignment_options& opt) {
+/// The automatic choice. Long rows (on average kLongRow candidates or more per KOC with any) favour the
+/// shortest paths: each of the auction's bids reads the bidder's whole row, while a search reads only the
+/// few arcs its arc heaps offer (measured on the long-row family, benchmarks/RESULTS.md).
+constexpr std::size_t kLongRow = 200;
+inline bool use_auction(const candidate_view& g, const auction_units& u, const capacitated_assignment_options& opt) {
   if (opt.method == capacitated_method::shortest_paths) return false;
-  if (opt.method == capacitated_method::auction && !u.fits)
-    throw error(errc::overflow, "the auction's scaled scores do not fit in int64: use the shortest-paths method or raise score_resolution",
-                -1, "score");
-  return u.fits;
+  if (opt.method == capacitated_method::auction) {
+    if (!u.fits)
+      throw error(errc::overflow, "the auction's scaled scores do not fit in int64: use the shortest-paths method or raise score_resolution",
+                  -1, "score");
+    return true;
+  }
+  std::size_t with_pairs = 0;
+  for (std::size_t k = 0; k < g.n_kocs; ++k) with_pairs += g.offsets[k + 1] > g.offsets[k];
+  const bool long_rows = with_pairs > 0 && g.n_pairs() >= kLongRow * with_pairs;
+  return u.fits && !long_rows;
 }
 
 /// Solves by the epsilon-scaling auction; `warm`: task prices in `warm_scale` units to start from (a
@@ -624,7 +635,7 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
   {
     auto w = detail::integerise_scores(graph, options.score_resolution);
     const auto units = detail::auction_units_for(graph, w, options);
-    if (detail::use_auction(units, options))
+    if (detail::use_auction(graph, units, options))
       return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, nullptr);
   }
   detail::solve_watch watch(options.control);
@@ -663,7 +674,7 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
   {
     auto w = detail::integerise_scores(graph, options.score_resolution);
     const auto units = detail::auction_units_for(graph, w, options);
-    if (detail::use_auction(units, options))
+    if (detail::use_auction(graph, units, options))
       return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, &previous);
   }
   detail::solve_watch watch(options.control);

@@ -91,18 +91,14 @@ koc_status koc_solve_options_set_progress(koc_solve_options* options, koc_progre
 
 void koc_solve_options_destroy(koc_solve_options* options) { delete options; }
 
-koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
-                                      size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
-                                      size_t n_tasks, koc_match_objective objective, double score_resolution,
-                                      koc_capacitated_result** out) {
-  return koc_capacitated_assignment_with(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks, objective,
-                                         score_resolution, nullptr, out);
-}
+namespace {
 
-koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t* task_col, const double* score,
-                                           size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
-                                           size_t n_tasks, koc_match_objective objective, double score_resolution,
-                                           const koc_solve_options* options, koc_capacitated_result** out) {
+// Both entry points land here with the objective already read as an int: passing the C enum on by
+// value would load it, which is undefined behaviour for an out-of-range value (see c_enum).
+koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                  size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
+                                  size_t n_tasks, int objective, double score_resolution,
+                                  const koc_solve_options* options, koc_capacitated_result** out) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(out);
     *out = nullptr;
@@ -119,12 +115,10 @@ koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t
     if (n_tasks > max_rows) return fail(KOC_ERROR_OVERFLOW, "more than 2^31 - 1 tasks", -1, "n_tasks");
 
     auto h = std::make_unique<koc_capacitated_result>();
-    switch (koc::c_api::c_enum(objective)) {
+    switch (objective) {
       case KOC_OBJECTIVE_MAX_SCORE: h->options.objective = koc::capacitated_objective::max_score; break;
       case KOC_OBJECTIVE_MAX_FILL: h->options.objective = koc::capacitated_objective::max_fill_then_score; break;
-      default:
-        return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(koc::c_api::c_enum(objective)), -1,
-                    "objective");
+      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(objective), -1, "objective");
     }
     h->options.score_resolution = score_resolution;
     if (options) {
@@ -208,6 +202,24 @@ koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t
     *out = h.release();
     return KOC_OK;
   });
+}
+
+}  // namespace
+
+koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                      size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
+                                      size_t n_tasks, koc_match_objective objective, double score_resolution,
+                                      koc_capacitated_result** out) {
+  return capacitated_assignment(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks,
+                                koc::c_api::c_enum(objective), score_resolution, nullptr, out);
+}
+
+koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                           size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
+                                           size_t n_tasks, koc_match_objective objective, double score_resolution,
+                                           const koc_solve_options* options, koc_capacitated_result** out) {
+  return capacitated_assignment(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks,
+                                koc::c_api::c_enum(objective), score_resolution, options, out);
 }
 
 koc_status koc_capacitated_result_status(const koc_capacitated_result* result, koc_capacitated_status* status) {

@@ -7,7 +7,9 @@
 #   scripts/reliability.sh fuzz     libFuzzer targets (clang; build dir build-fuzz): replay the committed
 #                                   corpus and regressions, then fuzz each target for KOC_FUZZ_SECONDS
 # Environment: KOC_FUZZ_SECONDS (default 20) per target; KOC_FUZZ_TARGETS (default: all) to pick some;
-# KOC_JOBS (default 2) build parallelism. Long runs: KOC_FUZZ_SECONDS=3600 scripts/reliability.sh fuzz
+# KOC_JOBS (default 2) build parallelism. Long runs: KOC_FUZZ_SECONDS=3600 KOC_FUZZ_RUNS=10000000 \
+#   KOC_FUZZ_MERGE=1 scripts/reliability.sh fuzz   (each target stops at whichever limit comes first;
+#   KOC_FUZZ_MERGE=1 merges the inputs that add coverage back into fuzz/corpus/<target>)
 # keeps what it finds in build-fuzz/fuzz-work/<target> (reused by the next run) and any crash in
 # build-fuzz/fuzz-artifacts/; docs/reliability.md says how to turn a crash into a regression input.
 # Exits non-zero on the first failing phase.
@@ -17,6 +19,8 @@ cd "$here"
 
 JOBS="${KOC_JOBS:-2}"
 FUZZ_SECONDS="${KOC_FUZZ_SECONDS:-20}"
+FUZZ_RUNS="${KOC_FUZZ_RUNS:--1}"
+FUZZ_MERGE="${KOC_FUZZ_MERGE:-0}"
 FUZZ_TARGETS="${KOC_FUZZ_TARGETS:-fuzz_tier_policy fuzz_reward_policy fuzz_dense_assignment fuzz_capacitated_assignment fuzz_c_api}"
 
 # Sanitizer builds use clang when present (it compiles this code base in half gcc's time), else gcc.
@@ -90,7 +94,7 @@ fuzz() {
     fi
     log "fuzz: $t for ${FUZZ_SECONDS} s"
     # The first directory is the writable working corpus; the committed seeds are only read.
-    if ! "build-fuzz/fuzz/$t" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    if ! "build-fuzz/fuzz/$t" -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
            -artifact_prefix="build-fuzz/fuzz-artifacts/$t-" "${extra[@]}" "$work" "$corpus" \
            >"build-fuzz/fuzz-artifacts/$t.log" 2>&1; then
       grep -v '^#\|^INFO' "build-fuzz/fuzz-artifacts/$t.log" | tail -40 >&2
@@ -98,6 +102,12 @@ fuzz() {
       return 1
     fi
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "build-fuzz/fuzz-artifacts/$t.log" | tr '\n' ' ' >&2; echo >&2
+    if [ "$FUZZ_MERGE" = 1 ]; then
+      # Only inputs that add coverage join the committed corpus (-merge=1 keeps it minimal).
+      "build-fuzz/fuzz/$t" -merge=1 -timeout=10 -rss_limit_mb=2048 "${extra[@]}" "$corpus" "$work" \
+        >"build-fuzz/fuzz-artifacts/$t.merge.log" 2>&1 || { tail -20 "build-fuzz/fuzz-artifacts/$t.merge.log" >&2; return 1; }
+      log "fuzz: $t corpus now $(find "$corpus" -type f | wc -l) inputs"
+    fi
   done
   log "fuzz: done in $(( $(now) - t0 )) s (build $(( t_fuzz - t0 )) s, fuzzing $(( $(now) - t_fuzz )) s)"
 }

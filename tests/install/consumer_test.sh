@@ -10,7 +10,8 @@ prefix="$work/prefix"
 data="$src/examples/data"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 libdir="$(dirname "$(find "$prefix" -name 'libkoc.so' | head -1)")"
-export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# No LD_LIBRARY_PATH: pkg-config's flags carry an rpath, CMake consumers get the imported target's.
+unset LD_LIBRARY_PATH
 
 # 1. pkg-config
 export PKG_CONFIG_PATH="$libdir/pkgconfig"

@@ -101,8 +101,7 @@ def bench_dask(args, prog, roster, tiers, kocs, done, ledger, plan) -> dict:
     import distributed
     import koc.dask as kd
     out: dict = {}
-    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+    with kd.local_cluster(args.workers, 1) as cluster, distributed.Client(cluster):  # 127.0.0.1 only
         ddf = dd.from_pandas(roster, npartitions=args.partitions).persist()
         distributed.wait(ddf)
         kd.classify(dd.from_pandas(roster.iloc[:1000], npartitions=2), prog.tier_policy).compute()  # warm the workers
@@ -122,14 +121,10 @@ def bench_dask(args, prog, roster, tiers, kocs, done, ledger, plan) -> dict:
 
 
 def bench_spark(args, prog, roster, tiers, kocs, done, ledger, plan) -> dict:
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    from pyspark.sql import SparkSession
     import koc.spark as ks
-    spark = (SparkSession.builder.master(f"local[{args.workers}]").appName("koc-bench")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(args.partitions))
-             .config("spark.default.parallelism", str(args.partitions))
-             .config("spark.sql.execution.arrow.pyspark.enabled", "true").config("spark.driver.memory", "4g")
-             .getOrCreate())
+    spark = ks.local_session(args.workers, "koc-bench", **{  # 127.0.0.1 only
+        "spark.sql.shuffle.partitions": args.partitions, "spark.default.parallelism": args.partitions,
+        "spark.driver.memory": "4g"})
     spark.sparkContext.setLogLevel("ERROR")
     out: dict = {}
     try:

@@ -33,10 +33,21 @@ from .matching import MatchingPolicy
 from .rewards import RewardPolicy
 from .tiers import TierPolicy, _policy, reference_metrics
 
-__all__ = ["ORDER", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
+__all__ = ["ORDER", "local_cluster", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
 
 ORDER = D.ORDER
 DistributedMatch = D.DistributedMatch
+
+
+def local_cluster(n_workers: int = 2, threads_per_worker: int = 1, **kwargs: Any):
+    """A ``distributed.LocalCluster`` whose scheduler and workers listen on 127.0.0.1 only, with no
+    dashboard (an HTTP server otherwise); pass it to ``distributed.Client``. ``kwargs`` go to
+    ``LocalCluster`` (e.g. ``memory_limit="2GiB"``)."""
+    import distributed
+    kwargs.setdefault("processes", True)
+    kwargs.setdefault("dashboard_address", None)
+    return distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, host="127.0.0.1",
+                                    **kwargs)
 
 
 def _partials(ddf: "dd.DataFrame", pol: TierPolicy) -> list:

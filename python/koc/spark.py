@@ -39,10 +39,39 @@ from .matching import MatchingPolicy
 from .rewards import RewardPolicy
 from .tiers import TierPolicy, _policy, reference_metrics
 
-__all__ = ["ORDER", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
+__all__ = ["ORDER", "local_session", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
 
 ORDER = D.ORDER
 DistributedMatch = D.DistributedMatch
+
+
+LOOPBACK = "127.0.0.1"
+
+
+def local_session(cores: int = 2, app_name: str = "koc", **config: Any):
+    """A local-mode ``SparkSession`` (``local[cores]``) that listens on and talks to 127.0.0.1 only.
+
+    Spark binds its driver, block manager and UI to the machine's network interface unless told
+    otherwise, which opens ports to the network on a laptop or a shared server. This session pins the
+    driver host and bind address to the loopback address (and ``SPARK_LOCAL_IP`` for the JVM it starts),
+    turns the UI off, enables Arrow transfers, and runs executors with this interpreter (which has koc).
+    ``config`` adds Spark settings, e.g. ``local_session(2, **{"spark.driver.memory": "4g"})``.
+    A session already running in this process is returned as is (Spark keeps one per process).
+    """
+    import os
+    import sys
+    from pyspark.sql import SparkSession
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    os.environ["SPARK_LOCAL_IP"] = LOOPBACK
+    builder = (SparkSession.builder.master(f"local[{int(cores)}]").appName(app_name)
+               .config("spark.driver.host", LOOPBACK)
+               .config("spark.driver.bindAddress", LOOPBACK)
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+    for key, value in config.items():
+        builder = builder.config(key, str(value))
+    return builder.getOrCreate()
 
 
 def _spark_type(dtype: Any) -> T.DataType:

@@ -1,5 +1,7 @@
 """What test_dask.py and test_spark.py share: the 200,000-KOC programme both engines are checked on, the
 roster-wide policy, and the ledger comparison. The programme is built once per session (conftest.py)."""
+import ipaddress
+
 import numpy as np
 import pandas as pd
 
@@ -39,3 +41,30 @@ def assert_same_ledger(got: pd.DataFrame, single: pd.DataFrame) -> None:
         have = [None if pd.isna(v) else str(v) for v in got[c].astype(object)]
         assert have == want, c
     assert {"budget_cut", "prize", "speed_bonus", "entitlement"} <= set(got["kind"])
+
+
+# Every server the tests start must listen on the loopback address only.
+LOOPBACK_ADDRESSES = {"127.0.0.1", "::1"}
+
+
+def listening_sockets() -> set:
+    """(address, port) of every TCP socket in LISTEN state on this machine, from /proc/net/tcp{,6};
+    IPv4-mapped IPv6 addresses are given as IPv4."""
+    found = set()
+    for path, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            lines = open(path).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            hex_addr, hex_port = fields[1].split(":")
+            # The kernel prints each 32-bit word of the address in host (little-endian) order.
+            raw = b"".join(bytes.fromhex(hex_addr[i:i + 8])[::-1] for i in range(0, width, 8))
+            addr = ipaddress.ip_address(raw)
+            if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+                addr = addr.ipv4_mapped
+            found.add((str(addr), int(hex_port, 16)))
+    return found

@@ -13,7 +13,7 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 import koc  # noqa: E402
-from distributed_checks import N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
+from distributed_checks import LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
 import koc.dask as kd  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -26,8 +26,10 @@ pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       memory_limit="2GiB")
+    before = listening_sockets()
+    cluster = kd.local_cluster(2, 1, memory_limit="2GiB")
+    opened = listening_sockets() - before
+    assert opened and all(addr in LOOPBACK_ADDRESSES for addr, _ in opened), opened
     c = distributed.Client(cluster)
     yield c
     c.close()

@@ -12,7 +12,7 @@ if os.environ.get("CI"):
 pytest.importorskip("pyspark")
 
 import koc  # noqa: E402
-from distributed_checks import N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
+from distributed_checks import LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
 import koc.spark as ks  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on pandas 3
@@ -25,16 +25,13 @@ pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on
 
 @pytest.fixture(scope="module")
 def spark():
-    os.environ["PYSPARK_PYTHON"] = sys.executable  # executors run this interpreter (it has koc)
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    from pyspark.sql import SparkSession
-    s = (SparkSession.builder.master("local[2]").appName("koc-tests")
-         .config("spark.ui.enabled", "false")
-         .config("spark.sql.shuffle.partitions", "4")
-         .config("spark.default.parallelism", "4")  # 4 input partitions: few Python tasks per stage
-         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-         .config("spark.driver.memory", "2g")
-         .getOrCreate())
+    before = listening_sockets()
+    s = ks.local_session(2, "koc-tests", **{"spark.sql.shuffle.partitions": 4,
+                                           "spark.default.parallelism": 4,  # 4 input partitions: few Python tasks
+                                           "spark.driver.memory": "2g"})
+    s.createDataFrame(pd.DataFrame({"x": [1, 2]})).count()  # start the executors' Python workers too
+    opened = listening_sockets() - before
+    assert opened and all(addr in LOOPBACK_ADDRESSES for addr, _ in opened), opened
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
+from ._policy_text import policy_text
 from .tiers import PolicyLike as TierPolicyLike
 from .tiers import TierPolicy, _policy, classify
 
@@ -28,15 +30,8 @@ class MatchingPolicy:
 
     __slots__ = ("_json",)
 
-    def __init__(self, policy: Union[str, dict, "MatchingPolicy"], tier_policy: TierPolicyLike = None) -> None:
-        if isinstance(policy, MatchingPolicy):
-            text = policy._json
-        elif isinstance(policy, dict):
-            text = json.dumps(policy)
-        elif isinstance(policy, str):
-            text = policy
-        else:
-            raise TypeError(f"MatchingPolicy takes JSON text, a dict or a MatchingPolicy, not {type(policy).__name__}")
+    def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "MatchingPolicy"], tier_policy: TierPolicyLike = None) -> None:
+        text = policy._json if isinstance(policy, MatchingPolicy) else policy_text(policy, "MatchingPolicy")
         self._json = _core.matching_policy_normalise(text, _policy(tier_policy).to_json())
 
     @classmethod
@@ -176,6 +171,10 @@ class MatchResult:
     mode: str
     certificate: dict = field(repr=False)
     _state: Any = field(repr=False, default=None)
+
+    def __repr__(self) -> str:  # counts, not tables: a notebook cell stays one line
+        return (f"MatchResult(mode={self.mode!r}, {len(self.assignments):,} assignments, total={self.total:.6g}, "
+                f"{len(self.unassigned_kocs):,} KOCs with spare capacity, {len(self.unfilled_tasks):,} tasks not full)")
 
     def verify(self) -> bool:
         """Independently re-checks feasibility and optimality (or stability); raises koc.Error if it fails."""

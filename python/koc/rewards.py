@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
+from ._policy_text import policy_text
 
 #: Currency code -> number of minor-unit digits (CNY 2, JPY 0, KWD 3; "PTS" = points, 0).
 CURRENCIES: dict[str, int] = dict(_core.currencies())
@@ -80,15 +81,8 @@ class RewardPolicy:
 
     __slots__ = ("_json", "_rules", "_tiers")
 
-    def __init__(self, policy: Union[str, dict, "RewardPolicy"]) -> None:
-        if isinstance(policy, RewardPolicy):
-            text = policy._json
-        elif isinstance(policy, dict):
-            text = json.dumps(policy)
-        elif isinstance(policy, str):
-            text = policy
-        else:
-            raise TypeError(f"RewardPolicy takes JSON text, a dict or a RewardPolicy, not {type(policy).__name__}")
+    def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "RewardPolicy"]) -> None:
+        text = policy._json if isinstance(policy, RewardPolicy) else policy_text(policy, "RewardPolicy")
         self._json: str = _core.reward_policy_normalise(text)
         summary = _core.reward_policy_summary(self._json)
         self._rules: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in summary["rules"])

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
+from ._policy_text import policy_text
 
 METRICS: tuple[str, ...] = tuple(_core.metric_names())
 _TRANSITIONS = tuple(_core.tier_transition_names())
@@ -25,22 +26,8 @@ class TierPolicy:
 
     __slots__ = ("_json", "_ladder")
 
-    def __init__(self, policy: Union[str, bytes, dict, "TierPolicy"]) -> None:
-        if isinstance(policy, TierPolicy):
-            text = policy._json
-        elif isinstance(policy, (bytes, bytearray)):
-            try:
-                text = bytes(policy).decode("utf-8")
-            except UnicodeDecodeError as e:
-                err = _core.InvalidPolicyError(f"policy is not valid UTF-8 at byte {e.start} (field '$')")
-                err.code, err.row, err.field = "invalid_policy", None, "$"
-                raise err from None
-        elif isinstance(policy, dict):
-            text = json.dumps(policy)
-        elif isinstance(policy, str):
-            text = policy
-        else:
-            raise TypeError(f"TierPolicy takes JSON text, a dict or a TierPolicy, not {type(policy).__name__}")
+    def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "TierPolicy"]) -> None:
+        text = policy._json if isinstance(policy, TierPolicy) else policy_text(policy, "TierPolicy")
         self._json: str = _core.tier_policy_normalise(text)
         self._ladder: tuple[str, ...] = tuple(_core.tier_policy_ladder(self._json))
 
@@ -301,12 +288,32 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     return pd.DataFrame(out, index=index)
 
 
-def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None) -> Union[str, list[str]]:
-    """Readable explanations (score breakdown, gates, transition, growth challenge) for roster rows."""
+def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None, *,
+            ids: Any = None) -> Union[str, list[str]]:
+    """Readable explanations (score breakdown, gates, transition, growth challenge).
+
+    Choose whom by KOC id (``ids=``: one id or a list, as in the roster's ``id``/``koc_id`` column, strings
+    or integers) or by 0-based row position (``rows=``); neither explains every KOC. One id or row gives a
+    string, a list gives a list. An id that is not in the roster raises :class:`koc.UnknownIdError`."""
     pol = _policy(policy)
-    cols, _ = roster_columns(roster, pol)
-    single = isinstance(rows, (int, np.integer))
-    wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
+    cols, labels = roster_columns(roster, pol)
+    if ids is not None and rows is not None:
+        raise TypeError("explain takes ids= or rows=, not both")
+    if ids is not None:
+        single = isinstance(ids, (str, bytes, int, np.integer))
+        wanted_ids = [ids] if single else list(ids)
+        known = labels if labels is not None else cols["id"]
+        index = pd.Index(known)
+        positions = index.get_indexer(wanted_ids)
+        for k, pos in enumerate(positions):
+            if pos < 0:
+                err = _core.UnknownIdError(f"KOC id {wanted_ids[k]!r} is not in the roster (field 'koc_id')")
+                err.code, err.row, err.field = "unknown_id", None, "koc_id"
+                raise err
+        wanted = [int(p) for p in positions]
+    else:
+        single = isinstance(rows, (int, np.integer))
+        wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
     texts = _core.explain(cols, pol.to_json(), wanted)
     return texts[0] if single else texts
 
@@ -321,6 +328,9 @@ class WhatIf:
     @property
     def n_moved(self) -> int:
         return len(self.moved)
+
+    def __repr__(self) -> str:  # counts, not tables
+        return f"WhatIf({self.n_moved:,} KOCs would change tier; .matrix {self.matrix.shape[0]}x{self.matrix.shape[1]}, .moved)"
 
 
 def what_if(roster: Any, current: PolicyLike, proposed: PolicyLike) -> WhatIf:

@@ -126,3 +126,25 @@ def test_numpy_input_is_not_copied():
 
     a = np.arange(10, dtype=np.float64)
     assert _columns.typed(a, np.float64, "x") is a
+
+
+def test_explain_by_koc_id_and_policy_from_a_path(tmp_path):
+    prog = koc.datasets.load_sample()
+    roster = prog.roster
+    first, third = roster["id"].iloc[0], roster["id"].iloc[2]
+    by_row = koc.explain(roster, rows=[0, 2])
+    assert koc.explain(roster, ids=[first, third]) == by_row
+    assert koc.explain(roster, ids=third) == by_row[1]
+    with pytest.raises(koc.UnknownIdError) as e:
+        koc.explain(roster, ids=[first, "no such KOC"])
+    assert e.value.code == "unknown_id" and e.value.field == "koc_id"
+    with pytest.raises(TypeError):
+        koc.explain(roster, rows=0, ids=first)
+    # A policy may be given as a path (str or PathLike) as well as an object, a dict or JSON text.
+    path = tmp_path / "tiers.json"
+    koc.TierPolicy.default().save(path)
+    assert koc.TierPolicy(path) == koc.TierPolicy(str(path)) == koc.TierPolicy.default()
+    assert koc.classify(roster.head(50), str(path)).equals(koc.classify(roster.head(50)))
+    with pytest.raises(koc.InvalidPolicyError, match="neither JSON text"):
+        koc.TierPolicy(str(tmp_path / "missing.json"))
+    assert "would change tier" in repr(koc.what_if(roster, None, path))

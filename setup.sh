@@ -91,5 +91,9 @@ case "${1:-}" in
   bench) deps; "$VENV/bin/python" -m pip install -q -r "$here/scripts/requirements-bench.txt"
          cmake -S . -B "$here/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKOC_BUILD_BENCHMARKS=ON >/dev/null
          cmake --build "$here/build-bench" -j "$JOBS" ;;
-  *) echo "usage: ./setup.sh {demo|test|deps|build|bench}" >&2; exit 2 ;;
+  docs)  deps; python_install
+         # The documentation site (Sphinx + MyST): README, guides, Python API, C API, C++ headers.
+         "$VENV/bin/python" -m sphinx -W --keep-going -q -b html "$here/docs" "$here/build-docs/html"
+         log "documentation site: $here/build-docs/html/index.html" ;;
+  *) echo "usage: ./setup.sh {demo|test|deps|build|bench|docs}" >&2; exit 2 ;;
 esac

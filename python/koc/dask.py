@@ -1,4 +1,4 @@
-"""koc on Dask: tiers, rewards and matching over a ``dask.dataframe.DataFrame`` roster.
+"""koc on Dask: tiers, rewards and matching over a ``dask.dataframe.DataFrame`` roster. Example::
 
     import dask.dataframe as dd, koc, koc.dask
     roster = dd.read_parquet("roster/")                  # one row per KOC, the columns of koc.classify

@@ -1,4 +1,4 @@
-"""koc on Apache Spark: tiers, rewards and matching over a ``pyspark.sql.DataFrame`` roster.
+"""koc on Apache Spark: tiers, rewards and matching over a ``pyspark.sql.DataFrame`` roster. Example::
 
     import koc, koc.spark
     roster = spark.read.parquet("roster/")                 # one row per KOC, the columns of koc.classify

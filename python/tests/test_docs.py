@@ -65,3 +65,16 @@ def test_shell_block_runs_or_says_why_not(block, tmp_path):
     r = subprocess.run(["bash", "-euo", "pipefail", "-c", block.code], cwd=_scratch(tmp_path), capture_output=True,
                        text=True, timeout=900)
     assert r.returncode == 0, f"{block.name} failed:\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
+
+
+def test_documentation_site_builds_without_warnings(tmp_path):
+    """The site (docs/conf.py: README, guides, Python API from the docstrings, C API, C++ headers)."""
+    if not os.environ.get("CI"):  # in CI the tools must be installed: fail, never skip
+        pytest.importorskip("sphinx")
+    r = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"),
+                        str(tmp_path / "html")], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+    for page in ("index", "readme", "python-api", "c-api", "cpp-api", "reward-policy", "scale-out", "reliability"):
+        assert (tmp_path / "html" / f"{page}.html").is_file(), page
+    api = (tmp_path / "html" / "python-api.html").read_text(encoding="utf-8")
+    assert "koc.capacitated_assignment" in api and "koc.rewards" in api

@@ -3,6 +3,7 @@
 // turn, A B A B, on the same instance and checks the objectives agree).
 //
 //   bench_capacitated_families INSTANCE.bin --solver koc|lemon-ns|lemon-cs|lemon-cap [--repeat N]
+//                              [--method automatic|auction|shortest_paths]   (koc's; default automatic)
 //
 // Prints one JSON line per solve: {"solver", "seconds", "total_units", "assigned", ...}. koc's seconds are
 // the whole call of solve_capacitated_assignment (input checks, integerising, its own index, the solve,
@@ -52,12 +53,19 @@ void print_result(const char* solver, double seconds, long long total, long long
   std::fflush(stdout);
 }
 
-int run_koc(const koc_bench::capacitated_instance& in, int repeat) {
+int run_koc(const koc_bench::capacitated_instance& in, int repeat, const std::string& method) {
+  auto options = in.options;
+  if (method == "auction") options.method = koc::capacitated_method::auction;
+  else if (method == "shortest_paths") options.method = koc::capacitated_method::shortest_paths;
+  else if (method != "automatic") {
+    std::fprintf(stderr, "unknown --method %s (automatic, auction, shortest_paths)\n", method.c_str());
+    return 2;
+  }
   for (int i = 0; i < repeat; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto r = koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, in.options);
+    const auto r = koc::solve_capacitated_assignment(in.g, in.capacity, in.slots, options);
     const double s = seconds_since(t0);
-    const auto rep = koc::verify(in.g, in.capacity, in.slots, in.options, r);
+    const auto rep = koc::verify(in.g, in.capacity, in.slots, options, r);
     if (!rep.ok) {
       std::fprintf(stderr, "koc: verify failed: %s\n", rep.message.c_str());
       return 1;
@@ -152,18 +160,20 @@ int run_lemon(const koc_bench::capacitated_instance& in, const char* name, int r
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s INSTANCE.bin --solver koc|lemon-ns|lemon-cs|lemon-cap [--repeat N]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s INSTANCE.bin --solver koc|lemon-ns|lemon-cs|lemon-cap [--repeat N] [--method automatic|auction|shortest_paths]\n", argv[0]);
     return 2;
   }
   std::string solver = "koc";
+  std::string method = "automatic";  // koc's; the default is what users get
   int repeat = 1;
   for (int i = 2; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--solver") && i + 1 < argc) solver = argv[++i];
     else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--method") && i + 1 < argc) method = argv[++i];
   }
   const auto in = koc_bench::read_capacitated_instance(argv[1]);
   using G = lemon::SmartDigraph;
-  if (solver == "koc") return run_koc(in, repeat);
+  if (solver == "koc") return run_koc(in, repeat, method);
   if (solver == "lemon-ns") return run_lemon<lemon::NetworkSimplex<G, long long, long long>>(in, "lemon-ns", repeat);
   if (solver == "lemon-cs") return run_lemon<lemon::CostScaling<G, long long, long long>>(in, "lemon-cs", repeat);
   if (solver == "lemon-cap") return run_lemon<lemon::CapacityScaling<G, long long, long long>>(in, "lemon-cap", repeat);

@@ -71,6 +71,51 @@ def typed(values: Any, dtype: Any, field: str) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=dtype)
 
 
+def _raise(cls: Any, code: str, message: str, row: int, field: str) -> None:
+    err = cls(f"{message} (row {row}, field '{field}')")
+    err.code, err.row, err.field = code, row, field
+    raise err
+
+
+def seconds(values: Any, field: str, default: int | None = None) -> np.ndarray:
+    """Unix seconds (int64) from any time column a CRM export or a notebook has: integers (unix seconds),
+    datetimes (naive = UTC; tz-aware converted to UTC), or ISO-8601 text ("2026-03-31 05:30:40",
+    "2026-03-31T05:30:40+08:00", "2026-03-31"; naive = UTC). Missing values (None, NaN, NaT, "") become
+    ``default``, or are refused when it is None. Sub-second parts are truncated toward the past."""
+    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values) if not isinstance(values, pd.Index) else values.to_numpy())
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        text = s.astype(object)
+        blank = text.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or
+                         (isinstance(v, str) and v.strip() == "")).to_numpy(bool)
+        numeric = text.map(lambda v: isinstance(v, (int, np.integer)) or (isinstance(v, str) and v.strip().lstrip("-").isdigit()))
+        if bool((numeric | blank).all()):
+            s = pd.Series([None if b else int(v) for v, b in zip(text, blank)], dtype="Int64")
+        else:
+            parsed = pd.to_datetime(text.where(~blank, None), format="ISO8601", utc=True, errors="coerce")
+            bad = parsed.isna().to_numpy() & ~blank
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                _raise(_core.InvalidValueError, "invalid_value",
+                       f"not a time: {text.iloc[row]!r} (expected ISO-8601 such as '2026-03-31 05:30:40+08:00' "
+                       "or unix seconds)", row, field)
+            s = parsed.dt.tz_localize(None)
+    if s.dtype.kind == "M":
+        missing = s.isna().to_numpy()
+        out = s.to_numpy().astype("datetime64[s]").astype(np.int64)
+    else:
+        arr = s.to_numpy(dtype=object) if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
+        missing = pd.isna(arr) if arr.dtype.kind in "fO" else np.zeros(len(arr), dtype=bool)
+        out = typed(np.where(missing, 0, arr) if missing.any() else arr, np.int64, field)
+    if missing.any():
+        if default is None:
+            _raise(_core.InvalidValueError, "invalid_value", "time is missing", int(np.flatnonzero(missing)[0]), field)
+        out = out.copy()
+        out[missing] = default
+    return out
+
+
 def ids(values: Any, field: str = "id") -> tuple[np.ndarray, np.ndarray | None]:
     """int64 ids for the core, plus the original labels when they were not integers (strings, say)."""
     arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)

@@ -149,6 +149,11 @@ def _skills(roster: Any, tasks: Any, n_kocs: int, n_tasks: int) -> tuple[np.ndar
     return ks, ts, names
 
 
+def _optional_seconds(table: Any, name: str) -> Optional[np.ndarray]:
+    """A time column (unix seconds, datetimes or ISO-8601 text) when present."""
+    return _columns.seconds(_columns.get(table, name), name) if name in _columns.column_names(table) else None
+
+
 def _optional_int(table: Any, name: str, dtype: Any) -> Optional[np.ndarray]:
     return _columns.typed(_columns.get(table, name), dtype, name) if name in _columns.column_names(table) else None
 
@@ -236,8 +241,8 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
         "horizon": _names_to_codes(_strings(tasks, "horizon", m), HORIZONS, "horizon"),
         "direction": _names_to_codes(_strings(tasks, "direction", m), DIRECTIONS, "direction"),
         "slots": slots.astype(np.int32),
-        "window_start": _optional_int(tasks, "window_start", np.int64),
-        "window_end": _optional_int(tasks, "window_end", np.int64),
+        "window_start": _optional_seconds(tasks, "window_start"),
+        "window_end": _optional_seconds(tasks, "window_end"),
         "load": _optional_int(tasks, "load", np.int32),
         "required_skill": task_skill if skill_names else None,
         "audience": task_aud,
@@ -257,8 +262,8 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
         "skill": koc_skill if skill_names else None,
         "audience": koc_aud,
         "region": koc_reg,
-        "available_start": _optional_int(roster, "available_start", np.int64),
-        "available_end": _optional_int(roster, "available_end", np.int64),
+        "available_start": _optional_seconds(roster, "available_start"),
+        "available_end": _optional_seconds(roster, "available_end"),
         "opted_out": _kinds_mask(_strings(roster, "opted_out", n), "opted_out"),
         "recent_tasks": _optional_int(roster, "recent_tasks", np.int32),
         "clearance": _optional_int(roster, "clearance", np.uint8),
@@ -295,7 +300,7 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
 
     roster: KOC table (``id``, metrics for classification unless ``tiers`` is given, and the matching
         profile: ``capacity``, ``region``, ``audience`` ("a|b"), ``available_start``/``available_end``
-        (unix s), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
+        (unix s, datetimes or ISO-8601 text), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
     tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
         ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
         ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried

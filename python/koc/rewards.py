@@ -178,22 +178,8 @@ def _fill(arr: np.ndarray, missing: np.ndarray) -> np.ndarray:
 
 
 def _seconds(values: Any, field: str, default: Optional[int]) -> np.ndarray:
-    """Unix seconds from ints or datetimes (naive = UTC); missing -> `default` (None: refused)."""
-    s = values if isinstance(values, pd.Series) else pd.Series(_array(values))
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-    arr = s.to_numpy()
-    missing = _missing(arr)
-    if missing.any() and default is None:
-        raise _error(_core.InvalidValueError, "time is missing", int(np.flatnonzero(missing)[0]), field)
-    if arr.dtype.kind == "M":
-        out = arr.astype("datetime64[s]").astype(np.int64)
-    else:
-        out = _columns.typed(_fill(arr, missing), np.int64, field)
-    if missing.any():
-        out = out.copy()
-        out[missing] = default
-    return out
+    """Unix seconds from ints, datetimes or ISO-8601 text (koc._columns.seconds); missing -> `default`."""
+    return _columns.seconds(values, field, default)
 
 
 def _optional_int(values: Any, dtype: Any, field: str, default: int) -> np.ndarray:
@@ -501,7 +487,7 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
     Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
-    (int) or datetimes (naive = UTC). Money inputs are major units (Decimal, decimal string, int, or a float
+    (int), datetimes or ISO-8601 text (naive = UTC; offsets honoured). Money inputs are major units (Decimal, decimal string, int, or a float
     read by its shortest repr: 1500.5 means "1500.5") in the currency of the task's rule, converted
     exactly; ``*_minor`` variants take int minor units instead.
 

@@ -157,6 +157,22 @@ void bind_tiers(py::module_& m) {
         "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns. reference: "
         "roster-wide statistics when the columns are one partition of a larger roster (koc.tiers.roster_reference).");
 
+  m.def("roster_problems",
+        [](const py::dict& columns, const std::string& policy_json, std::size_t limit) {
+          const tier_policy policy = tier_policy_from_json(policy_json);
+          const roster_input in = read_roster(columns);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = roster_problems(in.view, policy, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("columns"), py::arg("policy_json"), py::arg("limit"),
+        "Every problem of the roster against the policy (at most limit): (code, row, field, detail) tuples.");
+
   m.def("explain",
         [](const py::dict& columns, const std::string& policy_json, const std::vector<std::int64_t>& rows) {
           const tier_policy policy = tier_policy_from_json(policy_json);

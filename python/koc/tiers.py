@@ -288,6 +288,27 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     return pd.DataFrame(out, index=index)
 
 
+def validate(roster: Any, policy: PolicyLike = None, *, limit: int = 100) -> pd.DataFrame:
+    """Every problem that would stop :func:`classify`, not only the first: one row per problem (at most
+    ``limit``), in the order classify meets them, with ``row`` (0-based, -1 for a whole column),
+    ``koc_id``, ``field``, ``code`` (the :class:`koc.Error` code) and ``message``. Empty when the roster
+    classifies. A column that cannot be read at all (text in a number column, say) is one problem."""
+    pol = _policy(policy)
+    if int(limit) < 1:
+        raise ValueError("limit must be at least 1")
+    try:
+        cols, labels = roster_columns(roster, pol)
+        found = _core.roster_problems(cols, pol.to_json(), int(limit))
+    except _core.Error as e:
+        found = [(e.code, -1 if e.row is None else e.row, e.field or "", str(e))]
+        labels, cols = None, None
+    rows = np.array([f[1] for f in found], dtype=np.int64)
+    ids = labels if labels is not None else (cols["id"] if cols is not None else None)
+    koc_ids = [None if r < 0 or ids is None else ids[r] for r in rows]
+    return pd.DataFrame({"row": rows, "koc_id": pd.Series(koc_ids, dtype=object), "field": [f[2] for f in found],
+                         "code": [f[0] for f in found], "message": [f[3] for f in found]})
+
+
 def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None, *,
             ids: Any = None) -> Union[str, list[str]]:
     """Readable explanations (score breakdown, gates, transition, growth challenge).

@@ -541,3 +541,43 @@ TEST_CASE("a growth gap to a value near the largest double is found", "[tiers][g
     CHECK(classify(q, p).final_tier[i] == 0);  // the smallest qualifying double (above 2^53)
   }
 }
+
+TEST_CASE("roster_problems lists every problem in validate's order; validate throws the first", "[tiers][validate]") {
+  const tier_policy p = default_tier_policy();
+  roster r = koc::test::random_roster(3000, 11);
+  r.column(metric::followers)[3] = -5;
+  r.column(metric::followers)[2047] = -1;   // another block of the fast scan
+  r.column(metric::views)[9] = std::numeric_limits<double>::quiet_NaN();
+  r.column(metric::quality)[11] = 1.4;
+  r.previous_tier[5] = 9;
+  r.periods_below[6] = -2;
+  const auto all = roster_problems(r, p);
+  REQUIRE(all.size() == 6);
+  // Metric order (views, followers, ..., quality), rows ascending within a column, then the ladder columns.
+  std::vector<std::pair<std::string, std::int64_t>> where;
+  for (const auto& e : all) where.emplace_back(e.field(), e.row());
+  CHECK(where == std::vector<std::pair<std::string, std::int64_t>>{
+                     {"views", 9}, {"followers", 3}, {"followers", 2047}, {"quality", 11}, {"previous_tier", 5},
+                     {"periods_below", 6}});
+  CHECK(all[0].code() == errc::invalid_value);
+  CHECK(all[3].code() == errc::out_of_range);
+  CHECK(all[4].code() == errc::unknown_name);
+  try {
+    validate(r, p);
+    FAIL("validate accepted a bad roster");
+  } catch (const error& e) {
+    CHECK(std::string(e.what()) == all[0].what());
+  }
+  // classify reports the same first problem, and the limit cuts the list.
+  CHECK_THROWS_WITH(classify(r, p), all[0].what());
+  CHECK(roster_problems(r, p, 2).size() == 2);
+  CHECK_THROWS_AS(roster_problems(r, p, 0), error);
+  // A missing column is one problem (its values are not read); a clean roster has none.
+  roster ok = koc::test::random_roster(100, 12);
+  CHECK(roster_problems(ok, p).empty());
+  ok.column(metric::leads).clear();
+  const auto missing = roster_problems(ok, p);
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].field() == "leads");
+  CHECK(missing[0].code() == errc::invalid_argument);
+}

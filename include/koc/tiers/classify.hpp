@@ -202,7 +202,7 @@ inline bool gate_passes(const tier_gate& g, const roster_view& r, std::size_t i,
 
 /// True when every value of x[0, n) is in [0, hi]: no NaN, no infinity, nothing negative. Each value is
 /// clamped into [0, hi] (NaN goes to 0, inf to the largest double) and the bit differences are ORed
-/// together: branch-free, so the loop vectorises. Exactly the values check_column rejects fail it.
+/// together: branch-free, so the loop vectorises. Exactly the values column_problems reports fail it.
 KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, double hi) noexcept {
   const double lim = std::min(hi, std::numeric_limits<double>::max());
   std::uint64_t diff = 0;
@@ -299,27 +299,36 @@ inline bool ladder_columns_valid(const roster_view& r, std::size_t i0, std::size
   return bad == 0;
 }
 
-/// The column's length, then its values (the first bad row, named with what is wrong with it).
-inline void check_column(const roster_view& r, metric m, std::size_t n) {
+/// The column's length, then its values: every bad row, named with what is wrong with it, goes to
+/// `report(code, detail, row, field)`, which returns false to stop (a problem limit was reached).
+/// Returns false when stopped.
+template <class Report>
+bool column_problems(const roster_view& r, metric m, std::size_t n, Report&& report) {
   const auto col = r.column(m);
   const char* name = metric_name(m);
   if (col.size() != n)
-    throw error(col.empty() ? errc::invalid_argument : errc::length_mismatch,
-                col.empty() ? std::string("the policy uses this metric but the roster has no such column")
-                            : "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n),
-                -1, name);
+    return report(col.empty() ? errc::invalid_argument : errc::length_mismatch,
+                  col.empty() ? std::string("the policy uses this metric but the roster has no such column")
+                              : "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n),
+                  -1, name);
   const double hi = metric_upper_bound(m);
-  // Blocks that pass the fast test are skipped; the row-by-row scan starts at the first block that fails.
+  // Blocks that pass the fast test are skipped; only a block that fails is scanned row by row.
   constexpr std::size_t block = 1024;
-  std::size_t i0 = 0;  // at most n / block + 1 steps
-  while (i0 < n && values_in_range(col.data() + i0, std::min(block, n - i0), hi)) i0 += block;
-  for (std::size_t i = i0; i < n; ++i) {
-    const double x = col[i];
-    if (std::isnan(x)) throw error(errc::invalid_value, "metric is NaN", static_cast<std::int64_t>(i), name);
-    if (std::isinf(x)) throw error(errc::invalid_value, "metric is infinite", static_cast<std::int64_t>(i), name);
-    if (x < 0) throw error(errc::invalid_value, "metric is negative", static_cast<std::int64_t>(i), name);
-    if (x > hi) throw error(errc::out_of_range, "metric must be in [0, 1]", static_cast<std::int64_t>(i), name);
+  for (std::size_t i0 = 0; i0 < n; i0 += block) {  // n / block + 1 steps
+    const std::size_t len = std::min(block, n - i0);
+    if (values_in_range(col.data() + i0, len, hi)) continue;
+    for (std::size_t i = i0; i < i0 + len; ++i) {
+      const double x = col[i];
+      const auto row = static_cast<std::int64_t>(i);
+      bool go = true;
+      if (std::isnan(x)) go = report(errc::invalid_value, "metric is NaN", row, name);
+      else if (std::isinf(x)) go = report(errc::invalid_value, "metric is infinite", row, name);
+      else if (x < 0) go = report(errc::invalid_value, "metric is negative", row, name);
+      else if (x > hi) go = report(errc::out_of_range, "metric must be in [0, 1]", row, name);
+      if (!go) return false;
+    }
   }
+  return true;
 }
 
 template <class T>
@@ -378,28 +387,58 @@ inline void check_shape(const roster_view& r, const tier_policy& p) {
 }
 }  // namespace detail
 
-/// Validates the roster against the policy (throws koc::error naming row and field). Order: columns in
-/// metric order (length, then the first bad row), then the optional columns' lengths, then previous
-/// tiers, then periods-below counters.
-inline void validate(const roster_view& r, const tier_policy& p) {
+/// Every problem of the roster against the policy, at most `limit` of them (limit >= 1), each a
+/// koc::error naming its row and field, in this order: the columns the policy uses in metric order
+/// (length; then every bad value, row by row), the optional columns' lengths, previous tiers not on
+/// the ladder, negative periods-below counters. A column of the wrong length is reported once and its
+/// values are not read. Empty when classify() would accept the roster.
+inline std::vector<error> roster_problems(const roster_view& r, const tier_policy& p, std::size_t limit = 100) {
+  if (limit == 0) throw error(errc::invalid_argument, "the problem limit must be at least 1", -1, "limit");
+  std::vector<error> out;
+  auto report = [&](errc code, const std::string& detail, std::int64_t row, const char* field) {
+    out.emplace_back(code, detail, row, field);
+    return out.size() < limit;
+  };
   const std::size_t n = r.size();
   for (int m = 0; m < n_metrics; ++m)
-    if (p.uses(static_cast<metric>(m))) detail::check_column(r, static_cast<metric>(m), n);
-  detail::check_optional(r.honorary, n, "honorary");
-  detail::check_optional(r.invited, n, "invited");
-  detail::check_optional(r.clearance, n, "clearance");
-  detail::check_optional(r.previous_tier, n, "previous_tier");
-  detail::check_optional(r.periods_below, n, "periods_below");
+    if (p.uses(static_cast<metric>(m)) && !detail::column_problems(r, static_cast<metric>(m), n, report)) return out;
+  auto length_ok = [&](std::size_t size, const char* name) {
+    if (size == 0 || size == n) return true;
+    report(errc::length_mismatch, "column has " + std::to_string(size) + " rows, roster has " + std::to_string(n), -1,
+           name);
+    return false;
+  };
+  length_ok(r.honorary.size(), "honorary");
+  length_ok(r.invited.size(), "invited");
+  length_ok(r.clearance.size(), "clearance");
+  const bool previous_ok = length_ok(r.previous_tier.size(), "previous_tier");
+  const bool below_ok = length_ok(r.periods_below.size(), "periods_below");
+  if (out.size() >= limit) {
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(limit), out.end());
+    return out;
+  }
   const auto L = static_cast<std::int32_t>(p.tiers.size());
-  for (std::size_t i = 0; i < r.previous_tier.size(); ++i)
-    if (r.previous_tier[i] < -1 || r.previous_tier[i] >= L)
-      throw error(errc::unknown_name,
+  if (previous_ok)
+    for (std::size_t i = 0; i < r.previous_tier.size(); ++i)
+      if ((r.previous_tier[i] < -1 || r.previous_tier[i] >= L) &&
+          !report(errc::unknown_name,
                   "previous tier " + std::to_string(r.previous_tier[i]) + " is not on the ladder (0.." +
                       std::to_string(L - 1) + ", or -1 for a new KOC)",
-                  static_cast<std::int64_t>(i), "previous_tier");
-  for (std::size_t i = 0; i < r.periods_below.size(); ++i)
-    if (r.periods_below[i] < 0)
-      throw error(errc::invalid_value, "periods_below must be >= 0", static_cast<std::int64_t>(i), "periods_below");
+                  static_cast<std::int64_t>(i), "previous_tier"))
+        return out;
+  if (below_ok)
+    for (std::size_t i = 0; i < r.periods_below.size(); ++i)
+      if (r.periods_below[i] < 0 &&
+          !report(errc::invalid_value, "periods_below must be >= 0", static_cast<std::int64_t>(i), "periods_below"))
+        return out;
+  return out;
+}
+
+/// Validates the roster against the policy: throws the first of roster_problems() (koc::error naming
+/// row and field).
+inline void validate(const roster_view& r, const tier_policy& p) {
+  auto problems = roster_problems(r, p, 1);
+  if (!problems.empty()) throw problems.front();
 }
 
 namespace detail {

@@ -20,6 +20,8 @@ from typing import Optional, Sequence
 import pandas as pd
 
 from .. import _core
+from ..tiers import METRICS
+from ..tiers import validate as _validate_roster
 from . import _io, _pipeline
 from ._io import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_POLICY, EXIT_TIMEOUT, EXIT_USAGE, Problem,
                   UserError)
@@ -282,8 +284,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         policies = _pipeline.load_policies(None, need_reward=False)
     tables, more = _pipeline.read_inputs(args.roster, args.tasks, args.completions, policies, collect=True)
     problems += more
+    if "roster" in tables:
+        # Every value the tier rules refuse, from the library's own list (not only the first).
+        roster_name = pathlib.Path(args.roster).name
+        seen = {(p.row, p.field) for p in problems if p.file == roster_name}
+        fields_seen = {f for _, f in seen}  # a column the file checks refused is not passed on whole
+        # A column the file checks refused (a cell that is not a number) is checked on its other rows too.
+        lib_roster = tables["roster"].copy()
+        raw, _ = _io.read_table(args.roster, roster_name)
+        for c in METRICS:
+            if c in raw.columns and (c not in lib_roster or lib_roster[c].dtype == object):
+                lib_roster[c] = pd.to_numeric(raw[c], errors="coerce")
+        found = _validate_roster(lib_roster, policies.tier)
+        for row, fld, message in zip(found["row"], found["field"], found["message"]):
+            r = None if row < 0 else int(row)
+            if (r, fld) not in seen and not (r is None and fld in fields_seen):
+                problems.append(Problem(roster_name, message, r, fld or None,
+                                        None if r is None else _io._line(r, roster_name.lower().endswith(".csv"))))
     # Run the library's own checks on whatever passed the column checks (they know more rules).
-    if "roster" in tables and not any(not p.warning for p in more):
+    if "roster" in tables and not any(not p.warning for p in problems):
         try:
             tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
             if "tasks" in tables:

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from . import _core
+from ._errors import error
 
 
 class InfeasibleError(_core.Error):
@@ -30,7 +31,7 @@ def _as_cost_matrix(cost_matrix: Any) -> np.ndarray:
 def _invalid(e: _core.Error) -> _core.InvalidValueError:
     # scipy's message, with koc's row and field kept on the exception.
     err = _core.InvalidValueError("matrix contains invalid numeric entries")
-    err.code, err.row, err.field = getattr(e, "code", "invalid_value"), getattr(e, "row", None), "cost"
+    err.code, err.row, err.field = e.code, e.row, "cost"
     return err
 
 
@@ -166,9 +167,7 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
     for name, arr in (("koc", koc), ("task", task)):
         if arr.size and (arr.min() < 0 or arr.max() > np.iinfo(np.int32).max):
             row = int(np.flatnonzero((arr < 0) | (arr > np.iinfo(np.int32).max))[0])
-            err = _core.UnknownIdError(f"index out of range (row {row}, field '{name}')")
-            err.code, err.row, err.field = "unknown_id", row, name
-            raise err
+            raise error("unknown_id", "index out of range", row, name)
     from ._columns import typed
 
     r = _core.solve_capacitated(int(n_kocs), int(n_tasks), np.ascontiguousarray(koc, dtype=np.int32),

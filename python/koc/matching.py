@@ -9,7 +9,7 @@ from typing import Any, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core
+from . import _columns, _core, _tables
 from ._errors import error
 from ._policy_text import policy_text
 from .tiers import PolicyLike as TierPolicyLike
@@ -186,6 +186,7 @@ class MatchResult:
 def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
                       preferences: Any) -> tuple:
     """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
+    _tables.check_names(tasks, "tasks", "task")
     if tiers is None:
         tiers = classify(roster, tp, growth_gaps=False)
     n = _columns.n_rows(roster)
@@ -297,9 +298,11 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
         (unix s, datetimes or ISO-8601 text), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
     tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
         ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
-        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried
-        for the rewards stage; matching never reads it; a ``budget`` column in major units is koc.rewards's and
-        is ignored here), ``campaign_id``.
+        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``campaign_id``, and the columns of
+        :func:`koc.rewards` (``rule``, ``budget_minor`` or ``budget``, ...), which matching does not read: the
+        same table goes to both stages. ``window_end`` is also the deadline koc.rewards pays late work by. A
+        column koc does not read that looks meant for it (``deadline``, ``slot``) is refused with the name
+        to use.
     mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
         ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
         preferences: (koc_id, task_id, rank) table.

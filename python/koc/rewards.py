@@ -19,7 +19,7 @@ from typing import Any, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core
+from . import _columns, _core, _tables
 from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text
 
@@ -28,7 +28,7 @@ CURRENCIES: dict[str, int] = dict(_core.currencies())
 _CODES: tuple[str, ...] = tuple(code for code, _ in _core.currencies())
 _EXPONENTS = np.array([e for _, e in _core.currencies()] + [0] * (256 - len(_CODES)), dtype=np.int64)
 _NO_CURRENCY = 255
-_NO_DEADLINE = np.iinfo(np.int64).max
+_NO_DEADLINE = np.iinfo(np.int64).max  # an empty window_end: never late
 _UNRESOLVED = "?"  # currency of a completion whose assignment row is invalid
 
 
@@ -224,6 +224,7 @@ def _rule_index(values: Any, policy: RewardPolicy) -> np.ndarray:
 
 
 def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional[str]]]:
+    _tables.check_names(tasks, "tasks", "task")
     names = _names(tasks)
     cols: dict[str, np.ndarray] = {}
     cols["task_id"] = _columns.typed(_require(tasks, "task_id", "task"), np.int64, "task_id")
@@ -247,12 +248,10 @@ def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional
         cols["campaign_id"] = _optional_int(_columns.get(tasks, "campaign_id"), np.int64, "campaign_id", -1)
     if "window_start" in names:
         cols["window_start"] = _seconds(_columns.get(tasks, "window_start"), "window_start", 0)
-    if "deadline" in names:
-        cols["deadline"] = _seconds(_columns.get(tasks, "deadline"), "deadline", _NO_DEADLINE)
+    if "window_end" in names:
+        cols["window_end"] = _seconds(_columns.get(tasks, "window_end"), "window_end", _NO_DEADLINE)
     if "period_days" in names:
         cols["period_days"] = _optional_int(_columns.get(tasks, "period_days"), np.int32, "period_days", 0)
-    if "budget" in names and "budget_minor" in names:
-        raise error("invalid_argument", "give the budget once: 'budget' (major units) or 'budget_minor'", None, "budget")
     if "budget" in names:
         cols["budget"] = _minor_units(_columns.get(tasks, "budget"), currencies, "budget", -1)
     elif "budget_minor" in names:
@@ -262,6 +261,7 @@ def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional
 
 def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray, task_cols: dict,
                         task_currency: list[Optional[str]]) -> dict:
+    _tables.check_names(completions, "completions", "completion")
     names = _names(completions)
     cols: dict[str, np.ndarray] = {}
     if "assignment" in names:
@@ -297,9 +297,6 @@ def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray,
     for name in ("days_served", "days_on_site"):
         if name in names:
             cols[name] = _columns.typed(_columns.get(completions, name), np.int32, name)
-    if "travel_claimed" in names and "travel_claimed_minor" in names:
-        raise error("invalid_argument", "give travel once: 'travel_claimed' (major units) or 'travel_claimed_minor'",
-                    None, "travel_claimed")
     if "travel_claimed" in names:
         # Each completion's currency is its task's: resolve through the assignment (unknown rows -> the core's error).
         task_row = {int(t): r for r, t in enumerate(task_cols["task_id"])}
@@ -477,8 +474,11 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
 
     tasks (one row per task): ``task_id``; ``rule`` (rule id of the policy, or its index); optional
         ``campaign_id`` (missing = none; required for campaign rules), ``window_start`` (for within-hours
-        speed bonuses), ``deadline`` (missing = none), ``period_days`` (retainer rules), ``budget`` or
-        ``budget_minor`` (missing = none), ``currency`` (checked against the rule's currency).
+        speed bonuses), ``window_end`` (the deadline: work delivered after it is late; missing = none),
+        ``period_days`` (retainer rules), ``budget`` or ``budget_minor`` (missing = none), ``currency``
+        (checked against the rule's currency). The same table :func:`koc.match` reads; its other columns
+        are ignored here, but a column koc does not read that looks meant for it (``deadline``, a
+        misspelling) is refused with the name to use.
     assignments: ``koc_id``, ``task_id``.
     completions (one row per completed assignment): ``koc_id`` and ``task_id`` of the assignment (or
         ``assignment``, its row in ``assignments``); ``delivered_at``; optional ``accepted`` (bool,

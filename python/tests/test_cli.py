@@ -192,10 +192,19 @@ def test_misspelt_required_column_suggests_the_closest_name(files, tmp_path, cap
     assert "roster.csv" in err and "missing required column 'followers'" in err and "did you mean 'folowers'" in err
 
 
-def test_misspelt_optional_column_is_a_warning(files, tmp_path, capsys):
-    edit_csv(files["tasks"], lambda df: df.rename(columns={"confidential": "confidental"}))
+def test_misspelt_optional_roster_column_is_a_warning(files, tmp_path, capsys):
+    edit_csv(files["roster"], lambda df: df.rename(columns={"clearance": "clearence"}))
     rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
-    assert rc == 0 and "unknown column 'confidental' is ignored (did you mean 'confidential'?)" in out
+    assert rc == 0 and "unknown column 'clearence' is ignored (did you mean 'clearance'?)" in out
+
+
+def test_misspelt_or_renamed_task_column_is_refused_as_the_library_does(files, tmp_path, capsys):
+    # koc.match and koc.rewards refuse these columns (they would drop what they say): so does the CLI.
+    edit_csv(files["tasks"], lambda df: df.rename(columns={"confidential": "confidental", "window_end": "deadline"}))
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
+    assert rc == 3
+    assert "error: tasks.csv, field 'confidental'" in out and "(did you mean 'confidential'?)" in out
+    assert "error: tasks.csv, field 'deadline'" in out and "(did you mean 'window_end'?)" in out
 
 
 def test_bad_value_names_row_line_and_field(files, tmp_path, capsys):

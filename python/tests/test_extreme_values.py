@@ -274,7 +274,7 @@ def test_rewards_extreme_values():
             "rule": rules,
             "campaign_id": [-1, -1, -1, I64 if seed % 2 else 0, 0, -1, -1, -1],
             "window_start": [(-I64 - 1) if (seed + t) % 2 else 0 for t in range(8)],
-            "deadline": [I64 if (seed + t) % 3 else -I64 - 1 for t in range(8)],
+            "window_end": [I64 if (seed + t) % 3 else -I64 - 1 for t in range(8)],
             "period_days": [0, 0, 0, 0, 0, I32, 0, 0],
             "budget_minor": [rng.choice([-1, 0, 1, I64]) for _ in range(8)] if seed % 2 else [-1] * 8,
         })

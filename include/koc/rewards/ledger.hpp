@@ -2,7 +2,7 @@
 // naming the rule that produced it, in exact integer money.
 //
 //   koc::reward_policy policy = koc::parse_reward_policy(json_text);
-//   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, deadline, period_days, budget};
+//   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, window_end, period_days, budget};
 //   koc::reward_assignments asg{koc_id, task_id};
 //   koc::reward_completions done; done.assignment = ...; done.delivered_at = ...; // columns
 //   koc::reward_kocs kocs{koc_ids, tier, ladder_names};
@@ -20,7 +20,8 @@
 //    campaign_id   int64   campaign the task belongs to, -1 none (required >= 0 for campaign rules);
 //                          empty column = all -1
 //    window_start  int64   unix seconds; start of the window for within-hours speed bonuses; empty = 0
-//    deadline      int64   unix seconds; delivered_at > deadline is late; empty = no deadline
+//    window_end    int64   unix seconds; the end of the task's window is its deadline (the column
+//                          matching reads too): delivered_at > window_end is late; empty = no deadline
 //                          (no_deadline = INT64_MAX)
 //    period_days   int32   length of the retainer period (e.g. 30, 365), > 0 for retainer rules;
 //                          empty = 0
@@ -125,7 +126,7 @@ struct reward_tasks {
   span<const std::int32_t> rule;
   span<const std::int64_t> campaign_id;   ///< optional
   span<const std::int64_t> window_start;  ///< optional
-  span<const std::int64_t> deadline;      ///< optional
+  span<const std::int64_t> window_end;    ///< optional: the deadline
   span<const std::int32_t> period_days;   ///< optional
   span<const std::int64_t> budget;        ///< optional
 };
@@ -554,7 +555,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   detail::check_len(nt, tasks.rule.size(), "rule", false);
   detail::check_len(nt, tasks.campaign_id.size(), "campaign_id", true);
   detail::check_len(nt, tasks.window_start.size(), "window_start", true);
-  detail::check_len(nt, tasks.deadline.size(), "deadline", true);
+  detail::check_len(nt, tasks.window_end.size(), "window_end", true);
   detail::check_len(nt, tasks.period_days.size(), "period_days", true);
   detail::check_len(nt, tasks.budget.size(), "budget", true);
   if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
@@ -864,7 +865,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   std::vector<task_facts> task_info(nt);
   for (std::size_t t = 0; t < nt; ++t)
     task_info[t] = {&policy.rules[static_cast<std::size_t>(tasks.rule[t])], tasks.task_id[t], opt(tasks.campaign_id, t, std::int64_t{-1}),
-                    opt(tasks.deadline, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
+                    opt(tasks.window_end, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
                     task_budgeted[t] != 0};
   const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
                         currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,

@@ -198,11 +198,9 @@ def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, 
 
 
 def tasks_for_rewards(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The task table as koc.rewards reads it: the deadline is the end of the window, and an empty currency
-    (identity rules) is absent."""
+    """The task table as koc.rewards reads it (the table koc.match read): an empty currency (identity
+    rules) is absent."""
     t = tasks.copy()
-    if "deadline" not in t.columns and "window_end" in t.columns:
-        t["deadline"] = t["window_end"]
     if "currency" in t.columns:
         cur = t["currency"].astype(object)
         t["currency"] = cur.where(cur.notna() & (cur != ""), None)

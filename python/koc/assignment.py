@@ -8,7 +8,6 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from . import _core
-from ._errors import error
 
 
 class InfeasibleError(_core.Error):
@@ -164,19 +163,17 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
         coo = scores.tocoo()
         koc, task, score = coo.row, coo.col, np.asarray(coo.data, dtype=np.float64)
         n_kocs, n_tasks = coo.shape
-    for name, arr in (("koc", koc), ("task", task)):
-        if arr.size and (arr.min() < 0 or arr.max() > np.iinfo(np.int32).max):
-            row = int(np.flatnonzero((arr < 0) | (arr > np.iinfo(np.int32).max))[0])
-            raise error("unknown_id", "index out of range", row, name)
     from ._columns import typed
 
-    r = _core.solve_capacitated(int(n_kocs), int(n_tasks), np.ascontiguousarray(koc, dtype=np.int32),
-                                np.ascontiguousarray(task, dtype=np.int32), np.ascontiguousarray(score),
+    # Indices beyond int32 are out of range whatever the sizes: clipped to the int32 bounds, the core's
+    # edge-list checks (in row order, shared with C++ and C) name them with the same row and field.
+    i32 = np.iinfo(np.int32)
+    koc32, task32 = (np.ascontiguousarray(np.clip(np.asarray(a, dtype=np.int64), i32.min, i32.max), dtype=np.int32)
+                     for a in (koc, task))
+    r = _core.solve_capacitated(int(n_kocs), int(n_tasks), koc32, task32, np.ascontiguousarray(score),
                                 typed(capacity, np.int32, "capacity"), typed(slots, np.int32, "slots"),
                                 objective, float(score_resolution), method, time_limit, cancel, progress)
-    # The solver's pair index refers to edges sorted by (koc, task); map back to input order.
-    order = np.lexsort((np.arange(len(koc)), np.asarray(task), np.asarray(koc)))
-    edge = order[r["pair"]]
+    edge = r["edge"]  # the input row of each chosen pair
     reasons = np.asarray(r["reasons"], dtype=object)
     cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "scale", "epsilon", "pair_bonus",
                               "total_score_units")}

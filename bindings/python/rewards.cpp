@@ -86,7 +86,7 @@ void bind_rewards(py::module_& m) {
           py::gil_scoped_release release;
           ck = verify(s.policy, s.tasks, s.asg, s.done, s.kocs, s.ledger);
         }
-        return py::make_tuple(ck.ok, ck.reason);
+        return py::make_tuple(ck.ok, ck.message);
       });
 
   m.def("reward_policy_normalise",

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from . import _core
+from ._check import Check
 
 
 class InfeasibleError(_core.Error):
@@ -77,14 +78,12 @@ class AssignmentResult:
     _cost: np.ndarray
     _forbidden: Optional[np.ndarray]
 
-    def verify(self, tolerance: float = 1e-9) -> bool:
-        """Re-checks feasibility and optimality independently of the solver; raises koc.Error if not."""
-        ok, message = _core.verify_dense_assignment(
+    def verify(self, tolerance: float = 1e-9) -> Check:
+        """Re-checks feasibility and optimality independently of the solver: a :class:`koc.Check`, truthy
+        only when the certificate holds (else ``.message`` names the first violation)."""
+        return Check(*_core.verify_dense_assignment(
             self._cost, self.maximize, self._forbidden, self.status, self.row_ind, self.col_ind,
-            self.row_potential, self.col_potential, self.blocking_rows, self.blocking_cols, tolerance)
-        if not ok:
-            raise _core.InternalError(f"certificate check failed: {message}")
-        return True
+            self.row_potential, self.col_potential, self.blocking_rows, self.blocking_cols, tolerance))
 
 
 def solve_assignment(cost: Any, *, maximize: bool = False, forbidden: Any = None) -> AssignmentResult:
@@ -125,11 +124,10 @@ class CapacitatedResult:
     certificate: dict
     _state: Any
 
-    def verify(self) -> bool:
-        ok, message = self._state.verify()
-        if not ok:
-            raise _core.InternalError(f"certificate check failed: {message}")
-        return True
+    def verify(self) -> Check:
+        """Re-checks the exact certificate independently of the solver: a :class:`koc.Check`, truthy only
+        when it holds (else ``.message`` names the first violation)."""
+        return Check(*self._state.verify())
 
 
 def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective: str = "max_score",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core, _tables
+from ._check import Check
 from ._errors import error
 from ._policy_text import policy_text
 from .tiers import PolicyLike as TierPolicyLike
@@ -175,12 +176,10 @@ class MatchResult:
         return (f"MatchResult(mode={self.mode!r}, {len(self.assignments):,} assignments, total={self.total:.6g}, "
                 f"{len(self.unassigned_kocs):,} KOCs with spare capacity, {len(self.unfilled_tasks):,} tasks not full)")
 
-    def verify(self) -> bool:
-        """Independently re-checks feasibility and optimality (or stability); raises koc.Error if it fails."""
-        ok, message = self._state.verify()
-        if not ok:
-            raise _core.InternalError(f"match certificate check failed: {message}")
-        return True
+    def verify(self) -> Check:
+        """Independently re-checks feasibility and optimality (or stability): a :class:`koc.Check`, truthy
+        only when it holds (else ``.message`` names the first violation)."""
+        return Check(*self._state.verify())
 
 
 def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,

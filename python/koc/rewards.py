@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core, _tables
+from ._check import Check
 from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text
 
@@ -457,10 +458,11 @@ class Ledger:
         """The readable sentence of one line (built on demand unless computed with ``explain=True``)."""
         return self._state.explain(int(line))
 
-    def verify(self) -> tuple[bool, str]:
+    def verify(self) -> Check:
         """Re-checks the ledger against its inputs without recomputing it (coverage, signs, rounding, prize
-        sums, caps, budgets): ``(True, "")`` or ``(False, first violation)``."""
-        return self._state.verify()
+        sums, caps, budgets): a :class:`koc.Check`, truthy only when it holds (else ``.message`` names the
+        first violation)."""
+        return Check(*self._state.verify())
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,

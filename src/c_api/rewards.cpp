@@ -530,7 +530,7 @@ koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* t
     const koc::ledger_check ck =
         koc::verify(*ledger->policy, tasks->view, assignments->view, completions->view, kocs->view, ledger->ledger);
     *ok = ck.ok ? 1 : 0;
-    return write_string(ck.reason, buf, capacity, required);
+    return write_string(ck.message, buf, capacity, required);
   });
 }
 

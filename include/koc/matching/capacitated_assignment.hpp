@@ -98,6 +98,7 @@
 // found first wins.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/int128.hpp>
 #include <koc/matching/candidates.hpp>
@@ -211,10 +212,7 @@ struct capacitated_assignment_result {
   std::int64_t augmentations = 0;
 };
 
-struct capacitated_verify_report {
-  bool ok = false;
-  std::string message;
-};
+using capacitated_verify_report = check_result;  ///< what verify() returns (koc/check.hpp)
 
 namespace detail {
 

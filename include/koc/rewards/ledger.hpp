@@ -102,6 +102,7 @@
 #pragma once
 
 #include <koc/detail/memory.hpp>
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>
@@ -1309,10 +1310,8 @@ inline ledger_totals totals(const reward_ledger& L) {
 
 // ---- verification -----------------------------------------------------------------------------------
 
-struct ledger_check {
-  bool ok = true;
-  std::string reason;  ///< the first violated property, with the line
-};
+/// What verify() returns (koc/check.hpp): the message names the first violated property, with the line.
+using ledger_check = check_result;
 
 /// Checks the ledger against its inputs without recomputing it: every completion, KOC and task is
 /// present; amounts have the sign of their kind; each scaled line is its gross times its factors rounded
@@ -1323,7 +1322,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   (void)asg;
   ledger_check ck;
   const auto fail = [&](std::size_t l, const std::string& why) {
-    if (ck.ok) { ck.ok = false; ck.reason = "line " + std::to_string(l) + ": " + why; }
+    if (ck.ok) { ck.ok = false; ck.message = "line " + std::to_string(l) + ": " + why; }
   };
   const std::size_t m = L.size();
   for (const auto* v : {&L.koc_id, &L.task_id, &L.campaign_id, &L.completion, &L.gross, &L.basis, &L.aux})

@@ -193,7 +193,9 @@ def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, 
         fld = getattr(e, "field", "") or ""
         task_fields = set(_io.TASK_COLUMNS) | {f for f in tasks.columns}
         raise library_error(e, names[1] if fld in task_fields and fld not in ("audience", "region") else names[0]) from None
-    r.verify()  # an optimality or stability certificate that fails is a bug: exit code 1
+    check = r.verify()
+    if not check:  # an optimality or stability certificate that fails is a bug: exit code 1
+        raise _core.InternalError(f"match certificate check failed: {check.message}")
     return r
 
 
@@ -226,9 +228,9 @@ def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.Data
         if fld.startswith("rules") or fld.startswith("$") or fld.startswith("campaign_budgets"):
             raise _policy_error(e, POLICY_FILES["reward"]) from None
         raise library_error(e, names[0] if fld in _io.COMPLETION_COLUMNS else names[1]) from None
-    ok, message = ledger.verify()
-    if not ok:
-        raise _core.InternalError(f"ledger check failed: {message}")
+    check = ledger.verify()
+    if not check:
+        raise _core.InternalError(f"ledger check failed: {check.message}")
     return ledger_frame(ledger.lines), ledger
 
 

@@ -43,6 +43,7 @@
 // steps the first candidate in vertex, then blossom order wins.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/int128.hpp>
 #include <koc/span.hpp>
@@ -89,10 +90,7 @@ struct weighted_matching {
   blossom_stats stats;
 };
 
-struct matching_check {
-  bool ok = true;
-  std::string message;
-};
+using matching_check = check_result;  ///< the blossom certificate's check
 
 class blossom_matcher {
  public:

@@ -75,6 +75,12 @@ class TierPolicy:
         """Ladder names, lowest first."""
         return self._ladder
 
+    @property
+    def metrics_used(self) -> tuple[str, ...]:
+        """The metrics the policy reads (in its score, even at weight 0, its gates or its honorary rule): the
+        roster columns :func:`koc.classify` requires, in METRICS order."""
+        return tuple(_core.tier_policy_metrics(self._json))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TierPolicy) and other._json == self._json
 

@@ -109,11 +109,8 @@ COMPLETIONS_REQUIRED = ("koc_id", "task_id", "delivered_at", "accepted")
 
 
 def policy_metrics(tier: TierPolicy) -> tuple[str, ...]:
-    d = tier.to_dict()
-    used = [m["metric"] for m in d["metrics"] if m.get("weight", 0) != 0]
-    used += [g["metric"] for t in d["tiers"] for g in t.get("gates", []) if "metric" in g]
-    used += list(d.get("honorary", {}).get("lifetime", {}).keys())
-    return tuple(dict.fromkeys(used))
+    """The roster columns the tier policy requires: the library's rule (TierPolicy.metrics_used)."""
+    return tier.metrics_used
 
 
 def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Optional[str], policies: Policies,

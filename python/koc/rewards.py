@@ -53,6 +53,17 @@ def format_amount(minor_units: int, currency: str) -> str:
     return _core.format_amount(int(minor_units), currency)
 
 
+def display_amount(minor_units: int, currency: Optional[str]) -> str:
+    """An amount for display in a report or a summary, never failing: :func:`format_amount` in a known
+    currency, the bare number without one (points of identity rules), else the minor units and the code."""
+    if not currency:
+        return str(int(minor_units))
+    try:
+        return _core.format_amount(int(minor_units), currency)
+    except Exception:
+        return f"{int(minor_units)} {currency} (minor units)"
+
+
 def to_decimal(minor_units: int, currency: str) -> Decimal:
     """Exact Decimal in major units: ``to_decimal(30005, "CNY") == Decimal("300.05")``."""
     if currency not in CURRENCIES:

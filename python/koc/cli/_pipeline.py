@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import _core
 from ..matching import MatchingPolicy, match
+from ..rewards import display_amount
 from ..tiers import TierPolicy, classify
 from . import _io
 from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
@@ -274,12 +275,7 @@ def _transition_matrix(previous: pd.Series, tiers: pd.DataFrame, ladder: tuple[s
 
 
 def format_amount(units: int, currency: str) -> str:
-    if not currency:
-        return str(units)
-    try:
-        return _core.format_amount(int(units), currency)
-    except Exception:
-        return f"{units} {currency} (minor units)"
+    return display_amount(units, currency)
 
 
 def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame, r: Any, ledger: Optional[pd.DataFrame],

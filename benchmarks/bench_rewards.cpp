@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
               E.size() / te / 1e6);
   const auto t2 = std::chrono::steady_clock::now();
   const koc::ledger_check ck = koc::verify(p, y.tasks(), y.asg(), y.done(), y.kocs(), E);
-  std::printf("verify on the 1M slice: %s (%.3f s)\n", ck.ok ? "ok" : ck.reason.c_str(), seconds_since(t2));
+  std::printf("verify on the 1M slice: %s (%.3f s)\n", ck.ok ? "ok" : ck.message.c_str(), seconds_since(t2));
   for (std::size_t l = 0; l < 6 && l < E.size(); ++l) std::printf("  line %zu: %s\n", l, E.explanation[l].c_str());
   return ck.ok ? 0 : 1;
 }

@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const koc::ledger_check ck = koc::verify(policy, tasks, asg, done, kocs, ledger);
-  check(ck.ok, "ledger fails verify: " + ck.reason);
+  check(ck.ok, "ledger fails verify: " + ck.message);
   for (std::size_t l = 0; l < ledger.size(); ++l) check(koc::explain_line(policy, ledger, l) == ledger.explanation[l], "explain_line differs from the eager explanation");
   try {
     (void)koc::totals(ledger);

@@ -2,7 +2,7 @@
 #include "common.hpp"
 
 #include <koc/matching/capacitated_assignment.hpp>
-#include <koc/matching/fit.hpp>
+#include <koc/matching/candidates.hpp>
 
 #include <memory>
 
@@ -12,7 +12,7 @@ namespace {
 
 /// Everything verify() needs, kept alive behind the Python result.
 struct capacitated_state {
-  candidate_graph graph;
+  edge_list_graph edges;  // the graph, and each pair's edge row
   std::vector<std::int32_t> capacity, slots;
   capacitated_assignment_options options;
   capacitated_assignment_result result;
@@ -39,7 +39,7 @@ void bind_capacitated(py::module_& m) {
         capacitated_verify_report rep;
         {
           py::gil_scoped_release release;
-          rep = verify(s.graph, s.capacity, s.slots, s.options, s.result);
+          rep = verify(s.edges.graph, s.capacity, s.slots, s.options, s.result);
         }
         return py::make_tuple(rep.ok, rep.message);
       });
@@ -65,8 +65,13 @@ void bind_capacitated(py::module_& m) {
           const auto sc = view<double>(score, "score");
           try {
             py::gil_scoped_release release;
-            s->graph = candidates_from_edges(n_kocs, n_tasks, k, t, sc);
-            s->result = solve_capacitated_assignment(s->graph, s->capacity, s->slots, s->options);
+            // The builder of the C ABI and the C++ API: errors name the same edge row on every front.
+            s->edges = candidate_graph_from_edges(n_kocs, n_tasks, k, t, sc);
+            try {
+              s->result = solve_capacitated_assignment(s->edges.graph, s->capacity, s->slots, s->options);
+            } catch (const error& e) {
+              throw s->edges.at_edge_row(e);
+            }
           } catch (const error& e) {
             s->options.control = {};
             if (e.code() == errc::cancelled) rethrow_callback_error(control);
@@ -76,6 +81,9 @@ void bind_capacitated(py::module_& m) {
           const auto& r = s->result;
           py::dict d;
           d["pair"] = copy_out(r.pair);
+          std::vector<std::int64_t> edge(r.pair.size());
+          for (std::size_t i = 0; i < edge.size(); ++i) edge[i] = s->edges.edge_of_pair[static_cast<std::size_t>(r.pair[i])];
+          d["edge"] = copy_out(edge);
           d["koc"] = copy_out(r.koc);
           d["task"] = copy_out(r.task);
           d["koc_load"] = copy_out(r.koc_load);

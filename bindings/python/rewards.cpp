@@ -86,7 +86,7 @@ void bind_rewards(py::module_& m) {
           py::gil_scoped_release release;
           ck = verify(s.policy, s.tasks, s.asg, s.done, s.kocs, s.ledger);
         }
-        return py::make_tuple(ck.ok, ck.reason);
+        return py::make_tuple(ck.ok, ck.message);
       });
 
   m.def("reward_policy_normalise",
@@ -139,7 +139,7 @@ void bind_rewards(py::module_& m) {
           s->tasks.rule = tr.get<std::int32_t>("rule");
           s->tasks.campaign_id = tr.get<std::int64_t>("campaign_id");
           s->tasks.window_start = tr.get<std::int64_t>("window_start");
-          s->tasks.deadline = tr.get<std::int64_t>("deadline");
+          s->tasks.window_end = tr.get<std::int64_t>("window_end");
           s->tasks.period_days = tr.get<std::int32_t>("period_days");
           s->tasks.budget = tr.get<std::int64_t>("budget");
           s->asg.koc_id = ar.get<std::int64_t>("koc_id");

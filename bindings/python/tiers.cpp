@@ -121,6 +121,15 @@ void bind_tiers(py::module_& m) {
         for (auto& t : tier_policy_from_json(text).tiers) names.push_back(t.name);
         return names;
       }, py::arg("policy_json"));
+  m.def("tier_policy_metrics", [](const std::string& text) {
+        // tier_policy::uses: the one rule of which roster columns a policy needs (a metric listed with
+        // weight 0 included).
+        const tier_policy p = tier_policy_from_json(text);
+        std::vector<std::string> names;
+        for (int i = 0; i < n_metrics; ++i)
+          if (p.uses(static_cast<metric>(i))) names.emplace_back(metric_names[static_cast<std::size_t>(i)]);
+        return names;
+      }, py::arg("policy_json"));
   m.def("tier_gate_descriptions", [](const std::string& text) {
         std::vector<std::vector<std::string>> out;
         for (auto& t : tier_policy_from_json(text).tiers) {

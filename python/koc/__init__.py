@@ -25,6 +25,7 @@ from ._core import (
     UnknownIdError,
     UnknownNameError,
 )
+from ._check import Check
 from .assignment import (
     AssignmentResult,
     CapacitatedResult,
@@ -41,6 +42,7 @@ from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amou
 __version__: str = _core.__version__
 
 __all__ = [
+    "Check",
     "CURRENCIES",
     "Ledger",
     "RewardPolicy",

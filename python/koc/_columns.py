@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import _core
+from ._errors import error
 
 Table = Any  # a pandas DataFrame or a mapping of column name -> 1-D array-like
 
@@ -50,31 +50,21 @@ def typed(values: Any, dtype: Any, field: str) -> np.ndarray:
     """1-D contiguous array of `dtype`; raises koc.InvalidValueError naming the field and first bad row."""
     arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
     if arr.ndim != 1:
-        raise _core.InvalidArgumentError(f"column must be 1-D (field '{field}')")
+        raise error("invalid_argument", "column must be 1-D", None, field)
     if arr.dtype == dtype and arr.flags.c_contiguous:
         return arr
     if np.dtype(dtype).kind in "iub" and arr.dtype.kind == "f":
         bad = ~np.isfinite(arr) | (arr != np.floor(arr))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            err = _core.InvalidValueError(f"expected a whole number, got {arr[row]!r} (row {row}, field '{field}')")
-            err.code, err.row, err.field = "invalid_value", row, field
-            raise err
+            raise error("invalid_value", f"expected a whole number, got {arr[row]!r}", row, field)
     if arr.dtype.kind in "OUS" and np.dtype(dtype).kind in "fiub":
         for row, v in enumerate(arr):
             try:
                 float(v)
             except (TypeError, ValueError):
-                err = _core.InvalidValueError(f"not a number: {v!r} (row {row}, field '{field}')")
-                err.code, err.row, err.field = "invalid_value", row, field
-                raise err from None
+                raise error("invalid_value", f"not a number: {v!r}", row, field) from None
     return np.ascontiguousarray(arr, dtype=dtype)
-
-
-def _raise(cls: Any, code: str, message: str, row: int, field: str) -> None:
-    err = cls(f"{message} (row {row}, field '{field}')")
-    err.code, err.row, err.field = code, row, field
-    raise err
 
 
 def seconds(values: Any, field: str, default: int | None = None) -> np.ndarray:
@@ -97,9 +87,8 @@ def seconds(values: Any, field: str, default: int | None = None) -> np.ndarray:
             bad = parsed.isna().to_numpy() & ~blank
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
-                _raise(_core.InvalidValueError, "invalid_value",
-                       f"not a time: {text.iloc[row]!r} (expected ISO-8601 such as '2026-03-31 05:30:40+08:00' "
-                       "or unix seconds)", row, field)
+                raise error("invalid_value", f"not a time: {text.iloc[row]!r} (expected ISO-8601 such as "
+                            "'2026-03-31 05:30:40+08:00' or unix seconds)", row, field)
             s = parsed.dt.tz_localize(None)
     if s.dtype.kind == "M":
         missing = s.isna().to_numpy()
@@ -110,7 +99,7 @@ def seconds(values: Any, field: str, default: int | None = None) -> np.ndarray:
         out = typed(np.where(missing, 0, arr) if missing.any() else arr, np.int64, field)
     if missing.any():
         if default is None:
-            _raise(_core.InvalidValueError, "invalid_value", "time is missing", int(np.flatnonzero(missing)[0]), field)
+            raise error("invalid_value", "time is missing", int(np.flatnonzero(missing)[0]), field)
         out = out.copy()
         out[missing] = default
     return out
@@ -126,15 +115,11 @@ def ids(values: Any, field: str = "id") -> tuple[np.ndarray, np.ndarray | None]:
     codes, uniques = pd.factorize(pd.Series(arr), sort=False)
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
-        err = _core.InvalidValueError(f"id is missing (row {row}, field '{field}')")
-        err.code, err.row, err.field = "invalid_value", row, field
-        raise err
+        raise error("invalid_value", "id is missing", row, field)
     if len(uniques) != len(arr):
         seen: dict[Any, int] = {}
         for row, v in enumerate(arr):
             if v in seen:
-                err = _core.DuplicateIdError(f"duplicate KOC id {v!r} (first at row {seen[v]}) (row {row}, field '{field}')")
-                err.code, err.row, err.field = "duplicate_id", row, field
-                raise err
+                raise error("duplicate_id", f"duplicate KOC id {v!r} (first at row {seen[v]})", row, field)
             seen[v] = row
     return codes.astype(np.int64), arr

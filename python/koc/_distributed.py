@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import error, reraise_at
 from .tiers import METRICS
 from .matching import MatchingPolicy, candidates as _candidates
 from .rewards import RewardPolicy, rewards as _rewards
@@ -49,9 +50,7 @@ def id_column(columns: Sequence[str]) -> str:
     for c in ("id", "koc_id"):
         if c in columns:
             return c
-    err = _core.InvalidArgumentError("the roster needs an 'id' (or 'koc_id') column (field 'id')")
-    err.code, err.row, err.field = "invalid_argument", None, "id"
-    raise err
+    raise error("invalid_argument", "the roster needs an 'id' (or 'koc_id') column", None, "id")
 
 
 def partition_partials(pdf: pd.DataFrame, policy: TierPolicy, validate: bool = True) -> dict:
@@ -106,9 +105,7 @@ def combine_partials(partials: Sequence[dict], policy: TierPolicy) -> tuple[dict
 
 def duplicate_error(id_value: Any, rows: Sequence[int]) -> Exception:
     r0, r1 = sorted(int(r) for r in rows)[:2]
-    err = _core.DuplicateIdError(f"duplicate KOC id {id_value} (first at row {r0}) (row {r1}, field 'id')")
-    err.code, err.row, err.field = "duplicate_id", r1, "id"
-    return err
+    return error("duplicate_id", f"duplicate KOC id {id_value} (first at row {r0})", r1, "id")
 
 
 def shift_error(e: Exception, offset: int) -> Exception:
@@ -116,10 +113,7 @@ def shift_error(e: Exception, offset: int) -> Exception:
     row = getattr(e, "row", None)
     if offset == 0 or row is None or row < 0:
         return e
-    text = str(e).replace(f"(row {row}, field", f"(row {row + offset}, field")
-    new = type(e)(text)
-    new.code, new.row, new.field = getattr(e, "code", None), row + offset, getattr(e, "field", None)
-    return new
+    return reraise_at(e, row=row + offset)
 
 
 def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[dict], row_offset: int,
@@ -367,7 +361,7 @@ def prepare_tasks(tasks: Any, policy: RewardPolicy) -> pd.DataFrame:
     """The task table (pandas; tasks are few and broadcast) with its scope and row."""
     t = pd.DataFrame(tasks).reset_index(drop=True).copy()
     if "task_id" not in t.columns or "rule" not in t.columns:
-        raise _core.InvalidArgumentError("the task table needs 'task_id' and 'rule' columns (field 'task_id')")
+        raise error("invalid_argument", "the task table needs 'task_id' and 'rule' columns", None, "task_id")
     # Validate the whole task table once, on the driver, exactly as the single-node call does.
     _rewards(pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)}),
              pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),

@@ -5,13 +5,11 @@ import json
 import os
 from typing import Any
 
-from . import _core
+from ._errors import error
 
 
 def _invalid(message: str) -> Exception:
-    err = _core.InvalidPolicyError(f"{message} (field '$')")
-    err.code, err.row, err.field = "invalid_policy", None, "$"
-    return err
+    return error("invalid_policy", message, None, "$")
 
 
 def policy_text(policy: Any, kind: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from . import _core
+from ._check import Check
 
 
 class InfeasibleError(_core.Error):
@@ -30,7 +31,7 @@ def _as_cost_matrix(cost_matrix: Any) -> np.ndarray:
 def _invalid(e: _core.Error) -> _core.InvalidValueError:
     # scipy's message, with koc's row and field kept on the exception.
     err = _core.InvalidValueError("matrix contains invalid numeric entries")
-    err.code, err.row, err.field = getattr(e, "code", "invalid_value"), getattr(e, "row", None), "cost"
+    err.code, err.row, err.field = e.code, e.row, "cost"
     return err
 
 
@@ -77,14 +78,12 @@ class AssignmentResult:
     _cost: np.ndarray
     _forbidden: Optional[np.ndarray]
 
-    def verify(self, tolerance: float = 1e-9) -> bool:
-        """Re-checks feasibility and optimality independently of the solver; raises koc.Error if not."""
-        ok, message = _core.verify_dense_assignment(
+    def verify(self, tolerance: float = 1e-9) -> Check:
+        """Re-checks feasibility and optimality independently of the solver: a :class:`koc.Check`, truthy
+        only when the certificate holds (else ``.message`` names the first violation)."""
+        return Check(*_core.verify_dense_assignment(
             self._cost, self.maximize, self._forbidden, self.status, self.row_ind, self.col_ind,
-            self.row_potential, self.col_potential, self.blocking_rows, self.blocking_cols, tolerance)
-        if not ok:
-            raise _core.InternalError(f"certificate check failed: {message}")
-        return True
+            self.row_potential, self.col_potential, self.blocking_rows, self.blocking_cols, tolerance))
 
 
 def solve_assignment(cost: Any, *, maximize: bool = False, forbidden: Any = None) -> AssignmentResult:
@@ -125,11 +124,10 @@ class CapacitatedResult:
     certificate: dict
     _state: Any
 
-    def verify(self) -> bool:
-        ok, message = self._state.verify()
-        if not ok:
-            raise _core.InternalError(f"certificate check failed: {message}")
-        return True
+    def verify(self) -> Check:
+        """Re-checks the exact certificate independently of the solver: a :class:`koc.Check`, truthy only
+        when it holds (else ``.message`` names the first violation)."""
+        return Check(*self._state.verify())
 
 
 def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective: str = "max_score",
@@ -163,21 +161,17 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
         coo = scores.tocoo()
         koc, task, score = coo.row, coo.col, np.asarray(coo.data, dtype=np.float64)
         n_kocs, n_tasks = coo.shape
-    for name, arr in (("koc", koc), ("task", task)):
-        if arr.size and (arr.min() < 0 or arr.max() > np.iinfo(np.int32).max):
-            row = int(np.flatnonzero((arr < 0) | (arr > np.iinfo(np.int32).max))[0])
-            err = _core.UnknownIdError(f"index out of range (row {row}, field '{name}')")
-            err.code, err.row, err.field = "unknown_id", row, name
-            raise err
     from ._columns import typed
 
-    r = _core.solve_capacitated(int(n_kocs), int(n_tasks), np.ascontiguousarray(koc, dtype=np.int32),
-                                np.ascontiguousarray(task, dtype=np.int32), np.ascontiguousarray(score),
+    # Indices beyond int32 are out of range whatever the sizes: clipped to the int32 bounds, the core's
+    # edge-list checks (in row order, shared with C++ and C) name them with the same row and field.
+    i32 = np.iinfo(np.int32)
+    koc32, task32 = (np.ascontiguousarray(np.clip(np.asarray(a, dtype=np.int64), i32.min, i32.max), dtype=np.int32)
+                     for a in (koc, task))
+    r = _core.solve_capacitated(int(n_kocs), int(n_tasks), koc32, task32, np.ascontiguousarray(score),
                                 typed(capacity, np.int32, "capacity"), typed(slots, np.int32, "slots"),
                                 objective, float(score_resolution), method, time_limit, cancel, progress)
-    # The solver's pair index refers to edges sorted by (koc, task); map back to input order.
-    order = np.lexsort((np.arange(len(koc)), np.asarray(task), np.asarray(koc)))
-    edge = order[r["pair"]]
+    edge = r["edge"]  # the input row of each chosen pair
     reasons = np.asarray(r["reasons"], dtype=object)
     cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "scale", "epsilon", "pair_bonus",
                               "total_score_units")}

@@ -28,7 +28,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from . import _core
+from ._errors import error
 
 __all__ = ["Programme", "make_programme", "load_sample", "SKILLS", "SEGMENTS", "REGIONS", "OPT_OUT_KINDS",
            "PROGRAMME_START", "sample_dir"]
@@ -94,7 +94,7 @@ class Programme:
         a = pd.DataFrame(assignments)
         for c in ("koc_id", "task_id"):
             if c not in a.columns:
-                raise _core.InvalidArgumentError(f"assignments need a '{c}' column (field '{c}')")
+                raise error("invalid_argument", f"assignments need a '{c}' column", None, c)
         kid = a["koc_id"].to_numpy(np.int64)
         tid = a["task_id"].to_numpy(np.int64)
         kpos = pd.Index(self.roster["id"]).get_indexer(kid)
@@ -102,7 +102,7 @@ class Programme:
         for pos, name, vals in ((kpos, "koc_id", kid), (tpos, "task_id", tid)):
             if (pos < 0).any():
                 row = int(np.flatnonzero(pos < 0)[0])
-                raise _core.UnknownIdError(f"unknown {name} {vals[row]} (row {row}, field '{name}')")
+                raise error("unknown_id", f"unknown {name} {vals[row]}", row, name)
         u = _pair_uniforms(seed, kid, tid, 9)
         done = u[0] < 0.85
         kid, tid, kpos, tpos, u = kid[done], tid[done], kpos[done], tpos[done], u[:, done]
@@ -413,7 +413,7 @@ def make_programme(n_kocs: int = 5000, n_tasks: int = 60, seed: int = 2026) -> P
     tasks name (see the ``rule`` column). Ids: KOCs 100001.., tasks 1...
     """
     if int(n_kocs) < 0 or int(n_tasks) < 0:
-        raise _core.InvalidArgumentError("n_kocs and n_tasks must be >= 0 (field 'n_kocs')")
+        raise error("invalid_argument", "n_kocs and n_tasks must be >= 0", None, "n_kocs")
     from .matching import MatchingPolicy
     from .tiers import TierPolicy
     tier_policy = TierPolicy.default()

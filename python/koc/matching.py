@@ -9,7 +9,9 @@ from typing import Any, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core
+from . import _columns, _core, _tables
+from ._check import Check
+from ._errors import error
 from ._policy_text import policy_text
 from .tiers import PolicyLike as TierPolicyLike
 from .tiers import TierPolicy, _policy, classify
@@ -68,13 +70,6 @@ class MatchingPolicy:
         return (MatchingPolicy, (self._json,))
 
 
-def _err(cls: type, message: str, row: Optional[int], fld: str) -> Exception:
-    where = f" (row {row}, field '{fld}')" if row is not None else f" (field '{fld}')"
-    e = cls(message + where)
-    e.code, e.row, e.field = cls.__name__, row, fld
-    return e
-
-
 def _strings(table: Any, name: str, n: int) -> list[str]:
     if name not in _columns.column_names(table):
         return [""] * n
@@ -89,8 +84,8 @@ def _names_to_codes(values: list[str], names: tuple[str, ...], fld: str) -> np.n
     out = np.empty(len(values), dtype=np.uint8)
     for row, v in enumerate(values):
         if v not in lookup:
-            raise _err(_core.UnknownNameError, f"unknown {fld} {v!r} (one of {', '.join(names)})"
-                       + _columns.unknown_column_hint(v, names), row, fld)
+            raise error("unknown_name", f"unknown {fld} {v!r} (one of {', '.join(names)})"
+                        + _columns.unknown_column_hint(v, names), row, fld)
         out[row] = lookup[v]
     return out
 
@@ -100,7 +95,7 @@ def _kinds_mask(values: list[str], fld: str) -> np.ndarray:
     for row, v in enumerate(values):
         for kind in filter(None, (s.strip() for s in v.split("|"))):
             if kind not in OPT_OUT_BITS:
-                raise _err(_core.UnknownNameError, f"unknown task kind {kind!r}" + _columns.unknown_column_hint(kind, tuple(OPT_OUT_BITS)), row, fld)
+                raise error("unknown_name", f"unknown task kind {kind!r}" + _columns.unknown_column_hint(kind, tuple(OPT_OUT_BITS)), row, fld)
             out[row] |= OPT_OUT_BITS[kind]
     return out
 
@@ -111,7 +106,7 @@ def _segment_masks(koc_values: list[str], task_values: list[str]) -> tuple[np.nd
         for s in filter(None, (x.strip() for x in v.split("|"))):
             vocab.setdefault(s, len(vocab))
     if len(vocab) > 64:
-        raise _err(_core.OutOfRangeError, f"at most 64 audience segments are supported, found {len(vocab)}", None, "audience")
+        raise error("out_of_range", f"at most 64 audience segments are supported, found {len(vocab)}", None, "audience")
 
     def masks(values: list[str]) -> np.ndarray:
         out = np.zeros(len(values), dtype=np.uint64)
@@ -144,7 +139,7 @@ def _skills(roster: Any, tasks: Any, n_kocs: int, n_tasks: int) -> tuple[np.ndar
                 bad = (col < 0) | (col > 255)
                 if bad.any():
                     row = int(np.flatnonzero(bad)[0])
-                    raise _err(_core.OutOfRangeError, "skill level must be in 0..255", row, prefix + s)
+                    raise error("out_of_range", "skill level must be in 0..255", row, prefix + s)
                 out[:, j] = col
     return ks, ts, names
 
@@ -181,35 +176,34 @@ class MatchResult:
         return (f"MatchResult(mode={self.mode!r}, {len(self.assignments):,} assignments, total={self.total:.6g}, "
                 f"{len(self.unassigned_kocs):,} KOCs with spare capacity, {len(self.unfilled_tasks):,} tasks not full)")
 
-    def verify(self) -> bool:
-        """Independently re-checks feasibility and optimality (or stability); raises koc.Error if it fails."""
-        ok, message = self._state.verify()
-        if not ok:
-            raise _core.InternalError(f"match certificate check failed: {message}")
-        return True
+    def verify(self) -> Check:
+        """Independently re-checks feasibility and optimality (or stability): a :class:`koc.Check`, truthy
+        only when it holds (else ``.message`` names the first violation)."""
+        return Check(*self._state.verify())
 
 
 def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
                       preferences: Any) -> tuple:
     """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
+    _tables.check_names(tasks, "tasks", "task")
     if tiers is None:
         tiers = classify(roster, tp, growth_gaps=False)
     n = _columns.n_rows(roster)
     if len(tiers) != n:
-        raise _err(_core.LengthMismatchError, f"tiers has {len(tiers)} rows, roster has {n}", None, "tiers")
+        raise error("length_mismatch", f"tiers has {len(tiers)} rows, roster has {n}", None, "tiers")
     koc_ids, koc_labels = _columns.ids(_columns.get(roster, "id" if "id" in _columns.column_names(roster) else "koc_id"), "id")
     if "task_id" not in _columns.column_names(tasks):
-        raise _err(_core.InvalidArgumentError, "the task table needs a 'task_id' column"
-                   + _columns.missing_column_hint("task_id", _columns.column_names(tasks)), None, "task_id")
+        raise error("invalid_argument", "the task table needs a 'task_id' column"
+                    + _columns.missing_column_hint("task_id", _columns.column_names(tasks)), None, "task_id")
     task_ids, task_labels = _columns.ids(_columns.get(tasks, "task_id"), "task_id")
     m = len(task_ids)
     for req in ("asset", "horizon", "direction", "slots"):
         if req not in _columns.column_names(tasks):
-            raise _err(_core.InvalidArgumentError, f"the task table needs a '{req}' column"
-                       + _columns.missing_column_hint(req, _columns.column_names(tasks)), None, req)
+            raise error("invalid_argument", f"the task table needs a '{req}' column"
+                        + _columns.missing_column_hint(req, _columns.column_names(tasks)), None, req)
     if "capacity" not in _columns.column_names(roster):
-        raise _err(_core.InvalidArgumentError, "the roster needs a 'capacity' column for matching"
-                   + _columns.missing_column_hint("capacity", _columns.column_names(roster)), None, "capacity")
+        raise error("invalid_argument", "the roster needs a 'capacity' column for matching"
+                    + _columns.missing_column_hint("capacity", _columns.column_names(roster)), None, "capacity")
 
     koc_aud, task_aud, segments = _segment_masks(_strings(roster, "audience", n), _strings(tasks, "audience", m))
     koc_reg, task_reg = _regions(_strings(roster, "region", n), _strings(tasks, "region", m))
@@ -218,7 +212,7 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
     slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)
     if (slots < 0).any():
         row = int(np.flatnonzero(slots < 0)[0])
-        raise _err(_core.InvalidValueError, "slots must be >= 0 (or -1 for as many as possible)", row, "slots")
+        raise error("invalid_value", "slots must be >= 0 (or -1 for as many as possible)", row, "slots")
     ladder = {name: i for i, name in enumerate(tp.tiers)}
 
     def tier_col(name: str) -> Optional[np.ndarray]:
@@ -232,7 +226,7 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
             elif v in ladder:
                 out[row] = ladder[v]
             else:
-                raise _err(_core.UnknownNameError, f"unknown tier {v!r} (ladder: {', '.join(tp.tiers)})", row, name)
+                raise error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(tp.tiers)})", row, name)
         return out
 
     task_cols = {
@@ -303,9 +297,11 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
         (unix s, datetimes or ISO-8601 text), ``opted_out`` ("social|instant|..."), ``recent_tasks``, ``clearance``, ``skill_<name>``).
     tasks: ``task_id``, ``asset``, ``horizon``, ``direction``, ``slots`` (-1 = as many as possible),
         ``window_start``/``window_end``, ``load``, ``req_<skill>``, ``audience``, ``region``,
-        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``budget_minor`` (integer minor units, carried
-        for the rewards stage; matching never reads it; a ``budget`` column in major units is koc.rewards's and
-        is ignored here), ``campaign_id``.
+        ``min_tier``/``max_tier`` (tier names), ``confidential``, ``campaign_id``, and the columns of
+        :func:`koc.rewards` (``rule``, ``budget_minor`` or ``budget``, ...), which matching does not read: the
+        same table goes to both stages. ``window_end`` is also the deadline koc.rewards pays late work by. A
+        column koc does not read that looks meant for it (``deadline``, ``slot``) is refused with the name
+        to use.
     mode: "optimal" (exact, maximum total fit; objective "max_score" or "max_fill") or "stable"
         ("stable_kocs" / "stable_tasks": which side proposes). declines: (koc_id, task_id) table;
         preferences: (koc_id, task_id, rank) table.
@@ -314,7 +310,7 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     tp = _policy(tier_policy)
     mp = policy if isinstance(policy, MatchingPolicy) else (MatchingPolicy.default() if policy is None else MatchingPolicy(policy, tp))
     if mode not in MODES:
-        raise _err(_core.InvalidArgumentError, f"unknown mode {mode!r} (optimal, stable, stable_kocs, stable_tasks)", None, "mode")
+        raise error("invalid_argument", f"unknown mode {mode!r} (optimal, stable, stable_kocs, stable_tasks)", None, "mode")
     task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, slots = \
         _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
     r = _core.match({k: v for k, v in task_cols.items() if v is not None}, {k: v for k, v in koc_cols.items() if v is not None},

@@ -17,6 +17,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from .rewards import display_amount
+
 __all__ = ["build_report"]
 
 _TIER_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#f16913", "#a63603", "#54278f")
@@ -100,8 +102,7 @@ def _section(anchor: str, title: str, note: str, chart: str, table: str) -> str:
 
 
 def _money(units: int, currency: str) -> str:
-    from .cli._pipeline import format_amount
-    return format_amount(int(units), currency)
+    return display_amount(int(units), currency)
 
 
 def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.DataFrame, assignments: pd.DataFrame,

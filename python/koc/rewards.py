@@ -19,7 +19,9 @@ from typing import Any, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core
+from . import _columns, _core, _tables
+from ._check import Check
+from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text
 
 #: Currency code -> number of minor-unit digits (CNY 2, JPY 0, KWD 3; "PTS" = points, 0).
@@ -27,20 +29,8 @@ CURRENCIES: dict[str, int] = dict(_core.currencies())
 _CODES: tuple[str, ...] = tuple(code for code, _ in _core.currencies())
 _EXPONENTS = np.array([e for _, e in _core.currencies()] + [0] * (256 - len(_CODES)), dtype=np.int64)
 _NO_CURRENCY = 255
-_NO_DEADLINE = np.iinfo(np.int64).max
+_NO_DEADLINE = np.iinfo(np.int64).max  # an empty window_end: never late
 _UNRESOLVED = "?"  # currency of a completion whose assignment row is invalid
-
-
-def _error(cls: type, message: str, row: Optional[int], field: str) -> Exception:
-    """A koc.Error like the core's: message ending with the row and field, plus .code/.row/.field."""
-    where = f"row {row}, field '{field}'" if row is not None else f"field '{field}'"
-    err = cls(f"{message} ({where})")
-    err.code = {"InvalidArgumentError": "invalid_argument", "InvalidValueError": "invalid_value",
-                "UnknownNameError": "unknown_name", "UnknownIdError": "unknown_id",
-                "DuplicateIdError": "duplicate_id", "OutOfRangeError": "out_of_range",
-                "LengthMismatchError": "length_mismatch"}.get(cls.__name__, "invalid_value")
-    err.row, err.field = row, field
-    return err
 
 
 def parse_amount(text: Union[str, Decimal, int], currency: str) -> int:
@@ -63,10 +53,21 @@ def format_amount(minor_units: int, currency: str) -> str:
     return _core.format_amount(int(minor_units), currency)
 
 
+def display_amount(minor_units: int, currency: Optional[str]) -> str:
+    """An amount for display in a report or a summary, never failing: :func:`format_amount` in a known
+    currency, the bare number without one (points of identity rules), else the minor units and the code."""
+    if not currency:
+        return str(int(minor_units))
+    try:
+        return _core.format_amount(int(minor_units), currency)
+    except Exception:
+        return f"{int(minor_units)} {currency} (minor units)"
+
+
 def to_decimal(minor_units: int, currency: str) -> Decimal:
     """Exact Decimal in major units: ``to_decimal(30005, "CNY") == Decimal("300.05")``."""
     if currency not in CURRENCIES:
-        raise _error(_core.UnknownNameError, f"unknown currency code {currency!r}", None, "currency")
+        raise error("unknown_name", f"unknown currency code {currency!r}", None, "currency")
     return Decimal(int(minor_units)).scaleb(-CURRENCIES[currency])
 
 
@@ -122,8 +123,8 @@ class RewardPolicy:
         for rid, _, cur in self._rules:
             if rid == rule:
                 return cur or None
-        raise _error(_core.UnknownNameError, f"no rule {rule!r} in the policy{_columns.unknown_column_hint(rule, self.rules)}",
-                     None, "rule")
+        raise error("unknown_name", f"no rule {rule!r} in the policy{_columns.unknown_column_hint(rule, self.rules)}",
+                    None, "rule")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RewardPolicy) and other._json == self._json
@@ -152,8 +153,8 @@ def _names(table: Any) -> list[str]:
 def _require(table: Any, name: str, what: str) -> Any:
     names = _names(table)
     if name not in names:
-        raise _error(_core.InvalidArgumentError,
-                     f"the {what} table needs a '{name}' column{_columns.missing_column_hint(name, names)}", None, name)
+        raise error("invalid_argument", f"the {what} table needs a '{name}' column"
+                    f"{_columns.missing_column_hint(name, names)}", None, name)
     return _columns.get(table, name)
 
 
@@ -203,9 +204,9 @@ def _minor_units(values: Any, currencies: list[Optional[str]], field: str, defau
             out[row] = default
             continue
         if isinstance(v, (bool, np.bool_)):
-            raise _error(_core.InvalidValueError, f"amount must be a number, not {v!r}", row, field)
+            raise error("invalid_value", f"amount must be a number, not {v!r}", row, field)
         if cur is None:
-            raise _error(_core.InvalidValueError, "an amount on a task of an identity rule (no currency)", row, field)
+            raise error("invalid_value", "an amount on a task of an identity rule (no currency)", row, field)
         if cur is _UNRESOLVED:  # the row names no valid assignment: the core reports that, not the amount
             out[row] = 0
             continue
@@ -213,7 +214,7 @@ def _minor_units(values: Any, currencies: list[Optional[str]], field: str, defau
         try:
             out[row] = _core.parse_amount(text, cur)
         except _core.Error as e:
-            raise _error(type(e), f"amount {text!r} in {cur}: {str(e).split(' (field')[0]}", row, field) from None
+            raise reraise_at(e, row=row, field=field, message=f"amount {text!r} in {cur}: {detail(e)}") from None
     return out
 
 
@@ -229,12 +230,13 @@ def _rule_index(values: Any, policy: RewardPolicy) -> np.ndarray:
         elif v in index:
             out[row] = index[v]
         else:
-            raise _error(_core.UnknownNameError,
-                         f"no rule {v!r} in the policy{_columns.unknown_column_hint(str(v), policy.rules)}", row, "rule")
+            raise error("unknown_name", f"no rule {v!r} in the policy"
+                        f"{_columns.unknown_column_hint(str(v), policy.rules)}", row, "rule")
     return out
 
 
 def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional[str]]]:
+    _tables.check_names(tasks, "tasks", "task")
     names = _names(tasks)
     cols: dict[str, np.ndarray] = {}
     cols["task_id"] = _columns.typed(_require(tasks, "task_id", "task"), np.int64, "task_id")
@@ -243,30 +245,25 @@ def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional
     bad = (cols["rule"] < 0) | (cols["rule"] >= n_rules)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise _error(_core.UnknownIdError, f"rule index {cols['rule'][row]} is not a rule of the policy", row, "rule")
+        raise error("unknown_id", f"rule index {cols['rule'][row]} is not a rule of the policy", row, "rule")
     currencies = [policy._rules[r][2] or None for r in cols["rule"]]
     if "currency" in names:
         for row, (given, cur) in enumerate(zip(_array(_columns.get(tasks, "currency")), currencies)):
             if given is None or (isinstance(given, float) and np.isnan(given)):
                 continue
             if given not in CURRENCIES:
-                raise _error(_core.UnknownNameError,
-                             f"unknown currency code {given!r}{_columns.unknown_column_hint(str(given), list(CURRENCIES))}",
-                             row, "currency")
+                raise error("unknown_name", f"unknown currency code {given!r}"
+                            f"{_columns.unknown_column_hint(str(given), list(CURRENCIES))}", row, "currency")
             if given != cur:
-                raise _error(_core.InvalidValueError,
-                             f"the task's rule pays in {cur or 'no currency'}, not {given}", row, "currency")
+                raise error("invalid_value", f"the task's rule pays in {cur or 'no currency'}, not {given}", row, "currency")
     if "campaign_id" in names:
         cols["campaign_id"] = _optional_int(_columns.get(tasks, "campaign_id"), np.int64, "campaign_id", -1)
     if "window_start" in names:
         cols["window_start"] = _seconds(_columns.get(tasks, "window_start"), "window_start", 0)
-    if "deadline" in names:
-        cols["deadline"] = _seconds(_columns.get(tasks, "deadline"), "deadline", _NO_DEADLINE)
+    if "window_end" in names:
+        cols["window_end"] = _seconds(_columns.get(tasks, "window_end"), "window_end", _NO_DEADLINE)
     if "period_days" in names:
         cols["period_days"] = _optional_int(_columns.get(tasks, "period_days"), np.int32, "period_days", 0)
-    if "budget" in names and "budget_minor" in names:
-        raise _error(_core.InvalidArgumentError, "give the budget once: 'budget' (major units) or 'budget_minor'",
-                     None, "budget")
     if "budget" in names:
         cols["budget"] = _minor_units(_columns.get(tasks, "budget"), currencies, "budget", -1)
     elif "budget_minor" in names:
@@ -276,6 +273,7 @@ def _task_columns(tasks: Any, policy: RewardPolicy) -> tuple[dict, list[Optional
 
 def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray, task_cols: dict,
                         task_currency: list[Optional[str]]) -> dict:
+    _tables.check_names(completions, "completions", "completion")
     names = _names(completions)
     cols: dict[str, np.ndarray] = {}
     if "assignment" in names:
@@ -286,13 +284,12 @@ def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray,
         pairs = pd.MultiIndex.from_arrays([a_koc, a_task])
         if not pairs.is_unique:
             row = int(np.flatnonzero(pairs.duplicated())[0])
-            raise _error(_core.DuplicateIdError,
-                         f"KOC {a_koc[row]} is assigned task {a_task[row]} twice, so completions cannot name "
-                         "the assignment by (koc_id, task_id): give an 'assignment' column", row, "task_id")
+            raise error("duplicate_id", f"KOC {a_koc[row]} is assigned task {a_task[row]} twice, so completions cannot name "
+                        "the assignment by (koc_id, task_id): give an 'assignment' column", row, "task_id")
         found = pairs.get_indexer(pd.MultiIndex.from_arrays([c_koc, c_task])) if len(c_koc) else np.zeros(0, np.int64)
         if (found < 0).any():
             row = int(np.flatnonzero(found < 0)[0])
-            raise _error(_core.UnknownIdError, f"KOC {c_koc[row]} was not assigned task {c_task[row]}", row, "task_id")
+            raise error("unknown_id", f"KOC {c_koc[row]} was not assigned task {c_task[row]}", row, "task_id")
         cols["assignment"] = found.astype(np.int64)
     n = len(cols["assignment"])
     cols["delivered_at"] = _seconds(_require(completions, "delivered_at", "completion"), "delivered_at", None)
@@ -312,9 +309,6 @@ def _completion_columns(completions: Any, a_koc: np.ndarray, a_task: np.ndarray,
     for name in ("days_served", "days_on_site"):
         if name in names:
             cols[name] = _columns.typed(_columns.get(completions, name), np.int32, name)
-    if "travel_claimed" in names and "travel_claimed_minor" in names:
-        raise _error(_core.InvalidArgumentError,
-                     "give travel once: 'travel_claimed' (major units) or 'travel_claimed_minor'", None, "travel_claimed")
     if "travel_claimed" in names:
         # Each completion's currency is its task's: resolve through the assignment (unknown rows -> the core's error).
         task_row = {int(t): r for r, t in enumerate(task_cols["task_id"])}
@@ -353,14 +347,13 @@ def _koc_columns(kocs: Any, a_koc: np.ndarray, policy: RewardPolicy) -> tuple[di
             continue
         if isinstance(v, (int, np.integer, float, np.floating)) and not isinstance(v, (bool, np.bool_)):
             if float(v) != int(v):
-                raise _error(_core.InvalidValueError, f"tier index must be a whole number, got {v!r}", row, "tier")
+                raise error("invalid_value", f"tier index must be a whole number, got {v!r}", row, "tier")
             out[row] = int(v)
         elif v in index:
             out[row] = index[v]
         else:
-            raise _error(_core.UnknownNameError,
-                         f"unknown tier {v!r} (policy tiers: {', '.join(ladder) or 'none'})"
-                         f"{_columns.unknown_column_hint(str(v), ladder)}", row, "tier")
+            raise error("unknown_name", f"unknown tier {v!r} (policy tiers: {', '.join(ladder) or 'none'})"
+                        f"{_columns.unknown_column_hint(str(v), ladder)}", row, "tier")
     cols["tier"] = out
     return cols, ladder
 
@@ -476,10 +469,11 @@ class Ledger:
         """The readable sentence of one line (built on demand unless computed with ``explain=True``)."""
         return self._state.explain(int(line))
 
-    def verify(self) -> tuple[bool, str]:
+    def verify(self) -> Check:
         """Re-checks the ledger against its inputs without recomputing it (coverage, signs, rounding, prize
-        sums, caps, budgets): ``(True, "")`` or ``(False, first violation)``."""
-        return self._state.verify()
+        sums, caps, budgets): a :class:`koc.Check`, truthy only when it holds (else ``.message`` names the
+        first violation)."""
+        return Check(*self._state.verify())
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
@@ -493,8 +487,11 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
 
     tasks (one row per task): ``task_id``; ``rule`` (rule id of the policy, or its index); optional
         ``campaign_id`` (missing = none; required for campaign rules), ``window_start`` (for within-hours
-        speed bonuses), ``deadline`` (missing = none), ``period_days`` (retainer rules), ``budget`` or
-        ``budget_minor`` (missing = none), ``currency`` (checked against the rule's currency).
+        speed bonuses), ``window_end`` (the deadline: work delivered after it is late; missing = none),
+        ``period_days`` (retainer rules), ``budget`` or ``budget_minor`` (missing = none), ``currency``
+        (checked against the rule's currency). The same table :func:`koc.match` reads; its other columns
+        are ignored here, but a column koc does not read that looks meant for it (``deadline``, a
+        misspelling) is refused with the name to use.
     assignments: ``koc_id``, ``task_id``.
     completions (one row per completed assignment): ``koc_id`` and ``task_id`` of the assignment (or
         ``assignment``, its row in ``assignments``); ``delivered_at``; optional ``accepted`` (bool,
@@ -514,7 +511,7 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
     a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")
     if len(a_koc) != len(a_task):
-        raise _error(_core.LengthMismatchError, "assignment columns differ in length", None, "task_id")
+        raise error("length_mismatch", "assignment columns differ in length", None, "task_id")
     done = _completion_columns(completions, a_koc, a_task, task_cols, task_currency)
     koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
     raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,

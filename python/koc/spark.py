@@ -33,7 +33,7 @@ except ImportError as _e:  # pragma: no cover - exercised only without the extra
 
 import pickle
 
-from . import _core
+from ._errors import error
 from . import _distributed as D
 from .matching import MatchingPolicy
 from .rewards import RewardPolicy
@@ -236,10 +236,8 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
     def group_fn(g: pd.DataFrame) -> pd.DataFrame:
         if g["_tier_known"].isna().any():
             row = int(g.loc[g["_tier_known"].isna(), "_row"].min())
-            err = _core.UnknownIdError(f"KOC {int(g.loc[g['_row'] == row, 'koc_id'].iloc[0])} of a completion is not in "
-                                       f"the KOC table (row {row}, field 'koc_id')")
-            err.code, err.row, err.field = "unknown_id", row, "koc_id"
-            raise err
+            raise error("unknown_id", f"KOC {int(g.loc[g['_row'] == row, 'koc_id'].iloc[0])} of a completion is not in "
+                        "the KOC table", row, "koc_id")
         return D.rewards_group(g, text, t, ladder, explain)
 
     grouped = c.groupBy("_scope").applyInPandas(group_fn, schema)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
+from ._errors import error
 from ._policy_text import policy_text
 
 METRICS: tuple[str, ...] = tuple(_core.metric_names())
@@ -26,6 +27,20 @@ class TierPolicy:
 
     __slots__ = ("_json", "_ladder")
 
+    def __init__(self, policy: Union[str, bytes, dict, "TierPolicy"]) -> None:
+        if isinstance(policy, TierPolicy):
+            text = policy._json
+        elif isinstance(policy, (bytes, bytearray)):
+            try:
+                text = bytes(policy).decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise error("invalid_policy", f"policy is not valid UTF-8 at byte {e.start}", None, "$") from None
+        elif isinstance(policy, dict):
+            text = json.dumps(policy)
+        elif isinstance(policy, str):
+            text = policy
+        else:
+            raise TypeError(f"TierPolicy takes JSON text, a dict or a TierPolicy, not {type(policy).__name__}")
     def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "TierPolicy"]) -> None:
         text = policy._json if isinstance(policy, TierPolicy) else policy_text(policy, "TierPolicy")
         self._json: str = _core.tier_policy_normalise(text)
@@ -60,6 +75,12 @@ class TierPolicy:
         """Ladder names, lowest first."""
         return self._ladder
 
+    @property
+    def metrics_used(self) -> tuple[str, ...]:
+        """The metrics the policy reads (in its score, even at weight 0, its gates or its honorary rule): the
+        roster columns :func:`koc.classify` requires, in METRICS order."""
+        return tuple(_core.tier_policy_metrics(self._json))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TierPolicy) and other._json == self._json
 
@@ -88,8 +109,8 @@ def _id_column(table: Any) -> str:
     for c in ("id", "koc_id"):
         if c in names:
             return c
-    raise _core.InvalidArgumentError(
-        "the roster needs an 'id' (or 'koc_id') column" + _columns.missing_column_hint("id", names))
+    raise error("invalid_argument", "the roster needs an 'id' (or 'koc_id') column"
+                + _columns.missing_column_hint("id", names), None, "id")
 
 
 def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.ndarray]]:
@@ -124,11 +145,8 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
             out[row] = int(v)
             continue
         if v not in ladder:
-            err = _core.UnknownNameError(
-                f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
-                f"{_columns.unknown_column_hint(str(v), policy.tiers)} (row {row}, field 'previous_tier')")
-            err.code, err.row, err.field = "unknown_name", row, "previous_tier"
-            raise err
+            raise error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
+                        f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
         out[row] = ladder[v]
     return out
 
@@ -139,7 +157,7 @@ def _overrides(overrides: Any, policy: TierPolicy, labels: Optional[np.ndarray])
     table = pd.DataFrame(overrides)
     for c in ("koc_id", "tier", "reason"):
         if c not in table.columns:
-            raise _core.InvalidArgumentError(f"overrides need columns koc_id, tier, reason (field '{c}')")
+            raise error("invalid_argument", "overrides need columns koc_id, tier, reason", None, c)
     if labels is not None:
         lookup = {v: i for i, v in enumerate(labels)}
         ids = np.array([lookup.get(v, -1 - k) for k, v in enumerate(table["koc_id"])], dtype=np.int64)
@@ -328,9 +346,7 @@ def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[in
         positions = index.get_indexer(wanted_ids)
         for k, pos in enumerate(positions):
             if pos < 0:
-                err = _core.UnknownIdError(f"KOC id {wanted_ids[k]!r} is not in the roster (field 'koc_id')")
-                err.code, err.row, err.field = "unknown_id", None, "koc_id"
-                raise err
+                raise error("unknown_id", f"KOC id {wanted_ids[k]!r} is not in the roster", None, "koc_id")
         wanted = [int(p) for p in positions]
     else:
         single = isinstance(rows, (int, np.integer))

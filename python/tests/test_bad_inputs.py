@@ -75,5 +75,6 @@ def test_catalogue_case(case):
     with pytest.raises(CODES[exp["code"]]) as e:
         run(case)
     assert isinstance(e.value, koc.Error)
+    assert e.value.code == exp["code"]
     assert e.value.field == exp["field"]
     assert e.value.row == (None if exp["row"] < 0 else exp["row"])

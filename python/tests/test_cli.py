@@ -192,10 +192,38 @@ def test_misspelt_required_column_suggests_the_closest_name(files, tmp_path, cap
     assert "roster.csv" in err and "missing required column 'followers'" in err and "did you mean 'folowers'" in err
 
 
-def test_misspelt_optional_column_is_a_warning(files, tmp_path, capsys):
-    edit_csv(files["tasks"], lambda df: df.rename(columns={"confidential": "confidental"}))
+def test_a_metric_of_weight_zero_still_needs_its_column_as_the_library_says(files, tmp_path, capsys):
+    # tier_policy::uses: a metric the policy lists needs its column whatever its weight; the CLI asks the
+    # library instead of keeping a rule of its own (it once skipped weight 0 and koc.classify then failed).
+    import koc
+    path = files["policies"] / "tier_policy.json"
+    policy = json.loads(path.read_text())
+    metric = next(m for m in policy["metrics"] if m["metric"] == "leads")
+    metric["weight"] = 0.0
+    path.write_text(json.dumps(policy))
+    tier = koc.TierPolicy(json.dumps(policy))
+    assert "leads" in tier.metrics_used
+    roster = pd.read_csv(files["roster"]).drop(columns=["leads"])
+    with pytest.raises(koc.Error, match="leads"):
+        koc.classify(roster, tier)
+    edit_csv(files["roster"], lambda df: df.drop(columns=["leads"]))
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--policies", files["policies"])
+    assert rc == 3 and "missing required column 'leads'" in out
+
+
+def test_misspelt_optional_roster_column_is_a_warning(files, tmp_path, capsys):
+    edit_csv(files["roster"], lambda df: df.rename(columns={"clearance": "clearence"}))
     rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
-    assert rc == 0 and "unknown column 'confidental' is ignored (did you mean 'confidential'?)" in out
+    assert rc == 0 and "unknown column 'clearence' is ignored (did you mean 'clearance'?)" in out
+
+
+def test_misspelt_or_renamed_task_column_is_refused_as_the_library_does(files, tmp_path, capsys):
+    # koc.match and koc.rewards refuse these columns (they would drop what they say): so does the CLI.
+    edit_csv(files["tasks"], lambda df: df.rename(columns={"confidential": "confidental", "window_end": "deadline"}))
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
+    assert rc == 3
+    assert "error: tasks.csv, field 'confidental'" in out and "(did you mean 'confidential'?)" in out
+    assert "error: tasks.csv, field 'deadline'" in out and "(did you mean 'window_end'?)" in out
 
 
 def test_bad_value_names_row_line_and_field(files, tmp_path, capsys):

@@ -49,8 +49,9 @@ def test_match_and_rewards_take_iso_times_with_offsets(prog):
     done = prog.completions.copy()
     done_iso = done.copy()
     done_iso["delivered_at"] = _iso(done["delivered_at"].to_numpy(), -5)
-    reward_tasks = prog.tasks.rename(columns={"window_end": "deadline"})
-    reward_tasks_iso = tasks_iso.rename(columns={"window_end": "deadline"})
-    a = koc.rewards(done[["koc_id", "task_id"]], done, prog.reward_policy, tasks=reward_tasks, kocs=tiers)
-    b = koc.rewards(done[["koc_id", "task_id"]], done_iso, prog.reward_policy, tasks=reward_tasks_iso, kocs=tiers)
+    # The task tables koc.match read, unchanged: window_end (ISO at +08:00) is the deadline that
+    # deliveries (ISO at -05:00) are late against.
+    a = koc.rewards(done[["koc_id", "task_id"]], done, prog.reward_policy, tasks=prog.tasks, kocs=tiers)
+    b = koc.rewards(done[["koc_id", "task_id"]], done_iso, prog.reward_policy, tasks=tasks_iso, kocs=tiers)
+    assert (a.lines["reason"] == "late").any()
     pd.testing.assert_frame_equal(a.lines, b.lines)

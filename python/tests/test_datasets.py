@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,15 +70,14 @@ def test_pipeline_on_a_generated_programme(small):
     shuffled = small.simulate_completions(plan.assignments.iloc[::-1], seed=1)
     pd.testing.assert_frame_equal(done.sort_values(["koc_id", "task_id"]).reset_index(drop=True),
                                   shuffled.sort_values(["koc_id", "task_id"]).reset_index(drop=True))
-    tasks = small.tasks.rename(columns={"window_end": "deadline"})
-    ledger = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=tasks, kocs=tiers)
+    ledger = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=small.tasks, kocs=tiers)
     assert ledger.verify() == (True, "")
     assert (ledger.lines["amount"] > 0).any()
 
 
 def test_one_task_table_feeds_matching_and_rewards_in_either_budget_unit(small):
-    """`budget_minor` (integers) and `budget` (major-unit text) are the same budgets: koc.match carries the
-    first and ignores the second, koc.rewards reads either; the ledgers must be identical."""
+    """`budget_minor` (integers) and `budget` (major-unit text) are the same budgets: koc.match reads neither,
+    koc.rewards reads either; the ledgers must be identical, and a table with both is refused by both stages."""
     tiers = koc.classify(small.roster, small.tier_policy)
     plan = koc.match(small.roster, small.tasks, small.matching_policy, tiers=tiers, tier_policy=small.tier_policy)
     budgeted = small.tasks["budget_minor"] >= 0
@@ -87,15 +88,16 @@ def test_one_task_table_feeds_matching_and_rewards_in_either_budget_unit(small):
     plan2 = koc.match(small.roster, in_major, small.matching_policy, tiers=tiers, tier_policy=small.tier_policy)
     pd.testing.assert_frame_equal(plan.assignments, plan2.assignments)
     done = small.simulate_completions(plan.assignments, seed=3)
-    a = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
-                    tasks=small.tasks.rename(columns={"window_end": "deadline"}), kocs=tiers)
-    b = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
-                    tasks=in_major.rename(columns={"window_end": "deadline"}), kocs=tiers)
+    a = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=small.tasks, kocs=tiers)
+    b = koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=in_major, kocs=tiers)
     assert (a.lines["kind"] == "budget_cut").any()  # the budgets bind, so their unit matters
     pd.testing.assert_frame_equal(a.lines, b.lines)
-    with pytest.raises(koc.InvalidArgumentError, match="give the budget once"):
-        koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy,
-                    tasks=small.tasks.assign(budget=major).rename(columns={"window_end": "deadline"}), kocs=tiers)
+    both = small.tasks.assign(budget=major)
+    with pytest.raises(koc.InvalidArgumentError, match="'budget' once") as e:
+        koc.rewards(done[["koc_id", "task_id"]], done, small.reward_policy, tasks=both, kocs=tiers)
+    assert (e.value.code, e.value.row, e.value.field) == ("invalid_argument", None, "budget")
+    with pytest.raises(koc.InvalidArgumentError, match="'budget' once"):
+        koc.match(small.roster, both, small.matching_policy, tiers=tiers, tier_policy=small.tier_policy)
 
 
 def test_unknown_ids_in_assignments_are_refused(small):
@@ -118,3 +120,39 @@ def test_vectorised_at_scale():
     p = datasets.make_programme(200_000, 10, seed=1)  # 1M takes about 8 s; this keeps the suite fast
     assert len(p.roster) == 200_000 and p.roster["id"].is_unique
     assert time.perf_counter() - t0 < 10
+
+
+def test_sample_through_match_then_rewards_with_one_task_table_pays_late_penalties():
+    """The task table koc.match reads goes to koc.rewards unchanged, and its window_end is the deadline.
+    (koc.rewards once read only a 'deadline' column: this table then paid 7,803 lines, 251,243.69 CNY and no
+    late line; about 7,750 CNY overpaid.)"""
+    s = datasets.load_sample()
+    tiers = koc.classify(s.roster, s.tier_policy)
+    plan = koc.match(s.roster, s.tasks, s.matching_policy, tiers=tiers, tier_policy=s.tier_policy)
+    assert plan.verify()
+    # The work done: each completion names its (KOC, task) pair, as the CLI reads it.
+    ledger = koc.rewards(s.completions[["koc_id", "task_id"]], s.completions, s.reward_policy, tasks=s.tasks,
+                         kocs=tiers[["koc_id", "tier"]])
+    assert ledger.verify()
+    lines = ledger.lines
+    late = lines[lines["reason"] == "late"]
+    assert (len(lines), len(late)) == (7799, 395)
+    totals = dict(zip(ledger.totals_by_currency["currency"], ledger.totals_by_currency["amount_decimal"]))
+    assert totals == {"CNY": Decimal("243493.75"), "PTS": Decimal("50531")}
+    # Late means delivered after the task's window_end, and it is paid the policy's late share (50 %).
+    deadline = s.tasks.set_index("task_id")["window_end"]
+    delivered = s.completions["delivered_at"].to_numpy()[late["completion"].to_numpy()]
+    assert (delivered > deadline.loc[late["task_id"]].to_numpy()).all()
+    assert set(late["gate_bp"]) == {5000}
+
+
+@pytest.mark.parametrize("stage", ["match", "rewards"])
+def test_a_deadline_column_is_refused_with_the_name_to_use(stage):
+    s = datasets.load_sample()
+    tasks = s.tasks.rename(columns={"window_end": "deadline"})
+    with pytest.raises(koc.UnknownNameError, match=r"'deadline' column.*did you mean 'window_end'") as e:
+        if stage == "match":
+            koc.match(s.roster, tasks, s.matching_policy, tier_policy=s.tier_policy)
+        else:
+            koc.rewards(s.completions[["koc_id", "task_id"]], s.completions, s.reward_policy, tasks=tasks)
+    assert (e.value.code, e.value.row, e.value.field) == ("unknown_name", None, "deadline")

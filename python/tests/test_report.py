@@ -90,3 +90,13 @@ def test_report_numbers_match_the_summary(report):
     for cur in summary["rewards"]["totals_by_currency"].values():
         assert cur["text"] in text
     assert f"{summary['kocs']['total']:,}" in text
+
+
+def test_report_depends_on_nothing_in_the_cli():
+    import ast
+
+    import koc.report
+    tree = ast.parse(pathlib.Path(koc.report.__file__).read_text())
+    modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in modules if m == "cli" or m.startswith("cli.") or ".cli" in m], modules

@@ -46,7 +46,7 @@ def programme():
                  "weibo_review", "auto_show_guangzhou", "hall_of_fame", "newbie_meme", "weibo_review"],
         "campaign_id": [None, None, 7, None, None, None, None, None, None],
         "window_start": [0] * 9,
-        "deadline": [None, 86400, None, None, None, None, None, None, None],
+        "window_end": [None, 86400, None, None, None, None, None, None, None],
         "period_days": [None, None, None, 30, None, None, None, None, None],
         "budget": [None, None, None, None, None, "3000.00", None, None, None],
     })
@@ -196,7 +196,7 @@ def test_equivalent_input_forms_give_the_same_ledger(policy, ledger):
     done2["delivered_at"] = pd.to_datetime(done["delivered_at"], unit="s").to_numpy()
     tasks2 = tasks.drop(columns=["budget"]).assign(budget_minor=[-1, -1, -1, -1, -1, 300000, -1, -1, -1])
     tasks2["rule"] = [policy.rules.index(r) for r in tasks["rule"]]
-    tasks2["deadline"] = pd.to_datetime(tasks["deadline"], unit="s", utc=True).dt.tz_convert("Asia/Shanghai")
+    tasks2["window_end"] = pd.to_datetime(tasks["window_end"], unit="s", utc=True).dt.tz_convert("Asia/Shanghai")
     tasks2["currency"] = [policy.rule_currency(r) for r in tasks["rule"]]
     kocs_cat = kocs.assign(tier=pd.Categorical(kocs["tier"], categories=LADDER, ordered=True))
     kocs_idx = kocs.assign(tier=[3, 2, 1, 0, -1])

@@ -1,37 +1,20 @@
 // C ABI: capacitated assignment on a caller-supplied edge list (koc_capacitated_assignment).
 //
-// The C++ solver takes a CSR candidate graph whose rows hold strictly increasing tasks; C callers
-// hold edge lists in whatever order their database returned them. The edge list is checked in the
-// caller's order (so errors name the caller's row), then sorted by (KOC, task) with two stable
-// counting passes (O(n_pairs + n_kocs + n_tasks), no comparisons), which also lines duplicates up
-// next to each other.
+// The C++ solver takes a CSR candidate graph whose rows hold strictly increasing tasks; C callers hold
+// edge lists in whatever order their database returned them. koc::candidate_graph_from_edges (the
+// builder the C++ API and Python use too) checks the list in the caller's order and sorts it, so every
+// front names the same row for the same bad input; a solver error about a pair is named by its edge row.
 #include "guard.hpp"
 #include "matching_handles.hpp"
 
 #include <koc/matching/capacitated_assignment.hpp>
+#include <koc/matching/candidates.hpp>
 
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <memory>
 
 using koc::c_api::fail;
 using koc::c_api::guarded;
-
-namespace {
-
-// Stable counting sort of `order` by key(order[i]) in [0, n_keys).
-template <class Key>
-void counting_sort(std::vector<std::int64_t>& order, std::size_t n_keys, Key key) {
-  std::vector<std::int64_t> start(n_keys + 1, 0);
-  for (const auto e : order) ++start[static_cast<std::size_t>(key(e)) + 1];
-  for (std::size_t k = 0; k < n_keys; ++k) start[k + 1] += start[k];
-  std::vector<std::int64_t> sorted(order.size());
-  for (const auto e : order) sorted[static_cast<std::size_t>(start[static_cast<std::size_t>(key(e))]++)] = e;
-  order.swap(sorted);
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -109,11 +92,6 @@ koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_co
     }
     if (n_kocs > 0) KOC_REQUIRE(capacity);
     if (n_tasks > 0) KOC_REQUIRE(slots);
-    // Checked before any array is read: the solver indexes rows with int32.
-    constexpr auto max_rows = static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max());
-    if (n_kocs > max_rows) return fail(KOC_ERROR_OVERFLOW, "more than 2^31 - 1 KOCs", -1, "n_kocs");
-    if (n_tasks > max_rows) return fail(KOC_ERROR_OVERFLOW, "more than 2^31 - 1 tasks", -1, "n_tasks");
-
     auto h = std::make_unique<koc_capacitated_result>();
     switch (objective) {
       case KOC_OBJECTIVE_MAX_SCORE: h->options.objective = koc::capacitated_objective::max_score; break;
@@ -126,70 +104,20 @@ koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_co
       h->options.control = options->control;
     }
 
-    for (std::size_t i = 0; i < n_pairs; ++i) {
-      const auto row = static_cast<std::int64_t>(i);
-      if (koc_row[i] < 0 || static_cast<std::size_t>(koc_row[i]) >= n_kocs)
-        return fail(KOC_ERROR_UNKNOWN_ID,
-                    "KOC row " + std::to_string(koc_row[i]) + " is not in [0, " + std::to_string(n_kocs) + ")", row,
-                    "koc");
-      if (task_col[i] < 0 || static_cast<std::size_t>(task_col[i]) >= n_tasks)
-        return fail(KOC_ERROR_UNKNOWN_ID,
-                    "task column " + std::to_string(task_col[i]) + " is not in [0, " + std::to_string(n_tasks) + ")",
-                    row, "task");
-      if (!std::isfinite(score[i])) return fail(KOC_ERROR_INVALID_VALUE, "score is NaN or infinite", row, "score");
-    }
+    // Checks the sizes (int32 rows) before any array is read, then the rows in the caller's order.
+    h->edges = koc::candidate_graph_from_edges(n_kocs, n_tasks, {koc_row, n_pairs}, {task_col, n_pairs}, {score, n_pairs});
     h->edge_koc.assign(koc_row, koc_row + n_pairs);
     h->edge_task.assign(task_col, task_col + n_pairs);
     h->edge_score.assign(score, score + n_pairs);
     h->capacity.assign(capacity, capacity + n_kocs);
     h->slots.assign(slots, slots + n_tasks);
-
-    // Sort by task, then stably by KOC: (KOC, task) order, equal pairs adjacent in caller order.
-    auto& order = h->edge_of_pair;
-    order.resize(n_pairs);
-    for (std::size_t i = 0; i < n_pairs; ++i) order[i] = static_cast<std::int64_t>(i);
-    counting_sort(order, n_tasks, [&](std::int64_t e) { return task_col[e]; });
-    counting_sort(order, n_kocs, [&](std::int64_t e) { return koc_row[e]; });
-    // Report the first row (in the caller's order) that repeats an earlier pair, and the earliest
-    // row of its pair: stability keeps each run of equal pairs in caller order.
-    std::size_t at = 0;
-    for (std::size_t p = 1; p < n_pairs; ++p) {
-      const auto a = order[p - 1], b = order[p];
-      if (koc_row[a] == koc_row[b] && task_col[a] == task_col[b] && (at == 0 || b < order[at])) at = p;
-    }
-    if (at > 0) {
-      const auto duplicate = order[at];
-      std::size_t p = at - 1;  // only decreases: at most `at` steps
-      while (p > 0 && koc_row[order[p - 1]] == koc_row[duplicate] && task_col[order[p - 1]] == task_col[duplicate]) --p;
-      return fail(KOC_ERROR_DUPLICATE_ID,
-                  "pair (KOC " + std::to_string(koc_row[duplicate]) + ", task " + std::to_string(task_col[duplicate]) +
-                      ") is already given in row " + std::to_string(order[p]),
-                  duplicate, "task");
-    }
-
-    auto& g = h->graph;
-    g.n_kocs = n_kocs;
-    g.n_tasks = n_tasks;
-    g.offsets.assign(n_kocs + 1, 0);
-    g.task.resize(n_pairs);
-    g.score.resize(n_pairs);
-    for (std::size_t p = 0; p < n_pairs; ++p) {
-      const auto e = static_cast<std::size_t>(order[p]);
-      ++g.offsets[static_cast<std::size_t>(koc_row[e]) + 1];
-      g.task[p] = task_col[e];
-      g.score[p] = score[e];
-    }
-    for (std::size_t k = 0; k < n_kocs; ++k) g.offsets[k + 1] += g.offsets[k];
-
     try {
-      h->result = koc::solve_capacitated_assignment(g, h->capacity, h->slots, h->options);
+      h->result = koc::solve_capacitated_assignment(h->edges.graph, h->capacity, h->slots, h->options);
       h->options.control = {};  // the result outlives the caller's callbacks and their data
     } catch (const koc::error& ex) {
-      // A score error names the pair in sorted order: translate it to the caller's row.
-      if (ex.field() == "score" && ex.row() >= 0 && static_cast<std::size_t>(ex.row()) < n_pairs)
-        throw koc::error(ex.code(), ex.detail(), order[static_cast<std::size_t>(ex.row())], ex.field());
-      throw;
+      throw h->edges.at_edge_row(ex);
     }
+    const auto& order = h->edges.edge_of_pair;
     const auto& r = h->result;
     h->chosen_edge.resize(r.pair.size());
     for (std::size_t i = 0; i < r.pair.size(); ++i) h->chosen_edge[i] = order[static_cast<std::size_t>(r.pair[i])];
@@ -315,20 +243,20 @@ koc_status koc_capacitated_result_verify(const koc_capacitated_result* result, i
     };
     // The CSR graph must be a permutation of the caller's edge list (bit-equal scores).
     const std::size_t n_pairs = h.edge_koc.size();
-    if (h.edge_of_pair.size() != n_pairs || h.graph.task.size() != n_pairs) return report(false, "graph and edge list differ in size");
+    if (h.edges.edge_of_pair.size() != n_pairs || h.edges.graph.task.size() != n_pairs) return report(false, "graph and edge list differ in size");
     std::vector<std::uint8_t> seen(n_pairs, 0);
-    for (std::size_t k = 0; k < h.graph.n_kocs; ++k)
-      for (auto p = h.graph.offsets[k]; p < h.graph.offsets[k + 1]; ++p) {
-        const auto e = h.edge_of_pair[static_cast<std::size_t>(p)];
+    for (std::size_t k = 0; k < h.edges.graph.n_kocs; ++k)
+      for (auto p = h.edges.graph.offsets[k]; p < h.edges.graph.offsets[k + 1]; ++p) {
+        const auto e = h.edges.edge_of_pair[static_cast<std::size_t>(p)];
         if (e < 0 || static_cast<std::size_t>(e) >= n_pairs || seen[static_cast<std::size_t>(e)])
           return report(false, "pair " + std::to_string(p) + " does not map to a distinct edge row");
         seen[static_cast<std::size_t>(e)] = 1;
         const auto ei = static_cast<std::size_t>(e);
-        if (h.edge_koc[ei] != static_cast<std::int32_t>(k) || h.edge_task[ei] != h.graph.task[static_cast<std::size_t>(p)] ||
-            std::memcmp(&h.edge_score[ei], &h.graph.score[static_cast<std::size_t>(p)], sizeof(double)) != 0)
+        if (h.edge_koc[ei] != static_cast<std::int32_t>(k) || h.edge_task[ei] != h.edges.graph.task[static_cast<std::size_t>(p)] ||
+            std::memcmp(&h.edge_score[ei], &h.edges.graph.score[static_cast<std::size_t>(p)], sizeof(double)) != 0)
           return report(false, "pair " + std::to_string(p) + " differs from edge row " + std::to_string(e));
       }
-    const auto rep = koc::verify(h.graph, h.capacity, h.slots, h.options, h.result);
+    const auto rep = koc::verify(h.edges.graph, h.capacity, h.slots, h.options, h.result);
     if (!rep.ok) return report(false, rep.message);
     const auto& r = h.result;
     if (h.chosen_edge.size() != r.pair.size()) return report(false, "chosen edge rows and chosen pairs differ in length");

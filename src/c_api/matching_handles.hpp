@@ -34,8 +34,7 @@ struct koc_solve_options {
 struct koc_capacitated_result {
   std::vector<std::int32_t> edge_koc, edge_task;  // caller order
   std::vector<double> edge_score;                 // caller order
-  koc::candidate_graph graph;                     // sorted by (KOC, task)
-  std::vector<std::int64_t> edge_of_pair;         // CSR pair -> caller edge row
+  koc::edge_list_graph edges;                     // sorted by (KOC, task), and each pair's caller edge row
   std::vector<std::int32_t> capacity, slots;
   koc::capacitated_assignment_options options;
   koc::capacitated_assignment_result result;

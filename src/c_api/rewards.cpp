@@ -211,7 +211,7 @@ koc_status koc_reward_tasks_set_column(koc_reward_tasks* tasks, koc_reward_task_
     switch (c_enum(column)) {
       case KOC_REWARD_TASK_CAMPAIGN_ID: return set(v.campaign_id, values, len, n, "campaign_id", "the task table");
       case KOC_REWARD_TASK_WINDOW_START: return set(v.window_start, values, len, n, "window_start", "the task table");
-      case KOC_REWARD_TASK_DEADLINE: return set(v.deadline, values, len, n, "deadline", "the task table");
+      case KOC_REWARD_TASK_WINDOW_END: return set(v.window_end, values, len, n, "window_end", "the task table");
       case KOC_REWARD_TASK_BUDGET: return set(v.budget, values, len, n, "budget", "the task table");
     }
     return fail(KOC_ERROR_OUT_OF_RANGE, "unknown task column " + std::to_string(c_enum(column)), -1, "column");
@@ -530,7 +530,7 @@ koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* t
     const koc::ledger_check ck =
         koc::verify(*ledger->policy, tasks->view, assignments->view, completions->view, kocs->view, ledger->ledger);
     *ok = ck.ok ? 1 : 0;
-    return write_string(ck.reason, buf, capacity, required);
+    return write_string(ck.message, buf, capacity, required);
   });
 }
 

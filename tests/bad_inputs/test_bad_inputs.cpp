@@ -132,8 +132,12 @@ outcome run_cpp(const json& c) {
       std::vector<std::int32_t> koc_i = b["koc"], task_i = b["task"], cap = b["capacity"], slots = b["slots"];
       std::vector<double> score;
       for (auto& v : b["score"]) score.push_back(number(v));
-      const auto g = koc::candidates_from_edges(b["n_kocs"], b["n_tasks"], koc_i, task_i, score);
-      (void)koc::solve_capacitated_assignment(g, cap, slots, {});
+      const auto edges = koc::candidate_graph_from_edges(b["n_kocs"], b["n_tasks"], koc_i, task_i, score);
+      try {
+        (void)koc::solve_capacitated_assignment(edges.graph, cap, slots, {});
+      } catch (const koc::error& e) {
+        throw edges.at_edge_row(e);  // a pair's error named by the caller's edge row, as C and Python do
+      }
     }
     return {};
   } catch (const koc::error& e) {

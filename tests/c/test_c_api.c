@@ -348,6 +348,8 @@ static void test_rewards(void) {
 
   CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), &p) == KOC_OK);
   CHECK(koc_reward_tasks_create(rw_task_id, rw_rule, NT, &t) == KOC_OK);
+  /* The deadline is the task's window end; the column's former name stays a synonym. */
+  CHECK(KOC_REWARD_TASK_DEADLINE == KOC_REWARD_TASK_WINDOW_END);
   CHECK(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_DEADLINE, rw_deadline, NT) == KOC_OK);
   CHECK(koc_reward_assignments_create(rw_a_koc, rw_a_task, NA, &a) == KOC_OK);
   CHECK(koc_reward_completions_create(rw_assignment, rw_delivered, rw_accepted, NC, &c) == KOC_OK);

@@ -79,7 +79,7 @@ TEST_CASE("C ABI ledger equals the C++ ledger bit for bit", "[c_api][rewards]") 
     REQUIRE(koc_reward_tasks_create(w.task_id.data(), w.rule.data(), w.task_id.size(), &t) == KOC_OK);
     REQUIRE(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_CAMPAIGN_ID, w.campaign.data(), w.campaign.size()) == KOC_OK);
     REQUIRE(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_WINDOW_START, w.window.data(), w.window.size()) == KOC_OK);
-    REQUIRE(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_DEADLINE, w.deadline.data(), w.deadline.size()) == KOC_OK);
+    REQUIRE(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_WINDOW_END, w.deadline.data(), w.deadline.size()) == KOC_OK);
     REQUIRE(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_BUDGET, w.budget.data(), w.budget.size()) == KOC_OK);
     REQUIRE(koc_reward_tasks_set_period_days(t, w.period.data(), w.period.size()) == KOC_OK);
     koc_reward_assignments* a = nullptr;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <koc/matching/capacitated_assignment.hpp>
 #include <koc/matching/fit.hpp>
 
 #include "support/random_matching.hpp"
@@ -206,6 +207,37 @@ TEST_CASE("user score matrix and edge list become candidate graphs", "[fit]") {
   edge_error({0, 1}, {1, 3}, {1, 1}, errc::unknown_id, 1, "task");
   edge_error({0, 1}, {1, 2}, {1, std::nan("")}, errc::invalid_value, 1, "score");
   edge_error({0, 1}, {1}, {1, 1}, errc::length_mismatch, -1, "task");
+  // The duplicate row is the first row, in input order, that repeats an earlier pair: pair (1, 0) at row 2,
+  // although pair (0, 0), which sorts first, repeats later (row 3). Every front names row 2.
+  edge_error({0, 1, 1, 0}, {0, 0, 0, 0}, {1, 1, 1, 1}, errc::duplicate_id, 2, "task");
+  edge_error({1, 0, 1, 1, 0}, {2, 1, 2, 2, 1}, {1, 1, 1, 1, 1}, errc::duplicate_id, 2, "task");
+  // Rows are checked in input order, each row's indices before its score.
+  edge_error({0, 5, 0}, {1, 1, 7}, {std::nan(""), 1, 1}, errc::invalid_value, 0, "score");
+  edge_error({0, 0, 5}, {1, 7, 1}, {1, 1, 1}, errc::unknown_id, 1, "task");
+}
+
+TEST_CASE("edge-list builder: where each pair came from, and solver errors named by edge row", "[fit][candidates]") {
+  const std::vector<std::int32_t> kk = {1, 0, 1, 0}, tt = {2, 1, 0, 0};
+  const std::vector<double> ss = {0.1, 0.2, 0.3, 1e300};
+  const auto e = candidate_graph_from_edges(2, 3, kk, tt, ss);
+  CHECK(e.edge_of_pair == std::vector<std::int64_t>{3, 1, 2, 0});
+  for (std::size_t p = 0; p < e.edge_of_pair.size(); ++p)
+    CHECK(e.graph.score[p] == ss[static_cast<std::size_t>(e.edge_of_pair[p])]);
+  // The solver names the pair (index 0 of the sorted graph); the caller gave it in row 3.
+  try {
+    (void)solve_capacitated_assignment(e.graph, std::vector<std::int32_t>{1, 1}, std::vector<std::int32_t>{1, 1, 1}, {});
+    FAIL("accepted");
+  } catch (const error& x) {
+    CHECK(x.code() == errc::overflow);
+    CHECK(x.row() == 0);
+    const error y = e.at_edge_row(x);
+    CHECK(y.code() == errc::overflow);
+    CHECK(y.row() == 3);
+    CHECK(y.field() == "score");
+    CHECK(y.detail() == x.detail());
+  }
+  const error other(errc::invalid_value, "capacity is negative", 1, "capacity");
+  CHECK(e.at_edge_row(other).row() == 1);
 }
 
 // Each weight was checked to be finite, but weights near the largest double summed past it: the fit

@@ -764,7 +764,7 @@ koc_test::world extreme_programme(std::uint64_t seed, bool with_budgets) {
 void check_ledger(const koc::reward_policy& p, const koc_test::world& w, const koc::reward_ledger& L) {
   koc::ledger_check ck;
   REQUIRE(watched("koc::verify (ledger)", [&] { ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L); }));
-  INFO(ck.reason);
+  INFO(ck.message);
   CHECK(ck.ok);
   watched("koc::explain_line", [&] {
     for (std::size_t l = 0; l < L.size(); ++l) CHECK(!koc::explain_line(p, L, l).empty());

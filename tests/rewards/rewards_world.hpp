@@ -75,7 +75,7 @@ struct world {
   koc::reward_ledger run(const koc::reward_policy& p, bool explain = true) const {
     koc::reward_ledger L = koc::compute_ledger(p, tasks(), asg(), done(), kocs(), {explain});
     const koc::ledger_check ck = koc::verify(p, tasks(), asg(), done(), kocs(), L);
-    INFO(ck.reason);
+    INFO(ck.message);
     REQUIRE(ck.ok);
     return L;
   }

@@ -326,7 +326,7 @@ TEST_CASE("campaign budget by rule priority: higher priorities paid in full, the
     L.amount[red_cut] -= 1;
     const auto ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L);
     CHECK_FALSE(ck.ok);
-    CHECK(ck.reason.find("higher budget priority") != std::string::npos);
+    CHECK(ck.message.find("higher budget priority") != std::string::npos);
   }
   SECTION("one priority level is pro rata") {
     p.rules[AMP].budget_priority = 0;
@@ -621,7 +621,7 @@ TEST_CASE("reusing a ledger buffer gives exactly the plain call's ledger", "[rew
   const auto into = [](const koc_test::world& w, const koc::reward_policy& p, bool explain, koc::reward_ledger& out) {
     koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), out, {explain});
     const koc::ledger_check ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), out);
-    INFO(ck.reason);
+    INFO(ck.message);
     REQUIRE(ck.ok);
   };
   koc::reward_ledger buf;
@@ -671,5 +671,5 @@ TEST_CASE("verify sums ledger lines without overflow", "[rewards][verify]") {
   for (const std::size_t l : koc_test::lines_of(L, line_kind::cap_cut)) L.amount[l] = 0;
   const koc::ledger_check ck = koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L);
   CHECK_FALSE(ck.ok);
-  CHECK(ck.reason.find("above the cap") != std::string::npos);
+  CHECK(ck.message.find("above the cap") != std::string::npos);
 }

@@ -33,6 +33,7 @@
 // gives the same pairs.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/matching/candidates.hpp>
 #include <koc/matching/detail/blossom.hpp>
@@ -171,10 +172,7 @@ team_pairing_result pair_into_teams(span<const std::int64_t> members, Compat com
   return detail::pair_positions(members, [&](std::size_t i, std::size_t j) { return static_cast<double>(compat(members[i], members[j])); });
 }
 
-struct team_report {
-  bool ok = true;
-  std::string message;
-};
+using team_report = check_result;  ///< what verify() returns (koc/check.hpp)
 
 /// Checks a pairing against the matrix: every member at most once, each pair has compatibility > 0,
 /// the reported compatibilities and total are right, unpaired lists exactly the others with the right

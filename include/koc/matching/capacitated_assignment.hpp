@@ -98,7 +98,9 @@
 // found first wins.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
+#include <koc/int128.hpp>
 #include <koc/matching/candidates.hpp>
 #include <koc/matching/detail/capacitated_auction.hpp>
 #include <koc/matching/detail/capacitated_ssp.hpp>
@@ -210,14 +212,11 @@ struct capacitated_assignment_result {
   std::int64_t augmentations = 0;
 };
 
-struct capacitated_verify_report {
-  bool ok = false;
-  std::string message;
-};
+using capacitated_verify_report = check_result;  ///< what verify() returns (koc/check.hpp)
 
 namespace detail {
 
-__extension__ typedef __int128 int128;  // exact sums of int64 reduced costs (GCC and Clang)
+// Exact sums of int64 reduced costs: koc::int128 (koc/int128.hpp).
 
 inline void check_capacitated_input(const candidate_view& g, span<const std::int32_t> capacity,
                                     span<const std::int32_t> slots,
@@ -684,8 +683,8 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
   // A task's price over a pair's value is task_potential / scale - pair_bonus in either method's duals.
   std::vector<std::int64_t> prices(graph.n_tasks);
   for (std::size_t t = 0; t < graph.n_tasks; ++t)
-    prices[t] = static_cast<std::int64_t>(std::max<detail::int128>(
-        std::min<detail::int128>(previous.task_potential[t] / previous.scale - static_cast<detail::int128>(previous.pair_bonus),
+    prices[t] = static_cast<std::int64_t>(std::max<int128>(
+        std::min<int128>(previous.task_potential[t] / previous.scale - static_cast<int128>(previous.pair_bonus),
                                  std::numeric_limits<std::int64_t>::max() / 4),
         std::numeric_limits<std::int64_t>::min() / 4));
   e.warm_start(detail::clamped_task_prices(e, std::move(prices), 0));
@@ -701,7 +700,7 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
                                         const capacitated_assignment_options& options,
                                         const capacitated_assignment_result& r) {
   detail::check_capacitated_input(graph, capacity, slots, options);
-  using i128 = detail::int128;
+  using i128 = int128;
   const auto fail = [](std::string m) { return capacitated_verify_report{false, std::move(m)}; };
   const std::vector<std::int64_t> w = detail::integerise_scores(graph, options.score_resolution);
   const std::size_t K = graph.n_kocs, T = graph.n_tasks, P = graph.n_pairs();

@@ -56,6 +56,7 @@
 // other side are fewer than |S|; returned in blocking_rows (n_r <= n_c) or blocking_cols (n_r > n_c).
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 
 #include <Eigen/Core>
@@ -556,10 +557,7 @@ inline dense_assignment_result solve_dense_assignment(const dense_cost_view& cos
                                 options);
 }
 
-struct assignment_check {
-  bool ok = true;
-  std::string message;  ///< the first violation found, empty when ok
-};
+using assignment_check = check_result;  ///< what verify() returns (koc/check.hpp)
 
 /// Independently checks `result` against `cost` (rows x cols, row-major, leading dimension ld):
 /// feasibility (sorted rows, each row/column at most once, min(rows, cols) pairs, no forbidden pair,

@@ -4,7 +4,7 @@
 //   koc::score_candidates(e.graph, tasks, profiles, policy, ladder, preferences);   // stage 2: how well
 //   // or skip stages 1-2 with the caller's own scores:
 //   koc::candidate_graph g = koc::candidates_from_dense(score, forbidden);      // KOCs × tasks
-//   koc::candidate_graph h = koc::candidates_from_edges(n_kocs, n_tasks, koc, task, score);
+//   koc::candidate_graph h = koc::candidates_from_edges(n_kocs, n_tasks, koc, task, score);  // candidates.hpp
 //
 // score(k, t) = w.skill·skill + w.audience·audience + w.tier_fit·tier_fit + w.quality·quality
 //             + w.reliability·reliability + w.preference·preference − w.rotation·rotation,
@@ -36,7 +36,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <numeric>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -254,44 +254,6 @@ inline candidate_graph candidates_from_dense(const Eigen::Ref<const score_matrix
   if (forbidden.rows() != score.rows() || forbidden.cols() != score.cols())
     throw error(errc::length_mismatch, "forbidden mask and score matrix differ in shape", -1, "forbidden");
   return detail::from_dense(score, forbidden.data(), forbidden.outerStride());
-}
-
-/// An edge list (koc[i], task[i], score[i]) in any order as a candidate graph; rows sorted by task.
-/// Throws unknown_id for an index out of range, duplicate_id for a pair given twice, invalid_value for
-/// a non-finite score, each naming the edge row.
-inline candidate_graph candidates_from_edges(std::size_t n_kocs, std::size_t n_tasks, span<const std::int32_t> koc,
-                                             span<const std::int32_t> task, span<const double> score) {
-  if (task.size() != koc.size()) throw error(errc::length_mismatch, "task and koc columns differ in length", -1, "task");
-  if (score.size() != koc.size()) throw error(errc::length_mismatch, "score and koc columns differ in length", -1, "score");
-  const std::size_t E = koc.size();
-  for (std::size_t i = 0; i < E; ++i) {
-    const auto row = static_cast<std::int64_t>(i);
-    if (koc[i] < 0 || static_cast<std::size_t>(koc[i]) >= n_kocs) throw error(errc::unknown_id, "KOC index not in [0, n_kocs)", row, "koc");
-    if (task[i] < 0 || static_cast<std::size_t>(task[i]) >= n_tasks) throw error(errc::unknown_id, "task index not in [0, n_tasks)", row, "task");
-    if (!std::isfinite(score[i])) throw error(errc::invalid_value, std::isnan(score[i]) ? "score is NaN" : "score is infinite", row, "score");
-  }
-  std::vector<std::size_t> order(E);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return koc[a] != koc[b] ? koc[a] < koc[b] : task[a] != task[b] ? task[a] < task[b] : a < b;
-  });
-  candidate_graph g;
-  g.n_kocs = n_kocs;
-  g.n_tasks = n_tasks;
-  g.offsets.assign(n_kocs + 1, 0);
-  g.task.resize(E);
-  g.score.resize(E);
-  for (std::size_t i = 0; i < E; ++i) {
-    const auto e = order[i];
-    if (i > 0 && koc[order[i - 1]] == koc[e] && task[order[i - 1]] == task[e])
-      throw error(errc::duplicate_id, "pair given twice (first at edge row " + std::to_string(order[i - 1]) + ")",
-                  static_cast<std::int64_t>(e), "task");
-    g.task[i] = task[e];
-    g.score[i] = score[e];
-    ++g.offsets[static_cast<std::size_t>(koc[e]) + 1];
-  }
-  for (std::size_t k = 0; k < n_kocs; ++k) g.offsets[k + 1] += g.offsets[k];
-  return g;
 }
 
 }  // namespace koc

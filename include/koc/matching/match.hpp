@@ -22,6 +22,7 @@
 // Determinism: every stage is deterministic; ties by input order.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/matching/capacitated_assignment.hpp>
 #include <koc/matching/eligibility.hpp>
 #include <koc/matching/fit.hpp>
@@ -173,10 +174,7 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
   return m;
 }
 
-struct match_verify_report {
-  bool ok = false;
-  std::string message;
-};
+using match_verify_report = check_result;  ///< what verify() returns (koc/check.hpp)
 
 /// Re-checks a match result independently of the solver that produced it: the capacitated certificate
 /// (feasibility, complementary slackness in exact integers) in optimal mode, the absence of blocking

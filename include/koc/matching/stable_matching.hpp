@@ -24,6 +24,7 @@
 // at most once; C = largest capacity held), P = candidate pairs. Memory O(P).
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/matching/candidates.hpp>
 #include <koc/span.hpp>
@@ -229,10 +230,7 @@ inline stable_matching_result stable_matching(const candidate_view& g, span<cons
   return out;
 }
 
-struct stability_report {
-  bool ok = true;
-  std::string message;  ///< the first violation found, empty when ok
-};
+using stability_report = check_result;  ///< what verify_stable() returns (koc/check.hpp)
 
 /// Independent check of a stable matching: pairs are candidate pairs (acceptable to both sides), each
 /// at most once, within capacities; loads and reasons match; and no blocking pair exists (a candidate

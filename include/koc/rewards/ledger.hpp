@@ -2,7 +2,7 @@
 // naming the rule that produced it, in exact integer money.
 //
 //   koc::reward_policy policy = koc::parse_reward_policy(json_text);
-//   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, deadline, period_days, budget};
+//   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, window_end, period_days, budget};
 //   koc::reward_assignments asg{koc_id, task_id};
 //   koc::reward_completions done; done.assignment = ...; done.delivered_at = ...; // columns
 //   koc::reward_kocs kocs{koc_ids, tier, ladder_names};
@@ -20,7 +20,8 @@
 //    campaign_id   int64   campaign the task belongs to, -1 none (required >= 0 for campaign rules);
 //                          empty column = all -1
 //    window_start  int64   unix seconds; start of the window for within-hours speed bonuses; empty = 0
-//    deadline      int64   unix seconds; delivered_at > deadline is late; empty = no deadline
+//    window_end    int64   unix seconds; the end of the task's window is its deadline (the column
+//                          matching reads too): delivered_at > window_end is late; empty = no deadline
 //                          (no_deadline = INT64_MAX)
 //    period_days   int32   length of the retainer period (e.g. 30, 365), > 0 for retainer rules;
 //                          empty = 0
@@ -101,6 +102,7 @@
 #pragma once
 
 #include <koc/detail/memory.hpp>
+#include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>
@@ -125,7 +127,7 @@ struct reward_tasks {
   span<const std::int32_t> rule;
   span<const std::int64_t> campaign_id;   ///< optional
   span<const std::int64_t> window_start;  ///< optional
-  span<const std::int64_t> deadline;      ///< optional
+  span<const std::int64_t> window_end;    ///< optional: the deadline
   span<const std::int32_t> period_days;   ///< optional
   span<const std::int64_t> budget;        ///< optional
 };
@@ -554,7 +556,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   detail::check_len(nt, tasks.rule.size(), "rule", false);
   detail::check_len(nt, tasks.campaign_id.size(), "campaign_id", true);
   detail::check_len(nt, tasks.window_start.size(), "window_start", true);
-  detail::check_len(nt, tasks.deadline.size(), "deadline", true);
+  detail::check_len(nt, tasks.window_end.size(), "window_end", true);
   detail::check_len(nt, tasks.period_days.size(), "period_days", true);
   detail::check_len(nt, tasks.budget.size(), "budget", true);
   if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
@@ -864,7 +866,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   std::vector<task_facts> task_info(nt);
   for (std::size_t t = 0; t < nt; ++t)
     task_info[t] = {&policy.rules[static_cast<std::size_t>(tasks.rule[t])], tasks.task_id[t], opt(tasks.campaign_id, t, std::int64_t{-1}),
-                    opt(tasks.deadline, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
+                    opt(tasks.window_end, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
                     task_budgeted[t] != 0};
   const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
                         currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
@@ -1308,10 +1310,8 @@ inline ledger_totals totals(const reward_ledger& L) {
 
 // ---- verification -----------------------------------------------------------------------------------
 
-struct ledger_check {
-  bool ok = true;
-  std::string reason;  ///< the first violated property, with the line
-};
+/// What verify() returns (koc/check.hpp): the message names the first violated property, with the line.
+using ledger_check = check_result;
 
 /// Checks the ledger against its inputs without recomputing it: every completion, KOC and task is
 /// present; amounts have the sign of their kind; each scaled line is its gross times its factors rounded
@@ -1322,7 +1322,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   (void)asg;
   ledger_check ck;
   const auto fail = [&](std::size_t l, const std::string& why) {
-    if (ck.ok) { ck.ok = false; ck.reason = "line " + std::to_string(l) + ": " + why; }
+    if (ck.ok) { ck.ok = false; ck.message = "line " + std::to_string(l) + ": " + why; }
   };
   const std::size_t m = L.size();
   for (const auto* v : {&L.koc_id, &L.task_id, &L.campaign_id, &L.completion, &L.gross, &L.basis, &L.aux})

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <koc/error.hpp>
+#include <koc/int128.hpp>
 #include <koc/span.hpp>
 
 #include <algorithm>
@@ -45,9 +46,9 @@
 namespace koc {
 
 namespace detail {
-// 128-bit intermediates make a*b/c exact for any int64 operands; __extension__ keeps -Wpedantic quiet.
-__extension__ typedef __int128 i128;
-__extension__ typedef unsigned __int128 u128;
+// 128-bit intermediates make a*b/c exact for any int64 operands (koc/int128.hpp).
+using i128 = koc::int128;
+using u128 = koc::uint128;
 }  // namespace detail
 
 /// Index into the built-in currency table (currencies()).

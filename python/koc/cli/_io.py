@@ -16,6 +16,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .. import _tables
 from .. import datasets as _datasets
 from ..tiers import METRICS
 
@@ -62,14 +63,11 @@ ROSTER_COLUMNS: dict[str, str] = {"id": "int", **{m: "float" for m in METRICS}, 
                                   "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
                                   "region": "str", "audience": "str", "available_start": "int", "available_end": "int",
                                   "opted_out": "str", "recent_tasks": "int"}
-TASK_COLUMNS: dict[str, str] = {"task_id": "int", "asset": "str", "horizon": "str", "direction": "str", "slots": "int",
-                                "window_start": "int", "window_end": "int", "load": "int", "audience": "str", "region": "str",
-                                "min_tier": "str", "max_tier": "str", "confidential": "flag", "budget_minor": "int", "budget": "str",
-                                "campaign_id": "int", "rule": "str", "currency": "str", "period_days": "int", "deadline": "int"}
-COMPLETION_COLUMNS: dict[str, str] = {"koc_id": "int", "task_id": "int", "delivered_at": "int", "accepted": "flag",
-                                      "quality": "float", "views": "int", "interactions": "int", "days_served": "int",
-                                      "duty_fulfilment": "float", "days_on_site": "int", "travel_claimed": "float",
-                                      "travel_claimed_minor": "int"}
+# The task and completion tables are the library's (koc/_tables.py); amounts stay text, which koc.rewards
+# reads exactly in the row's currency.
+TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.TASKS.values()}
+COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind
+                                      for c in _tables.COMPLETIONS.values()}
 TIERS_COLUMNS: dict[str, str] = {"koc_id": "int", "tier": "str"}
 PREFIXES = {"roster": "skill_", "tasks": "req_"}
 
@@ -129,6 +127,9 @@ def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, 
             close = difflib.get_close_matches(r, cols, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append(Problem(name, f"missing required column '{r}'{hint}", field=r))
+    if table in ("tasks", "completions"):
+        # The library refuses these too: an error here, not a warning, so validate and run agree.
+        return problems + [Problem(name, message, field=fld) for _, message, _, fld in _tables.problems(cols, table, table[:-1])]
     vocabulary = list(known) + ([f"{prefix}{s}" for s in _datasets.SKILLS] if prefix else [])
     for c in cols:
         if c in known or (prefix and c.startswith(prefix)):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import _core
 from ..matching import MatchingPolicy, match
+from ..rewards import display_amount
 from ..tiers import TierPolicy, classify
 from . import _io
 from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
@@ -109,11 +110,8 @@ COMPLETIONS_REQUIRED = ("koc_id", "task_id", "delivered_at", "accepted")
 
 
 def policy_metrics(tier: TierPolicy) -> tuple[str, ...]:
-    d = tier.to_dict()
-    used = [m["metric"] for m in d["metrics"] if m.get("weight", 0) != 0]
-    used += [g["metric"] for t in d["tiers"] for g in t.get("gates", []) if "metric" in g]
-    used += list(d.get("honorary", {}).get("lifetime", {}).keys())
-    return tuple(dict.fromkeys(used))
+    """The roster columns the tier policy requires: the library's rule (TierPolicy.metrics_used)."""
+    return tier.metrics_used
 
 
 def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Optional[str], policies: Policies,
@@ -193,16 +191,16 @@ def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, 
         fld = getattr(e, "field", "") or ""
         task_fields = set(_io.TASK_COLUMNS) | {f for f in tasks.columns}
         raise library_error(e, names[1] if fld in task_fields and fld not in ("audience", "region") else names[0]) from None
-    r.verify()  # an optimality or stability certificate that fails is a bug: exit code 1
+    check = r.verify()
+    if not check:  # an optimality or stability certificate that fails is a bug: exit code 1
+        raise _core.InternalError(f"match certificate check failed: {check.message}")
     return r
 
 
 def tasks_for_rewards(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The task table as koc.rewards reads it: the deadline is the end of the window, and an empty currency
-    (identity rules) is absent."""
+    """The task table as koc.rewards reads it (the table koc.match read): an empty currency (identity
+    rules) is absent."""
     t = tasks.copy()
-    if "deadline" not in t.columns and "window_end" in t.columns:
-        t["deadline"] = t["window_end"]
     if "currency" in t.columns:
         cur = t["currency"].astype(object)
         t["currency"] = cur.where(cur.notna() & (cur != ""), None)
@@ -228,9 +226,9 @@ def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.Data
         if fld.startswith("rules") or fld.startswith("$") or fld.startswith("campaign_budgets"):
             raise _policy_error(e, POLICY_FILES["reward"]) from None
         raise library_error(e, names[0] if fld in _io.COMPLETION_COLUMNS else names[1]) from None
-    ok, message = ledger.verify()
-    if not ok:
-        raise _core.InternalError(f"ledger check failed: {message}")
+    check = ledger.verify()
+    if not check:
+        raise _core.InternalError(f"ledger check failed: {check.message}")
     return ledger_frame(ledger.lines), ledger
 
 
@@ -277,12 +275,7 @@ def _transition_matrix(previous: pd.Series, tiers: pd.DataFrame, ladder: tuple[s
 
 
 def format_amount(units: int, currency: str) -> str:
-    if not currency:
-        return str(units)
-    try:
-        return _core.format_amount(int(units), currency)
-    except Exception:
-        return f"{units} {currency} (minor units)"
+    return display_amount(units, currency)
 
 
 def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame, r: Any, ledger: Optional[pd.DataFrame],

@@ -417,14 +417,15 @@ KOC_EXPORT void koc_reward_policy_destroy(koc_reward_policy* policy);
 
 /* Rewardable tasks: n_tasks rows (koc::reward_tasks). rule: index into the policy's rules. BORROWS every
  * array (keep them alive and unchanged until destroy). Optional columns, unset = default: campaign_id -1,
- * window_start 0, deadline none, budget none (-1), period_days 0. Not thread-safe while being set up;
+ * window_start 0, window_end (the deadline) none, budget none (-1), period_days 0. Not thread-safe while being set up;
  * read-only afterwards (any number of threads may compute ledgers from it). */
 typedef struct koc_reward_tasks koc_reward_tasks;
 typedef enum koc_reward_task_column {
   KOC_REWARD_TASK_CAMPAIGN_ID = 0,  /* campaign id, -1 none */
   KOC_REWARD_TASK_WINDOW_START = 1, /* unix seconds */
-  KOC_REWARD_TASK_DEADLINE = 2,     /* unix seconds; INT64_MAX = no deadline */
-  KOC_REWARD_TASK_BUDGET = 3        /* minor units of the rule's currency, -1 none */
+  KOC_REWARD_TASK_WINDOW_END = 2,   /* unix seconds: the deadline, as in koc_task_table; INT64_MAX = none */
+  KOC_REWARD_TASK_BUDGET = 3,       /* minor units of the rule's currency, -1 none */
+  KOC_REWARD_TASK_DEADLINE = KOC_REWARD_TASK_WINDOW_END /* the same column's former name */
 } koc_reward_task_column;
 KOC_EXPORT koc_status koc_reward_tasks_create(const int64_t* task_id, const int32_t* rule, size_t n_tasks,
                                               koc_reward_tasks** out);

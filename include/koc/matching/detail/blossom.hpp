@@ -43,7 +43,9 @@
 // steps the first candidate in vertex, then blossom order wins.
 #pragma once
 
+#include <koc/check.hpp>
 #include <koc/error.hpp>
+#include <koc/int128.hpp>
 #include <koc/span.hpp>
 
 #include <algorithm>
@@ -88,10 +90,7 @@ struct weighted_matching {
   blossom_stats stats;
 };
 
-struct matching_check {
-  bool ok = true;
-  std::string message;
-};
+using matching_check = check_result;  ///< the blossom certificate's check
 
 class blossom_matcher {
  public:
@@ -803,8 +802,7 @@ inline weighted_matching max_weight_matching(std::size_t n, span<const blossom_e
   return m.solve();
 }
 
-__extension__ typedef __int128 int128;  // exact sums of int64 duals (GCC and Clang)
-
+// Exact sums of int64 duals: koc::int128 (koc/int128.hpp).
 /// Checks, in exact integers and independently of the solver, that r.mate is a matching of the
 /// graph weighing r.total and that r.certificate proves it maximum (see the header); the blossoms
 /// with z > 0 must be laminar. O(n + m·d + Σ|B| + k log k) for k blossoms and d the number of them

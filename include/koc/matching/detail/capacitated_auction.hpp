@@ -64,6 +64,7 @@
 #pragma once
 
 #include <koc/error.hpp>
+#include <koc/int128.hpp>
 #include <koc/solve_control.hpp>
 
 #include <algorithm>
@@ -80,7 +81,7 @@ namespace detail {
 class capacitated_auction {
  public:
   using i64 = std::int64_t;
-  __extension__ typedef __int128 i128;
+  using i128 = koc::int128;
 
   // ---- problem (set by the caller, then prepare()) -------------------------------------------------
   std::size_t n_kocs = 0, n_tasks = 0;

@@ -1,0 +1,120 @@
+"""The input tables koc reads, written down once: every column's name, kind and the stages that read it.
+
+koc.match, koc.rewards and the CLI read their column names from here, so a table one stage accepts the
+next accepts unchanged: the tasks table given to :func:`koc.match` is the one :func:`koc.rewards` reads
+(its deadline is ``window_end``, its budget ``budget_minor`` or ``budget``). A column that looks meant for
+koc but is not one of its names (a misspelling, or a name koc used to read) is refused with a suggestion
+by every stage, never ignored: ignoring it would silently drop what it says (a late penalty, a budget).
+
+Kinds: ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
+decimal string, a Decimal, an int, or a float read by its shortest repr).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from . import _columns
+from ._errors import error
+
+MATCH, REWARDS = "match", "rewards"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    stages: tuple[str, ...]
+    about: str
+
+
+def _table(*columns: Column) -> dict[str, Column]:
+    return {c.name: c for c in columns}
+
+
+TASKS = _table(
+    Column("task_id", "int", (MATCH, REWARDS), "unique task id"),
+    Column("asset", "str", (MATCH,), "social, knowledge, community or intelligence"),
+    Column("horizon", "str", (MATCH,), "instant, phased, continuous or identity"),
+    Column("direction", "str", (MATCH,), "internal or external"),
+    Column("slots", "int", (MATCH,), "KOCs wanted; -1 = as many as possible"),
+    Column("window_start", "int", (MATCH, REWARDS), "unix seconds; start of the window (speed bonuses count from it)"),
+    Column("window_end", "int", (MATCH, REWARDS), "unix seconds; end of the window: the deadline, later work is late"),
+    Column("load", "int", (MATCH,), "capacity a KOC needs for the task"),
+    Column("audience", "str", (MATCH,), "target segments, 'a|b'"),
+    Column("region", "str", (MATCH,), "region, empty = anywhere"),
+    Column("min_tier", "str", (MATCH,), "lowest tier name"),
+    Column("max_tier", "str", (MATCH,), "highest tier name"),
+    Column("confidential", "flag", (MATCH,), "needs clearance"),
+    Column("budget", "amount", (REWARDS,), "the task's budget in major units of its currency"),
+    Column("budget_minor", "int", (MATCH, REWARDS), "the same budget in integer minor units (-1 = none)"),
+    Column("campaign_id", "int", (MATCH, REWARDS), "campaign, -1 = none"),
+    Column("rule", "str", (REWARDS,), "the reward rule's id (or index) in the reward policy"),
+    Column("currency", "str", (REWARDS,), "checked against the rule's currency"),
+    Column("period_days", "int", (REWARDS,), "retainer period"),
+)
+TASK_PREFIX = "req_"  # req_<skill>: the level the task requires
+
+COMPLETIONS = _table(
+    Column("koc_id", "int", (REWARDS,), "the KOC of the assignment"),
+    Column("task_id", "int", (REWARDS,), "the task of the assignment"),
+    Column("assignment", "int", (REWARDS,), "row of the assignments table (instead of koc_id, task_id)"),
+    Column("delivered_at", "int", (REWARDS,), "unix seconds"),
+    Column("accepted", "flag", (REWARDS,), "1 accepted, 0 rejected"),
+    Column("quality", "float", (REWARDS,), "in [0, 1]"),
+    Column("views", "int", (REWARDS,), ">= 0"),
+    Column("interactions", "int", (REWARDS,), ">= 0"),
+    Column("days_served", "int", (REWARDS,), "retainer days served"),
+    Column("duty_fulfilment", "float", (REWARDS,), "in [0, 1]"),
+    Column("days_on_site", "int", (REWARDS,), "offline days"),
+    Column("travel_claimed", "amount", (REWARDS,), "travel claim in major units"),
+    Column("travel_claimed_minor", "int", (REWARDS,), "the same claim in integer minor units"),
+)
+
+#: Names koc does not read, with the column that says the same: refused wherever they appear, since a
+#: stage that ignored one would drop what it says. `deadline` is what koc.rewards once read (and the
+#: end of the window is the deadline: one column for both stages).
+RENAMED = {"tasks": {"deadline": "window_end"}, "completions": {}}
+
+#: One quantity in two units: a table gives at most one of each pair.
+UNIT_PAIRS = {"tasks": (("budget", "budget_minor"),), "completions": (("travel_claimed", "travel_claimed_minor"),)}
+
+_TABLES = {"tasks": (TASKS, TASK_PREFIX), "completions": (COMPLETIONS, None)}
+_CLOSE = 0.8  # difflib ratio above which an unknown column is taken for a misspelt known one
+
+
+def vocabulary(which: str, prefixed: Sequence[str] = ()) -> list[str]:
+    """The known column names of a table (plus `prefixed` full names such as req_short_video)."""
+    columns, _ = _TABLES[which]
+    return list(columns) + list(prefixed)
+
+
+def check_names(table: Any, which: str, what: str) -> None:
+    """Refuses a column of `table` that koc does not read but that looks meant for it, and a quantity given
+    in both its units. `which`: "tasks" or "completions"; `what`: the table as the message names it."""
+    found = problems(_columns.column_names(table), which, what)
+    if found:
+        raise error(*found[0])
+
+
+def problems(names: Sequence[str], which: str, what: str) -> list[tuple[str, str, None, str]]:
+    """Every column problem of a table with these column names, as (code, message, row, field)."""
+    columns, prefix = _TABLES[which]
+    present = set(names)
+    out = []
+    for name in names:
+        if name in columns or (prefix and name.startswith(prefix)):
+            continue
+        instead = RENAMED[which].get(name)
+        if instead is None:
+            close = difflib.get_close_matches(name, list(columns), n=1, cutoff=_CLOSE)
+            instead = close[0] if close and close[0] not in present else None
+        if instead is not None:
+            out.append(("unknown_name", f"the {what} table has a '{name}' column, which koc does not read "
+                                        f"(did you mean '{instead}'?)", None, name))
+    for a, b in UNIT_PAIRS[which]:
+        if a in present and b in present:
+            out.append(("invalid_argument", f"give the {what} table's '{a}' once: '{a}' (major units) or '{b}' "
+                                            "(integer minor units)", None, a))
+    return out

@@ -74,8 +74,10 @@ inline void check_row(const double* row, std::size_t r, std::size_t cols, bool m
     if (!(std::fabs(row[j]) <= limit) && row[j] != forbidden) throw_bad_cost(row[j], r, j, limit);
 }
 
-/// d_j = min(d_j, base + row_j - v_j) for every column, pred_j = i where it improved; returns min_j d_j.
-/// The arithmetic is the same in the vector and scalar parts, so results do not depend on alignment.
+/// d_j = min(d_j, base + (row_j - v_j)) for every column, pred_j = i where it improved; returns min_j d_j.
+/// The arithmetic is the same in the vector and scalar parts, so results do not depend on alignment. The
+/// reduced cost row_j - v_j is rounded first: rounding is monotone, so a bound on it (the candidate lists'
+/// theta, dense_lap_candidates.hpp) bounds the distance too.
 inline double relax_row(const double* row, const double* v, double* d, std::int64_t* pred, std::size_t m,
                         double base, std::int64_t i) {
   std::size_t j = 0;
@@ -86,7 +88,7 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
     const __m256i vi = _mm256_set1_epi64x(i);
     __m256d vlo = _mm256_set1_pd(kInf);
     for (; j + 4 <= m; j += 4) {
-      const __m256d r = _mm256_sub_pd(_mm256_add_pd(vb, _mm256_loadu_pd(row + j)), _mm256_loadu_pd(v + j));
+      const __m256d r = _mm256_add_pd(vb, _mm256_sub_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(v + j)));
       const __m256d dj = _mm256_loadu_pd(d + j);
       const __m256d lt = _mm256_cmp_pd(r, dj, _CMP_LT_OQ);
       const __m256d nd = _mm256_min_pd(r, dj);
@@ -106,7 +108,7 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
     const __m128i vi = _mm_set1_epi64x(i);
     __m128d vlo = _mm_set1_pd(kInf);
     for (; j + 2 <= m; j += 2) {
-      const __m128d r = _mm_sub_pd(_mm_add_pd(vb, _mm_loadu_pd(row + j)), _mm_loadu_pd(v + j));
+      const __m128d r = _mm_add_pd(vb, _mm_sub_pd(_mm_loadu_pd(row + j), _mm_loadu_pd(v + j)));
       const __m128d dj = _mm_loadu_pd(d + j);
       const __m128i lt = _mm_castpd_si128(_mm_cmplt_pd(r, dj));
       const __m128d nd = _mm_min_pd(r, dj);
@@ -122,7 +124,7 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
   }
 #endif
   for (; j < m; ++j) {
-    const double r = (base + row[j]) - v[j];
+    const double r = base + (row[j] - v[j]);
     if (r < d[j]) {
       d[j] = r;
       pred[j] = i;

@@ -523,6 +523,79 @@ TEST_CASE("a tall matrix is solved in place as its transpose: same answer as the
   }
 }
 
+TEST_CASE("batch: each problem as alone, whatever the number of threads", "[dense][matching][batch]") {
+  std::mt19937_64 rng(5);
+  const std::size_t count = 57, rows = 9, cols = 13;
+  std::vector<double> costs;
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto c = family_costs(rng, static_cast<int>(k % 6), rows, cols);
+    costs.insert(costs.end(), c.begin(), c.end());
+  }
+  for (const bool maximize : {false, true}) {
+    koc::dense_assignment_options one;
+    one.maximize = maximize;
+    std::vector<koc::dense_assignment_result> alone;
+    for (std::size_t k = 0; k < count; ++k) alone.push_back(koc::solve_dense_assignment(costs.data() + k * rows * cols, rows, cols, one));
+    for (const unsigned threads : {1u, 2u, 3u, 8u, 0u}) {
+      koc::dense_batch_options opt;
+      opt.maximize = maximize;
+      opt.threads = threads;
+      const auto batch = koc::solve_dense_assignment_batch(costs.data(), count, rows, cols, opt);
+      REQUIRE(batch.size() == count);
+      for (std::size_t k = 0; k < count; ++k) {
+        INFO("problem " << k << " threads " << threads);
+        require_identical(batch[k], alone[k]);
+        CHECK(koc::verify(costs.data() + k * rows * cols, rows, cols, batch[k]).ok);
+      }
+    }
+  }
+  CHECK(koc::solve_dense_assignment_batch(static_cast<const double*>(nullptr), 0, 3, 3).empty());
+}
+
+TEST_CASE("batch: problems of different shapes and strides, infeasible ones, and the first bad one named", "[dense][matching][batch]") {
+  std::mt19937_64 rng(8);
+  std::vector<std::vector<double>> storage;
+  std::vector<koc::dense_problem> problems;
+  for (std::size_t k = 0; k < 20; ++k) {
+    const std::size_t rows = 1 + rng() % 30, cols = 1 + rng() % 30, ld = cols + (k % 3);
+    std::vector<double> c(rows * ld, 99.0);
+    const auto f = family_costs(rng, static_cast<int>(k % 6), rows, cols);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < cols; ++j) c[i * ld + j] = f[i * cols + j];
+    if (k == 6)
+      for (std::size_t j = 0; j < cols; ++j) c[j] = inf;  // row 0 has no allowed pair: infeasible
+    storage.push_back(std::move(c));
+    problems.push_back({storage.back().data(), rows, cols, ld});
+  }
+  koc::dense_batch_options opt;
+  opt.threads = 4;
+  const auto batch = koc::solve_dense_assignment_batch(problems.data(), problems.size(), opt);
+  for (std::size_t k = 0; k < problems.size(); ++k) {
+    const auto& p = problems[k];
+    const auto alone = koc::solve_dense_assignment(p.cost, p.rows, p.cols, p.ld);
+    INFO("problem " << k);
+    require_identical(batch[k], alone);
+    CHECK(koc::verify(p.cost, p.rows, p.cols, p.ld, batch[k]).ok);
+  }
+  if (problems[6].rows <= problems[6].cols) CHECK(batch[6].status == koc::assignment_status::infeasible);
+
+  // Two bad problems: the lower-numbered one is reported, whichever thread meets it first.
+  storage[12][problems[12].ld + 1] = std::nan("");
+  storage[4][0] = -inf;
+  for (const unsigned threads : {1u, 3u, 16u}) {
+    opt.threads = threads;
+    try {
+      (void)koc::solve_dense_assignment_batch(problems.data(), problems.size(), opt);
+      FAIL("no exception");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::invalid_value);
+      CHECK(e.row() == 0);
+      CHECK(e.field() == "cost");
+      CHECK(e.detail().rfind("problem 4: ", 0) == 0);
+    }
+  }
+}
+
 // Tiny lists (one or two members, a cap of a few, chunks of one) make every fallback common: rows re-read
 // with more members, rows read in full at the cap, ARR and the tie rule deciding from a full row, ties
 // between rows relaxed out of scan order. The state must still be solve_lap's, bit for bit.

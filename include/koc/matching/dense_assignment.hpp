@@ -7,6 +7,9 @@
 //   if (r.status == koc::assignment_status::optimal)      // r.row_ind[k] does task r.col_ind[k]
 //     assert(koc::verify(fit, r).ok);
 //
+//   // Many small problems in one call, on every core: costs holds count matrices of rows x cols.
+//   std::vector<koc::dense_assignment_result> rs = koc::solve_dense_assignment_batch(costs, count, rows, cols);
+//
 // Same answer shape as scipy.optimize.linear_sum_assignment: min(rows, cols) pairs, row_ind strictly
 // increasing, col_ind the matching columns, forbidden pairs marked +inf (minimise) or -inf (maximise)
 // or through an optional mask. An infeasible problem is a status, not an exception.
@@ -37,6 +40,9 @@
 // the lists, 20 bytes per member (about 0.3 MB per 1,000 rows at first), and n x m only when copying.
 // The passes are branch-free vector code (SSE2, or AVX2 when compiled with it) that hands the rare entries
 // that matter (a new column minimum, a value below a row's threshold) to scalar code.
+// Batch: solve_dense_assignment_batch spreads independent problems over std::threads (every core by
+// default); each is solved exactly as alone and placed by its index, so the results do not depend on the
+// number of threads.
 //
 // Numerical robustness: ARR passes are bounded (at most 2 passes and kArrRescansPerRow re-scans per
 // row), so near-equal costs (1 + k*1e-15) cannot ping-pong forever; the shortest-path phase scans each
@@ -77,13 +83,18 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 namespace koc {
@@ -224,6 +235,98 @@ inline dense_assignment_result solve_dense_assignment(const dense_cost_view& cos
   return solve_dense_assignment(cost.data(), static_cast<std::size_t>(cost.rows()),
                                 static_cast<std::size_t>(cost.cols()), static_cast<std::size_t>(cost.outerStride()),
                                 options);
+}
+
+/// One matrix of a batch: rows x cols, row-major with leading dimension ld (>= cols; 0 means cols).
+struct dense_problem {
+  const double* cost = nullptr;
+  std::size_t rows = 0, cols = 0, ld = 0;
+};
+
+struct dense_batch_options {
+  bool maximize = false;                          ///< for every problem
+  dense_method method = dense_method::automatic;  ///< for every problem
+  unsigned threads = 0;                           ///< 0: one per core (std::thread::hardware_concurrency)
+};
+
+namespace detail {
+
+/// Runs work(k) for every k in [0, count) on up to `threads` threads (0: one per core), handing indices out
+/// in increasing order. After a throw no new index starts; the exception of the lowest failing index is
+/// rethrown (every index below it was handed out, so has run): the outcome does not depend on timing.
+template <class Work>
+void for_each_index(std::size_t count, unsigned threads, Work&& work) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const auto wanted = static_cast<std::size_t>(threads == 0 ? cores : threads);
+  const std::size_t workers = std::min(wanted, count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex failure;
+  std::size_t failed = count;
+  std::exception_ptr first_error;
+  auto run = [&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
+      if (k >= count) return;
+      try {
+        work(k);
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(failure);
+        if (k < failed) {
+          failed = k;
+          first_error = std::current_exception();
+        }
+        stop.store(true, std::memory_order_relaxed);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < workers; ++t) {
+    try {
+      pool.emplace_back(run);
+    } catch (const std::system_error&) {  // no more threads to be had: the ones running share the work
+      break;
+    }
+  }
+  run();
+  for (std::thread& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+}  // namespace detail
+
+/// Solves `count` independent problems, spread over threads (options.threads; 0: one per core). out[k] is
+/// problem k's result, bit for bit what solve_dense_assignment gives it alone, whatever the number of
+/// threads. An invalid matrix throws the error of the lowest-numbered bad problem, its message naming the
+/// problem ("problem 3: cost is NaN at column 1 (row 0, field 'cost')"); e.row() is the row in that problem.
+inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const dense_problem* problems,
+                                                                         std::size_t count,
+                                                                         const dense_batch_options& options = {}) {
+  if (count > 0 && problems == nullptr) throw error(errc::invalid_argument, "problems is null", -1, "cost");
+  std::vector<dense_assignment_result> out(count);
+  dense_assignment_options each;
+  each.maximize = options.maximize;
+  each.method = options.method;
+  detail::for_each_index(count, options.threads, [&](std::size_t k) {
+    const dense_problem& p = problems[k];
+    try {
+      out[k] = solve_dense_assignment(p.cost, p.rows, p.cols, p.ld == 0 ? p.cols : p.ld, each);
+    } catch (const error& e) {
+      throw error(e.code(), "problem " + std::to_string(k) + ": " + e.detail(), e.row(), e.field());
+    }
+  });
+  return out;
+}
+
+/// `count` matrices of rows x cols, each row-major, one after another: a C-contiguous array of shape
+/// (count, rows, cols), numpy's default layout for a stack of matrices.
+inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const double* costs, std::size_t count,
+                                                                         std::size_t rows, std::size_t cols,
+                                                                         const dense_batch_options& options = {}) {
+  if (count > 0 && rows > 0 && cols > 0 && costs == nullptr) throw error(errc::invalid_argument, "cost is null", -1, "cost");
+  std::vector<dense_problem> problems(count);
+  for (std::size_t k = 0; k < count; ++k) problems[k] = {costs == nullptr ? nullptr : costs + k * rows * cols, rows, cols, cols};
+  return solve_dense_assignment_batch(problems.data(), count, options);
 }
 
 struct assignment_check {

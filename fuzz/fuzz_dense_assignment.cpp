@@ -5,7 +5,8 @@
 // Invariants: NaN or a wrong-signed infinity is refused with koc::error(invalid_value) naming a row
 // that holds one, and a clean matrix is never refused; every result passes koc::verify (the LP dual
 // certificate, or the Hall violator when infeasible); the same input gives the same result bit for
-// bit; the optimum equals brute force on the tiny ones and the transposed problem's optimum.
+// bit, by either way of reading the matrix (full scan, candidate lists, also with tiny lists), and the
+// same error; the optimum equals brute force on the tiny ones and the transposed problem's optimum.
 #include "fuzz_check.hpp"
 
 #include <koc/matching/dense_assignment.hpp>
@@ -101,11 +102,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   koc::dense_assignment_options opt;
   opt.maximize = maximize;
   opt.forbidden = use_mask ? mask.data() : nullptr;
+  opt.method = koc::dense_method::full_scan;
+  koc::dense_assignment_options lists = opt;
+  lists.method = koc::dense_method::candidate_lists;
+  // Tiny candidate lists make every fallback of that way common (sizes from the input).
+  koc::detail::candidate_sizes tiny;
+  tiny.first = in.ConsumeIntegralInRange<std::uint32_t>(1, 3);
+  tiny.cap = tiny.first + in.ConsumeIntegralInRange<std::uint32_t>(0, 4);
+  tiny.chunk = in.ConsumeIntegralInRange<std::uint32_t>(1, 3);
   koc::dense_assignment_result r;
   try {
     r = koc::solve_dense_assignment(cost.data(), rows, cols, ld, opt);
   } catch (const koc::error& e) {
     koc::fuzz::check_error(e);
+    try {
+      (void)koc::solve_dense_assignment(cost.data(), rows, cols, ld, lists);
+      check(false, "the candidate lists accepted a matrix the full scan refused");
+    } catch (const koc::error& e2) {
+      check(e2.code() == e.code() && e2.row() == e.row() && std::string(e2.what()) == e.what(),
+            std::string("the two ways report different errors: ") + e.what() + " / " + e2.what());
+    }
     check(has_bad, std::string("a clean matrix was refused: ") + e.what());
     check(e.code() == koc::errc::invalid_value && e.field() == "cost", std::string("wrong error: ") + e.what());
     check(e.row() >= 0 && static_cast<std::size_t>(e.row()) < rows, "error row out of range");
@@ -123,6 +139,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             same_bits(again.row_potential, r.row_potential) && same_bits(again.col_potential, r.col_potential) &&
             again.blocking_rows == r.blocking_rows && again.blocking_cols == r.blocking_cols,
         "two solves of the same input differ");
+
+  // The candidate lists take the same steps: the same answer, bit for bit; with tiny lists too, whose
+  // internal state must be the plain kernel's.
+  const koc::dense_assignment_result rl = koc::solve_dense_assignment(cost.data(), rows, cols, ld, lists);
+  check(rl.status == r.status && rl.row_ind == r.row_ind && rl.col_ind == r.col_ind &&
+            same_bits(rl.row_potential, r.row_potential) && same_bits(rl.col_potential, r.col_potential) &&
+            rl.blocking_rows == r.blocking_rows && rl.blocking_cols == r.blocking_cols,
+        "the candidate lists and the full scan differ");
+  if (!use_mask) {
+    const bool transposed = rows > cols;
+    const std::size_t n = transposed ? cols : rows, m = transposed ? rows : cols;
+    const double sign = maximize ? -1.0 : 1.0;
+    std::vector<double> internal(n * m);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < cols; ++j) (transposed ? internal[j * m + i] : internal[i * m + j]) = sign * cost[i * ld + j];
+    koc::detail::lap_state plain, listed;
+    const bool ok_plain = koc::detail::solve_lap(internal.data(), n, m, m, plain);
+    const bool ok_listed =
+        transposed ? koc::detail::candidate_lap<true>({cost.data(), n, m, ld, sign}, listed, true, maximize, tiny).solve()
+                   : koc::detail::candidate_lap<false>({cost.data(), n, m, ld, sign}, listed, true, maximize, tiny).solve();
+    // (When infeasible only the Hall violator is reported: the plain kernel leaves scanned columns marked.)
+    check(ok_plain == ok_listed && plain.blocking == listed.blocking &&
+              (!ok_plain || (plain.x == listed.x && plain.y == listed.y && same_bits(plain.u, listed.u) &&
+                             same_bits(plain.v, listed.v))),
+          "tiny candidate lists and the plain kernel differ");
+  }
 
   // Scale for comparing optima: the largest allowed magnitude.
   double scale = 1.0;

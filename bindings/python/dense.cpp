@@ -1,7 +1,13 @@
-// Dense 1:1 assignment bindings (scipy.optimize.linear_sum_assignment's equal, plus its certificate).
+// Dense 1:1 assignment bindings (scipy.optimize.linear_sum_assignment's equal, plus its certificate), one
+// matrix or a batch.
 #include "common.hpp"
 
 #include <koc/matching/dense_assignment.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
 
 namespace koc::py {
 
@@ -57,6 +63,71 @@ void bind_dense(py::module_& m) {
         },
         py::arg("cost"), py::arg("maximize") = false, py::arg("forbidden") = py::none(),
         "Solves the dense rectangular assignment; returns a dict of numpy arrays and the certificate.");
+
+  m.def("solve_dense_assignment_stack",
+        [](const cost_array& costs, bool maximize, unsigned threads) {
+          if (costs.ndim() != 3) throw error(errc::invalid_argument, "expected a 3-D array of cost matrices", -1, "cost");
+          const auto count = static_cast<std::size_t>(costs.shape(0)), rows = static_cast<std::size_t>(costs.shape(1)),
+                     cols = static_cast<std::size_t>(costs.shape(2)), k = std::min(rows, cols);
+          std::vector<std::uint8_t> optimal(count);
+          std::vector<std::int64_t> row_ind(count * k, -1), col_ind(count * k, -1);
+          std::vector<double> total(count, 0.0);
+          {
+            py::gil_scoped_release release;
+            dense_batch_options opt;
+            opt.maximize = maximize;
+            opt.threads = threads;
+            const auto rs = solve_dense_assignment_batch(costs.data(), count, rows, cols, opt);
+            for (std::size_t b = 0; b < count; ++b) {
+              optimal[b] = rs[b].status == assignment_status::optimal;
+              total[b] = rs[b].total_cost;
+              if (optimal[b]) {
+                std::copy(rs[b].row_ind.begin(), rs[b].row_ind.end(), row_ind.begin() + static_cast<std::ptrdiff_t>(b * k));
+                std::copy(rs[b].col_ind.begin(), rs[b].col_ind.end(), col_ind.begin() + static_cast<std::ptrdiff_t>(b * k));
+              }
+            }
+          }
+          auto shape2 = [&](std::vector<std::int64_t>&& v) {
+            return to_numpy(std::move(v)).reshape({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(k)});
+          };
+          return py::make_tuple(to_numpy(std::move(optimal)), shape2(std::move(row_ind)), shape2(std::move(col_ind)),
+                                to_numpy(std::move(total)));
+        },
+        py::arg("costs"), py::arg("maximize") = false, py::arg("threads") = 0u,
+        "Solves every (rows, cols) matrix of a (count, rows, cols) array on `threads` threads (0: one per core); "
+        "returns (optimal flags, row_ind (count, k), col_ind (count, k), totals).");
+
+  m.def("solve_dense_assignment_list",
+        [](const std::vector<cost_array>& costs, bool maximize, unsigned threads) {
+          std::vector<dense_problem> problems(costs.size());
+          for (std::size_t b = 0; b < costs.size(); ++b) {
+            if (costs[b].ndim() != 2)
+              throw error(errc::invalid_argument, "problem " + std::to_string(b) + ": expected a 2-D cost matrix", -1, "cost");
+            problems[b] = {costs[b].data(), static_cast<std::size_t>(costs[b].shape(0)),
+                           static_cast<std::size_t>(costs[b].shape(1)), static_cast<std::size_t>(costs[b].shape(1))};
+          }
+          std::vector<dense_assignment_result> rs;
+          {
+            py::gil_scoped_release release;
+            dense_batch_options opt;
+            opt.maximize = maximize;
+            opt.threads = threads;
+            rs = solve_dense_assignment_batch(problems.data(), problems.size(), opt);
+          }
+          std::vector<std::uint8_t> optimal(rs.size());
+          std::vector<double> total(rs.size());
+          py::list row_ind, col_ind;
+          for (std::size_t b = 0; b < rs.size(); ++b) {
+            optimal[b] = rs[b].status == assignment_status::optimal;
+            total[b] = rs[b].total_cost;
+            row_ind.append(to_numpy(std::move(rs[b].row_ind)));
+            col_ind.append(to_numpy(std::move(rs[b].col_ind)));
+          }
+          return py::make_tuple(to_numpy(std::move(optimal)), row_ind, col_ind, to_numpy(std::move(total)));
+        },
+        py::arg("costs"), py::arg("maximize") = false, py::arg("threads") = 0u,
+        "Solves every matrix of a list (shapes may differ) on `threads` threads (0: one per core); returns "
+        "(optimal flags, [row_ind], [col_ind], totals).");
 
   m.def("verify_dense_assignment",
         [](const cost_array& cost, bool maximize, const py::object& forbidden, const std::string& status,

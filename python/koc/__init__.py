@@ -32,6 +32,7 @@ from .assignment import (
     InfeasibleError,
     capacitated_assignment,
     linear_sum_assignment,
+    linear_sum_assignment_batch,
     solve_assignment,
 )
 from .matching import MatchingPolicy, MatchResult, candidates, match
@@ -59,6 +60,7 @@ __all__ = [
     "AssignmentResult",
     "InfeasibleError",
     "linear_sum_assignment",
+    "linear_sum_assignment_batch",
     "solve_assignment",
     "METRICS",
     "CancelledError",

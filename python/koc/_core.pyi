@@ -59,6 +59,12 @@ def what_if(columns: dict[str, npt.NDArray[Any]], current_policy_json: str, prop
 def solve_dense_assignment(
     cost: npt.NDArray[np.float64], maximize: bool = False, forbidden: npt.NDArray[np.uint8] | None = None
 ) -> dict[str, Any]: ...
+def solve_dense_assignment_stack(
+    costs: npt.NDArray[np.float64], maximize: bool = False, threads: int = 0
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+def solve_dense_assignment_list(
+    costs: Sequence[npt.NDArray[np.float64]], maximize: bool = False, threads: int = 0
+) -> tuple[npt.NDArray[np.uint8], list[npt.NDArray[np.int64]], list[npt.NDArray[np.int64]], npt.NDArray[np.float64]]: ...
 def verify_dense_assignment(
     cost: npt.NDArray[np.float64],
     maximize: bool,

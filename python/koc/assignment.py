@@ -1,7 +1,8 @@
-"""Exact assignment solvers on user-supplied scores: a drop-in for scipy's linear_sum_assignment, and
-the same solve with its optimality certificate."""
+"""Exact assignment solvers on user-supplied scores: a drop-in for scipy's linear_sum_assignment, a batch
+form of it for many small problems, and the same solve with its optimality certificate."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -55,6 +56,58 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> tuple[np.
     if r["status"] != "optimal":
         raise InfeasibleError("cost matrix is infeasible")
     return r["row_ind"], r["col_ind"]
+
+
+def _batch_error(e: _core.Error) -> _core.Error:
+    # The core names the problem ("problem 3: ..."): keep it as .problem; invalid entries in scipy's words.
+    m = re.match(r"problem (\d+): ", str(e))
+    problem = int(m.group(1)) if m else None
+    if isinstance(e, _core.InvalidValueError):
+        err = _core.InvalidValueError(f"matrix contains invalid numeric entries (problem {problem})")
+        err.code, err.row, err.field = getattr(e, "code", "invalid_value"), getattr(e, "row", None), "cost"
+        e = err
+    e.problem = problem
+    return e
+
+
+def linear_sum_assignment_batch(costs: Any, maximize: bool = False, *, threads: Optional[int] = None) -> Any:
+    """Solve many linear sum assignment problems in one call, on every core.
+
+    ``costs``: a 3-D array of shape (count, rows, cols), or a sequence of 2-D arrays (their shapes may
+    differ). Each matrix is solved exactly as :func:`linear_sum_assignment` solves it alone, so the answers
+    do not depend on ``threads`` (None or 0: one thread per core). The GIL is released while solving.
+
+    Returns, for a 3-D array, ``(row_ind, col_ind)``: int64 arrays of shape (count, min(rows, cols)), row k
+    holding ``linear_sum_assignment(costs[k])``; for a sequence, a list of ``(row_ind, col_ind)`` pairs.
+    Raises as :func:`linear_sum_assignment` does, for the lowest-numbered problem at fault, naming it
+    (``ValueError('cost matrix is infeasible (problem 3)')``; the exception's ``.problem`` is 3).
+    """
+    n_threads = 0 if threads is None else int(threads)
+    if n_threads < 0:
+        raise ValueError("threads must be >= 0 (0 or None: one per core)")
+    stacked = isinstance(costs, np.ndarray) and costs.ndim == 3
+    if stacked:
+        if not np.can_cast(costs.dtype, np.float64, casting="safe"):
+            raise TypeError(f"Cannot cast array data from {costs.dtype!r} to dtype('float64') according to the rule 'safe'")
+        arr = np.ascontiguousarray(costs, dtype=np.float64)
+        call = lambda: _core.solve_dense_assignment_stack(arr, bool(maximize), n_threads)  # noqa: E731
+    else:
+        if isinstance(costs, np.ndarray) and costs.ndim != 3:
+            raise ValueError(f"expected a 3-D array or a sequence of matrices, got a {costs.ndim}-D array")
+        mats = [_as_cost_matrix(c) for c in costs]
+        call = lambda: _core.solve_dense_assignment_list(mats, bool(maximize), n_threads)  # noqa: E731
+    try:
+        optimal, row_ind, col_ind, _ = call()
+    except _core.Error as e:
+        raise _batch_error(e) from None
+    if not optimal.all():
+        k = int(np.flatnonzero(optimal == 0)[0])
+        err = InfeasibleError(f"cost matrix is infeasible (problem {k})")
+        err.problem = k
+        raise err
+    if stacked:
+        return row_ind, col_ind
+    return list(zip(row_ind, col_ind))
 
 
 @dataclass(frozen=True)

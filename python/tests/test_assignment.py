@@ -119,7 +119,11 @@ def test_gil_released_during_solve():
     Had the solver kept the GIL, the main thread could not run a single bytecode until the solve
     returned; progress is measured in loop iterations, so a busy machine cannot fake a pass.
     """
-    cost = np.random.default_rng(0).random((2500, 2500))
+    # Squared distances of random points: a family whose solve stays long (a uniform matrix of this size is
+    # solved in about one pass over it, too quickly for this measure).
+    rng = np.random.default_rng(0)
+    p, q = rng.random((2500, 2)), rng.random((2500, 2))
+    cost = ((p[:, None, :] - q[None, :, :]) ** 2).sum(-1)
     done = threading.Event()
     solve_seconds = []
 
@@ -221,3 +225,28 @@ def test_errors_raised_from_python_carry_code_row_and_field():
                       (koc.OverflowError, "overflow"), (koc.InternalError, "internal")):
         err = cls("raised by the Python layer")
         assert (err.code, err.row, err.field) == (code, None, None)
+
+
+@pytest.mark.parametrize("family", ["uniform", "spatial", "logarithmic", "integer", "binary"])
+@pytest.mark.parametrize("shape", [(700, 700), (300, 1500), (1500, 300)])
+def test_scipy_benchmark_families_above_the_candidate_list_size(family, shape):
+    """Matrices large enough for the candidate lists (square, wide, and tall read in place): scipy's
+    objective, and a certificate that verifies."""
+    rng = np.random.default_rng([len(family), *shape])
+    rows, cols = shape
+    if family == "uniform":
+        cost = rng.uniform(-20, 20, shape)
+    elif family == "spatial":
+        p, q = rng.uniform(-1, 1, (rows, 2)), rng.uniform(-1, 1, (cols, 2))
+        cost = ((p[:, None, :] - q[None, :, :]) ** 2).sum(-1)
+    elif family == "logarithmic":
+        cost = 10.0 ** rng.uniform(-20, 20, shape)
+    elif family == "integer":
+        cost = rng.integers(-1000, 1000, shape).astype(float)
+    else:
+        cost = rng.integers(0, 2, shape).astype(float)
+    for maximize in (False, True):
+        r, c = koc.linear_sum_assignment(cost, maximize=maximize)
+        rs, cs = scipy_lsa(cost, maximize=maximize)
+        assert cost[r, c].sum() == pytest.approx(cost[rs, cs].sum(), rel=1e-12, abs=1e-300)
+        assert koc.solve_assignment(cost, maximize=maximize).verify()

@@ -4,6 +4,8 @@
 
 #include <koc/matching/dense_assignment.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 using koc::c_api::fail;
@@ -52,6 +54,42 @@ koc_status koc_linear_sum_assignment(const double* cost, size_t rows, size_t col
     }
     if (row_potential && r.row_potential.size() == rows) std::memcpy(row_potential, r.row_potential.data(), rows * sizeof(double));
     if (col_potential && r.col_potential.size() == cols) std::memcpy(col_potential, r.col_potential.data(), cols * sizeof(double));
+    return KOC_OK;
+  });
+}
+
+koc_status koc_linear_sum_assignment_batch(const double* costs, size_t count, size_t rows, size_t cols,
+                                           int32_t maximize, uint32_t threads, int64_t* row_ind, int64_t* col_ind,
+                                           size_t capacity, double* totals, int32_t* optimal) {
+  return guarded([&]() -> koc_status {
+    if (count == 0) return KOC_OK;
+    KOC_REQUIRE(optimal);
+    const std::size_t k = std::min(rows, cols);
+    if (rows > 0 && cols > 0) KOC_REQUIRE(costs);
+    if (rows > 0 && cols > 0 && count > SIZE_MAX / rows / cols)
+      return fail(KOC_ERROR_OVERFLOW, "count * rows * cols does not fit in size_t", -1, "cost");
+    if (k > 0 && count > capacity / k)
+      return fail(KOC_ERROR_BUFFER_TOO_SMALL, "row_ind/col_ind hold " + std::to_string(capacity) + " pairs, " +
+                                                  std::to_string(count) + " x " + std::to_string(k) + " needed",
+                  -1, "capacity");
+    if (k > 0) {
+      KOC_REQUIRE(row_ind);
+      KOC_REQUIRE(col_ind);
+    }
+    koc::dense_batch_options opt;
+    opt.maximize = maximize != 0;
+    opt.threads = threads;
+    const auto results = koc::solve_dense_assignment_batch(costs, count, rows, cols, opt);
+    for (std::size_t b = 0; b < count; ++b) {
+      const auto& r = results[b];
+      const bool ok = r.status == koc::assignment_status::optimal;
+      optimal[b] = ok ? 1 : 0;
+      if (totals) totals[b] = r.total_cost;
+      for (std::size_t t = 0; t < k; ++t) {
+        row_ind[b * k + t] = ok ? r.row_ind[t] : -1;
+        col_ind[b * k + t] = ok ? r.col_ind[t] : -1;
+      }
+    }
     return KOC_OK;
   });
 }

@@ -1,6 +1,6 @@
-/* The matching part of the C ABI exercised from C (C11, -Werror -pedantic): dense assignment, task
- * tables, profiles, policies, koc_match in every mode, capacitated assignment on an edge list, and the
- * error paths. */
+/* The matching part of the C ABI exercised from C (C11, -Werror -pedantic): dense assignment (one and a
+ * batch), task tables, profiles, policies, koc_match in every mode, capacitated assignment on an edge list,
+ * and the error paths. */
 #include <koc/koc.h>
 
 #include <math.h>
@@ -41,6 +41,42 @@ static void test_dense(void) {
   CHECK(optimal == 0 && n == 0);
   CHECK(koc_linear_sum_assignment(NULL, 2, 2, 0, NULL, r, c, 2, &n, &total, &optimal, NULL, NULL) == KOC_ERROR_NULL_POINTER);
   CHECK(koc_linear_sum_assignment(NULL, 0, 0, 0, NULL, NULL, NULL, 0, &n, &total, &optimal, NULL, NULL) == KOC_OK && n == 0);
+}
+
+/* Many problems in one call: each as koc_linear_sum_assignment solves it alone, for any thread count. */
+static void test_dense_batch(void) {
+  enum { B = 7, R = 3, C = 4, K = 3 };
+  double costs[B * R * C];
+  int64_t rb[B * K], cb[B * K], r1[K], c1[K];
+  double totals[B], total1 = 0;
+  int32_t optimal[B], optimal1 = 0;
+  size_t n = 0;
+  unsigned threads;
+  int b, t;
+  for (b = 0; b < B * R * C; ++b) costs[b] = (double)((b * 37 + 11) % 17) - 8.0;
+  for (t = 0; t < C; ++t) costs[5 * R * C + t] = INFINITY; /* problem 5, row 0: nothing allowed */
+  for (threads = 0; threads < 4; ++threads) {
+    CHECK(koc_linear_sum_assignment_batch(costs, B, R, C, 0, threads, rb, cb, B * K, totals, optimal) == KOC_OK);
+    for (b = 0; b < B; ++b) {
+      CHECK(koc_linear_sum_assignment(costs + b * R * C, R, C, 0, NULL, r1, c1, K, &n, &total1, &optimal1, NULL, NULL) == KOC_OK);
+      CHECK(optimal[b] == optimal1);
+      CHECK(totals[b] == total1);
+      for (t = 0; t < K; ++t) {
+        CHECK(rb[b * K + t] == (optimal1 ? r1[t] : -1));
+        CHECK(cb[b * K + t] == (optimal1 ? c1[t] : -1));
+      }
+    }
+  }
+  CHECK(optimal[5] == 0 && rb[5 * K] == -1);
+  CHECK(koc_linear_sum_assignment_batch(costs, 5, R, C, 1, 2, rb, cb, B * K, NULL, optimal) == KOC_OK); /* maximise: +inf is invalid */
+  CHECK(koc_linear_sum_assignment_batch(costs, B, R, C, 0, 2, rb, cb, B * K - 1, totals, optimal) == KOC_ERROR_BUFFER_TOO_SMALL);
+  CHECK(koc_linear_sum_assignment_batch(costs, B, R, C, 0, 2, rb, cb, B * K, totals, NULL) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_linear_sum_assignment_batch(NULL, 0, R, C, 0, 2, NULL, NULL, 0, NULL, NULL) == KOC_OK);
+  costs[2 * R * C + 1 * C + 2] = NAN; /* problem 2, row 1 */
+  costs[6 * R * C] = NAN;
+  CHECK(koc_linear_sum_assignment_batch(costs, B, R, C, 0, 3, rb, cb, B * K, totals, optimal) == KOC_ERROR_INVALID_VALUE);
+  CHECK(strncmp(koc_last_error_message(), "problem 2: ", 11) == 0);
+  CHECK(koc_last_error_row() == 1);
 }
 
 enum { N = 6, M = 3 };
@@ -411,6 +447,7 @@ static void test_capacitated(void) {
 
 int main(void) {
   test_dense();
+  test_dense_batch();
   test_match();
   test_capacitated();
   test_solve_options();

@@ -1,7 +1,9 @@
 // Several threads classify, solve and compute ledgers at the same time on shared const policies and
 // inputs, and must get exactly (bit for bit) what one thread gets alone. Run under ThreadSanitizer by
 // scripts/reliability.sh (phase "tsan"), where any data race on the shared inputs is a failure; in the
-// plain build it still checks that the engines keep no hidden shared state between calls.
+// plain build it still checks that the engines keep no hidden shared state between calls. The dense solver
+// runs both ways of reading a matrix (full scan, candidate lists on a tall one in place) and its batch form,
+// which starts threads of its own.
 #include <catch2/catch.hpp>
 #include <koc/matching/dense_assignment.hpp>
 #include <koc/rewards/ledger.hpp>
@@ -133,6 +135,11 @@ TEST_CASE("threads classify, solve and compute ledgers on shared const inputs", 
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(fit.size()), 0);
   for (std::size_t k = 0; k < mask.size(); k += 7) mask[k] = 1;
   const row_major tall = fit.transpose();  // rows > cols: the transposed path, minimise
+  row_major big_tall(620, 600);  // large enough for the candidate lists, read in place as its transpose
+  for (Eigen::Index i = 0; i < big_tall.rows(); ++i)
+    for (Eigen::Index j = 0; j < big_tall.cols(); ++j) big_tall(i, j) = cost_dist(rng);
+  std::vector<double> batch(24 * 9 * 11);  // a batch of small problems, solved on threads of its own
+  for (auto& x : batch) x = cost_dist(rng);
   koc::dense_assignment_options maximize_masked;
   maximize_masked.maximize = true;
   maximize_masked.forbidden = mask.data();
@@ -145,6 +152,11 @@ TEST_CASE("threads classify, solve and compute ledgers on shared const inputs", 
   const koc::tier_result ref_mixed = koc::classify(roster, mixed);
   const koc::dense_assignment_result ref_fit = koc::solve_dense_assignment(fit, maximize_masked);
   const koc::dense_assignment_result ref_tall = koc::solve_dense_assignment(tall);
+  const koc::dense_assignment_result ref_big = koc::solve_dense_assignment(big_tall);
+  REQUIRE(koc::verify(big_tall, ref_big).ok);
+  koc::dense_batch_options one_thread;
+  one_thread.threads = 1;
+  const auto ref_batch = koc::solve_dense_assignment_batch(batch.data(), 24, 9, 11, one_thread);
   REQUIRE(ref_fit.status == koc::assignment_status::optimal);
   REQUIRE(koc::verify(fit, ref_fit, 1e-9, mask.data()).ok);
   REQUIRE(koc::verify(tall, ref_tall).ok);
@@ -180,6 +192,12 @@ TEST_CASE("threads classify, solve and compute ledgers on shared const inputs", 
                 if (!koc::verify(fit, a, 1e-9, mask.data()).ok) ++failed_certificates;
                 const auto b = koc::solve_dense_assignment(tall);
                 if (!same(b, ref_tall)) ++dense_mismatch;
+                if (!same(koc::solve_dense_assignment(big_tall), ref_big)) ++dense_mismatch;
+                koc::dense_batch_options three;
+                three.threads = 3;
+                const auto many = koc::solve_dense_assignment_batch(batch.data(), 24, 9, 11, three);
+                for (std::size_t k = 0; k < many.size(); ++k)
+                  if (!same(many[k], ref_batch[k])) ++dense_mismatch;
                 break;
               }
               default: {

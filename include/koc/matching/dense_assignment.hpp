@@ -7,6 +7,9 @@
 //   if (r.status == koc::assignment_status::optimal)      // r.row_ind[k] does task r.col_ind[k]
 //     assert(koc::verify(fit, r).ok);
 //
+//   // Many small problems in one call, on every core: costs holds count matrices of rows x cols.
+//   std::vector<koc::dense_assignment_result> rs = koc::solve_dense_assignment_batch(costs, count, rows, cols);
+//
 // Same answer shape as scipy.optimize.linear_sum_assignment: min(rows, cols) pairs, row_ind strictly
 // increasing, col_ind the matching columns, forbidden pairs marked +inf (minimise) or -inf (maximise)
 // or through an optional mask. An infeasible problem is a status, not an exception.
@@ -18,11 +21,28 @@
 // rectangular assignment algorithms", IEEE TAES 52(4), 2016 (the algorithm scipy uses). Rectangular
 // problems skip column reduction: it would make column duals positive, which the rectangular
 // certificate below forbids; ARR started from v = 0 only ever lowers v.
-// Complexity: O(n^2 m) worst case for n = min(rows, cols), m = max(rows, cols); extra O(n m) memory only
-// when a working copy is needed (maximize, a mask, or rows > cols, which is transposed so that every
-// scan runs along a contiguous row of the longer side). With rows <= cols, minimise and no mask, the
-// caller's buffer is read in place and validated on first read (the solve is memory-bound). Each
-// shortest-path step scans a whole row branch-free (SSE2, or AVX2 when compiled with it).
+// Reading the matrix (dense_method; both ways give the same answer, bit for bit): the full scan reads a
+// whole row at every step that looks at it (detail/dense_lap.hpp: the plain statement of the steps, and
+// the faster way below about 3 MB, where rows stay in cache). Above that, candidate lists
+// (detail/dense_lap_candidates.hpp): each row keeps its cheapest columns by reduced cost c_ij - v_j and a
+// bound on the columns it leaves out, which stays valid because column potentials only decrease; ARR and
+// the shortest-path searches work on the lists, and a row is read again only where that bound says a
+// left-out column could matter (then with twice the members). One pass over the matrix validates it and
+// builds the lists, together with the column reduction when square; most problems then need no further
+// full read of a row.
+// Orientation: with rows > cols the problem is solved as its transpose, in place: the first pass streams
+// the caller's rows into every column's list, and a later full read of an internal row walks down a
+// caller's column. Maximising negates entries as they are read (exact). A working copy (n x m) is made
+// only for a forbidden mask, or for a small matrix (full scan) that is tall or maximised.
+// Complexity: O(n^2 m) worst case for n = min(rows, cols), m = max(rows, cols), as the full scan; on the
+// benchmark families (uniform, logarithmic, integer, 0/1 and spatial costs) about one pass over the matrix
+// plus list work, O(K log K) per Dijkstra step for K members (16 at first, at most 1,024). Extra memory:
+// the lists, 20 bytes per member (about 0.3 MB per 1,000 rows at first), and n x m only when copying.
+// The passes are branch-free vector code (SSE2, or AVX2 when compiled with it) that hands the rare entries
+// that matter (a new column minimum, a value below a row's threshold) to scalar code.
+// Batch: solve_dense_assignment_batch spreads independent problems over std::threads (every core by
+// default); each is solved exactly as alone and placed by its index, so the results do not depend on the
+// number of threads.
 //
 // Numerical robustness: ARR passes are bounded (at most 2 passes and kArrRescansPerRow re-scans per
 // row), so near-equal costs (1 + k*1e-15) cannot ping-pong forever; the shortest-path phase scans each
@@ -58,21 +78,24 @@
 
 #include <koc/check.hpp>
 #include <koc/error.hpp>
+#include <koc/matching/detail/dense_lap.hpp>
+#include <koc/matching/detail/dense_lap_candidates.hpp>
 
 #include <Eigen/Core>
 
-#if defined(__AVX2__) || defined(__SSE2__)
-#include <immintrin.h>
-#endif
-
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 namespace koc {
@@ -82,12 +105,21 @@ enum class assignment_status : std::uint8_t {
   infeasible = 1,  ///< the smaller side cannot be fully assigned with allowed pairs (certified by a blocking set)
 };
 
+/// How the solver reads the matrix. Both give the same answer bit for bit (assignment and potentials); only
+/// the speed differs.
+enum class dense_method : std::uint8_t {
+  automatic = 0,        ///< candidate lists, except on small matrices where the full scan is faster
+  full_scan = 1,        ///< every step reads whole rows: the plain statement (detail/dense_lap.hpp)
+  candidate_lists = 2,  ///< rows keep their cheapest columns and are read in full about twice
+};
+
 struct dense_assignment_options {
   /// Maximise the sum instead of minimising it. Forbidden entries are then -inf (+inf is invalid).
   bool maximize = false;
   /// Optional rows x cols row-major mask (same layout as the cost, leading dimension = cols); nonzero
   /// means the pair is forbidden. nullptr: no mask. The mask is read, never kept.
   const std::uint8_t* forbidden = nullptr;
+  dense_method method = dense_method::automatic;
 };
 
 struct dense_assignment_result {
@@ -113,362 +145,6 @@ struct dense_assignment_result {
 using dense_cost_view =
     Eigen::Ref<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
-namespace detail {
-
-inline constexpr double kInf = std::numeric_limits<double>::infinity();
-/// How many times ARR may re-scan a row it has just evicted, per row of the problem, before leaving
-/// the rest to the (exact, always terminating) shortest-path phase.
-inline constexpr std::size_t kArrRescansPerRow = 4;
-
-/// The solver state for the internal orientation: n rows (the smaller side) x m columns, n <= m,
-/// row-major with leading dimension lda, minimisation, forbidden = +inf.
-struct lap_state {
-  std::vector<double> u, v;          // potentials
-  std::vector<std::int64_t> x, y;    // x[row] = column, y[col] = row, -1 when free
-  std::vector<std::int64_t> blocking;  // Hall violator rows when infeasible
-};
-
-[[noreturn]] inline void throw_bad_cost(double c, std::size_t row, std::size_t col, double limit) {
-  if (std::isfinite(c)) {
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.6g", limit);
-    throw error(errc::out_of_range,
-                std::string("cost magnitude is above ") + shown +
-                    " (for this size, the potentials would leave the double range) at column " + std::to_string(col),
-                static_cast<std::int64_t>(row), "cost");
-  }
-  std::string what = std::isnan(c) ? "cost is NaN"
-                     : c > 0      ? "cost is +inf, which is invalid when maximising (use -inf or the mask to forbid a pair)"
-                                  : "cost is -inf, which is invalid when minimising (use +inf or the mask to forbid a pair)";
-  throw error(errc::invalid_value, what + " at column " + std::to_string(col), static_cast<std::int64_t>(row),
-              "cost");
-}
-
-/// The largest finite cost magnitude the solver takes for n = min(rows, cols): every potential, distance
-/// and sum stays below DBL_MAX / 2 (solve_lap bounds them by 6 (n + 7)^2 times the largest cost).
-inline double cost_limit(std::size_t n) noexcept {
-  const double k = static_cast<double>(n) + 7.0;
-  return std::numeric_limits<double>::max() / (12.0 * k * k);
-}
-
-/// Whether every entry of a row is the forbidden infinity or finite with magnitude <= limit (so no NaN,
-/// no wrong-signed infinity). Branch-free: the loop vectorises.
-inline bool row_is_valid(const double* row, std::size_t cols, bool maximize, double limit) {
-  const double forbidden = maximize ? -kInf : kInf;
-  bool bad = false;
-  for (std::size_t j = 0; j < cols; ++j) bad |= !(std::fabs(row[j]) <= limit) & (row[j] != forbidden);
-  return !bad;
-}
-
-inline void check_row(const double* row, std::size_t r, std::size_t cols, bool maximize, double limit) {
-  if (row_is_valid(row, cols, maximize, limit)) return;
-  const double forbidden = maximize ? -kInf : kInf;
-  for (std::size_t j = 0; j < cols; ++j)
-    if (!(std::fabs(row[j]) <= limit) && row[j] != forbidden) throw_bad_cost(row[j], r, j, limit);
-}
-
-/// d_j = min(d_j, base + row_j - v_j) for every column, pred_j = i where it improved; returns min_j d_j.
-/// The arithmetic is the same in the vector and scalar parts, so results do not depend on alignment.
-inline double relax_row(const double* row, const double* v, double* d, std::int64_t* pred, std::size_t m,
-                        double base, std::int64_t i) {
-  std::size_t j = 0;
-  double lowest = kInf;
-#if defined(__AVX2__)
-  {
-    const __m256d vb = _mm256_set1_pd(base);
-    const __m256i vi = _mm256_set1_epi64x(i);
-    __m256d vlo = _mm256_set1_pd(kInf);
-    for (; j + 4 <= m; j += 4) {
-      const __m256d r = _mm256_sub_pd(_mm256_add_pd(vb, _mm256_loadu_pd(row + j)), _mm256_loadu_pd(v + j));
-      const __m256d dj = _mm256_loadu_pd(d + j);
-      const __m256d lt = _mm256_cmp_pd(r, dj, _CMP_LT_OQ);
-      const __m256d nd = _mm256_min_pd(r, dj);
-      _mm256_storeu_pd(d + j, nd);
-      auto* pp = reinterpret_cast<__m256i*>(pred + j);
-      const __m256i p = _mm256_loadu_si256(pp);
-      _mm256_storeu_si256(pp, _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(p), _mm256_castsi256_pd(vi), lt)));
-      vlo = _mm256_min_pd(nd, vlo);
-    }
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, vlo);
-    for (const double l : lanes) lowest = l < lowest ? l : lowest;
-  }
-#elif defined(__SSE2__)
-  {
-    const __m128d vb = _mm_set1_pd(base);
-    const __m128i vi = _mm_set1_epi64x(i);
-    __m128d vlo = _mm_set1_pd(kInf);
-    for (; j + 2 <= m; j += 2) {
-      const __m128d r = _mm_sub_pd(_mm_add_pd(vb, _mm_loadu_pd(row + j)), _mm_loadu_pd(v + j));
-      const __m128d dj = _mm_loadu_pd(d + j);
-      const __m128i lt = _mm_castpd_si128(_mm_cmplt_pd(r, dj));
-      const __m128d nd = _mm_min_pd(r, dj);
-      _mm_storeu_pd(d + j, nd);
-      auto* pp = reinterpret_cast<__m128i*>(pred + j);
-      const __m128i p = _mm_loadu_si128(pp);
-      _mm_storeu_si128(pp, _mm_or_si128(_mm_and_si128(lt, vi), _mm_andnot_si128(lt, p)));
-      vlo = _mm_min_pd(nd, vlo);
-    }
-    alignas(16) double lanes[2];
-    _mm_store_pd(lanes, vlo);
-    for (const double l : lanes) lowest = l < lowest ? l : lowest;
-  }
-#endif
-  for (; j < m; ++j) {
-    const double r = (base + row[j]) - v[j];
-    if (r < d[j]) {
-      d[j] = r;
-      pred[j] = i;
-    }
-    lowest = d[j] < lowest ? d[j] : lowest;
-  }
-  return lowest;
-}
-
-/// The column to scan next among those with d_j == lowest: a free one (lowest index) if any, else the
-/// lowest index. Exact equality: `lowest` is one of the d_j.
-inline std::int64_t pick_column(const double* d, const std::int64_t* y, std::size_t m, double lowest) {
-  std::int64_t first = -1;
-  std::size_t j = 0;
-  auto consider = [&](std::size_t k) {
-    if (d[k] != lowest) return false;
-    if (first < 0) first = static_cast<std::int64_t>(k);
-    return y[k] < 0;
-  };
-#if defined(__AVX2__)
-  const __m256d vl = _mm256_set1_pd(lowest);
-  for (; j + 4 <= m; j += 4) {
-    if (_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(d + j), vl, _CMP_EQ_OQ)) == 0) continue;
-    for (std::size_t k = j; k < j + 4; ++k)
-      if (consider(k)) return static_cast<std::int64_t>(k);
-  }
-#elif defined(__SSE2__)
-  const __m128d vl = _mm_set1_pd(lowest);
-  for (; j + 2 <= m; j += 2) {
-    if (_mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(d + j), vl)) == 0) continue;
-    for (std::size_t k = j; k < j + 2; ++k)
-      if (consider(k)) return static_cast<std::int64_t>(k);
-  }
-#endif
-  for (; j < m; ++j)
-    if (consider(j)) return static_cast<std::int64_t>(j);
-  return first;
-}
-
-/// Returns false (and fills s.blocking) when some row cannot be assigned.
-/// `validate`: the rows are the caller's own (minimisation, not transposed) and not yet checked for NaN
-/// and -inf; each is checked on its first read, which saves a pass over memory (the solve is
-/// memory-bound). Rows are first read in increasing order, so the first bad row is the one reported.
-inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t lda, lap_state& s,
-                      bool validate = false) {
-  s.u.assign(n, 0.0);
-  s.v.assign(m, 0.0);
-  s.x.assign(n, -1);
-  s.y.assign(m, -1);
-  s.blocking.clear();
-  if (n == 0) return true;
-  // Magnitudes, for C = the largest |cost| (at most cost_limit(n), checked as rows are read): column
-  // reduction leaves v in [-3C, C]; a strict ARR step sets v_j1 = c_ij1 - c_ij2 + v_j2, so each of the at
-  // most 2 · 5n steps lowers min v by at most 2C; a shortest path to a free column (whose v is still in
-  // [-3C, C]) is at most (2n + 4)C long (the alternating path's reduced length telescopes to sums of costs),
-  // and each of the n augmentations lowers a scanned v by at most (2n + 6)C. So |v| <= 2(n + 7)^2 C, and
-  // u, the distances and every sum below stay within 6(n + 7)^2 C <= DBL_MAX / 2.
-  const double limit = cost_limit(n);
-  double* v = s.v.data();
-  std::int64_t* x = s.x.data();
-  std::int64_t* y = s.y.data();
-  const auto sm = static_cast<std::int64_t>(m);
-
-  // --- Augmenting row reduction (JV 1987, section 4.2), bounded. -----------------------------------
-  // Invariant: every assigned row's column has its minimal reduced cost c_ij - v_j (within rounding).
-  std::vector<std::int64_t> free_rows, next_free;
-  free_rows.reserve(n);
-  next_free.reserve(n);
-  if (n == m) {
-    // --- Column reduction and reduction transfer (JV 1987, section 4.1), square only. -------------
-    // v_j = min_i c_ij gives ARR a far better start; it may make v_j > 0, which only the square LP
-    // (all constraints equalities) allows. Scanned row by row so the inner loop is contiguous.
-    std::vector<std::int64_t> arg(m, 0);
-    if (validate) check_row(a, 0, m, false, limit);
-    std::copy(a, a + m, v);
-    for (std::size_t i = 1; i < n; ++i) {
-      const double* row = a + i * lda;
-      if (validate) check_row(row, i, m, false, limit);
-      for (std::size_t j = 0; j < m; ++j) {
-        const bool lower = row[j] < v[j];  // strict: ties keep the lowest row
-        v[j] = lower ? row[j] : v[j];
-        arg[j] = lower ? static_cast<std::int64_t>(i) : arg[j];
-      }
-    }
-    std::vector<std::int64_t> matches(n, 0);
-    for (std::size_t j = 0; j < m; ++j) {
-      if (!(v[j] < kInf)) {  // a column no row may take: keep it free with a finite potential
-        v[j] = 0.0;
-        continue;
-      }
-      const std::int64_t i = arg[j];
-      if (++matches[static_cast<std::size_t>(i)] == 1) {
-        x[i] = static_cast<std::int64_t>(j);
-        y[j] = i;
-      }
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (matches[i] == 0) {
-        free_rows.push_back(static_cast<std::int64_t>(i));
-      } else if (matches[i] == 1) {
-        // Lower v of the row's only column by its gap to the next best, so ARR sees the true margin.
-        const double* row = a + i * lda;
-        const auto j1 = static_cast<std::size_t>(x[i]);
-        double gap = kInf;
-        for (std::size_t j = 0; j < m; ++j) {
-          const double h = j == j1 ? kInf : row[j] - v[j];
-          gap = h < gap ? h : gap;
-        }
-        if (gap < kInf) v[j1] -= gap;
-      }
-    }
-  } else {
-    for (std::size_t i = 0; i < n; ++i) free_rows.push_back(static_cast<std::int64_t>(i));
-  }
-  const std::size_t rescan_budget = kArrRescansPerRow * n;
-  for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
-    std::size_t rescans = 0;
-    next_free.clear();
-    std::size_t k = 0;
-    // An evicted row with a strictly better column is re-scanned at once (JV's free[--k] = i0); we
-    // keep those in a small stack instead of overwriting the list being read.
-    std::vector<std::int64_t> again;
-    // Each step takes a row from free_rows or from `again`, which at most rescan_budget pushes fill: at
-    // most |free_rows| + kArrRescansPerRow · n steps per pass.
-    while (k < free_rows.size() || !again.empty()) {
-      std::int64_t i;
-      const bool again_empty_before = again.empty();
-      if (!again_empty_before) {
-        i = again.back();
-        again.pop_back();
-      } else {
-        i = free_rows[k++];
-      }
-      const double* row = a + static_cast<std::size_t>(i) * lda;
-      if (validate && pass == 0 && n != m && again_empty_before) check_row(row, static_cast<std::size_t>(i), m, false, limit);
-      double u1 = kInf, u2 = kInf;
-      std::int64_t j1 = -1, j2 = -1;
-      for (std::int64_t j = 0; j < sm; ++j) {
-        const double h = row[j] - v[j];
-        if (h < u2) {
-          if (h < u1) {
-            u2 = u1; j2 = j1; u1 = h; j1 = j;
-          } else {
-            u2 = h; j2 = j;
-          }
-        }
-      }
-      if (j1 < 0) {  // every pair of this row is forbidden: the shortest-path phase will prove it
-        next_free.push_back(i);
-        continue;
-      }
-      std::int64_t i0 = y[j1];
-      bool strict = u1 < u2 && u2 < kInf;
-      if (strict) {
-        v[j1] -= u2 - u1;  // makes j1 exactly as attractive as j2 for row i, so i0 may move there
-      } else if (i0 >= 0) {
-        // Tie: prefer a free column among the minimal ones (lowest index): a constant matrix then
-        // gives the identity; otherwise take the second column as JV do, to make progress.
-        std::int64_t jf = -1;
-        for (std::int64_t j = 0; j < sm; ++j)
-          if (y[j] < 0 && row[j] - v[j] == u1) { jf = j; break; }
-        if (jf >= 0) {
-          j1 = jf;
-        } else if (j2 >= 0) {
-          j1 = j2;
-        }
-        i0 = y[j1];
-      }
-      if (i0 >= 0) x[i0] = -1;
-      x[i] = j1;
-      y[j1] = i;
-      if (i0 >= 0) {
-        if (strict && rescans < rescan_budget) {
-          ++rescans;
-          again.push_back(i0);
-        } else {
-          next_free.push_back(i0);
-        }
-      }
-    }
-    std::sort(next_free.begin(), next_free.end());
-    free_rows.swap(next_free);
-  }
-  // Row potentials of the rows ARR assigned: tight on their column.
-  for (std::size_t i = 0; i < n; ++i)
-    if (x[i] >= 0) s.u[i] = a[i * lda + static_cast<std::size_t>(x[i])] - v[x[i]];
-
-  // --- Shortest augmenting paths (Crouse 2016, Algorithm 1 with JV's potentials). ------------------
-  // Each relaxation scans the whole row contiguously (vectorised in relax_row) instead of a shrinking
-  // list of unscanned columns: a scanned column gets v_j = -inf (its real v_j is kept aside) and
-  // d_j = +inf, so its reduced cost is +inf, it is never relaxed again and never the minimum.
-  double* u = s.u.data();
-  std::vector<double> dist(m, kInf), final_dist(m, 0.0), saved_v;
-  std::vector<std::int64_t> pred(m, -1), scanned_rows, scanned_cols;
-  scanned_rows.reserve(n);
-  scanned_cols.reserve(m);
-  saved_v.reserve(m);
-  double* d = dist.data();
-  for (const std::int64_t f : free_rows) {
-    scanned_rows.clear();
-    scanned_cols.clear();
-    saved_v.clear();
-    double min_val = 0.0;
-    std::int64_t i = f, sink = -1;
-    scanned_rows.push_back(f);
-    u[f] = 0.0;
-    // Each step scans a column not scanned before (a scanned column has d = +inf and is never the minimum):
-    // at most m steps.
-    while (sink < 0) {
-      const double* row = a + static_cast<std::size_t>(i) * lda;
-      const double lowest = relax_row(row, v, d, pred.data(), m, min_val - u[i], i);
-      if (!(lowest < kInf)) {  // nothing reachable: the scanned rows form a Hall violator
-        s.blocking = scanned_rows;
-        std::sort(s.blocking.begin(), s.blocking.end());
-        return false;
-      }
-      // Among the columns at distance `lowest`: a free one first, then the lowest index.
-      const std::int64_t best = pick_column(d, y, m, lowest);
-      min_val = lowest;
-      final_dist[static_cast<std::size_t>(best)] = lowest;
-      scanned_cols.push_back(best);
-      saved_v.push_back(v[best]);
-      v[best] = -kInf;
-      d[best] = kInf;
-      if (y[best] < 0) {
-        sink = best;
-      } else {
-        i = y[best];
-        scanned_rows.push_back(i);
-      }
-    }
-    for (std::size_t k = 0; k < scanned_cols.size(); ++k) {
-      const std::int64_t j = scanned_cols[k];
-      v[j] = saved_v[k] - (min_val - final_dist[static_cast<std::size_t>(j)]);
-    }
-    u[f] += min_val;
-    for (std::size_t k = 1; k < scanned_rows.size(); ++k) {
-      const std::int64_t r = scanned_rows[k];
-      u[r] += min_val - final_dist[static_cast<std::size_t>(x[r])];
-    }
-    for (std::int64_t j = sink;;) {  // augment along the predecessor chain: at most |scanned_rows| steps to f
-      const std::int64_t r = pred[j];
-      y[j] = r;
-      std::swap(x[r], j);
-      if (r == f) break;
-    }
-    std::fill(dist.begin(), dist.end(), kInf);
-  }
-  return true;
-}
-
-}  // namespace detail
-
 /// Solves the assignment on `rows` x `cols` costs, row-major with leading dimension `ld` (>= cols).
 /// Throws koc::error(invalid_value, ..., row, "cost") on NaN or a wrong-signed infinity, and
 /// koc::error(out_of_range, ...) on a finite cost above detail::cost_limit(min(rows, cols)) in magnitude.
@@ -485,13 +161,15 @@ inline dense_assignment_result solve_dense_assignment(const double* cost, std::s
   const bool transposed = rows > cols;
   const std::size_t n = transposed ? cols : rows, m = transposed ? rows : cols;
 
-  // Working matrix (n x m, minimisation, forbidden = +inf). Read in place when nothing changes.
-  std::vector<double> work;
-  const double* a = cost;
-  std::size_t lda = ld;
-  if (transposed || maximize || mask != nullptr) {
+  const bool lists = options.method == dense_method::automatic ? detail::candidate_lists_pay(n, m)
+                     : options.method == dense_method::candidate_lists && detail::candidate_lists_fit(m);
+  detail::lap_state st;
+  bool feasible;
+  if (mask != nullptr || (!lists && (transposed || maximize))) {
+    // Working matrix (n x m, minimisation, forbidden = +inf): only for a mask, or for the full scan when
+    // it would otherwise read a transposed or negated matrix.
     for (std::size_t r = 0; r < rows; ++r) detail::check_row(cost + r * ld, r, cols, maximize, detail::cost_limit(n));
-    work.resize(n * m);
+    std::vector<double> work(n * m);
     const double sign = maximize ? -1.0 : 1.0;
     auto value = [&](std::size_t r, std::size_t c) {
       const double e = cost[r * ld + c];
@@ -507,12 +185,15 @@ inline dense_assignment_result solve_dense_assignment(const double* cost, std::s
           for (std::size_t r = r0; r < std::min(rows, r0 + B); ++r)
             for (std::size_t c = c0; c < std::min(cols, c0 + B); ++c) work[c * m + r] = value(r, c);
     }
-    a = work.data();
-    lda = m;
+    feasible = lists ? detail::candidate_lap<false>({work.data(), n, m, m, 1.0}, st, false, false).solve()
+                     : detail::solve_lap(work.data(), n, m, m, st, /*validate=*/false);
+  } else if (!lists) {
+    feasible = detail::solve_lap(cost, n, m, ld, st, /*validate=*/true);
+  } else if (transposed) {  // the caller's rows are the internal columns: read in place, no transposed copy
+    feasible = detail::candidate_lap<true>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
+  } else {
+    feasible = detail::candidate_lap<false>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
   }
-
-  detail::lap_state st;
-  const bool feasible = detail::solve_lap(a, n, m, lda, st, /*validate=*/work.empty());
   if (!feasible) {
     res.status = assignment_status::infeasible;
     (transposed ? res.blocking_cols : res.blocking_rows) = std::move(st.blocking);
@@ -555,6 +236,98 @@ inline dense_assignment_result solve_dense_assignment(const dense_cost_view& cos
   return solve_dense_assignment(cost.data(), static_cast<std::size_t>(cost.rows()),
                                 static_cast<std::size_t>(cost.cols()), static_cast<std::size_t>(cost.outerStride()),
                                 options);
+}
+
+/// One matrix of a batch: rows x cols, row-major with leading dimension ld (>= cols; 0 means cols).
+struct dense_problem {
+  const double* cost = nullptr;
+  std::size_t rows = 0, cols = 0, ld = 0;
+};
+
+struct dense_batch_options {
+  bool maximize = false;                          ///< for every problem
+  dense_method method = dense_method::automatic;  ///< for every problem
+  unsigned threads = 0;                           ///< 0: one per core (std::thread::hardware_concurrency)
+};
+
+namespace detail {
+
+/// Runs work(k) for every k in [0, count) on up to `threads` threads (0: one per core), handing indices out
+/// in increasing order. After a throw no new index starts; the exception of the lowest failing index is
+/// rethrown (every index below it was handed out, so has run): the outcome does not depend on timing.
+template <class Work>
+void for_each_index(std::size_t count, unsigned threads, Work&& work) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const auto wanted = static_cast<std::size_t>(threads == 0 ? cores : threads);
+  const std::size_t workers = std::min(wanted, count);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex failure;
+  std::size_t failed = count;
+  std::exception_ptr first_error;
+  auto run = [&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
+      if (k >= count) return;
+      try {
+        work(k);
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(failure);
+        if (k < failed) {
+          failed = k;
+          first_error = std::current_exception();
+        }
+        stop.store(true, std::memory_order_relaxed);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < workers; ++t) {
+    try {
+      pool.emplace_back(run);
+    } catch (const std::system_error&) {  // no more threads to be had: the ones running share the work
+      break;
+    }
+  }
+  run();
+  for (std::thread& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+}  // namespace detail
+
+/// Solves `count` independent problems, spread over threads (options.threads; 0: one per core). out[k] is
+/// problem k's result, bit for bit what solve_dense_assignment gives it alone, whatever the number of
+/// threads. An invalid matrix throws the error of the lowest-numbered bad problem, its message naming the
+/// problem ("problem 3: cost is NaN at column 1 (row 0, field 'cost')"); e.row() is the row in that problem.
+inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const dense_problem* problems,
+                                                                         std::size_t count,
+                                                                         const dense_batch_options& options = {}) {
+  if (count > 0 && problems == nullptr) throw error(errc::invalid_argument, "problems is null", -1, "cost");
+  std::vector<dense_assignment_result> out(count);
+  dense_assignment_options each;
+  each.maximize = options.maximize;
+  each.method = options.method;
+  detail::for_each_index(count, options.threads, [&](std::size_t k) {
+    const dense_problem& p = problems[k];
+    try {
+      out[k] = solve_dense_assignment(p.cost, p.rows, p.cols, p.ld == 0 ? p.cols : p.ld, each);
+    } catch (const error& e) {
+      throw error(e.code(), "problem " + std::to_string(k) + ": " + e.detail(), e.row(), e.field());
+    }
+  });
+  return out;
+}
+
+/// `count` matrices of rows x cols, each row-major, one after another: a C-contiguous array of shape
+/// (count, rows, cols), numpy's default layout for a stack of matrices.
+inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const double* costs, std::size_t count,
+                                                                         std::size_t rows, std::size_t cols,
+                                                                         const dense_batch_options& options = {}) {
+  if (count > 0 && rows > 0 && cols > 0 && costs == nullptr) throw error(errc::invalid_argument, "cost is null", -1, "cost");
+  std::vector<dense_problem> problems(count);
+  for (std::size_t k = 0; k < count; ++k) problems[k] = {costs == nullptr ? nullptr : costs + k * rows * cols, rows, cols, cols};
+  return solve_dense_assignment_batch(problems.data(), count, options);
 }
 
 using assignment_check = check_result;  ///< what verify() returns (koc/check.hpp)

@@ -190,6 +190,21 @@ KOC_EXPORT koc_status koc_linear_sum_assignment(const double* cost, size_t rows,
                                                 size_t capacity, size_t* n_assigned, double* total,
                                                 int32_t* optimal, double* row_potential, double* col_potential);
 
+/* Many dense assignments in one call, spread over `threads` threads (0: one per core). costs: `count`
+ * matrices of rows x cols, each row-major, one after another (count * rows * cols doubles). Problem b's
+ * min(rows, cols) pairs go to row_ind and col_ind from index b * min(rows, cols), sorted by row; capacity
+ * is the length of each of those two buffers (at least count * min(rows, cols), else
+ * KOC_ERROR_BUFFER_TOO_SMALL). optimal (count entries) receives 1, or 0 for a problem whose smaller side
+ * cannot be fully assigned (its pairs are then -1); totals (count entries, may be NULL) each problem's total
+ * cost (0 when infeasible). Each problem is solved exactly as koc_linear_sum_assignment solves it alone, so
+ * the results do not depend on the number of threads. NaN, a wrong-signed infinity or a cost above the
+ * limit: the status koc_linear_sum_assignment gives, for the lowest-numbered such problem, the message
+ * naming it ("problem 3: ..."), the row within it; nothing is written then. Thread-safe. */
+KOC_EXPORT koc_status koc_linear_sum_assignment_batch(const double* costs, size_t count, size_t rows, size_t cols,
+                                                      int32_t maximize, uint32_t threads, int64_t* row_ind,
+                                                      int64_t* col_ind, size_t capacity, double* totals,
+                                                      int32_t* optimal);
+
 typedef enum koc_asset_type { KOC_ASSET_SOCIAL = 0, KOC_ASSET_KNOWLEDGE = 1, KOC_ASSET_COMMUNITY = 2, KOC_ASSET_INTELLIGENCE = 3 } koc_asset_type;
 typedef enum koc_horizon { KOC_HORIZON_INSTANT = 0, KOC_HORIZON_PHASED = 1, KOC_HORIZON_CONTINUOUS = 2, KOC_HORIZON_IDENTITY = 3 } koc_horizon;
 typedef enum koc_direction { KOC_DIRECTION_INTERNAL = 0, KOC_DIRECTION_EXTERNAL = 1 } koc_direction;

@@ -222,6 +222,8 @@ def _check_names(df: pd.DataFrame, col: str, allowed: tuple[str, ...], name: str
 
 def check_roster(df: pd.DataFrame, name: str, is_csv: bool, ladder: tuple[str, ...], *, for_tiers: tuple[str, ...] = (),
                  for_matching: bool = False) -> list[Problem]:
+    if len(df) == 0:  # a header-only file: nothing to classify is a mistake, not an empty success
+        return [Problem(name, "the roster has no KOCs (only a header)")]
     problems = _check_unique(df, "id", name, is_csv)
     problems += _check_names(df, "previous_tier", ladder, name, is_csv, allow_empty=True)
     problems += _check_names(df, "opted_out", KINDS, name, is_csv, allow_empty=True, multi=True)
@@ -251,6 +253,11 @@ def check_tasks(df: pd.DataFrame, name: str, is_csv: bool, ladder: tuple[str, ..
         row = _first((df["slots"] < -1).to_numpy())
         problems.append(Problem(name, f"slots must be >= 0, or -1 for as many as possible; got {df['slots'].iloc[row]}",
                                 row, "slots", _line(row, is_csv)))
+    if "slots" in df:
+        # A task with no slot takes nobody: say so for each (a closed task is allowed, a typo is likely).
+        for row in np.flatnonzero((df["slots"] == 0).to_numpy()):
+            problems.append(Problem(name, "slots is 0: the task takes nobody (it is counted as closed, not filled)",
+                                    int(row), "slots", _line(int(row), is_csv), warning=True))
     if "load" in df and (df["load"] < 1).any():
         row = _first((df["load"] < 1).to_numpy())
         problems.append(Problem(name, f"load must be >= 1, got {df['load'].iloc[row]}", row, "load", _line(row, is_csv)))

@@ -282,7 +282,8 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
                   ladder: tuple[str, ...], sources: dict, n_completions: Optional[int]) -> dict:
     slots = tasks["slots"].to_numpy(np.int64)
     filled = r.assignments.groupby("task_id").size().reindex(tasks["task_id"], fill_value=0).to_numpy()
-    bounded = slots >= 0
+    bounded = slots > 0   # -1: as many as possible; 0: closed (takes nobody, neither filled nor short)
+    closed = slots == 0
     summary: dict[str, Any] = {
         "koc_version": _core.__version__,
         "inputs": sources,
@@ -298,9 +299,10 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
             "total": int(len(tasks)),
             "slots": int(slots[bounded].sum()),
             "slots_filled": int(np.minimum(filled[bounded], slots[bounded]).sum()),
-            "broadcast_tasks": int((~bounded).sum()),
-            "broadcast_assignments": int(filled[~bounded].sum()),
-            "filled_fully": int(((filled >= slots) & bounded).sum() + ((filled > 0) & ~bounded).sum()),
+            "broadcast_tasks": int((slots < 0).sum()),
+            "broadcast_assignments": int(filled[slots < 0].sum()),
+            "closed_tasks": int(closed.sum()),
+            "filled_fully": int(((filled >= slots) & bounded).sum() + ((filled > 0) & (slots < 0)).sum()),
             "short_of_slots": int(len(r.unfilled_tasks)),
         },
         "matching": {

@@ -27,20 +27,6 @@ class TierPolicy:
 
     __slots__ = ("_json", "_ladder")
 
-    def __init__(self, policy: Union[str, bytes, dict, "TierPolicy"]) -> None:
-        if isinstance(policy, TierPolicy):
-            text = policy._json
-        elif isinstance(policy, (bytes, bytearray)):
-            try:
-                text = bytes(policy).decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise error("invalid_policy", f"policy is not valid UTF-8 at byte {e.start}", None, "$") from None
-        elif isinstance(policy, dict):
-            text = json.dumps(policy)
-        elif isinstance(policy, str):
-            text = policy
-        else:
-            raise TypeError(f"TierPolicy takes JSON text, a dict or a TierPolicy, not {type(policy).__name__}")
     def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "TierPolicy"]) -> None:
         text = policy._json if isinstance(policy, TierPolicy) else policy_text(policy, "TierPolicy")
         self._json: str = _core.tier_policy_normalise(text)

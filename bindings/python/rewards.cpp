@@ -187,7 +187,7 @@ void bind_rewards(py::module_& m) {
           }();
           d["reasons"] = [] {
             std::vector<std::string> r;
-            for (int i = 0; i <= static_cast<int>(line_reason::no_completion); ++i) r.emplace_back(line_reason_name(static_cast<line_reason>(i)));
+            for (int i = 0; i <= static_cast<int>(line_reason::settled); ++i) r.emplace_back(line_reason_name(static_cast<line_reason>(i)));
             return r;
           }();
           d["per_koc"] = totals_dict(s->totals.per_koc, base);

@@ -14,7 +14,8 @@ using koc::c_api::write_string;
 static_assert(KOC_NO_CURRENCY == koc::no_currency, "KOC_NO_CURRENCY must mirror koc::no_currency");
 static_assert(KOC_LINE_NO_REWARD == static_cast<int>(koc::line_kind::no_reward), "koc_line_kind must mirror koc::line_kind");
 static_assert(KOC_LINE_BUDGET_CUT == static_cast<int>(koc::line_kind::budget_cut), "koc_line_kind must mirror koc::line_kind");
-static_assert(KOC_LINE_REASON_NO_COMPLETION == static_cast<int>(koc::line_reason::no_completion),
+static_assert(KOC_LINE_REASON_NO_COMPLETION == static_cast<int>(koc::line_reason::no_completion) &&
+                  KOC_LINE_REASON_SETTLED == static_cast<int>(koc::line_reason::settled),
               "koc_line_reason must mirror koc::line_reason");
 static_assert(sizeof(koc::line_kind) == 1 && sizeof(koc::line_reason) == 1 && sizeof(koc::currency_id) == 1,
               "the ledger's code columns are handed out as uint8 arrays");
@@ -364,7 +365,7 @@ koc_status koc_line_kind_name(koc_line_kind kind, char* buf, size_t capacity, si
 koc_status koc_line_reason_name(koc_line_reason reason, char* buf, size_t capacity, size_t* required) {
   return guarded([&]() -> koc_status {
     const int r = c_enum(reason);
-    if (r < 0 || r > KOC_LINE_REASON_NO_COMPLETION)
+    if (r < 0 || r > KOC_LINE_REASON_SETTLED)
       return fail(KOC_ERROR_OUT_OF_RANGE, "unknown line reason " + std::to_string(r), -1, "reason");
     return write_string(koc::line_reason_name(static_cast<koc::line_reason>(r)), buf, capacity, required);
   });
@@ -372,27 +373,109 @@ koc_status koc_line_reason_name(koc_line_reason reason, char* buf, size_t capaci
 
 // ---- the ledger -------------------------------------------------------------------------------------
 
+namespace {
+
+/// The one body of koc_ledger_compute and koc_ledger_settle (earlier == nullptr: nothing settled before).
+koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks, const koc_reward_assignments* assignments,
+                         const koc_reward_completions* completions, const koc_reward_kocs* kocs, const koc_settled_lines* earlier,
+                         uint32_t flags, koc_ledger** out) {
+  KOC_REQUIRE(out);
+  *out = nullptr;
+  KOC_REQUIRE(policy);
+  KOC_REQUIRE(tasks);
+  KOC_REQUIRE(assignments);
+  KOC_REQUIRE(completions);
+  KOC_REQUIRE(kocs);
+  if (flags & ~KOC_LEDGER_EXPLAIN) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
+  auto L = std::make_unique<koc_ledger>();
+  L->policy = policy->policy;
+  const koc::settled_ledger none;
+  L->ledger = koc::settle_ledger(*L->policy, tasks->view, assignments->view, completions->view, kocs->view,
+                                 earlier ? earlier->view : none, koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0});
+  if (earlier && earlier->view.size() > 0) {  // the columns verify reads, copied: the caller's arrays are only borrowed
+    const koc::settled_ledger& e = earlier->view;
+    koc::reward_ledger& c = L->earlier;
+    c.rule_names.assign(e.rule_names.begin(), e.rule_names.end());
+    c.koc_id.assign(e.koc_id.begin(), e.koc_id.end()), c.task_id.assign(e.task_id.begin(), e.task_id.end());
+    c.campaign_id.assign(e.campaign_id.begin(), e.campaign_id.end()), c.rule.assign(e.rule.begin(), e.rule.end());
+    c.kind.assign(e.kind.begin(), e.kind.end()), c.currency.assign(e.currency.begin(), e.currency.end());
+    c.amount.assign(e.amount.begin(), e.amount.end()), c.aux.assign(e.aux.begin(), e.aux.end());
+  }
+  L->totals = koc::totals(L->ledger);
+  *out = L.release();
+  return KOC_OK;
+}
+
+}  // namespace
+
 koc_status koc_ledger_compute(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                               const koc_reward_assignments* assignments, const koc_reward_completions* completions,
                               const koc_reward_kocs* kocs, uint32_t flags, koc_ledger** out) {
+  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, nullptr, flags, out); });
+}
+
+koc_status koc_ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
+                             const koc_reward_assignments* assignments, const koc_reward_completions* completions,
+                             const koc_reward_kocs* kocs, const koc_settled_lines* earlier, uint32_t flags, koc_ledger** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(earlier);
+    return ledger_settle(policy, tasks, assignments, completions, kocs, earlier, flags, out);
+  });
+}
+
+koc_status koc_settled_lines_create(const int64_t* koc_id, const int64_t* task_id, const int64_t* campaign_id, const int32_t* rule,
+                                    const uint8_t* kind, const uint8_t* currency, const int64_t* amount, const int64_t* aux,
+                                    size_t n_lines, const char* const* rule_names, const size_t* rule_name_lens, size_t n_rules,
+                                    koc_settled_lines** out) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(out);
     *out = nullptr;
-    KOC_REQUIRE(policy);
-    KOC_REQUIRE(tasks);
-    KOC_REQUIRE(assignments);
-    KOC_REQUIRE(completions);
-    KOC_REQUIRE(kocs);
-    if (flags & ~KOC_LEDGER_EXPLAIN) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
-    auto L = std::make_unique<koc_ledger>();
-    L->policy = policy->policy;
-    L->ledger = koc::compute_ledger(*L->policy, tasks->view, assignments->view, completions->view, kocs->view,
-                                    koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0});
-    L->totals = koc::totals(L->ledger);
-    *out = L.release();
+    if (n_lines > 0) {
+      KOC_REQUIRE(koc_id);
+      KOC_REQUIRE(task_id);
+      KOC_REQUIRE(campaign_id);
+      KOC_REQUIRE(rule);
+      KOC_REQUIRE(kind);
+      KOC_REQUIRE(currency);
+      KOC_REQUIRE(amount);
+      KOC_REQUIRE(aux);
+    }
+    if (n_rules > 0) {
+      KOC_REQUIRE(rule_names);
+      KOC_REQUIRE(rule_name_lens);
+    }
+    auto s = std::make_unique<koc_settled_lines>();
+    for (size_t r = 0; r < n_rules; ++r) {
+      if (rule_names[r] == nullptr && rule_name_lens[r] > 0)
+        return fail(KOC_ERROR_NULL_POINTER, "rule name " + std::to_string(r) + " is NULL", static_cast<int64_t>(r), "rule_names");
+      s->names.emplace_back(rule_names[r] ? rule_names[r] : "", rule_name_lens[r]);
+    }
+    koc::settled_ledger& v = s->view;
+    v.koc_id = {koc_id, n_lines}, v.task_id = {task_id, n_lines}, v.campaign_id = {campaign_id, n_lines};
+    v.rule = {rule, n_lines}, v.amount = {amount, n_lines}, v.aux = {aux, n_lines};
+    // line_kind is a uint8-based enum (static_assert above): the codes are read as its values, and
+    // settle_ledger refuses codes that name no kind.
+    v.kind = {reinterpret_cast<const koc::line_kind*>(kind), n_lines};
+    v.currency = {currency, n_lines};
+    v.rule_names = koc::span<const std::string>(s->names.data(), s->names.size());
+    *out = s.release();
     return KOC_OK;
   });
 }
+
+koc_status koc_settled_lines_from_ledger(const koc_ledger* ledger, koc_settled_lines** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(ledger);
+    auto s = std::make_unique<koc_settled_lines>();
+    s->view = koc::settled_view(ledger->ledger);
+    *out = s.release();
+    return KOC_OK;
+  });
+}
+
+void koc_settled_lines_destroy(koc_settled_lines* lines) { delete lines; }
 
 koc_status koc_ledger_size(const koc_ledger* ledger, size_t* n_lines) {
   return guarded([&]() -> koc_status {
@@ -527,8 +610,8 @@ koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* t
     KOC_REQUIRE(assignments);
     KOC_REQUIRE(completions);
     KOC_REQUIRE(kocs);
-    const koc::ledger_check ck =
-        koc::verify(*ledger->policy, tasks->view, assignments->view, completions->view, kocs->view, ledger->ledger);
+    const koc::ledger_check ck = koc::verify(*ledger->policy, tasks->view, assignments->view, completions->view, kocs->view,
+                                             koc::settled_view(ledger->earlier), ledger->ledger);
     *ok = ck.ok ? 1 : 0;
     return write_string(ck.message, buf, capacity, required);
   });

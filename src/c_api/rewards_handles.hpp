@@ -31,8 +31,15 @@ struct koc_reward_kocs {
   std::vector<std::string> ladder;  // copied: C strings are not std::strings
 };
 
+/// Settled lines: borrowed columns and owned rule names (the view's rule_names point into `names`).
+struct koc_settled_lines {
+  std::vector<std::string> names;
+  koc::settled_ledger view;
+};
+
 struct koc_ledger {
   koc::reward_ledger ledger;
   std::shared_ptr<const koc::reward_policy> policy;  // explain_line needs the policy it was computed with
   koc::ledger_totals totals;                         // computed once, so reads stay const and thread-safe
+  koc::reward_ledger earlier;                        // koc_ledger_settle: a copy of the settled lines, for verify
 };

@@ -447,6 +447,74 @@ static void test_rewards(void) {
   }
   CHECK(koc_reward_kocs_set_tiers(k, rw_tier, NK, names, name_lens, 2) == KOC_OK);
 
+  /* Settlement: the same work settled against what L paid pays nothing new, from L itself or from its
+   * columns as a CRM would have stored them; verify holds; a bad stored code is refused by name. */
+  {
+    koc_settled_lines* S = NULL;
+    const int64_t *s_koc = NULL, *s_task = NULL, *s_camp = NULL, *s_amount = NULL, *s_aux = NULL;
+    const int32_t* s_rule = NULL;
+    const uint8_t *s_kind = NULL, *s_cur = NULL;
+    uint8_t bad_kind[16];
+    char rule_buf[6][32];
+    const char* rule_ptr[6];
+    size_t rule_len[6];
+    int32_t r;
+    size_t settled_lines = 0;
+    CHECK(koc_settled_lines_from_ledger(L, &S) == KOC_OK);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, 0, &E) == KOC_OK);
+    koc_settled_lines_destroy(S);
+    S = NULL;
+    CHECK(koc_ledger_verify(E, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 1);
+    CHECK(koc_ledger_int64(E, KOC_LEDGER_AMOUNT, &amount, &len) == KOC_OK);
+    sum = 0;
+    for (line = 0; line < len; ++line) sum += amount[line] != 0;
+    CHECK(sum == 0);
+    CHECK(koc_ledger_uint8(E, KOC_LEDGER_REASON, &u8, &len) == KOC_OK);
+    for (line = 0; line < len; ++line) settled_lines += u8[line] == KOC_LINE_REASON_SETTLED;
+    CHECK(settled_lines == NC);
+    CHECK(koc_line_reason_name(KOC_LINE_REASON_SETTLED, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "settled") == 0);
+    koc_ledger_destroy(E);
+    E = NULL;
+
+    CHECK(koc_ledger_size(L, &n) == KOC_OK && n <= 16);
+    CHECK(koc_ledger_int64(L, KOC_LEDGER_KOC_ID, &s_koc, &len) == KOC_OK);
+    CHECK(koc_ledger_int64(L, KOC_LEDGER_TASK_ID, &s_task, &len) == KOC_OK);
+    CHECK(koc_ledger_int64(L, KOC_LEDGER_CAMPAIGN_ID, &s_camp, &len) == KOC_OK);
+    CHECK(koc_ledger_int64(L, KOC_LEDGER_AMOUNT, &s_amount, &len) == KOC_OK);
+    CHECK(koc_ledger_int64(L, KOC_LEDGER_AUX, &s_aux, &len) == KOC_OK);
+    CHECK(koc_ledger_int32(L, KOC_LEDGER_RULE, &s_rule, &len) == KOC_OK);
+    CHECK(koc_ledger_uint8(L, KOC_LEDGER_KIND, &s_kind, &len) == KOC_OK);
+    CHECK(koc_ledger_uint8(L, KOC_LEDGER_CURRENCY, &s_cur, &len) == KOC_OK);
+    CHECK(koc_ledger_rule_count(L, &n_rules) == KOC_OK && n_rules == 6);
+    for (r = 0; r < n_rules; ++r) {
+      CHECK(koc_ledger_rule_name(L, r, rule_buf[r], sizeof rule_buf[r], &need) == KOC_OK);
+      rule_ptr[r] = rule_buf[r];
+      rule_len[r] = strlen(rule_buf[r]);
+    }
+    CHECK(koc_settled_lines_create(s_koc, s_task, s_camp, s_rule, s_kind, s_cur, s_amount, s_aux, n, rule_ptr, rule_len,
+                                   (size_t)n_rules, &S) == KOC_OK);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, 0, &E) == KOC_OK);
+    CHECK(koc_ledger_verify(E, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 1);
+    CHECK(koc_ledger_int64(E, KOC_LEDGER_AMOUNT, &amount, &len) == KOC_OK);
+    sum = 0;
+    for (line = 0; line < len; ++line) sum += amount[line];
+    CHECK(sum == 0);
+    koc_ledger_destroy(E);
+    E = NULL;
+    koc_settled_lines_destroy(S);
+    S = NULL;
+    memcpy(bad_kind, s_kind, n);
+    bad_kind[0] = 77;
+    CHECK(koc_settled_lines_create(s_koc, s_task, s_camp, s_rule, bad_kind, s_cur, s_amount, s_aux, n, rule_ptr, rule_len,
+                                   (size_t)n_rules, &S) == KOC_OK);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, 0, &E) == KOC_ERROR_INVALID_VALUE && E == NULL);
+    CHECK(strcmp(koc_last_error_field(), "settled.kind") == 0 && koc_last_error_row() == 0);
+    koc_settled_lines_destroy(S);
+    CHECK(koc_ledger_settle(p, t, a, c, k, NULL, 0, &E) == KOC_ERROR_NULL_POINTER);
+    CHECK(koc_settled_lines_create(NULL, s_task, s_camp, s_rule, s_kind, s_cur, s_amount, s_aux, n, rule_ptr, rule_len,
+                                   (size_t)n_rules, &S) == KOC_ERROR_NULL_POINTER);
+  }
+
   /* Wrong lengths, wrong setters, NULL columns. */
   CHECK(koc_reward_tasks_set_column(t, KOC_REWARD_TASK_BUDGET, rw_deadline, NT - 1) == KOC_ERROR_LENGTH_MISMATCH);
   CHECK(strcmp(koc_last_error_field(), "budget") == 0);

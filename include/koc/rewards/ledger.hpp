@@ -179,9 +179,10 @@ inline const char* line_kind_name(line_kind k) noexcept {
 }
 
 /// On money lines: which quality gate scaled the line. On no_reward lines: why nothing was earned.
-enum class line_reason : std::uint8_t { none, rejected, late, nothing_due, no_completion };
+/// settled: every line of the completion was paid by an earlier run (settle_ledger).
+enum class line_reason : std::uint8_t { none, rejected, late, nothing_due, no_completion, settled };
 inline const char* line_reason_name(line_reason r) noexcept {
-  static const char* const names[] = {"none", "rejected", "late", "nothing_due", "no_completion"};
+  static const char* const names[] = {"none", "rejected", "late", "nothing_due", "no_completion", "settled"};
   return names[static_cast<int>(r)];
 }
 
@@ -211,6 +212,60 @@ struct reward_ledger {
 struct ledger_options {
   bool explain = true;  ///< build `explanation` eagerly (about 10x the cost of the numbers)
 };
+
+/// What earlier runs settled: the lines of their ledgers, concatenated (append_ledger builds it from
+/// reward_ledgers; a CRM passes the columns it stored). The settlement state of a programme: which
+/// (KOC, task, line, step) was paid, how much of each per-KOC cap and each budget was used, which speed
+/// places and which campaign prizes were given. Lines of KOCs, tasks and rules that the present run does
+/// not know still count toward campaign budgets; the other columns of a ledger are not read.
+///   koc_id, task_id, campaign_id  int64   as in reward_ledger (-1 none)
+///   rule                           int32   index into rule_names, -1 none; matched to the policy's rules by id
+///   rule_names                     string  the rule ids (and "tier:<name>") the rule column indexes
+///   kind                           line_kind
+///   currency                       currency_id (no_currency on entitlement / no_reward lines)
+///   amount                         int64   minor units, as paid (cuts negative)
+///   aux                            int64   as in reward_ledger (the step index of a step bonus...)
+struct settled_ledger {
+  span<const std::int64_t> koc_id, task_id, campaign_id;
+  span<const std::int32_t> rule;
+  span<const std::string> rule_names;
+  span<const line_kind> kind;
+  span<const currency_id> currency;
+  span<const std::int64_t> amount, aux;
+
+  std::size_t size() const noexcept { return amount.size(); }
+};
+
+/// The settled lines of one ledger (a view: `L` must outlive it).
+inline settled_ledger settled_view(const reward_ledger& L) {
+  settled_ledger s;
+  s.koc_id = L.koc_id, s.task_id = L.task_id, s.campaign_id = L.campaign_id, s.rule = L.rule;
+  s.rule_names = span<const std::string>(L.rule_names.data(), L.rule_names.size());
+  s.kind = span<const line_kind>(L.kind.data(), L.kind.size());
+  s.currency = span<const currency_id>(L.currency.data(), L.currency.size());
+  s.amount = L.amount, s.aux = L.aux;
+  return s;
+}
+
+/// Appends the lines of `delta` to `history` (rule names merged by id): the settlement state after a run
+/// is the state before it with the run's lines appended.
+inline void append_ledger(reward_ledger& history, const reward_ledger& delta) {
+  std::vector<std::int32_t> to(delta.rule_names.size());
+  for (std::size_t r = 0; r < delta.rule_names.size(); ++r) {
+    const auto at = std::find(history.rule_names.begin(), history.rule_names.end(), delta.rule_names[r]);
+    to[r] = static_cast<std::int32_t>(at - history.rule_names.begin());
+    if (at == history.rule_names.end()) history.rule_names.push_back(delta.rule_names[r]);
+  }
+  const bool explained = history.explanation.size() == history.size() && delta.explanation.size() == delta.size();
+  const auto add = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
+  add(history.koc_id, delta.koc_id), add(history.task_id, delta.task_id), add(history.campaign_id, delta.campaign_id);
+  add(history.completion, delta.completion), add(history.kind, delta.kind), add(history.reason, delta.reason);
+  add(history.currency, delta.currency), add(history.amount, delta.amount), add(history.gross, delta.gross);
+  add(history.basis, delta.basis), add(history.aux, delta.aux), add(history.gate_bp, delta.gate_bp), add(history.tier_bp, delta.tier_bp);
+  for (const std::int32_t r : delta.rule) history.rule.push_back(r < 0 ? r : to[static_cast<std::size_t>(r)]);
+  if (explained) add(history.explanation, delta.explanation);
+  else history.explanation.clear();
+}
 
 namespace detail {
 
@@ -458,7 +513,7 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
   const auto money = [&](std::int64_t v) { return format_amount(v, c); };
   const auto signed_money = [&](std::int64_t v) { return (v >= 0 ? "+" : "") + money(v); };
   const auto campaign_reduction = [&](const reward_ledger& led) {
-    if (led.aux[i] != 1) return budget_reduction::pro_rata;
+    if ((led.aux[i] & 1) != 1) return budget_reduction::pro_rata;
     for (const auto& b : policy.campaign_budgets)
       if (b.campaign == led.campaign_id[i] && b.currency == c) return b.reduction;
     return budget_reduction::pro_rata;
@@ -517,8 +572,9 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
       return "per-KOC cap " + (rule ? money(rule->cap_per_koc) : std::string()) + " on rule " + rid + " reached (" +
              money(L.basis[i]) + " already paid, this completion " + money(L.gross[i]) + ") → " + signed_money(L.amount[i]);
     case line_kind::budget_cut:
-      return std::string(L.aux[i] == 0 ? "task " + std::to_string(L.task_id[i]) : "campaign " + std::to_string(L.campaign_id[i])) +
-             " over budget: computed " + money(L.gross[i]) + " > budget " + money(L.basis[i]) +
+      return std::string((L.aux[i] & 1) == 0 ? "task " + std::to_string(L.task_id[i]) : "campaign " + std::to_string(L.campaign_id[i])) +
+             " over budget: computed " + money(L.gross[i]) + ((L.aux[i] & 2) ? " > what earlier runs left of the budget, " : " > budget ") +
+             money(L.basis[i]) +
              (campaign_reduction(L) == budget_reduction::rule_priority
                   ? ", paid by rule priority (rule " + rid + " at priority " + std::to_string(rule ? rule->budget_priority : 0) +
                         ", higher priorities first) → "
@@ -529,6 +585,7 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
         case line_reason::rejected: return "no reward: deliverable rejected and rule " + rid + " pays 0% for rejected work";
         case line_reason::late: return "no reward: delivered late and rule " + rid + " pays 0% for late work";
         case line_reason::nothing_due: return "no reward: nothing due under rule " + rid + " (zero days, zero amount or rounded to 0)";
+        case line_reason::settled: return "no new reward: every line of this completion under rule " + rid + " was paid by an earlier run";
         case line_reason::no_completion:
           return L.koc_id[i] < 0 ? "no reward: task " + std::to_string(L.task_id[i]) + " has no completion"
                                  : "no reward: KOC " + std::to_string(L.koc_id[i]) + " has no completion";
@@ -541,15 +598,139 @@ inline std::string explain_line(const reward_policy& policy, const reward_ledger
   return s + " → " + signed_money(L.amount[i]);
 }
 
-/// Computes the ledger into `L`, reusing the capacity of its columns: every column (rule_names and
-/// explanation included) is cleared first, so the result is the same as the returning overload's, and a
-/// caller that computes ledgers repeatedly into one `reward_ledger` allocates no line column and
-/// page-faults none once the buffers are big enough (the per-call work arrays, O(n + n_kocs), are
-/// still allocated each call). `L` must not hold the storage behind any input span. Throws
-/// koc::error naming row and field on invalid input (see the header); `L` is then valid but unspecified.
-inline void compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
-                           const reward_completions& done, const reward_kocs& kocs, reward_ledger& L,
-                           const ledger_options& options = {}) {
+namespace detail {
+
+/// The step part of a settled line's key: which of a completion's lines of one kind it is.
+inline std::int64_t settled_step(line_kind k, std::int64_t aux) noexcept {
+  return k == line_kind::step_bonus || k == line_kind::speed_bonus || k == line_kind::entitlement ? aux : 0;
+}
+/// Kinds settled line by line (prizes and process awards are settled per (rule, campaign); cuts and
+/// no_reward lines are not payments).
+inline bool settled_per_line(line_kind k) noexcept {
+  return k != line_kind::process_award && k != line_kind::prize && k != line_kind::cap_cut && k != line_kind::budget_cut &&
+         k != line_kind::no_reward;
+}
+
+/// What earlier runs settled, indexed for one run against its policy, tasks and KOCs (see settle_ledger).
+/// Built in O(H log H) for H earlier lines; empty (any == false) when there are none.
+struct settlement {
+  struct key {
+    std::int64_t koc, task, kind, step;
+    bool operator<(const key& o) const noexcept { return std::tie(koc, task, kind, step) < std::tie(o.koc, o.task, o.kind, o.step); }
+  };
+  bool any = false;
+  std::vector<key> keys;                      // sorted
+  std::vector<std::int32_t> rule_of;          // earlier rule index -> policy rule index, -1 none
+  std::vector<std::int64_t> task_spent;       // per task row, net in the rule's currency
+  std::vector<std::uint8_t> task_has_spend;
+  std::vector<std::int64_t> campaign_spent;   // per policy.campaign_budgets entry
+  std::vector<std::uint8_t> campaign_has_spend;
+  std::vector<std::int64_t> speed_given;      // per task row: first-N places given
+  std::vector<std::pair<std::int32_t, std::int64_t>> prize_scopes;  // (policy rule, campaign), sorted
+
+  bool settled(std::int64_t koc, std::int64_t task, line_kind kind, std::int64_t aux) const {
+    return std::binary_search(keys.begin(), keys.end(), key{koc, task, static_cast<std::int64_t>(kind), settled_step(kind, aux)});
+  }
+  bool prize_settled(std::int32_t rule, std::int64_t campaign) const {
+    return std::binary_search(prize_scopes.begin(), prize_scopes.end(), std::make_pair(rule, campaign));
+  }
+  /// What a budget of `budget` has left after `spent` (clamped to [0, budget]).
+  static std::int64_t left(std::int64_t budget, std::int64_t spent) noexcept {
+    const i128 l = static_cast<i128>(budget) - spent;
+    return l < 0 ? 0 : l > budget ? budget : static_cast<std::int64_t>(l);
+  }
+
+  void build(const reward_policy& policy, const reward_tasks& tasks, const id_index& task_index, const settled_ledger& e) {
+    const std::size_t h = e.size();
+    const auto len = [&](std::size_t got, const char* field) {
+      if (got != h)
+        throw error(errc::length_mismatch, std::string("settled column ") + field + " has " + std::to_string(got) + " values, amount has " +
+                                               std::to_string(h), -1, std::string("settled.") + field);
+    };
+    len(e.koc_id.size(), "koc_id"), len(e.task_id.size(), "task_id"), len(e.campaign_id.size(), "campaign_id");
+    len(e.rule.size(), "rule"), len(e.kind.size(), "kind"), len(e.currency.size(), "currency"), len(e.aux.size(), "aux");
+    any = h > 0;
+    if (!any) return;
+    rule_of.assign(e.rule_names.size(), -1);
+    for (std::size_t r = 0; r < e.rule_names.size(); ++r) rule_of[r] = policy.find_rule(e.rule_names[r]);
+    const std::size_t nt = tasks.task_id.size();
+    task_spent.assign(nt, 0), task_has_spend.assign(nt, 0), speed_given.assign(nt, 0);
+    campaign_spent.assign(policy.campaign_budgets.size(), 0), campaign_has_spend.assign(policy.campaign_budgets.size(), 0);
+    std::vector<std::tuple<std::int64_t, currency_id, std::size_t>> budget_of;  // (campaign, currency, budget)
+    for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+      budget_of.emplace_back(policy.campaign_budgets[b].campaign, policy.campaign_budgets[b].currency, b);
+    std::sort(budget_of.begin(), budget_of.end());
+    const auto n_currencies = currencies().size();
+    for (std::size_t l = 0; l < h; ++l) {
+      const auto row = static_cast<std::int64_t>(l);
+      const line_kind kind = e.kind[l];
+      if (static_cast<int>(kind) > static_cast<int>(line_kind::no_reward))
+        throw error(errc::invalid_value, "not a line kind (code " + std::to_string(static_cast<int>(kind)) + ")", row, "settled.kind");
+      if (e.currency[l] != no_currency && e.currency[l] >= n_currencies)
+        throw error(errc::invalid_value, "not a currency (code " + std::to_string(e.currency[l]) + ")", row, "settled.currency");
+      if (e.rule[l] < -1 || (e.rule[l] >= 0 && static_cast<std::size_t>(e.rule[l]) >= e.rule_names.size()))
+        throw error(errc::unknown_id, "rule index " + std::to_string(e.rule[l]) + " has no name in rule_names", row, "settled.rule");
+      const std::int32_t r = e.rule[l] < 0 ? -1 : rule_of[static_cast<std::size_t>(e.rule[l])];
+      if (settled_per_line(kind) && e.koc_id[l] >= 0 && e.task_id[l] >= 0)
+        keys.push_back({e.koc_id[l], e.task_id[l], static_cast<std::int64_t>(kind), settled_step(kind, e.aux[l])});
+      if ((kind == line_kind::prize || kind == line_kind::process_award) && r >= 0) prize_scopes.emplace_back(r, e.campaign_id[l]);
+      if (e.currency[l] == no_currency || e.amount[l] == 0) continue;
+      const std::int32_t t = e.task_id[l] >= 0 ? task_index.find(e.task_id[l]) : -1;
+      if (t >= 0) {
+        const auto tu = static_cast<std::size_t>(t);
+        if (kind == line_kind::speed_bonus && e.aux[l] == 0) ++speed_given[tu];
+        if (policy.rules[static_cast<std::size_t>(tasks.rule[tu])].currency == e.currency[l])
+          task_spent[tu] = checked_add(task_spent[tu], e.amount[l], row, "settled.amount"), task_has_spend[tu] = 1;
+      }
+      for (auto it = std::lower_bound(budget_of.begin(), budget_of.end(), std::make_tuple(e.campaign_id[l], e.currency[l], std::size_t{0}));
+           it != budget_of.end() && std::get<0>(*it) == e.campaign_id[l] && std::get<1>(*it) == e.currency[l]; ++it)
+        campaign_spent[std::get<2>(*it)] = checked_add(campaign_spent[std::get<2>(*it)], e.amount[l], row, "settled.amount"),
+        campaign_has_spend[std::get<2>(*it)] = 1;
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end(), [](const key& a, const key& b) { return !(a < b) && !(b < a); }), keys.end());
+    std::sort(prize_scopes.begin(), prize_scopes.end());
+    prize_scopes.erase(std::unique(prize_scopes.begin(), prize_scopes.end()), prize_scopes.end());
+  }
+  /// Adds to `cap_paid` (slot * n_kocs + KOC row) what earlier lines of each capped rule paid each KOC.
+  void load_caps(const reward_policy& policy, const settled_ledger& e, const id_index& koc_index, const std::vector<std::int32_t>& cap_slot,
+                 std::size_t nk, std::int64_t* cap_paid) const {
+    for (std::size_t l = 0; l < e.size(); ++l) {
+      if (e.rule[l] < 0 || e.kind[l] == line_kind::budget_cut || e.currency[l] == no_currency) continue;
+      const std::int32_t r = rule_of[static_cast<std::size_t>(e.rule[l])];
+      if (r < 0 || cap_slot[static_cast<std::size_t>(r)] < 0 || policy.rules[static_cast<std::size_t>(r)].currency != e.currency[l]) continue;
+      const std::int32_t k = koc_index.find(e.koc_id[l]);
+      if (k < 0) continue;
+      std::int64_t& used = cap_paid[static_cast<std::size_t>(cap_slot[static_cast<std::size_t>(r)]) * nk + static_cast<std::size_t>(k)];
+      used = checked_add(used, e.amount[l], static_cast<std::int64_t>(l), "settled.amount");
+    }
+  }
+};
+
+}  // namespace detail
+
+/// Settles a run against what earlier runs paid: the ledger of the work given (all work to date, or only
+/// the new work) minus what `earlier` settled, so that running the same work again pays nothing new and
+/// growth past a new step pays that step only. Into `L` (see compute_ledger's reuse of `L`); the
+/// settlement state after the run is `earlier` with L's lines appended (append_ledger).
+///   settled lines  a (KOC, task, kind, step) line earlier runs wrote is not written again (the step is
+///                  aux for step bonuses, speed bonuses and entitlements; 0 for every other kind); a
+///                  completion left with no line gets a no_reward line "settled".
+///   caps           a KOC's per-KOC cap starts with what earlier lines of the rule paid it (cuts included,
+///                  budget cuts not).
+///   budgets        a task's budget is what earlier lines of the task left of it, a campaign budget what
+///                  earlier lines of the campaign in its currency left (every earlier line counts, also of
+///                  tasks this run does not list); budget_cut lines of a run with earlier spend have aux
+///                  2 (task) or 3 (campaign) and basis = the budget left.
+///   speed places   first-N places go on from the number of speed bonus places earlier runs gave the task;
+///                  completions whose speed bonus was settled do not rank again.
+///   prizes         a (rule, campaign) with an earlier prize or process award line is settled whole: no
+///                  award and no prize is paid for it again.
+///   tier entitlements are a state, not a payment: written on every run.
+/// Throws koc::error naming the row and field (prefixed "settled.") on invalid settled columns.
+inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                          const reward_completions& done, const reward_kocs& kocs, const settled_ledger& earlier,
+                          reward_ledger& L, const ledger_options& options = {}) {
   using detail::opt;
   // ---- tasks -------------------------------------------------------------------------------------
   const std::size_t nt = tasks.task_id.size();
@@ -616,6 +797,8 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       koc_info[k].multiplier_bp = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].multiplier_bp;
     }
   }
+  detail::settlement S;
+  S.build(policy, tasks, task_index, earlier);
   // ---- completions: validate and resolve ---------------------------------------------------------
   const std::size_t n = done.assignment.size();
   const std::size_t na = asg.koc_id.size();
@@ -766,13 +949,15 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
           arrivals[end[t]] = (static_cast<std::uint64_t>(done.delivered_at[i]) - static_cast<std::uint64_t>(earliest)) << 32 | i;
         else
           arrivals[end[t]] = {done.delivered_at[i], static_cast<std::int32_t>(i)};
-        end[t] += first_n_task[t] & done.accepted[i];  // accepted is 0 or 1 (checked above)
+        const unsigned ranks = first_n_task[t] & done.accepted[i];  // accepted is 0 or 1 (checked above)
+        end[t] += S.any && ranks ? !S.settled(koc_info[static_cast<std::size_t>(c_koc[i])].id, tasks.task_id[t], line_kind::speed_bonus, 0) : ranks;
       }
       for (std::size_t t = 0; t < nt; ++t) {
         if (!first_n_task[t]) continue;
         entry* const acc = &arrivals[static_cast<std::size_t>(start[t])];
         const std::size_t m = end[t] - static_cast<std::size_t>(start[t]);
-        const std::int64_t first_n = policy.rules[static_cast<std::size_t>(tasks.rule[t])].speed.first_n;
+        const std::int64_t given = S.any ? S.speed_given[t] : 0;  // places earlier runs gave
+        const std::int64_t first_n = std::max<std::int64_t>(0, policy.rules[static_cast<std::size_t>(tasks.rule[t])].speed.first_n - given);
         const auto first = static_cast<std::size_t>(std::min<std::int64_t>(first_n, static_cast<std::int64_t>(m)));
         if (first < m) std::nth_element(acc, acc + first, acc + m);
         std::sort(acc, acc + first);
@@ -780,7 +965,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
           std::uint64_t row;
           if constexpr (packed) row = acc[p] & 0xFFFFFFFFu;
           else row = static_cast<std::uint64_t>(acc[p].second);
-          speed_winners.push_back(row << 32 | static_cast<std::uint64_t>(p + 1));
+          speed_winners.push_back(row << 32 | static_cast<std::uint64_t>(static_cast<std::int64_t>(p) + 1 + given));
         }
       }
     };
@@ -841,6 +1026,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     if (policy.rules[r].kind == rule_kind::amplification && policy.rules[r].cap_per_koc != no_cap)
       cap_slot[r] = static_cast<std::int32_t>(n_capped++);
   detail::work_array<std::int64_t> cap_paid(n_capped * nk, 0);
+  if (S.any && n_capped > 0) S.load_caps(policy, earlier, koc_index, cap_slot, nk, cap_paid.data());
   const std::string field_quality = "quality", field_fulfilment = "duty_fulfilment";  // built once, not per line
   // Campaign ranking is per (rule, campaign): group g is the g-th such pair in ascending order, and its
   // entries are its accepted completions in row order.
@@ -931,8 +1117,14 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     const std::int32_t tier = cur == points_currency ? 10000 : koc_info[k].multiplier_bp;
     const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
     std::int64_t earned = 0;  // this completion's money, for the cap
+    bool settled_before = false;  // a line of this completion was settled by an earlier run
+    const auto is_settled = [&](line_kind kind, std::int64_t aux) {
+      if (!S.any || !S.settled(koc, task.id, kind, aux)) return false;
+      settled_before = true;
+      return true;
+    };
     const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) __attribute__((always_inline)) {
-      if (gross == 0) return;
+      if (gross == 0 || is_settled(kind, aux)) return;
       const std::int64_t amount = factor == 100000000 ? gross : detail::ratio_or_throw(gross, factor, 100000000, row, field);
       if (amount == 0) return;
       earned = detail::add_or_throw(earned, amount, row, field);
@@ -989,7 +1181,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
                                  opt(done.days_on_site, i, 0), 0, "days_on_site");
         const std::int64_t claimed = opt(done.travel_claimed, i, std::int64_t{0});
         const std::int64_t refund = std::min(claimed, rule.travel_cap);
-        if (refund > 0)
+        if (refund > 0 && !is_settled(line_kind::travel, 0))
           push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::travel, line_reason::none, cur, refund, refund, claimed, 0, 10000, 10000);
         break;
       }
@@ -997,12 +1189,14 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     }
     if (accepted)
       for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
-        push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
+        if (!is_settled(line_kind::entitlement, static_cast<std::int64_t>(e)))
+          push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
              static_cast<std::int64_t>(e), 10000, 10000);
     if (W.size() == first_line) {
       if (rule.kind == rule_kind::campaign) campaign_no_reward.emplace_back(W.size(), row);
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward,
-           !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due, no_currency, 0, 0, 0, 0,
+           settled_before ? line_reason::settled : !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due,
+           no_currency, 0, 0, 0, 0,
            10000, 10000);
     }
   }
@@ -1043,6 +1237,16 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     if (entries.empty()) continue;
     const std::int32_t ri = group_key[g].first;
     const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
+    if (S.any && S.prize_settled(ri, group_key[g].second)) {  // judged by an earlier run: its winners were paid then
+      std::size_t slot = 0;
+      for (const auto& aw : rule.process_awards)
+        for (std::int64_t w : aw.winners) {
+          for (const auto& x : entries)
+            if (x.koc_id == w) award_paid[static_cast<std::size_t>(ri)][slot] = 1;
+          ++slot;
+        }
+      continue;
+    }
     const auto line_for = [&](const campaign_entry& x, line_kind kind, std::int64_t amount, std::int64_t basis, std::int64_t aux) {
       if (amount == 0) return;
       push(x.koc_id, c_task[static_cast<std::size_t>(x.comp)], x.comp, ri, kind, line_reason::none, rule.currency, amount, amount, basis, aux, 10000, 10000);
@@ -1150,7 +1354,7 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   // The lines of one over-budget scope, [first, last): merged per (task, KOC), paid, cut.
   const auto cut_scope = [&](share* first, share* last, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
                              budget_reduction reduction) {
-    if (scope_aux == 0)  // one task: by KOC
+    if ((scope_aux & 1) == 0)  // one task: by KOC
       std::sort(first, last, [](const share& a, const share& b) { return a.koc < b.koc; });
     else
       std::sort(first, last, [&](const share& a, const share& b) {
@@ -1204,8 +1408,12 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
   {
     std::vector<std::uint8_t> over(nt, 0);
     bool any = false;
-    for (std::size_t t = 0; t < nt; ++t)
-      if (opt(tasks.budget, t, std::int64_t{-1}) >= 0 && task_total[t] > tasks.budget[t]) over[t] = 1, any = true;
+    std::vector<std::int64_t> task_left(nt, -1);  // what the budget has left for this run
+    for (std::size_t t = 0; t < nt; ++t) {
+      if (opt(tasks.budget, t, std::int64_t{-1}) < 0) continue;
+      task_left[t] = S.any ? detail::settlement::left(tasks.budget[t], S.task_spent[t]) : tasks.budget[t];
+      if (task_total[t] > task_left[t]) over[t] = 1, any = true;
+    }
     if (any) {
       // The over-budget tasks' lines (with an amount), bucketed by task (counting sort) in one array.
       std::vector<std::size_t> start(nt + 1, 0);
@@ -1220,7 +1428,8 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       }
       for (std::size_t t = 0; t < nt; ++t)
         if (over[t])  // one rule per task: always pro rata
-          cut_scope(units.data() + start[t], units.data() + start[t + 1], tasks.budget[t], task_total[t], 0, budget_reduction::pro_rata);
+          cut_scope(units.data() + start[t], units.data() + start[t + 1], task_left[t], task_total[t], S.any && S.task_has_spend[t] ? 2 : 0,
+                    budget_reduction::pro_rata);
     }
   }
   if (!policy.campaign_budgets.empty()) {
@@ -1229,18 +1438,21 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
       if (task_cbudget[t] >= 0)
         camp_total[static_cast<std::size_t>(task_cbudget[t])] = checked_add(camp_total[static_cast<std::size_t>(task_cbudget[t])], task_total[t], -1, "amount");
     bool any = false;
-    for (std::size_t b = 0; b < camp_total.size(); ++b) any = any || camp_total[b] > policy.campaign_budgets[b].amount;
+    std::vector<std::int64_t> camp_left(camp_total.size());
+    for (std::size_t b = 0; b < camp_total.size(); ++b) {
+      camp_left[b] = S.any ? detail::settlement::left(policy.campaign_budgets[b].amount, S.campaign_spent[b]) : policy.campaign_budgets[b].amount;
+      any = any || camp_total[b] > camp_left[b];
+    }
     if (any) {
       // The over-budget campaigns' lines with an amount, task budget cuts included, in line order.
       std::vector<std::vector<share>> units(camp_total.size());
       for (const share& u : budgeted) {
         const std::int32_t b = task_cbudget[static_cast<std::size_t>(u.task_row)];
-        if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > policy.campaign_budgets[static_cast<std::size_t>(b)].amount)
-          units[static_cast<std::size_t>(b)].push_back(u);
+        if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > camp_left[static_cast<std::size_t>(b)]) units[static_cast<std::size_t>(b)].push_back(u);
       }
       for (std::size_t b = 0; b < camp_total.size(); ++b)
-        if (camp_total[b] > policy.campaign_budgets[b].amount)
-          cut_scope(units[b].data(), units[b].data() + units[b].size(), policy.campaign_budgets[b].amount, camp_total[b], 1,
+        if (camp_total[b] > camp_left[b])
+          cut_scope(units[b].data(), units[b].data() + units[b].size(), camp_left[b], camp_total[b], S.any && S.campaign_has_spend[b] ? 3 : 1,
                     policy.campaign_budgets[b].reduction);
     }
   }
@@ -1250,6 +1462,27 @@ inline void compute_ledger(const reward_policy& policy, const reward_tasks& task
     L.explanation.reserve(L.size());
     for (std::size_t l = 0; l < L.size(); ++l) L.explanation.push_back(explain_line(policy, L, l));
   }
+}
+
+/// Computes the ledger into `L`, reusing the capacity of its columns: every column (rule_names and
+/// explanation included) is cleared first, so the result is the same as the returning overload's, and a
+/// caller that computes ledgers repeatedly into one `reward_ledger` allocates no line column and
+/// page-faults none once the buffers are big enough (the per-call work arrays, O(n + n_kocs), are
+/// still allocated each call). `L` must not hold the storage behind any input span. Throws
+/// koc::error naming row and field on invalid input (see the header); `L` is then valid but unspecified.
+inline void compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                           const reward_completions& done, const reward_kocs& kocs, reward_ledger& L,
+                           const ledger_options& options = {}) {
+  settle_ledger(policy, tasks, asg, done, kocs, settled_ledger{}, L, options);
+}
+
+/// settle_ledger, returning a new ledger.
+inline reward_ledger settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                                   const reward_completions& done, const reward_kocs& kocs, const settled_ledger& earlier,
+                                   const ledger_options& options = {}) {
+  reward_ledger L;
+  settle_ledger(policy, tasks, asg, done, kocs, earlier, L, options);
+  return L;
 }
 
 /// Computes the ledger. Throws koc::error naming row and field on invalid input (see the header).
@@ -1317,8 +1550,12 @@ using ledger_check = check_result;
 /// present; amounts have the sign of their kind; each scaled line is its gross times its factors rounded
 /// half to even; prizes of a (rule, campaign) sum to the pool; no capped KOC is paid above the cap; no
 /// task or campaign is paid above its budget, and exactly its budget when cut; nobody nets negative.
+/// A ledger of settle_ledger is checked with what `earlier` settled: caps and budgets over earlier and
+/// this run together, and no line paid twice (a settled (KOC, task, kind, step), or a prize or process
+/// award of a (rule, campaign) settled before).
 inline ledger_check verify(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
-                           const reward_completions& done, const reward_kocs& kocs, const reward_ledger& L) {
+                           const reward_completions& done, const reward_kocs& kocs, const settled_ledger& earlier,
+                           const reward_ledger& L) {
   (void)asg;
   ledger_check ck;
   const auto fail = [&](std::size_t l, const std::string& why) {
@@ -1343,8 +1580,50 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> prizes;      // rule, campaign, amount
   std::vector<std::tuple<std::int32_t, std::int64_t, std::int64_t>> capped;      // rule, koc, amount
   std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>> nets;  // koc, task, currency, amount
+  // What earlier runs settled, read here on its own (not through detail::settlement, which the ledger
+  // uses): earlier budget spend, earlier cap use, and the keys no line of this run may repeat.
+  std::vector<wide> task_earlier(tasks.task_id.size(), 0), camp_earlier(policy.campaign_budgets.size(), 0);
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>> earlier_keys;  // koc, task, kind, step
+  std::vector<std::pair<std::int32_t, std::int64_t>> earlier_prizes;  // policy rule, campaign
+  if (earlier.size() > 0) {
+    for (const std::size_t got : {earlier.koc_id.size(), earlier.task_id.size(), earlier.campaign_id.size(), earlier.rule.size(),
+                                  earlier.kind.size(), earlier.currency.size(), earlier.aux.size()})
+      if (got != earlier.size()) throw error(errc::length_mismatch, "settled columns differ in length", -1, "settled.amount");
+    for (std::size_t l = 0; l < earlier.size(); ++l) {
+      const std::int32_t er = earlier.rule[l];
+      const std::int32_t r = er >= 0 && static_cast<std::size_t>(er) < earlier.rule_names.size() ? policy.find_rule(earlier.rule_names[static_cast<std::size_t>(er)]) : -1;
+      const line_kind k = earlier.kind[l];
+      if (detail::settled_per_line(k) && earlier.koc_id[l] >= 0 && earlier.task_id[l] >= 0)
+        earlier_keys.emplace_back(earlier.koc_id[l], earlier.task_id[l], static_cast<std::int64_t>(k), detail::settled_step(k, earlier.aux[l]));
+      if ((k == line_kind::prize || k == line_kind::process_award) && r >= 0) earlier_prizes.emplace_back(r, earlier.campaign_id[l]);
+      if (earlier.currency[l] == no_currency) continue;
+      const std::int32_t t = earlier.task_id[l] >= 0 ? task_index.find(earlier.task_id[l]) : -1;
+      if (t >= 0 && policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].currency == earlier.currency[l])
+        task_earlier[static_cast<std::size_t>(t)] += earlier.amount[l];
+      for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
+        if (policy.campaign_budgets[b].campaign == earlier.campaign_id[l] && policy.campaign_budgets[b].currency == earlier.currency[l])
+          camp_earlier[b] += earlier.amount[l];
+      if (r >= 0 && policy.rules[static_cast<std::size_t>(r)].cap_per_koc != no_cap && k != line_kind::budget_cut &&
+          policy.rules[static_cast<std::size_t>(r)].currency == earlier.currency[l] && koc_index.find(earlier.koc_id[l]) >= 0)
+        capped.emplace_back(r, earlier.koc_id[l], earlier.amount[l]);
+    }
+    std::sort(earlier_keys.begin(), earlier_keys.end());
+    std::sort(earlier_prizes.begin(), earlier_prizes.end());
+  }
+  const auto budget_left = [](std::int64_t budget, wide spent) -> wide {
+    const wide l = static_cast<wide>(budget) - spent;
+    return l < 0 ? 0 : l > budget ? wide{budget} : l;
+  };
   for (std::size_t l = 0; l < m; ++l) {
     const line_kind k = L.kind[l];
+    if (!earlier_keys.empty() && detail::settled_per_line(k) && L.koc_id[l] >= 0 && L.task_id[l] >= 0 &&
+        std::binary_search(earlier_keys.begin(), earlier_keys.end(),
+                           std::make_tuple(L.koc_id[l], L.task_id[l], static_cast<std::int64_t>(k), detail::settled_step(k, L.aux[l]))))
+      fail(l, std::string(line_kind_name(k)) + " of KOC " + std::to_string(L.koc_id[l]) + " on task " + std::to_string(L.task_id[l]) +
+                  " was paid by an earlier run");
+    if ((k == line_kind::prize || k == line_kind::process_award) && L.rule[l] >= 0 &&
+        std::binary_search(earlier_prizes.begin(), earlier_prizes.end(), std::make_pair(L.rule[l], L.campaign_id[l])))
+      fail(l, "campaign " + std::to_string(L.campaign_id[l]) + " was judged by an earlier run: its prizes and awards are settled");
     if (L.completion[l] >= 0) {
       const auto c = static_cast<std::size_t>(L.completion[l]);
       if (c >= n) { fail(l, "completion row out of range"); continue; }
@@ -1357,8 +1636,8 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
       task_seen[static_cast<std::size_t>(t)] = 1;
       if (L.currency[l] != no_currency) {
         task_net[static_cast<std::size_t>(t)] += L.amount[l];
-        if (!(k == line_kind::budget_cut && L.aux[l] == 1)) task_after_task_cut[static_cast<std::size_t>(t)] += L.amount[l];
-        if (k == line_kind::budget_cut && L.aux[l] == 0) task_cut[static_cast<std::size_t>(t)] = 1;
+        if (!(k == line_kind::budget_cut && (L.aux[l] & 1) == 1)) task_after_task_cut[static_cast<std::size_t>(t)] += L.amount[l];
+        if (k == line_kind::budget_cut && (L.aux[l] & 1) == 0) task_cut[static_cast<std::size_t>(t)] = 1;
         nets.emplace_back(L.koc_id[l], L.task_id[l], L.currency[l], L.amount[l]);
       }
     }
@@ -1415,20 +1694,22 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   std::vector<std::uint8_t> camp_cut(policy.campaign_budgets.size(), 0);
   for (std::size_t t = 0; t < task_net.size(); ++t) {
     const std::int64_t budget = detail::opt(tasks.budget, t, std::int64_t{-1});
-    if (budget >= 0 && task_after_task_cut[t] > budget) fail(m, "task " + std::to_string(tasks.task_id[t]) + " paid above its budget");
-    if (task_cut[t] && task_after_task_cut[t] != budget) fail(m, "task " + std::to_string(tasks.task_id[t]) + " cut but not paid its budget exactly");
+    const wide left = budget >= 0 ? budget_left(budget, task_earlier[t]) : -1;  // the budget itself when nothing was spent before
+    if (budget >= 0 && task_after_task_cut[t] > left) fail(m, "task " + std::to_string(tasks.task_id[t]) + " paid above its budget");
+    if (task_cut[t] && task_after_task_cut[t] != left) fail(m, "task " + std::to_string(tasks.task_id[t]) + " cut but not paid its budget exactly");
     const std::int64_t camp = detail::opt(tasks.campaign_id, t, std::int64_t{-1});
     const currency_id cur = policy.rules[static_cast<std::size_t>(tasks.rule[t])].currency;
     for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
       if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == cur) camp_net[b] += task_net[t];
   }
   for (std::size_t l = 0; l < m; ++l)
-    if (L.kind[l] == line_kind::budget_cut && L.aux[l] == 1)
+    if (L.kind[l] == line_kind::budget_cut && (L.aux[l] & 1) == 1)
       for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
         if (policy.campaign_budgets[b].campaign == L.campaign_id[l] && policy.campaign_budgets[b].currency == L.currency[l]) camp_cut[b] = 1;
   for (std::size_t b = 0; b < camp_net.size(); ++b) {
-    if (camp_net[b] > policy.campaign_budgets[b].amount) fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " paid above its budget");
-    if (camp_cut[b] && camp_net[b] != policy.campaign_budgets[b].amount)
+    const wide left = budget_left(policy.campaign_budgets[b].amount, camp_earlier[b]);
+    if (camp_net[b] > left) fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " paid above its budget");
+    if (camp_cut[b] && camp_net[b] != left)
       fail(m, "campaign " + std::to_string(policy.campaign_budgets[b].campaign) + " cut but not paid its budget exactly");
   }
   // Rule priority: once a priority level of a campaign is cut, no later level may be paid anything.
@@ -1445,7 +1726,7 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   };
   std::vector<std::int32_t> first_cut_level(policy.campaign_budgets.size(), std::numeric_limits<std::int32_t>::max());
   for (std::size_t l = 0; l < m; ++l)
-    if (L.kind[l] == line_kind::budget_cut && L.aux[l] == 1 && task_index.find(L.task_id[l]) >= 0) {
+    if (L.kind[l] == line_kind::budget_cut && (L.aux[l] & 1) == 1 && task_index.find(L.task_id[l]) >= 0) {
       const std::int32_t b = budget_of(L.task_id[l], L.currency[l]);
       if (b >= 0) first_cut_level[static_cast<std::size_t>(b)] = std::min(first_cut_level[static_cast<std::size_t>(b)], task_priority(L.task_id[l]));
     }
@@ -1467,6 +1748,12 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
     p = q;
   }
   return ck;
+}
+
+/// verify for a ledger computed without earlier runs (compute_ledger).
+inline ledger_check verify(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                           const reward_completions& done, const reward_kocs& kocs, const reward_ledger& L) {
+  return verify(policy, tasks, asg, done, kocs, settled_ledger{}, L);
 }
 
 }  // namespace koc

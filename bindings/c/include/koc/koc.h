@@ -515,7 +515,8 @@ typedef enum koc_line_reason {
   KOC_LINE_REASON_REJECTED = 1,
   KOC_LINE_REASON_LATE = 2,
   KOC_LINE_REASON_NOTHING_DUE = 3,
-  KOC_LINE_REASON_NO_COMPLETION = 4
+  KOC_LINE_REASON_NO_COMPLETION = 4,
+  KOC_LINE_REASON_SETTLED = 5 /* every line of the completion was paid by an earlier run (koc_ledger_settle) */
 } koc_line_reason;
 KOC_EXPORT koc_status koc_line_kind_name(koc_line_kind kind, char* buf, size_t capacity, size_t* required);
 KOC_EXPORT koc_status koc_line_reason_name(koc_line_reason reason, char* buf, size_t capacity, size_t* required);
@@ -534,6 +535,32 @@ KOC_EXPORT koc_status koc_ledger_compute(const koc_reward_policy* policy, const 
                                          const koc_reward_completions* completions, const koc_reward_kocs* kocs,
                                          uint32_t flags, koc_ledger** out);
 KOC_EXPORT koc_status koc_ledger_size(const koc_ledger* ledger, size_t* n_lines);
+
+/* What earlier runs settled (koc::settled_ledger): the lines of their ledgers, concatenated, n_lines rows.
+ * A CRM that keeps its ledgers in its own database passes the stored columns here; each is a ledger column
+ * of the same name (koc_ledger_int64 / _int32 / _uint8): koc_id, task_id, campaign_id, amount, aux int64;
+ * rule int32 (index into rule_names, -1 none; names are matched to the policy's rule ids); kind
+ * (koc_line_kind) and currency (currency index or KOC_NO_CURRENCY) uint8. rule_names[i]: UTF-8,
+ * rule_name_lens[i] bytes, copied. BORROWS the column arrays: keep them alive and unchanged until destroy.
+ * Bad columns are reported by koc_ledger_settle, naming the column as "settled.<name>". */
+typedef struct koc_settled_lines koc_settled_lines;
+KOC_EXPORT koc_status koc_settled_lines_create(const int64_t* koc_id, const int64_t* task_id, const int64_t* campaign_id,
+                                               const int32_t* rule, const uint8_t* kind, const uint8_t* currency,
+                                               const int64_t* amount, const int64_t* aux, size_t n_lines,
+                                               const char* const* rule_names, const size_t* rule_name_lens, size_t n_rules,
+                                               koc_settled_lines** out);
+/* The lines of one computed ledger, borrowed from it (the ledger must outlive the result). */
+KOC_EXPORT koc_status koc_settled_lines_from_ledger(const koc_ledger* ledger, koc_settled_lines** out);
+KOC_EXPORT void koc_settled_lines_destroy(koc_settled_lines* lines);
+
+/* Settles a run against what earlier runs paid (koc::settle_ledger): the ledger of the given work minus
+ * what `earlier` settled, so running the same work twice pays nothing new, growth past a new step pays that
+ * step only, and caps and budgets hold over all runs. The settlement state after the run is `earlier`
+ * followed by this ledger's lines. The result keeps a copy of `earlier`'s lines for koc_ledger_verify. */
+KOC_EXPORT koc_status koc_ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
+                                        const koc_reward_assignments* assignments,
+                                        const koc_reward_completions* completions, const koc_reward_kocs* kocs,
+                                        const koc_settled_lines* earlier, uint32_t flags, koc_ledger** out);
 
 typedef enum koc_ledger_int64_column {
   KOC_LEDGER_KOC_ID = 0,      /* -1 on a task's no_completion line */
@@ -583,7 +610,7 @@ KOC_EXPORT koc_status koc_ledger_totals(const koc_ledger* ledger, koc_totals_gro
                                         const uint8_t** currency, const int64_t** amount, const int64_t** cut,
                                         size_t* n_groups);
 /* Checks the ledger against the inputs it was computed from, without recomputing it (koc::verify,
- * with the ledger's copy of the policy): *ok = 1 when every property holds, else 0 with the first
+ * with the ledger's copy of the policy, and of the earlier lines of koc_ledger_settle): *ok = 1 when every property holds, else 0 with the first
  * violation in buf (size-query convention; buf may be NULL with capacity 0). */
 KOC_EXPORT koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* tasks,
                                         const koc_reward_assignments* assignments,

@@ -22,6 +22,8 @@ struct ledger_state {
   reward_assignments asg;
   reward_completions done;
   reward_kocs kocs;
+  std::vector<std::string> settled_names;  // rule names of the settled lines (the view points into them)
+  settled_ledger settled;                  // what earlier runs paid (empty: nothing)
   reward_ledger ledger;
   ledger_totals totals;
 };
@@ -84,7 +86,7 @@ void bind_rewards(py::module_& m) {
         ledger_check ck;
         {
           py::gil_scoped_release release;
-          ck = verify(s.policy, s.tasks, s.asg, s.done, s.kocs, s.ledger);
+          ck = verify(s.policy, s.tasks, s.asg, s.done, s.kocs, s.settled, s.ledger);
         }
         return py::make_tuple(ck.ok, ck.message);
       });
@@ -130,7 +132,7 @@ void bind_rewards(py::module_& m) {
   m.def("compute_ledger",
         [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
            const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder,
-           bool explain) {
+           bool explain, const py::dict& settled_cols, const std::vector<std::string>& settled_rule_names) {
           auto s = std::make_shared<ledger_state>();
           s->policy = parse_reward_policy(policy_json);
           column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
@@ -158,9 +160,23 @@ void bind_rewards(py::module_& m) {
           s->kocs.tier = kr.get<std::int32_t>("tier");
           s->ladder = ladder;
           s->kocs.ladder = span<const std::string>(s->ladder);
+          if (!settled_cols.empty()) {
+            column_reader sr{settled_cols, s->keep};
+            s->settled_names = settled_rule_names;
+            s->settled.koc_id = sr.get<std::int64_t>("koc_id");
+            s->settled.task_id = sr.get<std::int64_t>("task_id");
+            s->settled.campaign_id = sr.get<std::int64_t>("campaign_id");
+            s->settled.rule = sr.get<std::int32_t>("rule");
+            s->settled.rule_names = span<const std::string>(s->settled_names);
+            const span<const std::uint8_t> kind = sr.get<std::uint8_t>("kind");  // codes; settle_ledger refuses unknown ones
+            s->settled.kind = span<const line_kind>(reinterpret_cast<const line_kind*>(kind.data()), kind.size());
+            s->settled.currency = sr.get<std::uint8_t>("currency");
+            s->settled.amount = sr.get<std::int64_t>("amount");
+            s->settled.aux = sr.get<std::int64_t>("aux");
+          }
           {
             py::gil_scoped_release release;
-            s->ledger = koc::compute_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, ledger_options{explain});
+            s->ledger = koc::settle_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, s->settled, ledger_options{explain});
             s->totals = koc::totals(s->ledger);
           }
           const reward_ledger& L = s->ledger;
@@ -178,6 +194,8 @@ void bind_rewards(py::module_& m) {
           d["amount"] = view_of(L.amount, base);
           d["gross"] = view_of(L.gross, base);
           d["gate_bp"] = view_of(L.gate_bp, base);
+          d["basis"] = view_of(L.basis, base);
+          d["aux"] = view_of(L.aux, base);
           d["tier_bp"] = view_of(L.tier_bp, base);
           d["explanation"] = explain ? py::object(py::cast(L.explanation)) : py::object(py::none());
           d["kinds"] = [] {
@@ -198,8 +216,16 @@ void bind_rewards(py::module_& m) {
           return d;
         },
         py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
-        py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false,
-        "Computes the rewards ledger from dicts of 1-D numpy columns; returns read-only numpy views, totals and the state.");
+        py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false, py::arg("settled_cols") = py::dict(),
+        py::arg("settled_rule_names") = std::vector<std::string>(),
+        "Computes the rewards ledger from dicts of 1-D numpy columns, settled against the lines earlier runs paid "
+        "(settled_cols: koc_id, task_id, campaign_id, rule, kind, currency, amount, aux; empty = nothing settled); "
+        "returns read-only numpy views, totals and the state.");
+  m.def("line_kinds", [] {
+    std::vector<std::string> k;
+    for (int i = 0; i <= static_cast<int>(line_kind::no_reward); ++i) k.emplace_back(line_kind_name(static_cast<line_kind>(i)));
+    return k;
+  }, "The ledger's line kinds, by code.");
 }
 
 }  // namespace koc::py

@@ -145,4 +145,7 @@ def compute_ledger(
     koc_cols: dict[str, npt.NDArray[Any]],
     ladder: Sequence[str],
     explain: bool = False,
+    settled_cols: dict[str, npt.NDArray[Any]] = ...,
+    settled_rule_names: Sequence[str] = ...,
 ) -> dict[str, Any]: ...
+def line_kinds() -> list[str]: ...

@@ -219,20 +219,21 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
             ". Points (PTS) are never tier-multiplied; budget cuts appear as negative lines of their rule."
         sections.append(_section("rewards", "Reward totals by tier and by rule", note, "".join(charts), "".join(tables)))
 
-        main = currencies[0]
-        per_koc = L[L["currency"] == main].groupby("koc_id")["amount"].sum().sort_values(ascending=False, kind="stable")
-        per_koc = per_koc[per_koc > 0]
-        top = per_koc.head(top_n)
-        top = top.iloc[np.lexsort((top.index.to_numpy(), -top.to_numpy()))]  # ties: lower KOC id first
-        lines = L[L["koc_id"].isin(top.index)]
-        rules_of = lines.groupby("koc_id")["rule"].agg(lambda s: ", ".join(sorted(set(s))))
-        chart = _hbars([str(k) for k in top.index], list(top.astype(float)), [_money(v, main) for v in top],
-                       f"Top {len(top)} KOCs by reward ({main})")
-        table = _table(["rank", "KOC", "tier", f"total ({main})", "rules"],
-                       [(i + 1, int(k), tier_of.get(k, ""), _money(v, main), rules_of.get(k, "")) for i, (k, v) in enumerate(top.items())],
-                       [True, True, False, True, False])
-        sections.append(_section("top", f"Top KOCs by reward ({main})",
-                                 f"{len(per_koc):,} KOCs earned {main}; the {len(top)} highest totals.", chart, table))
+        if currencies:  # a settled run may pay nothing new: no money lines, no top list
+            main = currencies[0]
+            per_koc = L[L["currency"] == main].groupby("koc_id")["amount"].sum().sort_values(ascending=False, kind="stable")
+            per_koc = per_koc[per_koc > 0]
+            top = per_koc.head(top_n)
+            top = top.iloc[np.lexsort((top.index.to_numpy(), -top.to_numpy()))]  # ties: lower KOC id first
+            lines = L[L["koc_id"].isin(top.index)]
+            rules_of = lines.groupby("koc_id")["rule"].agg(lambda s: ", ".join(sorted(set(s))))
+            chart = _hbars([str(k) for k in top.index], list(top.astype(float)), [_money(v, main) for v in top],
+                           f"Top {len(top)} KOCs by reward ({main})")
+            table = _table(["rank", "KOC", "tier", f"total ({main})", "rules"],
+                           [(i + 1, int(k), tier_of.get(k, ""), _money(v, main), rules_of.get(k, "")) for i, (k, v) in enumerate(top.items())],
+                           [True, True, False, True, False])
+            sections.append(_section("top", f"Top KOCs by reward ({main})",
+                                     f"{len(per_koc):,} KOCs earned {main}; the {len(top)} highest totals.", chart, table))
     else:
         sections.append('<section id="rewards"><h2>Rewards</h2><p class="note">No completions were given: '
                         'no ledger.</p></section>')

@@ -377,6 +377,59 @@ def _currency_labels(currency: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(remap[currency.astype(np.int64)], categories=[_CODES[c] for c in used])
 
 
+_KINDS: tuple[str, ...] = tuple(_core.line_kinds())
+_SETTLED_COLUMNS = ("koc_id", "task_id", "campaign_id", "rule", "kind", "currency", "amount", "aux")
+
+
+def _settled_columns(settled: Any) -> tuple[dict, list[str]]:
+    """The lines earlier runs paid, as the engine's settled columns and rule names.
+
+    ``settled``: a :class:`Ledger`, a table of ledger lines (``Ledger.lines``, or ledger.csv read back), or a
+    list of them (concatenated in order). The row of an error is the row in that concatenation."""
+    parts = list(settled) if isinstance(settled, (list, tuple)) else [settled]
+    frames = [p.lines if isinstance(p, Ledger) else p for p in parts]
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in _SETTLED_COLUMNS}
+    for f in frames:
+        names = _names(f)
+        for c in _SETTLED_COLUMNS:
+            if c not in names:
+                raise error("invalid_argument", f"the settled table needs a '{c}' column (the ledger lines of earlier "
+                            f"runs, as Ledger.lines gives them){_columns.missing_column_hint(c, names)}", None,
+                            f"settled.{c}")
+            cols[c].append(_array(_columns.get(f, c)))
+    joined = {c: (np.concatenate(v) if v else np.empty(0)) for c, v in cols.items()}
+    out: dict[str, np.ndarray] = {}
+    for c in ("koc_id", "task_id", "campaign_id", "amount", "aux"):
+        out[c] = _optional_int(joined[c], np.int64, f"settled.{c}", -1 if c.endswith("_id") else 0)
+    # Text columns: rule ids (missing = no rule), kind names, currency codes (missing = no currency).
+    rule_names: list[str] = []
+    rule_of: dict[str, int] = {}
+    rule = np.full(len(out["amount"]), -1, dtype=np.int32)
+    kind = np.empty(len(out["amount"]), dtype=np.uint8)
+    currency = np.full(len(out["amount"]), _NO_CURRENCY, dtype=np.uint8)
+    kind_code = {k: i for i, k in enumerate(_KINDS)}
+    cur_code = {c: i for i, c in enumerate(_CODES)}
+    missing_rule = _missing(joined["rule"].astype(object))
+    missing_cur = _missing(joined["currency"].astype(object))
+    for row, (r, k, cu) in enumerate(zip(joined["rule"], joined["kind"], joined["currency"])):
+        if not missing_rule[row]:
+            r = str(r)
+            if r not in rule_of:
+                rule_of[r] = len(rule_names)
+                rule_names.append(r)
+            rule[row] = rule_of[r]
+        if str(k) not in kind_code:
+            raise error("invalid_value", f"{k!r} is not a ledger line kind (one of {', '.join(_KINDS)})", row,
+                        "settled.kind")
+        kind[row] = kind_code[str(k)]
+        if not missing_cur[row]:
+            if str(cu) not in cur_code:
+                raise error("unknown_name", f"{cu!r} is not a currency code koc knows", row, "settled.currency")
+            currency[row] = cur_code[str(cu)]
+    out.update(rule=rule, kind=kind, currency=currency)
+    return out, rule_names
+
+
 class Ledger:
     """The rewards ledger of :func:`rewards`.
 
@@ -389,8 +442,10 @@ class Ledger:
     budget_cut, no_reward), ``reason`` (none, rejected, late, nothing_due, no_completion), ``currency``
     (code; NaN on entitlement and no_reward lines), ``amount`` (int64 minor units; negative only on
     cap_cut and budget_cut lines), ``amount_decimal`` (exact :class:`decimal.Decimal` in major units),
-    ``gross`` (before gates, tier and rounding), ``gate_bp`` and ``tier_bp`` (10000 = x1), and
-    ``explanation`` when computed with ``explain=True``.
+    ``gross`` (before gates, tier and rounding), ``gate_bp`` and ``tier_bp`` (10000 = x1), ``basis`` (the
+    quantity behind the line: views, days, rank, budget...) and ``aux`` (rule-specific detail: the step
+    index of a step bonus, the place of a prize...), and ``explanation`` when computed with ``explain=True``.
+    ``reason`` ``settled`` marks a completion whose every line an earlier run paid (``rewards(settled=...)``).
 
     ``totals_by_koc`` / ``_task`` / ``_campaign``: per (id, currency): ``amount``, ``amount_decimal`` and
     ``cut`` (what cap and budget cuts took back, >= 0, minor units). ``totals_by_currency``: per currency.
@@ -430,6 +485,7 @@ class Ledger:
                 "amount": r["amount"],
                 "amount_decimal": _decimals(r["amount"], r["currency"]),
                 "gross": r["gross"], "gate_bp": r["gate_bp"], "tier_bp": r["tier_bp"],
+                "basis": r["basis"], "aux": r["aux"],
             }
             if r["explanation"] is not None:
                 out["explanation"] = np.asarray(r["explanation"], dtype=object)
@@ -477,7 +533,7 @@ class Ledger:
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
-            explain: bool = False) -> Ledger:
+            explain: bool = False, settled: Any = None) -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
     Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
@@ -503,6 +559,13 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
         (x1). Default: every KOC of the assignments, without tier.
     explain: build every line's explanation now (``lines['explanation']``); otherwise :meth:`Ledger.explain`
         builds one on demand.
+    settled: what earlier runs paid: their :class:`Ledger` objects or ledger line tables (``Ledger.lines``,
+        or ledger.csv read back), one or a list, oldest first. The result then holds only what is new: a
+        (KOC, task, line, step) an earlier run paid is not paid again (its completion gets a no_reward line
+        ``settled`` when nothing else is due), per-KOC caps and budgets count what earlier runs paid, speed
+        places go on from those given, and a campaign judged earlier pays no prize or award again. The
+        completions may be all work to date (metrics grown since) or only the new work. The settlement
+        state after this run is ``settled`` plus this ledger (see docs/state-tables.md).
 
     Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
     """
@@ -514,6 +577,7 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
         raise error("length_mismatch", "assignment columns differ in length", None, "task_id")
     done = _completion_columns(completions, a_koc, a_task, task_cols, task_currency)
     koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
+    settled_cols, settled_rules = _settled_columns(settled) if settled is not None else ({}, [])
     raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
-                               ladder, bool(explain))
+                               ladder, bool(explain), settled_cols, settled_rules)
     return Ledger(raw)

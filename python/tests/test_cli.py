@@ -308,3 +308,48 @@ def test_console_script_is_installed():
     assert exe.exists(), "the 'koc' console script is missing: pip install the package"
     p = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0 and p.stdout.startswith("koc ")
+
+
+def test_settled_runs_pay_only_what_is_new(tmp_path, capsys, demo):
+    """`--settled` takes earlier runs' ledger.csv files: the demo run again on its own ledger pays nothing;
+    half the completions first, then all of them, pay together what one run pays."""
+    d = datasets.sample_dir()
+    base = ["--roster", d / "roster.csv", "--tasks", d / "tasks.csv", "--policies", d]
+    rc, _, _ = koc_cli(capsys, "run", *base, "--completions", d / "completions.csv", "--out", tmp_path / "again",
+                       "--settled", demo / "ledger.csv", "--quiet")
+    assert rc == 0
+    again = pd.read_csv(tmp_path / "again" / "ledger.csv", keep_default_na=False)
+    assert (again["amount"] == 0).all() and (again["reason"] == "settled").sum() > 0
+    assert json.loads((tmp_path / "again" / "summary.json").read_text())["rewards"]["paid_kocs"] == 0
+
+    done = pd.read_csv(d / "completions.csv", dtype=str, keep_default_na=False)
+    done.iloc[: len(done) // 2].to_csv(tmp_path / "first_half.csv", index=False)
+    rc, _, _ = koc_cli(capsys, "rewards", *base, "--completions", tmp_path / "first_half.csv", "--out", tmp_path / "m1.csv")
+    assert rc == 0
+    rc, _, _ = koc_cli(capsys, "rewards", *base, "--completions", d / "completions.csv", "--out", tmp_path / "m2.csv",
+                       "--settled", tmp_path / "m1.csv")
+    assert rc == 0
+    once = pd.read_csv(demo / "ledger.csv", keep_default_na=False)
+    m1, m2 = (pd.read_csv(tmp_path / f"m{i}.csv", keep_default_na=False) for i in (1, 2))
+    key = ["koc_id", "task_id", "kind", "aux"]
+    paid = lambda L: L[(L["amount"] != 0) & ~L["kind"].isin(["cap_cut", "budget_cut", "prize", "process_award"])]
+    # No (KOC, task, line, step) is paid in both runs ...
+    assert not set(map(tuple, paid(m1)[key].to_numpy())) & set(map(tuple, paid(m2)[key].to_numpy()))
+    # ... and what each completion earns is what one run over all the work pays it. (Budget cuts, speed
+    # places and prizes depend on which work was known when: the first run judged the campaigns on half.)
+    per_completion = ["fixed", "base", "retainer", "creation_fee", "step_bonus", "day_fee", "travel"]
+    sums = lambda L: L[L["kind"].isin(per_completion)].groupby(key)["amount"].sum()
+    pd.testing.assert_series_equal(sums(pd.concat([m1, m2])), sums(once))
+    # Every task budget holds over both runs together.
+    tasks = pd.read_csv(d / "tasks.csv")
+    budget = tasks.set_index("task_id")["budget_minor"]
+    net = pd.concat([m1, m2]).query("currency != ''").groupby("task_id")["amount"].sum()
+    limited = budget[budget >= 0].index.intersection(net.index)
+    assert (net[limited] <= budget[limited]).all()
+
+    # A damaged ledger is refused naming its file, row and column.
+    bad = pd.read_csv(tmp_path / "m1.csv", dtype=str, keep_default_na=False)
+    bad.loc[4, "kind"] = "bonus"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    rc, _, err = koc_cli(capsys, "rewards", *base, "--completions", d / "completions.csv", "--settled", tmp_path / "bad.csv")
+    assert rc != 0 and "bad.csv, row 4 (line 6), field 'kind'" in err

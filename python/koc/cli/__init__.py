@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--objective", choices=("max_score", "max_fill"), default="max_score", help="optimal matching objective")
     s.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="stop the optimal matching after this long (exit code 1, nothing written)")
+    s.add_argument("--settled", nargs="+", metavar="LEDGER",
+                   help="ledger.csv files of earlier runs: pay only what they did not (see docs/state-tables.md)")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
@@ -115,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--completions", required=True)
     s.add_argument("--policies", required=True, help="folder with reward_policy.json (+ tier_policy.json)")
     s.add_argument("--out", help="output CSV (default: standard output)")
+    s.add_argument("--settled", nargs="+", metavar="LEDGER",
+                   help="ledger CSVs of earlier runs: pay only what they did not (see docs/state-tables.md)")
 
     s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
             "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
@@ -156,7 +160,7 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
     policies = _pipeline.load_policies(policies_dir, need_reward=True)
     outcome = _pipeline.run(roster, tasks, completions, policies, progress,
                             mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"),
-                            time_limit=getattr(args, "time_limit", None))
+                            time_limit=getattr(args, "time_limit", None), settled_paths=getattr(args, "settled", None))
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -234,11 +238,12 @@ def _cmd_rewards(args: argparse.Namespace) -> int:
     policies = _pipeline.load_policies(args.policies, need_reward=True)
     progress.start("reading inputs")
     tables = _read_checked(args.roster, args.tasks, args.completions, policies, progress)
+    settled = _pipeline.read_settled(args.settled)
     progress.finish()
     progress.start("computing rewards")
     tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
     ledger, _ = _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
-                                        (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name))
+                                        (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name), settled)
     progress.finish(f"{len(ledger):,} ledger lines")
     _write_table(ledger, args.out)
     return EXIT_OK

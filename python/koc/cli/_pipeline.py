@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import pathlib
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._errors import detail
 from ..matching import MatchingPolicy, match
 from ..rewards import display_amount
 from ..tiers import TierPolicy, classify
@@ -212,17 +213,49 @@ def completions_for_rewards(completions: pd.DataFrame) -> pd.DataFrame:
     return completions
 
 
+@dataclass
+class Settled:
+    """The ledgers of earlier runs (their ledger.csv files), concatenated: what koc.rewards(settled=) reads."""
+    lines: pd.DataFrame
+    files: list[tuple[str, int, bool]]  # (file name, first row in `lines`, is CSV), in order
+
+    def error(self, e: _core.Error) -> UserError:
+        """A settled-table error, attributed to the file and row it names."""
+        row = getattr(e, "row", None)
+        fld = (getattr(e, "field", "") or "").removeprefix("settled.")
+        message = detail(e)  # the location is said once, in the file's own rows
+        if row is None or row < 0:
+            return UserError([Problem(", ".join(f for f, _, _ in self.files), message, None, fld)])
+        name, start, is_csv = [f for f in self.files if f[1] <= row][-1]
+        return UserError([Problem(name, message, int(row) - start, fld, int(row) - start + 2 if is_csv else None)])
+
+
+def read_settled(paths: Optional[Sequence[str]]) -> Optional[Settled]:
+    if not paths:
+        return None
+    frames, files, start = [], [], 0
+    for p in paths:
+        df, is_csv = _io.read_table(p)
+        frames.append(df)
+        files.append((pathlib.Path(p).name, start, is_csv))
+        start += len(df)
+    return Settled(pd.concat(frames, ignore_index=True), files)
+
+
 def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
-                  names: tuple[str, str]) -> tuple[pd.DataFrame, Any]:
-    """The ledger for the completions given: each completion names the (KOC, task) pair that did the work."""
+                  names: tuple[str, str], settled: Optional[Settled] = None) -> tuple[pd.DataFrame, Any]:
+    """The ledger for the completions given: each completion names the (KOC, task) pair that did the work.
+    With `settled` (earlier runs' ledgers), only what those did not pay."""
     from ..rewards import rewards
     assignments = completions[["koc_id", "task_id"]]
     kocs = pd.DataFrame({"koc_id": tiers["koc_id"].to_numpy(), "tier": tiers["tier"]})
     try:
         ledger = rewards(assignments, completions_for_rewards(completions), policies.reward,
-                         tasks=tasks_for_rewards(tasks), kocs=kocs)
+                         tasks=tasks_for_rewards(tasks), kocs=kocs, settled=None if settled is None else settled.lines)
     except _core.Error as e:
         fld = getattr(e, "field", "") or ""
+        if fld.startswith("settled.") and settled is not None:
+            raise settled.error(e) from None
         if fld.startswith("rules") or fld.startswith("$") or fld.startswith("campaign_budgets"):
             raise _policy_error(e, POLICY_FILES["reward"]) from None
         raise library_error(e, names[0] if fld in _io.COMPLETION_COLUMNS else names[1]) from None
@@ -332,11 +365,13 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
 
 
 def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
-        *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None) -> Outcome:
+        *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None,
+        settled_paths: Optional[Sequence[str]] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
     tables, problems = read_inputs(roster_path, tasks_path, completions_path, policies)
+    settled = read_settled(settled_paths)
     for p in _io.raise_errors(problems):
         progress.note(str(p))
     roster, tasks = tables["roster"], tables["tasks"]
@@ -354,7 +389,8 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     ledger = None
     if completions_path is not None:
         progress.start("computing rewards")
-        ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]))
+        ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]),
+                                  settled)
         progress.finish(f"{len(ledger):,} ledger lines")
     previous = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
     sources = {**{k: v for k, v in names.items()}, **{f"{k}_policy": v for k, v in policies.sources.items()}}

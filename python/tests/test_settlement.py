@@ -1,0 +1,99 @@
+"""koc.rewards(settled=...): a programme settled month after month pays nothing twice (the engine's
+property tests are tests/rewards/test_settlement.cpp; these check the Python front end to end)."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import koc
+
+from conftest import ROOT
+
+POLICY = koc.RewardPolicy.load(ROOT / "examples" / "data" / "reward_policy.json")
+TASKS = pd.DataFrame({"task_id": [5, 6, 1], "rule": ["weibo_review", "auto_show_guangzhou", "newbie_meme"],
+                      "window_start": [0, 0, 0], "budget": [None, "3000.00", None]})
+KOCS = pd.DataFrame({"koc_id": [1001, 1002, 1003], "tier": ["ambassador", "core", None]})
+
+
+def month(views, shows=((1003, 3),), pts=(1001,)):
+    """All work to date: one amplification post of 1001 (its views so far), offline days, first-N posts."""
+    rows = [(1001, 5, 0, views, 0)] + [(k, 6, 0, 0, d) for k, d in shows] + [(k, 1, 100 + k, 0, 0) for k in pts]
+    done = pd.DataFrame(rows, columns=["koc_id", "task_id", "delivered_at", "views", "days_on_site"])
+    return done[["koc_id", "task_id"]], done
+
+
+def run(done_pair, settled=None):
+    assignments, done = done_pair
+    ledger = koc.rewards(assignments, done, POLICY, tasks=TASKS, kocs=KOCS, settled=settled)
+    assert ledger.verify(), ledger.verify().message
+    return ledger
+
+
+def cny(ledger):
+    lines = ledger.lines
+    return int(lines.loc[lines["currency"] == "CNY", "amount"].sum())
+
+
+def test_the_same_month_again_pays_nothing():
+    may = run(month(120_000))
+    assert cny(may) > 0
+    again = run(month(120_000), settled=may)
+    assert (again.lines["amount"] == 0).all()
+    assert set(again.lines.loc[again.lines["completion"] >= 0, "reason"].astype(str)) == {"settled"}
+    assert "paid by an earlier run" in again.explain(0)
+
+
+def test_growth_pays_the_new_step_only_and_states_chain():
+    may = run(month(120_000))
+    june = run(month(1_200_000), settled=may)
+    steps = june.lines[june.lines["kind"] == "step_bonus"]
+    assert list(steps["aux"]) == [2]  # the third step, and only it
+    assert int(steps["amount"].iloc[0]) == 100_000 * 3 // 2  # x1.5 ambassador
+    # The state is every earlier ledger: a list of Ledgers, their lines concatenated, or ledger.csv read back.
+    july_from_list = run(month(1_200_000), settled=[may, june])
+    state = pd.concat([may.lines, june.lines], ignore_index=True)
+    july_from_frame = run(month(1_200_000), settled=state)
+    buf = io.StringIO()
+    state.drop(columns=["amount_decimal"]).to_csv(buf, index=False)
+    july_from_csv = run(month(1_200_000), settled=pd.read_csv(io.StringIO(buf.getvalue())))
+    for july in (july_from_list, july_from_frame, july_from_csv):
+        assert (july.lines["amount"] == 0).all()
+
+
+def test_a_budget_spent_earlier_is_spent_and_first_n_places_go_on():
+    may = run(month(0, shows=((1003, 3),), pts=(1001,)))  # 3 days x 800.00 = 2400.00 of the 3000.00 budget
+    shows = may.lines[(may.lines["task_id"] == 6) & (may.lines["currency"] == "CNY")]
+    assert int(shows["amount"].sum()) == 240_000
+    june = run(month(0, shows=((1003, 3), (1002, 2)), pts=(1001, 1002, 1003)), settled=may)
+    j = june.lines
+    assert int(j.loc[(j["task_id"] == 6) & (j["currency"] == "CNY"), "amount"].sum()) == 60_000  # what May left
+    cut = j[j["kind"] == "budget_cut"]
+    assert len(cut) == 1 and int(cut["aux"].iloc[0]) == 2 and int(cut["basis"].iloc[0]) == 60_000
+    speed = j[j["kind"] == "speed_bonus"]
+    # Places go on from the one May gave: 1002 and 1003 are the 2nd and 3rd (1001's is settled).
+    assert list(speed["koc_id"]) == [1002, 1003] and list(speed["basis"]) == [2, 3]
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda s: s.drop(columns=["aux"]), "settled.aux"),
+    (lambda s: s.assign(kind=s["kind"].astype(str).replace({"fixed": "fixd"})), "settled.kind"),
+    (lambda s: s.assign(currency=s["currency"].astype(object).where(s["currency"].isna(), "XXX")), "settled.currency"),
+])
+def test_bad_settled_tables_name_the_field(change, field):
+    may = run(month(120_000))
+    with pytest.raises(ValueError) as e:
+        run(month(120_000), settled=change(may.lines.copy()))
+    assert getattr(e.value, "field", None) == field
+
+
+def test_settled_new_work_only_matches_settled_all_work():
+    """A run may be given all work to date or only what is new: the same lines are paid."""
+    may = run(month(0, shows=(), pts=(1001,)))
+    all_work = run(month(0, shows=(), pts=(1001, 1002)), settled=may)
+    a, d = month(0, shows=(), pts=(1002,))
+    d = d[d["task_id"] == 1].reset_index(drop=True)
+    new_only = run((d[["koc_id", "task_id"]], d), settled=may)
+    paid = lambda L: L.lines.loc[L.lines["amount"] != 0, ["koc_id", "task_id", "kind", "amount"]].astype(str)
+    assert paid(all_work).reset_index(drop=True).equals(paid(new_only).reset_index(drop=True))
+    assert np.array_equal(paid(all_work)["koc_id"].to_numpy(), np.array(["1002", "1002"]))

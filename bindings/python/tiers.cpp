@@ -166,6 +166,60 @@ void bind_tiers(py::module_& m) {
         "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns. reference: "
         "roster-wide statistics when the columns are one partition of a larger roster (koc.tiers.roster_reference).");
 
+  m.def("tier_state_for",
+        [](const in_array<std::int64_t>& roster_id, const py::object& roster_honorary, std::int32_t n_tiers,
+           const in_array<std::int64_t>& koc_id, const in_array<std::int32_t>& tier, const in_array<std::int32_t>& periods_below,
+           const in_array<std::uint8_t>& honorary, const in_array<std::int64_t>& revoked_ids,
+           const std::vector<std::string>& revoked_reasons) {
+          roster_view r;
+          r.id = view<std::int64_t>(roster_id, "id");
+          in_array<std::uint8_t> flags;
+          if (!roster_honorary.is_none()) {
+            flags = in_array<std::uint8_t>::ensure(roster_honorary);
+            r.honorary = view<std::uint8_t>(flags, "honorary");
+          }
+          const tier_state_view last{view<std::int64_t>(koc_id, "state.koc_id"), view<std::int32_t>(tier, "state.tier"),
+                                     view<std::int32_t>(periods_below, "state.periods_below"),
+                                     view<std::uint8_t>(honorary, "state.honorary")};
+          if (revoked_reasons.size() != static_cast<std::size_t>(revoked_ids.size()))
+            throw error(errc::length_mismatch, "revocations: one reason per KOC id", -1, "revocations.reason");
+          std::vector<honour_revocation> revoked;
+          for (std::size_t k = 0; k < revoked_reasons.size(); ++k) revoked.push_back({revoked_ids.at(static_cast<py::ssize_t>(k)), revoked_reasons[k]});
+          tier_state_columns c = tier_state_for(r, n_tiers, last, revoked);
+          py::dict d;
+          d["previous_tier"] = to_numpy(std::move(c.previous_tier));
+          d["periods_below"] = to_numpy(std::move(c.periods_below));
+          d["honorary"] = to_numpy(std::move(c.honorary));
+          return d;
+        },
+        py::arg("roster_id"), py::arg("roster_honorary"), py::arg("n_tiers"), py::arg("koc_id"), py::arg("tier"),
+        py::arg("periods_below"), py::arg("honorary"), py::arg("revoked_ids"), py::arg("revoked_reasons"),
+        "Last period's tier state aligned to the roster's rows (koc::tier_state_for): previous_tier, periods_below, honorary.");
+  m.def("next_tier_state",
+        [](const in_array<std::int64_t>& roster_id, const in_array<std::int32_t>& final_tier, const in_array<std::int32_t>& periods_below,
+           const in_array<std::uint8_t>& honorary, const in_array<std::int64_t>& koc_id, const in_array<std::int32_t>& tier,
+           const in_array<std::int32_t>& last_below, const in_array<std::uint8_t>& last_honorary) {
+          roster_view r;
+          r.id = view<std::int64_t>(roster_id, "id");
+          tier_result t;
+          t.final_tier.assign(final_tier.data(), final_tier.data() + final_tier.size());
+          t.periods_below.assign(periods_below.data(), periods_below.data() + periods_below.size());
+          t.honorary.assign(honorary.data(), honorary.data() + honorary.size());
+          const tier_state_view last{view<std::int64_t>(koc_id, "state.koc_id"), view<std::int32_t>(tier, "state.tier"),
+                                     view<std::int32_t>(last_below, "state.periods_below"),
+                                     view<std::uint8_t>(last_honorary, "state.honorary")};
+          tier_state next = next_tier_state(r, t, last);
+          py::dict d;
+          d["koc_id"] = to_numpy(std::move(next.koc_id));
+          d["tier"] = to_numpy(std::move(next.tier));
+          d["periods_below"] = to_numpy(std::move(next.periods_below));
+          d["honorary"] = to_numpy(std::move(next.honorary));
+          return d;
+        },
+        py::arg("roster_id"), py::arg("final_tier"), py::arg("periods_below"), py::arg("honorary"), py::arg("koc_id"),
+        py::arg("tier"), py::arg("last_periods_below"), py::arg("last_honorary"),
+        "The tier state after a period (koc::next_tier_state): the roster's KOCs, then last period's absent ones.");
+
   m.def("roster_problems",
         [](const py::dict& columns, const std::string& policy_json, std::size_t limit) {
           const tier_policy policy = tier_policy_from_json(policy_json);

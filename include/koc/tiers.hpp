@@ -3,4 +3,5 @@
 #include <koc/roster.hpp>
 #include <koc/tiers/classify.hpp>
 #include <koc/tiers/policy.hpp>
+#include <koc/tiers/state.hpp>
 #include <koc/tiers/what_if.hpp>

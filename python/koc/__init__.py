@@ -36,7 +36,7 @@ from .assignment import (
     solve_assignment,
 )
 from .matching import MatchingPolicy, MatchResult, candidates, match
-from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, validate, what_if
+from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
 from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, rewards, to_decimal
 
@@ -80,6 +80,7 @@ __all__ = [
     "UnknownNameError",
     "WhatIf",
     "classify",
+    "tier_state",
     "explain",
     "validate",
     "what_if",

@@ -51,6 +51,27 @@ def classify(
     growth_gaps: bool = True,
     reference: dict[str, Any] | None = None,
 ) -> dict[str, Any]: ...
+def tier_state_for(
+    roster_id: npt.NDArray[np.int64],
+    roster_honorary: Optional[npt.NDArray[np.uint8]],
+    n_tiers: int,
+    koc_id: npt.NDArray[np.int64],
+    tier: npt.NDArray[np.int32],
+    periods_below: npt.NDArray[np.int32],
+    honorary: npt.NDArray[np.uint8],
+    revoked_ids: npt.NDArray[np.int64],
+    revoked_reasons: Sequence[str],
+) -> dict[str, npt.NDArray[Any]]: ...
+def next_tier_state(
+    roster_id: npt.NDArray[np.int64],
+    final_tier: npt.NDArray[np.int32],
+    periods_below: npt.NDArray[np.int32],
+    honorary: npt.NDArray[np.uint8],
+    koc_id: npt.NDArray[np.int64],
+    tier: npt.NDArray[np.int32],
+    last_periods_below: npt.NDArray[np.int32],
+    last_honorary: npt.NDArray[np.uint8],
+) -> dict[str, npt.NDArray[Any]]: ...
 def explain(columns: dict[str, npt.NDArray[Any]], policy_json: str, rows: Sequence[int]) -> list[str]: ...
 def roster_problems(columns: dict[str, npt.NDArray[Any]], policy_json: str, limit: int) -> list[tuple[str, int, str, str]]: ...
 def what_if(columns: dict[str, npt.NDArray[Any]], current_policy_json: str, proposed_policy_json: str) -> dict[str, Any]: ...

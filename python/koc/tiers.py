@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
-from ._errors import error
+from ._errors import detail, error
 from ._policy_text import policy_text
 
 METRICS: tuple[str, ...] = tuple(_core.metric_names())
@@ -236,14 +236,115 @@ def minmax_entry(parts: Sequence[tuple[Optional[dict], int]]) -> dict:
             "max2": highs[1] if len(highs) > 1 else -inf, "argmin": int(argmin), "argmax": int(argmax)}
 
 
-def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, growth_gaps: bool = True,
-             reference: Optional[dict] = None) -> pd.DataFrame:
+def _state_ids(values: Any, labels: Optional[np.ndarray], field: str) -> np.ndarray:
+    """State KOC ids in the roster's id space: the ints themselves, or (string ids) the roster's codes, with
+    ids the roster does not list numbered after it (they match nothing)."""
+    arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if labels is None:
+        return _columns.typed(arr, np.int64, field)
+    code = {v: i for i, v in enumerate(labels)}
+    out = np.empty(len(arr), dtype=np.int64)
+    extra: dict[Any, int] = {}
+    for row, v in enumerate(arr):
+        out[row] = code[v] if v in code else extra.setdefault(v, len(labels) + len(extra))
+    return out
+
+
+def _state_table(state: Any, policy: "TierPolicy", labels: Optional[np.ndarray]) -> tuple:
+    """koc_id, tier, periods_below, honorary of a tier-state table (tier_state's, or classify's output)."""
+    names = _columns.column_names(state)
+    for c in ("koc_id", "tier", "periods_below", "honorary"):
+        if c not in names:
+            raise error("invalid_argument", f"the tier state needs a '{c}' column (koc.tier_state's table, or "
+                        f"last period's koc.classify output){_columns.missing_column_hint(c, names)}", None,
+                        f"state.{c}")
+    ids = _state_ids(_columns.get(state, "koc_id"), labels, "state.koc_id")
+    try:
+        tier = _previous_tier(_columns.get(state, "tier"), policy)
+    except _core.Error as e:
+        raise error(e.code, detail(e), e.row, "state.tier") from None
+    below = _columns.typed(_columns.get(state, "periods_below"), np.int32, "state.periods_below")
+    honour = _columns.typed(_columns.get(state, "honorary"), np.uint8, "state.honorary")
+    return ids, tier, below, honour
+
+
+def _revocations(revoked: Any, labels: Optional[np.ndarray]) -> tuple[np.ndarray, list[str]]:
+    if revoked is None:
+        return np.zeros(0, np.int64), []
+    names = _columns.column_names(revoked)
+    for c in ("koc_id", "reason"):
+        if c not in names:
+            raise error("invalid_argument", "revocations need columns koc_id and reason", None, f"revocations.{c}")
+    ids = _state_ids(_columns.get(revoked, "koc_id"), labels, "revocations.koc_id")
+    if labels is not None and (ids >= len(labels)).any():
+        row = int(np.flatnonzero(ids >= len(labels))[0])
+        raise error("unknown_id", f"revocation for KOC id {np.asarray(_columns.get(revoked, 'koc_id'))[row]!r}, "
+                    "not in the roster", row, "revocations.koc_id")
+    reasons = ["" if r is None or (isinstance(r, float) and np.isnan(r)) else str(r)
+               for r in np.asarray(_columns.get(revoked, "reason"), dtype=object)]
+    return ids, reasons
+
+
+def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = None) -> pd.DataFrame:
+    """The tier state after a period, to give :func:`classify` as ``state=`` next period.
+
+    tiers: this period's :func:`classify` output. state: the state classify was given (None for the first
+    period). Returns one row per KOC the programme has known: this period's KOCs in ``tiers`` order (final
+    ``tier``, ``periods_below`` for the next period, ``honorary``: earned honours are kept for life), then
+    the KOCs of ``state`` that were not classified this period, unchanged (nobody's history is lost by
+    missing a period). Columns ``koc_id``, ``tier`` (ordered categorical on the ladder), ``periods_below``,
+    ``honorary`` (bool). The rules are koc::next_tier_state's (include/koc/tiers/state.hpp)."""
+    tier_col = tiers["tier"]
+    if policy is not None:
+        ladder = list(_policy(policy).tiers)
+    elif isinstance(tier_col.dtype, pd.CategoricalDtype):
+        ladder = list(tier_col.cat.categories)
+    else:
+        raise error("invalid_argument", "give policy= when the tier column is not classify's categorical", None, "tier")
+    pol_like = _LadderOnly(tuple(ladder))
+    ids, labels = _columns.ids(tiers["koc_id"], "koc_id")
+    final = _previous_tier(tier_col, pol_like)
+    below = _columns.typed(tiers["periods_below"], np.int32, "periods_below")
+    honour = _columns.typed(tiers["honorary"], np.uint8, "honorary")
+    if state is None:
+        sid, stier, sbelow, shon = (np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
+                                    np.zeros(0, np.uint8))
+        state_labels = None
+    else:
+        sid, stier, sbelow, shon = _state_table(state, pol_like, labels)
+        state_labels = np.asarray(_columns.get(state, "koc_id"))
+    d = _core.next_tier_state(ids, final, below, honour, sid, stier, sbelow, shon)
+    out_ids: Any = d["koc_id"]
+    if labels is not None:  # back to the caller's labels: the roster's, then the state's own for absent KOCs
+        by_code = {i: v for i, v in enumerate(labels)}
+        if state_labels is not None:
+            by_code.update({int(c): v for c, v in zip(sid, state_labels) if int(c) >= len(labels)})
+        out_ids = np.asarray([by_code[int(c)] for c in d["koc_id"]], dtype=object)
+    return pd.DataFrame({"koc_id": out_ids,
+                         "tier": pd.Categorical.from_codes(d["tier"], categories=ladder, ordered=True),
+                         "periods_below": d["periods_below"], "honorary": d["honorary"].astype(bool)})
+
+
+@dataclass(frozen=True)
+class _LadderOnly:
+    """What _previous_tier reads of a policy: its ladder."""
+    tiers: tuple[str, ...]
+
+
+def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, state: Any = None,
+             revoked: Any = None, growth_gaps: bool = True, reference: Optional[dict] = None) -> pd.DataFrame:
     """Places every KOC of the roster in a tier.
 
     roster: DataFrame (or dict of 1-D arrays) with an ``id`` column, one column per metric the policy uses
         (see ``koc.METRICS``), optional ``honorary``/``invited``/``clearance`` flags, ``previous_tier``
         (tier names or ladder indices; empty/NaN = new KOC) and ``periods_below``.
     overrides: optional table with columns ``koc_id``, ``tier``, ``reason``.
+    state: last period's tier state (:func:`tier_state`'s table, or last period's classify output as it
+        is): fills ``previous_tier``, ``periods_below`` and ``honorary`` by KOC id (a KOC it does not list is
+        new). The roster then must not carry ``previous_tier`` or ``periods_below`` itself; its ``honorary``
+        flags are or-ed with the state's honours, which are kept for life once earned.
+    revoked: honours taken away before this period is classified: a table with ``koc_id`` and ``reason``
+        (required). The lifetime rule may grant the honour again.
     reference: when ``roster`` is one partition of a larger roster, the larger roster's statistics
         (:func:`roster_reference`, or koc.dask / koc.spark) with ``row_offset`` = the roster row of this
         partition's first row; the rows come out bit for bit as in the whole roster's classification.
@@ -255,6 +356,18 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, g
     """
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
+    if state is not None or revoked is not None:
+        for c in ("previous_tier", "periods_below"):
+            if c in cols:
+                raise error("invalid_argument", f"the roster has a '{c}' column and a state was given: give last "
+                            "period's state or those columns, not both", None, c)
+        if state is None:
+            state = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "tier": np.zeros(0, np.int32),
+                                  "periods_below": np.zeros(0, np.int32), "honorary": np.zeros(0, np.uint8)})
+        sid, stier, sbelow, shon = _state_table(state, pol, labels)
+        rev_ids, rev_reasons = _revocations(revoked, labels)
+        cols.update(_core.tier_state_for(cols["id"], cols.get("honorary"), len(pol.tiers), sid, stier, sbelow, shon,
+                                         rev_ids, rev_reasons))
     ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
     r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
     ladder = list(pol.tiers)

@@ -353,3 +353,38 @@ def test_settled_runs_pay_only_what_is_new(tmp_path, capsys, demo):
     bad.to_csv(tmp_path / "bad.csv", index=False)
     rc, _, err = koc_cli(capsys, "rewards", *base, "--completions", d / "completions.csv", "--settled", tmp_path / "bad.csv")
     assert rc != 0 and "bad.csv, row 4 (line 6), field 'kind'" in err
+
+
+def test_tier_state_carries_history_from_month_to_month(tmp_path, capsys, demo):
+    """`--state` reads last month's tier_state.csv (or tiers.csv); run writes the next tier_state.csv."""
+    d = datasets.sample_dir()
+    roster = pd.read_csv(d / "roster.csv", dtype=str, keep_default_na=False)
+    june = roster.drop(columns=["previous_tier", "periods_below"])
+    june.to_csv(tmp_path / "june.csv", index=False)
+    state = pd.read_csv(demo / "tier_state.csv", keep_default_na=False)
+    assert list(state.columns) == ["koc_id", "tier", "periods_below", "honorary"] and len(state) == len(roster)
+    honoured = int(state.loc[state["honorary"].astype(str) == "True", "koc_id"].iloc[0])
+    pd.DataFrame({"koc_id": [honoured], "reason": ["left the programme's code of conduct"]}).to_csv(
+        tmp_path / "revoke.csv", index=False)
+    rc, _, err = koc_cli(capsys, "run", "--roster", tmp_path / "june.csv", "--tasks", d / "tasks.csv", "--completions",
+                         d / "completions.csv", "--policies", d, "--out", tmp_path / "june", "--state",
+                         demo / "tier_state.csv", "--revoke", tmp_path / "revoke.csv", "--quiet")
+    assert rc == 0, err
+    tiers = pd.read_csv(tmp_path / "june" / "tiers.csv", keep_default_na=False)
+    may = pd.read_csv(demo / "tiers.csv", keep_default_na=False)
+    assert list(tiers["previous_tier"]) == list(may["tier"])  # last month's final tiers, by KOC id
+    nxt = pd.read_csv(tmp_path / "june" / "tier_state.csv", keep_default_na=False).set_index("koc_id")
+    assert nxt.loc[honoured, "honorary"] in (False, "False")
+    # classify takes last month's tiers.csv as the state too, and writes the next state on request.
+    rc, out, err = koc_cli(capsys, "classify", "--roster", tmp_path / "june.csv", "--policy", d / "tier_policy.json",
+                           "--state", demo / "tiers.csv", "--state-out", tmp_path / "next.csv")
+    assert rc == 0, err and (tmp_path / "next.csv").is_file()
+    # Last month's facts from one source only; a damaged state file names its row and column.
+    rc, _, err = koc_cli(capsys, "classify", "--roster", d / "roster.csv", "--state", demo / "tier_state.csv")
+    assert rc != 0 and "field 'previous_tier'" in err and "not both" in err
+    bad = state.copy()
+    bad.loc[3, "tier"] = "gold"
+    bad.to_csv(tmp_path / "bad_state.csv", index=False)
+    rc, _, err = koc_cli(capsys, "classify", "--roster", tmp_path / "june.csv", "--policy", d / "tier_policy.json",
+                         "--state", tmp_path / "bad_state.csv")
+    assert rc != 0 and "bad_state.csv, row 3 (line 5), field 'tier'" in err and "gold" in err

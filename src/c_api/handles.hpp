@@ -14,7 +14,13 @@ struct koc_tier_policy {
 };
 
 struct koc_roster {
-  koc::roster_view view;  // borrows the caller's columns; nothing is owned
+  koc::roster_view view;  // borrows the caller's columns, except those koc_roster_apply_tier_state fills:
+  koc::tier_state_columns state;  // owned here, and `view` points into them
+  koc::span<const std::uint8_t> caller_honorary;  // the caller's own flags, kept when the state replaced them
+};
+
+struct koc_tier_state {
+  koc::tier_state state;
 };
 
 struct koc_tier_result {

@@ -121,6 +121,91 @@ koc_status koc_roster_set_history(koc_roster* roster, const int32_t* previous_ti
 
 void koc_roster_destroy(koc_roster* roster) { delete roster; }
 
+koc_status koc_tier_state_create(const int64_t* koc_id, const int32_t* tier, const int32_t* periods_below, const uint8_t* honorary,
+                                 size_t n, koc_tier_state** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    if (n > 0) {
+      KOC_REQUIRE(koc_id);
+      KOC_REQUIRE(tier);
+      KOC_REQUIRE(periods_below);
+      KOC_REQUIRE(honorary);
+    }
+    auto s = std::make_unique<koc_tier_state>();
+    if (n > 0) {
+      s->state.koc_id.assign(koc_id, koc_id + n);
+      s->state.tier.assign(tier, tier + n);
+      s->state.periods_below.assign(periods_below, periods_below + n);
+      s->state.honorary.assign(honorary, honorary + n);
+    }
+    *out = s.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_state_columns(const koc_tier_state* state, const int64_t** koc_id, const int32_t** tier, const int32_t** periods_below,
+                                  const uint8_t** honorary, size_t* n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(state);
+    KOC_REQUIRE(n);
+    *n = state->state.size();
+    if (koc_id) *koc_id = state->state.koc_id.data();
+    if (tier) *tier = state->state.tier.data();
+    if (periods_below) *periods_below = state->state.periods_below.data();
+    if (honorary) *honorary = state->state.honorary.data();
+    return KOC_OK;
+  });
+}
+
+void koc_tier_state_destroy(koc_tier_state* state) { delete state; }
+
+koc_status koc_roster_apply_tier_state(koc_roster* roster, const koc_tier_policy* policy, const koc_tier_state* last,
+                                       const int64_t* revoked_ids, const char* const* revoked_reasons, const size_t* reason_lens,
+                                       size_t n_revoked) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(policy);
+    KOC_REQUIRE(last);
+    if (n_revoked > 0) {
+      KOC_REQUIRE(revoked_ids);
+      KOC_REQUIRE(revoked_reasons);
+      KOC_REQUIRE(reason_lens);
+    }
+    const bool ours = !roster->state.previous_tier.empty() && roster->view.previous_tier.data() == roster->state.previous_tier.data();
+    if (!ours && (!roster->view.previous_tier.empty() || !roster->view.periods_below.empty()))
+      return fail(KOC_ERROR_INVALID_ARGUMENT, "the roster already has previous_tier / periods_below (koc_roster_set_history): give "
+                                              "last period's state or those columns, not both", -1, "previous_tier");
+    std::vector<koc::honour_revocation> revoked(n_revoked);
+    for (std::size_t k = 0; k < n_revoked; ++k) {
+      if (revoked_reasons[k] == nullptr && reason_lens[k] > 0)
+        return fail(KOC_ERROR_NULL_POINTER, "reason is NULL", static_cast<std::int64_t>(k), "revocations.reason");
+      revoked[k] = {revoked_ids[k], revoked_reasons[k] ? std::string(revoked_reasons[k], reason_lens[k]) : std::string()};
+    }
+    if (!ours) roster->caller_honorary = roster->view.honorary;
+    koc::roster_view r = roster->view;
+    r.honorary = roster->caller_honorary;  // applied again: from the caller's flags, not the last application's
+    roster->state = koc::tier_state_for(r, static_cast<std::int32_t>(policy->policy.tiers.size()), last->state, revoked);
+    roster->view.previous_tier = roster->state.previous_tier;
+    roster->view.periods_below = roster->state.periods_below;
+    roster->view.honorary = roster->state.honorary;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_state_next(const koc_roster* roster, const koc_tier_result* result, const koc_tier_state* last, koc_tier_state** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(result);
+    auto s = std::make_unique<koc_tier_state>();
+    s->state = koc::next_tier_state(roster->view, result->result, last ? last->state.view() : koc::tier_state_view{});
+    *out = s.release();
+    return KOC_OK;
+  });
+}
+
 koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy, const int64_t* override_ids,
                         const int32_t* override_tiers, const char* const* override_reasons,
                         const size_t* override_reason_lens, size_t n_overrides, uint32_t flags,

@@ -588,11 +588,96 @@ static void test_rewards(void) {
   koc_tier_policy_destroy(ladder);
 }
 
+/* Tier state over periods: the honour earned in period 1 survives period 2's metrics; a KOC absent in
+ * period 2 is carried; a revocation takes the honour away; bad state and double history are refused. */
+static const char* state_policy_json =
+    "{\"schema\": \"koc.tier_policy/1\", \"metrics\": [{\"metric\": \"quality\", \"weight\": 100, \"normalisation\": \"none\","
+    " \"reference\": 1}], \"tiers\": [{\"name\": \"entry\", \"promote_threshold\": 0, \"keep_threshold\": 0, \"grace_periods\": 0},"
+    " {\"name\": \"active\", \"promote_threshold\": 50, \"keep_threshold\": 40, \"grace_periods\": 1},"
+    " {\"name\": \"core\", \"promote_threshold\": 80, \"keep_threshold\": 70, \"grace_periods\": 2}],"
+    " \"honorary\": {\"floor\": \"active\", \"lifetime\": {\"tasks_completed\": 100}}}";
+
+static koc_roster* state_roster(const int64_t* id, const double* quality, const double* tasks, size_t n) {
+  koc_roster* r = NULL;
+  CHECK(koc_roster_create(id, n, &r) == KOC_OK);
+  CHECK(koc_roster_set_metric(r, KOC_METRIC_QUALITY, quality, n) == KOC_OK);
+  CHECK(koc_roster_set_metric(r, KOC_METRIC_TASKS_COMPLETED, tasks, n) == KOC_OK);
+  return r;
+}
+
+static void test_tier_state(void) {
+  static const int64_t id1[3] = {1, 2, 3}, id2[2] = {2, 1};
+  static const double q1[3] = {0.85, 0.30, 0.85}, t1[3] = {10, 120, 10}, q2[2] = {0.10, 0.60}, t2[2] = {3, 10};
+  static const int32_t prev[2] = {-1, -1};
+  koc_tier_policy* p = NULL;
+  koc_roster *r1, *r2, *r3;
+  koc_tier_state *empty = NULL, *s1 = NULL, *s2 = NULL, *bad = NULL;
+  koc_tier_result *c1 = NULL, *c2 = NULL, *c3 = NULL;
+  const int64_t* sid = NULL;
+  const int32_t* stier = NULL;
+  const uint8_t* shon = NULL;
+  int32_t out[3];
+  size_t n = 0;
+  const char* reason = "breach of the code of conduct";
+  const size_t reason_len = strlen(reason);
+  const size_t empty_len = 0;
+  const char* no_reason = "";
+  static const int64_t bad_id[1] = {2};
+  static const int32_t bad_tier[1] = {7}, zero32[1] = {0};
+  static const uint8_t zero8[1] = {0};
+
+  CHECK(koc_tier_policy_from_json(state_policy_json, strlen(state_policy_json), &p) == KOC_OK);
+  CHECK(koc_tier_state_create(NULL, NULL, NULL, NULL, 0, &empty) == KOC_OK);
+  r1 = state_roster(id1, q1, t1, 3);
+  CHECK(koc_roster_apply_tier_state(r1, p, empty, NULL, NULL, NULL, 0) == KOC_OK);
+  CHECK(koc_classify(r1, p, NULL, NULL, NULL, NULL, 0, 0, &c1) == KOC_OK);
+  CHECK(koc_tier_state_next(r1, c1, empty, &s1) == KOC_OK);
+  CHECK(koc_tier_state_columns(s1, &sid, &stier, NULL, &shon, &n) == KOC_OK && n == 3);
+  CHECK(shon[0] == 0 && shon[1] == 1 && stier[1] == 1 && stier[2] == 2);
+
+  r2 = state_roster(id2, q2, t2, 2);
+  CHECK(koc_roster_apply_tier_state(r2, p, s1, NULL, NULL, NULL, 0) == KOC_OK);
+  CHECK(koc_classify(r2, p, NULL, NULL, NULL, NULL, 0, 0, &c2) == KOC_OK);
+  CHECK(koc_tier_result_column(c2, KOC_TIER_HONORARY, out, 2) == KOC_OK && out[0] == 1); /* kept */
+  CHECK(koc_tier_result_column(c2, KOC_TIER_FINAL, out, 2) == KOC_OK && out[0] == 1 && out[1] == 2);
+  CHECK(koc_tier_result_column(c2, KOC_TIER_TRANSITION, out, 2) == KOC_OK && out[1] == KOC_TRANSITION_HELD_BY_GRACE);
+  CHECK(koc_tier_state_next(r2, c2, s1, &s2) == KOC_OK);
+  CHECK(koc_tier_state_columns(s2, &sid, &stier, NULL, NULL, &n) == KOC_OK && n == 3 && sid[2] == 3 && stier[2] == 2);
+
+  /* Revoked: applied again on the same roster, with a reason. */
+  CHECK(koc_roster_apply_tier_state(r2, p, s2, &id2[0], &no_reason, &empty_len, 1) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(koc_last_error_field(), "revocations.reason") == 0);
+  CHECK(koc_roster_apply_tier_state(r2, p, s2, &id2[0], &reason, &reason_len, 1) == KOC_OK);
+  CHECK(koc_classify(r2, p, NULL, NULL, NULL, NULL, 0, 0, &c3) == KOC_OK);
+  CHECK(koc_tier_result_column(c3, KOC_TIER_HONORARY, out, 2) == KOC_OK && out[0] == 0);
+
+  /* A bad stored tier names the state's column; history and state are not both given. */
+  CHECK(koc_tier_state_create(bad_id, bad_tier, zero32, zero8, 1, &bad) == KOC_OK);
+  r3 = state_roster(id2, q2, t2, 2);
+  CHECK(koc_roster_apply_tier_state(r3, p, bad, NULL, NULL, NULL, 0) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(strcmp(koc_last_error_field(), "state.tier") == 0 && koc_last_error_row() == 0);
+  CHECK(koc_roster_set_history(r3, prev, NULL, 2) == KOC_OK);
+  CHECK(koc_roster_apply_tier_state(r3, p, empty, NULL, NULL, NULL, 0) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(koc_tier_state_create(NULL, bad_tier, zero32, zero8, 1, &bad) == KOC_ERROR_NULL_POINTER);
+
+  koc_tier_result_destroy(c1);
+  koc_tier_result_destroy(c2);
+  koc_tier_result_destroy(c3);
+  koc_roster_destroy(r1);
+  koc_roster_destroy(r2);
+  koc_roster_destroy(r3);
+  koc_tier_state_destroy(empty);
+  koc_tier_state_destroy(s1);
+  koc_tier_state_destroy(s2);
+  koc_tier_policy_destroy(p);
+}
+
 int main(void) {
   test_version_and_status();
   test_policy();
   test_classify();
   test_what_if();
+  test_tier_state();
   test_money();
   test_reward_policy();
   test_rewards();

@@ -91,12 +91,19 @@ def _parser() -> argparse.ArgumentParser:
                    help="stop the optimal matching after this long (exit code 1, nothing written)")
     s.add_argument("--settled", nargs="+", metavar="LEDGER",
                    help="ledger.csv files of earlier runs: pay only what they did not (see docs/state-tables.md)")
+    s.add_argument("--state", metavar="TIER_STATE",
+                   help="last period's tier_state.csv (or tiers.csv): previous tiers, grace counters, honours kept "
+                        "for life")
+    s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
     s.add_argument("--roster", required=True)
     s.add_argument("--policy", help="tier policy JSON (default: the library's default ladder)")
     s.add_argument("--out", help="output CSV (default: standard output)")
+    s.add_argument("--state", metavar="TIER_STATE", help="last period's tier_state.csv (or tiers.csv)")
+    s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
+    s.add_argument("--state-out", metavar="CSV", help="write the tier state for the next period here")
 
     s = add("match", "Choose which KOC does which task; writes assignments.csv and unassigned.csv.",
             "examples:\n  koc match --roster kocs.csv --tasks tasks.csv --out plan/\n"
@@ -160,7 +167,8 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
     policies = _pipeline.load_policies(policies_dir, need_reward=True)
     outcome = _pipeline.run(roster, tasks, completions, policies, progress,
                             mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"),
-                            time_limit=getattr(args, "time_limit", None), settled_paths=getattr(args, "settled", None))
+                            time_limit=getattr(args, "time_limit", None), settled_paths=getattr(args, "settled", None),
+                            state_path=getattr(args, "state", None), revoke_path=getattr(args, "revoke", None))
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -200,10 +208,16 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     progress.start("classifying")
     tables = _read_checked(args.roster, None, None, policies, progress)
     roster = tables["roster"]
-    tiers = _pipeline.stage_classify(roster, policies, pathlib.Path(args.roster).name)
-    prev = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
+    history = _pipeline.read_tier_history(args.state, args.revoke, roster)
+    tiers = _pipeline.stage_classify(roster, policies, pathlib.Path(args.roster).name, history)
+    prev = history.previous_tier(roster)
+    if prev is None:
+        prev = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
     progress.finish(f"{len(tiers):,} KOCs")
     _write_table(_pipeline.tiers_for_csv(tiers, prev), args.out)
+    if args.state_out:
+        from ..tiers import tier_state
+        _write_table(tier_state(tiers, history.state, policy=tier), args.state_out)
     return EXIT_OK
 
 

@@ -13,13 +13,14 @@ from .. import _core
 from .._errors import detail
 from ..matching import MatchingPolicy, match
 from ..rewards import display_amount
-from ..tiers import TierPolicy, classify
+from ..tiers import TierPolicy, classify, tier_state
 from . import _io
 from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
 from ._progress import Progress
 
 POLICY_FILES = {"tier": "tier_policy.json", "matching": "matching_policy.json", "reward": "reward_policy.json"}
-OUTPUT_FILES = ("tiers.csv", "assignments.csv", "unassigned.csv", "ledger.csv", "summary.json", "report.html")
+OUTPUT_FILES = ("tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv", "ledger.csv", "summary.json",
+                "report.html")
 
 
 @dataclass
@@ -94,11 +95,14 @@ def reward_rule_ids(policy_json: Optional[str]) -> Optional[tuple[str, ...]]:
     return tuple(r["id"] for r in json.loads(policy_json)["rules"])
 
 
-def library_error(e: _core.Error, file: str) -> UserError:
-    """A koc.Error from the library, attributed to the file whose rows it names."""
+def library_error(e: _core.Error, file: str, field: Optional[str] = None) -> UserError:
+    """A koc.Error from the library, attributed to the file whose rows it names (and, when given, to the
+    file's own column name instead of the library's)."""
     row = getattr(e, "row", None)
     row = None if row is None or row < 0 else int(row)
-    return UserError([Problem(file, str(e), row, getattr(e, "field", None), None if row is None else row + 2)])
+    # The Problem says the row and field: the message is the library's sentence without its own suffix.
+    return UserError([Problem(file, detail(e), row, field if field is not None else getattr(e, "field", None),
+                              None if row is None else row + 2)])
 
 
 # ---- stages ------------------------------------------------------------------------------------------------
@@ -160,6 +164,7 @@ def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Option
 class Outcome:
     tiers: pd.DataFrame
     previous_tier: pd.Series
+    tier_state: pd.DataFrame  # the state to give the next period (--state)
     tasks: pd.DataFrame
     assignments: pd.DataFrame
     unassigned: pd.DataFrame
@@ -170,10 +175,76 @@ class Outcome:
     ladder: tuple[str, ...]
 
 
-def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str) -> pd.DataFrame:
+@dataclass
+class TierHistory:
+    """Last period's tier state (a tier_state.csv or tiers.csv of an earlier run) and honours revoked now."""
+    state: Optional[pd.DataFrame] = None
+    state_name: str = ""
+    revoked: Optional[pd.DataFrame] = None
+    revoked_name: str = ""
+
+    def previous_tier(self, roster: pd.DataFrame) -> Optional[pd.Series]:
+        """Last period's tier of each roster KOC ('' = new), as the roster's previous_tier column would say."""
+        if self.state is None:
+            return None
+        by_id = pd.Series(self.state["tier"].astype(str).to_numpy(), index=self.state["koc_id"].to_numpy())
+        return pd.Series(by_id.reindex(roster["id"].to_numpy()).fillna("").to_numpy(), index=roster.index)
+
+
+_TRUTH = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
+
+
+def read_tier_history(state_path: Optional[str], revoke_path: Optional[str], roster: pd.DataFrame) -> TierHistory:
+    h = TierHistory()
+    if state_path:
+        df, is_csv = _io.read_table(state_path)
+        name = pathlib.Path(state_path).name
+        _io.raise_errors([p for p in _io.check_columns(df, "tiers", name, ("koc_id", "tier", "periods_below", "honorary"))
+                          if not p.warning])
+        if is_csv:  # text: ids as the roster's, counters as ints, flags as 0/1
+            df = df.copy()
+            if roster["id"].dtype.kind in "iu":
+                df["koc_id"] = _int_column(df["koc_id"], name, "koc_id", is_csv)
+            df["periods_below"] = _int_column(df["periods_below"], name, "periods_below", is_csv)
+            flags = df["honorary"].astype(str).str.strip().str.lower().map(_TRUTH)
+            if flags.isna().any():
+                row = int(np.flatnonzero(flags.isna().to_numpy())[0])
+                raise UserError([Problem(name, f"honorary must be 0/1 or true/false, got {df['honorary'].iloc[row]!r}",
+                                         row, "honorary", row + 2)])
+            df["honorary"] = flags.astype(np.uint8)
+        h.state, h.state_name = df, name
+    if revoke_path:
+        df, is_csv = _io.read_table(revoke_path)
+        name = pathlib.Path(revoke_path).name
+        _io.raise_errors([Problem(name, f"missing required column '{c}'", field=c)
+                          for c in ("koc_id", "reason") if c not in df.columns])
+        if is_csv and roster["id"].dtype.kind in "iu":
+            df = df.assign(koc_id=_int_column(df["koc_id"], name, "koc_id", is_csv))
+        h.revoked, h.revoked_name = df, name
+    return h
+
+
+def _int_column(values: pd.Series, name: str, field: str, is_csv: bool) -> pd.Series:
+    out = pd.to_numeric(values, errors="coerce")
+    bad = out.isna() | (out != out.round())
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UserError([Problem(name, f"expected a whole number, got {values.iloc[row]!r}", row, field,
+                                 row + 2 if is_csv else None)])
+    return out.astype(np.int64)
+
+
+def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str,
+                   history: Optional[TierHistory] = None) -> pd.DataFrame:
+    h = history or TierHistory()
     try:
-        return classify(roster, policies.tier)
+        return classify(roster, policies.tier, state=h.state, revoked=h.revoked)
     except _core.Error as e:
+        fld = getattr(e, "field", "") or ""
+        if fld.startswith("state."):
+            raise library_error(e, h.state_name, fld.removeprefix("state.")) from None
+        if fld.startswith("revocations."):
+            raise library_error(e, h.revoked_name, fld.removeprefix("revocations.")) from None
         raise library_error(e, roster_name) from None
 
 
@@ -366,7 +437,8 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
 
 def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
         *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None,
-        settled_paths: Optional[Sequence[str]] = None) -> Outcome:
+        settled_paths: Optional[Sequence[str]] = None, state_path: Optional[str] = None,
+        revoke_path: Optional[str] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
@@ -378,8 +450,9 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     progress.finish(f"{len(roster):,} KOCs, {len(tasks):,} tasks" +
                     (f", {len(tables['completions']):,} completions" if "completions" in tables else ""))
 
+    history = read_tier_history(state_path, revoke_path, roster)
     progress.start("classifying")
-    tiers = stage_classify(roster, policies, names["roster"])
+    tiers = stage_classify(roster, policies, names["roster"], history)
     progress.finish(", ".join(f"{k} {v:,}" for k, v in _counts(tiers["tier"], list(policies.tier.tiers)).items()))
 
     progress.start("matching")
@@ -392,11 +465,14 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
         ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]),
                                   settled)
         progress.finish(f"{len(ledger):,} ledger lines")
-    previous = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
+    previous = history.previous_tier(roster)
+    if previous is None:
+        previous = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
+    state = tier_state(tiers, history.state, policy=policies.tier)
     sources = {**{k: v for k, v in names.items()}, **{f"{k}_policy": v for k, v in policies.sources.items()}}
     summary = build_summary(tiers, previous, tasks, r, ledger, policies.tier.tiers, sources,
                             len(tables["completions"]) if "completions" in tables else None)
-    return Outcome(tiers=tiers, previous_tier=previous, tasks=tasks, assignments=r.assignments,
+    return Outcome(tiers=tiers, previous_tier=previous, tier_state=state, tasks=tasks, assignments=r.assignments,
                    unassigned=unassigned_table(r), unassigned_kocs=r.unassigned_kocs, unfilled_tasks=r.unfilled_tasks,
                    ledger=ledger, summary=summary, ladder=policies.tier.tiers)
 
@@ -418,9 +494,10 @@ def write_outputs(out: pathlib.Path, o: Outcome, progress: Progress) -> list[str
     try:
         out.mkdir(parents=True, exist_ok=True)
         write_csv(tiers_for_csv(o.tiers, o.previous_tier), out / "tiers.csv")
+        write_csv(o.tier_state, out / "tier_state.csv")
         write_csv(o.assignments, out / "assignments.csv")
         write_csv(o.unassigned, out / "unassigned.csv")
-        written = ["tiers.csv", "assignments.csv", "unassigned.csv"]
+        written = ["tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv"]
         if o.ledger is not None:
             write_csv(o.ledger, out / "ledger.csv")
             written.append("ledger.csv")

@@ -162,6 +162,31 @@ KOC_EXPORT koc_status koc_tier_result_explain(const koc_tier_result* result, siz
                                               size_t* required);
 KOC_EXPORT void koc_tier_result_destroy(koc_tier_result* result);
 
+/* Tier state from one period to the next (koc/tiers/state.hpp): one row per KOC the programme has known,
+ * with its final tier last period (ladder index, -1 none), its grace counter and its honorary status
+ * (honours are kept for life once earned, unless revoked). Owned by the library; read-only once built. */
+typedef struct koc_tier_state koc_tier_state;
+/* From stored columns (copied); checked by koc_roster_apply_tier_state, which names "state.<column>". */
+KOC_EXPORT koc_status koc_tier_state_create(const int64_t* koc_id, const int32_t* tier, const int32_t* periods_below,
+                                            const uint8_t* honorary, size_t n, koc_tier_state** out);
+/* Zero-copy views of the state's columns (valid until koc_tier_state_destroy); any pointer may be NULL. */
+KOC_EXPORT koc_status koc_tier_state_columns(const koc_tier_state* state, const int64_t** koc_id, const int32_t** tier,
+                                             const int32_t** periods_below, const uint8_t** honorary, size_t* n);
+KOC_EXPORT void koc_tier_state_destroy(koc_tier_state* state);
+/* Sets the roster's previous tier, grace counter and honorary flag from last period's state, by KOC id
+ * (koc::tier_state_for): a KOC the state does not list is new; the roster's own honorary flag, if set,
+ * is or-ed with the state's honour; revoked_ids[i] loses the honour (revoked_reasons[i], reason_lens[i]
+ * bytes, required) before this period is classified. The roster handle owns these three columns from
+ * then on. Refused when koc_roster_set_history was called: one source of last period's facts. */
+KOC_EXPORT koc_status koc_roster_apply_tier_state(koc_roster* roster, const koc_tier_policy* policy,
+                                                  const koc_tier_state* last, const int64_t* revoked_ids,
+                                                  const char* const* revoked_reasons, const size_t* reason_lens,
+                                                  size_t n_revoked);
+/* The state after this period (koc::next_tier_state): the roster's KOCs with their final tier, updated
+ * counter and honorary status, then the KOCs of `last` (may be NULL) absent from the roster, unchanged. */
+KOC_EXPORT koc_status koc_tier_state_next(const koc_roster* roster, const koc_tier_result* result,
+                                          const koc_tier_state* last, koc_tier_state** out);
+
 /* Policy what-if: counts[a * n_proposed + b] KOCs move from tier a (current) to b (proposed);
  * moved rows listed ascending. Library-owned; destroy with koc_what_if_destroy. */
 typedef struct koc_what_if koc_what_if;

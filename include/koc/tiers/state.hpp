@@ -1,0 +1,182 @@
+// Tier state from one period to the next: what a classification needs of last period, as data.
+//
+//   koc::tier_state last = ...;                              // last period's state (empty: a new programme)
+//   koc::roster r = ...;                                     // this period's metrics
+//   koc::apply_tier_state(r, last, revocations);             // fills previous_tier, periods_below, honorary
+//   koc::tier_result t = koc::classify(r, policy);
+//   koc::tier_state next = koc::next_tier_state(r, t, last); // keep it for next period
+//
+// STATE COLUMNS (one row per KOC the programme has known; ids unique):
+//   koc_id         int64   the KOC
+//   tier           int32   index on the policy's ladder of the KOC's final tier last period (-1: none)
+//   periods_below  int32   consecutive periods below that tier's keep threshold (the grace counter)
+//   honorary       uint8   1 = holds the honorary status: flagged, or earned by the lifetime rule. Once
+//                          earned it is kept for life, whatever later metrics say, unless revoked.
+//
+// Rules:
+//   * A KOC of the roster that the state does not know is new (previous tier -1, counter 0, honour from
+//     the roster's own honorary flag).
+//   * The roster's honorary flag and the state's honour are or-ed: the CRM's flag cannot take away an
+//     honour the programme gave.
+//   * A revocation (KOC id and a reason, both required) takes the honour away before this period is
+//     classified; the lifetime rule may grant it again if the KOC still meets it.
+//   * KOCs of the state that are absent from the roster (a break, a paused account) keep their state
+//     unchanged in next_tier_state, after the roster's KOCs, in the state's order: nobody's honour or
+//     tier history is lost by missing a period.
+// Pure functions of their inputs; O((n + m) log(n + m)) time (sorted id lookups, as classify's overrides).
+#pragma once
+
+#include <koc/error.hpp>
+#include <koc/roster.hpp>
+#include <koc/span.hpp>
+#include <koc/tiers/classify.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace koc {
+
+/// Borrowed state columns (see the file comment).
+struct tier_state_view {
+  span<const std::int64_t> koc_id;
+  span<const std::int32_t> tier;
+  span<const std::int32_t> periods_below;
+  span<const std::uint8_t> honorary;
+
+  std::size_t size() const noexcept { return koc_id.size(); }
+};
+
+/// State columns owned (what next_tier_state returns).
+struct tier_state {
+  std::vector<std::int64_t> koc_id;
+  std::vector<std::int32_t> tier, periods_below;
+  std::vector<std::uint8_t> honorary;
+
+  std::size_t size() const noexcept { return koc_id.size(); }
+  tier_state_view view() const { return {koc_id, tier, periods_below, honorary}; }
+  operator tier_state_view() const { return view(); }  // NOLINT(google-explicit-constructor)
+};
+
+/// The honour of one KOC taken away, with the reason (required: it is the audit trail).
+struct honour_revocation {
+  std::int64_t koc_id = 0;
+  std::string reason;
+};
+
+/// Last period's state as roster columns, one value per roster row (new KOCs: -1, 0, the roster's flag).
+struct tier_state_columns {
+  std::vector<std::int32_t> previous_tier, periods_below;
+  std::vector<std::uint8_t> honorary;
+};
+
+namespace detail {
+
+inline void check_state(const tier_state_view& s, std::int32_t n_tiers, const char* prefix) {
+  const std::size_t m = s.size();
+  const auto field = [&](const char* f) { return std::string(prefix) + f; };
+  for (const auto& c : {std::make_pair(s.tier.size(), "tier"), std::make_pair(s.periods_below.size(), "periods_below"),
+                        std::make_pair(s.honorary.size(), "honorary")})
+    if (c.first != m)
+      throw error(errc::length_mismatch, "state column has " + std::to_string(c.first) + " values, koc_id has " + std::to_string(m), -1,
+                  field(c.second));
+  for (std::size_t i = 0; i < m; ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    if (s.tier[i] < -1 || s.tier[i] >= n_tiers)
+      throw error(errc::out_of_range, "tier " + std::to_string(s.tier[i]) + " is not on the ladder (0.." + std::to_string(n_tiers - 1) +
+                                          ", -1 none)", row, field("tier"));
+    if (s.periods_below[i] < 0) throw error(errc::invalid_value, "periods_below must be >= 0", row, field("periods_below"));
+    if (s.honorary[i] > 1) throw error(errc::invalid_value, "honorary must be 0 or 1", row, field("honorary"));
+  }
+}
+
+}  // namespace detail
+
+/// Last period's state aligned to the roster's rows, honours revoked first. Throws koc::error naming the
+/// row and the field ("state.<column>", "revocations.<column>") on a bad state or revocation.
+inline tier_state_columns tier_state_for(const roster_view& roster, std::int32_t n_tiers, const tier_state_view& last,
+                                         const std::vector<honour_revocation>& revocations = {}) {
+  detail::check_state(last, n_tiers, "state.");
+  const std::size_t n = roster.size();
+  if (!roster.honorary.empty() && roster.honorary.size() != n)
+    throw error(errc::length_mismatch, "honorary has " + std::to_string(roster.honorary.size()) + " values, id has " + std::to_string(n), -1,
+                "honorary");
+  // The roster's own id lookup (classify's: any int64 id), so the state takes every roster classify takes.
+  const auto state_rows = [&] {
+    try {
+      return detail::index_ids(last.koc_id);
+    } catch (const error& e) {  // name the state's column, not the roster's
+      throw error(e.code(), e.detail(), e.row(), "state.koc_id");
+    }
+  }();
+  const auto roster_rows = detail::index_ids(roster.id);
+  const auto find = [](span<const std::int64_t> ids, const std::vector<std::pair<std::int64_t, std::size_t>>& idx, std::int64_t id) {
+    return static_cast<std::int32_t>(detail::find_row(ids, idx, id));
+  };
+  std::vector<std::uint8_t> revoked(n, 0);
+  for (std::size_t k = 0; k < revocations.size(); ++k) {
+    const auto row = static_cast<std::int64_t>(k);
+    if (revocations[k].reason.empty()) throw error(errc::invalid_argument, "a revocation needs a reason", row, "revocations.reason");
+    const std::int32_t i = find(roster.id, roster_rows, revocations[k].koc_id);
+    if (i < 0)
+      throw error(errc::unknown_id, "revocation for KOC id " + std::to_string(revocations[k].koc_id) + ", not in the roster", row,
+                  "revocations.koc_id");
+    revoked[static_cast<std::size_t>(i)] = 1;
+  }
+  tier_state_columns out;
+  out.previous_tier.assign(n, -1);
+  out.periods_below.assign(n, 0);
+  out.honorary.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t s = find(last.koc_id, state_rows, roster.id[i]);
+    std::uint8_t honour = roster.honorary.empty() ? 0 : roster.honorary[i] != 0;
+    if (s >= 0) {
+      const auto j = static_cast<std::size_t>(s);
+      out.previous_tier[i] = last.tier[j];
+      out.periods_below[i] = last.periods_below[j];
+      honour = static_cast<std::uint8_t>(honour | last.honorary[j]);
+    }
+    out.honorary[i] = revoked[i] ? 0 : honour;
+  }
+  return out;
+}
+
+/// Fills the roster's previous_tier, periods_below and honorary columns from last period's state
+/// (tier_state_for). The roster must not already carry previous_tier or periods_below: one source of
+/// last period's facts.
+inline void apply_tier_state(roster& r, std::int32_t n_tiers, const tier_state_view& last,
+                             const std::vector<honour_revocation>& revocations = {}) {
+  if (!r.previous_tier.empty() || !r.periods_below.empty())
+    throw error(errc::invalid_argument, "the roster already has previous_tier / periods_below: give last period's state or those "
+                                        "columns, not both", -1, r.previous_tier.empty() ? "periods_below" : "previous_tier");
+  tier_state_columns c = tier_state_for(r.view(), n_tiers, last, revocations);
+  r.previous_tier = std::move(c.previous_tier);
+  r.periods_below = std::move(c.periods_below);
+  r.honorary = std::move(c.honorary);
+}
+
+/// The state after this period: the roster's KOCs (final tier, updated counter, honorary status: the
+/// roster's honour, which tier_state_for carried over, or the lifetime rule) in roster order, then the
+/// KOCs of `last` that the roster does not list, unchanged, in their order.
+inline tier_state next_tier_state(const roster_view& roster, const tier_result& result, const tier_state_view& last = {}) {
+  const std::size_t n = roster.size();
+  if (result.final_tier.size() != n || result.periods_below.size() != n || result.honorary.size() != n)
+    throw error(errc::length_mismatch, "the tier result is not the roster's (" + std::to_string(result.final_tier.size()) + " rows, roster " +
+                                           std::to_string(n) + ")", -1, "result");
+  const auto roster_rows = detail::index_ids(roster.id);
+  tier_state next;
+  next.koc_id.assign(roster.id.begin(), roster.id.end());
+  next.tier = result.final_tier;
+  next.periods_below = result.periods_below;
+  next.honorary = result.honorary;
+  for (std::size_t j = 0; j < last.size(); ++j)
+    if (detail::find_row(roster.id, roster_rows, last.koc_id[j]) < 0) {
+      next.koc_id.push_back(last.koc_id[j]);
+      next.tier.push_back(last.tier[j]);
+      next.periods_below.push_back(last.periods_below[j]);
+      next.honorary.push_back(last.honorary[j]);
+    }
+  return next;
+}
+
+}  // namespace koc

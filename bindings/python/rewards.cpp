@@ -24,6 +24,8 @@ struct ledger_state {
   reward_kocs kocs;
   std::vector<std::string> settled_names;  // rule names of the settled lines (the view points into them)
   settled_ledger settled;                  // what earlier runs paid (empty: nothing)
+  std::vector<std::string> award_names, award_rules;
+  reward_awards awards;                    // process-award winners per campaign (empty: the policy's)
   reward_ledger ledger;
   ledger_totals totals;
 };
@@ -132,7 +134,8 @@ void bind_rewards(py::module_& m) {
   m.def("compute_ledger",
         [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
            const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder,
-           bool explain, const py::dict& settled_cols, const std::vector<std::string>& settled_rule_names) {
+           bool explain, const py::dict& settled_cols, const std::vector<std::string>& settled_rule_names,
+           const py::object& award_cols) {
           auto s = std::make_shared<ledger_state>();
           s->policy = parse_reward_policy(policy_json);
           column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
@@ -174,9 +177,22 @@ void bind_rewards(py::module_& m) {
             s->settled.amount = sr.get<std::int64_t>("amount");
             s->settled.aux = sr.get<std::int64_t>("aux");
           }
+          if (!award_cols.is_none()) {
+            const py::dict ad = award_cols.cast<py::dict>();
+            column_reader ar2{ad, s->keep};
+            s->awards.campaign_id = ar2.get<std::int64_t>("campaign_id");
+            s->awards.koc_id = ar2.get<std::int64_t>("koc_id");
+            s->award_names = ad["award"].cast<std::vector<std::string>>();
+            s->awards.award = span<const std::string>(s->award_names);
+            if (ad.contains("rule") && !ad["rule"].is_none()) {
+              s->award_rules = ad["rule"].cast<std::vector<std::string>>();
+              s->awards.rule = span<const std::string>(s->award_rules);
+            }
+          }
           {
             py::gil_scoped_release release;
-            s->ledger = koc::settle_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, s->settled, ledger_options{explain});
+            s->ledger = koc::settle_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, s->settled, s->awards,
+                                           ledger_options{explain});
             s->totals = koc::totals(s->ledger);
           }
           const reward_ledger& L = s->ledger;
@@ -217,7 +233,7 @@ void bind_rewards(py::module_& m) {
         },
         py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
         py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false, py::arg("settled_cols") = py::dict(),
-        py::arg("settled_rule_names") = std::vector<std::string>(),
+        py::arg("settled_rule_names") = std::vector<std::string>(), py::arg("award_cols") = py::none(),
         "Computes the rewards ledger from dicts of 1-D numpy columns, settled against the lines earlier runs paid "
         "(settled_cols: koc_id, task_id, campaign_id, rule, kind, currency, amount, aux; empty = nothing settled); "
         "returns read-only numpy views, totals and the state.");

@@ -168,5 +168,6 @@ def compute_ledger(
     explain: bool = False,
     settled_cols: dict[str, npt.NDArray[Any]] = ...,
     settled_rule_names: Sequence[str] = ...,
+    award_cols: Optional[dict[str, Any]] = ...,
 ) -> dict[str, Any]: ...
 def line_kinds() -> list[str]: ...

@@ -532,8 +532,31 @@ class Ledger:
         return Check(*self._state.verify())
 
 
+def _award_columns(awards: Any) -> dict:
+    """The awards table (campaign_id, award, koc_id, optional rule) as the engine's columns."""
+    names = _names(awards)
+    for c in ("campaign_id", "award", "koc_id"):
+        if c not in names:
+            raise error("invalid_argument", f"the awards table needs a '{c}' column (one row per campaign, award and "
+                        f"winning KOC){_columns.missing_column_hint(c, names)}", None, f"awards.{c}")
+
+    def text(c: str) -> list[str]:
+        vals = np.asarray(_array(_columns.get(awards, c)), dtype=object)
+        missing = _missing(vals)
+        return ["" if m else str(v) for v, m in zip(vals, missing)]
+
+    out: dict[str, Any] = {
+        "campaign_id": _columns.typed(_array(_columns.get(awards, "campaign_id")), np.int64, "awards.campaign_id"),
+        "koc_id": _columns.typed(_array(_columns.get(awards, "koc_id")), np.int64, "awards.koc_id"),
+        "award": text("award"),
+    }
+    if "rule" in names:
+        out["rule"] = text("rule")
+    return out
+
+
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
-            explain: bool = False, settled: Any = None) -> Ledger:
+            explain: bool = False, settled: Any = None, awards: Any = None) -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
     Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
@@ -566,6 +589,10 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
         places go on from those given, and a campaign judged earlier pays no prize or award again. The
         completions may be all work to date (metrics grown since) or only the new work. The settlement
         state after this run is ``settled`` plus this ledger (see docs/state-tables.md).
+    awards: the process-award winners of each campaign, the jury's decision as data: ``campaign_id``,
+        ``award`` (the award's name in the rule), ``koc_id``, and ``rule`` when two campaign rules of one
+        campaign have an award of that name. Each winner must have an accepted completion in that campaign.
+        With a table, the policy's process awards list no winners.
 
     Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
     """
@@ -579,5 +606,6 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
     settled_cols, settled_rules = _settled_columns(settled) if settled is not None else ({}, [])
     raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
-                               ladder, bool(explain), settled_cols, settled_rules)
+                               ladder, bool(explain), settled_cols, settled_rules,
+                               None if awards is None else _award_columns(awards))
     return Ledger(raw)

@@ -388,3 +388,36 @@ def test_tier_state_carries_history_from_month_to_month(tmp_path, capsys, demo):
     rc, _, err = koc_cli(capsys, "classify", "--roster", tmp_path / "june.csv", "--policy", d / "tier_policy.json",
                          "--state", tmp_path / "bad_state.csv")
     assert rc != 0 and "bad_state.csv, row 3 (line 5), field 'tier'" in err and "gold" in err
+
+
+def test_awards_table_on_the_command_line(tmp_path, capsys):
+    """`--awards` names each campaign's process-award winners; a bad row is refused naming file, row and column."""
+    d = datasets.sample_dir()
+    policy = json.loads((d / "reward_policy.json").read_text())
+    campaign_rules = [r for r in policy["rules"] if r["kind"] == "campaign"]
+    assert campaign_rules, "the sample policy has a campaign rule"
+    campaign_rules[0]["process_awards"] = [{"name": "best idea", "amount": "1000.00"}]  # winners: the table's
+    pol_dir = tmp_path / "policies"
+    pol_dir.mkdir()
+    (pol_dir / "reward_policy.json").write_text(json.dumps(policy))
+    (pol_dir / "tier_policy.json").write_text((d / "tier_policy.json").read_text())
+    awards_rules = [(r["id"], a["name"]) for r in policy["rules"] for a in r.get("process_awards", [])]
+    assert awards_rules, "the sample policy has process awards"
+    rule, award = awards_rules[0]
+    tasks = pd.read_csv(d / "tasks.csv")
+    done = pd.read_csv(d / "completions.csv")
+    mine = done.merge(tasks[["task_id", "rule", "campaign_id"]], on="task_id")
+    mine = mine[(mine["rule"] == rule) & (mine["accepted"].astype(str).isin(["1", "True", "true"]))].iloc[0]
+    pd.DataFrame({"campaign_id": [mine["campaign_id"]], "award": [award], "koc_id": [mine["koc_id"]]}).to_csv(
+        tmp_path / "awards.csv", index=False)
+    base = ["rewards", "--roster", d / "roster.csv", "--tasks", d / "tasks.csv", "--completions", d / "completions.csv",
+            "--policies", pol_dir]
+    rc, _, err = koc_cli(capsys, *base, "--awards", tmp_path / "awards.csv", "--out", tmp_path / "ledger.csv")
+    assert rc == 0, err
+    L = pd.read_csv(tmp_path / "ledger.csv", keep_default_na=False)
+    got = L[L["kind"] == "process_award"]
+    assert list(got["koc_id"]) == [mine["koc_id"]] and list(got["campaign_id"]) == [mine["campaign_id"]]
+    pd.DataFrame({"campaign_id": [mine["campaign_id"]], "award": ["no such award"], "koc_id": [mine["koc_id"]]}).to_csv(
+        tmp_path / "bad_awards.csv", index=False)
+    rc, _, err = koc_cli(capsys, *base, "--awards", tmp_path / "bad_awards.csv")
+    assert rc != 0 and "bad_awards.csv, row 0 (line 2), field 'award'" in err

@@ -97,3 +97,32 @@ def test_settled_new_work_only_matches_settled_all_work():
     paid = lambda L: L.lines.loc[L.lines["amount"] != 0, ["koc_id", "task_id", "kind", "amount"]].astype(str)
     assert paid(all_work).reset_index(drop=True).equals(paid(new_only).reset_index(drop=True))
     assert np.array_equal(paid(all_work)["koc_id"].to_numpy(), np.array(["1002", "1002"]))
+
+
+def test_award_winners_per_campaign_as_a_table():
+    """The awards table names each campaign's winners; a rule reused by two campaigns pays each winner in
+    the campaign they won only."""
+    import json
+    pol = json.loads(POLICY.to_json())
+    for rule in pol["rules"]:
+        for award in rule.get("process_awards", []):
+            award.pop("winners", None)
+    policy = koc.RewardPolicy(pol)
+    tasks = pd.DataFrame({"task_id": [3, 4], "rule": ["spring_launch", "spring_launch"], "campaign_id": [7, 8]})
+    done = pd.DataFrame({"koc_id": [1001, 1001, 1002], "task_id": [3, 4, 4], "delivered_at": [0, 0, 0],
+                         "quality": [0.9, 0.9, 0.5]})
+    awards = pd.DataFrame({"campaign_id": [7, 8], "award": ["best idea", "fastest progress"], "koc_id": [1001, 1002]})
+    ledger = koc.rewards(done[["koc_id", "task_id"]], done, policy, tasks=tasks, awards=awards)
+    assert ledger.verify()
+    got = ledger.lines[ledger.lines["kind"] == "process_award"]
+    assert list(zip(got["koc_id"], got["campaign_id"])) == [(1001, 7), (1002, 8)]
+    with pytest.raises(koc.UnknownNameError) as e:
+        koc.rewards(done[["koc_id", "task_id"]], done, policy, tasks=tasks,
+                    awards=awards.assign(award=["best idea", "best ideaa"]))
+    assert e.value.field == "awards.award" and e.value.row == 1
+    with pytest.raises(ValueError) as e:
+        koc.rewards(done[["koc_id", "task_id"]], done, policy, tasks=tasks, awards=awards.drop(columns=["award"]))
+    assert e.value.field == "awards.award"
+    with pytest.raises(ValueError) as e:  # the policy's own winners and a table: one source of winners
+        koc.rewards(done[["koc_id", "task_id"]], done, POLICY, tasks=tasks, awards=awards)
+    assert "winners" in e.value.field

@@ -378,7 +378,7 @@ namespace {
 /// The one body of koc_ledger_compute and koc_ledger_settle (earlier == nullptr: nothing settled before).
 koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks, const koc_reward_assignments* assignments,
                          const koc_reward_completions* completions, const koc_reward_kocs* kocs, const koc_settled_lines* earlier,
-                         uint32_t flags, koc_ledger** out) {
+                         const koc_award_winners* awards, uint32_t flags, koc_ledger** out) {
   KOC_REQUIRE(out);
   *out = nullptr;
   KOC_REQUIRE(policy);
@@ -390,8 +390,10 @@ koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks
   auto L = std::make_unique<koc_ledger>();
   L->policy = policy->policy;
   const koc::settled_ledger none;
+  const koc::reward_awards no_awards;
   L->ledger = koc::settle_ledger(*L->policy, tasks->view, assignments->view, completions->view, kocs->view,
-                                 earlier ? earlier->view : none, koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0});
+                                 earlier ? earlier->view : none, awards ? awards->view : no_awards,
+                                 koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0});
   if (earlier && earlier->view.size() > 0) {  // the columns verify reads, copied: the caller's arrays are only borrowed
     const koc::settled_ledger& e = earlier->view;
     koc::reward_ledger& c = L->earlier;
@@ -411,17 +413,49 @@ koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks
 koc_status koc_ledger_compute(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                               const koc_reward_assignments* assignments, const koc_reward_completions* completions,
                               const koc_reward_kocs* kocs, uint32_t flags, koc_ledger** out) {
-  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, nullptr, flags, out); });
+  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, nullptr, nullptr, flags, out); });
 }
 
 koc_status koc_ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                              const koc_reward_assignments* assignments, const koc_reward_completions* completions,
-                             const koc_reward_kocs* kocs, const koc_settled_lines* earlier, uint32_t flags, koc_ledger** out) {
+                             const koc_reward_kocs* kocs, const koc_settled_lines* earlier, const koc_award_winners* awards,
+                             uint32_t flags, koc_ledger** out) {
+  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, earlier, awards, flags, out); });
+}
+
+koc_status koc_award_winners_create(const int64_t* campaign_id, const char* const* awards, const size_t* award_lens, const int64_t* koc_id,
+                                    const char* const* rules, const size_t* rule_lens, size_t n, koc_award_winners** out) {
   return guarded([&]() -> koc_status {
-    KOC_REQUIRE(earlier);
-    return ledger_settle(policy, tasks, assignments, completions, kocs, earlier, flags, out);
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    if (n > 0) {
+      KOC_REQUIRE(campaign_id);
+      KOC_REQUIRE(awards);
+      KOC_REQUIRE(award_lens);
+      KOC_REQUIRE(koc_id);
+      if (rules) KOC_REQUIRE(rule_lens);
+    }
+    auto w = std::make_unique<koc_award_winners>();
+    w->campaign_id.assign(campaign_id, campaign_id + n);
+    w->koc_id.assign(koc_id, koc_id + n);
+    for (size_t k = 0; k < n; ++k) {
+      if (awards[k] == nullptr && award_lens[k] > 0)
+        return fail(KOC_ERROR_NULL_POINTER, "award name is NULL", static_cast<int64_t>(k), "awards.award");
+      w->award.emplace_back(awards[k] ? awards[k] : "", award_lens[k]);
+      if (rules) {
+        if (rules[k] == nullptr && rule_lens[k] > 0)
+          return fail(KOC_ERROR_NULL_POINTER, "rule id is NULL", static_cast<int64_t>(k), "awards.rule");
+        w->rule.emplace_back(rules[k] ? rules[k] : "", rule_lens[k]);
+      }
+    }
+    w->view = {w->campaign_id, koc::span<const std::string>(w->award.data(), w->award.size()), w->koc_id,
+               koc::span<const std::string>(w->rule.data(), w->rule.size())};
+    *out = w.release();
+    return KOC_OK;
   });
 }
+
+void koc_award_winners_destroy(koc_award_winners* winners) { delete winners; }
 
 koc_status koc_settled_lines_create(const int64_t* koc_id, const int64_t* task_id, const int64_t* campaign_id, const int32_t* rule,
                                     const uint8_t* kind, const uint8_t* currency, const int64_t* amount, const int64_t* aux,

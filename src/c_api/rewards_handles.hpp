@@ -37,6 +37,13 @@ struct koc_settled_lines {
   koc::settled_ledger view;
 };
 
+/// Award winners: owned columns and the view over them.
+struct koc_award_winners {
+  std::vector<std::int64_t> campaign_id, koc_id;
+  std::vector<std::string> award, rule;
+  koc::reward_awards view;
+};
+
 struct koc_ledger {
   koc::reward_ledger ledger;
   std::shared_ptr<const koc::reward_policy> policy;  // explain_line needs the policy it was computed with

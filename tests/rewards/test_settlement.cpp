@@ -294,3 +294,58 @@ TEST_CASE("settle_ledger: runs over growing work sum to one run over the final w
   CHECK(later_runs_paid >= 40);
   CHECK(later_steps >= 10);
 }
+
+// Awards as data: the jury names each campaign's winners in a table, so a rule reused by several campaigns
+// pays a winner in the campaign they won only (the policy's winner ids are paid in every campaign).
+TEST_CASE("process-award winners per campaign from the awards table", "[rewards][awards]") {
+  auto p = koc::parse_reward_policy(kPolicy);
+  world w = kocs_only();
+  w.add_task(60, LAUNCH, 7);
+  w.add_task(61, LAUNCH, 8);
+  w.complete(2, 60, C().quality(0.9));
+  w.complete(2, 61, C().quality(0.9));
+  w.complete(3, 61, C().quality(0.5));
+  // The policy's form: KOC 2 is paid the award in both campaigns.
+  const koc::reward_ledger by_policy = w.run(p);
+  REQUIRE(koc_test::lines_of(by_policy, line_kind::process_award).size() == 2);
+
+  p.rules[LAUNCH].process_awards[0].winners.clear();
+  const std::vector<std::int64_t> campaign{7, 8}, winner{2, 3};
+  const std::vector<std::string> award{"best idea", "best idea"};
+  const koc::reward_awards table{campaign, award, winner, {}};
+  const koc::reward_ledger L = koc::settle_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), {}, table);
+  REQUIRE(koc::verify(p, w.tasks(), w.asg(), w.done(), w.kocs(), L).ok);
+  const auto awarded = koc_test::lines_of(L, line_kind::process_award);
+  REQUIRE(awarded.size() == 2);
+  CHECK(L.koc_id[awarded[0]] == 2);
+  CHECK(L.campaign_id[awarded[0]] == 7);
+  CHECK(L.koc_id[awarded[1]] == 3);
+  CHECK(L.campaign_id[awarded[1]] == 8);
+  // Without a table and without policy winners, nobody is awarded.
+  CHECK(koc_test::lines_of(w.run(p), line_kind::process_award).empty());
+
+  const auto fails_on = [&](const koc::reward_policy& q, const koc::reward_awards& a, const std::string& field, std::int64_t row) {
+    try {
+      (void)koc::settle_ledger(q, w.tasks(), w.asg(), w.done(), w.kocs(), {}, a);
+      FAIL("accepted");
+    } catch (const koc::error& e) {
+      CHECK(e.field() == field);
+      CHECK(e.row() == row);
+    }
+  };
+  const std::vector<std::string> misspelt{"best idea", "best ideas"};
+  fails_on(p, {campaign, misspelt, winner, {}}, "awards.award", 1);
+  const std::vector<std::int64_t> nobody{2, 5};  // KOC 5 did nothing in campaign 8
+  fails_on(p, {campaign, award, nobody, {}}, "awards.koc_id", 1);
+  const std::vector<std::int64_t> twice_c{7, 7}, twice_k{2, 2};
+  fails_on(p, {twice_c, award, twice_k, {}}, "awards.koc_id", 1);
+  const std::vector<std::int64_t> elsewhere{7, 9};
+  fails_on(p, {elsewhere, award, winner, {}}, "awards.award", 1);
+  fails_on(koc::parse_reward_policy(kPolicy), table, "rules[2].process_awards[0].winners", -1);
+  const std::vector<std::string> wrong_rule{"launch", "mod"};
+  fails_on(p, {campaign, award, winner, wrong_rule}, "awards.award", 1);
+
+  // A campaign judged by an earlier run keeps its awards: the table may name them again, nothing is paid twice.
+  const koc::reward_ledger again = koc::settle_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), koc::settled_view(L), table);
+  CHECK(koc_test::lines_of(again, line_kind::process_award).empty());
+}

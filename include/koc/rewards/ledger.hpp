@@ -157,6 +157,23 @@ struct reward_kocs {
   span<const std::string> ladder;     ///< tier names; optional
 };
 
+/// Process-award winners per campaign, as data: the jury's decision for one campaign, one row per (campaign,
+/// award, KOC), instead of KOC ids written into the policy (which pays them in every campaign of the rule).
+///   campaign_id  int64   the campaign (a campaign of the tasks)
+///   award        string  the award's name in the rule's process_awards ("best idea")
+///   koc_id       int64   the winner: must have an accepted completion in that campaign under that rule
+///   rule         string  optional: the rule id, needed only when two campaign rules of the campaign have an
+///                        award of that name
+/// With a table, the policy's awards must not list winners. Errors name the row and "awards.<column>".
+struct reward_awards {
+  span<const std::int64_t> campaign_id;
+  span<const std::string> award;
+  span<const std::int64_t> koc_id;
+  span<const std::string> rule;  ///< optional
+
+  std::size_t size() const noexcept { return koc_id.size(); }
+};
+
 enum class line_kind : std::uint8_t {
   fixed,          ///< fixed reward per completion (points or money)
   speed_bonus,    ///< first-N / within-hours bonus
@@ -651,10 +668,12 @@ struct settlement {
 ///   prizes         a (rule, campaign) with an earlier prize or process award line is settled whole: no
 ///                  award and no prize is paid for it again.
 ///   tier entitlements are a state, not a payment: written on every run.
-/// Throws koc::error naming the row and field (prefixed "settled.") on invalid settled columns.
+/// `awards`: the process-award winners of each campaign (reward_awards); empty = the policy's winners.
+/// Throws koc::error naming the row and field (prefixed "settled." / "awards.") on invalid settled columns
+/// or awards.
 inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
                           const reward_completions& done, const reward_kocs& kocs, const settled_ledger& earlier,
-                          reward_ledger& L, const ledger_options& options = {}) {
+                          const reward_awards& awards, reward_ledger& L, const ledger_options& options = {}) {
   using detail::opt;
   // ---- tasks -------------------------------------------------------------------------------------
   const std::size_t nt = tasks.task_id.size();
@@ -960,6 +979,56 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       group_key.emplace_back(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}));
   std::sort(group_key.begin(), group_key.end());
   group_key.erase(std::unique(group_key.begin(), group_key.end()), group_key.end());
+  // Process-award winners from the awards table, per group: (award index, KOC id, table row), sorted.
+  std::vector<std::vector<std::tuple<std::size_t, std::int64_t, std::int64_t>>> table_winners(group_key.size());
+  std::vector<std::int32_t> table_group(awards.size(), -1);
+  const bool awards_table = awards.size() > 0 || !awards.campaign_id.empty();
+  if (awards_table) {
+    const std::size_t na_rows = awards.size();
+    for (const auto& c : {std::make_pair(awards.campaign_id.size(), "campaign_id"), std::make_pair(awards.award.size(), "award")})
+      if (c.first != na_rows)
+        throw error(errc::length_mismatch, std::string("awards column ") + c.second + " has " + std::to_string(c.first) + " values, koc_id has " +
+                                               std::to_string(na_rows), -1, std::string("awards.") + c.second);
+    if (!awards.rule.empty() && awards.rule.size() != na_rows)
+      throw error(errc::length_mismatch, "awards column rule has " + std::to_string(awards.rule.size()) + " values, koc_id has " +
+                                             std::to_string(na_rows), -1, "awards.rule");
+    for (std::size_t r = 0; r < nr; ++r)
+      for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
+        if (!policy.rules[r].process_awards[a].winners.empty())
+          throw error(errc::invalid_argument, "rule '" + policy.rules[r].id + "' lists process-award winners in the policy and an awards "
+                                              "table is given: name every winner in the table, per campaign", -1,
+                      "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners");
+    for (std::size_t k = 0; k < na_rows; ++k) {
+      const auto row = static_cast<std::int64_t>(k);
+      std::int32_t found = -1;
+      std::size_t award_index = 0;
+      for (std::size_t g = 0; g < group_key.size(); ++g) {
+        if (group_key[g].second != awards.campaign_id[k]) continue;
+        const reward_rule& rule = policy.rules[static_cast<std::size_t>(group_key[g].first)];
+        if (!awards.rule.empty() && !awards.rule[k].empty() && rule.id != awards.rule[k]) continue;
+        for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
+          if (rule.process_awards[a].name == awards.award[k]) {
+            if (found >= 0)
+              throw error(errc::invalid_argument, "two campaign rules of campaign " + std::to_string(awards.campaign_id[k]) + " have an award named '" +
+                                                      awards.award[k] + "': say which in the rule column", row, "awards.rule");
+            found = static_cast<std::int32_t>(g), award_index = a;
+          }
+      }
+      if (found < 0)
+        throw error(errc::unknown_name, "no task of campaign " + std::to_string(awards.campaign_id[k]) + " is under a campaign rule with an award named '" +
+                                            awards.award[k] + "'", row, "awards.award");
+      for (const auto& w : table_winners[static_cast<std::size_t>(found)])
+        if (std::get<0>(w) == award_index && std::get<1>(w) == awards.koc_id[k])
+          throw error(errc::duplicate_id, "KOC " + std::to_string(awards.koc_id[k]) + " is listed twice for award '" + awards.award[k] +
+                                              "' in campaign " + std::to_string(awards.campaign_id[k]), row, "awards.koc_id");
+      table_winners[static_cast<std::size_t>(found)].emplace_back(award_index, awards.koc_id[k], row);
+      table_group[k] = found;
+    }
+    for (auto& w : table_winners) std::sort(w.begin(), w.end(), [](const auto& x, const auto& y) {
+      return std::get<0>(x) != std::get<0>(y) ? std::get<0>(x) < std::get<0>(y) : std::get<2>(x) < std::get<2>(y);
+    });
+  }
+  std::vector<std::uint8_t> table_paid(awards.size(), 0);
   std::vector<std::int32_t> task_group(nt, -1);
   for (std::size_t t = 0; t < nt; ++t)
     if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
@@ -1162,6 +1231,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     const std::int32_t ri = group_key[g].first;
     const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
     if (S.any && S.prize_settled(ri, group_key[g].second)) {  // judged by an earlier run: its winners were paid then
+      for (const auto& w : table_winners[g]) table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
       std::size_t slot = 0;
       for (const auto& aw : rule.process_awards)
         for (std::int64_t w : aw.winners) {
@@ -1175,7 +1245,18 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       if (amount == 0) return;
       push(x.koc_id, c_task[static_cast<std::size_t>(x.comp)], x.comp, ri, kind, line_reason::none, rule.currency, amount, amount, basis, aux, 10000, 10000);
     };
-    // Process awards in policy order, winners in listed order, each to the winner's best completion.
+    // Process awards in policy order, winners in listed order (the table's, or the policy's), each to the
+    // winner's best completion.
+    for (const auto& w : table_winners[g]) {
+      const campaign_entry* best = nullptr;
+      for (const auto& x : entries)
+        if (x.koc_id == std::get<1>(w) && (!best || better(x, *best))) best = &x;
+      if (best) {
+        const std::size_t a = std::get<0>(w);
+        line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a));
+        table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
+      }
+    }
     std::size_t slot = 0;
     for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
       for (std::int64_t w : rule.process_awards[a].winners) {
@@ -1246,6 +1327,15 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     }
     W.resume();
   }
+  for (std::size_t k = 0; k < table_paid.size(); ++k)
+    if (!table_paid[k]) {
+      const auto g = static_cast<std::size_t>(table_group[k]);
+      if (S.any && S.prize_settled(group_key[g].first, group_key[g].second)) continue;  // judged before
+      throw error(errc::unknown_id, "award winner " + std::to_string(awards.koc_id[k]) + " has no accepted completion in campaign " +
+                                        std::to_string(awards.campaign_id[k]) + " under rule '" +
+                                        policy.rules[static_cast<std::size_t>(group_key[g].first)].id + "'",
+                  static_cast<std::int64_t>(k), "awards.koc_id");
+    }
   std::vector<std::uint8_t> rule_used(nr, 0);
   for (std::size_t t = 0; t < nt; ++t) rule_used[static_cast<std::size_t>(tasks.rule[t])] = 1;
   for (std::size_t r = 0; r < nr; ++r) {
@@ -1397,15 +1487,15 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
 inline void compute_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
                            const reward_completions& done, const reward_kocs& kocs, reward_ledger& L,
                            const ledger_options& options = {}) {
-  settle_ledger(policy, tasks, asg, done, kocs, settled_ledger{}, L, options);
+  settle_ledger(policy, tasks, asg, done, kocs, settled_ledger{}, reward_awards{}, L, options);
 }
 
 /// settle_ledger, returning a new ledger.
 inline reward_ledger settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
                                    const reward_completions& done, const reward_kocs& kocs, const settled_ledger& earlier,
-                                   const ledger_options& options = {}) {
+                                   const reward_awards& awards = {}, const ledger_options& options = {}) {
   reward_ledger L;
-  settle_ledger(policy, tasks, asg, done, kocs, earlier, L, options);
+  settle_ledger(policy, tasks, asg, done, kocs, earlier, awards, L, options);
   return L;
 }
 

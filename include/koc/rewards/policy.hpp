@@ -74,8 +74,9 @@ struct speed_bonus {
   std::int64_t amount = 0;        ///< minor units
 };
 
-/// A named award ("best idea") paid `amount` to each listed winner (koc ids) in each campaign of the
-/// rule where that winner has an accepted completion.
+/// A named award ("best idea") paid `amount` to each winner. Winners are given per campaign in the
+/// ledger's awards table (reward_awards); `winners` in the policy is the older form: KOC ids paid in
+/// every campaign of the rule where they have an accepted completion.
 struct process_award {
   std::string name;
   std::int64_t amount = 0;
@@ -339,8 +340,9 @@ inline reward_rule parse_rule(const json& j, const std::string& p) {
           process_award w;
           w.name = get_string(need(a[i], q, "name"), join(q, "name"));
           w.amount = get_amount(need(a[i], q, "amount"), join(q, "amount"), c);
-          const json& ws = need(a[i], q, "winners");
-          if (!ws.is_array() || ws.empty()) policy_fail(join(q, "winners"), "must be a non-empty array of koc ids");
+          const json& ws = a[i].contains("winners") ? a[i]["winners"] : json::array();  // optional: the awards table names them
+          if (!ws.is_array() || (a[i].contains("winners") && ws.empty()))
+            policy_fail(join(q, "winners"), "must be a non-empty array of koc ids (or left out: winners given per campaign in the awards table)");
           for (std::size_t k = 0; k < ws.size(); ++k) {
             const std::int64_t id = get_int(ws[k], at(join(q, "winners"), k), 0, std::numeric_limits<std::int64_t>::max());
             for (std::int64_t prev : w.winners)

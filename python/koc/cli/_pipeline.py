@@ -313,18 +313,36 @@ def read_settled(paths: Optional[Sequence[str]]) -> Optional[Settled]:
     return Settled(pd.concat(frames, ignore_index=True), files)
 
 
+def read_awards(path: Optional[str]) -> Optional[tuple[pd.DataFrame, str]]:
+    """The process-award winners per campaign (campaign_id, award, koc_id, optional rule)."""
+    if not path:
+        return None
+    df, is_csv = _io.read_table(path)
+    name = pathlib.Path(path).name
+    _io.raise_errors([Problem(name, f"missing required column '{c}'", field=c)
+                      for c in ("campaign_id", "award", "koc_id") if c not in df.columns])
+    if is_csv:
+        df = df.assign(campaign_id=_int_column(df["campaign_id"], name, "campaign_id", is_csv),
+                       koc_id=_int_column(df["koc_id"], name, "koc_id", is_csv))
+    return df, name
+
+
 def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
-                  names: tuple[str, str], settled: Optional[Settled] = None) -> tuple[pd.DataFrame, Any]:
+                  names: tuple[str, str], settled: Optional[Settled] = None,
+                  awards: Optional[tuple[pd.DataFrame, str]] = None) -> tuple[pd.DataFrame, Any]:
     """The ledger for the completions given: each completion names the (KOC, task) pair that did the work.
-    With `settled` (earlier runs' ledgers), only what those did not pay."""
+    With `settled` (earlier runs' ledgers), only what those did not pay; `awards`: the winners table."""
     from ..rewards import rewards
     assignments = completions[["koc_id", "task_id"]]
     kocs = pd.DataFrame({"koc_id": tiers["koc_id"].to_numpy(), "tier": tiers["tier"]})
     try:
         ledger = rewards(assignments, completions_for_rewards(completions), policies.reward,
-                         tasks=tasks_for_rewards(tasks), kocs=kocs, settled=None if settled is None else settled.lines)
+                         tasks=tasks_for_rewards(tasks), kocs=kocs, settled=None if settled is None else settled.lines,
+                         awards=None if awards is None else awards[0])
     except _core.Error as e:
         fld = getattr(e, "field", "") or ""
+        if fld.startswith("awards.") and awards is not None:
+            raise library_error(e, awards[1], fld.removeprefix("awards.")) from None
         if fld.startswith("settled.") and settled is not None:
             raise settled.error(e) from None
         if fld.startswith("rules") or fld.startswith("$") or fld.startswith("campaign_budgets"):
@@ -438,12 +456,13 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
 def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
         *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None,
         settled_paths: Optional[Sequence[str]] = None, state_path: Optional[str] = None,
-        revoke_path: Optional[str] = None) -> Outcome:
+        revoke_path: Optional[str] = None, awards_path: Optional[str] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
     tables, problems = read_inputs(roster_path, tasks_path, completions_path, policies)
     settled = read_settled(settled_paths)
+    awards = read_awards(awards_path)
     for p in _io.raise_errors(problems):
         progress.note(str(p))
     roster, tasks = tables["roster"], tables["tasks"]
@@ -463,7 +482,7 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     if completions_path is not None:
         progress.start("computing rewards")
         ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]),
-                                  settled)
+                                  settled, awards)
         progress.finish(f"{len(ledger):,} ledger lines")
     previous = history.previous_tier(roster)
     if previous is None:

@@ -578,14 +578,26 @@ KOC_EXPORT koc_status koc_settled_lines_create(const int64_t* koc_id, const int6
 KOC_EXPORT koc_status koc_settled_lines_from_ledger(const koc_ledger* ledger, koc_settled_lines** out);
 KOC_EXPORT void koc_settled_lines_destroy(koc_settled_lines* lines);
 
+/* Process-award winners per campaign (koc::reward_awards): n rows of (campaign, award name, KOC), plus an
+ * optional rule id per row (rules may be NULL), needed only when two campaign rules of a campaign have an
+ * award of the same name. Names are UTF-8 with their byte lengths; everything is copied. With a table,
+ * the policy's process awards must not list winners. */
+typedef struct koc_award_winners koc_award_winners;
+KOC_EXPORT koc_status koc_award_winners_create(const int64_t* campaign_id, const char* const* awards, const size_t* award_lens,
+                                               const int64_t* koc_id, const char* const* rules, const size_t* rule_lens,
+                                               size_t n, koc_award_winners** out);
+KOC_EXPORT void koc_award_winners_destroy(koc_award_winners* winners);
+
 /* Settles a run against what earlier runs paid (koc::settle_ledger): the ledger of the given work minus
  * what `earlier` settled, so running the same work twice pays nothing new, growth past a new step pays that
  * step only, and caps and budgets hold over all runs. The settlement state after the run is `earlier`
- * followed by this ledger's lines. The result keeps a copy of `earlier`'s lines for koc_ledger_verify. */
+ * followed by this ledger's lines. The result keeps a copy of `earlier`'s lines for koc_ledger_verify.
+ * earlier may be NULL (nothing paid before); awards may be NULL (the policy's winners). */
 KOC_EXPORT koc_status koc_ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                                         const koc_reward_assignments* assignments,
                                         const koc_reward_completions* completions, const koc_reward_kocs* kocs,
-                                        const koc_settled_lines* earlier, uint32_t flags, koc_ledger** out);
+                                        const koc_settled_lines* earlier, const koc_award_winners* awards,
+                                        uint32_t flags, koc_ledger** out);
 
 typedef enum koc_ledger_int64_column {
   KOC_LEDGER_KOC_ID = 0,      /* -1 on a task's no_completion line */

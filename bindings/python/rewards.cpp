@@ -135,7 +135,7 @@ void bind_rewards(py::module_& m) {
         [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
            const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder,
            bool explain, const py::dict& settled_cols, const std::vector<std::string>& settled_rule_names,
-           const py::object& award_cols) {
+           const py::object& award_cols, const std::string& run_id) {
           auto s = std::make_shared<ledger_state>();
           s->policy = parse_reward_policy(policy_json);
           column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
@@ -191,8 +191,10 @@ void bind_rewards(py::module_& m) {
           }
           {
             py::gil_scoped_release release;
-            s->ledger = koc::settle_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, s->settled, s->awards,
-                                           ledger_options{explain});
+            ledger_options options;
+            options.explain = explain;
+            options.run_id = run_id;
+            s->ledger = koc::settle_ledger(s->policy, s->tasks, s->asg, s->done, s->kocs, s->settled, s->awards, options);
             s->totals = koc::totals(s->ledger);
           }
           const reward_ledger& L = s->ledger;
@@ -211,6 +213,10 @@ void bind_rewards(py::module_& m) {
           d["gross"] = view_of(L.gross, base);
           d["gate_bp"] = view_of(L.gate_bp, base);
           d["basis"] = view_of(L.basis, base);
+          d["run"] = view_of(L.run, base);
+          d["run_ids"] = L.run_ids;
+          d["koc_version"] = L.koc_version;
+          d["policy_digest"] = L.policy_digest;
           d["aux"] = view_of(L.aux, base);
           d["tier_bp"] = view_of(L.tier_bp, base);
           d["explanation"] = explain ? py::object(py::cast(L.explanation)) : py::object(py::none());
@@ -233,7 +239,7 @@ void bind_rewards(py::module_& m) {
         },
         py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
         py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false, py::arg("settled_cols") = py::dict(),
-        py::arg("settled_rule_names") = std::vector<std::string>(), py::arg("award_cols") = py::none(),
+        py::arg("settled_rule_names") = std::vector<std::string>(), py::arg("award_cols") = py::none(), py::arg("run_id") = std::string(),
         "Computes the rewards ledger from dicts of 1-D numpy columns, settled against the lines earlier runs paid "
         "(settled_cols: koc_id, task_id, campaign_id, rule, kind, currency, amount, aux; empty = nothing settled); "
         "returns read-only numpy views, totals and the state.");

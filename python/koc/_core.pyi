@@ -169,5 +169,6 @@ def compute_ledger(
     settled_cols: dict[str, npt.NDArray[Any]] = ...,
     settled_rule_names: Sequence[str] = ...,
     award_cols: Optional[dict[str, Any]] = ...,
+    run_id: str = ...,
 ) -> dict[str, Any]: ...
 def line_kinds() -> list[str]: ...

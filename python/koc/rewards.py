@@ -444,7 +444,8 @@ class Ledger:
     cap_cut and budget_cut lines), ``amount_decimal`` (exact :class:`decimal.Decimal` in major units),
     ``gross`` (before gates, tier and rounding), ``gate_bp`` and ``tier_bp`` (10000 = x1), ``basis`` (the
     quantity behind the line: views, days, rank, budget...) and ``aux`` (rule-specific detail: the step
-    index of a step bonus, the place of a prize...), and ``explanation`` when computed with ``explain=True``.
+    index of a step bonus, the place of a prize...), ``run_id`` (the run that wrote the line), and
+    ``explanation`` when computed with ``explain=True``.
     ``reason`` ``settled`` marks a completion whose every line an earlier run paid (``rewards(settled=...)``).
 
     ``totals_by_koc`` / ``_task`` / ``_campaign``: per (id, currency): ``amount``, ``amount_decimal`` and
@@ -467,6 +468,14 @@ class Ledger:
         return f"Ledger({len(self)} lines; {by_cur or 'nothing paid'})"
 
     @property
+    def provenance(self) -> dict[str, str]:
+        """What this ledger was computed from, for audit and replay: ``run_id`` (the caller's), ``koc_version``
+        and ``policy_sha256`` (SHA-256 of the reward policy's canonical JSON: keys sorted, compact)."""
+        r = self._raw
+        return {"run_id": r["run_ids"][0] if r["run_ids"] else "", "koc_version": r["koc_version"],
+                "policy_sha256": r["policy_digest"]}
+
+    @property
     def rule_names(self) -> tuple[str, ...]:
         return tuple(self._raw["rule_names"])
 
@@ -486,6 +495,7 @@ class Ledger:
                 "amount_decimal": _decimals(r["amount"], r["currency"]),
                 "gross": r["gross"], "gate_bp": r["gate_bp"], "tier_bp": r["tier_bp"],
                 "basis": r["basis"], "aux": r["aux"],
+                "run_id": pd.Categorical.from_codes(r["run"].astype(np.int64), categories=list(r["run_ids"])),
             }
             if r["explanation"] is not None:
                 out["explanation"] = np.asarray(r["explanation"], dtype=object)
@@ -556,7 +566,7 @@ def _award_columns(awards: Any) -> dict:
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
-            explain: bool = False, settled: Any = None, awards: Any = None) -> Ledger:
+            explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
     Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
@@ -593,6 +603,8 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
         ``award`` (the award's name in the rule), ``koc_id``, and ``rule`` when two campaign rules of one
         campaign have an award of that name. Each winner must have an accepted completion in that campaign.
         With a table, the policy's process awards list no winners.
+    run_id: the caller's name for this run ("2026-06"), written on every line (``run_id`` column) and in
+        :attr:`Ledger.provenance` with koc's version and the policy's SHA-256.
 
     Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
     """
@@ -607,5 +619,5 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     settled_cols, settled_rules = _settled_columns(settled) if settled is not None else ({}, [])
     raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
                                ladder, bool(explain), settled_cols, settled_rules,
-                               None if awards is None else _award_columns(awards))
+                               None if awards is None else _award_columns(awards), str(run_id))
     return Ledger(raw)

@@ -421,3 +421,20 @@ def test_awards_table_on_the_command_line(tmp_path, capsys):
         tmp_path / "bad_awards.csv", index=False)
     rc, _, err = koc_cli(capsys, *base, "--awards", tmp_path / "bad_awards.csv")
     assert rc != 0 and "bad_awards.csv, row 0 (line 2), field 'award'" in err
+
+
+def test_run_records_its_provenance(tmp_path, capsys):
+    import hashlib
+    d = datasets.sample_dir()
+    rc, _, err = koc_cli(capsys, "run", "--roster", d / "roster.csv", "--tasks", d / "tasks.csv", "--completions",
+                         d / "completions.csv", "--policies", d, "--out", tmp_path / "out", "--run-id", "2026-06",
+                         "--quiet")
+    assert rc == 0, err
+    p = json.loads((tmp_path / "out" / "summary.json").read_text())["provenance"]
+    assert p["run_id"] == "2026-06" and p["koc_version"]
+    for label, name in (("roster", "roster.csv"), ("completions", "completions.csv"),
+                        ("reward_policy", "reward_policy.json")):
+        assert p["sha256"][label] == hashlib.sha256((d / name).read_bytes()).hexdigest()
+    assert len(p["reward_policy_canonical_sha256"]) == 64
+    ledger = pd.read_csv(tmp_path / "out" / "ledger.csv", keep_default_na=False)
+    assert set(ledger["run_id"].astype(str)) == {"2026-06"}

@@ -110,7 +110,7 @@ def test_lines_by_hand(ledger):
     lines = ledger.lines
     assert list(lines.columns) == ["koc_id", "task_id", "campaign_id", "completion", "rule", "kind", "reason",
                                    "currency", "amount", "amount_decimal", "gross", "gate_bp", "tier_bp",
-                                   "basis", "aux", "explanation"]
+                                   "basis", "aux", "run_id", "explanation"]
     assert lines["amount"].dtype == np.int64
     assert len(ledger) == len(lines)
 

@@ -126,3 +126,18 @@ def test_award_winners_per_campaign_as_a_table():
     with pytest.raises(ValueError) as e:  # the policy's own winners and a table: one source of winners
         koc.rewards(done[["koc_id", "task_id"]], done, POLICY, tasks=tasks, awards=awards)
     assert "winners" in e.value.field
+
+
+def test_run_identity_on_every_line_and_in_the_provenance():
+    import hashlib
+    import json
+    may = koc.rewards(*month(120_000), POLICY, tasks=TASKS, kocs=KOCS, run_id="2026-05")
+    june = koc.rewards(*month(1_200_000), POLICY, tasks=TASKS, kocs=KOCS, run_id="2026-06", settled=may)
+    assert set(may.lines["run_id"].astype(str)) == {"2026-05"}
+    p = june.provenance
+    assert p["run_id"] == "2026-06" and p["koc_version"] == koc.__version__
+    # An independent check of the engine's SHA-256: Python's, over the same canonical JSON.
+    canonical = json.dumps(json.loads(POLICY.to_json()), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert p["policy_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    both = pd.concat([may.lines, june.lines], ignore_index=True)
+    assert list(both["run_id"].astype(str).unique()) == ["2026-05", "2026-06"]

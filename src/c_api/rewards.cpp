@@ -378,7 +378,7 @@ namespace {
 /// The one body of koc_ledger_compute and koc_ledger_settle (earlier == nullptr: nothing settled before).
 koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks, const koc_reward_assignments* assignments,
                          const koc_reward_completions* completions, const koc_reward_kocs* kocs, const koc_settled_lines* earlier,
-                         const koc_award_winners* awards, uint32_t flags, koc_ledger** out) {
+                         const koc_award_winners* awards, const std::string& run_id, uint32_t flags, koc_ledger** out) {
   KOC_REQUIRE(out);
   *out = nullptr;
   KOC_REQUIRE(policy);
@@ -393,7 +393,7 @@ koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks
   const koc::reward_awards no_awards;
   L->ledger = koc::settle_ledger(*L->policy, tasks->view, assignments->view, completions->view, kocs->view,
                                  earlier ? earlier->view : none, awards ? awards->view : no_awards,
-                                 koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0});
+                                 koc::ledger_options{(flags & KOC_LEDGER_EXPLAIN) != 0, run_id});
   if (earlier && earlier->view.size() > 0) {  // the columns verify reads, copied: the caller's arrays are only borrowed
     const koc::settled_ledger& e = earlier->view;
     koc::reward_ledger& c = L->earlier;
@@ -413,14 +413,33 @@ koc_status ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks
 koc_status koc_ledger_compute(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                               const koc_reward_assignments* assignments, const koc_reward_completions* completions,
                               const koc_reward_kocs* kocs, uint32_t flags, koc_ledger** out) {
-  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, nullptr, nullptr, flags, out); });
+  return guarded([&]() -> koc_status {
+    return ledger_settle(policy, tasks, assignments, completions, kocs, nullptr, nullptr, std::string(), flags, out);
+  });
 }
 
 koc_status koc_ledger_settle(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
                              const koc_reward_assignments* assignments, const koc_reward_completions* completions,
                              const koc_reward_kocs* kocs, const koc_settled_lines* earlier, const koc_award_winners* awards,
-                             uint32_t flags, koc_ledger** out) {
-  return guarded([&]() -> koc_status { return ledger_settle(policy, tasks, assignments, completions, kocs, earlier, awards, flags, out); });
+                             const char* run_id, size_t run_id_len, uint32_t flags, koc_ledger** out) {
+  return guarded([&]() -> koc_status {
+    if (run_id == nullptr && run_id_len > 0) return fail(KOC_ERROR_NULL_POINTER, "run_id is NULL", -1, "run_id");
+    return ledger_settle(policy, tasks, assignments, completions, kocs, earlier, awards,
+                         run_id ? std::string(run_id, run_id_len) : std::string(), flags, out);
+  });
+}
+
+koc_status koc_ledger_provenance(const koc_ledger* ledger, koc_ledger_text which, char* buf, size_t capacity, size_t* required) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(ledger);
+    const auto& L = ledger->ledger;
+    switch (c_enum(which)) {
+      case KOC_LEDGER_RUN_ID: return write_string(L.run_ids.empty() ? std::string() : L.run_ids.front(), buf, capacity, required);
+      case KOC_LEDGER_KOC_VERSION: return write_string(L.koc_version, buf, capacity, required);
+      case KOC_LEDGER_POLICY_SHA256: return write_string(L.policy_digest, buf, capacity, required);
+    }
+    return fail(KOC_ERROR_OUT_OF_RANGE, "unknown provenance text " + std::to_string(c_enum(which)), -1, "which");
+  });
 }
 
 koc_status koc_award_winners_create(const int64_t* campaign_id, const char* const* awards, const size_t* award_lens, const int64_t* koc_id,

@@ -461,7 +461,7 @@ static void test_rewards(void) {
     int32_t r;
     size_t settled_lines = 0;
     CHECK(koc_settled_lines_from_ledger(L, &S) == KOC_OK);
-    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, 0, &E) == KOC_OK);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, NULL, 0, 0, &E) == KOC_OK);
     koc_settled_lines_destroy(S);
     S = NULL;
     CHECK(koc_ledger_verify(E, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 1);
@@ -493,7 +493,7 @@ static void test_rewards(void) {
     }
     CHECK(koc_settled_lines_create(s_koc, s_task, s_camp, s_rule, s_kind, s_cur, s_amount, s_aux, n, rule_ptr, rule_len,
                                    (size_t)n_rules, &S) == KOC_OK);
-    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, 0, &E) == KOC_OK);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, NULL, 0, 0, &E) == KOC_OK);
     CHECK(koc_ledger_verify(E, t, a, c, k, &ok, buf, sizeof buf, &need) == KOC_OK && ok == 1);
     CHECK(koc_ledger_int64(E, KOC_LEDGER_AMOUNT, &amount, &len) == KOC_OK);
     sum = 0;
@@ -507,10 +507,14 @@ static void test_rewards(void) {
     bad_kind[0] = 77;
     CHECK(koc_settled_lines_create(s_koc, s_task, s_camp, s_rule, bad_kind, s_cur, s_amount, s_aux, n, rule_ptr, rule_len,
                                    (size_t)n_rules, &S) == KOC_OK);
-    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, 0, &E) == KOC_ERROR_INVALID_VALUE && E == NULL);
+    CHECK(koc_ledger_settle(p, t, a, c, k, S, NULL, NULL, 0, 0, &E) == KOC_ERROR_INVALID_VALUE && E == NULL);
     CHECK(strcmp(koc_last_error_field(), "settled.kind") == 0 && koc_last_error_row() == 0);
     koc_settled_lines_destroy(S);
-    CHECK(koc_ledger_settle(p, t, a, c, k, NULL, NULL, 0, &E) == KOC_OK); /* nothing settled before */
+    CHECK(koc_ledger_settle(p, t, a, c, k, NULL, NULL, "2026-06", 7, 0, &E) == KOC_OK); /* nothing settled before */
+    CHECK(koc_ledger_provenance(E, KOC_LEDGER_RUN_ID, buf, sizeof buf, &need) == KOC_OK && strcmp(buf, "2026-06") == 0);
+    CHECK(koc_ledger_provenance(E, KOC_LEDGER_POLICY_SHA256, buf, sizeof buf, &need) == KOC_OK && strlen(buf) == 64);
+    CHECK(koc_ledger_provenance(E, KOC_LEDGER_KOC_VERSION, buf, sizeof buf, &need) == KOC_OK && strchr(buf, '.') != NULL);
+    CHECK(koc_ledger_provenance(E, (koc_ledger_text)3, buf, sizeof buf, &need) == KOC_ERROR_OUT_OF_RANGE);
     koc_ledger_destroy(E);
     E = NULL;
     {
@@ -520,12 +524,12 @@ static void test_rewards(void) {
       const char* award_name[1] = {"best idea"};
       const size_t award_len[1] = {9};
       CHECK(koc_award_winners_create(camp, award_name, award_len, winner, NULL, NULL, 1, &W) == KOC_OK);
-      CHECK(koc_ledger_settle(p, t, a, c, k, NULL, W, 0, &E) == KOC_ERROR_UNKNOWN_NAME && E == NULL);
+      CHECK(koc_ledger_settle(p, t, a, c, k, NULL, W, NULL, 0, 0, &E) == KOC_ERROR_UNKNOWN_NAME && E == NULL);
       CHECK(strcmp(koc_last_error_field(), "awards.award") == 0 && koc_last_error_row() == 0);
       koc_award_winners_destroy(W);
       CHECK(koc_award_winners_create(camp, NULL, award_len, winner, NULL, NULL, 1, &W) == KOC_ERROR_NULL_POINTER);
       CHECK(koc_award_winners_create(NULL, NULL, NULL, NULL, NULL, NULL, 0, &W) == KOC_OK);
-      CHECK(koc_ledger_settle(p, t, a, c, k, NULL, W, 0, &E) == KOC_OK); /* an empty table: no winners */
+      CHECK(koc_ledger_settle(p, t, a, c, k, NULL, W, NULL, 0, 0, &E) == KOC_OK); /* an empty table: no winners */
       koc_ledger_destroy(E);
       E = NULL;
       koc_award_winners_destroy(W);

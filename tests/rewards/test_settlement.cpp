@@ -349,3 +349,37 @@ TEST_CASE("process-award winners per campaign from the awards table", "[rewards]
   const koc::reward_ledger again = koc::settle_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), koc::settled_view(L), table);
   CHECK(koc_test::lines_of(again, line_kind::process_award).empty());
 }
+
+TEST_CASE("run identity: run id on every line, koc's version and the policy's SHA-256", "[rewards][provenance]") {
+  CHECK(koc::detail::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(koc::detail::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(koc::detail::sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  CHECK(koc::detail::sha256_hex(std::string(55, 'x')) != koc::detail::sha256_hex(std::string(56, 'x')));  // padding edges
+
+  const auto p = koc::parse_reward_policy(kPolicy);
+  CHECK(p.digest.size() == 64);
+  // The canonical form: the same policy written with other spacing and key order has the same digest.
+  const std::string spaced = R"({"rules": [{"amount": "60.00", "currency": "CNY", "kind": "fixed", "id": "fee"}],
+                                  "schema": "koc.reward_policy/1"})";
+  const std::string compact = R"({"schema":"koc.reward_policy/1","rules":[{"id":"fee","kind":"fixed","currency":"CNY","amount":"60.00"}]})";
+  CHECK(koc::parse_reward_policy(spaced).digest == koc::parse_reward_policy(compact).digest);
+  CHECK(koc::parse_reward_policy(spaced).digest != p.digest);
+
+  world w = kocs_only();
+  w.add_task(10, AMP);
+  w.complete(2, 10, C().views(120000));
+  const koc::reward_ledger may = koc::settle_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), {}, {}, {false, "2026-05"});
+  CHECK(may.run_ids == std::vector<std::string>{"2026-05"});
+  CHECK(may.run == std::vector<std::int32_t>(may.size(), 0));
+  CHECK(may.policy_digest == p.digest);
+  CHECK(may.koc_version == std::to_string(KOC_CXX_VERSION_MAJOR) + "." + std::to_string(KOC_CXX_VERSION_MINOR) + "." +
+                               std::to_string(KOC_CXX_VERSION_PATCH));
+  w.views[0] = 1200000;
+  const koc::reward_ledger june = koc::settle_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs(), koc::settled_view(may), {}, {false, "2026-06"});
+  koc::reward_ledger state = may;
+  koc::append_ledger(state, june);
+  CHECK(state.run_ids == std::vector<std::string>{"2026-05", "2026-06"});
+  CHECK(state.run.size() == state.size());
+  CHECK(state.run.back() == 1);
+  CHECK(state.run.front() == 0);
+}

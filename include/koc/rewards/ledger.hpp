@@ -108,6 +108,7 @@
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>
 #include <koc/span.hpp>
+#include <koc/version.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -223,12 +224,22 @@ struct reward_ledger {
   std::vector<std::int32_t> gate_bp;      ///< quality gate applied (10000 = none)
   std::vector<std::int32_t> tier_bp;      ///< tier multiplier applied (10000 = none)
   std::vector<std::string> explanation;   ///< filled only with ledger_options::explain
+  // Run identity, so a stored ledger says which run wrote each line and what it was computed from:
+  std::vector<std::string> run_ids;       ///< the runs' ids (ledger_options::run_id); one for a computed ledger
+  std::vector<std::int32_t> run;          ///< per line, index into run_ids
+  std::string koc_version;                ///< koc's version that computed it ("0.1.0")
+  std::string policy_digest;              ///< reward_policy::digest of the policy used (empty: built in code)
 
   std::size_t size() const noexcept { return amount.size(); }
 };
 
 struct ledger_options {
   bool explain = true;  ///< build `explanation` eagerly (about 10x the cost of the numbers)
+  std::string run_id;   ///< the caller's name for this run ("2026-06"), written on every line (run column)
+
+  ledger_options() = default;
+  // Not explicit: `{false}` and `{true, "2026-06"}` read as options, as they did before run_id existed.
+  ledger_options(bool explain_lines, std::string run = {}) : explain(explain_lines), run_id(std::move(run)) {}  // NOLINT
 };
 
 /// What earlier runs settled: the lines of their ledgers, concatenated (append_ledger builds it from
@@ -281,6 +292,13 @@ inline void append_ledger(reward_ledger& history, const reward_ledger& delta) {
   add(history.currency, delta.currency), add(history.amount, delta.amount), add(history.gross, delta.gross);
   add(history.basis, delta.basis), add(history.aux, delta.aux), add(history.gate_bp, delta.gate_bp), add(history.tier_bp, delta.tier_bp);
   for (const std::int32_t r : delta.rule) history.rule.push_back(r < 0 ? r : to[static_cast<std::size_t>(r)]);
+  std::vector<std::int32_t> run_to(delta.run_ids.size());
+  for (std::size_t r = 0; r < delta.run_ids.size(); ++r) {
+    const auto at = std::find(history.run_ids.begin(), history.run_ids.end(), delta.run_ids[r]);
+    run_to[r] = static_cast<std::int32_t>(at - history.run_ids.begin());
+    if (at == history.run_ids.end()) history.run_ids.push_back(delta.run_ids[r]);
+  }
+  for (const std::int32_t r : delta.run) history.run.push_back(r < 0 ? r : run_to[static_cast<std::size_t>(r)]);
   if (explained) add(history.explanation, delta.explanation);
   else history.explanation.clear();
 }
@@ -1471,6 +1489,11 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     }
   }
   W.sync();
+  L.run_ids.assign(1, options.run_id);
+  L.run.assign(L.size(), 0);
+  L.koc_version = std::to_string(KOC_CXX_VERSION_MAJOR) + "." + std::to_string(KOC_CXX_VERSION_MINOR) + "." +
+                  std::to_string(KOC_CXX_VERSION_PATCH);
+  L.policy_digest = policy.digest;
 
   if (options.explain) {
     L.explanation.reserve(L.size());

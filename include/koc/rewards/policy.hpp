@@ -12,6 +12,7 @@
 // Complexity: linear in the size of the document.
 #pragma once
 
+#include <koc/detail/sha256.hpp>
 #include <koc/error.hpp>
 #include <koc/rewards/money.hpp>
 
@@ -170,6 +171,9 @@ struct reward_policy {
   std::int32_t rejected_bp = 0;    ///< share paid for a rejected deliverable
   std::int32_t late_bp = 10000;    ///< share paid for a late one
   std::vector<campaign_budget> campaign_budgets;
+  /// SHA-256 (hex) of the policy's canonical JSON (keys sorted, compact) when it was read from JSON; empty
+  /// for a policy built in code. Every ledger records it, so a stored ledger names the policy it used.
+  std::string digest;
 
   /// Index of the rule with this id, or -1.
   std::int32_t find_rule(std::string_view id) const noexcept {
@@ -489,7 +493,9 @@ inline reward_policy parse_reward_policy(std::string_view text) {
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw error(errc::invalid_policy, std::string("reward policy is not valid JSON: ") + e.what());
   }
-  return parse_reward_policy(j);
+  reward_policy p = parse_reward_policy(j);
+  p.digest = detail::sha256_hex(j.dump());  // nlohmann::json keeps keys sorted: dump() is the canonical form
+  return p;
 }
 // A std::string or a literal would convert both to string_view and to json: say which is meant.
 inline reward_policy parse_reward_policy(const std::string& text) { return parse_reward_policy(std::string_view(text)); }

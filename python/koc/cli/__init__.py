@@ -96,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                         "for life")
     s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
+    s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06): on every ledger line and in "
+                                               "summary.json's provenance")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
@@ -128,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--settled", nargs="+", metavar="LEDGER",
                    help="ledger CSVs of earlier runs: pay only what they did not (see docs/state-tables.md)")
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
+    s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06), written on every ledger line")
 
     s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
             "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
@@ -171,7 +174,8 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
                             mode=getattr(args, "mode", "optimal"), objective=getattr(args, "objective", "max_score"),
                             time_limit=getattr(args, "time_limit", None), settled_paths=getattr(args, "settled", None),
                             state_path=getattr(args, "state", None), revoke_path=getattr(args, "revoke", None),
-                            awards_path=getattr(args, "awards", None))
+                            awards_path=getattr(args, "awards", None), run_id=getattr(args, "run_id", ""),
+                            policies_dir=policies_dir)
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -262,7 +266,7 @@ def _cmd_rewards(args: argparse.Namespace) -> int:
     tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
     ledger, _ = _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
                                         (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name), settled,
-                                        awards)
+                                        awards, args.run_id)
     progress.finish(f"{len(ledger):,} ledger lines")
     _write_table(ledger, args.out)
     return EXIT_OK

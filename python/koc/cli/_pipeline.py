@@ -1,6 +1,7 @@
 """The main job: tiers → matching → rewards on one programme, and the files it writes."""
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 from dataclasses import dataclass, field
@@ -327,9 +328,22 @@ def read_awards(path: Optional[str]) -> Optional[tuple[pd.DataFrame, str]]:
     return df, name
 
 
+def file_digests(paths: dict[str, Optional[str]]) -> dict[str, str]:
+    """SHA-256 of each file given (label -> hex digest): what a run read, for audit and replay."""
+    out = {}
+    for label, path in paths.items():
+        if path:
+            h = hashlib.sha256()
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            out[label] = h.hexdigest()
+    return out
+
+
 def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
                   names: tuple[str, str], settled: Optional[Settled] = None,
-                  awards: Optional[tuple[pd.DataFrame, str]] = None) -> tuple[pd.DataFrame, Any]:
+                  awards: Optional[tuple[pd.DataFrame, str]] = None, run_id: str = "") -> tuple[pd.DataFrame, Any]:
     """The ledger for the completions given: each completion names the (KOC, task) pair that did the work.
     With `settled` (earlier runs' ledgers), only what those did not pay; `awards`: the winners table."""
     from ..rewards import rewards
@@ -338,7 +352,7 @@ def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.Data
     try:
         ledger = rewards(assignments, completions_for_rewards(completions), policies.reward,
                          tasks=tasks_for_rewards(tasks), kocs=kocs, settled=None if settled is None else settled.lines,
-                         awards=None if awards is None else awards[0])
+                         awards=None if awards is None else awards[0], run_id=run_id)
     except _core.Error as e:
         fld = getattr(e, "field", "") or ""
         if fld.startswith("awards.") and awards is not None:
@@ -456,7 +470,8 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
 def run(roster_path: str, tasks_path: str, completions_path: Optional[str], policies: Policies, progress: Progress,
         *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None,
         settled_paths: Optional[Sequence[str]] = None, state_path: Optional[str] = None,
-        revoke_path: Optional[str] = None, awards_path: Optional[str] = None) -> Outcome:
+        revoke_path: Optional[str] = None, awards_path: Optional[str] = None, run_id: str = "",
+        policies_dir: Optional[str] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
@@ -481,8 +496,8 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     ledger = None
     if completions_path is not None:
         progress.start("computing rewards")
-        ledger, _ = stage_rewards(tables["completions"], tasks, tiers, policies, (names["completions"], names["tasks"]),
-                                  settled, awards)
+        ledger, computed = stage_rewards(tables["completions"], tasks, tiers, policies,
+                                         (names["completions"], names["tasks"]), settled, awards, run_id)
         progress.finish(f"{len(ledger):,} ledger lines")
     previous = history.previous_tier(roster)
     if previous is None:
@@ -491,9 +506,24 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     sources = {**{k: v for k, v in names.items()}, **{f"{k}_policy": v for k, v in policies.sources.items()}}
     summary = build_summary(tiers, previous, tasks, r, ledger, policies.tier.tiers, sources,
                             len(tables["completions"]) if "completions" in tables else None)
+    # What this run read and which koc computed it: a later replay recomputes from files with these digests.
+    inputs = {"roster": roster_path, "tasks": tasks_path, "completions": completions_path, "tier_state": state_path,
+              "revocations": revoke_path, "awards": awards_path}
+    inputs.update({f"settled[{i}]": p for i, p in enumerate(settled_paths or [])})
+    if policies_dir is not None:
+        inputs.update({f"{k}_policy": str(pathlib.Path(policies_dir) / v) for k, v in POLICY_FILES.items()
+                       if (pathlib.Path(policies_dir) / v).exists()})
+    summary["provenance"] = {"run_id": run_id, "koc_version": _koc_version(), "sha256": file_digests(inputs)}
+    if ledger is not None:
+        summary["provenance"]["reward_policy_canonical_sha256"] = computed.provenance["policy_sha256"]
     return Outcome(tiers=tiers, previous_tier=previous, tier_state=state, tasks=tasks, assignments=r.assignments,
                    unassigned=unassigned_table(r), unassigned_kocs=r.unassigned_kocs, unfilled_tasks=r.unfilled_tasks,
                    ledger=ledger, summary=summary, ladder=policies.tier.tiers)
+
+
+def _koc_version() -> str:
+    from .. import __version__
+    return __version__
 
 
 def tiers_for_csv(tiers: pd.DataFrame, previous: pd.Series) -> pd.DataFrame:

@@ -597,7 +597,17 @@ KOC_EXPORT koc_status koc_ledger_settle(const koc_reward_policy* policy, const k
                                         const koc_reward_assignments* assignments,
                                         const koc_reward_completions* completions, const koc_reward_kocs* kocs,
                                         const koc_settled_lines* earlier, const koc_award_winners* awards,
-                                        uint32_t flags, koc_ledger** out);
+                                        const char* run_id, size_t run_id_len, uint32_t flags, koc_ledger** out);
+/* What a ledger was computed from (for audit and replay), as text (size-query convention as
+ * koc_tier_policy_to_json): the caller's run id (koc_ledger_settle; empty for koc_ledger_compute), koc's
+ * version, and the SHA-256 (hex) of the reward policy's canonical JSON (keys sorted, compact). */
+typedef enum koc_ledger_text {
+  KOC_LEDGER_RUN_ID = 0,
+  KOC_LEDGER_KOC_VERSION = 1,
+  KOC_LEDGER_POLICY_SHA256 = 2
+} koc_ledger_text;
+KOC_EXPORT koc_status koc_ledger_provenance(const koc_ledger* ledger, koc_ledger_text which, char* buf, size_t capacity,
+                                            size_t* required);
 
 typedef enum koc_ledger_int64_column {
   KOC_LEDGER_KOC_ID = 0,      /* -1 on a task's no_completion line */

@@ -495,7 +495,9 @@ class Ledger:
                 "amount_decimal": _decimals(r["amount"], r["currency"]),
                 "gross": r["gross"], "gate_bp": r["gate_bp"], "tier_bp": r["tier_bp"],
                 "basis": r["basis"], "aux": r["aux"],
-                "run_id": pd.Categorical.from_codes(r["run"].astype(np.int64), categories=list(r["run_ids"])),
+                "run_id": pd.Categorical.from_codes(
+                    r["run"].astype(np.int64) if len(r["run"]) else np.zeros(len(r["amount"]), np.int64),
+                    categories=list(r["run_ids"])),
             }
             if r["explanation"] is not None:
                 out["explanation"] = np.asarray(r["explanation"], dtype=object)

@@ -226,7 +226,7 @@ struct reward_ledger {
   std::vector<std::string> explanation;   ///< filled only with ledger_options::explain
   // Run identity, so a stored ledger says which run wrote each line and what it was computed from:
   std::vector<std::string> run_ids;       ///< the runs' ids (ledger_options::run_id); one for a computed ledger
-  std::vector<std::int32_t> run;          ///< per line, index into run_ids
+  std::vector<std::int32_t> run;          ///< per line, index into run_ids; empty = every line is run_ids[0]
   std::string koc_version;                ///< koc's version that computed it ("0.1.0")
   std::string policy_digest;              ///< reward_policy::digest of the policy used (empty: built in code)
 
@@ -292,13 +292,18 @@ inline void append_ledger(reward_ledger& history, const reward_ledger& delta) {
   add(history.currency, delta.currency), add(history.amount, delta.amount), add(history.gross, delta.gross);
   add(history.basis, delta.basis), add(history.aux, delta.aux), add(history.gate_bp, delta.gate_bp), add(history.tier_bp, delta.tier_bp);
   for (const std::int32_t r : delta.rule) history.rule.push_back(r < 0 ? r : to[static_cast<std::size_t>(r)]);
+  if (history.run_ids.empty() && history.size() > delta.size()) history.run_ids.emplace_back();  // lines of an unnamed run
   std::vector<std::int32_t> run_to(delta.run_ids.size());
   for (std::size_t r = 0; r < delta.run_ids.size(); ++r) {
     const auto at = std::find(history.run_ids.begin(), history.run_ids.end(), delta.run_ids[r]);
     run_to[r] = static_cast<std::int32_t>(at - history.run_ids.begin());
     if (at == history.run_ids.end()) history.run_ids.push_back(delta.run_ids[r]);
   }
-  for (const std::int32_t r : delta.run) history.run.push_back(r < 0 ? r : run_to[static_cast<std::size_t>(r)]);
+  // The run column: empty means every line is run 0, so write it out before lines of another run follow.
+  if (history.run.empty()) history.run.assign(history.size() - delta.size(), 0);
+  if (delta.run.empty()) history.run.insert(history.run.end(), delta.size(), delta.run_ids.empty() ? -1 : run_to[0]);
+  else
+    for (const std::int32_t r : delta.run) history.run.push_back(r < 0 ? r : run_to[static_cast<std::size_t>(r)]);
   if (explained) add(history.explanation, delta.explanation);
   else history.explanation.clear();
 }
@@ -760,6 +765,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   }
   detail::settlement S;
   S.build(policy, tasks, task_index, earlier);
+  const bool settling = S.any;  // a local copy: the hot loops below test it in a register, not through S
   // ---- completions: validate and resolve ---------------------------------------------------------
   const std::size_t n = done.assignment.size();
   const std::size_t na = asg.koc_id.size();
@@ -911,7 +917,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
         else
           arrivals[end[t]] = {done.delivered_at[i], static_cast<std::int32_t>(i)};
         const unsigned ranks = first_n_task[t] & done.accepted[i];  // accepted is 0 or 1 (checked above)
-        end[t] += S.any && ranks ? !S.settled(koc_info[static_cast<std::size_t>(c_koc[i])].id, tasks.task_id[t], line_kind::speed_bonus, 0) : ranks;
+        end[t] += settling && ranks ? !S.settled(koc_info[static_cast<std::size_t>(c_koc[i])].id, tasks.task_id[t], line_kind::speed_bonus, 0) : ranks;
       }
       for (std::size_t t = 0; t < nt; ++t) {
         if (!first_n_task[t]) continue;
@@ -1129,8 +1135,8 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
     std::int64_t earned = 0;  // this completion's money, for the cap
     bool settled_before = false;  // a line of this completion was settled by an earlier run
-    const auto is_settled = [&](line_kind kind, std::int64_t aux) {
-      if (!S.any || !S.settled(koc, task.id, kind, aux)) return false;
+    const auto is_settled = [&, settling](line_kind kind, std::int64_t aux) {
+      if (!settling || !S.settled(koc, task.id, kind, aux)) return false;
       settled_before = true;
       return true;
     };
@@ -1490,7 +1496,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   }
   W.sync();
   L.run_ids.assign(1, options.run_id);
-  L.run.assign(L.size(), 0);
+  L.run.clear();  // one run: every line is run_ids[0] (append_ledger writes the column when runs mix)
   L.koc_version = std::to_string(KOC_CXX_VERSION_MAJOR) + "." + std::to_string(KOC_CXX_VERSION_MINOR) + "." +
                   std::to_string(KOC_CXX_VERSION_PATCH);
   L.policy_digest = policy.digest;

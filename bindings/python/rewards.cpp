@@ -4,6 +4,7 @@
 #include "common.hpp"
 
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/points.hpp>
 
 #include <memory>
 #include <string>
@@ -243,6 +244,33 @@ void bind_rewards(py::module_& m) {
         "Computes the rewards ledger from dicts of 1-D numpy columns, settled against the lines earlier runs paid "
         "(settled_cols: koc_id, task_id, campaign_id, rule, kind, currency, amount, aux; empty = nothing settled); "
         "returns read-only numpy views, totals and the state.");
+  m.def("points_balances",
+        [](const std::string& policy_json, const in_array<std::int64_t>& koc_id, const in_array<std::int64_t>& amount,
+           const in_array<std::int64_t>& earned_at, const in_array<std::int64_t>& r_koc, const in_array<std::int64_t>& r_amount,
+           const in_array<std::int64_t>& r_at, std::int64_t as_of) {
+          const reward_policy policy = parse_reward_policy(policy_json);
+          const points_lots lots{view<std::int64_t>(koc_id, "lots.koc_id"), view<std::int64_t>(amount, "lots.amount"),
+                                 view<std::int64_t>(earned_at, "lots.earned_at")};
+          const points_redemptions spent{view<std::int64_t>(r_koc, "redemptions.koc_id"), view<std::int64_t>(r_amount, "redemptions.amount"),
+                                         view<std::int64_t>(r_at, "redemptions.at")};
+          points_balance_table b;
+          {
+            py::gil_scoped_release release;
+            b = points_balances(policy, lots, spent, as_of);
+          }
+          py::dict d;
+          d["koc_id"] = to_numpy(std::move(b.koc_id));
+          d["earned"] = to_numpy(std::move(b.earned));
+          d["expired"] = to_numpy(std::move(b.expired));
+          d["redeemed"] = to_numpy(std::move(b.redeemed));
+          d["balance"] = to_numpy(std::move(b.balance));
+          d["next_expiry_at"] = to_numpy(std::move(b.next_expiry_at));
+          d["next_expiry_amount"] = to_numpy(std::move(b.next_expiry_amount));
+          return d;
+        },
+        py::arg("policy_json"), py::arg("koc_id"), py::arg("amount"), py::arg("earned_at"), py::arg("redeemed_koc_id"),
+        py::arg("redeemed_amount"), py::arg("redeemed_at"), py::arg("as_of"),
+        "Points balances (koc::points_balances): earned, expired, redeemed, balance, next expiry per KOC.");
   m.def("line_kinds", [] {
     std::vector<std::string> k;
     for (int i = 0; i <= static_cast<int>(line_kind::no_reward); ++i) k.emplace_back(line_kind_name(static_cast<line_kind>(i)));

@@ -38,7 +38,7 @@ from .assignment import (
 from .matching import MatchingPolicy, MatchResult, candidates, match
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
-from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, rewards, to_decimal
+from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, points_balances, rewards, to_decimal
 
 __version__: str = _core.__version__
 
@@ -50,6 +50,7 @@ __all__ = [
     "format_amount",
     "parse_amount",
     "rewards",
+    "points_balances",
     "to_decimal",
     "CapacitatedResult",
     "capacitated_assignment",

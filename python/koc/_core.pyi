@@ -172,3 +172,13 @@ def compute_ledger(
     run_id: str = ...,
 ) -> dict[str, Any]: ...
 def line_kinds() -> list[str]: ...
+def points_balances(
+    policy_json: str,
+    koc_id: npt.NDArray[np.int64],
+    amount: npt.NDArray[np.int64],
+    earned_at: npt.NDArray[np.int64],
+    redeemed_koc_id: npt.NDArray[np.int64],
+    redeemed_amount: npt.NDArray[np.int64],
+    redeemed_at: npt.NDArray[np.int64],
+    as_of: int,
+) -> dict[str, npt.NDArray[np.int64]]: ...

@@ -216,7 +216,7 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
                                  [(r, _fmt_int((Lc["rule"] == r).sum()), _money(v, c)) for r, v in br.items()], [False, True, True]))
         totals = summary.get("rewards", {}).get("totals_by_currency", {})
         note = "Total paid: " + (", ".join(v["text"] for v in totals.values()) or "nothing") + \
-            ". Points (PTS) are never tier-multiplied; budget cuts appear as negative lines of their rule."
+            ". Points (PTS) are tier-multiplied only when the policy says so; budget cuts appear as negative lines of their rule."
         sections.append(_section("rewards", "Reward totals by tier and by rule", note, "".join(charts), "".join(tables)))
 
         if currencies:  # a settled run may pay nothing new: no money lines, no top list

@@ -623,3 +623,60 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
                                ladder, bool(explain), settled_cols, settled_rules,
                                None if awards is None else _award_columns(awards), str(run_id))
     return Ledger(raw)
+
+
+_NO_EXPIRY = np.iinfo(np.int64).max
+
+
+def points_balances(lots: Any, policy: RewardPolicyLike, as_of: Any, *, redemptions: Any = None) -> pd.DataFrame:
+    """What each KOC holds in points as of a date, after expiry and redemptions, exactly.
+
+    lots: the points a programme paid, dated: ledger lines (``Ledger.lines`` of several runs, or ledger.csv
+    read back) with an ``earned_at`` column added, the date of the run that paid them (unix seconds,
+    datetimes or ISO-8601 text). Only rows in points are read (``currency`` PTS, when the column is there);
+    cut lines are netted with what they cut (same KOC and ``earned_at``).
+    redemptions: optional table of what KOCs spent: ``koc_id``, ``amount`` (points, > 0), ``at``.
+    Expiry follows the policy's ``points`` section (``expire_after_days`` after earned_at, or ``expire_on``).
+    Redemptions spend the lot that expires first; one larger than what the KOC holds then is an error.
+    Returns one row per KOC, ascending ``koc_id``: ``earned``, ``expired``, ``redeemed``, ``balance``
+    (earned = expired + redeemed + balance), ``next_expiry_at`` (UTC datetime, NaT = never) and
+    ``next_expiry_amount``. The rules are koc::points_balances' (include/koc/rewards/points.hpp).
+    """
+    pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
+    names = _names(lots)
+    for c in ("koc_id", "amount", "earned_at"):
+        if c not in names:
+            raise error("invalid_argument", f"the points lots need a '{c}' column"
+                        f"{_columns.missing_column_hint(c, names)}", None, f"lots.{c}")
+    keep = np.ones(_columns.n_rows(lots), dtype=bool)
+    if "currency" in names:
+        keep = np.asarray(_array(_columns.get(lots, "currency")).astype(object) == "PTS", dtype=bool)
+    rows = np.flatnonzero(keep)
+    koc_id = _columns.typed(_array(_columns.get(lots, "koc_id"))[rows], np.int64, "lots.koc_id")
+    amount = _columns.typed(_array(_columns.get(lots, "amount"))[rows], np.int64, "lots.amount")
+    earned_at = _seconds(_array(_columns.get(lots, "earned_at"))[rows], "lots.earned_at", None)
+    if redemptions is None:
+        r_koc = r_amount = r_at = np.zeros(0, np.int64)
+    else:
+        rn = _names(redemptions)
+        for c in ("koc_id", "amount", "at"):
+            if c not in rn:
+                raise error("invalid_argument", f"the redemptions need a '{c}' column"
+                            f"{_columns.missing_column_hint(c, rn)}", None, f"redemptions.{c}")
+        r_koc = _columns.typed(_columns.get(redemptions, "koc_id"), np.int64, "redemptions.koc_id")
+        r_amount = _columns.typed(_columns.get(redemptions, "amount"), np.int64, "redemptions.amount")
+        r_at = _seconds(_columns.get(redemptions, "at"), "redemptions.at", None)
+    when = int(_seconds(np.asarray([as_of], dtype=object), "as_of", None)[0])
+    try:
+        d = _core.points_balances(pol.to_json(), koc_id, amount, earned_at, r_koc, r_amount, r_at, when)
+    except _core.Error as e:
+        if e.field and e.field.startswith("lots.") and e.row is not None and e.row >= 0:
+            raise reraise_at(e, row=int(rows[e.row])) from None  # the row of the table given, not of its points rows
+        raise
+    nxt = d["next_expiry_at"]
+    at = pd.to_datetime(np.where(nxt == _NO_EXPIRY, 0, nxt), unit="s", utc=True)
+    out = pd.DataFrame({k: d[k] for k in ("koc_id", "earned", "expired", "redeemed", "balance")})
+    out["next_expiry_at"] = pd.Series(at, index=out.index).where(nxt != _NO_EXPIRY)
+    out["next_expiry_amount"] = d["next_expiry_amount"]
+    return out
+

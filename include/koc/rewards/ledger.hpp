@@ -69,7 +69,8 @@
 //                 no_reward line "rejected"; no speed bonus, no entitlements, not ranked); late (and
 //                 accepted) → late_bp. Travel is a reimbursement: never gated, never multiplied.
 //  tiers          the KOC's tier multiplier (bp) scales each per-completion money line in a real
-//                 currency (not points, not prizes or process awards, which a jury fixed); tier
+//                 currency, and in points when the policy says so (points.tier_multiplier); never
+//                 prizes or process awards, which a jury fixed; tier
 //                 entitlements are one line per KOC (rule "tier:<name>", task -1).
 //  rounding       each line is gross * gate_bp * tier_bp / 10^8 rounded half to even, once (money.hpp);
 //                 a retainer's gross is itself the prorated fee rounded half to even (two roundings).
@@ -1131,7 +1132,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward, gate_reason, no_currency, 0, 0, 0, 0, 10000, 10000);
       continue;
     }
-    const std::int32_t tier = cur == points_currency ? 10000 : koc_info[k].multiplier_bp;
+    const std::int32_t tier = cur == points_currency && !policy.points_tier_multiplier ? 10000 : koc_info[k].multiplier_bp;
     const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
     std::int64_t earned = 0;  // this completion's money, for the cap
     bool settled_before = false;  // a line of this completion was settled by an earlier run

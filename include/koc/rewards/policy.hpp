@@ -171,6 +171,12 @@ struct reward_policy {
   std::int32_t rejected_bp = 0;    ///< share paid for a rejected deliverable
   std::int32_t late_bp = 10000;    ///< share paid for a late one
   std::vector<campaign_budget> campaign_budgets;
+  /// Points (currency PTS): whether tier multipliers scale them (default no), and when earned points
+  /// expire: `points_expire_after_days` days after the run that earned them (0 = never), or at a fixed
+  /// time `points_expire_at` (unix seconds, 00:00 UTC of the policy's date; no_expiry = never).
+  bool points_tier_multiplier = false;
+  std::int32_t points_expire_after_days = 0;
+  std::int64_t points_expire_at = std::numeric_limits<std::int64_t>::max();
   /// SHA-256 (hex) of the policy's canonical JSON (keys sorted, compact) when it was read from JSON; empty
   /// for a policy built in code. Every ledger records it, so a stored ledger names the policy it used.
   std::string digest;
@@ -429,10 +435,44 @@ inline reward_rule parse_rule(const json& j, const std::string& p) {
 
 }  // namespace detail
 
+namespace detail {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+/// "YYYY-MM-DD" → unix seconds at 00:00 UTC of that day.
+inline std::int64_t get_date(const json& v, const std::string& path) {
+  const std::string s = v.is_string() ? v.get<std::string>() : std::string();
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    unsigned x = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      x = x * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return static_cast<int>(x);
+  };
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') policy_fail(path, "must be a date YYYY-MM-DD");
+  const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+  static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > month_days[m - 1] || (m == 2 && d == 29 && !leap))
+    policy_fail(path, "not a date (YYYY-MM-DD, from 1970)");
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400;
+}
+
+}  // namespace detail
+
 /// Reads a policy from parsed JSON. Throws koc::error (field = JSON path) on any schema violation.
 inline reward_policy parse_reward_policy(const nlohmann::json& j) {
   using namespace detail;
-  only_keys(j, "", {"schema", "description", "gates", "tiers", "rules", "campaign_budgets"});
+  only_keys(j, "", {"schema", "description", "gates", "tiers", "rules", "campaign_budgets", "points"});
   const std::string schema = get_string(need(j, "", "schema"), "schema");
   if (schema != reward_policy_schema)
     policy_fail("schema", "unsupported schema '" + schema + "', expected '" + reward_policy_schema + "'");
@@ -452,6 +492,19 @@ inline reward_policy parse_reward_policy(const nlohmann::json& j) {
       if (t[i].contains("entitlements")) tier.entitlements = get_entitlements(t[i]["entitlements"], join(q, "entitlements"));
       p.tiers.push_back(std::move(tier));
     }
+  }
+  if (j.contains("points")) {
+    const json& pt = j["points"];
+    only_keys(pt, "points", {"tier_multiplier", "expire_after_days", "expire_on"});
+    if (pt.contains("tier_multiplier")) {
+      if (!pt["tier_multiplier"].is_boolean()) policy_fail("points.tier_multiplier", "must be true or false");
+      p.points_tier_multiplier = pt["tier_multiplier"].get<bool>();
+    }
+    if (pt.contains("expire_after_days") && pt.contains("expire_on"))
+      policy_fail("points", "give expire_after_days or expire_on, not both");
+    if (pt.contains("expire_after_days"))
+      p.points_expire_after_days = static_cast<std::int32_t>(get_int(pt["expire_after_days"], "points.expire_after_days", 1, 36500));
+    if (pt.contains("expire_on")) p.points_expire_at = get_date(pt["expire_on"], "points.expire_on");
   }
   const json& rules = need(j, "", "rules");
   if (!rules.is_array()) policy_fail("rules", "must be an array");

@@ -2,7 +2,8 @@
 // Invariants: bad input is refused with koc::error (a JSON path as the field, except for text that is not
 // JSON at all); an accepted policy runs a small programme through koc::compute_ledger (one task per rule,
 // four KOCs, on-time, late and rejected deliveries) and the ledger passes koc::verify, or the ledger
-// refuses with koc::error (amounts can overflow int64 with absurd policies).
+// refuses with koc::error (amounts can overflow int64 with absurd policies). Then the same work settled
+// against that ledger pays nothing, and grown work pays only what is new (see the end of the function).
 #include "fuzz_check.hpp"
 
 #include <koc/rewards/ledger.hpp>
@@ -81,6 +82,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t l = 0; l < ledger.size(); ++l) check(koc::explain_line(policy, ledger, l) == ledger.explanation[l], "explain_line differs from the eager explanation");
   try {
     (void)koc::totals(ledger);
+  } catch (const koc::error& e) {
+    koc::fuzz::check_error(e);
+  }
+
+  // Settlement (koc::settle_ledger): the same work settled against this ledger pays nothing new; the
+  // work grown (views x16) pays only what is new, and passes verify against the earlier lines (caps and
+  // budgets over both runs, nothing paid twice); then both runs settled again pay nothing.
+  try {
+    const koc::reward_ledger again = koc::settle_ledger(policy, tasks, asg, done, kocs, koc::settled_view(ledger));
+    const koc::ledger_check ck_again = koc::verify(policy, tasks, asg, done, kocs, koc::settled_view(ledger), again);
+    check(ck_again.ok, "settled ledger fails verify: " + ck_again.message);
+    for (std::size_t l = 0; l < again.size(); ++l)
+      check(again.amount[l] == 0, "the same work settled again pays " + std::to_string(again.amount[l]) + " on line " + std::to_string(l));
+    std::vector<std::int64_t> grown_views(views);
+    for (auto& v : grown_views) v <<= 4;
+    const koc::reward_completions grown{assignment, delivered, accepted, quality, grown_views, interactions,
+                                        days_served, fulfilment, days_on_site, travel};
+    const koc::reward_ledger delta = koc::settle_ledger(policy, tasks, asg, grown, kocs, koc::settled_view(ledger));
+    const koc::ledger_check ck_delta = koc::verify(policy, tasks, asg, grown, kocs, koc::settled_view(ledger), delta);
+    check(ck_delta.ok, "growth settled against the first run fails verify: " + ck_delta.message);
+    koc::reward_ledger state = ledger;
+    koc::append_ledger(state, delta);
+    const koc::reward_ledger third = koc::settle_ledger(policy, tasks, asg, grown, kocs, koc::settled_view(state));
+    for (std::size_t l = 0; l < third.size(); ++l)
+      check(third.amount[l] == 0, "settled twice, a third run pays " + std::to_string(third.amount[l]) + " on line " + std::to_string(l));
   } catch (const koc::error& e) {
     koc::fuzz::check_error(e);
   }

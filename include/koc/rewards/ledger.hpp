@@ -577,14 +577,16 @@ inline bool settled_per_line(line_kind k) noexcept {
 }
 
 /// What earlier runs settled, indexed for one run against its policy, tasks and KOCs (see settle_ledger).
-/// Built in O(H log H) for H earlier lines; empty (any == false) when there are none.
+/// Built in O(H) for H earlier lines (a hash set of the settled keys); empty (any == false) when there are none.
 struct settlement {
   struct key {
     std::int64_t koc, task, kind, step;
     bool operator<(const key& o) const noexcept { return std::tie(koc, task, kind, step) < std::tie(o.koc, o.task, o.kind, o.step); }
   };
   bool any = false;
-  std::vector<key> keys;                      // sorted
+  std::vector<key> keys;                      // in line order (duplicates kept: membership is all that is asked)
+  std::vector<std::uint32_t> slots;           // open addressing: 1 + index into keys, 0 = empty; >= 2 x keys
+  std::size_t mask = 0;
   std::vector<std::int32_t> rule_of;          // earlier rule index -> policy rule index, -1 none
   std::vector<std::int64_t> task_spent;       // per task row, net in the rule's currency
   std::vector<std::uint8_t> task_has_spend;
@@ -594,7 +596,19 @@ struct settlement {
   std::vector<std::pair<std::int32_t, std::int64_t>> prize_scopes;  // (policy rule, campaign), sorted
 
   bool settled(std::int64_t koc, std::int64_t task, line_kind kind, std::int64_t aux) const {
-    return std::binary_search(keys.begin(), keys.end(), key{koc, task, static_cast<std::int64_t>(kind), settled_step(kind, aux)});
+    const key k{koc, task, static_cast<std::int64_t>(kind), settled_step(kind, aux)};
+    for (std::size_t h = hash(k) & mask;; h = (h + 1) & mask) {  // ends at an empty slot: the table is at most half full
+      const std::uint32_t s = slots[h];
+      if (s == 0) return false;
+      const key& x = keys[s - 1];
+      if (x.koc == k.koc && x.task == k.task && x.kind == k.kind && x.step == k.step) return true;
+    }
+  }
+  static std::size_t hash(const key& k) noexcept {
+    std::uint64_t h = static_cast<std::uint64_t>(k.koc) * 0x9E3779B97F4A7C15ULL;
+    h ^= (static_cast<std::uint64_t>(k.task) + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2)) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= (static_cast<std::uint64_t>(k.kind) << 40 ^ static_cast<std::uint64_t>(k.step)) * 0x165667B19E3779F9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 29));
   }
   bool prize_settled(std::int32_t rule, std::int64_t campaign) const {
     return std::binary_search(prize_scopes.begin(), prize_scopes.end(), std::make_pair(rule, campaign));
@@ -652,8 +666,16 @@ struct settlement {
         campaign_spent[std::get<2>(*it)] = checked_add(campaign_spent[std::get<2>(*it)], e.amount[l], row, "settled.amount"),
         campaign_has_spend[std::get<2>(*it)] = 1;
     }
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end(), [](const key& a, const key& b) { return !(a < b) && !(b < a); }), keys.end());
+    if (keys.size() >= (std::size_t{1} << 31)) throw error(errc::invalid_argument, "too many settled lines", -1, "settled.amount");
+    std::size_t cap = 16;
+    while (cap < 2 * keys.size()) cap *= 2;
+    mask = cap - 1;
+    slots.assign(cap, 0);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      std::size_t at = hash(keys[i]) & mask;
+      while (slots[at] != 0) at = (at + 1) & mask;
+      slots[at] = static_cast<std::uint32_t>(i + 1);
+    }
     std::sort(prize_scopes.begin(), prize_scopes.end());
     prize_scopes.erase(std::unique(prize_scopes.begin(), prize_scopes.end()), prize_scopes.end());
   }

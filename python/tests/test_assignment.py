@@ -1,5 +1,4 @@
 """koc.linear_sum_assignment against scipy: same answers (objective), same arrays, same errors."""
-import sys
 import threading
 import time
 
@@ -8,6 +7,8 @@ import pytest
 from scipy.optimize import linear_sum_assignment as scipy_lsa
 
 import koc
+
+from gil_checks import progress_while
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -148,31 +149,10 @@ def test_gil_released_during_solve():
 
 def test_the_gil_is_released_while_solving():
     """While one thread solves a large matrix, the main thread keeps running Python code: a solver that
-    held the GIL would freeze it for the whole solve. No timing threshold, so a busy machine cannot
-    fail it."""
+    held the GIL would freeze it for the whole solve (gil_checks.progress_while says how it is measured)."""
     m = np.random.default_rng(6).random((1500, 1500))
-    started, done = threading.Event(), threading.Event()
-    progress_while_solving = 0
-
-    def solve():
-        started.set()  # from here to the solver's return the worker holds the GIL unless koc releases it
-        koc.linear_sum_assignment(m)
-        done.set()
-
-    # A long switch interval: a call that held the GIL would keep it to the end (measured: a C loop
-    # holding it lets this loop count 0; with the default 5 ms it gets one slice, ~25,000, at the hand-over).
-    previous_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1.0)
-    try:
-        worker = threading.Thread(target=solve)
-        worker.start()
-        started.wait()
-        while not done.is_set():
-            progress_while_solving += 1
-        worker.join()
-    finally:
-        sys.setswitchinterval(previous_interval)
-    assert progress_while_solving > 1000, progress_while_solving
+    progress = progress_while(lambda: koc.linear_sum_assignment(m))
+    assert progress > 1000, progress
 
 
 def test_two_threads_solving_at_once_finish_faster_than_one_after_the_other():

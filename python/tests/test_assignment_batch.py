@@ -1,13 +1,13 @@
 """koc.linear_sum_assignment_batch: each matrix as linear_sum_assignment solves it alone (and as scipy's
 objective), for any number of threads; errors name the problem; the GIL is released."""
-import sys
-import threading
 
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment as scipy_lsa
 
 import koc
+
+from gil_checks import progress_while
 
 
 def families(rng, count, rows, cols):
@@ -106,27 +106,8 @@ def test_argument_errors():
 
 
 def test_the_gil_is_released_while_solving_a_batch():
-    """While one thread solves a batch, the main thread keeps running Python code (see the single-matrix
-    test in test_assignment.py for the method)."""
+    """While one thread solves a batch, the main thread keeps running Python code (gil_checks)."""
     rng = np.random.default_rng(9)
     costs = np.stack(families(rng, 40, 300, 300))
-    started, done = threading.Event(), threading.Event()
-    progress = 0
-
-    def solve():
-        started.set()
-        koc.linear_sum_assignment_batch(costs, threads=1)
-        done.set()
-
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1.0)
-    try:
-        worker = threading.Thread(target=solve)
-        worker.start()
-        started.wait()
-        while not done.is_set():
-            progress += 1
-        worker.join()
-    finally:
-        sys.setswitchinterval(previous)
+    progress = progress_while(lambda: koc.linear_sum_assignment_batch(costs, threads=1))
     assert progress > 1000, progress

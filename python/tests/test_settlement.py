@@ -141,3 +141,14 @@ def test_run_identity_on_every_line_and_in_the_provenance():
     assert p["policy_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
     both = pd.concat([may.lines, june.lines], ignore_index=True)
     assert list(both["run_id"].astype(str).unique()) == ["2026-05", "2026-06"]
+
+
+def test_long_ledgers_release_the_gil():
+    """koc.rewards computes without the GIL: a notebook's other threads keep running (gil_checks)."""
+    from gil_checks import progress_while
+    n = 300_000
+    done = pd.DataFrame({"koc_id": np.arange(n) % 2000 + 10_000, "task_id": np.arange(n) // 2000 + 1,
+                         "delivered_at": np.zeros(n, np.int64), "views": np.arange(n) * 7 % 2_000_000})
+    tasks = pd.DataFrame({"task_id": np.arange(1, n // 2000 + 1), "rule": "weibo_review"})
+    progress = progress_while(lambda: koc.rewards(done[["koc_id", "task_id"]], done, POLICY, tasks=tasks))
+    assert progress > 1000, progress

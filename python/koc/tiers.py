@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
-from ._errors import detail, error
+from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text
 
 METRICS: tuple[str, ...] = tuple(_core.metric_names())
@@ -97,6 +97,17 @@ def _id_column(table: Any) -> str:
             return c
     raise error("invalid_argument", "the roster needs an 'id' (or 'koc_id') column"
                 + _columns.missing_column_hint("id", names), None, "id")
+
+
+def _with_column_hint(e: _core.Error, roster: Any) -> _core.Error:
+    """The engine's error, with the roster's closest column named when it refused a missing one (a
+    misspelt metric: 'folowers' for 'followers')."""
+    names = _columns.column_names(roster)
+    if e.field in METRICS and e.field not in names:
+        hint = _columns.missing_column_hint(e.field, names)
+        if hint:
+            return reraise_at(e, message=detail(e) + hint)
+    return e
 
 
 def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.ndarray]]:
@@ -369,7 +380,10 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
         cols.update(_core.tier_state_for(cols["id"], cols.get("honorary"), len(pol.tiers), sid, stier, sbelow, shon,
                                          rev_ids, rev_reasons))
     ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
-    r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
+    try:
+        r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
+    except _core.Error as e:
+        raise _with_column_hint(e, roster) from None
     ladder = list(pol.tiers)
 
     def tier_cat(codes: np.ndarray) -> pd.Categorical:

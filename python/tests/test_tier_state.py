@@ -89,3 +89,10 @@ def test_state_and_previous_tier_columns_are_not_both_given():
     with pytest.raises(ValueError, match="not both"):
         koc.classify(roster, POLICY, state=pd.DataFrame({"koc_id": [1], "tier": ["core"], "periods_below": [0],
                                                          "honorary": [False]}))
+
+
+def test_a_misspelt_metric_column_is_named():
+    roster = pd.read_csv(koc.datasets.sample_dir() / "roster.csv").head(5).rename(columns={"followers": "folowers"})
+    with pytest.raises(ValueError, match="closest column: 'folowers'") as e:
+        koc.classify(roster)
+    assert e.value.field == "followers"

@@ -36,6 +36,7 @@ from .assignment import (
     solve_assignment,
 )
 from .matching import MatchingPolicy, MatchResult, candidates, match
+from .statement import statement
 from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
 from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, points_balances, rewards, to_decimal
@@ -51,6 +52,7 @@ __all__ = [
     "parse_amount",
     "rewards",
     "points_balances",
+    "statement",
     "to_decimal",
     "CapacitatedResult",
     "capacitated_assignment",

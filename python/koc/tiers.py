@@ -296,6 +296,24 @@ def _revocations(revoked: Any, labels: Optional[np.ndarray]) -> tuple[np.ndarray
     return ids, reasons
 
 
+def _apply_state(cols: dict, labels: Optional[np.ndarray], pol: "TierPolicy", state: Any, revoked: Any) -> None:
+    """Fills the roster columns previous_tier, periods_below and honorary from last period's state
+    (koc::tier_state_for), in place; nothing when neither a state nor revocations are given."""
+    if state is None and revoked is None:
+        return
+    for c in ("previous_tier", "periods_below"):
+        if c in cols:
+            raise error("invalid_argument", f"the roster has a '{c}' column and a state was given: give last "
+                        "period's state or those columns, not both", None, c)
+    if state is None:
+        state = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "tier": np.zeros(0, np.int32),
+                              "periods_below": np.zeros(0, np.int32), "honorary": np.zeros(0, np.uint8)})
+    sid, stier, sbelow, shon = _state_table(state, pol, labels)
+    rev_ids, rev_reasons = _revocations(revoked, labels)
+    cols.update(_core.tier_state_for(cols["id"], cols.get("honorary"), len(pol.tiers), sid, stier, sbelow, shon,
+                                     rev_ids, rev_reasons))
+
+
 def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = None) -> pd.DataFrame:
     """The tier state after a period, to give :func:`classify` as ``state=`` next period.
 
@@ -367,18 +385,7 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
     """
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
-    if state is not None or revoked is not None:
-        for c in ("previous_tier", "periods_below"):
-            if c in cols:
-                raise error("invalid_argument", f"the roster has a '{c}' column and a state was given: give last "
-                            "period's state or those columns, not both", None, c)
-        if state is None:
-            state = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "tier": np.zeros(0, np.int32),
-                                  "periods_below": np.zeros(0, np.int32), "honorary": np.zeros(0, np.uint8)})
-        sid, stier, sbelow, shon = _state_table(state, pol, labels)
-        rev_ids, rev_reasons = _revocations(revoked, labels)
-        cols.update(_core.tier_state_for(cols["id"], cols.get("honorary"), len(pol.tiers), sid, stier, sbelow, shon,
-                                         rev_ids, rev_reasons))
+    _apply_state(cols, labels, pol, state, revoked)
     ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
     try:
         r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
@@ -441,14 +448,16 @@ def validate(roster: Any, policy: PolicyLike = None, *, limit: int = 100) -> pd.
 
 
 def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None, *,
-            ids: Any = None) -> Union[str, list[str]]:
+            ids: Any = None, state: Any = None, revoked: Any = None) -> Union[str, list[str]]:
     """Readable explanations (score breakdown, gates, transition, growth challenge).
 
     Choose whom by KOC id (``ids=``: one id or a list, as in the roster's ``id``/``koc_id`` column, strings
     or integers) or by 0-based row position (``rows=``); neither explains every KOC. One id or row gives a
-    string, a list gives a list. An id that is not in the roster raises :class:`koc.UnknownIdError`."""
+    string, a list gives a list. An id that is not in the roster raises :class:`koc.UnknownIdError`.
+    ``state`` and ``revoked``: as for :func:`classify`, so the explanation is the classification's."""
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
+    _apply_state(cols, labels, pol, state, revoked)
     if ids is not None and rows is not None:
         raise TypeError("explain takes ids= or rows=, not both")
     if ids is not None:

@@ -96,3 +96,30 @@ def test_a_misspelt_metric_column_is_named():
     with pytest.raises(ValueError, match="closest column: 'folowers'") as e:
         koc.classify(roster)
     assert e.value.field == "followers"
+
+
+def test_statement_of_one_koc():
+    """koc.statement: the tier explained, each ledger line explained, totals per currency."""
+    roster = month(["ana", "bo"], [0.85, 0.30], [10, 120])
+    tiers = koc.classify(roster, POLICY)
+    rp = koc.RewardPolicy({"schema": "koc.reward_policy/1", "rules": [
+        {"id": "fee", "kind": "fixed", "currency": "CNY", "amount": "60.00"},
+        {"id": "meme", "kind": "fixed", "currency": "PTS", "amount": "50"}]})
+    tasks = pd.DataFrame({"task_id": [1, 2], "rule": ["fee", "meme"]})
+    done = pd.DataFrame({"koc_id": [1, 1], "task_id": [1, 2], "delivered_at": [0, 0]})
+    ledger = koc.rewards(done[["koc_id", "task_id"]], done, rp, tasks=tasks)
+    # The ledger's KOC ids are integers here; the roster's are names: the statement takes the roster's.
+    text = koc.statement("ana", roster, POLICY, title="June 2026")
+    assert text.startswith("June 2026\nKOC ana\n") and "core" in text
+    assert koc.explain(roster, POLICY, ids="ana") in text
+    int_roster = month([1, 2], [0.85, 0.30], [10, 120])
+    text = koc.statement(1, int_roster, POLICY, ledger=ledger)
+    assert "fixed reward per completion: 60.00 CNY" in text and "Total: 60.00 CNY; 50 PTS" in text
+    nothing = koc.statement(2, int_roster, POLICY, ledger=ledger)
+    assert "completed nothing" in nothing or "no reward" in nothing
+    with pytest.raises(koc.UnknownIdError):
+        koc.statement(9, int_roster, POLICY)
+    # With last period's state, the statement explains the classification that used it.
+    state = koc.tier_state(tiers)
+    june = month(["ana", "bo"], [0.60, 0.10], [10, 3])
+    assert "grace" in koc.statement("ana", june, POLICY, state=state)

@@ -438,3 +438,24 @@ def test_run_records_its_provenance(tmp_path, capsys):
     assert len(p["reward_policy_canonical_sha256"]) == 64
     ledger = pd.read_csv(tmp_path / "out" / "ledger.csv", keep_default_na=False)
     assert set(ledger["run_id"].astype(str)) == {"2026-06"}
+
+
+def test_validate_checks_state_settled_and_awards_files(tmp_path, capsys, demo):
+    d = datasets.sample_dir()
+    roster = pd.read_csv(d / "roster.csv", dtype=str, keep_default_na=False)
+    roster.drop(columns=["previous_tier", "periods_below"]).to_csv(tmp_path / "june.csv", index=False)
+    base = ["validate", "--roster", tmp_path / "june.csv", "--tasks", d / "tasks.csv", "--completions",
+            d / "completions.csv", "--policies", d]
+    rc, out, _ = koc_cli(capsys, *base, "--state", demo / "tier_state.csv", "--settled", demo / "ledger.csv")
+    assert rc == 0, out
+    assert "tier_state.csv" in out and "ledger.csv" in out
+    state = pd.read_csv(demo / "tier_state.csv", dtype=str, keep_default_na=False)
+    state.loc[2, "tier"] = "platinum"
+    state.to_csv(tmp_path / "bad_state.csv", index=False)
+    ledger = pd.read_csv(demo / "ledger.csv", dtype=str, keep_default_na=False)
+    ledger.loc[5, "currency"] = "XXX"
+    ledger.to_csv(tmp_path / "bad_ledger.csv", index=False)
+    rc, out, _ = koc_cli(capsys, *base, "--state", tmp_path / "bad_state.csv")
+    assert rc != 0 and "bad_state.csv, row 2 (line 4), field 'tier'" in out
+    rc, out, _ = koc_cli(capsys, *base, "--settled", tmp_path / "bad_ledger.csv")
+    assert rc != 0 and "bad_ledger.csv, row 5 (line 7), field 'currency'" in out

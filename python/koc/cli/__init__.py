@@ -145,6 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--tasks")
     s.add_argument("--completions")
     s.add_argument("--policies")
+    s.add_argument("--state", metavar="TIER_STATE", help="last period's tier_state.csv (or tiers.csv)")
+    s.add_argument("--revoke", metavar="CSV", help="honours taken away: koc_id, reason")
+    s.add_argument("--settled", nargs="+", metavar="LEDGER", help="ledger CSVs of earlier runs")
+    s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign")
     return p
 
 
@@ -299,6 +303,7 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    extra = [x for x in (args.state, args.revoke, args.awards, *(args.settled or [])) if x]
     if not any((args.roster, args.tasks, args.completions, args.policies)):
         sys.stderr.write("koc: error: nothing to validate: give --roster, --tasks, --completions and/or --policies\n")
         return EXIT_USAGE
@@ -329,19 +334,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             if (r, fld) not in seen and not (r is None and fld in fields_seen):
                 problems.append(Problem(roster_name, message, r, fld or None,
                                         None if r is None else _io._line(r, roster_name.lower().endswith(".csv"))))
+    # Last period's state, earlier ledgers and award winners: their own file checks first.
+    history, settled, awards = _pipeline.TierHistory(), None, None
+    try:
+        if "roster" in tables:
+            history = _pipeline.read_tier_history(args.state, args.revoke, tables["roster"])
+        settled = _pipeline.read_settled(args.settled)
+        awards = _pipeline.read_awards(args.awards)
+    except UserError as e:
+        problems += e.problems
     # Run the library's own checks on whatever passed the column checks (they know more rules).
     if "roster" in tables and not any(not p.warning for p in problems):
         try:
-            tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name)
+            tiers = _pipeline.stage_classify(tables["roster"], policies, pathlib.Path(args.roster).name, history)
             if "tasks" in tables:
                 _pipeline.stage_match(tables["roster"], tables["tasks"], tiers, policies,
                                       (pathlib.Path(args.roster).name, pathlib.Path(args.tasks).name))
+                if "completions" in tables and policies.reward is not None:
+                    _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
+                                            (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name),
+                                            settled, awards)
         except UserError as e:
             problems += e.problems
     errors = [p for p in problems if not p.warning]
     for p in problems:
         sys.stdout.write(str(p) + "\n")
-    checked = [pathlib.Path(x).name for x in (args.roster, args.tasks, args.completions, args.policies) if x]
+    checked = [pathlib.Path(x).name for x in (args.roster, args.tasks, args.completions, args.policies, *extra) if x]
     if errors:
         sys.stdout.write(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in {', '.join(checked)}\n")
         return exit_code if exit_code != EXIT_OK and all(p.file.endswith(".json") or p.file == "--policies" for p in errors) \

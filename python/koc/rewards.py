@@ -168,9 +168,9 @@ def _missing(arr: np.ndarray) -> np.ndarray:
         return np.isnan(arr)
     if arr.dtype.kind in "mM":
         return np.isnat(arr)
-    if arr.dtype.kind == "O":
-        return np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
-                         or v is pd.NA for v in arr], dtype=bool)
+    if arr.dtype.kind == "O":  # column-wise: None, NaN, NaT and pd.NA by pd.isna, then empty text
+        missing = np.asarray(pd.isna(arr), dtype=bool)
+        return missing | np.asarray(arr == "", dtype=bool) if len(arr) else missing
     return np.zeros(len(arr), dtype=bool)
 
 
@@ -401,31 +401,28 @@ def _settled_columns(settled: Any) -> tuple[dict, list[str]]:
     out: dict[str, np.ndarray] = {}
     for c in ("koc_id", "task_id", "campaign_id", "amount", "aux"):
         out[c] = _optional_int(joined[c], np.int64, f"settled.{c}", -1 if c.endswith("_id") else 0)
-    # Text columns: rule ids (missing = no rule), kind names, currency codes (missing = no currency).
-    rule_names: list[str] = []
-    rule_of: dict[str, int] = {}
-    rule = np.full(len(out["amount"]), -1, dtype=np.int32)
-    kind = np.empty(len(out["amount"]), dtype=np.uint8)
-    currency = np.full(len(out["amount"]), _NO_CURRENCY, dtype=np.uint8)
-    kind_code = {k: i for i, k in enumerate(_KINDS)}
-    cur_code = {c: i for i, c in enumerate(_CODES)}
-    missing_rule = _missing(joined["rule"].astype(object))
-    missing_cur = _missing(joined["currency"].astype(object))
-    for row, (r, k, cu) in enumerate(zip(joined["rule"], joined["kind"], joined["currency"])):
-        if not missing_rule[row]:
-            r = str(r)
-            if r not in rule_of:
-                rule_of[r] = len(rule_names)
-                rule_names.append(r)
-            rule[row] = rule_of[r]
-        if str(k) not in kind_code:
-            raise error("invalid_value", f"{k!r} is not a ledger line kind (one of {', '.join(_KINDS)})", row,
-                        "settled.kind")
-        kind[row] = kind_code[str(k)]
-        if not missing_cur[row]:
-            if str(cu) not in cur_code:
-                raise error("unknown_name", f"{cu!r} is not a currency code koc knows", row, "settled.currency")
-            currency[row] = cur_code[str(cu)]
+    # Text columns, column-wise: rule ids (missing = no rule), kind names, currency codes (missing = none).
+    n = len(out["amount"])
+    rule_text = pd.Series(joined["rule"], dtype=object)
+    missing_rule = _missing(rule_text.to_numpy())
+    codes, uniques = pd.factorize(rule_text.where(~missing_rule).astype(object))
+    rule_names: list[str] = [str(u) for u in uniques]
+    rule = np.where(missing_rule, -1, codes).astype(np.int32)
+    kind_codes = pd.Index(list(_KINDS)).get_indexer(pd.Series(joined["kind"], dtype=object).astype(str))
+    if (kind_codes < 0).any():
+        row = int(np.flatnonzero(kind_codes < 0)[0])
+        raise error("invalid_value", f"{joined['kind'][row]!r} is not a ledger line kind (one of {', '.join(_KINDS)})",
+                    row, "settled.kind")
+    kind = kind_codes.astype(np.uint8)
+    cur_text = pd.Series(joined["currency"], dtype=object)
+    missing_cur = _missing(cur_text.to_numpy())
+    cur_codes = pd.Index(list(_CODES)).get_indexer(cur_text.where(~missing_cur, "").astype(str))
+    unknown = (cur_codes < 0) & ~missing_cur
+    if unknown.any():
+        row = int(np.flatnonzero(unknown)[0])
+        raise error("unknown_name", f"{joined['currency'][row]!r} is not a currency code koc knows", row,
+                    "settled.currency")
+    currency = np.where(missing_cur, _NO_CURRENCY, cur_codes).astype(np.uint8) if n else np.zeros(0, np.uint8)
     out.update(rule=rule, kind=kind, currency=currency)
     return out, rule_names
 

@@ -253,11 +253,11 @@ def _state_ids(values: Any, labels: Optional[np.ndarray], field: str) -> np.ndar
     arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
     if labels is None:
         return _columns.typed(arr, np.int64, field)
-    code = {v: i for i, v in enumerate(labels)}
-    out = np.empty(len(arr), dtype=np.int64)
-    extra: dict[Any, int] = {}
-    for row, v in enumerate(arr):
-        out[row] = code[v] if v in code else extra.setdefault(v, len(labels) + len(extra))
+    out = pd.Index(labels).get_indexer(pd.Index(arr)).astype(np.int64)
+    unknown = out < 0
+    if unknown.any():  # numbered after the roster's, one code per distinct id, in order of first appearance
+        extra, _ = pd.factorize(pd.Series(arr[unknown], dtype=object))
+        out[unknown] = len(labels) + extra
     return out
 
 
@@ -345,10 +345,13 @@ def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = N
     d = _core.next_tier_state(ids, final, below, honour, sid, stier, sbelow, shon)
     out_ids: Any = d["koc_id"]
     if labels is not None:  # back to the caller's labels: the roster's, then the state's own for absent KOCs
-        by_code = {i: v for i, v in enumerate(labels)}
-        if state_labels is not None:
-            by_code.update({int(c): v for c, v in zip(sid, state_labels) if int(c) >= len(labels)})
-        out_ids = np.asarray([by_code[int(c)] for c in d["koc_id"]], dtype=object)
+        table = np.asarray(labels, dtype=object)
+        if state_labels is not None and len(sid) and sid.max() >= len(labels):
+            extra = np.empty(int(sid.max()) + 1 - len(labels), dtype=object)
+            absent = sid >= len(labels)
+            extra[sid[absent] - len(labels)] = np.asarray(state_labels, dtype=object)[absent]
+            table = np.concatenate([table, extra])
+        out_ids = table[d["koc_id"]]
     return pd.DataFrame({"koc_id": out_ids,
                          "tier": pd.Categorical.from_codes(d["tier"], categories=ladder, ordered=True),
                          "periods_below": d["periods_below"], "honorary": d["honorary"].astype(bool)})

@@ -476,6 +476,57 @@ koc_status koc_award_winners_create(const int64_t* campaign_id, const char* cons
 
 void koc_award_winners_destroy(koc_award_winners* winners) { delete winners; }
 
+koc_status koc_points_balances_compute(const koc_reward_policy* policy, const int64_t* lot_koc_id, const int64_t* lot_amount,
+                                       const int64_t* lot_earned_at, size_t n_lots, const int64_t* redeemed_koc_id,
+                                       const int64_t* redeemed_amount, const int64_t* redeemed_at, size_t n_redeemed, int64_t as_of,
+                                       koc_points_balances** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(policy);
+    if (n_lots > 0) {
+      KOC_REQUIRE(lot_koc_id);
+      KOC_REQUIRE(lot_amount);
+      KOC_REQUIRE(lot_earned_at);
+    }
+    if (n_redeemed > 0) {
+      KOC_REQUIRE(redeemed_koc_id);
+      KOC_REQUIRE(redeemed_amount);
+      KOC_REQUIRE(redeemed_at);
+    }
+    auto b = std::make_unique<koc_points_balances>();
+    b->table = koc::points_balances(*policy->policy, {{lot_koc_id, n_lots}, {lot_amount, n_lots}, {lot_earned_at, n_lots}},
+                                    {{redeemed_koc_id, n_redeemed}, {redeemed_amount, n_redeemed}, {redeemed_at, n_redeemed}}, as_of);
+    *out = b.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_points_balances_column(const koc_points_balances* balances, koc_points_column column, const int64_t** data, size_t* len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(balances);
+    KOC_REQUIRE(data);
+    KOC_REQUIRE(len);
+    const auto& t = balances->table;
+    const std::vector<std::int64_t>* src = nullptr;
+    switch (c_enum(column)) {
+      case KOC_POINTS_KOC_ID: src = &t.koc_id; break;
+      case KOC_POINTS_EARNED: src = &t.earned; break;
+      case KOC_POINTS_EXPIRED: src = &t.expired; break;
+      case KOC_POINTS_REDEEMED: src = &t.redeemed; break;
+      case KOC_POINTS_BALANCE: src = &t.balance; break;
+      case KOC_POINTS_NEXT_EXPIRY_AT: src = &t.next_expiry_at; break;
+      case KOC_POINTS_NEXT_EXPIRY_AMOUNT: src = &t.next_expiry_amount; break;
+    }
+    if (src == nullptr) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown points column " + std::to_string(c_enum(column)), -1, "column");
+    *data = src->data();
+    *len = src->size();
+    return KOC_OK;
+  });
+}
+
+void koc_points_balances_destroy(koc_points_balances* balances) { delete balances; }
+
 koc_status koc_settled_lines_create(const int64_t* koc_id, const int64_t* task_id, const int64_t* campaign_id, const int32_t* rule,
                                     const uint8_t* kind, const uint8_t* currency, const int64_t* amount, const int64_t* aux,
                                     size_t n_lines, const char* const* rule_names, const size_t* rule_name_lens, size_t n_rules,

@@ -4,6 +4,7 @@
 #include "handles.hpp"
 
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/points.hpp>
 
 #include <memory>
 #include <string>
@@ -35,6 +36,10 @@ struct koc_reward_kocs {
 struct koc_settled_lines {
   std::vector<std::string> names;
   koc::settled_ledger view;
+};
+
+struct koc_points_balances {
+  koc::points_balance_table table;
 };
 
 /// Award winners: owned columns and the view over them.

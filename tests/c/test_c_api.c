@@ -3,6 +3,7 @@
 #include <koc/koc.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -695,6 +696,32 @@ static void test_tier_state(void) {
   koc_tier_policy_destroy(p);
 }
 
+/* Points balances: expiry after 30 days, a redemption spent from the lot that expires first. */
+static void test_points(void) {
+  static const char json[] = "{\"schema\": \"koc.reward_policy/1\", \"points\": {\"expire_after_days\": 30},"
+                             " \"rules\": [{\"id\": \"pts\", \"kind\": \"fixed\", \"currency\": \"PTS\", \"amount\": \"50\"}]}";
+  const int64_t day = 86400;
+  const int64_t koc[4] = {1, 1, 1, 2}, amount[4] = {100, 50, -10, 70}, at[4] = {0, 20 * day, 20 * day, 5 * day};
+  const int64_t r_koc[1] = {1}, r_amount[1] = {120}, r_at[1] = {25 * day}, too_much[1] = {500};
+  koc_reward_policy* p = NULL;
+  koc_points_balances* b = NULL;
+  const int64_t* col = NULL;
+  size_t n = 0;
+  CHECK(koc_reward_policy_from_json(json, strlen(json), &p) == KOC_OK);
+  CHECK(koc_points_balances_compute(p, koc, amount, at, 4, r_koc, r_amount, r_at, 1, 40 * day, &b) == KOC_OK);
+  CHECK(koc_points_balances_column(b, KOC_POINTS_KOC_ID, &col, &n) == KOC_OK && n == 2 && col[0] == 1 && col[1] == 2);
+  CHECK(koc_points_balances_column(b, KOC_POINTS_BALANCE, &col, &n) == KOC_OK && col[0] == 20 && col[1] == 0);
+  CHECK(koc_points_balances_column(b, KOC_POINTS_EXPIRED, &col, &n) == KOC_OK && col[0] == 0 && col[1] == 70);
+  CHECK(koc_points_balances_column(b, KOC_POINTS_NEXT_EXPIRY_AT, &col, &n) == KOC_OK && col[0] == 50 * day && col[1] == INT64_MAX);
+  CHECK(koc_points_balances_column(b, (koc_points_column)7, &col, &n) == KOC_ERROR_OUT_OF_RANGE);
+  koc_points_balances_destroy(b);
+  b = NULL;
+  CHECK(koc_points_balances_compute(p, koc, amount, at, 4, r_koc, too_much, r_at, 1, 40 * day, &b) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(b == NULL && strcmp(koc_last_error_field(), "redemptions.amount") == 0 && koc_last_error_row() == 0);
+  CHECK(koc_points_balances_compute(p, NULL, amount, at, 4, NULL, NULL, NULL, 0, 0, &b) == KOC_ERROR_NULL_POINTER);
+  koc_reward_policy_destroy(p);
+}
+
 int main(void) {
   test_version_and_status();
   test_policy();
@@ -704,6 +731,7 @@ int main(void) {
   test_money();
   test_reward_policy();
   test_rewards();
+  test_points();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

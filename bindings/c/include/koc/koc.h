@@ -609,6 +609,31 @@ typedef enum koc_ledger_text {
 KOC_EXPORT koc_status koc_ledger_provenance(const koc_ledger* ledger, koc_ledger_text which, char* buf, size_t capacity,
                                             size_t* required);
 
+/* Points balances as of a time (koc::points_balances, koc/rewards/points.hpp): lots are the ledgers'
+ * points lines with when their run paid them (n_lots rows: koc_id, amount, earned_at unix seconds; cuts
+ * net with what they cut), redemptions what KOCs spent (n_redeemed rows: koc_id, amount > 0, at). Expiry
+ * follows the policy's points section; a redemption spends the lot that expires first. Errors name the
+ * row and "lots.<column>" / "redemptions.<column>". The result: one row per KOC, ascending koc_id. */
+typedef struct koc_points_balances koc_points_balances;
+KOC_EXPORT koc_status koc_points_balances_compute(const koc_reward_policy* policy, const int64_t* lot_koc_id,
+                                                  const int64_t* lot_amount, const int64_t* lot_earned_at, size_t n_lots,
+                                                  const int64_t* redeemed_koc_id, const int64_t* redeemed_amount,
+                                                  const int64_t* redeemed_at, size_t n_redeemed, int64_t as_of,
+                                                  koc_points_balances** out);
+typedef enum koc_points_column {
+  KOC_POINTS_KOC_ID = 0,
+  KOC_POINTS_EARNED = 1,
+  KOC_POINTS_EXPIRED = 2,
+  KOC_POINTS_REDEEMED = 3,
+  KOC_POINTS_BALANCE = 4,            /* earned = expired + redeemed + balance */
+  KOC_POINTS_NEXT_EXPIRY_AT = 5,     /* unix seconds; INT64_MAX = nothing expires */
+  KOC_POINTS_NEXT_EXPIRY_AMOUNT = 6
+} koc_points_column;
+/* Zero-copy: *data points into the result (valid until destroy), *len = number of KOCs. */
+KOC_EXPORT koc_status koc_points_balances_column(const koc_points_balances* balances, koc_points_column column,
+                                                 const int64_t** data, size_t* len);
+KOC_EXPORT void koc_points_balances_destroy(koc_points_balances* balances);
+
 typedef enum koc_ledger_int64_column {
   KOC_LEDGER_KOC_ID = 0,      /* -1 on a task's no_completion line */
   KOC_LEDGER_TASK_ID = 1,     /* -1 on tier entitlements and a KOC's no_completion line */

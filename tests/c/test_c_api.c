@@ -682,7 +682,9 @@ static void test_tier_state(void) {
   CHECK(strcmp(koc_last_error_field(), "state.tier") == 0 && koc_last_error_row() == 0);
   CHECK(koc_roster_set_history(r3, prev, NULL, 2) == KOC_OK);
   CHECK(koc_roster_apply_tier_state(r3, p, empty, NULL, NULL, NULL, 0) == KOC_ERROR_INVALID_ARGUMENT);
-  CHECK(koc_tier_state_create(NULL, bad_tier, zero32, zero8, 1, &bad) == KOC_ERROR_NULL_POINTER);
+  koc_tier_state_destroy(bad);
+  bad = NULL;
+  CHECK(koc_tier_state_create(NULL, bad_tier, zero32, zero8, 1, &bad) == KOC_ERROR_NULL_POINTER && bad == NULL);
 
   koc_tier_result_destroy(c1);
   koc_tier_result_destroy(c2);

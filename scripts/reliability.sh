@@ -101,7 +101,7 @@ fuzz() {
       log "fuzz: $t found a failure; input saved as build-fuzz/fuzz-artifacts/$t-* (see docs/reliability.md)"
       return 1
     fi
-    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "build-fuzz/fuzz-artifacts/$t.log" | tr '\n' ' ' >&2; echo >&2
+    grep -a -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "build-fuzz/fuzz-artifacts/$t.log" | tr '\n' ' ' >&2; echo >&2
     if [ "$FUZZ_MERGE" = 1 ]; then
       # Only inputs that add coverage join the committed corpus (-merge=1 keeps it minimal).
       "build-fuzz/fuzz/$t" -merge=1 -timeout=10 -rss_limit_mb=2048 "${extra[@]}" "$corpus" "$work" \

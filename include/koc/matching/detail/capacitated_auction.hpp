@@ -52,7 +52,7 @@
 // at most units x price range / epsilon in theory; with scaling, a few bids per unit per phase in
 // practice) plus the reverse steps' column scans. Phases: 2 + log(scores' spread x scale) /
 // log(epsilon_factor). Memory: 13 bytes per pair (value, held flag, heap position), 16 more per pair for
-// the task-major copy once a reverse step needs it, 24 bytes per held copy.
+// the task-major copy once a reverse step needs it, 56 bytes per held copy (its heap entry and the KOC's unit).
 //
 // Determinism: bidders are served in FIFO order starting from KOC 0; a KOC's ties go to the first pair in
 // its row; a task's cheapest copy: an empty one on a tie, else the heap's top (the heap orders by price;
@@ -212,9 +212,12 @@ class capacitated_auction {
     std::uint32_t pair;  // the auction takes fewer than 2^32 pairs (capacitated_assignment.hpp checks)
     std::int32_t koc;
   };
-  struct unit {  // a KOC's held unit: the pair and the price it bid
+  struct unit {  // a KOC's held unit: the pair, the price it bid, and the pair's value and task (kept here
+                 // so that the reverse step and the floors read one contiguous list, not two pair-indexed arrays)
     i64 pair = -1;
     i64 price = 0;
+    i64 value = 0;
+    std::int32_t task = -1;
   };
 
   // ---- a task's copies: held ones in a min-heap of (price, pair), empty ones all at empty_price_ -------
@@ -269,7 +272,7 @@ class capacitated_auction {
 
   // ---- a KOC's held units ---------------------------------------------------------------------------
   void add_unit(std::size_t k, i64 pair, i64 price) {
-    held_list_[static_cast<std::size_t>(held_off_[k] + load[k])] = {pair, price};
+    held_list_[static_cast<std::size_t>(held_off_[k] + load[k])] = {pair, price, value[static_cast<std::size_t>(pair)], pair_task[pair]};
     ++load[k];
     held[static_cast<std::size_t>(pair)] = 1;
     refresh_floor(k);
@@ -285,7 +288,7 @@ class capacitated_auction {
     i64 f = std::numeric_limits<i64>::max();
     for (auto i = held_off_[k]; i < held_off_[k] + load[k]; ++i) {
       const unit& u = held_list_[static_cast<std::size_t>(i)];
-      f = std::min(f, value[static_cast<std::size_t>(u.pair)] - u.price);
+      f = std::min(f, u.value - u.price);
     }
     floor_[k] = load[k] == 0 ? std::numeric_limits<i64>::max() / 4 : f;  // no capacity: takes nothing
   }
@@ -376,9 +379,9 @@ class capacitated_auction {
       bool released_any = false;
       for (auto i = held_off_[k]; i < held_off_[k] + load[k];) {
         unit& u = held_list_[static_cast<std::size_t>(i)];
-        const auto t = static_cast<std::size_t>(pair_task[u.pair]);
+        const auto t = static_cast<std::size_t>(u.task);
         u.price = never_full_[t] ? 0 : price_[t];
-        if (value[static_cast<std::size_t>(u.pair)] - u.price < best - eps) {
+        if (u.value - u.price < best - eps) {
           ++released;
           released_any = true;
           const unit out = u;
@@ -548,7 +551,7 @@ class capacitated_auction {
         if (load[k] == capacity[k]) {
           // Give up the least valuable unit; its copy is now empty at that task's price.
           const unit worst = least_unit(k);
-          const auto t2 = static_cast<std::size_t>(pair_task[worst.pair]);
+          const auto t2 = static_cast<std::size_t>(worst.task);
           drop_unit(k, worst.pair);
           vacate(t2, worst.pair, price_[t2]);
           if (!never_full_[t2] && empty_price_[t2] > eps && !listed[t2]) work.push_back(static_cast<std::int32_t>(t2)), listed[t2] = 1;
@@ -599,8 +602,8 @@ class capacitated_auction {
     unit best{};
     i64 bv = std::numeric_limits<i64>::max();
     for (auto i = held_off_[k]; i < held_off_[k] + load[k]; ++i) {
-      const unit u = held_list_[static_cast<std::size_t>(i)];
-      const i64 v = value[static_cast<std::size_t>(u.pair)] - price_[static_cast<std::size_t>(pair_task[u.pair])];
+      const unit& u = held_list_[static_cast<std::size_t>(i)];
+      const i64 v = u.value - price_[static_cast<std::size_t>(u.task)];
       if (v < bv || (v == bv && u.pair < best.pair)) bv = v, best = u;
     }
     return best;
@@ -608,8 +611,12 @@ class capacitated_auction {
   i64 least_unit_value(std::size_t k) const {
     if (capacity[k] == 0) return top_value_ + 1;  // takes nothing at any price
     if (load[k] < capacity[k]) return 0;
+    if (capacity[k] == 1) {  // the common case: the only unit
+      const unit& u = held_list_[static_cast<std::size_t>(held_off_[k])];
+      return u.value - price_[static_cast<std::size_t>(u.task)];
+    }
     const unit u = least_unit(k);
-    return value[static_cast<std::size_t>(u.pair)] - price_[static_cast<std::size_t>(pair_task[u.pair])];
+    return u.value - price_[static_cast<std::size_t>(u.task)];
   }
 
   static constexpr std::size_t kSmallTop = 8;

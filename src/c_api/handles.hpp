@@ -23,6 +23,10 @@ struct koc_tier_state {
   koc::tier_state state;
 };
 
+struct koc_tier_overrides {
+  std::vector<koc::tier_override> list;
+};
+
 struct koc_tier_result {
   koc::tier_result result;
   std::shared_ptr<const koc::tier_policy> policy;  // copy, so explain works after the policy handle is gone

@@ -200,11 +200,44 @@ koc_status koc_tier_state_next(const koc_roster* roster, const koc_tier_result* 
     KOC_REQUIRE(roster);
     KOC_REQUIRE(result);
     auto s = std::make_unique<koc_tier_state>();
-    s->state = koc::next_tier_state(roster->view, result->result, last ? last->state.view() : koc::tier_state_view{});
+    s->state = koc::next_tier_state(roster->view, result->result, last ? last->state.view() : koc::tier_state_view{}, result->overrides);
     *out = s.release();
     return KOC_OK;
   });
 }
+
+namespace {
+
+// One body for both classify entry points: the overrides are already a list.
+koc_status classify_into(const koc_roster* roster, const koc_tier_policy* policy, std::vector<koc::tier_override> overrides,
+                         std::int64_t as_of, uint32_t flags, koc_tier_result** out) {
+  if (flags & ~KOC_CLASSIFY_NO_GROWTH_GAPS) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
+  auto r = std::make_unique<koc_tier_result>();
+  r->overrides = std::move(overrides);
+  r->policy = std::make_shared<const koc::tier_policy>(policy->policy);
+  r->roster = roster->view;
+  koc::classify_options options;
+  options.growth_gaps = (flags & KOC_CLASSIFY_NO_GROWTH_GAPS) == 0;
+  options.as_of = as_of;
+  koc::classify(roster->view, *r->policy, r->overrides, options, r->result);
+  for (auto m : r->result.terms) r->terms.push_back(static_cast<std::int32_t>(m));
+  for (auto m : r->result.gap_metrics) r->gap_metrics.push_back(static_cast<std::int32_t>(m));
+  *out = r.release();
+  return KOC_OK;
+}
+
+// A text column entry: NULL with a nonzero length is an error naming the row and field.
+koc_status text_at(const char* const* texts, const size_t* lens, std::size_t k, const char* field, std::string& out) {
+  if (texts == nullptr || lens == nullptr) {
+    out.clear();
+    return KOC_OK;
+  }
+  if (texts[k] == nullptr && lens[k] > 0) return fail(KOC_ERROR_NULL_POINTER, std::string(field) + " is NULL", static_cast<std::int64_t>(k), field);
+  out = texts[k] ? std::string(texts[k], lens[k]) : std::string();
+  return KOC_OK;
+}
+
+}  // namespace
 
 koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy, const int64_t* override_ids,
                         const int32_t* override_tiers, const char* const* override_reasons,
@@ -215,28 +248,162 @@ koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy,
     *out = nullptr;
     KOC_REQUIRE(roster);
     KOC_REQUIRE(policy);
-    if (flags & ~KOC_CLASSIFY_NO_GROWTH_GAPS) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
-    auto r = std::make_unique<koc_tier_result>();
+    std::vector<koc::tier_override> overrides(n_overrides);
     if (n_overrides > 0) {
       KOC_REQUIRE(override_ids);
       KOC_REQUIRE(override_tiers);
       KOC_REQUIRE(override_reasons);
       KOC_REQUIRE(override_reason_lens);
-      r->overrides.resize(n_overrides);
       for (std::size_t k = 0; k < n_overrides; ++k) {
-        if (override_reasons[k] == nullptr && override_reason_lens[k] > 0)
-          return fail(KOC_ERROR_NULL_POINTER, "reason is NULL", static_cast<std::int64_t>(k), "reason");
-        r->overrides[k] = {override_ids[k], override_tiers[k],
-                           override_reasons[k] ? std::string(override_reasons[k], override_reason_lens[k]) : std::string()};
+        overrides[k].koc_id = override_ids[k];
+        overrides[k].tier = override_tiers[k];
+        if (auto s = text_at(override_reasons, override_reason_lens, k, "reason", overrides[k].reason)) return s;
       }
     }
-    r->policy = std::make_shared<const koc::tier_policy>(policy->policy);
-    r->roster = roster->view;
-    koc::classify(roster->view, *r->policy, r->overrides, koc::classify_options{(flags & KOC_CLASSIFY_NO_GROWTH_GAPS) == 0},
-                  r->result);
-    for (auto m : r->result.terms) r->terms.push_back(static_cast<std::int32_t>(m));
-    for (auto m : r->result.gap_metrics) r->gap_metrics.push_back(static_cast<std::int32_t>(m));
-    *out = r.release();
+    return classify_into(roster, policy, std::move(overrides), -1, flags, out);
+  });
+}
+
+koc_status koc_classify_with_overrides(const koc_roster* roster, const koc_tier_policy* policy, const koc_tier_overrides* overrides,
+                                       int64_t as_of, uint32_t flags, koc_tier_result** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(policy);
+    if (as_of < -1) return fail(KOC_ERROR_INVALID_VALUE, "as_of must be unix seconds >= 0, or -1 when not known", -1, "as_of");
+    return classify_into(roster, policy, overrides ? overrides->list : std::vector<koc::tier_override>{}, as_of, flags, out);
+  });
+}
+
+koc_status koc_tier_result_expired_overrides(const koc_tier_result* result, const int32_t** indices, size_t* n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(indices);
+    KOC_REQUIRE(n);
+    *indices = result->result.expired_overrides.data();
+    *n = result->result.expired_overrides.size();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_overrides_create(const int64_t* koc_ids, const int32_t* tiers, const char* const* reasons, const size_t* reason_lens,
+                                     const char* const* authors, const size_t* author_lens, const int64_t* expires_at, size_t n,
+                                     koc_tier_overrides** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    if (n > 0) {
+      KOC_REQUIRE(koc_ids);
+      KOC_REQUIRE(tiers);
+      KOC_REQUIRE(reasons);
+      KOC_REQUIRE(reason_lens);
+      if ((authors == nullptr) != (author_lens == nullptr))
+        return fail(KOC_ERROR_NULL_POINTER, "authors and author_lens go together", -1, authors ? "author_lens" : "authors");
+    }
+    auto o = std::make_unique<koc_tier_overrides>();
+    o->list.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      auto& x = o->list[k];
+      x.koc_id = koc_ids[k];
+      x.tier = tiers[k];
+      if (auto s = text_at(reasons, reason_lens, k, "reason", x.reason)) return s;
+      if (auto s = text_at(authors, author_lens, k, "author", x.author)) return s;
+      x.expires_at = expires_at ? expires_at[k] : -1;
+    }
+    *out = o.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_overrides_size(const koc_tier_overrides* overrides, size_t* n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(overrides);
+    KOC_REQUIRE(n);
+    *n = overrides->list.size();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_overrides_get(const koc_tier_overrides* overrides, size_t i, int64_t* koc_id, int32_t* tier, const char** reason,
+                                  size_t* reason_len, const char** author, size_t* author_len, int64_t* expires_at) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(overrides);
+    if (i >= overrides->list.size())
+      return fail(KOC_ERROR_OUT_OF_RANGE, "row " + std::to_string(i) + " of " + std::to_string(overrides->list.size()) + " overrides",
+                  static_cast<std::int64_t>(i), "i");
+    const auto& x = overrides->list[i];
+    if (koc_id) *koc_id = x.koc_id;
+    if (tier) *tier = x.tier;
+    if (reason) *reason = x.reason.c_str();
+    if (reason_len) *reason_len = x.reason.size();
+    if (author) *author = x.author.c_str();
+    if (author_len) *author_len = x.author.size();
+    if (expires_at) *expires_at = x.expires_at;
+    return KOC_OK;
+  });
+}
+
+void koc_tier_overrides_destroy(koc_tier_overrides* overrides) { delete overrides; }
+
+koc_status koc_tier_overrides_for(const koc_roster* roster, const koc_tier_policy* policy, const koc_tier_state* last,
+                                  const koc_tier_overrides* added, koc_tier_overrides** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(policy);
+    KOC_REQUIRE(last);
+    auto o = std::make_unique<koc_tier_overrides>();
+    o->list = koc::tier_overrides_for(roster->view, static_cast<std::int32_t>(policy->policy.tiers.size()), last->state.view(),
+                                      added ? added->list : std::vector<koc::tier_override>{});
+    *out = o.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_state_overrides(const koc_tier_state* state, koc_tier_overrides** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(state);
+    auto o = std::make_unique<koc_tier_overrides>();
+    const auto v = state->state.view();
+    if (v.has_overrides())
+      for (std::size_t j = 0; j < v.size(); ++j)
+        if (v.override_tier[j] >= 0) o->list.push_back(koc::detail::state_override(v, j));
+    *out = o.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_state_set_overrides(koc_tier_state* state, const koc_tier_overrides* standing) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(state);
+    KOC_REQUIRE(standing);
+    auto& s = state->state;
+    const std::size_t m = s.size();
+    const auto rows = koc::detail::index_ids(s.koc_id);
+    std::vector<std::int32_t> tier(m, -1);
+    std::vector<std::string> reason(m), author(m);
+    std::vector<std::int64_t> expires(m, -1);
+    for (std::size_t k = 0; k < standing->list.size(); ++k) {
+      const auto& x = standing->list[k];
+      const auto row = static_cast<std::int64_t>(k);
+      const auto j = koc::detail::find_row(s.koc_id, rows, x.koc_id);
+      if (j < 0)
+        return fail(KOC_ERROR_UNKNOWN_ID, "standing override for KOC id " + std::to_string(x.koc_id) + ", not a row of the state", row,
+                    "overrides.koc_id");
+      const auto jj = static_cast<std::size_t>(j);
+      if (tier[jj] >= 0)
+        return fail(KOC_ERROR_DUPLICATE_ID, "second standing override for KOC id " + std::to_string(x.koc_id), row, "overrides.koc_id");
+      if (x.tier < 0) return fail(KOC_ERROR_OUT_OF_RANGE, "override tier must be a ladder index >= 0", row, "overrides.tier");
+      tier[jj] = x.tier, reason[jj] = x.reason, author[jj] = x.author, expires[jj] = x.expires_at;
+    }
+    s.override_tier = std::move(tier);
+    s.override_reason = std::move(reason);
+    s.override_author = std::move(author);
+    s.override_expires_at = std::move(expires);
     return KOC_OK;
   });
 }

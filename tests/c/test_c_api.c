@@ -698,6 +698,82 @@ static void test_tier_state(void) {
   koc_tier_policy_destroy(p);
 }
 
+/* Overrides with author and expiry, carried by the state until they expire. */
+static void test_tier_overrides(void) {
+  static const int64_t ids3[2] = {1, 2};
+  static const double q[2] = {0.10, 0.10}, t[2] = {0, 0};
+  static const int64_t ov_id[2] = {1, 2};
+  static const int32_t ov_tier[2] = {2, 1};
+  static const int64_t expires[2] = {2000, -1};
+  const char* reasons[2] = {"board decision", "ambassador contract"};
+  const size_t reason_lens[2] = {14, 19};
+  const char* authors[2] = {"ana", ""};
+  const size_t author_lens[2] = {3, 0};
+  koc_tier_policy* p = NULL;
+  koc_roster *r1 = NULL, *r2 = NULL;
+  koc_tier_overrides *added = NULL, *for1 = NULL, *for2 = NULL, *standing = NULL;
+  koc_tier_state *empty = NULL, *s1 = NULL, *s2 = NULL;
+  koc_tier_result *c1 = NULL, *c2 = NULL;
+  const int32_t* expired = NULL;
+  size_t n = 0, len = 0;
+  int64_t id = 0, exp_at = 0;
+  int32_t tier = 0, out[2];
+  const char* text = NULL;
+
+  CHECK(koc_tier_policy_from_json(state_policy_json, strlen(state_policy_json), &p) == KOC_OK);
+  CHECK(koc_tier_state_create(NULL, NULL, NULL, NULL, 0, &empty) == KOC_OK);
+  CHECK(koc_tier_overrides_create(ov_id, ov_tier, reasons, reason_lens, authors, author_lens, expires, 2, &added) == KOC_OK);
+  r1 = state_roster(ids3, q, t, 2);
+  CHECK(koc_roster_apply_tier_state(r1, p, empty, NULL, NULL, NULL, 0) == KOC_OK);
+  CHECK(koc_tier_overrides_for(r1, p, empty, added, &for1) == KOC_OK);
+  /* An expiry needs the period's date. */
+  CHECK(koc_classify_with_overrides(r1, p, for1, -1, 0, &c1) == KOC_ERROR_INVALID_ARGUMENT && c1 == NULL);
+  CHECK(strcmp(koc_last_error_field(), "expires_at") == 0);
+  CHECK(koc_classify_with_overrides(r1, p, for1, 1000, 0, &c1) == KOC_OK);
+  CHECK(koc_tier_result_column(c1, KOC_TIER_FINAL, out, 2) == KOC_OK && out[0] == 2 && out[1] == 1);
+  CHECK(koc_tier_result_expired_overrides(c1, &expired, &n) == KOC_OK && n == 0);
+  CHECK(koc_tier_state_next(r1, c1, empty, &s1) == KOC_OK);
+  CHECK(koc_tier_state_overrides(s1, &standing) == KOC_OK);
+  CHECK(koc_tier_overrides_size(standing, &n) == KOC_OK && n == 2);
+  CHECK(koc_tier_overrides_get(standing, 0, &id, &tier, NULL, NULL, &text, &len, &exp_at) == KOC_OK);
+  CHECK(id == 1 && tier == 2 && len == 3 && strncmp(text, "ana", 3) == 0 && exp_at == 2000);
+  CHECK(koc_tier_overrides_get(standing, 2, &id, NULL, NULL, NULL, NULL, NULL, NULL) == KOC_ERROR_OUT_OF_RANGE);
+
+  /* Next period, after the expiry: KOC 1's override is reported expired and not carried. */
+  r2 = state_roster(ids3, q, t, 2);
+  CHECK(koc_roster_apply_tier_state(r2, p, s1, NULL, NULL, NULL, 0) == KOC_OK);
+  CHECK(koc_tier_overrides_for(r2, p, s1, NULL, &for2) == KOC_OK);
+  CHECK(koc_classify_with_overrides(r2, p, for2, 2000, 0, &c2) == KOC_OK);
+  CHECK(koc_tier_result_expired_overrides(c2, &expired, &n) == KOC_OK && n == 1 && expired[0] == 0);
+  CHECK(koc_tier_state_next(r2, c2, s1, &s2) == KOC_OK);
+  koc_tier_overrides_destroy(standing);
+  standing = NULL;
+  CHECK(koc_tier_state_overrides(s2, &standing) == KOC_OK);
+  CHECK(koc_tier_overrides_size(standing, &n) == KOC_OK && n == 1);
+  CHECK(koc_tier_overrides_get(standing, 0, &id, &tier, &text, &len, NULL, NULL, NULL) == KOC_OK && id == 2 && tier == 1);
+
+  /* Stored standing overrides go back onto a stored state by KOC id. */
+  koc_tier_state_destroy(empty);
+  empty = NULL;
+  CHECK(koc_tier_state_create(NULL, NULL, NULL, NULL, 0, &empty) == KOC_OK);
+  CHECK(koc_tier_state_set_overrides(empty, standing) == KOC_ERROR_UNKNOWN_ID);
+  CHECK(strcmp(koc_last_error_field(), "overrides.koc_id") == 0);
+  CHECK(koc_tier_state_set_overrides(s1, standing) == KOC_OK);
+
+  koc_tier_overrides_destroy(added);
+  koc_tier_overrides_destroy(for1);
+  koc_tier_overrides_destroy(for2);
+  koc_tier_overrides_destroy(standing);
+  koc_tier_result_destroy(c1);
+  koc_tier_result_destroy(c2);
+  koc_roster_destroy(r1);
+  koc_roster_destroy(r2);
+  koc_tier_state_destroy(empty);
+  koc_tier_state_destroy(s1);
+  koc_tier_state_destroy(s2);
+  koc_tier_policy_destroy(p);
+}
+
 /* Points balances: expiry after 30 days, a redemption spent from the lot that expires first. */
 static void test_points(void) {
   static const char json[] = "{\"schema\": \"koc.reward_policy/1\", \"points\": {\"expire_after_days\": 30},"
@@ -730,6 +806,7 @@ int main(void) {
   test_classify();
   test_what_if();
   test_tier_state();
+  test_tier_overrides();
   test_money();
   test_reward_policy();
   test_rewards();

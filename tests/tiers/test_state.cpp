@@ -140,3 +140,121 @@ TEST_CASE("tier state: bad state and revocations are refused naming the field", 
   const tier_state_columns c = tier_state_for(r, 3, s);
   CHECK(c.previous_tier == std::vector<std::int32_t>{0, 1});
 }
+
+TEST_CASE("tier state: a standing override is carried until it expires, and replaced by a new one", "[tiers][state]") {
+  const auto p = policy();
+  const auto L = static_cast<std::int32_t>(p.tiers.size());
+  // Period dates (unix seconds): March, April, May 2026. KOC 1 placed in core by a board decision until
+  // May; KOC 2 placed in active with no expiry.
+  const std::int64_t march = 1772323200, april = 1775001600, may = 1777593600;
+  std::vector<tier_override> added = {{1, 2, "board decision", "ana", may}, {2, 1, "ambassador contract"}};
+  tier_state state;
+  std::vector<std::int32_t> final_1, final_2;
+  std::vector<std::int64_t> dates = {march, april, may};
+  for (std::size_t period = 0; period < dates.size(); ++period) {
+    roster r = month({1, 2}, {0.1, 0.1}, {0, 0});  // both score 10: entry on their own
+    apply_tier_state(r, L, state);
+    const auto ov = tier_overrides_for(r.view(), L, state, period == 0 ? added : std::vector<tier_override>{});
+    classify_options o;
+    o.as_of = dates[period];
+    const auto t = classify(r, p, ov, o);
+    final_1.push_back(t.final_tier[0]);
+    final_2.push_back(t.final_tier[1]);
+    if (period < 2) {
+      CHECK(t.expired_overrides.empty());
+      REQUIRE(ov.size() == 2);
+      CHECK(ov[0].author == "ana");  // carried with its author and expiry
+      CHECK(ov[0].expires_at == may);
+    } else {
+      REQUIRE(t.expired_overrides.size() == 1);  // reported, not silently dropped
+      CHECK(ov[static_cast<std::size_t>(t.expired_overrides[0])].koc_id == 1);
+    }
+    state = next_tier_state(r, t, state, ov);
+  }
+  // Core while it stands; once expired, the state's tier (core, the final tier) is where hysteresis starts:
+  // a score of 10 is below core's keep threshold, and core's grace holds the KOC there for now.
+  CHECK(final_1 == std::vector<std::int32_t>{2, 2, 2});
+  CHECK(state.periods_below[0] > 0);
+  CHECK(final_2 == std::vector<std::int32_t>{1, 1, 1});
+  REQUIRE(state.override_tier.size() == 2);
+  CHECK(state.override_tier[0] == -1);  // expired: not carried
+  CHECK(state.override_tier[1] == 1);
+  CHECK(state.override_reason[1] == "ambassador contract");
+
+  // A new override for KOC 2 replaces its standing one; KOC 3, absent this period, keeps its override.
+  state.koc_id.push_back(3);
+  state.tier.push_back(0);
+  state.periods_below.push_back(0);
+  state.honorary.push_back(0);
+  state.override_tier.push_back(2);
+  state.override_reason.push_back("founding member");
+  state.override_author.push_back("li");
+  state.override_expires_at.push_back(-1);
+  roster r = month({1, 2}, {0.9, 0.1}, {0, 0});
+  apply_tier_state(r, L, state);
+  const auto ov = tier_overrides_for(r.view(), L, state, {{2, 0, "contract ended", "ana"}});
+  REQUIRE(ov.size() == 1);
+  CHECK(ov[0].reason == "contract ended");
+  const auto t = classify(r, p, ov);
+  CHECK(t.final_tier[1] == 0);
+  const auto next = next_tier_state(r, t, state, ov);
+  REQUIRE(next.size() == 3);
+  CHECK(next.override_tier[1] == 0);
+  CHECK(next.override_author[1] == "ana");
+  CHECK(next.override_tier[2] == 2);  // absent KOC: unchanged
+  CHECK(next.override_author[2] == "li");
+}
+
+TEST_CASE("tier state: override expiry and standing overrides are checked", "[tiers][state]") {
+  const auto p = policy();
+  const auto L = static_cast<std::int32_t>(p.tiers.size());
+  roster r = month({1, 2}, {0.5, 0.5}, {0, 0});
+  // An expiry without the period's date cannot be judged.
+  try {
+    (void)classify(r, p, {{1, 2, "x", "", 100}});
+    FAIL("expected an error");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_argument);
+    CHECK(e.field() == "expires_at");
+    CHECK(e.row() == 0);
+  }
+  // An expired override for a KOC no longer in the roster is reported, not refused.
+  classify_options o;
+  o.as_of = 200;
+  const auto t = classify(r, p, {{1, 2, "x"}, {99, 2, "left the programme", "", 150}}, o);
+  CHECK(t.expired_overrides == std::vector<std::int32_t>{1});
+  CHECK(t.final_tier[0] == 2);
+  // A standing override without its reason, or off the ladder, names the state's column.
+  tier_state s;
+  s.koc_id = {1};
+  s.tier = {0};
+  s.periods_below = {0};
+  s.honorary = {0};
+  s.override_tier = {1};
+  s.override_reason = {""};
+  s.override_author = {""};
+  s.override_expires_at = {-1};
+  try {
+    (void)tier_overrides_for(r.view(), L, s);
+    FAIL("expected an error");
+  } catch (const error& e) {
+    CHECK(e.field() == "state.override_reason");
+  }
+  s.override_reason = {"ok"};
+  s.override_tier = {7};
+  try {
+    (void)tier_overrides_for(r.view(), L, s);
+    FAIL("expected an error");
+  } catch (const error& e) {
+    CHECK(e.field() == "state.override_tier");
+  }
+  s.override_author.clear();  // the override columns go together
+  s.override_tier = {1};
+  try {
+    (void)tier_overrides_for(r.view(), L, s);
+    FAIL("expected an error");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::length_mismatch);
+    CHECK(e.field() == "state.override_author");
+  }
+}

@@ -41,6 +41,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace koc {
@@ -60,11 +61,18 @@ inline constexpr std::array<const char*, 8> tier_transition_names = {
     "entered", "promoted", "demoted", "unchanged", "held_by_margin", "held_by_grace", "held_by_honorary_floor",
     "overridden"};
 
-/// A manual placement; it wins over the computed tier and is reported as an override.
+/// A manual placement; it wins over the computed tier and is reported as an override. It stands from
+/// period to period in the tier state (koc/tiers/state.hpp) until it expires.
 struct tier_override {
+  tier_override() = default;
+  tier_override(std::int64_t id, std::int32_t ladder_index, std::string why, std::string by = {}, std::int64_t expires = -1)
+      : koc_id(id), tier(ladder_index), reason(std::move(why)), author(std::move(by)), expires_at(expires) {}
+
   std::int64_t koc_id = 0;
-  std::int32_t tier = 0;  ///< index on the ladder
-  std::string reason;     ///< required, shown in explanations
+  std::int32_t tier = 0;          ///< index on the ladder
+  std::string reason;             ///< required, shown in explanations
+  std::string author;             ///< who decided it (optional; kept for the audit trail)
+  std::int64_t expires_at = -1;   ///< unix seconds from which it no longer applies (needs classify_options::as_of); -1: never
 };
 
 /// Roster-wide statistics for the roster-relative normalisations (percentile, min_max), supplied by the
@@ -94,6 +102,9 @@ struct classify_options {
   bool growth_gaps = true;  ///< compute growth gaps (the costliest optional output)
   /// Optional roster-wide statistics (see tier_reference); nullptr = the roster is the whole roster.
   const tier_reference* reference = nullptr;
+  /// The period's date, unix seconds: an override with expires_at <= as_of has expired. -1: not given
+  /// (then an override with an expiry is refused: whether it applies cannot be told).
+  std::int64_t as_of = -1;
 };
 
 /// Per-KOC results as columns (n = roster size). Matrices are column-major: term t of KOC i at [t·n + i].
@@ -120,6 +131,9 @@ struct tier_result {
   std::vector<std::int32_t> periods_below;   ///< updated counter for the next period
   std::vector<std::uint8_t> honorary;        ///< honorary status (flag or lifetime rule)
   std::vector<std::int32_t> override_index;  ///< index into the overrides, or -1
+  /// Overrides not applied because they had expired as of classify_options::as_of (indices, ascending):
+  /// nothing given is dropped without a trace.
+  std::vector<std::int32_t> expired_overrides;
 
   double contribution(std::size_t i, std::size_t term) const { return contributions[term * n_kocs + i]; }
   double gap(std::size_t i, std::size_t k) const { return growth_gap[k * n_kocs + i]; }
@@ -475,7 +489,7 @@ class tier_engine {
       if (p_.uses(static_cast<metric>(m))) out.gap_metrics.push_back(static_cast<metric>(m));
 
     score_and_walk(out);
-    apply_overrides(out, overrides, id_index);
+    apply_overrides(out, overrides, id_index, opt.as_of);
     if (opt.growth_gaps) growth_gaps(out);
     else out.growth_gap.clear();
   }
@@ -901,15 +915,26 @@ class tier_engine {
   }
 
   void apply_overrides(tier_result& out, const std::vector<tier_override>& ov,
-                       const std::vector<std::pair<std::int64_t, std::size_t>>& id_index) {
+                       const std::vector<std::pair<std::int64_t, std::size_t>>& id_index, std::int64_t as_of) {
     out.override_index.assign(n_, -1);
+    out.expired_overrides.clear();
     const auto L = static_cast<std::int32_t>(p_.tiers.size());
     for (std::size_t k = 0; k < ov.size(); ++k) {
       const auto row = static_cast<std::int64_t>(k);
-      const auto i = find_row(r_.id, id_index, ov[k].koc_id);
-      if (i < 0) throw error(errc::unknown_id, "override for KOC id " + std::to_string(ov[k].koc_id) + " not in the roster", row, "koc_id");
       if (ov[k].tier < 0 || ov[k].tier >= L) throw error(errc::unknown_name, "override tier is not on the ladder", row, "tier");
       if (ov[k].reason.empty()) throw error(errc::invalid_argument, "an override needs a reason", row, "reason");
+      if (ov[k].expires_at < -1) throw error(errc::invalid_value, "expires_at must be unix seconds >= 0, or -1 for never", row, "expires_at");
+      if (ov[k].expires_at >= 0) {
+        if (as_of < 0)
+          throw error(errc::invalid_argument, "an override with an expiry needs the period's date (classify_options::as_of)", row,
+                      "expires_at");
+        if (ov[k].expires_at <= as_of) {  // expired: reported, not applied (its KOC may have left the roster)
+          out.expired_overrides.push_back(static_cast<std::int32_t>(k));
+          continue;
+        }
+      }
+      const auto i = find_row(r_.id, id_index, ov[k].koc_id);
+      if (i < 0) throw error(errc::unknown_id, "override for KOC id " + std::to_string(ov[k].koc_id) + " not in the roster", row, "koc_id");
       auto& slot = out.override_index[static_cast<std::size_t>(i)];
       if (slot >= 0) throw error(errc::duplicate_id, "second override for KOC id " + std::to_string(ov[k].koc_id), row, "koc_id");
       slot = static_cast<std::int32_t>(k);

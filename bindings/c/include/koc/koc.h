@@ -183,9 +183,46 @@ KOC_EXPORT koc_status koc_roster_apply_tier_state(koc_roster* roster, const koc_
                                                   const char* const* revoked_reasons, const size_t* reason_lens,
                                                   size_t n_revoked);
 /* The state after this period (koc::next_tier_state): the roster's KOCs with their final tier, updated
- * counter and honorary status, then the KOCs of `last` (may be NULL) absent from the roster, unchanged. */
+ * counter and honorary status, then the KOCs of `last` (may be NULL) absent from the roster, unchanged.
+ * The override the result applied to a KOC (from the overrides it was classified with) stands in the
+ * new state; an expired one does not. */
 KOC_EXPORT koc_status koc_tier_state_next(const koc_roster* roster, const koc_tier_result* result,
                                           const koc_tier_state* last, koc_tier_state** out);
+
+/* Manual tier placements with their author and expiry (koc::tier_override), owned by the library. */
+typedef struct koc_tier_overrides koc_tier_overrides;
+/* From columns (copied), n rows: KOC id, ladder index, reason (UTF-8, reason_lens[i] bytes, required),
+ * author (authors and author_lens may be NULL: none) and expires_at (unix seconds from which the
+ * override no longer applies, -1 never; NULL: never). Checked when classified. */
+KOC_EXPORT koc_status koc_tier_overrides_create(const int64_t* koc_ids, const int32_t* tiers, const char* const* reasons,
+                                                const size_t* reason_lens, const char* const* authors,
+                                                const size_t* author_lens, const int64_t* expires_at, size_t n,
+                                                koc_tier_overrides** out);
+KOC_EXPORT koc_status koc_tier_overrides_size(const koc_tier_overrides* overrides, size_t* n);
+/* Row i; the text pointers stay valid until koc_tier_overrides_destroy. Any out pointer may be NULL. */
+KOC_EXPORT koc_status koc_tier_overrides_get(const koc_tier_overrides* overrides, size_t i, int64_t* koc_id, int32_t* tier,
+                                             const char** reason, size_t* reason_len, const char** author,
+                                             size_t* author_len, int64_t* expires_at);
+KOC_EXPORT void koc_tier_overrides_destroy(koc_tier_overrides* overrides);
+/* The overrides to classify with this period (koc::tier_overrides_for): the standing overrides of `last`
+ * for the roster's KOCs, in roster order, then `added` (may be NULL); a new override replaces the
+ * standing one of its KOC. */
+KOC_EXPORT koc_status koc_tier_overrides_for(const koc_roster* roster, const koc_tier_policy* policy,
+                                             const koc_tier_state* last, const koc_tier_overrides* added,
+                                             koc_tier_overrides** out);
+/* The state's standing overrides (rows that have one), in state order, as a new handle. */
+KOC_EXPORT koc_status koc_tier_state_overrides(const koc_tier_state* state, koc_tier_overrides** out);
+/* Gives the state its standing overrides (stored ones: each KOC id a row of the state, at most one per
+ * KOC), replacing any; call before the state is used. */
+KOC_EXPORT koc_status koc_tier_state_set_overrides(koc_tier_state* state, const koc_tier_overrides* standing);
+/* koc_classify with an overrides handle (may be NULL) and the period's date as_of (unix seconds; -1 when
+ * not known, and then an override with an expiry is refused). An override with expires_at <= as_of is
+ * not applied and is listed by koc_tier_result_expired_overrides. */
+KOC_EXPORT koc_status koc_classify_with_overrides(const koc_roster* roster, const koc_tier_policy* policy,
+                                                  const koc_tier_overrides* overrides, int64_t as_of, uint32_t flags,
+                                                  koc_tier_result** out);
+/* Zero-copy: indices (ascending) of the overrides that had expired as of the classification's date. */
+KOC_EXPORT koc_status koc_tier_result_expired_overrides(const koc_tier_result* result, const int32_t** indices, size_t* n);
 
 /* Policy what-if: counts[a * n_proposed + b] KOCs move from tier a (current) to b (proposed);
  * moved rows listed ascending. Library-owned; destroy with koc_what_if_destroy. */

@@ -41,14 +41,33 @@ roster_input read_roster(const py::dict& cols) {
 }
 
 std::vector<tier_override> read_overrides(const in_array<std::int64_t>& ids, const in_array<std::int32_t>& tiers,
-                                          const std::vector<std::string>& reasons) {
+                                          const std::vector<std::string>& reasons, const std::vector<std::string>& authors,
+                                          const in_array<std::int64_t>& expires_at) {
   const auto id = view<std::int64_t>(ids, "koc_id");
   const auto tr = view<std::int32_t>(tiers, "tier");
+  const auto ex = view<std::int64_t>(expires_at, "expires_at");
   if (tr.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "tier");
   if (reasons.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "reason");
+  if (!authors.empty() && authors.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "author");
+  if (!ex.empty() && ex.size() != id.size()) throw error(errc::length_mismatch, "override columns differ in length", -1, "expires_at");
   std::vector<tier_override> ov(id.size());
-  for (std::size_t k = 0; k < id.size(); ++k) ov[k] = {id[k], tr[k], reasons[k]};
+  for (std::size_t k = 0; k < id.size(); ++k)
+    ov[k] = {id[k], tr[k], reasons[k], authors.empty() ? std::string() : authors[k], ex.empty() ? -1 : ex[k]};
   return ov;
+}
+
+py::dict overrides_dict(const std::vector<tier_override>& ov) {
+  std::vector<std::int64_t> id, ex;
+  std::vector<std::int32_t> tier;
+  std::vector<std::string> reason, author;
+  for (const auto& o : ov) id.push_back(o.koc_id), tier.push_back(o.tier), reason.push_back(o.reason), author.push_back(o.author), ex.push_back(o.expires_at);
+  py::dict d;
+  d["koc_id"] = to_numpy(std::move(id));
+  d["tier"] = to_numpy(std::move(tier));
+  d["reason"] = reason;
+  d["author"] = author;
+  d["expires_at"] = to_numpy(std::move(ex));
+  return d;
 }
 
 /// tier_reference from {"n": int, "row_offset": int, "metrics": {name: {"values", "below", "min1", "min2",
@@ -106,6 +125,7 @@ py::dict result_dict(tier_result&& t) {
   d["periods_below"] = to_numpy(std::move(t.periods_below));
   d["honorary"] = to_numpy(std::move(t.honorary));
   d["override_index"] = to_numpy(std::move(t.override_index));
+  d["expired_overrides"] = to_numpy(std::move(t.expired_overrides));
   return d;
 }
 
@@ -144,12 +164,15 @@ void bind_tiers(py::module_& m) {
   m.def("classify",
         [](const py::dict& columns, const std::string& policy_json, const in_array<std::int64_t>& override_ids,
            const in_array<std::int32_t>& override_tiers, const std::vector<std::string>& override_reasons,
-           bool growth_gaps, const py::object& reference) {
+           bool growth_gaps, const py::object& reference, const std::vector<std::string>& override_authors,
+           const in_array<std::int64_t>& override_expires_at, std::int64_t as_of) {
           const tier_policy policy = tier_policy_from_json(policy_json);
           const roster_input in = read_roster(columns);
-          const auto ov = read_overrides(override_ids, override_tiers, override_reasons);
+          const auto ov = read_overrides(override_ids, override_tiers, override_reasons, override_authors, override_expires_at);
           tier_reference ref;
-          classify_options opt{growth_gaps};
+          classify_options opt;
+          opt.growth_gaps = growth_gaps;
+          opt.as_of = as_of;
           if (!reference.is_none()) {
             ref = read_reference(reference.cast<py::dict>());
             opt.reference = &ref;
@@ -163,6 +186,8 @@ void bind_tiers(py::module_& m) {
         },
         py::arg("columns"), py::arg("policy_json"), py::arg("override_ids"), py::arg("override_tiers"),
         py::arg("override_reasons"), py::arg("growth_gaps") = true, py::arg("reference") = py::none(),
+        py::arg("override_authors") = std::vector<std::string>{}, py::arg_v("override_expires_at", in_array<std::int64_t>(), "empty"),
+        py::arg("as_of") = -1,
         "Classifies a roster given as a dict of 1-D numpy columns; returns a dict of numpy columns. reference: "
         "roster-wide statistics when the columns are one partition of a larger roster (koc.tiers.roster_reference).");
 
@@ -195,29 +220,81 @@ void bind_tiers(py::module_& m) {
         py::arg("roster_id"), py::arg("roster_honorary"), py::arg("n_tiers"), py::arg("koc_id"), py::arg("tier"),
         py::arg("periods_below"), py::arg("honorary"), py::arg("revoked_ids"), py::arg("revoked_reasons"),
         "Last period's tier state aligned to the roster's rows (koc::tier_state_for): previous_tier, periods_below, honorary.");
+  m.def("tier_overrides_for",
+        [](const in_array<std::int64_t>& roster_id, std::int32_t n_tiers, const in_array<std::int64_t>& koc_id,
+           const in_array<std::int32_t>& tier, const in_array<std::int32_t>& periods_below, const in_array<std::uint8_t>& honorary,
+           const in_array<std::int32_t>& override_tier, const std::vector<std::string>& override_reason,
+           const std::vector<std::string>& override_author, const in_array<std::int64_t>& override_expires_at,
+           const in_array<std::int64_t>& added_ids, const in_array<std::int32_t>& added_tiers, const std::vector<std::string>& added_reasons,
+           const std::vector<std::string>& added_authors, const in_array<std::int64_t>& added_expires_at) {
+          roster_view r;
+          r.id = view<std::int64_t>(roster_id, "id");
+          const tier_state_view last{view<std::int64_t>(koc_id, "state.koc_id"), view<std::int32_t>(tier, "state.tier"),
+                                     view<std::int32_t>(periods_below, "state.periods_below"), view<std::uint8_t>(honorary, "state.honorary"),
+                                     view<std::int32_t>(override_tier, "state.override_tier"), override_reason, override_author,
+                                     view<std::int64_t>(override_expires_at, "state.override_expires_at")};
+          const auto added = read_overrides(added_ids, added_tiers, added_reasons, added_authors, added_expires_at);
+          return overrides_dict(tier_overrides_for(r, n_tiers, last, added));
+        },
+        py::arg("roster_id"), py::arg("n_tiers"), py::arg("koc_id"), py::arg("tier"), py::arg("periods_below"),
+        py::arg("honorary"), py::arg("override_tier"), py::arg("override_reason"), py::arg("override_author"),
+        py::arg("override_expires_at"), py::arg("added_ids"), py::arg("added_tiers"), py::arg("added_reasons"),
+        py::arg("added_authors"), py::arg("added_expires_at"),
+        "The overrides to classify with (koc::tier_overrides_for): the state's standing ones for the roster's KOCs, then the new ones.");
   m.def("next_tier_state",
         [](const in_array<std::int64_t>& roster_id, const in_array<std::int32_t>& final_tier, const in_array<std::int32_t>& periods_below,
            const in_array<std::uint8_t>& honorary, const in_array<std::int64_t>& koc_id, const in_array<std::int32_t>& tier,
-           const in_array<std::int32_t>& last_below, const in_array<std::uint8_t>& last_honorary) {
+           const in_array<std::int32_t>& last_below, const in_array<std::uint8_t>& last_honorary,
+           const in_array<std::int32_t>& row_override_tier, const std::vector<std::string>& row_override_reason,
+           const std::vector<std::string>& row_override_author, const in_array<std::int64_t>& row_override_expires_at,
+           const in_array<std::int32_t>& last_override_tier, const std::vector<std::string>& last_override_reason,
+           const std::vector<std::string>& last_override_author, const in_array<std::int64_t>& last_override_expires_at) {
           roster_view r;
           r.id = view<std::int64_t>(roster_id, "id");
           tier_result t;
           t.final_tier.assign(final_tier.data(), final_tier.data() + final_tier.size());
           t.periods_below.assign(periods_below.data(), periods_below.data() + periods_below.size());
           t.honorary.assign(honorary.data(), honorary.data() + honorary.size());
+          // The overrides classify applied, one per row (override tier -1: none), as the list and index
+          // next_tier_state reads.
+          std::vector<tier_override> applied;
+          const auto ot = view<std::int32_t>(row_override_tier, "override_tier");
+          const auto oe = view<std::int64_t>(row_override_expires_at, "override_expires_at");
+          if (!ot.empty()) {
+            if (ot.size() != r.size() || row_override_reason.size() != r.size() || row_override_author.size() != r.size() || oe.size() != r.size())
+              throw error(errc::length_mismatch, "override columns differ in length from the tiers", -1, "override_tier");
+            t.override_index.assign(r.size(), -1);
+            for (std::size_t i = 0; i < r.size(); ++i)
+              if (ot[i] >= 0) {
+                t.override_index[i] = static_cast<std::int32_t>(applied.size());
+                applied.push_back({r.id[i], ot[i], row_override_reason[i], row_override_author[i], oe[i]});
+              }
+          }
           const tier_state_view last{view<std::int64_t>(koc_id, "state.koc_id"), view<std::int32_t>(tier, "state.tier"),
-                                     view<std::int32_t>(last_below, "state.periods_below"),
-                                     view<std::uint8_t>(last_honorary, "state.honorary")};
-          tier_state next = next_tier_state(r, t, last);
+                                     view<std::int32_t>(last_below, "state.periods_below"), view<std::uint8_t>(last_honorary, "state.honorary"),
+                                     view<std::int32_t>(last_override_tier, "state.override_tier"), last_override_reason,
+                                     last_override_author, view<std::int64_t>(last_override_expires_at, "state.override_expires_at")};
+          if (!applied.empty() || last.has_overrides()) t.override_index.resize(r.size(), -1);
+          tier_state next = next_tier_state(r, t, last, applied);
           py::dict d;
           d["koc_id"] = to_numpy(std::move(next.koc_id));
           d["tier"] = to_numpy(std::move(next.tier));
           d["periods_below"] = to_numpy(std::move(next.periods_below));
           d["honorary"] = to_numpy(std::move(next.honorary));
+          if (!next.override_tier.empty()) {
+            d["override_tier"] = to_numpy(std::move(next.override_tier));
+            d["override_reason"] = next.override_reason;
+            d["override_author"] = next.override_author;
+            d["override_expires_at"] = to_numpy(std::move(next.override_expires_at));
+          }
           return d;
         },
         py::arg("roster_id"), py::arg("final_tier"), py::arg("periods_below"), py::arg("honorary"), py::arg("koc_id"),
         py::arg("tier"), py::arg("last_periods_below"), py::arg("last_honorary"),
+        py::arg_v("row_override_tier", in_array<std::int32_t>(), "empty"), py::arg("row_override_reason") = std::vector<std::string>{},
+        py::arg("row_override_author") = std::vector<std::string>{}, py::arg_v("row_override_expires_at", in_array<std::int64_t>(), "empty"),
+        py::arg_v("last_override_tier", in_array<std::int32_t>(), "empty"), py::arg("last_override_reason") = std::vector<std::string>{},
+        py::arg("last_override_author") = std::vector<std::string>{}, py::arg_v("last_override_expires_at", in_array<std::int64_t>(), "empty"),
         "The tier state after a period (koc::next_tier_state): the roster's KOCs, then last period's absent ones.");
 
   m.def("roster_problems",

@@ -50,6 +50,26 @@ def classify(
     override_reasons: Sequence[str],
     growth_gaps: bool = True,
     reference: dict[str, Any] | None = None,
+    override_authors: Sequence[str] = ...,
+    override_expires_at: npt.NDArray[np.int64] = ...,
+    as_of: int = -1,
+) -> dict[str, Any]: ...
+def tier_overrides_for(
+    roster_id: npt.NDArray[np.int64],
+    n_tiers: int,
+    koc_id: npt.NDArray[np.int64],
+    tier: npt.NDArray[np.int32],
+    periods_below: npt.NDArray[np.int32],
+    honorary: npt.NDArray[np.uint8],
+    override_tier: npt.NDArray[np.int32],
+    override_reason: Sequence[str],
+    override_author: Sequence[str],
+    override_expires_at: npt.NDArray[np.int64],
+    added_ids: npt.NDArray[np.int64],
+    added_tiers: npt.NDArray[np.int32],
+    added_reasons: Sequence[str],
+    added_authors: Sequence[str],
+    added_expires_at: npt.NDArray[np.int64],
 ) -> dict[str, Any]: ...
 def tier_state_for(
     roster_id: npt.NDArray[np.int64],
@@ -71,6 +91,14 @@ def next_tier_state(
     tier: npt.NDArray[np.int32],
     last_periods_below: npt.NDArray[np.int32],
     last_honorary: npt.NDArray[np.uint8],
+    row_override_tier: npt.NDArray[np.int32] = ...,
+    row_override_reason: Sequence[str] = ...,
+    row_override_author: Sequence[str] = ...,
+    row_override_expires_at: npt.NDArray[np.int64] = ...,
+    last_override_tier: npt.NDArray[np.int32] = ...,
+    last_override_reason: Sequence[str] = ...,
+    last_override_author: Sequence[str] = ...,
+    last_override_expires_at: npt.NDArray[np.int64] = ...,
 ) -> dict[str, npt.NDArray[Any]]: ...
 def explain(columns: dict[str, npt.NDArray[Any]], policy_json: str, rows: Sequence[int]) -> list[str]: ...
 def roster_problems(columns: dict[str, npt.NDArray[Any]], policy_json: str, limit: int) -> list[tuple[str, int, str, str]]: ...

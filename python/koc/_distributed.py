@@ -129,6 +129,7 @@ def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[
             if isinstance(out[c].dtype, pd.CategoricalDtype):
                 out[c] = out[c].astype(object).where(out[c].notna(), None)
         out["override_reason"] = out["override_reason"].astype(object)
+        out["override_author"] = out["override_author"].astype(object)
     return out.reset_index(drop=True)
 
 

@@ -54,7 +54,8 @@ def local_session(cores: int = 2, app_name: str = "koc", **config: Any):
     Spark binds its driver, block manager and UI to the machine's network interface unless told
     otherwise, which opens ports to the network on a laptop or a shared server. This session pins the
     driver host and bind address to the loopback address (and ``SPARK_LOCAL_IP`` for the JVM it starts),
-    turns the UI off, enables Arrow transfers, and runs executors with this interpreter (which has koc).
+    turns the UI off, sets the session time zone to UTC, enables Arrow transfers, and runs executors with
+    this interpreter (which has koc).
     ``config`` adds Spark settings, e.g. ``local_session(2, **{"spark.driver.memory": "4g"})``.
     A session already running in this process is returned as is (Spark keeps one per process).
     """
@@ -68,6 +69,7 @@ def local_session(cores: int = 2, app_name: str = "koc", **config: Any):
                .config("spark.driver.host", LOOPBACK)
                .config("spark.driver.bindAddress", LOOPBACK)
                .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")  # times (override expiries) as koc writes them
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     for key, value in config.items():
         builder = builder.config(key, str(value))
@@ -83,6 +85,8 @@ def _spark_type(dtype: Any) -> T.DataType:
         return T.IntegerType() if np.dtype(dtype).itemsize <= 4 else T.LongType()
     if pd.api.types.is_float_dtype(dtype):
         return T.DoubleType()
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return T.TimestampType()
     raise TypeError(f"no Spark type for {dtype}")
 
 

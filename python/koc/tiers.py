@@ -148,20 +148,54 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
     return out
 
 
+_OVERRIDE_FIELDS = ("koc_id", "tier", "reason", "author", "expires_at")  # the core's fields of an override
+
+
+def _text_column(values: Any) -> list[str]:
+    """Text cells as strings; missing (None, NaN, NaT) as ""."""
+    return ["" if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)) else str(v)
+            for v in np.asarray(values, dtype=object)]
+
+
+def _expiry_column(values: Any, field: str) -> np.ndarray:
+    """Expiry times as unix seconds, -1 (never) for missing cells; any time form koc reads."""
+    return _columns.seconds(values, field, default=-1)
+
+
 def _overrides(overrides: Any, policy: TierPolicy, labels: Optional[np.ndarray]):
+    """koc_id (roster codes when ids are labels; -1 - row for an id the roster lacks), tier, reason, author
+    and expires_at (unix seconds, -1 never) columns of an overrides table."""
     if overrides is None:
-        return np.zeros(0, np.int64), np.zeros(0, np.int32), []
+        return np.zeros(0, np.int64), np.zeros(0, np.int32), [], [], np.zeros(0, np.int64)
     table = pd.DataFrame(overrides)
     for c in ("koc_id", "tier", "reason"):
         if c not in table.columns:
-            raise error("invalid_argument", "overrides need columns koc_id, tier, reason", None, c)
+            raise error("invalid_argument", "overrides need columns koc_id, tier, reason (and optionally author, "
+                        f"expires_at){_columns.missing_column_hint(c, list(table.columns))}", None, c)
     if labels is not None:
         lookup = {v: i for i, v in enumerate(labels)}
         ids = np.array([lookup.get(v, -1 - k) for k, v in enumerate(table["koc_id"])], dtype=np.int64)
     else:
         ids = _columns.typed(table["koc_id"], np.int64, "koc_id")
     tiers = _previous_tier(table["tier"], policy)
-    return ids, tiers, [str(r) if r is not None else "" for r in table["reason"]]
+    reasons = [str(r) if r is not None else "" for r in table["reason"]]
+    authors = _text_column(table["author"]) if "author" in table.columns else [""] * len(table)
+    expires = _expiry_column(table["expires_at"], "expires_at") if "expires_at" in table.columns else \
+        np.full(len(table), -1, np.int64)
+    return ids, tiers, reasons, authors, expires
+
+
+def _as_of(as_of: Any) -> int:
+    """The period's date as unix seconds (-1: not given)."""
+    if as_of is None:
+        return -1
+    return int(_columns.seconds(pd.Series([as_of], dtype=object), "as_of")[0])
+
+
+def _expiry_times(seconds: np.ndarray) -> pd.Series:
+    """Unix seconds (-1 never) as UTC datetimes (NaT never)."""
+    s = np.asarray(seconds, dtype=np.int64)
+    return pd.Series(pd.to_datetime(np.where(s >= 0, s, 0), unit="s", utc=True)).where(s >= 0)
 
 
 def reference_metrics(policy: PolicyLike) -> dict[str, set]:
@@ -279,6 +313,28 @@ def _state_table(state: Any, policy: "TierPolicy", labels: Optional[np.ndarray])
     return ids, tier, below, honour
 
 
+def _state_overrides(state: Any, policy: Any) -> tuple:
+    """The state's standing-override columns (override_tier, reason, author, expires_at), or four empty
+    ones when the state has none (a state written before overrides were kept, or without any)."""
+    names = _columns.column_names(state)
+    n = _columns.n_rows(state)
+    if "override_tier" in names:
+        try:
+            tier = _previous_tier(_columns.get(state, "override_tier"), policy)
+        except _core.Error as e:
+            raise error(e.code, detail(e), e.row, "state.override_tier") from None
+    elif "override_reason" in names:  # last period's classify output: the final tier of an overridden row
+        applied = np.array([r != "" for r in _text_column(_columns.get(state, "override_reason"))], dtype=bool)
+        tier = np.where(applied, _previous_tier(_columns.get(state, "tier"), policy), -1).astype(np.int32)
+    else:
+        return np.zeros(0, np.int32), [], [], np.zeros(0, np.int64)
+    reason = _text_column(_columns.get(state, "override_reason")) if "override_reason" in names else [""] * n
+    author = _text_column(_columns.get(state, "override_author")) if "override_author" in names else [""] * n
+    expires = _expiry_column(_columns.get(state, "override_expires_at"), "state.override_expires_at") \
+        if "override_expires_at" in names else np.full(n, -1, np.int64)
+    return tier, reason, author, expires
+
+
 def _revocations(revoked: Any, labels: Optional[np.ndarray]) -> tuple[np.ndarray, list[str]]:
     if revoked is None:
         return np.zeros(0, np.int64), []
@@ -339,10 +395,22 @@ def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = N
         sid, stier, sbelow, shon = (np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
                                     np.zeros(0, np.uint8))
         state_labels = None
+        last_ov: tuple = (np.zeros(0, np.int32), [], [], np.zeros(0, np.int64))
     else:
         sid, stier, sbelow, shon = _state_table(state, pol_like, labels)
         state_labels = np.asarray(_columns.get(state, "koc_id"))
-    d = _core.next_tier_state(ids, final, below, honour, sid, stier, sbelow, shon)
+        last_ov = _state_overrides(state, pol_like)
+    # The override each row stood under (classify's override_* columns): it stands in the next state.
+    row_ov: tuple = (np.zeros(0, np.int32), [], [], np.zeros(0, np.int64))
+    if "override_reason" in tiers.columns:
+        applied = np.array([r != "" for r in _text_column(tiers["override_reason"])], dtype=bool)
+        if applied.any() or len(last_ov[0]):
+            n = len(tiers)
+            row_ov = (np.where(applied, final, -1).astype(np.int32), _text_column(tiers["override_reason"]),
+                      _text_column(tiers["override_author"]) if "override_author" in tiers.columns else [""] * n,
+                      _expiry_column(tiers["override_expires_at"], "override_expires_at")
+                      if "override_expires_at" in tiers.columns else np.full(n, -1, np.int64))
+    d = _core.next_tier_state(ids, final, below, honour, sid, stier, sbelow, shon, *row_ov, *last_ov)
     out_ids: Any = d["koc_id"]
     if labels is not None:  # back to the caller's labels: the roster's, then the state's own for absent KOCs
         table = np.asarray(labels, dtype=object)
@@ -352,9 +420,16 @@ def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = N
             extra[sid[absent] - len(labels)] = np.asarray(state_labels, dtype=object)[absent]
             table = np.concatenate([table, extra])
         out_ids = table[d["koc_id"]]
+    m = len(d["koc_id"])
+    ot = d.get("override_tier", np.full(m, -1, np.int32))
+    has = ot >= 0
+    text = lambda key: pd.Series(np.asarray(d.get(key, [""] * m), dtype=object)).where(has, None)  # noqa: E731
     return pd.DataFrame({"koc_id": out_ids,
                          "tier": pd.Categorical.from_codes(d["tier"], categories=ladder, ordered=True),
-                         "periods_below": d["periods_below"], "honorary": d["honorary"].astype(bool)})
+                         "periods_below": d["periods_below"], "honorary": d["honorary"].astype(bool),
+                         "override_tier": pd.Categorical.from_codes(ot, categories=ladder, ordered=True),
+                         "override_reason": text("override_reason"), "override_author": text("override_author"),
+                         "override_expires_at": _expiry_times(d.get("override_expires_at", np.full(m, -1, np.int64)))})
 
 
 @dataclass(frozen=True)
@@ -364,13 +439,20 @@ class _LadderOnly:
 
 
 def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, state: Any = None,
-             revoked: Any = None, growth_gaps: bool = True, reference: Optional[dict] = None) -> pd.DataFrame:
+             revoked: Any = None, as_of: Any = None, growth_gaps: bool = True,
+             reference: Optional[dict] = None) -> pd.DataFrame:
     """Places every KOC of the roster in a tier.
 
     roster: DataFrame (or dict of 1-D arrays) with an ``id`` column, one column per metric the policy uses
         (see ``koc.METRICS``), optional ``honorary``/``invited``/``clearance`` flags, ``previous_tier``
         (tier names or ladder indices; empty/NaN = new KOC) and ``periods_below``.
-    overrides: optional table with columns ``koc_id``, ``tier``, ``reason``.
+    overrides: optional table with columns ``koc_id``, ``tier``, ``reason`` (required), ``author`` and
+        ``expires_at`` (a time, any form: the override no longer applies from then; empty = never). An
+        override stands in the tier state from period to period until it expires; a new one for the same
+        KOC replaces the standing one.
+    as_of: the period's date (datetime, ISO-8601 text or unix seconds): needed when an override has an
+        expiry. Expired overrides are not applied and are listed in ``result.attrs["expired_overrides"]`` (one dict
+        per override: koc_id, tier, reason, author, expires_at).
     state: last period's tier state (:func:`tier_state`'s table, or last period's classify output as it
         is): fills ``previous_tier``, ``periods_below`` and ``honorary`` by KOC id (a KOC it does not list is
         new). The roster then must not carry ``previous_tier`` or ``periods_below`` itself; its ``honorary``
@@ -384,15 +466,33 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
     Returns one row per KOC, in roster order: ``koc_id``, ``tier`` (final), ``computed_tier``,
     ``qualified_tier``, ``score``, ``contribution_<metric>``, ``blocked_tier``, ``blocked_gate``,
     ``transition``, ``periods_below``, ``honorary``, ``next_tier``, ``gap_<metric>`` (inf = no single
-    metric suffices), ``override_reason``.
+    metric suffices), ``override_reason``, ``override_author``, ``override_expires_at`` (the override that
+    decided the row, if any).
     """
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
     _apply_state(cols, labels, pol, state, revoked)
-    ov_ids, ov_tiers, ov_reasons = _overrides(overrides, pol, labels)
+    ov_ids, ov_tiers, ov_reasons, ov_authors, ov_expires = _overrides(overrides, pol, labels)
+    added_ids = list(pd.DataFrame(overrides)["koc_id"]) if overrides is not None else []
+    n_standing = 0
+    if state is not None:
+        standing = _state_overrides(state, pol)
+        if len(standing[0]):  # koc::tier_overrides_for: the state's standing overrides, then the new ones
+            sid, stier, sbelow, shon = _state_table(state, pol, labels)
+            m = _core.tier_overrides_for(cols["id"], len(pol.tiers), sid, stier, sbelow, shon, *standing,
+                                         ov_ids, ov_tiers, ov_reasons, ov_authors, ov_expires)
+            n_standing = len(m["koc_id"]) - len(ov_ids)
+            ov_ids, ov_tiers, ov_reasons, ov_authors, ov_expires = \
+                m["koc_id"], m["tier"], m["reason"], m["author"], m["expires_at"]
     try:
-        r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference)
+        r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference,
+                           ov_authors, ov_expires, _as_of(as_of))
     except _core.Error as e:
+        if n_standing and e.field in _OVERRIDE_FIELDS and e.row is not None:
+            # Rows of the list given to the core: the state's standing overrides first, then the table's.
+            if e.row >= n_standing:
+                raise error(e.code, detail(e), e.row - n_standing, e.field) from None
+            raise error(e.code, detail(e), None, f"state.override_{e.field.removeprefix('koc_')}") from None
         raise _with_column_hint(e, roster) from None
     ladder = list(pol.tiers)
 
@@ -424,9 +524,26 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
         for k, name in enumerate(r["gap_metrics"]):
             out[f"gap_{name}"] = r["growth_gap"][:, k]
     oi = r["override_index"]
-    out["override_reason"] = \
-        pd.Series(np.asarray(ov_reasons + [None], dtype=object)[np.where(oi >= 0, oi, len(ov_reasons))], index=index)
-    return pd.DataFrame(out, index=index)
+    pick = np.where(oi >= 0, oi, len(ov_reasons))
+    out["override_reason"] = pd.Series(np.asarray(list(ov_reasons) + [None], dtype=object)[pick], index=index)
+    out["override_author"] = pd.Series(np.asarray(list(ov_authors) + [None], dtype=object)[pick], index=index)
+    expiry = _expiry_times(np.append(np.asarray(ov_expires, np.int64), -1)[pick])
+    expiry.index = index if index is not None else expiry.index
+    out["override_expires_at"] = expiry
+    result = pd.DataFrame(out, index=index)
+    # Nothing given is dropped without a trace: the overrides that had expired, as given.
+    gone = np.asarray(r["expired_overrides"], dtype=np.int64)
+
+    def given_id(j: int) -> Any:
+        if j >= n_standing:
+            return added_ids[j - n_standing]
+        return labels[ov_ids[j]] if labels is not None else int(ov_ids[j])
+    # Records, not a table: attrs are compared when frames are concatenated (partitions of a distributed run).
+    result.attrs["expired_overrides"] = [
+        {"koc_id": given_id(int(j)), "tier": ladder[int(ov_tiers[int(j)])], "reason": ov_reasons[int(j)],
+         "author": ov_authors[int(j)], "expires_at": pd.Timestamp(int(ov_expires[int(j)]), unit="s", tz="UTC")}
+        for j in gone]
+    return result
 
 
 def validate(roster: Any, policy: PolicyLike = None, *, limit: int = 100) -> pd.DataFrame:

@@ -362,7 +362,8 @@ def test_tier_state_carries_history_from_month_to_month(tmp_path, capsys, demo):
     june = roster.drop(columns=["previous_tier", "periods_below"])
     june.to_csv(tmp_path / "june.csv", index=False)
     state = pd.read_csv(demo / "tier_state.csv", keep_default_na=False)
-    assert list(state.columns) == ["koc_id", "tier", "periods_below", "honorary"] and len(state) == len(roster)
+    assert list(state.columns) == ["koc_id", "tier", "periods_below", "honorary", "override_tier", "override_reason",
+                                   "override_author", "override_expires_at"] and len(state) == len(roster)
     honoured = int(state.loc[state["honorary"].astype(str) == "True", "koc_id"].iloc[0])
     pd.DataFrame({"koc_id": [honoured], "reason": ["left the programme's code of conduct"]}).to_csv(
         tmp_path / "revoke.csv", index=False)

@@ -57,6 +57,9 @@ def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
                    [None if pd.isna(v) else str(v) for v in w.astype(object)], c
         elif w.dtype.kind == "f":
             assert np.array_equal(got[c].to_numpy(np.float64).view(np.int64), w.to_numpy(np.float64).view(np.int64)), c
+        elif w.dtype.kind == "M":  # Spark hands times back without a zone, in the session's (UTC)
+            g = pd.to_datetime(got[c]).dt.tz_localize("UTC") if got[c].dt.tz is None else got[c]
+            assert [None if pd.isna(v) else v.value for v in g] == [None if pd.isna(v) else v.value for v in w], c
         else:
             np.testing.assert_array_equal(got[c].to_numpy(), w.to_numpy(), err_msg=c)
 

@@ -123,3 +123,90 @@ def test_statement_of_one_koc():
     state = koc.tier_state(tiers)
     june = month(["ana", "bo"], [0.60, 0.10], [10, 3])
     assert "grace" in koc.statement("ana", june, POLICY, state=state)
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3], ["ana", "bo", "cy"]])
+def test_override_stands_until_it_expires(ids, tmp_path):
+    """An override with its author and expiry is carried by the state, reported when it expires, replaced by
+    a new one for the same KOC, and kept for a KOC that misses a period; the same through a CSV round trip."""
+    a, b, c = ids
+    roster = month([a, b, c], [0.1, 0.1, 0.1], [0, 0, 0])  # everyone scores 10: entry on their own
+    added = pd.DataFrame({"koc_id": [a, b], "tier": ["core", "active"], "reason": ["board decision", "contract"],
+                          "author": ["li", None], "expires_at": ["2026-05-01", None]})
+    t1 = koc.classify(roster, POLICY, added, as_of="2026-03-01T00:00:00+08:00")
+    assert list(t1["tier"]) == ["core", "active", "entry"]
+    assert list(t1["transition"].astype(str))[:2] == ["overridden", "overridden"]
+    assert t1["override_author"].iloc[0] == "li" and pd.isna(t1["override_author"].iloc[2])
+    assert t1["override_expires_at"].iloc[0] == pd.Timestamp("2026-05-01", tz="UTC")
+    assert t1.attrs["expired_overrides"] == []
+    s1 = koc.tier_state(t1)
+    assert list(s1["override_tier"].astype(object).where(s1["override_tier"].notna(), None)) == ["core", "active", None]
+
+    # Written and read back as CRM text.
+    s1.to_csv(tmp_path / "state.csv", index=False)
+    s1 = pd.read_csv(tmp_path / "state.csv", dtype={"koc_id": type(a)} if isinstance(a, str) else None)
+    t2 = koc.classify(roster, POLICY, state=s1, as_of=pd.Timestamp("2026-04-01", tz="UTC"))
+    assert list(t2["tier"])[:2] == ["core", "active"]
+    assert t2["override_reason"].iloc[0] == "board decision"
+
+    # May: a's override has expired: reported, not applied (the state's tier, core, holds a by grace).
+    s2 = koc.tier_state(t2, s1)
+    t3 = koc.classify(roster, POLICY, state=s2, as_of="2026-05-01")
+    gone = t3.attrs["expired_overrides"]
+    assert [(g["koc_id"], g["tier"], g["author"]) for g in gone] == [(a, "core", "li")]
+    assert gone[0]["expires_at"] == pd.Timestamp("2026-05-01", tz="UTC")
+    assert t3["transition"].astype(str).iloc[0] == "held_by_grace"
+    s3 = koc.tier_state(t3, s2)
+    assert pd.isna(s3["override_tier"].iloc[0]) and s3["override_tier"].iloc[1] == "active"
+
+    # A new override replaces b's; c misses a period and keeps its own.
+    t4 = koc.classify(month([a, c], [0.1, 0.1], [0, 0]), POLICY,
+                      pd.DataFrame({"koc_id": [c], "tier": ["core"], "reason": ["founding member"]}), state=s3)
+    s4 = koc.tier_state(t4, s3)
+    t5 = koc.classify(roster, POLICY, pd.DataFrame({"koc_id": [b], "tier": ["entry"], "reason": ["contract ended"]}),
+                      state=s4)
+    assert list(t5["tier"]) == ["active", "entry", "core"]  # a: core's grace is spent, held in active by grace
+    assert list(t5["transition"].astype(str)) == ["held_by_grace", "overridden", "overridden"]
+    assert t5["override_reason"].iloc[1] == "contract ended" and t5["override_reason"].iloc[2] == "founding member"
+
+
+def test_override_errors_name_the_row_and_field():
+    roster = month([1, 2], [0.5, 0.5], [0, 0])
+    with pytest.raises(koc.InvalidArgumentError, match="period's date") as e:
+        koc.classify(roster, POLICY, pd.DataFrame({"koc_id": [1], "tier": ["core"], "reason": ["x"],
+                                                   "expires_at": ["2026-05-01"]}))
+    assert e.value.field == "expires_at" and e.value.row == 0
+    with pytest.raises(ValueError, match="not a time") as e:
+        koc.classify(roster, POLICY, pd.DataFrame({"koc_id": [1], "tier": ["core"], "reason": ["x"],
+                                                   "expires_at": ["next May"]}), as_of="2026-03-01")
+    assert e.value.field == "expires_at"
+    # With standing overrides in the state, a row still names the table's own row.
+    state = koc.tier_state(koc.classify(roster, POLICY, pd.DataFrame({"koc_id": [1], "tier": ["core"], "reason": ["x"]})))
+    with pytest.raises(koc.UnknownIdError) as e:
+        koc.classify(roster, POLICY, pd.DataFrame({"koc_id": [2, 9], "tier": ["core", "core"], "reason": ["y", "z"]}),
+                     state=state)
+    assert e.value.row == 1 and e.value.field == "koc_id"
+    bad = state.assign(override_reason=[None, None])
+    with pytest.raises(koc.InvalidArgumentError) as e:
+        koc.classify(roster, POLICY, state=bad)
+    assert e.value.field == "state.override_reason"
+
+
+def test_cli_overrides_and_as_of(tmp_path, capsys):
+    from koc.cli import main
+    roster = month([1, 2, 3], [0.1, 0.1, 0.1], [0, 0, 0])
+    roster.to_csv(tmp_path / "roster.csv", index=False)
+    (tmp_path / "policy.json").write_text(POLICY.to_json())
+    pd.DataFrame({"koc_id": [1], "tier": ["core"], "reason": ["board"], "author": ["li"],
+                  "expires_at": ["2026-05-01"]}).to_csv(tmp_path / "ov.csv", index=False)
+    base = ["classify", "--roster", str(tmp_path / "roster.csv"), "--policy", str(tmp_path / "policy.json")]
+    assert main(base + ["--overrides", str(tmp_path / "ov.csv"), "--out", str(tmp_path / "t1.csv")]) == 3
+    assert "--as-of" in capsys.readouterr().err
+    assert main(base + ["--overrides", str(tmp_path / "ov.csv"), "--as-of", "2026-03-01", "--out", str(tmp_path / "t1.csv"),
+                        "--state-out", str(tmp_path / "s1.csv")]) == 0
+    s1 = pd.read_csv(tmp_path / "s1.csv")
+    assert s1["override_author"].iloc[0] == "li" and s1["override_tier"].iloc[0] == "core"
+    assert main(base + ["--state", str(tmp_path / "s1.csv"), "--as-of", "2026-06-01", "--out", str(tmp_path / "t2.csv"),
+                        "--state-out", str(tmp_path / "s2.csv")]) == 0
+    assert "expired on 2026-05-01" in capsys.readouterr().err
+    assert pd.read_csv(tmp_path / "s2.csv")["override_tier"].isna().all()

@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="last period's tier_state.csv (or tiers.csv): previous tiers, grace counters, honours kept "
                         "for life")
     s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
+    _override_args(s)
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
     s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06): on every ledger line and in "
                                                "summary.json's provenance")
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="output CSV (default: standard output)")
     s.add_argument("--state", metavar="TIER_STATE", help="last period's tier_state.csv (or tiers.csv)")
     s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
+    _override_args(s)
     s.add_argument("--state-out", metavar="CSV", help="write the tier state for the next period here")
 
     s = add("match", "Choose which KOC does which task; writes assignments.csv and unassigned.csv.",
@@ -147,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--policies")
     s.add_argument("--state", metavar="TIER_STATE", help="last period's tier_state.csv (or tiers.csv)")
     s.add_argument("--revoke", metavar="CSV", help="honours taken away: koc_id, reason")
+    _override_args(s)
     s.add_argument("--settled", nargs="+", metavar="LEDGER", help="ledger CSVs of earlier runs")
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign")
     return p
@@ -171,6 +174,13 @@ def _print_summary(summary: dict, out: pathlib.Path, stream=None) -> None:
     w(f"report: {out / 'report.html'}\n")
 
 
+def _override_args(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--overrides", metavar="CSV", help="manual tier placements this period: koc_id, tier, reason "
+                   "(+ author, expires_at); they stand in the tier state until they expire")
+    s.add_argument("--as-of", metavar="TIME", help="the period's date (e.g. 2026-06-01): overrides that have expired "
+                   "by then are not applied")
+
+
 def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str, policies_dir: str, out: str) -> int:
     progress = Progress(stages=6, quiet=args.quiet)
     policies = _pipeline.load_policies(policies_dir, need_reward=True)
@@ -179,7 +189,8 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
                             time_limit=getattr(args, "time_limit", None), settled_paths=getattr(args, "settled", None),
                             state_path=getattr(args, "state", None), revoke_path=getattr(args, "revoke", None),
                             awards_path=getattr(args, "awards", None), run_id=getattr(args, "run_id", ""),
-                            policies_dir=policies_dir)
+                            policies_dir=policies_dir, overrides_path=getattr(args, "overrides", None),
+                            as_of=getattr(args, "as_of", None))
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -215,12 +226,13 @@ def _read_checked(roster: Optional[str], tasks: Optional[str], completions: Opti
 def _cmd_classify(args: argparse.Namespace) -> int:
     progress = Progress(stages=1, quiet=args.quiet)
     tier = _pipeline.load_tier_policy(args.policy)
-    policies = _pipeline.Policies(tier, _pipeline.load_matching_policy(None, tier), None)
+    policies = _pipeline.Policies(tier, None, None)  # classify needs no matching policy (nor its tier names)
     progress.start("classifying")
     tables = _read_checked(args.roster, None, None, policies, progress)
     roster = tables["roster"]
-    history = _pipeline.read_tier_history(args.state, args.revoke, roster)
+    history = _pipeline.read_tier_history(args.state, args.revoke, roster, args.overrides, args.as_of)
     tiers = _pipeline.stage_classify(roster, policies, pathlib.Path(args.roster).name, history)
+    _pipeline.note_expired_overrides(tiers, progress)
     prev = history.previous_tier(roster)
     if prev is None:
         prev = roster["previous_tier"] if "previous_tier" in roster else pd.Series([""] * len(roster))
@@ -338,7 +350,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     history, settled, awards = _pipeline.TierHistory(), None, None
     try:
         if "roster" in tables:
-            history = _pipeline.read_tier_history(args.state, args.revoke, tables["roster"])
+            history = _pipeline.read_tier_history(args.state, args.revoke, tables["roster"], args.overrides, args.as_of)
         settled = _pipeline.read_settled(args.settled)
         awards = _pipeline.read_awards(args.awards)
     except UserError as e:

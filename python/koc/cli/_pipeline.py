@@ -27,7 +27,7 @@ OUTPUT_FILES = ("tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.cs
 @dataclass
 class Policies:
     tier: TierPolicy
-    matching: MatchingPolicy
+    matching: Optional[MatchingPolicy]  # None when the command does not match (classify)
     reward: Optional[str]            # normalised JSON text, None when no reward policy was given
     sources: dict = field(default_factory=dict)
 
@@ -183,6 +183,9 @@ class TierHistory:
     state_name: str = ""
     revoked: Optional[pd.DataFrame] = None
     revoked_name: str = ""
+    overrides: Optional[pd.DataFrame] = None  # this period's new manual placements
+    overrides_name: str = ""
+    as_of: Optional[str] = None  # the period's date (--as-of): which overrides have expired
 
     def previous_tier(self, roster: pd.DataFrame) -> Optional[pd.Series]:
         """Last period's tier of each roster KOC ('' = new), as the roster's previous_tier column would say."""
@@ -195,8 +198,9 @@ class TierHistory:
 _TRUTH = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
 
 
-def read_tier_history(state_path: Optional[str], revoke_path: Optional[str], roster: pd.DataFrame) -> TierHistory:
-    h = TierHistory()
+def read_tier_history(state_path: Optional[str], revoke_path: Optional[str], roster: pd.DataFrame,
+                      overrides_path: Optional[str] = None, as_of: Optional[str] = None) -> TierHistory:
+    h = TierHistory(as_of=as_of)
     if state_path:
         df, is_csv = _io.read_table(state_path)
         name = pathlib.Path(state_path).name
@@ -222,6 +226,14 @@ def read_tier_history(state_path: Optional[str], revoke_path: Optional[str], ros
         if is_csv and roster["id"].dtype.kind in "iu":
             df = df.assign(koc_id=_int_column(df["koc_id"], name, "koc_id", is_csv))
         h.revoked, h.revoked_name = df, name
+    if overrides_path:
+        df, is_csv = _io.read_table(overrides_path)
+        name = pathlib.Path(overrides_path).name
+        _io.raise_errors([Problem(name, f"missing required column '{c}'", field=c)
+                          for c in ("koc_id", "tier", "reason") if c not in df.columns])
+        if is_csv and roster["id"].dtype.kind in "iu":
+            df = df.assign(koc_id=_int_column(df["koc_id"], name, "koc_id", is_csv))
+        h.overrides, h.overrides_name = df, name
     return h
 
 
@@ -239,14 +251,35 @@ def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str,
                    history: Optional[TierHistory] = None) -> pd.DataFrame:
     h = history or TierHistory()
     try:
-        return classify(roster, policies.tier, state=h.state, revoked=h.revoked)
+        return classify(roster, policies.tier, h.overrides, state=h.state, revoked=h.revoked, as_of=h.as_of)
     except _core.Error as e:
         fld = getattr(e, "field", "") or ""
+        if fld == "as_of":
+            raise UserError([Problem("--as-of", str(e))]) from None
+        if h.overrides is not None and fld in ("koc_id", "tier", "reason", "author", "expires_at"):
+            if fld == "expires_at" and h.as_of is None and "needs the period's date" in str(e):
+                raise UserError([Problem(h.overrides_name, "an override with an expiry needs the period's date: give "
+                                         "--as-of (e.g. --as-of 2026-06-01)", e.row, fld,
+                                         None if e.row is None else e.row + 2)]) from None
+            raise library_error(e, h.overrides_name) from None
         if fld.startswith("state."):
             raise library_error(e, h.state_name, fld.removeprefix("state.")) from None
         if fld.startswith("revocations."):
             raise library_error(e, h.revoked_name, fld.removeprefix("revocations.")) from None
         raise library_error(e, roster_name) from None
+
+
+def note_expired_overrides(tiers: pd.DataFrame, progress: Progress) -> list[dict]:
+    """A warning per override that had expired (not applied, not carried to the next state), and the list
+    for summary.json."""
+    out: list[dict] = []
+    for o in tiers.attrs.get("expired_overrides", []):
+        when = o["expires_at"].strftime("%Y-%m-%d %H:%M:%S UTC")
+        progress.note(f"warning: the override of KOC {o['koc_id']} to {o['tier']} ({o['reason']}) expired on {when}: "
+                      "not applied, not kept in the tier state")
+        out.append({"koc_id": o["koc_id"] if isinstance(o["koc_id"], str) else int(o["koc_id"]), "tier": o["tier"],
+                    "reason": o["reason"], "author": o["author"], "expires_at": when})
+    return out
 
 
 def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
@@ -471,7 +504,8 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
         *, mode: str = "optimal", objective: str = "max_score", time_limit: Optional[float] = None,
         settled_paths: Optional[Sequence[str]] = None, state_path: Optional[str] = None,
         revoke_path: Optional[str] = None, awards_path: Optional[str] = None, run_id: str = "",
-        policies_dir: Optional[str] = None) -> Outcome:
+        policies_dir: Optional[str] = None, overrides_path: Optional[str] = None,
+        as_of: Optional[str] = None) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
@@ -484,9 +518,10 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     progress.finish(f"{len(roster):,} KOCs, {len(tasks):,} tasks" +
                     (f", {len(tables['completions']):,} completions" if "completions" in tables else ""))
 
-    history = read_tier_history(state_path, revoke_path, roster)
+    history = read_tier_history(state_path, revoke_path, roster, overrides_path, as_of)
     progress.start("classifying")
     tiers = stage_classify(roster, policies, names["roster"], history)
+    expired = note_expired_overrides(tiers, progress)
     progress.finish(", ".join(f"{k} {v:,}" for k, v in _counts(tiers["tier"], list(policies.tier.tiers)).items()))
 
     progress.start("matching")
@@ -507,8 +542,9 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
     summary = build_summary(tiers, previous, tasks, r, ledger, policies.tier.tiers, sources,
                             len(tables["completions"]) if "completions" in tables else None)
     # What this run read and which koc computed it: a later replay recomputes from files with these digests.
+    summary["expired_overrides"] = expired
     inputs = {"roster": roster_path, "tasks": tasks_path, "completions": completions_path, "tier_state": state_path,
-              "revocations": revoke_path, "awards": awards_path}
+              "revocations": revoke_path, "awards": awards_path, "overrides": overrides_path}
     inputs.update({f"settled[{i}]": p for i, p in enumerate(settled_paths or [])})
     if policies_dir is not None:
         inputs.update({f"{k}_policy": str(pathlib.Path(policies_dir) / v) for k, v in POLICY_FILES.items()

@@ -4,8 +4,10 @@
                                    ledger=..., summary=..., ladder=policy.tiers)
 
 Sections: the tier pyramid, the tier transition matrix, fill rate by asset type and horizon, unfilled
-slots by reason, reward totals by tier and by rule (per currency), and the top KOCs by reward; each as
-a chart and the table it draws. Charts are SVG drawn here, not by a script, so the file opens anywhere
+slots by reason, the eligibility funnel of every unfilled task, KOCs with spare capacity by reason, the
+KOCs closest to the next tier and what they lack, reward totals by tier and by rule (per currency), budget
+use per task and campaign (budget, computed, paid, cut), late and rejected work, and the top KOCs by
+reward; each as a chart and the table it draws. Charts are SVG drawn here, not by a script, so the file opens anywhere
 and is byte-identical for the same input. The script only adds sorting to the tables and marks the page
 ready (``<body data-ready="1">``), which the browser test checks.
 """
@@ -105,10 +107,99 @@ def _money(units: int, currency: str) -> str:
     return display_amount(int(units), currency)
 
 
+def _spend(lines: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per (key, currency): paid (all lines), budget cut and cap cut (>= 0), computed (before the cuts)."""
+    g = lines.assign(budget_cut=np.where(lines["kind"].astype(str) == "budget_cut", -lines["amount"], 0),
+                     cap_cut=np.where(lines["kind"].astype(str) == "cap_cut", -lines["amount"], 0))
+    out = g.groupby([key, "currency"]).agg(paid=("amount", "sum"), budget_cut=("budget_cut", "sum"),
+                                           cap_cut=("cap_cut", "sum"))
+    out["computed"] = out["paid"] + out["budget_cut"] + out["cap_cut"]
+    return out
+
+
+def _budget_section(L: pd.DataFrame, tasks: pd.DataFrame, campaign_budgets: Optional[Sequence[dict]]) -> str:
+    """Budget use per task (its budget_minor) and per campaign (the policy's budgets): budget, computed, paid, cut."""
+    from .rewards import parse_amount
+    rows: list[tuple] = []
+    labels, values, texts = [], [], []
+    per_task = _spend(L, "task_id")
+    if "budget_minor" in tasks:
+        t = tasks[["task_id", "budget_minor"] + (["currency"] if "currency" in tasks else [])].copy()
+        t = t[pd.to_numeric(t["budget_minor"], errors="coerce").fillna(0) > 0]
+        for x in t.itertuples():
+            cur = str(getattr(x, "currency", "") or "")
+            spent = per_task.loc[(x.task_id, cur)] if (x.task_id, cur) in per_task.index else None
+            paid = int(spent["paid"]) if spent is not None else 0
+            computed = int(spent["computed"]) if spent is not None else 0
+            cut = int(spent["budget_cut"]) if spent is not None else 0
+            budget = int(x.budget_minor)
+            rows.append((f"task {x.task_id}", cur, _money(budget, cur), _money(computed, cur), _money(paid, cur),
+                         _money(cut, cur), f"{100 * paid / budget:.1f} %"))
+            labels.append(f"task {x.task_id}")
+            values.append(min(paid / budget, 1.5))
+            texts.append(f"{100 * paid / budget:.0f} % of {_money(budget, cur)}" + (f", {_money(cut, cur)} cut" if cut else ""))
+    if campaign_budgets:
+        per_campaign = _spend(L[L["campaign_id"] >= 0], "campaign_id") if "campaign_id" in L else per_task.iloc[:0]
+        for b in campaign_budgets:
+            cid, cur = int(b["campaign"]), str(b["currency"])
+            budget = parse_amount(str(b["amount"]), cur)
+            spent = per_campaign.loc[(cid, cur)] if (cid, cur) in per_campaign.index else None
+            paid = int(spent["paid"]) if spent is not None else 0
+            computed = int(spent["computed"]) if spent is not None else 0
+            cut = int(spent["budget_cut"]) if spent is not None else 0
+            rows.append((f"campaign {cid}", cur, _money(budget, cur), _money(computed, cur), _money(paid, cur),
+                         _money(cut, cur), f"{100 * paid / budget:.1f} %" if budget else "-"))
+            labels.append(f"campaign {cid}")
+            values.append(min(paid / budget, 1.5) if budget else 0.0)
+            texts.append(f"{100 * paid / budget:.0f} % of {_money(budget, cur)}" if budget else "no budget")
+    cut_total = L[L["kind"].astype(str) == "budget_cut"].groupby("currency")["amount"].sum()
+    note = ("Budget: what the task (its budget_minor) or the campaign (the reward policy) may spend; computed: what the "
+            "rules gave before budget and cap cuts; paid: after them. Cut by budgets in all: " +
+            (", ".join(_money(-v, c) for c, v in cut_total.items() if v) or "nothing") + ".")
+    chart = _hbars(labels or ["(no budgets)"], values or [0], texts or ["-"], "Budget used")
+    table = _table(["budget of", "currency", "budget", "computed", "paid", "cut by the budget", "used"], rows,
+                   [False, False, True, True, True, True, True])
+    return _section("budgets", "Budget use per task and campaign", note, chart, table)
+
+
+def _late_section(ledger: pd.DataFrame, top_n: int) -> str:
+    """Late and rejected work: counts by reason, then the tasks and KOCs with the most."""
+    comp = ledger[ledger["completion"] >= 0] if "completion" in ledger else ledger
+    per_completion = comp.drop_duplicates(["completion"]) if "completion" in comp else comp
+    reason = per_completion["reason"].astype(str)
+    counts = reason[reason.isin(["late", "rejected"])].value_counts()
+    n = len(per_completion)
+    chart = _hbars([r for r in ("late", "rejected")], [float(counts.get(r, 0)) for r in ("late", "rejected")],
+                   [f"{int(counts.get(r, 0)):,} of {n:,} completions" for r in ("late", "rejected")], "Late and rejected work")
+    bad = per_completion[reason.isin(["late", "rejected"]).to_numpy()]
+    by_task = bad.groupby(["task_id", "reason"]).size().unstack(fill_value=0)
+    by_task = by_task.reindex(columns=["late", "rejected"], fill_value=0)
+    by_task = by_task.assign(total=by_task.sum(axis=1)).sort_values(["total"], ascending=False, kind="stable").head(top_n)
+    by_koc = bad.groupby(["koc_id", "reason"]).size().unstack(fill_value=0).reindex(columns=["late", "rejected"], fill_value=0)
+    by_koc = by_koc.assign(total=by_koc.sum(axis=1)).sort_values(["total"], ascending=False, kind="stable").head(top_n)
+    table = _table(["task", "late", "rejected"], [(t, _fmt_int(x.late), _fmt_int(x.rejected)) for t, x in by_task.iterrows()],
+                   [True, True, True])
+    table += _table(["KOC", "late", "rejected"], [(k, _fmt_int(x.late), _fmt_int(x.rejected)) for k, x in by_koc.iterrows()],
+                    [True, True, True])
+    return _section("late", "Late and rejected work",
+                    f"Of {n:,} completions, {int(counts.get('late', 0)):,} came after the task's window and "
+                    f"{int(counts.get('rejected', 0)):,} were rejected; the tasks and KOCs with the most.", chart, table)
+
+
 def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.DataFrame, assignments: pd.DataFrame,
                  unfilled_tasks: pd.DataFrame, ledger: Optional[pd.DataFrame], summary: dict,
-                 ladder: Sequence[str], title: str = "KOC programme report", top_n: int = 20) -> str:
-    """The report as HTML text (see the module docstring)."""
+                 ladder: Sequence[str], title: str = "KOC programme report", top_n: int = 20,
+                 exclusions: Optional[pd.DataFrame] = None, unassigned_kocs: Optional[pd.DataFrame] = None,
+                 promote_thresholds: Optional[Sequence[float]] = None,
+                 campaign_budgets: Optional[Sequence[dict]] = None) -> str:
+    """The report as HTML text (see the module docstring).
+
+    The optional inputs add the sections a programme manager asks for first: ``exclusions`` (match's table:
+    per task, eligible KOCs and how many each hard rule excluded) the eligibility funnel of every unfilled
+    task; ``unassigned_kocs`` (match's) why KOCs got no work; ``promote_thresholds`` (the ladder's, in
+    ladder order) who is closest to the next tier and what they lack; ``campaign_budgets`` (the reward
+    policy's: campaign, currency, amount in major units) budget use per campaign beside the tasks' own
+    ``budget_minor``. Late and rejected work comes from the ledger."""
     ladder = list(ladder)
     sections = []
 
@@ -189,6 +280,68 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
     sections.append(_section("unfilled", "Unfilled slots by reason", f"{len(u)} of {len(tasks)} tasks are short of "
                              "their slots; every task is either filled or listed here with its reason.", chart, table))
 
+    # 4b. The eligibility funnel of each unfilled task: slots, eligible KOCs, and who each rule excluded.
+    if exclusions is not None and len(u):
+        ex = exclusions.set_index("task_id")
+        rules = [c for c in exclusions.columns if c not in ("task_id", "eligible")]
+        rows, labels, values, texts = [], [], [], []
+        for x in u.itertuples():
+            if x.task_id not in ex.index:
+                continue
+            e = ex.loc[x.task_id]
+            labels.append(f"task {x.task_id}")
+            values.append(float(e["eligible"]))
+            texts.append(f"{int(e['eligible']):,} eligible for {int(x.slots):,} slots ({int(x.filled):,} filled)")
+            rows.append((x.task_id, _fmt_int(x.slots), _fmt_int(x.filled), _fmt_int(e["eligible"]),
+                         *[_fmt_int(e[r]) for r in rules], x.reason))
+        chart = _hbars(labels or ["(none)"], values or [0], texts or ["-"], "Eligible KOCs per unfilled task")
+        table = _table(["task", "slots", "filled", "eligible KOCs", *[f"excluded: {r}" for r in rules], "reason"], rows,
+                       [True, True, True, True, *[True] * len(rules), False])
+        sections.append(_section("funnel", "Eligibility funnel of the unfilled tasks",
+                                 "For each task short of its slots: how many KOCs passed every hard rule, and how many "
+                                 "each rule excluded (a KOC excluded by several rules counts under each).", chart, table))
+
+    # 4c. KOCs without work, by reason.
+    if unassigned_kocs is not None:
+        uk = unassigned_kocs.copy()
+        uk["reason"] = uk["reason"].astype(str)
+        by = uk.groupby("reason").size().sort_values(ascending=False, kind="stable")
+        chart = _hbars(list(by.index) or ["(none)"], [float(v) for v in by] or [0],
+                       [f"{int(v):,} KOCs" for v in by] or ["every KOC has work"], "KOCs with spare capacity, by reason")
+        table = _table(["reason", "KOCs"], [(r, _fmt_int(v)) for r, v in by.items()], [False, True])
+        sections.append(_section("unassigned", "KOCs with spare capacity, by reason",
+                                 f"{len(uk):,} of {len(tiers):,} KOCs have capacity left or no work; every one is "
+                                 "listed in unassigned.csv with its reason.", chart, table))
+
+    # 4d. Who is closest to the next tier, and what they lack.
+    if promote_thresholds is not None and "next_tier" in tiers and "score" in tiers:
+        thr = {t: float(v) for t, v in zip(ladder, promote_thresholds)}
+        nxt = tiers["next_tier"].astype(object)
+        has_next = nxt.notna().to_numpy()
+        need = np.full(len(tiers), np.inf)
+        need[has_next] = np.array([thr.get(str(t), np.inf) for t in nxt[has_next]]) - tiers["score"].to_numpy()[has_next]
+        order = np.lexsort((np.asarray(tiers["koc_id"]).astype(str), need))
+        order = [i for i in order if np.isfinite(need[i])][:top_n]
+        gap_cols = [c for c in tiers.columns if c.startswith("gap_")]
+        rows, labels, values, texts = [], [], [], []
+        for i in order:
+            r = tiers.iloc[i]
+            lack = [f"{c[4:]} +{r[c]:,.6g}" for c in gap_cols if np.isfinite(r[c]) and r[c] > 0]
+            gate = str(r["blocked_gate"]) if "blocked_gate" in tiers and pd.notna(r["blocked_gate"]) and \
+                str(r.get("blocked_tier", "")) == str(r["next_tier"]) else ""
+            labels.append(str(r["koc_id"]))
+            values.append(max(float(need[i]), 0.0))
+            texts.append(f"{max(need[i], 0.0):.2f} points to {r['next_tier']}")
+            rows.append((r["koc_id"], r["tier"], r["next_tier"], f"{r['score']:.2f}", f"{max(need[i], 0.0):.2f}",
+                         "; ".join(lack) or "no single metric suffices", gate))
+        chart = _hbars(labels or ["(none)"], values or [0], texts or ["-"], "Score points to the next tier")
+        table = _table(["KOC", "tier", "next tier", "score", "points short", "any one of (metric alone)", "gate in the way"],
+                       rows, [False, False, False, True, True, False, False])
+        sections.append(_section("closest", "Closest to the next tier",
+                                 f"The {len(rows)} KOCs nearest to their next tier's promotion threshold, with the change "
+                                 "of one metric alone that would take each there (growth gaps) and any gate that "
+                                 "blocks it.", chart, table))
+
     # 5. Rewards by tier and by rule, per currency; 6. top KOCs.
     if ledger is not None and len(ledger):
         L = ledger[ledger["currency"].astype(str) != ""].copy()
@@ -218,6 +371,9 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
         note = "Total paid: " + (", ".join(v["text"] for v in totals.values()) or "nothing") + \
             ". Points (PTS) are tier-multiplied only when the policy says so; budget cuts appear as negative lines of their rule."
         sections.append(_section("rewards", "Reward totals by tier and by rule", note, "".join(charts), "".join(tables)))
+
+        sections.append(_budget_section(L, tasks, campaign_budgets))
+        sections.append(_late_section(ledger, top_n))
 
         if currencies:  # a settled run may pay nothing new: no money lines, no top list
             main = currencies[0]

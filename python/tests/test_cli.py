@@ -68,11 +68,19 @@ def test_demo_writes_every_output_and_accounts_for_everyone(demo):
     short = set(un.loc[un["kind"] == "task", "id"])
     for tid, slots in zip(sample.tasks["task_id"], sample.tasks["slots"]):
         assert (filled[tid] >= slots if slots >= 0 else filled[tid] > 0) or tid in short
-    # Every completion is in the ledger; every KOC and task appears in it (paid, or no_reward with a reason).
+    # Every completion is in the ledger. A KOC or task with no completion has a zero-amount no_completion
+    # line, which ledger.csv leaves out by default (--all-lines keeps it) and summary.json counts: every KOC
+    # and task is in the ledger or among those counted lines.
     ledger = pd.read_csv(demo / "ledger.csv", keep_default_na=False)
     assert set(ledger.loc[ledger["completion"] >= 0, "completion"]) == set(range(len(sample.completions)))
-    assert set(ledger["koc_id"]) - {-1} == set(sample.roster["id"])
-    assert set(ledger["task_id"]) - {-1} == set(sample.tasks["task_id"])
+    assert (ledger["reason"] != "no_completion").all()
+    summary = json.loads((demo / "summary.json").read_text())
+    omitted = summary["rewards"]["no_completion_lines_omitted"]
+    assert omitted == 3072 and summary["rewards"]["ledger_lines"] == len(ledger)  # of the sample's 7,799 lines
+    assert set(ledger["koc_id"]) - {-1} <= set(sample.roster["id"])
+    assert set(ledger["task_id"]) - {-1} <= set(sample.tasks["task_id"])
+    missing = len(set(sample.roster["id"]) - set(ledger["koc_id"])) + len(set(sample.tasks["task_id"]) - set(ledger["task_id"]))
+    assert 0 < missing <= omitted
 
 
 def test_ledger_totals_equal_summary_totals(demo):
@@ -460,3 +468,16 @@ def test_validate_checks_state_settled_and_awards_files(tmp_path, capsys, demo):
     assert rc != 0 and "bad_state.csv, row 2 (line 4), field 'tier'" in out
     rc, out, _ = koc_cli(capsys, *base, "--settled", tmp_path / "bad_ledger.csv")
     assert rc != 0 and "bad_ledger.csv, row 5 (line 7), field 'currency'" in out
+
+
+def test_all_lines_keeps_the_no_completion_lines(tmp_path, capsys):
+    d = datasets.sample_dir()
+    rc, _, err = koc_cli(capsys, "run", "--roster", d / "roster.csv", "--tasks", d / "tasks.csv", "--completions",
+                         d / "completions.csv", "--policies", d, "--out", tmp_path, "--all-lines", "--quiet")
+    assert rc == 0, err
+    ledger = pd.read_csv(tmp_path / "ledger.csv", keep_default_na=False)
+    sample = datasets.load_sample()
+    assert set(ledger["koc_id"]) - {-1} == set(sample.roster["id"])  # every KOC, as before
+    assert set(ledger["task_id"]) - {-1} == set(sample.tasks["task_id"])
+    assert int((ledger["reason"] == "no_completion").sum()) == 3072
+    assert json.loads((tmp_path / "summary.json").read_text())["rewards"]["no_completion_lines_omitted"] == 0

@@ -63,7 +63,8 @@ def test_report_is_self_contained(report):
     text = report.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", text)  # nothing fetched from the network
     assert "@import" not in text and "url(" not in text
-    for section in ("pyramid", "transitions", "fill", "unfilled", "rewards", "top"):
+    for section in ("pyramid", "transitions", "fill", "unfilled", "funnel", "unassigned", "closest", "rewards",
+                    "budgets", "late", "top"):
         assert f'id="{section}"' in text
 
 
@@ -100,3 +101,51 @@ def test_report_depends_on_nothing_in_the_cli():
     modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [m for m in modules if m == "cli" or m.startswith("cli.") or ".cli" in m], modules
+
+
+def section_rows(text: str, anchor: str) -> list[list[str]]:
+    """The cells of every table row of a report section."""
+    import html as html_lib
+    body = re.search(rf'<section id="{anchor}">(.*?)</section>', text, re.S).group(1)
+    return [[html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_report_answers_the_manager(report):
+    """Budget use, the funnel of every unfilled task, unassigned reasons, late and rejected work and the KOCs
+    closest to the next tier, each agreeing with the run's own tables."""
+    import pandas as pd
+    from koc.rewards import display_amount
+    text = report.read_text(encoding="utf-8")
+    out = report.parent
+    ledger = pd.read_csv(out / "ledger.csv", keep_default_na=False)
+    unassigned = pd.read_csv(out / "unassigned.csv")
+    tiers = pd.read_csv(out / "tiers.csv", keep_default_na=False)
+    # Every unfilled task has its funnel row.
+    short = set(unassigned.loc[unassigned["kind"] == "task", "id"].astype(str))
+    funnel = section_rows(text, "funnel")
+    assert {r[0] for r in funnel if r} == short
+    # Unassigned KOCs by reason: the counts of unassigned.csv.
+    want = unassigned[unassigned["kind"] == "koc"].groupby("reason").size()
+    got = {r[0]: int(r[1].replace(",", "")) for r in section_rows(text, "unassigned") if r}
+    assert got == {k: int(v) for k, v in want.items()}
+    # Budget cuts in all, per currency, as the ledger says.
+    cuts = ledger[ledger["kind"] == "budget_cut"].groupby("currency")["amount"].sum()
+    for cur, v in cuts.items():
+        assert display_amount(int(-v), cur) in text
+    for r in section_rows(text, "budgets"):
+        if r and r[0].startswith("task "):
+            task = int(r[0].split()[1])
+            lines = ledger[(ledger["task_id"] == task) & (ledger["currency"] == r[1])]
+            assert r[4] == display_amount(int(lines["amount"].sum()), r[1])  # paid
+    # Late and rejected completions.
+    per = ledger[ledger["completion"] >= 0].drop_duplicates("completion")
+    note = re.search(r'<section id="late"><h2>[^<]*</h2><p class="note">([^<]*)</p>', text).group(1)
+    assert f"{int((per['reason'] == 'late').sum()):,} came after" in note
+    assert f"{int((per['reason'] == 'rejected').sum()):,} were rejected" in note
+    # Closest to the next tier: KOCs below the top, each with its next tier and what it lacks.
+    closest = [r for r in section_rows(text, "closest") if r]
+    assert 0 < len(closest) <= 20
+    by_id = tiers.set_index(tiers["koc_id"].astype(str))
+    for r in closest:
+        assert by_id.loc[r[0], "next_tier"] == r[2] and by_id.loc[r[0], "tier"] == r[1]

@@ -55,7 +55,8 @@
 // take at least 90% of the KOCs' usable capacity, spare KOCs are rare and each search walks a long way,
 // which makes a cold solve several times slower than on a slack instance. If such an instance has at
 // least 8,192 KOCs, koc first solves the sampled problem of every second KOC (slots scaled by the
-// sample's share of capacity), itself seeded the same way while it stays large and tight, and warm-starts
+// sample's share of capacity), itself seeded the same way while it stays large and tight (each level halves
+// the KOCs, so at most log2(KOCs / 8,192) + 1 levels), and warm-starts
 // the full problem from the sample's task prices, which are close to the full problem's (a market with
 // half the KOCs and half the slots clears at similar prices). Before the warm start, the sample's
 // prices take one Jacobi step of market clearing on the full problem: each task gets the lowest price
@@ -513,6 +514,7 @@ inline capacitated_assignment_result solve_by_auction(const candidate_view& g, s
   const bool max_fill = opt.objective == capacitated_objective::max_fill_then_score;
   const auto m = static_cast<std::int64_t>(std::min(g.n_kocs, g.n_tasks));
   solve_watch watch(opt.control);
+  // Ends: path_pairs grows eightfold up to m, and the round at m returns: at most log8(m) + 2 rounds.
   for (std::int64_t path_pairs = max_fill ? std::min<std::int64_t>(m, 4) : m;; path_pairs = std::min(m, path_pairs * 8)) {
     const auto u = path_pairs >= m ? full : auction_units_with(g, full.wmin, full.wmax, opt, path_pairs);
     capacitated_auction a;

@@ -99,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
     s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06): on every ledger line and in "
                                                "summary.json's provenance")
+    s.add_argument("--all-lines", action="store_true", help="ledger: also the zero-amount no_completion lines of work "
+                   "assigned and never delivered (left out by default; counted in summary.json)")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
@@ -133,6 +135,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="ledger CSVs of earlier runs: pay only what they did not (see docs/state-tables.md)")
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
     s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06), written on every ledger line")
+    s.add_argument("--all-lines", action="store_true", help="ledger: also the zero-amount no_completion lines of work "
+                   "assigned and never delivered (left out by default; counted in summary.json)")
 
     s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
             "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
@@ -190,7 +194,7 @@ def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str
                             state_path=getattr(args, "state", None), revoke_path=getattr(args, "revoke", None),
                             awards_path=getattr(args, "awards", None), run_id=getattr(args, "run_id", ""),
                             policies_dir=policies_dir, overrides_path=getattr(args, "overrides", None),
-                            as_of=getattr(args, "as_of", None))
+                            as_of=getattr(args, "as_of", None), all_lines=getattr(args, "all_lines", False))
     out_dir = pathlib.Path(out)
     _pipeline.write_outputs(out_dir, outcome, progress)
     _print_summary(outcome.summary, out_dir)
@@ -283,8 +287,9 @@ def _cmd_rewards(args: argparse.Namespace) -> int:
     ledger, _ = _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
                                         (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name), settled,
                                         awards, args.run_id)
-    progress.finish(f"{len(ledger):,} ledger lines")
-    _write_table(ledger, args.out)
+    lines, omitted = _pipeline.ledger_for_csv(ledger, args.all_lines)
+    progress.finish(f"{len(lines):,} ledger lines" + (f" ({omitted:,} no_completion lines left out)" if omitted else ""))
+    _write_table(lines, args.out)
     return EXIT_OK
 
 

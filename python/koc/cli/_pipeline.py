@@ -174,6 +174,10 @@ class Outcome:
     ledger: Optional[pd.DataFrame]
     summary: dict
     ladder: tuple[str, ...]
+    exclusions: Optional[pd.DataFrame] = None        # match's eligibility funnel per task
+    promote_thresholds: Optional[list] = None        # the ladder's, for "closest to the next tier"
+    campaign_budgets: Optional[list] = None          # the reward policy's
+    ledger_csv: Optional[pd.DataFrame] = None        # the lines ledger.csv gets (see ledger_for_csv)
 
 
 @dataclass
@@ -280,6 +284,16 @@ def note_expired_overrides(tiers: pd.DataFrame, progress: Progress) -> list[dict
         out.append({"koc_id": o["koc_id"] if isinstance(o["koc_id"], str) else int(o["koc_id"]), "tier": o["tier"],
                     "reason": o["reason"], "author": o["author"], "expires_at": when})
     return out
+
+
+def ledger_for_csv(ledger: pd.DataFrame, all_lines: bool) -> tuple[pd.DataFrame, int]:
+    """The lines for ledger.csv and how many were left out: by default the zero-amount ``no_completion`` lines
+    (work assigned and never delivered: assignments.csv already lists it; in the sample 3,072 of 7,799 lines);
+    every line with ``all_lines``. Rejected and late work keeps its lines: they say why nothing was paid."""
+    if all_lines:
+        return ledger, 0
+    unworked = (ledger["reason"].astype(str) == "no_completion").to_numpy() & (ledger["amount"].to_numpy() == 0)
+    return ledger[~unworked].reset_index(drop=True), int(unworked.sum())
 
 
 def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, policies: Policies,
@@ -505,7 +519,7 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
         settled_paths: Optional[Sequence[str]] = None, state_path: Optional[str] = None,
         revoke_path: Optional[str] = None, awards_path: Optional[str] = None, run_id: str = "",
         policies_dir: Optional[str] = None, overrides_path: Optional[str] = None,
-        as_of: Optional[str] = None) -> Outcome:
+        as_of: Optional[str] = None, all_lines: bool = False) -> Outcome:
     names = {k: pathlib.Path(p).name for k, p in
              (("roster", roster_path), ("tasks", tasks_path), ("completions", completions_path)) if p is not None}
     progress.start("reading inputs")
@@ -543,6 +557,11 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
                             len(tables["completions"]) if "completions" in tables else None)
     # What this run read and which koc computed it: a later replay recomputes from files with these digests.
     summary["expired_overrides"] = expired
+    ledger_csv = None
+    if ledger is not None:
+        ledger_csv, omitted = ledger_for_csv(ledger, all_lines)
+        summary["rewards"]["ledger_lines"] = int(len(ledger_csv))
+        summary["rewards"]["no_completion_lines_omitted"] = omitted
     inputs = {"roster": roster_path, "tasks": tasks_path, "completions": completions_path, "tier_state": state_path,
               "revocations": revoke_path, "awards": awards_path, "overrides": overrides_path}
     inputs.update({f"settled[{i}]": p for i, p in enumerate(settled_paths or [])})
@@ -554,7 +573,10 @@ def run(roster_path: str, tasks_path: str, completions_path: Optional[str], poli
         summary["provenance"]["reward_policy_canonical_sha256"] = computed.provenance["policy_sha256"]
     return Outcome(tiers=tiers, previous_tier=previous, tier_state=state, tasks=tasks, assignments=r.assignments,
                    unassigned=unassigned_table(r), unassigned_kocs=r.unassigned_kocs, unfilled_tasks=r.unfilled_tasks,
-                   ledger=ledger, summary=summary, ladder=policies.tier.tiers)
+                   ledger=ledger, summary=summary, ladder=policies.tier.tiers, exclusions=r.exclusions,
+                   promote_thresholds=[t["promote_threshold"] for t in policies.tier.to_dict()["tiers"]],
+                   campaign_budgets=json.loads(policies.reward).get("campaign_budgets", []) if policies.reward else [],
+                   ledger_csv=ledger_csv)
 
 
 def _koc_version() -> str:
@@ -584,13 +606,15 @@ def write_outputs(out: pathlib.Path, o: Outcome, progress: Progress) -> list[str
         write_csv(o.unassigned, out / "unassigned.csv")
         written = ["tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv"]
         if o.ledger is not None:
-            write_csv(o.ledger, out / "ledger.csv")
+            write_csv(o.ledger_csv if o.ledger_csv is not None else o.ledger, out / "ledger.csv")
             written.append("ledger.csv")
         summary = dict(o.summary)
         summary["outputs"] = written + ["summary.json", "report.html"]
         (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         html = build_report(tiers=o.tiers, previous_tier=o.previous_tier, tasks=o.tasks, assignments=o.assignments,
-                            unfilled_tasks=o.unfilled_tasks, ledger=o.ledger, summary=summary, ladder=o.ladder)
+                            unfilled_tasks=o.unfilled_tasks, ledger=o.ledger, summary=summary, ladder=o.ladder,
+                            exclusions=o.exclusions, unassigned_kocs=o.unassigned_kocs,
+                            promote_thresholds=o.promote_thresholds, campaign_budgets=o.campaign_budgets)
         (out / "report.html").write_text(html, encoding="utf-8")
     except OSError as e:
         raise UserError([Problem(str(out), f"cannot write the outputs: {e.strerror or e}")], _io.EXIT_OUTPUT) from None

@@ -153,6 +153,8 @@ class capacitated_auction {
     watch_ = &watch;
     i64 eps = std::max<i64>(1, epsilon0);
     phases_expected_ = expected_phases(eps);
+    // Ends: each phase divides eps by epsilon_factor (>= 2) down to 1, and a coarsening (at most
+    // kMaxCoarsenings in a solve) multiplies it back once: at most expected_phases + kMaxCoarsenings phases.
     for (;;) {
       ++phases;
       check_watch();
@@ -411,6 +413,11 @@ class capacitated_auction {
     std::vector<std::pair<i64, i64>>& cand = scratch_;
     const std::int64_t budget = 8 * (units_ + 1) + 1024;
     std::int64_t phase_bids = bids;
+    // Ends: a KOC is queued at the phase start or when it loses a copy. A bid takes an empty copy or evicts
+    // the cheapest holder at a price at least eps above that holder's bid (bid = price + (best - second
+    // best) + eps), and no bid exceeds the largest value + eps (the second best is >= 0), so a copy changes
+    // hands at most (largest value / eps + 2) times: bids per phase <= copies x (largest value / eps + 2)
+    // + units. The budget below coarsens eps long before that (at most kMaxCoarsenings times per solve).
     while (head_ < queue_.size()) {
       if (bids - phase_bids > budget && eps < eps_cap_ && coarsenings < kMaxCoarsenings) {
         eps = std::min(eps_cap_, eps * epsilon_factor);
@@ -499,6 +506,13 @@ class capacitated_auction {
     std::vector<std::pair<i64, i64>> gain;  // (-(value - u_k), position in the column: pair order)
     const std::int64_t budget = 4 * (units_ + static_cast<std::int64_t>(n_tasks)) + 1024;
     std::int64_t stage_steps = reverse_steps;
+    // Ends: a step that places copies gives each KOC taking one a gain of at least eps over the unit it
+    // gives up or its spare capacity (new price = second best gain - eps, or 0 when the gains found all
+    // beat the bar >= eps), and no KOC's units lose value (prices only come down), so the KOCs' total value
+    // at today's prices, which lies within units x (largest value + eps) of 0 either way, rises by eps
+    // per such step; a step that places nothing leaves its task at price 0, and a task is listed again
+    // only when a step vacates one of its copies. Steps <= 2 units x (largest value / eps + 1) + tasks;
+    // the budget coarsens eps long before that.
     for (std::size_t head = 0; head < work.size(); ++head) {
       if ((head & 255) == 0) check_watch();
       if (reverse_steps - stage_steps > budget && eps < eps_cap_ && coarsenings < kMaxCoarsenings) {

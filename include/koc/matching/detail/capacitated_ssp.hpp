@@ -340,6 +340,10 @@ class capacitated_ssp {
     std::int64_t best = inf;
     std::int32_t end_koc = -1, end_task = -1;
     std::int64_t settled_here = 0;
+    // Ends: each pop settles a task for good (the indexed heap keeps no stale entries): <= tasks pops. The
+    // arc loop below takes one arc of t per turn (a row scan advances next_arc; the sorted scan sorts the
+    // rest of a row at most once, after which the whole row is in order; a heap pop removes the arc):
+    // <= deg(t) + 1 turns per settled task.
     while (!heap_.empty() && heap_.top_key() < best) {
       const auto t = static_cast<std::size_t>(heap_.pop());
       done_t_[t] = 1;
@@ -566,6 +570,8 @@ class capacitated_ssp {
   // Pops and returns the unused arc of t with the least key if offset + key < bound, else -1.
   std::int64_t arc_heap_min(std::size_t t, std::int64_t offset, std::int64_t bound) {
     const auto base = static_cast<std::size_t>(task_off[t]);
+    // Ends: each turn pops an arc or refreshes the top's stored key to its current one; potentials do not
+    // change during a call, so an arc is refreshed at most once: <= 2 x the heap's size turns.
     while (hsize_[t] > 0) {
       const auto a = static_cast<std::size_t>(harc_[base]);
       if (state[a] != unused) {
@@ -597,7 +603,7 @@ class capacitated_ssp {
 
   // Is the tree path ending with forward arc p (task -> KOC) still residual back to the root?
   bool path_is_open(std::int64_t p) const {
-    for (;;) {
+    for (;;) {  // up the search's shortest-path tree to its root: <= settled tasks steps
       if (state[static_cast<std::size_t>(p)] != unused) return false;
       const auto t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(p)]);
       const auto q = pred_t_[t];
@@ -610,7 +616,7 @@ class capacitated_ssp {
   // Flips the tree path from the root to the forward arc p: every forward arc becomes used, every
   // backward arc unused; intermediate KOCs and tasks keep their counts.
   void flip_path(std::int64_t p) {
-    for (;;) {
+    for (;;) {  // up the shortest-path tree to its root: <= settled tasks steps
       state[static_cast<std::size_t>(p)] = used;
       const auto t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(p)]);
       if (pred_t_[t] < 0) {  // the root, t0
@@ -704,6 +710,7 @@ class capacitated_ssp {
     heap_.push_or_decrease(t0, 0);
     std::int64_t best = inf;
     std::int32_t end_task = -1, end_koc = -1;
+    // Ends as search_from: each pop settles a task for good, and each settled task reads its used list once.
     while (!heap_.empty() && heap_.top_key() < best) {
       const auto t = static_cast<std::size_t>(heap_.pop());
       done_t_[t] = 1;
@@ -773,7 +780,7 @@ class capacitated_ssp {
       remove_used(k, q);
       t = static_cast<std::size_t>(task_of[static_cast<std::size_t>(q)]);
     }
-    while (t != t0u) {
+    while (t != t0u) {  // down the shortest-path tree to t0: <= settled tasks steps
       const auto p = pred_t_[t];
       repair_mark_used(p);
       const auto k = static_cast<std::size_t>(koc_of[static_cast<std::size_t>(p)]);

@@ -481,3 +481,24 @@ def test_all_lines_keeps_the_no_completion_lines(tmp_path, capsys):
     assert set(ledger["task_id"]) - {-1} == set(sample.tasks["task_id"])
     assert int((ledger["reason"] == "no_completion").sum()) == 3072
     assert json.loads((tmp_path / "summary.json").read_text())["rewards"]["no_completion_lines_omitted"] == 0
+
+
+def test_statement_of_one_koc(tmp_path, capsys):
+    d = datasets.sample_dir()
+    base = ["statement", "--roster", d / "roster.csv", "--tasks", d / "tasks.csv", "--completions", d / "completions.csv",
+            "--policies", d, "--quiet"]
+    paid = 100002  # a KOC of the sample with completed work
+    rc, _, err = koc_cli(capsys, *base, "--koc", str(paid), "--title", "May 2026", "--out", tmp_path / "s.html")
+    assert rc == 0, err
+    page = (tmp_path / "s.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "May 2026" in page and 'id="earned"' in page
+    rc, _, err = koc_cli(capsys, *base, "--koc", str(paid), "--out", tmp_path / "s.csv")
+    assert rc == 0, err
+    rows = pd.read_csv(tmp_path / "s.csv")
+    assert {"tier", "line"} <= set(rows["section"]) and (rows["koc_id"] == paid).all()
+    rc, out, _ = koc_cli(capsys, *base, "--koc", str(paid))
+    assert rc == 0 and f"KOC {paid}" in out and "Rewards" in out
+    rc, _, err = koc_cli(capsys, *base, "--koc", "999")
+    assert rc != 0 and "KOC 999 is not in roster.csv" in err
+    rc, _, err = koc_cli(capsys, *base, "--koc", "ana")
+    assert rc != 0 and "integers" in err

@@ -210,3 +210,27 @@ def test_cli_overrides_and_as_of(tmp_path, capsys):
                         "--state-out", str(tmp_path / "s2.csv")]) == 0
     assert "expired on 2026-05-01" in capsys.readouterr().err
     assert pd.read_csv(tmp_path / "s2.csv")["override_tier"].isna().all()
+
+
+def test_statement_as_html_and_csv():
+    """The same statement as a self-contained page and as CSV rows, with the growth section."""
+    import io
+    import re
+    roster = month([1, 2], [0.45, 0.9], [10, 10])
+    done = pd.DataFrame({"koc_id": [1], "task_id": [7], "delivered_at": [1770000000], "accepted": [True]})
+    tasks = pd.DataFrame({"task_id": [7], "rule": ["post"], "window_end": [1780000000]})
+    policy = {"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed", "currency": "CNY",
+                                                            "amount": "100.00"}]}
+    ledger = koc.rewards(done, done, policy, tasks=tasks)
+    page = koc.statement(1, roster, POLICY, ledger=ledger, title="June 2026", format="html")
+    assert page.startswith("<!DOCTYPE html>") and "June 2026" in page
+    assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", page)
+    assert 'id="growth"' in page and "To reach active" in page and "quality" in page
+    assert "100.00 CNY" in page
+    rows = pd.read_csv(io.StringIO(koc.statement(1, roster, POLICY, ledger=ledger, format="csv")))
+    assert list(rows.columns) == ["koc_id", "section", "item", "value", "detail"]
+    assert set(rows["section"]) == {"tier", "growth", "line", "total"}
+    assert rows.loc[rows["item"] == "tier", "value"].iloc[0] == "entry"
+    assert rows.loc[rows["section"] == "total", "value"].tolist() == ["100.00 CNY"]
+    with pytest.raises(ValueError, match="format"):
+        koc.statement(1, roster, POLICY, format="pdf")

@@ -47,6 +47,8 @@ EXAMPLES = """examples:
   koc match --roster kocs.csv --tasks tasks.csv --policies policies/ --out plan/
   koc rewards --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ --out ledger.csv
   koc what-if --roster kocs.csv --old policies/tier_policy.json --new proposed.json
+  koc statement --koc 100001 --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ \
+                --out 100001.html                  (or .csv, .txt)
   koc validate --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/
 
 A policies folder holds reward_policy.json and, optionally, tier_policy.json and matching_policy.json
@@ -137,6 +139,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--run-id", default="", help="your name for this run (e.g. 2026-06), written on every ledger line")
     s.add_argument("--all-lines", action="store_true", help="ledger: also the zero-amount no_completion lines of work "
                    "assigned and never delivered (left out by default; counted in summary.json)")
+
+    s = add("statement", "One KOC's statement: tier and why, what it takes to grow, what it earned and why.",
+            "examples:\n  koc statement --koc 100001 --roster kocs.csv --tasks tasks.csv --completions done.csv "
+            "--policies policies/ --out 100001.html\n")
+    s.add_argument("--koc", required=True, help="the KOC's id, as in the roster")
+    s.add_argument("--roster", required=True)
+    s.add_argument("--tasks", help="with --completions: the rewards section")
+    s.add_argument("--completions")
+    s.add_argument("--policies", required=True, help="folder with tier_policy.json (+ reward_policy.json)")
+    s.add_argument("--state", metavar="TIER_STATE", help="last period's tier_state.csv (or tiers.csv)")
+    s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
+    s.add_argument("--title", default=None, help="a first line, e.g. the period")
+    s.add_argument("--format", choices=("html", "csv", "text"), help="default: from --out's suffix (.html, .csv), else text")
+    s.add_argument("--out", help="output file (default: standard output)")
 
     s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
             "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
@@ -385,7 +401,49 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"demo": _cmd_demo, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
+def _cmd_statement(args: argparse.Namespace) -> int:
+    from ..statement import statement
+    progress = Progress(stages=1, quiet=args.quiet)
+    with_rewards = args.tasks is not None and args.completions is not None
+    policies = _pipeline.load_policies(args.policies, need_reward=with_rewards)
+    progress.start("reading inputs")
+    tables = _read_checked(args.roster, args.tasks if with_rewards else None, args.completions if with_rewards else None,
+                           policies, progress)
+    roster = tables["roster"]
+    koc_id: object = args.koc
+    if roster["id"].dtype.kind in "iu":
+        try:
+            koc_id = int(args.koc)
+        except ValueError:
+            raise UserError([Problem("--koc", f"{args.koc!r} is not an id of {pathlib.Path(args.roster).name} "
+                                     "(its ids are integers)")]) from None
+    history = _pipeline.read_tier_history(args.state, args.revoke, roster)
+    tiers = _pipeline.stage_classify(roster, policies, pathlib.Path(args.roster).name, history)
+    ledger = None
+    if with_rewards:
+        _, ledger = _pipeline.stage_rewards(tables["completions"], tables["tasks"], tiers, policies,
+                                            (pathlib.Path(args.completions).name, pathlib.Path(args.tasks).name))
+    fmt = args.format or ("html" if (args.out or "").endswith((".html", ".htm")) else
+                          "csv" if (args.out or "").endswith(".csv") else "text")
+    try:
+        text = statement(koc_id, roster, policies.tier, ledger=ledger, state=history.state, revoked=history.revoked,
+                         title=args.title, format=fmt)
+    except _core.Error as e:
+        if getattr(e, "code", "") == "unknown_id":
+            raise UserError([Problem("--koc", f"KOC {args.koc} is not in {pathlib.Path(args.roster).name}")]) from None
+        raise
+    progress.finish(f"KOC {args.koc}")
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        pathlib.Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UserError([Problem(args.out, f"cannot write: {e.strerror or e}")], EXIT_OUTPUT) from None
+    return EXIT_OK
+
+
+_COMMANDS = {"demo": _cmd_demo, "statement": _cmd_statement, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
              "what-if": _cmd_what_if, "validate": _cmd_validate}
 
 

@@ -386,7 +386,7 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
             chart = _hbars([str(k) for k in top.index], list(top.astype(float)), [_money(v, main) for v in top],
                            f"Top {len(top)} KOCs by reward ({main})")
             table = _table(["rank", "KOC", "tier", f"total ({main})", "rules"],
-                           [(i + 1, int(k), tier_of.get(k, ""), _money(v, main), rules_of.get(k, "")) for i, (k, v) in enumerate(top.items())],
+                           [(i + 1, k, tier_of.get(k, ""), _money(v, main), rules_of.get(k, "")) for i, (k, v) in enumerate(top.items())],
                            [True, True, False, True, False])
             sections.append(_section("top", f"Top KOCs by reward ({main})",
                                      f"{len(per_koc):,} KOCs earned {main}; the {len(top)} highest totals.", chart, table))

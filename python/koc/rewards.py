@@ -450,11 +450,20 @@ class Ledger:
     Lines without a currency, and lines whose id is -1, are left out of the totals.
     """
 
-    def __init__(self, raw: dict) -> None:
+    def __init__(self, raw: dict, koc_labels: Optional[np.ndarray] = None) -> None:
         self._raw = raw
         self._state = raw["state"]
         self._lines: Optional[pd.DataFrame] = None
         self._totals: dict[str, pd.DataFrame] = {}
+        self._koc_labels = koc_labels  # text KOC ids: code i is koc_labels[i] (see _KocIds)
+
+    def _koc_ids(self, codes: np.ndarray) -> Any:
+        """KOC ids as the caller gave them: the codes themselves, or the text ids (None for -1, no KOC)."""
+        if self._koc_labels is None:
+            return codes
+        codes = np.asarray(codes, dtype=np.int64)
+        table = np.append(np.asarray(self._koc_labels, dtype=object), None)
+        return table[np.where(codes >= 0, codes, len(self._koc_labels))]
 
     def __len__(self) -> int:
         return len(self._raw["amount"])
@@ -482,7 +491,7 @@ class Ledger:
             r = self._raw
             rule = r["rule"]
             out: dict[str, Any] = {
-                "koc_id": r["koc_id"], "task_id": r["task_id"], "campaign_id": r["campaign_id"],
+                "koc_id": self._koc_ids(r["koc_id"]), "task_id": r["task_id"], "campaign_id": r["campaign_id"],
                 "completion": r["completion"],
                 "rule": pd.Categorical.from_codes(rule.astype(np.int64), categories=list(r["rule_names"])),
                 "kind": pd.Categorical.from_codes(r["kind"].astype(np.int64), categories=list(r["kinds"])),
@@ -506,7 +515,7 @@ class Ledger:
             g = self._raw[key]
             out: dict[str, Any] = {}
             if id_name is not None:
-                out[id_name] = g["id"]
+                out[id_name] = self._koc_ids(g["id"]) if id_name == "koc_id" else g["id"]
             out["currency"] = np.asarray([_CODES[c] for c in g["currency"]], dtype=object)
             out["amount"] = g["amount"]
             out["amount_decimal"] = _decimals(g["amount"], g["currency"])
@@ -564,11 +573,42 @@ def _award_columns(awards: Any) -> dict:
     return out
 
 
+class _KocIds:
+    """Text KOC ids (what CRM exports hold: "KOC-100001") across every table rewards reads, as the engine's
+    integer codes: the distinct ids sorted as text get 0, 1, ... (so every tie the engine breaks by lower
+    KOC id goes to the id first in text order). Integer ids pass through unchanged."""
+
+    def __init__(self, tables: list[tuple[Any, str]]) -> None:
+        self.labels: Optional[np.ndarray] = None
+        columns = []
+        for table, field in tables:
+            if table is not None and "koc_id" in _names(table):
+                columns.append((np.asarray(_array(_columns.get(table, "koc_id"))), field))
+        if not any(c.dtype == object or c.dtype.kind in "USO" for c, _ in columns):
+            return
+        values = [v for c, _ in columns for v in c if not (v is None or (isinstance(v, float) and np.isnan(v)) or v == -1)]
+        self.labels = np.asarray(sorted(set(values), key=lambda v: (str(v), type(v).__name__)), dtype=object)
+        self._lookup = {v: i for i, v in enumerate(self.labels)}
+
+    def recode(self, table: Any) -> Any:
+        """The table with its koc_id column as codes (missing or -1: -1); the table itself for integer ids."""
+        if self.labels is None or table is None or "koc_id" not in _names(table):
+            return table
+        vals = np.asarray(_array(_columns.get(table, "koc_id")), dtype=object)
+        codes = np.array([-1 if v is None or (isinstance(v, float) and np.isnan(v)) or v == -1 else self._lookup[v]
+                          for v in vals], dtype=np.int64)
+        if isinstance(table, pd.DataFrame):
+            return table.assign(koc_id=codes)
+        return {**dict(table), "koc_id": codes}
+
+
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
             explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
-    Tables are pandas DataFrames or dicts of 1-D arrays. Ids are integers (>= 0). Times are unix seconds
+    Tables are pandas DataFrames or dicts of 1-D arrays. Task and campaign ids are integers (>= 0); KOC ids
+    are integers (>= 0) or text ("KOC-100001", as CRM exports hold them), kept as given in the result (text
+    ids are ordered as text wherever the engine breaks a tie by KOC id). Times are unix seconds
     (int), datetimes or ISO-8601 text (naive = UTC; offsets honoured). Money inputs are major units (Decimal, decimal string, int, or a float
     read by its shortest repr: 1500.5 means "1500.5") in the currency of the task's rule, converted
     exactly; ``*_minor`` variants take int minor units instead.
@@ -609,6 +649,14 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     task_cols, task_currency = _task_columns(tasks, pol)
+    _require(assignments, "koc_id", "assignment")
+    if settled is not None:  # ledgers of earlier runs as their lines (text ids as given)
+        settled = [p.lines if isinstance(p, Ledger) else p for p in (settled if isinstance(settled, (list, tuple)) else [settled])]
+    ids = _KocIds([(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id"), (awards, "awards.koc_id")]
+                  + [(p, "settled.koc_id") for p in (settled or [])])
+    assignments, completions, kocs, awards = (ids.recode(t) for t in (assignments, completions, kocs, awards))
+    if settled is not None:
+        settled = [ids.recode(p) for p in settled]
     a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
     a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")
     if len(a_koc) != len(a_task):
@@ -619,7 +667,7 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
                                ladder, bool(explain), settled_cols, settled_rules,
                                None if awards is None else _award_columns(awards), str(run_id))
-    return Ledger(raw)
+    return Ledger(raw, ids.labels)
 
 
 _NO_EXPIRY = np.iinfo(np.int64).max

@@ -594,6 +594,8 @@ def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[in
         single = isinstance(rows, (int, np.integer))
         wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
     texts = _core.explain(cols, pol.to_json(), wanted)
+    if labels is not None:  # the engine names the KOC by its code: put the caller's id back
+        texts = [t.replace(f"KOC {int(cols['id'][w])}:", f"KOC {labels[w]}:", 1) for t, w in zip(texts, wanted)]
     return texts[0] if single else texts
 
 

@@ -152,3 +152,22 @@ def test_long_ledgers_release_the_gil():
     tasks = pd.DataFrame({"task_id": np.arange(1, n // 2000 + 1), "rule": "weibo_review"})
     progress = progress_while(lambda: koc.rewards(done[["koc_id", "task_id"]], done, POLICY, tasks=tasks))
     assert progress > 1000, progress
+
+
+def test_text_koc_ids_in_rewards_and_settlement():
+    """CRM-shaped KOC ids: kept as given in the lines and totals, settled against a ledger that holds them,
+    and the amounts those of the same ids as integers."""
+    import koc as k
+    done = pd.DataFrame({"koc_id": ["KOC-2", "KOC-10"], "task_id": [7, 7], "delivered_at": [1770000000] * 2,
+                         "accepted": [True, True]})
+    tasks = pd.DataFrame({"task_id": [7], "rule": ["post"], "window_end": [1780000000]})
+    policy = {"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed", "currency": "CNY",
+                                                            "amount": "100.00"}]}
+    ledger = k.rewards(done, done, policy, tasks=tasks, kocs=pd.DataFrame({"koc_id": ["KOC-10", "KOC-2", "KOC-7"]}))
+    assert list(ledger.lines["koc_id"]) == ["KOC-2", "KOC-10", "KOC-7"]  # KOC-7: listed, nothing completed
+    assert ledger.lines["reason"].astype(str).iloc[2] == "no_completion"
+    assert list(ledger.totals_by_koc["koc_id"]) == ["KOC-10", "KOC-2"]  # text order
+    ints = k.rewards(done.assign(koc_id=[2, 10]), done.assign(koc_id=[2, 10]), policy, tasks=tasks)
+    assert list(ledger.lines["amount"])[:2] == list(ints.lines["amount"])
+    again = k.rewards(done, done, policy, tasks=tasks, settled=ledger.lines)
+    assert list(again.lines["reason"].astype(str)) == ["settled", "settled"]

@@ -57,18 +57,19 @@ class UserError(Exception):
         self.exit_code = exit_code
 
 
-# Column kinds: int, float, flag (0/1), str. `required` per table; everything else optional.
+# Column kinds: int, float, flag (0/1), str, id (KOC ids: whole numbers, or text ids such as "KOC-100001"
+# as CRM exports hold them, for the whole column). `required` per table; everything else optional.
 _SKILL_LEVEL = "level"
-ROSTER_COLUMNS: dict[str, str] = {"id": "int", **{m: "float" for m in METRICS}, "honorary": "flag", "invited": "flag",
+ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "honorary": "flag", "invited": "flag",
                                   "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
                                   "region": "str", "audience": "str", "available_start": "int", "available_end": "int",
                                   "opted_out": "str", "recent_tasks": "int"}
 # The task and completion tables are the library's (koc/_tables.py); amounts stay text, which koc.rewards
 # reads exactly in the row's currency.
 TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.TASKS.values()}
-COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind
+COMPLETION_COLUMNS: dict[str, str] = {c.name: "id" if c.name == "koc_id" else "str" if c.kind == "amount" else c.kind
                                       for c in _tables.COMPLETIONS.values()}
-TIERS_COLUMNS: dict[str, str] = {"koc_id": "int", "tier": "str"}
+TIERS_COLUMNS: dict[str, str] = {"koc_id": "id", "tier": "str"}
 PREFIXES = {"roster": "skill_", "tasks": "req_"}
 
 ASSETS = ("social", "knowledge", "community", "intelligence")
@@ -158,6 +159,20 @@ def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool) -> tuple[pd.D
             out[c] = s.map(lambda v: v if isinstance(v, str) else str(v)).astype(object)
             continue
         text = col.astype(object).where(col.notna(), "").map(lambda v: v.strip() if isinstance(v, str) else v)
+        if kind == "id":
+            if col.dtype.kind in "iu":  # Parquet integers
+                out[c] = col.to_numpy(np.int64)
+                continue
+            empty = (text == "").to_numpy()
+            if empty.any():
+                row = int(np.flatnonzero(empty)[0])
+                problems.append(Problem(name, "an empty id", row, c, _line(row, is_csv)))
+                continue
+            num = np.asarray(pd.to_numeric(text, errors="coerce"), dtype=np.float64)
+            whole = np.isfinite(num) & (num == np.floor(num)) & (np.abs(num) <= 2.0**62) & \
+                text.map(lambda v: isinstance(v, str) and v.lstrip("-").isdigit()).to_numpy(bool)
+            out[c] = num.astype(np.int64) if whole.all() else text.map(str).astype(object)
+            continue
         num = pd.to_numeric(text, errors="coerce")
         values = np.asarray(num, dtype=np.float64)
         bad = np.isnan(values)

@@ -616,7 +616,8 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     tasks (one row per task): ``task_id``; ``rule`` (rule id of the policy, or its index); optional
         ``campaign_id`` (missing = none; required for campaign rules), ``window_start`` (for within-hours
         speed bonuses), ``window_end`` (the deadline: work delivered after it is late; missing = none),
-        ``period_days`` (retainer rules), ``budget`` or ``budget_minor`` (missing = none), ``currency``
+        ``period_days`` (retainer rules; missing or 0 = the rule's calendar month, quarter or year that
+        contains ``window_start``), ``budget`` or ``budget_minor`` (missing = none), ``currency``
         (checked against the rule's currency). The same table :func:`koc.match` reads; its other columns
         are ignored here, but a column koc does not read that looks meant for it (``deadline``, a
         misspelling) is refused with the name to use.

@@ -171,3 +171,21 @@ def test_text_koc_ids_in_rewards_and_settlement():
     assert list(ledger.lines["amount"])[:2] == list(ints.lines["amount"])
     again = k.rewards(done, done, policy, tasks=tasks, settled=ledger.lines)
     assert list(again.lines["reason"].astype(str)) == ["settled", "settled"]
+
+
+def test_retainer_over_a_calendar_month():
+    """No period_days: the retainer's period is the calendar month of window_start (February 2026: 28 days)."""
+    import koc as k
+    policy = {"schema": "koc.reward_policy/1", "rules": [{"id": "mod", "kind": "retainer", "currency": "CNY",
+                                                            "fee": "2800.00", "period": "month"}]}
+    done = pd.DataFrame({"koc_id": [1, 2], "task_id": [5, 6], "delivered_at": ["2026-02-28", "2026-03-31"],
+                         "days_served": [14, 14]})
+    # Task 6 starts 2026-03-01 00:00 in Shanghai, which is still February 28 in UTC, the engine's calendar.
+    tasks = pd.DataFrame({"task_id": [5, 6], "rule": ["mod", "mod"],
+                          "window_start": ["2026-02-10", "2026-03-01T00:00:00+08:00"]})
+    assert list(k.rewards(done, done, policy, tasks=tasks).lines["amount"]) == [140000, 140000]  # 2800 x 14/28
+    march = tasks.assign(window_start=["2026-02-10", "2026-03-01"])
+    assert list(k.rewards(done, done, policy, tasks=march).lines["amount"]) == [140000, 126452]  # 2800 x 14/31
+    with pytest.raises(k.InvalidValueError, match="window_start for the calendar month") as e:
+        k.rewards(done, done, policy, tasks=tasks.drop(columns=["window_start"]))
+    assert e.value.field == "period_days"

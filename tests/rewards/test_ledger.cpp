@@ -140,6 +140,43 @@ TEST_CASE("retainer prorated by days served and duty fulfilment", "[rewards][led
   }
 }
 
+TEST_CASE("retainer over a calendar period: a month is a calendar month", "[rewards][ledger]") {
+  // Calendar lengths from the day count, against dates known by heart.
+  using koc::detail::calendar_period_days;
+  CHECK(calendar_period_days(1769904000, "month") == 28);    // 2026-02-01: February 2026
+  CHECK(calendar_period_days(1709251200, "month") == 31);    // 2024-03-01: March
+  CHECK(calendar_period_days(1709251199, "month") == 29);    // one second earlier: still February 2024
+  CHECK(calendar_period_days(1706745600, "month") == 29);    // 2024-02-01: a leap February
+  CHECK(calendar_period_days(1706745600, "quarter") == 91);  // Q1 2024: 31 + 29 + 31
+  CHECK(calendar_period_days(1769904000, "quarter") == 90);  // Q1 2026
+  CHECK(calendar_period_days(1769904000, "year") == 365);
+  CHECK(calendar_period_days(1706745600, "year") == 366);
+  CHECK(calendar_period_days(951782400, "month") == 29);     // 2000-02-29: 2000 is a leap year (400)
+  CHECK(calendar_period_days(-2208988800, "year") == 365);   // 1900-01-01: not a leap year (100)
+  CHECK(calendar_period_days(-1, "month") == 31);            // 1969-12-31 23:59:59
+  CHECK(calendar_period_days(1769904000, "week") == 0);
+  const auto p = koc::parse_reward_policy(kPolicy);
+  world w = base_world();
+  // The moderator's retainer for February 2026, no period_days: 14 of February's 28 days is half the fee.
+  w.add_task(20, MOD, -1, 1769904000 + 9 * 3600, koc::no_deadline, 0);
+  w.complete(1, 20, koc_test::C().days_served(14).fulfilment(1.0));
+  w.complete(2, 20, koc_test::C().days_served(28).fulfilment(1.0));
+  const auto L = w.run(p);
+  CHECK(koc_test::paid_to(L, 1) == 125000);  // 2000 x 14/28 = 1000.00, x1.25 = 1250.00
+  CHECK(koc_test::paid_to(L, 2) == 200000);
+  for (std::size_t l = 0; l < L.size(); ++l)
+    if (L.koc_id[l] == 1 && L.kind[l] == line_kind::retainer)
+      CHECK(L.explanation[l] ==
+            "retainer 2,000.00 CNY per month prorated 14/28 days × 100.00% duty fulfilled: 1,000.00 CNY × tier 125.00% → +1,250.00 CNY");
+  // More days than February has: refused, naming the period's length.
+  world x = base_world();
+  x.add_task(20, MOD, -1, 1769904000, koc::no_deadline, 0);
+  x.complete(1, 20, koc_test::C().days_served(29));
+  const auto e = error_of(x, p);
+  CHECK(e.first == errc::out_of_range);
+  CHECK(e.second.second == "days_served");
+}
+
 TEST_CASE("amplification: stepped bonuses paid once crossed, per-KOC cap across completions", "[rewards][ledger]") {
   const auto p = koc::parse_reward_policy(kPolicy);
   world w = base_world();
@@ -415,7 +452,7 @@ TEST_CASE("bad input is refused with row and field", "[rewards][ledger][errors]"
   { world w = make(); w.a_task[0] = 99; CHECK(error_of(w, p) == R{errc::unknown_id, {0, "assignment"}}); }
   { world w = make(); w.a_koc[0] = 99; CHECK(error_of(w, p) == R{errc::unknown_id, {0, "assignment"}}); }
   { world w = make(); w.rule[1] = 42; CHECK(error_of(w, p) == R{errc::unknown_id, {1, "rule"}}); }
-  { world w = make(); w.period[1] = 0; CHECK(error_of(w, p) == R{errc::invalid_value, {1, "period_days"}}); }
+  { world w = make(); w.period[1] = -1; CHECK(error_of(w, p) == R{errc::invalid_value, {1, "period_days"}}); }
   { world w = make(); w.task_id[1] = 10; CHECK(error_of(w, p) == R{errc::duplicate_id, {1, "task_id"}}); }
   { world w = make(); w.koc[2] = 1; CHECK(error_of(w, p) == R{errc::duplicate_id, {2, "koc_id"}}); }
   { world w = make(); w.tier[3] = 7; CHECK(error_of(w, p) == R{errc::unknown_id, {3, "tier"}}); }

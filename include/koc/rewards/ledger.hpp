@@ -23,8 +23,10 @@
 //    window_end    int64   unix seconds; the end of the task's window is its deadline (the column
 //                          matching reads too): delivered_at > window_end is late; empty = no deadline
 //                          (no_deadline = INT64_MAX)
-//    period_days   int32   length of the retainer period (e.g. 30, 365), > 0 for retainer rules;
-//                          empty = 0
+//    period_days   int32   length of the retainer period in days (e.g. 30, 365); 0 (or empty) = the
+//                          calendar period of the rule ("month", "quarter", "year", UTC, Gregorian)
+//                          that contains the task's window_start: February 2026 has 28 days, the
+//                          first quarter of 2028 91. A retainer task needs one or the other.
 //    budget        int64   minor units of the task's currency caps the task's paid total, -1 none;
 //                          empty = none
 //  reward_assignments (n_assignments rows): koc_id int64, task_id int64 (a task of reward_tasks).
@@ -368,6 +370,31 @@ inline void ledger_reserve(reward_ledger& L, std::size_t n) {
 }
 
 namespace detail {
+
+/// Days in the calendar month, quarter or year (UTC, proleptic Gregorian) that contains unix time t
+/// (civil date from the day count: the 400-year era, then the day of the era, as in Hinnant's
+/// chrono-compatible algorithms); 0 for any other period name.
+inline std::int32_t calendar_period_days(std::int64_t t, const std::string& period) {
+  const std::int64_t days = t / 86400 - (t % 86400 < 0 ? 1 : 0);  // floor
+  const std::int64_t z = days + 719468;                            // days since 0000-03-01
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;                                     // [0, 146096]
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365], from March
+  const std::int64_t mp = (5 * doy + 2) / 153;                                   // [0, 11], March = 0
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;                          // [1, 12]
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr std::int32_t length[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const auto month_days = [&](std::int64_t m) { return length[m - 1] + (m == 2 && leap ? 1 : 0); };
+  if (period == "month") return month_days(month);
+  if (period == "quarter") {
+    const std::int64_t first = (month - 1) / 3 * 3 + 1;
+    return month_days(first) + month_days(first + 1) + month_days(first + 2);
+  }
+  if (period == "year") return leap ? 366 : 365;
+  return 0;
+}
 
 // Checked arithmetic for the per-line hot path: the same results and the same errors as money.hpp's
 // checked_add / checked_mul / mul_ratio, but the field name (a std::string there) is only built on the
@@ -735,6 +762,8 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   task_index.build(tasks.task_id, "task_id");
   const std::size_t nr = policy.rules.size();
   std::vector<std::int32_t> task_cbudget(nt, -1);
+  // Each retainer task's period in days: its period_days, or its rule's calendar period at window_start.
+  std::vector<std::int32_t> period_len(nt, 0);
   for (std::size_t t = 0; t < nt; ++t) {
     const auto row = static_cast<std::int64_t>(t);
     const std::int32_t r = tasks.rule[t];
@@ -745,12 +774,18 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     if (camp < -1) throw error(errc::invalid_value, "campaign_id must be >= 0 or -1", row, "campaign_id");
     if (rule.kind == rule_kind::campaign && camp < 0)
       throw error(errc::invalid_value, "a task of campaign rule '" + rule.id + "' needs a campaign_id", row, "campaign_id");
-    if (rule.kind == rule_kind::retainer && opt(tasks.period_days, t, 0) <= 0)
-      throw error(errc::invalid_value, "a task of retainer rule '" + rule.id + "' needs period_days > 0", row, "period_days");
+    if (opt(tasks.period_days, t, 0) < 0) throw error(errc::invalid_value, "period_days is negative", row, "period_days");
+    if (rule.kind == rule_kind::retainer) {
+      period_len[t] = opt(tasks.period_days, t, 0);
+      if (period_len[t] == 0 && !tasks.window_start.empty())
+        period_len[t] = detail::calendar_period_days(tasks.window_start[t], rule.period);
+      if (period_len[t] <= 0)
+        throw error(errc::invalid_value, "a task of retainer rule '" + rule.id + "' needs period_days > 0, or a window_start for the "
+                                         "calendar " + rule.period, row, "period_days");
+    }
     if (rule.kind == rule_kind::fixed && rule.speed.within_hours > 0 && tasks.window_start.empty())
       throw error(errc::invalid_argument, "rule '" + rule.id + "' has a within-hours speed bonus but no window_start column", row, "window_start");
     if (opt(tasks.budget, t, std::int64_t{-1}) < -1) throw error(errc::invalid_value, "budget must be >= 0 or -1 (none)", row, "budget");
-    if (opt(tasks.period_days, t, 0) < 0) throw error(errc::invalid_value, "period_days is negative", row, "period_days");
     for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
       if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == rule.currency)
         task_cbudget[t] = static_cast<std::int32_t>(b);
@@ -843,8 +878,9 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       const std::int32_t ds = opt(done.days_served, i, 0);
       if (ds < 0) throw error(errc::invalid_value, "days_served is negative", row, "days_served");
       if (policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
-          ds > tasks.period_days[static_cast<std::size_t>(t)])
-        throw error(errc::out_of_range, "days_served exceeds the task's period_days", row, "days_served");
+          ds > period_len[static_cast<std::size_t>(t)])
+        throw error(errc::out_of_range, "days_served exceeds the task's period (" + std::to_string(period_len[static_cast<std::size_t>(t)]) +
+                                            " days)", row, "days_served");
     }
   };
   // The same checks, false at the first failure: resolution row by row (prefetching the KOC index,
@@ -878,7 +914,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       bool any_retainer = false;
       for (std::size_t t = 0; t < nt; ++t)
         if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::retainer)
-          max_days[t] = tasks.period_days[t], any_retainer = true;
+          max_days[t] = period_len[t], any_retainer = true;
       if (any_retainer)
         for (std::size_t i = 0; i < n; ++i) bad |= static_cast<unsigned>(done.days_served[i] > max_days[static_cast<std::size_t>(c_task[i])]);
     }
@@ -1195,7 +1231,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
         break;
       case rule_kind::retainer: {
         const std::int64_t days = opt(done.days_served, i, 0);
-        const std::int64_t period = tasks.period_days[t];
+        const std::int64_t period = period_len[t];
         const std::int64_t bp = fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, field_fulfilment);
         const std::int64_t prorated = detail::ratio_or_throw(rule.fee, days * bp, period * 10000, row, "days_served");
         money_line(line_kind::retainer, prorated, days, (period << 16) | bp, "days_served");

@@ -23,6 +23,10 @@ struct koc_tier_state {
   koc::tier_state state;
 };
 
+struct koc_problems {
+  std::vector<koc::error> list;
+};
+
 struct koc_tier_overrides {
   std::vector<koc::tier_override> list;
 };

@@ -287,6 +287,47 @@ koc_status koc_tier_result_expired_overrides(const koc_tier_result* result, cons
   });
 }
 
+koc_status koc_roster_problems(const koc_roster* roster, const koc_tier_policy* policy, size_t limit, koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = nullptr;
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(policy);
+    if (limit < 1) return fail(KOC_ERROR_INVALID_ARGUMENT, "limit must be at least 1", -1, "limit");
+    auto p = std::make_unique<koc_problems>();
+    p->list = koc::roster_problems(roster->view, policy->policy, limit);
+    *out = p.release();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_problems_size(const koc_problems* problems, size_t* n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(problems);
+    KOC_REQUIRE(n);
+    *n = problems->list.size();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_problems_get(const koc_problems* problems, size_t i, koc_status* code, int64_t* row, const char** field,
+                            const char** message) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(problems);
+    if (i >= problems->list.size())
+      return fail(KOC_ERROR_OUT_OF_RANGE, "problem " + std::to_string(i) + " of " + std::to_string(problems->list.size()),
+                  static_cast<std::int64_t>(i), "i");
+    const koc::error& e = problems->list[i];
+    if (code) *code = static_cast<koc_status>(e.code());
+    if (row) *row = e.row();
+    if (field) *field = e.field().c_str();
+    if (message) *message = e.what();
+    return KOC_OK;
+  });
+}
+
+void koc_problems_destroy(koc_problems* problems) { delete problems; }
+
 koc_status koc_tier_overrides_create(const int64_t* koc_ids, const int32_t* tiers, const char* const* reasons, const size_t* reason_lens,
                                      const char* const* authors, const size_t* author_lens, const int64_t* expires_at, size_t n,
                                      koc_tier_overrides** out) {

@@ -774,6 +774,46 @@ static void test_tier_overrides(void) {
   koc_tier_policy_destroy(p);
 }
 
+/* Every problem of a roster at once, as koc_classify would name each. */
+static void test_roster_problems(void) {
+  koc_roster* r = make_roster();
+  koc_tier_policy* p = NULL;
+  koc_problems* found = NULL;
+  koc_tier_result* t = NULL;
+  koc_status code = KOC_OK;
+  int64_t row = 0;
+  const char *field = NULL, *message = NULL;
+  size_t n = 0;
+  double bad_quality[N], bad_views[N];
+  int i;
+  CHECK(koc_tier_policy_default(&p) == KOC_OK);
+  CHECK(koc_roster_problems(r, p, 10, &found) == KOC_OK);
+  CHECK(koc_problems_size(found, &n) == KOC_OK && n == 0);
+  koc_problems_destroy(found);
+  found = NULL;
+  for (i = 0; i < N; ++i) bad_quality[i] = metrics[KOC_METRIC_QUALITY][i], bad_views[i] = metrics[KOC_METRIC_VIEWS][i];
+  bad_quality[1] = 1.4; /* out of [0, 1] */
+  bad_views[2] = -5.0;  /* negative */
+  bad_views[3] = -1.0;
+  CHECK(koc_roster_set_metric(r, KOC_METRIC_QUALITY, bad_quality, N) == KOC_OK);
+  CHECK(koc_roster_set_metric(r, KOC_METRIC_VIEWS, bad_views, N) == KOC_OK);
+  CHECK(koc_roster_problems(r, p, 10, &found) == KOC_OK);
+  CHECK(koc_problems_size(found, &n) == KOC_OK && n == 3); /* all three, not the first */
+  CHECK(koc_problems_get(found, 0, &code, &row, &field, &message) == KOC_OK);
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == code && t == NULL); /* the same first problem */
+  CHECK(koc_last_error_row() == row && strcmp(koc_last_error_field(), field) == 0);
+  CHECK(koc_problems_get(found, 3, NULL, NULL, NULL, NULL) == KOC_ERROR_OUT_OF_RANGE);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_roster_problems(r, p, 1, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 1);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_roster_problems(r, p, 0, &found) == KOC_ERROR_INVALID_ARGUMENT && found == NULL);
+  (void)message;
+  koc_roster_destroy(r);
+  koc_tier_policy_destroy(p);
+}
+
 /* Points balances: expiry after 30 days, a redemption spent from the lot that expires first. */
 static void test_points(void) {
   static const char json[] = "{\"schema\": \"koc.reward_policy/1\", \"points\": {\"expire_after_days\": 30},"
@@ -807,6 +847,7 @@ int main(void) {
   test_what_if();
   test_tier_state();
   test_tier_overrides();
+  test_roster_problems();
   test_money();
   test_reward_policy();
   test_rewards();

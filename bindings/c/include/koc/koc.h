@@ -108,6 +108,20 @@ KOC_EXPORT koc_status koc_roster_set_history(koc_roster* roster, const int32_t* 
                                              const int32_t* periods_below, size_t len);
 KOC_EXPORT void koc_roster_destroy(koc_roster* roster);
 
+/* Every problem of a roster against a tier policy, not only the first (koc::roster_problems): at most
+ * `limit` (>= 1) of them, in the order koc_classify meets them, each with the status koc_classify would
+ * return for it, the row (-1 for a whole column), the field and the message. None when the roster
+ * classifies. Library-owned; destroy with koc_problems_destroy. */
+typedef struct koc_problems koc_problems;
+KOC_EXPORT koc_status koc_roster_problems(const koc_roster* roster, const koc_tier_policy* policy, size_t limit,
+                                          koc_problems** out);
+KOC_EXPORT koc_status koc_problems_size(const koc_problems* problems, size_t* n);
+/* Problem i; the text pointers (NUL-terminated) stay valid until koc_problems_destroy. Any out pointer
+ * may be NULL. */
+KOC_EXPORT koc_status koc_problems_get(const koc_problems* problems, size_t i, koc_status* code, int64_t* row,
+                                       const char** field, const char** message);
+KOC_EXPORT void koc_problems_destroy(koc_problems* problems);
+
 /* Integer columns of a tier result (values match koc::tier_result). */
 typedef enum koc_tier_column {
   KOC_TIER_QUALIFIED = 0,      /* highest tier whose threshold and gates pass */

@@ -689,6 +689,8 @@ def points_balances(lots: Any, policy: RewardPolicyLike, as_of: Any, *, redempti
     ``next_expiry_amount``. The rules are koc::points_balances' (include/koc/rewards/points.hpp).
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
+    ids = _KocIds([(lots, "lots.koc_id"), (redemptions, "redemptions.koc_id")])  # text ids as in rewards()
+    lots, redemptions = ids.recode(lots), ids.recode(redemptions)
     names = _names(lots)
     for c in ("koc_id", "amount", "earned_at"):
         if c not in names:
@@ -722,6 +724,8 @@ def points_balances(lots: Any, policy: RewardPolicyLike, as_of: Any, *, redempti
     nxt = d["next_expiry_at"]
     at = pd.to_datetime(np.where(nxt == _NO_EXPIRY, 0, nxt), unit="s", utc=True)
     out = pd.DataFrame({k: d[k] for k in ("koc_id", "earned", "expired", "redeemed", "balance")})
+    if ids.labels is not None:
+        out["koc_id"] = ids.labels[out["koc_id"].to_numpy()]
     out["next_expiry_at"] = pd.Series(at, index=out.index).where(nxt != _NO_EXPIRY)
     out["next_expiry_amount"] = d["next_expiry_amount"]
     return out

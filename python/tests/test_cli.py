@@ -533,3 +533,25 @@ def test_crm_shaped_text_ids_through_the_whole_run(tmp_path, capsys):
                            d / "tasks.csv", "--completions", tmp_path / "done.csv", "--policies", d, "--quiet")
     assert rc == 0, err
     assert "KOC KOC-100002:" in out  # the explanation names the caller's id, not a row number
+
+
+def test_points_balances_from_the_ledgers(tmp_path, capsys, demo):
+    """koc points: every PTS line of the runs' ledgers, earned on the date given per ledger; the balances
+    add up to what the run paid in points; a redemption beyond a balance names its file and row."""
+    d = datasets.sample_dir()
+    ledger = demo / "ledger.csv"
+    rc, _, err = koc_cli(capsys, "points", "--policies", d, "--as-of", "2026-06-30", "--ledger", f"{ledger}=2026-05-31",
+                         "--out", tmp_path / "points.csv", "--quiet")
+    assert rc == 0, err
+    points = pd.read_csv(tmp_path / "points.csv")
+    summary = json.loads((demo / "summary.json").read_text())
+    assert int(points["balance"].sum()) == summary["rewards"]["totals_by_currency"]["PTS"]["minor_units"]
+    assert (points["earned"] == points["expired"] + points["redeemed"] + points["balance"]).all()
+    first = points.iloc[0]
+    pd.DataFrame({"koc_id": [first["koc_id"]], "amount": [int(first["balance"]) + 1], "at": ["2026-06-01"]}).to_csv(
+        tmp_path / "spent.csv", index=False)
+    rc, _, err = koc_cli(capsys, "points", "--policies", d, "--as-of", "2026-06-30", "--ledger", f"{ledger}=2026-05-31",
+                         "--redemptions", tmp_path / "spent.csv", "--quiet")
+    assert rc != 0 and "spent.csv, row 0" in err
+    rc, _, err = koc_cli(capsys, "points", "--policies", d, "--as-of", "2026-06-30", "--ledger", str(ledger), "--quiet")
+    assert rc != 0 and "LEDGER=DATE" in err

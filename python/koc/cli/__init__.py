@@ -17,6 +17,7 @@ import sys
 import traceback
 from typing import Optional, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .. import _core
@@ -49,6 +50,7 @@ EXAMPLES = """examples:
   koc what-if --roster kocs.csv --old policies/tier_policy.json --new proposed.json
   koc statement --koc 100001 --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/ \
                 --out 100001.html                  (or .csv, .txt)
+  koc points --policies policies/ --as-of 2026-06-30 --ledger 2026-05/ledger.csv=2026-05-31 --out points.csv
   koc validate --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/
 
 A policies folder holds reward_policy.json and, optionally, tier_policy.json and matching_policy.json
@@ -153,6 +155,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--title", default=None, help="a first line, e.g. the period")
     s.add_argument("--format", choices=("html", "csv", "text"), help="default: from --out's suffix (.html, .csv), else text")
     s.add_argument("--out", help="output file (default: standard output)")
+
+    s = add("points", "Points balances as of a date: earned, expired, redeemed and left per KOC, from the ledgers.",
+            "examples:\n  koc points --policies policies/ --as-of 2026-06-30 \\\n"
+            "      --ledger 2026-04/ledger.csv=2026-04-30 2026-05/ledger.csv=2026-05-31 --out points.csv\n")
+    s.add_argument("--policies", required=True, help="folder with reward_policy.json (its points section: expiry)")
+    s.add_argument("--ledger", required=True, nargs="+", metavar="LEDGER=DATE",
+                   help="each run's ledger.csv and the date its points were earned (e.g. 2026-05/ledger.csv=2026-05-31)")
+    s.add_argument("--as-of", required=True, metavar="TIME", help="the date of the balances")
+    s.add_argument("--redemptions", metavar="CSV", help="points spent: koc_id, amount, at")
+    s.add_argument("--out", help="output CSV (default: standard output)")
 
     s = add("what-if", "Preview a tier-policy change: who would move, from which tier to which.",
             "examples:\n  koc what-if --roster kocs.csv --old tier_policy.json --new proposed.json --out moved.csv\n")
@@ -443,7 +455,53 @@ def _cmd_statement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"demo": _cmd_demo, "statement": _cmd_statement, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
+def _cmd_points(args: argparse.Namespace) -> int:
+    from ..rewards import points_balances
+    progress = Progress(stages=1, quiet=args.quiet)
+    policies = _pipeline.load_policies(args.policies, need_reward=True)
+    progress.start("reading ledgers")
+    lots = []
+    for spec in args.ledger:
+        path, sep, date = spec.rpartition("=")
+        if not sep or not path or not date:
+            raise UserError([Problem("--ledger", f"{spec!r}: give each ledger with the date its points were earned, "
+                                     "LEDGER=DATE (e.g. 2026-05/ledger.csv=2026-05-31)")])
+        df, _ = _io.read_table(path)
+        name = pathlib.Path(path).name
+        missing = [c for c in ("koc_id", "amount", "currency") if c not in df.columns]
+        _io.raise_errors([Problem(name, f"missing required column '{c}' (a ledger.csv)", field=c) for c in missing])
+        lots.append((df.assign(earned_at=date), name))
+    table = pd.concat([d for d, _ in lots], ignore_index=True)
+    if table["koc_id"].map(lambda v: str(v).lstrip("-").isdigit()).all():
+        table["koc_id"] = table["koc_id"].astype(np.int64)
+    table["amount"] = pd.to_numeric(table["amount"], errors="coerce")
+    redemptions = None
+    if args.redemptions:
+        redemptions, _ = _io.read_table(args.redemptions)
+        redemptions = redemptions.assign(amount=pd.to_numeric(redemptions["amount"], errors="coerce"))
+        if table["koc_id"].dtype.kind in "iu":
+            redemptions["koc_id"] = pd.to_numeric(redemptions["koc_id"], errors="coerce")
+    try:
+        out = points_balances(table, policies.reward, args.as_of, redemptions=redemptions)
+    except _core.Error as e:
+        fld = getattr(e, "field", "") or ""
+        if fld.startswith("redemptions."):
+            raise _pipeline.library_error(e, pathlib.Path(args.redemptions).name, fld.removeprefix("redemptions.")) from None
+        if fld == "as_of":
+            raise UserError([Problem("--as-of", str(e))]) from None
+        row = getattr(e, "row", None)
+        if fld.startswith("lots.") and row is not None and row >= 0:
+            for df, name in lots:  # the row of the joined table: back to its file and its row there
+                if row < len(df):
+                    raise UserError([Problem(name, _pipeline.detail(e), row, fld.removeprefix("lots."), row + 2)]) from None
+                row -= len(df)
+        raise _pipeline.library_error(e, "--ledger") from None
+    progress.finish(f"{len(out):,} KOCs with points")
+    _write_table(out, args.out)
+    return EXIT_OK
+
+
+_COMMANDS = {"demo": _cmd_demo, "statement": _cmd_statement, "points": _cmd_points, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
              "what-if": _cmd_what_if, "validate": _cmd_validate}
 
 

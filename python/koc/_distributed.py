@@ -109,19 +109,46 @@ def duplicate_error(id_value: Any, rows: Sequence[int]) -> Exception:
 
 
 def shift_error(e: Exception, offset: int) -> Exception:
-    """The same koc.Error with its row moved from partition rows to roster rows."""
+    """The same koc.Error with its row moved from partition rows to roster rows (rows of another table, the
+    state or the revocations or overrides, stay as they are)."""
     row = getattr(e, "row", None)
-    if offset == 0 or row is None or row < 0:
+    field = getattr(e, "field", "") or ""
+    if offset == 0 or row is None or row < 0 or field.startswith(("state.", "revocations.")) or field in OVERRIDE_FIELDS:
         return e
     return reraise_at(e, row=row + offset)
 
 
+OVERRIDE_FIELDS = ("tier", "reason", "author", "expires_at")  # an override's fields (koc_id is the roster's too)
+
+
+def check_revoked(revoked: Any, found_ids: Any) -> None:
+    """Every revocation names a KOC of the roster (found_ids: the roster ids among the revoked ones, gathered
+    by the engine): partitions apply only their own KOCs' revocations, so the whole roster is checked here."""
+    if revoked is None:
+        return
+    found = set(pd.Series(found_ids).tolist())
+    for row, v in enumerate(pd.Series(revoked["koc_id"]).tolist()):
+        if v not in found:
+            raise error("unknown_id", f"revocation for KOC id {v}, not in the roster", row, "revocations.koc_id")
+
+
+def own_revocations(revoked: Any, pdf: pd.DataFrame) -> Any:
+    """The revocations of this partition's KOCs."""
+    if revoked is None:
+        return None
+    ids = pdf[id_column(list(pdf.columns))]
+    return revoked[pd.Series(revoked["koc_id"]).isin(ids).to_numpy()]
+
+
 def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[dict], row_offset: int,
-                       growth_gaps: bool, as_strings: bool) -> pd.DataFrame:
-    """koc.classify of one partition with the roster reference; categoricals as strings for Spark."""
+                       growth_gaps: bool, as_strings: bool, state: Any = None, revoked: Any = None,
+                       as_of: Any = None) -> pd.DataFrame:
+    """koc.classify of one partition with the roster reference and last period's state (each partition looks
+    its KOCs up in the whole state by id); categoricals as strings for Spark."""
     ref = None if reference is None else dict(reference, row_offset=int(row_offset))
     try:
-        out = _classify(pdf, TierPolicy(policy_json), growth_gaps=growth_gaps, reference=ref)
+        out = _classify(pdf, TierPolicy(policy_json), growth_gaps=growth_gaps, reference=ref, state=state,
+                        revoked=own_revocations(revoked, pdf), as_of=as_of)
     except _core.Error as e:
         raise shift_error(e, int(row_offset)) from None
     if as_strings:

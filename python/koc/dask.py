@@ -82,14 +82,17 @@ def _rows_of(ddf: "dd.DataFrame", column: str, value: Any, offsets: np.ndarray) 
     return sorted(r for f in found for r in f)
 
 
-def classify(roster: "dd.DataFrame", policy: Any = None, *, growth_gaps: bool = True, check_ids: bool = True) -> "dd.DataFrame":
+def classify(roster: "dd.DataFrame", policy: Any = None, *, state: Any = None, revoked: Any = None, as_of: Any = None,
+             growth_gaps: bool = True, check_ids: bool = True) -> "dd.DataFrame":
     """koc.classify over a Dask DataFrame (map over partitions with the roster reference).
 
     Same columns and values as ``koc.classify(roster.compute(), policy)`` (bit for bit; the index is a
     fresh 0..n-1 per partition). One eager pass first computes partition lengths, the exact statistics of
     percentile / min_max terms (none for the default policy) and the duplicate-id check; the
     classification itself is lazy. The returned frame's ``koc_normalisation`` attribute says how roster-wide
-    statistics were obtained ("row-local" or "exact", with the gathered sizes). Overrides are not taken
+    statistics were obtained ("row-local" or "exact", with the gathered sizes). ``state``, ``revoked`` and
+    ``as_of``: last period's tier state, honours revoked, the period's date, as for koc.classify (pandas
+    tables, sent once to every partition; the state's standing overrides apply). New overrides are not taken
     (apply them with koc.classify on the few KOCs concerned).
     """
     pol = _policy(policy)
@@ -98,7 +101,13 @@ def classify(roster: "dd.DataFrame", policy: Any = None, *, growth_gaps: bool = 
     reference = ref if reference_metrics(pol) else None
     meta = D.classify_meta(list(roster.columns), pol, growth_gaps)
     text = pol.to_json()
-    parts = [delayed(D.classify_partition)(p, text, reference, off, growth_gaps, False)
+    if revoked is not None:
+        idc = D.id_column(list(roster.columns))
+        wanted = pd.Series(revoked["koc_id"]).unique().tolist()
+        D.check_revoked(revoked, roster[idc][roster[idc].isin(wanted)].compute())
+    shared_state = None if state is None else delayed(state, pure=True)  # one copy in the graph, not one per partition
+    shared_revoked = None if revoked is None else delayed(revoked, pure=True)
+    parts = [delayed(D.classify_partition)(p, text, reference, off, growth_gaps, False, shared_state, shared_revoked, as_of)
              for p, off in zip(roster.to_delayed(), offsets)]
     with dask.config.set({"dataframe.convert-string": False}):  # keep koc.classify's dtypes
         out = dd.from_delayed(parts, meta=meta, verify_meta=False)

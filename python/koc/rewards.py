@@ -584,7 +584,9 @@ class _KocIds:
         for table, field in tables:
             if table is not None and "koc_id" in _names(table):
                 columns.append((np.asarray(_array(_columns.get(table, "koc_id"))), field))
-        if not any(c.dtype == object or c.dtype.kind in "USO" for c, _ in columns):
+        def text(v: Any) -> bool:  # an id that is not a whole number ("KOC-1"; "100002" read from a CSV is a number)
+            return isinstance(v, str) and not v.strip().lstrip("-").isdigit() and v.strip() != ""
+        if not any((c.dtype == object or c.dtype.kind in "USO") and any(text(v) for v in c) for c, _ in columns):
             return
         values = [v for c, _ in columns for v in c if not (v is None or (isinstance(v, float) and np.isnan(v)) or v == -1)]
         self.labels = np.asarray(sorted(set(values), key=lambda v: (str(v), type(v).__name__)), dtype=object)

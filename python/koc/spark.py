@@ -173,14 +173,17 @@ def _with_rows(sdf: DataFrame, column: str, offsets: Optional[np.ndarray] = None
     return sdf.mapInPandas(add, schema).localCheckpoint(eager=True)
 
 
-def classify(roster: DataFrame, policy: Any = None, *, growth_gaps: bool = True, check_ids: bool = True) -> DataFrame:
+def classify(roster: DataFrame, policy: Any = None, *, state: Any = None, revoked: Any = None, as_of: Any = None,
+             growth_gaps: bool = True, check_ids: bool = True) -> DataFrame:
     """koc.classify over a Spark DataFrame (``mapInPandas`` with the roster reference).
 
     Same columns and values as ``koc.classify(roster.toPandas(), policy)``, bit for bit, in roster order;
     tier, transition and gate columns are strings (null where koc.classify has NaN). One eager pass first
     counts partitions and gathers the exact statistics of percentile / min_max terms (none for the
     default policy) and checks ids; the classification itself is lazy. The returned frame's
-    ``koc_normalisation`` attribute says how roster-wide statistics were obtained.
+    ``koc_normalisation`` attribute says how roster-wide statistics were obtained. ``state``, ``revoked``
+    and ``as_of``: last period's tier state, honours revoked, the period's date, as for koc.classify
+    (pandas tables, broadcast once; the state's standing overrides apply).
     """
     pol = _policy(policy)
     ref = roster_reference(roster, pol, check_ids=check_ids)
@@ -190,6 +193,11 @@ def classify(roster: DataFrame, policy: Any = None, *, growth_gaps: bool = True,
     schema = _schema(meta)
     text = pol.to_json()
     bc = roster.sparkSession.sparkContext.broadcast(reference) if reference is not None else None
+    if revoked is not None:
+        idc = D.id_column(list(roster.columns))
+        wanted = pd.Series(revoked["koc_id"]).unique().tolist()
+        D.check_revoked(revoked, roster.select(idc).where(roster[idc].isin(wanted)).toPandas()[idc])
+    history = roster.sparkSession.sparkContext.broadcast((state, revoked)) if state is not None or revoked is not None else None
 
     # min_max compares roster rows (first minimum / maximum): number the rows first (one materialised
     # pass). Otherwise the partition offset only serves error rows, and the eager pass already validated.
@@ -203,7 +211,8 @@ def classify(roster: DataFrame, policy: Any = None, *, growth_gaps: bool = True,
             if numbered:
                 off = int(batch["_row"].iloc[0]) if len(batch) else 0
                 batch = batch.drop(columns=["_row"])
-            out = D.classify_partition(batch, text, r, off, growth_gaps, True)
+            st, rv = history.value if history is not None else (None, None)
+            out = D.classify_partition(batch, text, r, off, growth_gaps, True, st, rv, as_of)
             off += len(batch)
             yield out
 

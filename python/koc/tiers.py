@@ -525,8 +525,8 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
             out[f"gap_{name}"] = r["growth_gap"][:, k]
     oi = r["override_index"]
     pick = np.where(oi >= 0, oi, len(ov_reasons))
-    out["override_reason"] = pd.Series(np.asarray(list(ov_reasons) + [None], dtype=object)[pick], index=index)
-    out["override_author"] = pd.Series(np.asarray(list(ov_authors) + [None], dtype=object)[pick], index=index)
+    out["override_reason"] = pd.Series(np.asarray(list(ov_reasons) + [None], dtype=object)[pick], index=index, dtype=object)
+    out["override_author"] = pd.Series(np.asarray(list(ov_authors) + [None], dtype=object)[pick], index=index, dtype=object)
     expiry = _expiry_times(np.append(np.asarray(ov_expires, np.int64), -1)[pick])
     expiry.index = index if index is not None else expiry.index
     out["override_expires_at"] = expiry

@@ -45,6 +45,24 @@ def test_classify_default_policy_is_bit_identical(client, programme):
     pd.testing.assert_frame_equal(got, tiers, check_exact=True)
 
 
+def test_classify_with_last_periods_state(client, programme):
+    """Next month over Dask: the state (with a standing override and an honour revoked) sent to every
+    partition gives koc.classify's rows, bit for bit."""
+    prog, tiers, _, _ = programme
+    cut = prog.roster.iloc[:30_000].drop(columns=["previous_tier", "periods_below"], errors="ignore")
+    first = koc.classify(cut, prog.tier_policy, pd.DataFrame({"koc_id": [cut["id"].iloc[5]], "tier": [1],
+                                                              "reason": ["board"], "expires_at": ["2027-01-01"]}),
+                         as_of="2026-06-01")
+    state = koc.tier_state(first)
+    honoured = first.loc[first["honorary"], "koc_id"].head(1).tolist()
+    revoked = pd.DataFrame({"koc_id": honoured, "reason": ["code of conduct"] * len(honoured)})
+    want = koc.classify(cut, prog.tier_policy, state=state, revoked=revoked, as_of="2026-07-01")
+    got = kd.classify(dd.from_pandas(cut, npartitions=3), prog.tier_policy, state=state, revoked=revoked,
+                      as_of="2026-07-01").compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got["override_reason"].iloc[5] == "board"
+
+
 def test_classify_percentile_and_min_max_exact(client, programme):
     prog = programme[0]
     pol = roster_wide_policy(prog)

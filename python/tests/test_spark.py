@@ -73,6 +73,23 @@ def test_classify_default_policy_is_bit_identical(sroster, programme):
     assert_same(out.toPandas(), tiers)
 
 
+def test_classify_with_last_periods_state(spark, programme):
+    """Next month over Spark: the state (with a standing override) broadcast to every task gives
+    koc.classify's rows."""
+    prog = programme[0]
+    cut = prog.roster.iloc[:20_000].drop(columns=["previous_tier", "periods_below"], errors="ignore")
+    first = koc.classify(cut, prog.tier_policy, pd.DataFrame({"koc_id": [cut["id"].iloc[5]], "tier": [1],
+                                                              "reason": ["board"], "expires_at": ["2027-01-01"]}),
+                         as_of="2026-06-01")
+    state = koc.tier_state(first)
+    want = koc.classify(cut, prog.tier_policy, state=state, as_of="2026-07-01")
+    got = ks.classify(spark.createDataFrame(cut).repartition(3), prog.tier_policy, state=state, as_of="2026-07-01")
+    got = got.toPandas()
+    got = got.set_index(got["koc_id"]).loc[want["koc_id"]].reset_index(drop=True)
+    assert_same(got, want)
+    assert got["override_reason"].iloc[5] == "board"
+
+
 def test_classify_percentile_and_min_max_exact(sroster, programme):
     prog = programme[0]
     pol = roster_wide_policy(prog)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from decimal import Decimal
 from typing import Any, Optional, Union
 
@@ -667,9 +668,22 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     done = _completion_columns(completions, a_koc, a_task, task_cols, task_currency)
     koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
     settled_cols, settled_rules = _settled_columns(settled) if settled is not None else ({}, [])
-    raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
-                               ladder, bool(explain), settled_cols, settled_rules,
-                               None if awards is None else _award_columns(awards), str(run_id))
+    try:
+        raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
+                                   ladder, bool(explain), settled_cols, settled_rules,
+                                   None if awards is None else _award_columns(awards), str(run_id))
+    except _core.Error as e:
+        if ids.labels is None:
+            raise
+        # The engine names KOCs by their codes: say the caller's ids.
+        def name(m: "re.Match") -> str:
+            code = int(m.group(1))
+            if code >= len(ids.labels):
+                return m.group(0)
+            v = ids.labels[code]
+            return f"KOC {v!r}" if isinstance(v, str) else f"KOC {int(v)}"
+        text = re.sub(r"KOC (?:id )?(\d+)", name, detail(e))
+        raise error(e.code, text, e.row, e.field) from None
     return Ledger(raw, ids.labels)
 
 

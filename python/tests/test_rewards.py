@@ -345,7 +345,7 @@ def _set(column, row, value):
     ("tasks", "budget", 5, True, koc.InvalidValueError, "budget"),
     ("tasks", "task_id", 8, 1, koc.DuplicateIdError, "task_id"),
     ("tasks", "task_id", 8, -4, koc.InvalidValueError, "task_id"),
-    ("tasks", "period_days", 3, 0, koc.InvalidValueError, "period_days"),
+    ("tasks", "period_days", 3, -1, koc.InvalidValueError, "period_days"),
     ("tasks", "campaign_id", 2, None, koc.InvalidValueError, "campaign_id"),
     ("kocs", "tier", 2, "legend", koc.UnknownNameError, "tier"),
     ("kocs", "tier", 2, 7, koc.UnknownIdError, "tier"),
@@ -383,7 +383,10 @@ def test_structural_errors(policy):
     _error_case(policy, koc.InvalidValueError, 1, "currency",
                 tasks=lambda t: t.assign(currency=["PTS", "USD", "CNY", "CNY", "CNY", "CNY", None, "PTS", "CNY"]))
     # Ids must be numbers.
-    _error_case(policy, koc.InvalidValueError, 0, "koc_id", kocs=lambda k: k.assign(koc_id=["a", "b", "c", "d", "e"]))
+    # Text ids are ids too (CRM exports): a KOC table of other ids leaves the assignments' KOCs unknown, and the
+    # message names the caller's id, not the engine's code for it.
+    _error_case(policy, koc.UnknownIdError, 0, "assignment", kocs=lambda k: k.assign(koc_id=["a", "b", "c", "d", "e"]),
+                match="names KOC 1004, not in the KOC table")
     with pytest.raises(TypeError):
         koc.rewards([1, 2], programme()[2], policy, tasks=programme()[0])
 

@@ -47,22 +47,14 @@ def statement(koc_id: Any, roster: Any, policy: PolicyLike = None, *, ledger: Op
     out.append("Tier")
     out.append(explain(roster, policy, ids=koc_id, state=state, revoked=revoked))
     if ledger is not None:
-        lines = ledger.lines
-        ids = lines["koc_id"].to_numpy()
-        try:
-            mine = np.flatnonzero(ids == np.asarray(koc_id, dtype=ids.dtype))
-        except (TypeError, ValueError):  # a string id against integer ledger ids: no line is the KOC's
-            mine = np.zeros(0, dtype=np.int64)
+        mine, sentences = _ledger_rows(koc_id, ledger)
         out.append("")
         out.append("Rewards")
         if len(mine) == 0:
             out.append("  (no ledger line: the KOC completed nothing this period)")
-        for i in mine:
-            out.append(f"  - {ledger.explain(int(i))}")
+        out.extend(f"  - {sentence}" for sentence in sentences)
         if len(mine):
-            money = lines.iloc[mine]
-            money = money[money["currency"].notna()]
-            totals = money.groupby(money["currency"].astype(str), sort=True)["amount"].sum()
+            totals = _totals(mine)
             if len(totals):
                 out.append("Total: " + "; ".join(display_amount(int(v), c) for c, v in totals.items()))
             else:
@@ -83,6 +75,12 @@ def _ledger_rows(koc_id: Any, ledger: Optional[Ledger]) -> tuple[pd.DataFrame, l
     return lines.iloc[mine], [ledger.explain(int(i)) for i in mine]
 
 
+def _totals(lines: pd.DataFrame) -> pd.Series:
+    """Per currency (in code order), the sum of the lines' amounts; lines without a currency are left out."""
+    money = lines[lines["currency"].notna()] if len(lines) else lines
+    return money.groupby(money["currency"].astype(str), sort=True)["amount"].sum() if len(money) else pd.Series(dtype=np.int64)
+
+
 def _structured(koc_id: Any, roster: Any, policy: PolicyLike, ledger: Optional[Ledger], state: Any, revoked: Any,
                 title: Optional[str], format: str) -> str:
     why = explain(roster, policy, ids=koc_id, state=state, revoked=revoked)  # raises UnknownIdError first
@@ -92,8 +90,7 @@ def _structured(koc_id: Any, roster: Any, policy: PolicyLike, ledger: Optional[L
     nxt = row["next_tier"]
     has_next = pd.notna(nxt)
     lines, sentences = _ledger_rows(koc_id, ledger)
-    money = lines[lines["currency"].notna()] if len(lines) else lines
-    totals = money.groupby(money["currency"].astype(str), sort=True)["amount"].sum() if len(money) else pd.Series(dtype=np.int64)
+    totals = _totals(lines)
 
     rows: list[tuple] = [("tier", "tier", str(row["tier"]), str(row["transition"])),
                          ("tier", "score", f"{float(row['score']):.6g}", ""),

@@ -423,7 +423,7 @@ def tier_state(tiers: pd.DataFrame, state: Any = None, *, policy: PolicyLike = N
     m = len(d["koc_id"])
     ot = d.get("override_tier", np.full(m, -1, np.int32))
     has = ot >= 0
-    text = lambda key: pd.Series(np.asarray(d.get(key, [""] * m), dtype=object)).where(has, None)  # noqa: E731
+    text = lambda key: pd.Series(np.asarray(d.get(key, [""] * m), dtype=object), dtype=object).where(has, None)  # noqa: E731
     return pd.DataFrame({"koc_id": out_ids,
                          "tier": pd.Categorical.from_codes(d["tier"], categories=ladder, ordered=True),
                          "periods_below": d["periods_below"], "honorary": d["honorary"].astype(bool),

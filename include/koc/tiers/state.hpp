@@ -43,7 +43,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace koc {
@@ -103,16 +105,21 @@ namespace detail {
 inline void check_state(const tier_state_view& s, std::int32_t n_tiers, const char* prefix) {
   const std::size_t m = s.size();
   const auto field = [&](const char* f) { return std::string(prefix) + f; };
-  for (const auto& c : {std::make_pair(s.tier.size(), "tier"), std::make_pair(s.periods_below.size(), "periods_below"),
-                        std::make_pair(s.honorary.size(), "honorary")})
-    if (c.first != m)
-      throw error(errc::length_mismatch, "state column has " + std::to_string(c.first) + " values, koc_id has " + std::to_string(m), -1,
-                  field(c.second));
+  const auto same_length = [&](std::initializer_list<std::pair<std::size_t, const char*>> columns) {
+    for (const auto& c : columns)
+      if (c.first != m)
+        throw error(errc::length_mismatch, "state column has " + std::to_string(c.first) + " values, koc_id has " + std::to_string(m),
+                    -1, field(c.second));
+  };
+  const auto on_ladder = [&](std::int32_t tier, std::size_t i, const char* what, const char* column) {
+    if (tier < -1 || tier >= n_tiers)
+      throw error(errc::out_of_range, std::string(what) + " " + std::to_string(tier) + " is not on the ladder (0.." +
+                                          std::to_string(n_tiers - 1) + ", -1 none)", static_cast<std::int64_t>(i), field(column));
+  };
+  same_length({{s.tier.size(), "tier"}, {s.periods_below.size(), "periods_below"}, {s.honorary.size(), "honorary"}});
   for (std::size_t i = 0; i < m; ++i) {
     const auto row = static_cast<std::int64_t>(i);
-    if (s.tier[i] < -1 || s.tier[i] >= n_tiers)
-      throw error(errc::out_of_range, "tier " + std::to_string(s.tier[i]) + " is not on the ladder (0.." + std::to_string(n_tiers - 1) +
-                                          ", -1 none)", row, field("tier"));
+    on_ladder(s.tier[i], i, "tier", "tier");
     if (s.periods_below[i] < 0) throw error(errc::invalid_value, "periods_below must be >= 0", row, field("periods_below"));
     if (s.honorary[i] > 1) throw error(errc::invalid_value, "honorary must be 0 or 1", row, field("honorary"));
   }
@@ -121,17 +128,11 @@ inline void check_state(const tier_state_view& s, std::int32_t n_tiers, const ch
       throw error(errc::length_mismatch, "the override columns go together: override_tier is missing", -1, field("override_tier"));
     return;
   }
-  for (const auto& c : {std::make_pair(s.override_tier.size(), "override_tier"), std::make_pair(s.override_reason.size(), "override_reason"),
-                        std::make_pair(s.override_author.size(), "override_author"),
-                        std::make_pair(s.override_expires_at.size(), "override_expires_at")})
-    if (c.first != m)
-      throw error(errc::length_mismatch, "state column has " + std::to_string(c.first) + " values, koc_id has " + std::to_string(m), -1,
-                  field(c.second));
+  same_length({{s.override_tier.size(), "override_tier"}, {s.override_reason.size(), "override_reason"},
+               {s.override_author.size(), "override_author"}, {s.override_expires_at.size(), "override_expires_at"}});
   for (std::size_t i = 0; i < m; ++i) {
     const auto row = static_cast<std::int64_t>(i);
-    if (s.override_tier[i] < -1 || s.override_tier[i] >= n_tiers)
-      throw error(errc::out_of_range, "override tier " + std::to_string(s.override_tier[i]) + " is not on the ladder (0.." +
-                                          std::to_string(n_tiers - 1) + ", -1 none)", row, field("override_tier"));
+    on_ladder(s.override_tier[i], i, "override tier", "override_tier");
     if (s.override_tier[i] >= 0 && s.override_reason[i].empty())
       throw error(errc::invalid_argument, "a standing override needs its reason", row, field("override_reason"));
     if (s.override_expires_at[i] < -1)

@@ -13,6 +13,53 @@ koc_status check_len(std::size_t len, std::size_t n, const char* field) {
     return fail(KOC_ERROR_LENGTH_MISMATCH, "column has " + std::to_string(len) + " rows, roster has " + std::to_string(n), -1, field);
   return KOC_OK;
 }
+
+// One body for both classify entry points: the overrides are already a list.
+koc_status classify_into(const koc_roster* roster, const koc_tier_policy* policy, std::vector<koc::tier_override> overrides,
+                         std::int64_t as_of, uint32_t flags, koc_tier_result** out) {
+  if (flags & ~KOC_CLASSIFY_NO_GROWTH_GAPS) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
+  auto r = std::make_unique<koc_tier_result>();
+  r->overrides = std::move(overrides);
+  r->policy = std::make_shared<const koc::tier_policy>(policy->policy);
+  r->roster = roster->view;
+  koc::classify_options options;
+  options.growth_gaps = (flags & KOC_CLASSIFY_NO_GROWTH_GAPS) == 0;
+  options.as_of = as_of;
+  koc::classify(roster->view, *r->policy, r->overrides, options, r->result);
+  for (auto m : r->result.terms) r->terms.push_back(static_cast<std::int32_t>(m));
+  for (auto m : r->result.gap_metrics) r->gap_metrics.push_back(static_cast<std::int32_t>(m));
+  *out = r.release();
+  return KOC_OK;
+}
+
+// A text column entry: NULL with a nonzero length is an error naming the row and field.
+koc_status text_at(const char* const* texts, const size_t* lens, std::size_t k, const char* field, std::string& out) {
+  if (texts == nullptr || lens == nullptr) {
+    out.clear();
+    return KOC_OK;
+  }
+  if (texts[k] == nullptr && lens[k] > 0) return fail(KOC_ERROR_NULL_POINTER, std::string(field) + " is NULL", static_cast<std::int64_t>(k), field);
+  out = texts[k] ? std::string(texts[k], lens[k]) : std::string();
+  return KOC_OK;
+}
+
+// The length of a library-owned list handle (koc_problems, koc_tier_overrides).
+template <class Handle>
+koc_status list_size(const Handle* handle, size_t* n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(handle);
+    KOC_REQUIRE(n);
+    *n = handle->list.size();
+    return KOC_OK;
+  });
+}
+
+// Row i of such a list, or KOC_ERROR_OUT_OF_RANGE naming it.
+koc_status row_in_list(std::size_t i, std::size_t n, const char* what) {
+  if (i < n) return KOC_OK;
+  return fail(KOC_ERROR_OUT_OF_RANGE, std::string(what) + " " + std::to_string(i) + " of " + std::to_string(n),
+              static_cast<std::int64_t>(i), "i");
+}
 }  // namespace
 
 extern "C" {
@@ -206,38 +253,6 @@ koc_status koc_tier_state_next(const koc_roster* roster, const koc_tier_result* 
   });
 }
 
-namespace {
-
-// One body for both classify entry points: the overrides are already a list.
-koc_status classify_into(const koc_roster* roster, const koc_tier_policy* policy, std::vector<koc::tier_override> overrides,
-                         std::int64_t as_of, uint32_t flags, koc_tier_result** out) {
-  if (flags & ~KOC_CLASSIFY_NO_GROWTH_GAPS) return fail(KOC_ERROR_INVALID_ARGUMENT, "unknown flag bits", -1, "flags");
-  auto r = std::make_unique<koc_tier_result>();
-  r->overrides = std::move(overrides);
-  r->policy = std::make_shared<const koc::tier_policy>(policy->policy);
-  r->roster = roster->view;
-  koc::classify_options options;
-  options.growth_gaps = (flags & KOC_CLASSIFY_NO_GROWTH_GAPS) == 0;
-  options.as_of = as_of;
-  koc::classify(roster->view, *r->policy, r->overrides, options, r->result);
-  for (auto m : r->result.terms) r->terms.push_back(static_cast<std::int32_t>(m));
-  for (auto m : r->result.gap_metrics) r->gap_metrics.push_back(static_cast<std::int32_t>(m));
-  *out = r.release();
-  return KOC_OK;
-}
-
-// A text column entry: NULL with a nonzero length is an error naming the row and field.
-koc_status text_at(const char* const* texts, const size_t* lens, std::size_t k, const char* field, std::string& out) {
-  if (texts == nullptr || lens == nullptr) {
-    out.clear();
-    return KOC_OK;
-  }
-  if (texts[k] == nullptr && lens[k] > 0) return fail(KOC_ERROR_NULL_POINTER, std::string(field) + " is NULL", static_cast<std::int64_t>(k), field);
-  out = texts[k] ? std::string(texts[k], lens[k]) : std::string();
-  return KOC_OK;
-}
-
-}  // namespace
 
 koc_status koc_classify(const koc_roster* roster, const koc_tier_policy* policy, const int64_t* override_ids,
                         const int32_t* override_tiers, const char* const* override_reasons,
@@ -301,22 +316,14 @@ koc_status koc_roster_problems(const koc_roster* roster, const koc_tier_policy* 
   });
 }
 
-koc_status koc_problems_size(const koc_problems* problems, size_t* n) {
-  return guarded([&]() -> koc_status {
-    KOC_REQUIRE(problems);
-    KOC_REQUIRE(n);
-    *n = problems->list.size();
-    return KOC_OK;
-  });
-}
+
+koc_status koc_problems_size(const koc_problems* problems, size_t* n) { return list_size(problems, n); }
 
 koc_status koc_problems_get(const koc_problems* problems, size_t i, koc_status* code, int64_t* row, const char** field,
                             const char** message) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(problems);
-    if (i >= problems->list.size())
-      return fail(KOC_ERROR_OUT_OF_RANGE, "problem " + std::to_string(i) + " of " + std::to_string(problems->list.size()),
-                  static_cast<std::int64_t>(i), "i");
+    if (auto s = row_in_list(i, problems->list.size(), "problem")) return s;
     const koc::error& e = problems->list[i];
     if (code) *code = static_cast<koc_status>(e.code());
     if (row) *row = e.row();
@@ -357,22 +364,13 @@ koc_status koc_tier_overrides_create(const int64_t* koc_ids, const int32_t* tier
   });
 }
 
-koc_status koc_tier_overrides_size(const koc_tier_overrides* overrides, size_t* n) {
-  return guarded([&]() -> koc_status {
-    KOC_REQUIRE(overrides);
-    KOC_REQUIRE(n);
-    *n = overrides->list.size();
-    return KOC_OK;
-  });
-}
+koc_status koc_tier_overrides_size(const koc_tier_overrides* overrides, size_t* n) { return list_size(overrides, n); }
 
 koc_status koc_tier_overrides_get(const koc_tier_overrides* overrides, size_t i, int64_t* koc_id, int32_t* tier, const char** reason,
                                   size_t* reason_len, const char** author, size_t* author_len, int64_t* expires_at) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(overrides);
-    if (i >= overrides->list.size())
-      return fail(KOC_ERROR_OUT_OF_RANGE, "row " + std::to_string(i) + " of " + std::to_string(overrides->list.size()) + " overrides",
-                  static_cast<std::int64_t>(i), "i");
+    if (auto s = row_in_list(i, overrides->list.size(), "override")) return s;
     const auto& x = overrides->list[i];
     if (koc_id) *koc_id = x.koc_id;
     if (tier) *tier = x.tier;

@@ -422,14 +422,14 @@ koc_status koc_tier_state_set_overrides(koc_tier_state* state, const koc_tier_ov
     KOC_REQUIRE(standing);
     auto& s = state->state;
     const std::size_t m = s.size();
-    const auto rows = koc::detail::index_ids(s.koc_id);
+    const koc::detail::id_index rows(s.koc_id, koc::detail::roster_id_column("state.koc_id"));
     std::vector<std::int32_t> tier(m, -1);
     std::vector<std::string> reason(m), author(m);
     std::vector<std::int64_t> expires(m, -1);
     for (std::size_t k = 0; k < standing->list.size(); ++k) {
       const auto& x = standing->list[k];
       const auto row = static_cast<std::int64_t>(k);
-      const auto j = koc::detail::find_row(s.koc_id, rows, x.koc_id);
+      const auto j = rows.find(x.koc_id);
       if (j < 0)
         return fail(KOC_ERROR_UNKNOWN_ID, "standing override for KOC id " + std::to_string(x.koc_id) + ", not a row of the state", row,
                     "overrides.koc_id");

@@ -1,6 +1,7 @@
-// id -> row index of one id column, the one used wherever koc looks rows up by id (ledger tasks and KOCs,
-// settled lines, tier state). Ids must be >= 0 and unique; build() throws koc::error naming the row and
-// the field otherwise.
+// id -> row index of one id column: the one lookup by id in koc (roster KOCs, tasks, tier state, ledger
+// tasks and KOCs, settled lines, declines, overrides). build() checks the column once: ids unique
+// (duplicate_id naming the later row, the message naming the first), and, unless negatives are allowed
+// for that column, >= 0 (invalid_value). Every error names the caller's field.
 #pragma once
 
 #include <koc/error.hpp>
@@ -8,87 +9,134 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 
 namespace koc::detail {
 
-/// id → row. Direct table when the ids are dense enough (max - min < 4n + 64), else open addressing.
+/// id → row. Three layouts, chosen by build() from the ids themselves:
+/// - increasing: the ids are strictly increasing (a roster sorted by id, the usual export): no table,
+///   find() binary-searches the column itself, which must outlive the index;
+/// - direct: the ids are dense enough (max - min < 4n + 64): a table indexed by id - min;
+/// - hashed: open addressing with linear probing, at least twice as many slots as ids.
+/// Whatever the layout, find() returns the same row (ids are unique), so the choice is invisible.
 class id_index {
  public:
-  void build(span<const std::int64_t> ids, const std::string& field) {
+  struct column {
+    std::string field;         ///< the caller's column name, in every error
+    std::string noun = "id";   ///< in messages: "duplicate <noun> 7 (first at row 2)"
+    bool negative_ok = false;  ///< roster and state KOC ids may be any int64; task and ledger ids are >= 0
+  };
+
+  id_index() = default;
+  id_index(span<const std::int64_t> ids, column c) { build(ids, std::move(c)); }
+
+  void build(span<const std::int64_t> ids, column c) {
     const std::size_t n = ids.size();
-    direct_ = true;
+    ids_ = ids;
+    keys_.clear();
+    slots_.clear();
+    layout_ = layout::increasing;
     min_ = 0;
-    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = -1;
+    if (n == 0) return;
+    std::int64_t lo = ids[0], hi = ids[0];
+    bool increasing = true;
     for (std::size_t i = 0; i < n; ++i) {
-      if (ids[i] < 0) throw error(errc::invalid_value, "id is negative", static_cast<std::int64_t>(i), field);
+      if (ids[i] < 0 && !c.negative_ok) throw error(errc::invalid_value, c.noun + " is negative", static_cast<std::int64_t>(i), c.field);
       lo = std::min(lo, ids[i]);
       hi = std::max(hi, ids[i]);
+      if (i > 0) increasing = increasing && ids[i - 1] < ids[i];
     }
-    if (n == 0) { slots_.clear(); return; }
-    const auto range = static_cast<unsigned long long>(hi - lo);
+    if (increasing) return;
+    // hi - lo as unsigned: it may exceed INT64_MAX when negatives are allowed.
+    const auto range = static_cast<unsigned long long>(hi) - static_cast<unsigned long long>(lo);
     if (range < 4ULL * n + 64) {
+      layout_ = layout::direct;
       min_ = lo;
       slots_.assign(range + 1, -1);
       for (std::size_t i = 0; i < n; ++i) {
-        auto& s = slots_[static_cast<std::size_t>(ids[i] - lo)];
-        if (s >= 0) throw error(errc::duplicate_id, "id " + std::to_string(ids[i]) + " appears twice", static_cast<std::int64_t>(i), field);
+        auto& s = slots_[offset(ids[i])];
+        if (s >= 0) duplicate(c, ids[i], s, i);
         s = static_cast<std::int32_t>(i);
       }
       return;
     }
-    direct_ = false;
-    // At least twice as many slots as ids, so every probe sequence below meets an empty slot within cap
-    // probes; cap doubles from 16 to below 4n (at most 64 steps).
+    layout_ = layout::hashed;
+    // At least twice as many slots as ids, so every probe sequence below meets an empty slot (row -1)
+    // within cap probes; cap doubles from 16 to below 4n (at most 64 steps).
     std::size_t cap = 16;
     while (cap < 2 * n) cap *= 2;
     mask_ = cap - 1;
-    keys_.assign(cap, -1);
+    keys_.assign(cap, 0);
     slots_.assign(cap, -1);
     for (std::size_t i = 0; i < n; ++i) {
       std::size_t h = hash(ids[i]);
-      while (keys_[h] >= 0) {
-        if (keys_[h] == ids[i])
-          throw error(errc::duplicate_id, "id " + std::to_string(ids[i]) + " appears twice", static_cast<std::int64_t>(i), field);
+      while (slots_[h] >= 0) {
+        if (keys_[h] == ids[i]) duplicate(c, ids[i], slots_[h], i);
         h = (h + 1) & mask_;
       }
       keys_[h] = ids[i];
       slots_[h] = static_cast<std::int32_t>(i);
     }
   }
+
   /// Starts loading the slot of `id` into cache (a hint: find(id) follows a few rows later).
   void prefetch(std::int64_t id) const noexcept {
-    if (direct_) {
-      const auto off = static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_);
+    if (layout_ == layout::direct) {
+      const auto off = offset(id);
       if (off < slots_.size()) __builtin_prefetch(slots_.data() + off);
-    } else if (id >= 0) {
+    } else if (layout_ == layout::hashed) {
       __builtin_prefetch(keys_.data() + hash(id));
       __builtin_prefetch(slots_.data() + hash(id));
     }
   }
+
+  /// The row of `id`, or -1 when the column does not hold it.
   std::int32_t find(std::int64_t id) const noexcept {
-    if (direct_) {
-      const auto off = static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_);
-      return id >= min_ && off < slots_.size() ? slots_[off] : -1;
+    switch (layout_) {
+      case layout::increasing: {
+        const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+        return it != ids_.end() && *it == id ? static_cast<std::int32_t>(it - ids_.begin()) : -1;
+      }
+      case layout::direct: {
+        const auto off = offset(id);
+        return id >= min_ && off < slots_.size() ? slots_[off] : -1;
+      }
+      case layout::hashed:
+        for (std::size_t h = hash(id);; h = (h + 1) & mask_) {  // ends at an empty slot: at most cap probes
+          if (slots_[h] < 0) return -1;
+          if (keys_[h] == id) return slots_[h];
+        }
     }
-    if (id < 0) return -1;
-    for (std::size_t h = hash(id);; h = (h + 1) & mask_) {  // ends at an empty slot: at most cap probes
-      if (keys_[h] == id) return slots_[h];
-      if (keys_[h] < 0) return -1;
-    }
+    return -1;
   }
+  bool contains(std::int64_t id) const noexcept { return find(id) >= 0; }
 
  private:
+  enum class layout : std::uint8_t { increasing, direct, hashed };
+
+  [[noreturn]] static void duplicate(const column& c, std::int64_t id, std::int32_t first, std::size_t row) {
+    throw error(errc::duplicate_id, "duplicate " + c.noun + " " + std::to_string(id) + " (first at row " + std::to_string(first) + ")",
+                static_cast<std::int64_t>(row), c.field);
+  }
+  std::size_t offset(std::int64_t id) const noexcept {
+    return static_cast<std::size_t>(static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_));
+  }
   std::size_t hash(std::int64_t id) const noexcept {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
   }
-  bool direct_ = true;
+
+  layout layout_ = layout::increasing;
+  span<const std::int64_t> ids_;
   std::int64_t min_ = 0;
   std::size_t mask_ = 0;
   std::vector<std::int64_t> keys_;
   std::vector<std::int32_t> slots_;
 };
+
+/// A roster's (or a tier state's) KOC ids: any int64, as classify has always taken them.
+inline id_index::column roster_id_column(std::string field = "id") { return {std::move(field), "KOC id", true}; }
+/// The matching stage's task ids (tasks.hpp): any int64. The ledger's ids are >= 0 (its own columns).
+inline id_index::column task_id_column(std::string field = "id") { return {std::move(field), "task id", true}; }
 
 }  // namespace koc::detail

@@ -37,7 +37,7 @@
 #include <koc/matching/candidates.hpp>
 #include <koc/matching/profiles.hpp>
 #include <koc/matching/tasks.hpp>
-#include <koc/tiers/classify.hpp>
+#include <koc/tiers/result.hpp>
 
 #include <algorithm>
 #include <array>
@@ -75,25 +75,17 @@ struct eligibility_result {
 
 namespace detail {
 
-/// Rows of `ids` (KOC or task ids) for lookups by id; throws duplicate_id naming `field`.
-struct id_lookup {
-  span<const std::int64_t> id;
-  std::vector<std::pair<std::int64_t, std::size_t>> sorted;  ///< empty when id is strictly increasing
-  explicit id_lookup(span<const std::int64_t> ids) : id(ids), sorted(index_ids(ids)) {}
-  std::int64_t row(std::int64_t key) const { return find_row(id, sorted, key); }
-};
-
 /// Per-KOC sorted, deduplicated declined task rows (CSR). Throws unknown_id naming the declines row.
-inline void decline_rows(const declines_view& d, const id_lookup& kocs, const id_lookup& tasks, std::size_t n,
+inline void decline_rows(const declines_view& d, const id_index& kocs, const id_index& tasks, std::size_t n,
                          std::vector<std::int64_t>& offsets, std::vector<std::int32_t>& task_rows) {
   if (d.task_id.size() != d.koc_id.size())
     throw error(errc::length_mismatch, "declines: task_id and koc_id differ in length", -1, "task_id");
   std::vector<std::pair<std::int64_t, std::int32_t>> pairs;
   pairs.reserve(d.size());
   for (std::size_t i = 0; i < d.size(); ++i) {
-    const auto k = kocs.row(d.koc_id[i]);
+    const auto k = kocs.find(d.koc_id[i]);
     if (k < 0) throw error(errc::unknown_id, "declined by unknown KOC id " + std::to_string(d.koc_id[i]), static_cast<std::int64_t>(i), "koc_id");
-    const auto t = tasks.row(d.task_id[i]);
+    const auto t = tasks.find(d.task_id[i]);
     if (t < 0) throw error(errc::unknown_id, "decline of unknown task id " + std::to_string(d.task_id[i]), static_cast<std::int64_t>(i), "task_id");
     pairs.emplace_back(k, static_cast<std::int32_t>(t));
   }
@@ -135,7 +127,7 @@ inline eligibility_result eligible_pairs(const task_table_view& tasks, const koc
                 -1, "n_skills");
   const std::size_t n = kocs.size(), m = tasks.size();
   if (n >= (std::size_t{1} << 32)) throw error(errc::out_of_range, "at most 2^32 - 1 KOCs per call", -1, "id");
-  const detail::id_lookup koc_ids(kocs.id), task_ids(tasks.id);
+  const detail::id_index koc_ids(kocs.id, detail::roster_id_column()), task_ids(tasks.id, detail::task_id_column());
   std::vector<std::int64_t> dec_off;
   std::vector<std::int32_t> dec_task;
   detail::decline_rows(declines, koc_ids, task_ids, n, dec_off, dec_task);

@@ -156,15 +156,15 @@ class fit_scorer {
       throw error(errc::length_mismatch, "preferences: koc_id, task_id and rank differ in length", -1,
                   p.task_id.size() != p.koc_id.size() ? "task_id" : "rank");
     if (p.size() == 0) return;
-    const detail::id_lookup koc_ids(kocs_.id), task_ids(tasks_.id);
+    const detail::id_index koc_ids(kocs_.id, detail::roster_id_column()), task_ids(tasks_.id, detail::task_id_column());
     struct item { std::int64_t k; std::int32_t t; std::int32_t rank; std::size_t row; };
     std::vector<item> items;
     items.reserve(p.size());
     for (std::size_t i = 0; i < p.size(); ++i) {
       const auto row = static_cast<std::int64_t>(i);
-      const auto k = koc_ids.row(p.koc_id[i]);
+      const auto k = koc_ids.find(p.koc_id[i]);
       if (k < 0) throw error(errc::unknown_id, "preference of unknown KOC id " + std::to_string(p.koc_id[i]), row, "koc_id");
-      const auto t = task_ids.row(p.task_id[i]);
+      const auto t = task_ids.find(p.task_id[i]);
       if (t < 0) throw error(errc::unknown_id, "preference for unknown task id " + std::to_string(p.task_id[i]), row, "task_id");
       if (p.rank[i] < 1) throw error(errc::invalid_value, "rank must be >= 1 (1 = most wanted)", row, "rank");
       items.push_back({k, static_cast<std::int32_t>(t), p.rank[i], i});

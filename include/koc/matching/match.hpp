@@ -101,10 +101,10 @@ inline std::vector<std::int32_t> koc_ranks(const candidate_view& g, const task_t
                                            const koc_profile_view& kocs, const koc_preferences_view& prefs) {
   std::vector<std::int32_t> rank(g.n_pairs(), std::numeric_limits<std::int32_t>::max());
   if (prefs.size() == 0) return {};
-  const id_lookup koc_rows(kocs.id), task_rows(tasks.id);
+  const id_index koc_rows(kocs.id, roster_id_column()), task_rows(tasks.id, task_id_column());
   for (std::size_t r = 0; r < prefs.size(); ++r) {
-    const auto k = koc_rows.row(prefs.koc_id[r]);
-    const auto t = task_rows.row(prefs.task_id[r]);
+    const auto k = koc_rows.find(prefs.koc_id[r]);
+    const auto t = task_rows.find(prefs.task_id[r]);
     if (k < 0 || t < 0) continue;  // fit_scorer validates unknown ids with row and field
     const auto b = g.offsets[static_cast<std::size_t>(k)], e = g.offsets[static_cast<std::size_t>(k) + 1];
     for (auto p = b; p < e; ++p)

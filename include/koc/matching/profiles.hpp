@@ -32,7 +32,7 @@
 #include <koc/matching/tasks.hpp>
 #include <koc/roster.hpp>
 #include <koc/span.hpp>
-#include <koc/tiers/classify.hpp>
+#include <koc/tiers/result.hpp>
 
 #include <cmath>
 #include <cstdint>

@@ -28,6 +28,7 @@
 // pair as one unit of capacity; callers with loads other than 1 should give it capacities in tasks.
 #pragma once
 
+#include <koc/detail/id_index.hpp>
 #include <koc/error.hpp>
 #include <koc/span.hpp>
 
@@ -195,15 +196,7 @@ inline void validate(const task_table_view& t, std::int32_t n_tiers = -1) {
         throw error(errc::unknown_name, "max_tier is not on the ladder (0.." + std::to_string(n_tiers - 1) + ")", row, "max_tier");
     }
   }
-  // Duplicate ids: sort a copy of the ids (rows kept) and compare neighbours.
-  std::vector<std::pair<std::int64_t, std::size_t>> idx(m);
-  for (std::size_t i = 0; i < m; ++i) idx[i] = {t.id[i], i};
-  std::sort(idx.begin(), idx.end());
-  for (std::size_t i = 1; i < m; ++i)
-    if (idx[i].first == idx[i - 1].first)
-      throw error(errc::duplicate_id, "duplicate task id " + std::to_string(idx[i].first) + " (first at row " +
-                                          std::to_string(idx[i - 1].second) + ")",
-                  static_cast<std::int64_t>(idx[i].second), "id");
+  detail::id_index(t.id, detail::task_id_column());  // duplicate ids: the later row, naming the first
 }
 
 }  // namespace koc

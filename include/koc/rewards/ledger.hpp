@@ -759,7 +759,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many tasks", -1, "task_id");
   detail::id_index task_index;
-  task_index.build(tasks.task_id, "task_id");
+  task_index.build(tasks.task_id, {"task_id", "task id"});
   const std::size_t nr = policy.rules.size();
   std::vector<std::int32_t> task_cbudget(nt, -1);
   // Each retainer task's period in days: its period_days, or its rule's calendar period at window_start.
@@ -796,7 +796,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   if (nk >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many KOCs", -1, "koc_id");
   detail::id_index koc_index;
-  koc_index.build(kocs.koc_id, "koc_id");
+  koc_index.build(kocs.koc_id, {"koc_id", "KOC id"});
   std::vector<std::int32_t> ladder_to_policy(kocs.ladder.size(), -1);
   for (std::size_t l = 0; l < kocs.ladder.size(); ++l) ladder_to_policy[l] = policy.find_tier(kocs.ladder[l]);
   if (!kocs.ladder.empty())
@@ -1671,8 +1671,8 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   const std::size_t n = done.assignment.size();
   std::vector<std::uint8_t> seen(n, 0), has_no_reward(n, 0), has_other(n, 0);
   detail::id_index task_index, koc_index;
-  task_index.build(tasks.task_id, "task_id");
-  koc_index.build(kocs.koc_id, "koc_id");
+  task_index.build(tasks.task_id, {"task_id", "task id"});
+  koc_index.build(kocs.koc_id, {"koc_id", "KOC id"});
   std::vector<std::uint8_t> task_seen(tasks.task_id.size(), 0), koc_seen(kocs.koc_id.size(), 0);
   // Sums in 128 bits: a valid ledger's lines fit int64 one by one, but sums over them need not (cap cuts of
   // nearly INT64_MAX on each of a KOC's completions, say), and verify must not overflow on any ledger.

@@ -36,6 +36,7 @@
 // Pure functions of their inputs; O((n + m) log(n + m)) time (sorted id lookups, as classify's overrides).
 #pragma once
 
+#include <koc/detail/id_index.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
 #include <koc/span.hpp>
@@ -155,23 +156,14 @@ inline tier_state_columns tier_state_for(const roster_view& roster, std::int32_t
   if (!roster.honorary.empty() && roster.honorary.size() != n)
     throw error(errc::length_mismatch, "honorary has " + std::to_string(roster.honorary.size()) + " values, id has " + std::to_string(n), -1,
                 "honorary");
-  // The roster's own id lookup (classify's: any int64 id), so the state takes every roster classify takes.
-  const auto state_rows = [&] {
-    try {
-      return detail::index_ids(last.koc_id);
-    } catch (const error& e) {  // name the state's column, not the roster's
-      throw error(e.code(), e.detail(), e.row(), "state.koc_id");
-    }
-  }();
-  const auto roster_rows = detail::index_ids(roster.id);
-  const auto find = [](span<const std::int64_t> ids, const std::vector<std::pair<std::int64_t, std::size_t>>& idx, std::int64_t id) {
-    return static_cast<std::int32_t>(detail::find_row(ids, idx, id));
-  };
+  // The roster's own id rules (classify's: any int64 id), so the state takes every roster classify takes.
+  const detail::id_index state_rows(last.koc_id, detail::roster_id_column("state.koc_id"));
+  const detail::id_index roster_rows(roster.id, detail::roster_id_column());
   std::vector<std::uint8_t> revoked(n, 0);
   for (std::size_t k = 0; k < revocations.size(); ++k) {
     const auto row = static_cast<std::int64_t>(k);
     if (revocations[k].reason.empty()) throw error(errc::invalid_argument, "a revocation needs a reason", row, "revocations.reason");
-    const std::int32_t i = find(roster.id, roster_rows, revocations[k].koc_id);
+    const std::int32_t i = roster_rows.find(revocations[k].koc_id);
     if (i < 0)
       throw error(errc::unknown_id, "revocation for KOC id " + std::to_string(revocations[k].koc_id) + ", not in the roster", row,
                   "revocations.koc_id");
@@ -182,7 +174,7 @@ inline tier_state_columns tier_state_for(const roster_view& roster, std::int32_t
   out.periods_below.assign(n, 0);
   out.honorary.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t s = find(last.koc_id, state_rows, roster.id[i]);
+    const std::int32_t s = state_rows.find(roster.id[i]);
     std::uint8_t honour = roster.honorary.empty() ? 0 : roster.honorary[i] != 0;
     if (s >= 0) {
       const auto j = static_cast<std::size_t>(s);
@@ -221,9 +213,9 @@ inline std::vector<tier_override> tier_overrides_for(const roster_view& roster, 
     added_ids.reserve(added.size());
     for (const auto& o : added) added_ids.push_back(o.koc_id);
     std::sort(added_ids.begin(), added_ids.end());
-    const auto state_rows = detail::index_ids(last.koc_id);
+    const detail::id_index state_rows(last.koc_id, detail::roster_id_column("state.koc_id"));
     for (std::size_t i = 0; i < roster.size(); ++i) {
-      const std::int64_t s = detail::find_row(last.koc_id, state_rows, roster.id[i]);
+      const std::int32_t s = state_rows.find(roster.id[i]);
       if (s < 0 || last.override_tier[static_cast<std::size_t>(s)] < 0) continue;
       if (std::binary_search(added_ids.begin(), added_ids.end(), roster.id[i])) continue;  // replaced
       out.push_back(detail::state_override(last, static_cast<std::size_t>(s)));
@@ -247,7 +239,7 @@ inline tier_state next_tier_state(const roster_view& roster, const tier_result& 
   const bool with_overrides = !overrides.empty() || last.has_overrides();
   if (with_overrides && result.override_index.size() != n)
     throw error(errc::length_mismatch, "the tier result has no override column for the roster", -1, "result");
-  const auto roster_rows = detail::index_ids(roster.id);
+  const detail::id_index roster_rows(roster.id, detail::roster_id_column());
   tier_state next;
   next.koc_id.assign(roster.id.begin(), roster.id.end());
   next.tier = result.final_tier;
@@ -273,7 +265,7 @@ inline tier_state next_tier_state(const roster_view& roster, const tier_result& 
     }
   }
   for (std::size_t j = 0; j < last.size(); ++j)
-    if (detail::find_row(roster.id, roster_rows, last.koc_id[j]) < 0) {
+    if (!roster_rows.contains(last.koc_id[j])) {
       next.koc_id.push_back(last.koc_id[j]);
       next.tier.push_back(last.tier[j]);
       next.periods_below.push_back(last.periods_below[j]);

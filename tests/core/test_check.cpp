@@ -1,7 +1,7 @@
 // koc::check_result: the one result of every verify, truthy only when the check holds.
 #include <catch2/catch.hpp>
 #include <koc/check.hpp>
-#include <koc/matching/boost_graph.hpp>
+#include <koc/matching/teams.hpp>
 #include <koc/matching/capacitated_assignment.hpp>
 #include <koc/matching/dense_assignment.hpp>
 #include <koc/matching/match.hpp>

@@ -4,7 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <koc/matching/capacitated_assignment.hpp>
-#include <koc/matching/capacitated_flow_network.hpp>
+#include "support/capacitated_flow_network.hpp"
 
 #include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
 #include <catch2/catch.hpp>

@@ -684,7 +684,7 @@ TEST_CASE("assignment: teams on compatibilities from subnormal to DBL_MAX", "[ex
     REQUIRE(watched("koc::verify (teams)", [&] { rep = koc::verify(members, w, r); }));
     INFO(rep.message);
     CHECK(rep.ok);
-    // Optimal for the compatibilities in fixed point at 2^-40 of the largest (boost_graph.hpp).
+    // Optimal for the compatibilities in fixed point at 2^-40 of the largest (teams.hpp).
     std::vector<int> used(static_cast<std::size_t>(n), 0);
     const double best = best_pairing(w, used, 0);
     CHECK(best - r.total <= static_cast<double>(n) * w.maxCoeff() * 0x1p-40);

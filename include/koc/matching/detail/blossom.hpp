@@ -1,5 +1,5 @@
 // Exact maximum-weight matching on a general (non-bipartite) graph, with its optimality certificate.
-// The engine behind koc::pair_into_teams (koc/matching/boost_graph.hpp). Internal: not public API.
+// The engine behind koc::pair_into_teams (koc/matching/teams.hpp). Internal: not public API.
 //
 //   std::vector<koc::detail::blossom_edge> edges = {{0, 1, 5}, {1, 2, 4}, {2, 3, 4}};  // a, b, weight
 //   koc::detail::weighted_matching m = koc::detail::max_weight_matching(4, edges);

@@ -1,4 +1,4 @@
-// The capacitated assignment as a Boost.Graph min-cost max-flow network, for BGL's own algorithms
+// A test oracle, not part of the library. The capacitated assignment as a Boost.Graph min-cost max-flow network, for BGL's own algorithms
 // (successive_shortest_path_nonnegative_weights, cycle_canceling) as independent oracles.
 //
 //   auto net = koc::build_capacitated_flow_network(g, capacity, slots, options);

@@ -197,8 +197,9 @@ int main(int argc, char** argv) {
   TRY(koc_task_table_set_column(tasks, KOC_TASK_MAX_TIER, max_tier, m));
   TRY(koc_profiles_create(capacity, n, &profiles));
   TRY(koc_matching_policy_default(&matching));
-  TRY(koc_match(roster, tiers, profiles, tasks, matching, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
-                KOC_OBJECTIVE_MAX_SCORE, &match));
+  /* NULL options: optimal mode, maximum score. koc_match_options_* set the mode, objective, declines,
+   * preferences and solve options (time limit, cancellation, progress). */
+  TRY(koc_match_with(roster, tiers, profiles, tasks, matching, ladder, NULL, &match));
   TRY(koc_match_result_verify(match, &ok, buf, sizeof buf, NULL));
   if (!ok) {
     fprintf(stderr, "matching certificate rejected: %s\n", buf);

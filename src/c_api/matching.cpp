@@ -5,8 +5,10 @@
 #include <koc/matching/dense_assignment.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 using koc::c_api::fail;
 using koc::c_api::guarded;
@@ -257,6 +259,53 @@ koc_status koc_matching_policy_to_json(const koc_matching_policy* policy, char* 
 
 void koc_matching_policy_destroy(koc_matching_policy* policy) { delete policy; }
 
+namespace {
+
+// The enums as ints: passing a C enum on by value loads it, which is undefined behaviour for an
+// out-of-range value (see c_enum).
+koc_status read_mode(int mode, koc::match_mode& to) {
+  switch (mode) {
+    case KOC_MATCH_OPTIMAL: to = koc::match_mode::optimal; return KOC_OK;
+    case KOC_MATCH_STABLE_KOCS_PROPOSE: to = koc::match_mode::stable_kocs_propose; return KOC_OK;
+    case KOC_MATCH_STABLE_TASKS_PROPOSE: to = koc::match_mode::stable_tasks_propose; return KOC_OK;
+    default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown mode " + std::to_string(mode), -1, "mode");
+  }
+}
+
+koc_status read_objective(int objective, koc::capacitated_objective& to) {
+  switch (objective) {
+    case KOC_OBJECTIVE_MAX_SCORE: to = koc::capacitated_objective::max_score; return KOC_OK;
+    case KOC_OBJECTIVE_MAX_FILL: to = koc::capacitated_objective::max_fill_then_score; return KOC_OK;
+    default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(objective), -1, "objective");
+  }
+}
+
+// The one body of koc_match and koc_match_with.
+koc_status match(const koc_roster* roster, const koc_tier_result* tiers, const koc_profiles* profiles, const koc_task_table* tasks,
+                 const koc_matching_policy* policy, const koc_tier_policy* ladder, const koc::match_options& opt,
+                 const koc::declines_view& declines, const koc::koc_preferences_view& preferences, koc_match_result** out) {
+  KOC_REQUIRE(out);
+  *out = nullptr;
+  KOC_REQUIRE(roster);
+  KOC_REQUIRE(tiers);
+  KOC_REQUIRE(profiles);
+  KOC_REQUIRE(tasks);
+  KOC_REQUIRE(policy);
+  KOC_REQUIRE(ladder);
+  const std::size_t n = roster->view.size();
+  if (profiles->view.capacity.size() != n)
+    return fail(KOC_ERROR_LENGTH_MISMATCH, "profiles and roster differ in length", -1, "capacity");
+  if (tiers->result.n_kocs != n) return fail(KOC_ERROR_LENGTH_MISMATCH, "tier result and roster differ in length", -1, "tiers");
+  koc::koc_profile_view kv = profiles->view;
+  koc::attach(kv, roster->view, tiers->result);
+  auto r = std::make_unique<koc_match_result>();
+  r->result = koc::match(tasks->view, kv, policy->policy, ladder->policy, declines, preferences, opt);
+  *out = r.release();
+  return KOC_OK;
+}
+
+}  // namespace
+
 koc_status koc_match(const koc_roster* roster, const koc_tier_result* tiers, const koc_profiles* profiles,
                      const koc_task_table* tasks, const koc_matching_policy* policy, const koc_tier_policy* ladder,
                      const int64_t* decline_koc_id, const int64_t* decline_task_id, size_t n_declines,
@@ -265,12 +314,6 @@ koc_status koc_match(const koc_roster* roster, const koc_tier_result* tiers, con
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(out);
     *out = nullptr;
-    KOC_REQUIRE(roster);
-    KOC_REQUIRE(tiers);
-    KOC_REQUIRE(profiles);
-    KOC_REQUIRE(tasks);
-    KOC_REQUIRE(policy);
-    KOC_REQUIRE(ladder);
     if (n_declines > 0) {
       KOC_REQUIRE(decline_koc_id);
       KOC_REQUIRE(decline_task_id);
@@ -280,30 +323,98 @@ koc_status koc_match(const koc_roster* roster, const koc_tier_result* tiers, con
       KOC_REQUIRE(pref_task_id);
       KOC_REQUIRE(pref_rank);
     }
-    const std::size_t n = roster->view.size();
-    if (profiles->view.capacity.size() != n)
-      return fail(KOC_ERROR_LENGTH_MISMATCH, "profiles and roster differ in length", -1, "capacity");
-    if (tiers->result.n_kocs != n) return fail(KOC_ERROR_LENGTH_MISMATCH, "tier result and roster differ in length", -1, "tiers");
     koc::match_options opt;
-    switch (koc::c_api::c_enum(mode)) {
-      case KOC_MATCH_OPTIMAL: opt.mode = koc::match_mode::optimal; break;
-      case KOC_MATCH_STABLE_KOCS_PROPOSE: opt.mode = koc::match_mode::stable_kocs_propose; break;
-      case KOC_MATCH_STABLE_TASKS_PROPOSE: opt.mode = koc::match_mode::stable_tasks_propose; break;
-      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown mode " + std::to_string(koc::c_api::c_enum(mode)), -1, "mode");
-    }
-    switch (koc::c_api::c_enum(objective)) {
-      case KOC_OBJECTIVE_MAX_SCORE: opt.objective = koc::capacitated_objective::max_score; break;
-      case KOC_OBJECTIVE_MAX_FILL: opt.objective = koc::capacitated_objective::max_fill_then_score; break;
-      default: return fail(KOC_ERROR_OUT_OF_RANGE, "unknown objective " + std::to_string(koc::c_api::c_enum(objective)), -1, "objective");
-    }
-    koc::koc_profile_view kv = profiles->view;
-    koc::attach(kv, roster->view, tiers->result);
+    if (const auto s = read_mode(koc::c_api::c_enum(mode), opt.mode); s != KOC_OK) return s;
+    if (const auto s = read_objective(koc::c_api::c_enum(objective), opt.objective); s != KOC_OK) return s;
     const koc::declines_view dv{{decline_koc_id, n_declines}, {decline_task_id, n_declines}};
     const koc::koc_preferences_view pv{{pref_koc_id, n_preferences}, {pref_task_id, n_preferences}, {pref_rank, n_preferences}};
-    auto r = std::make_unique<koc_match_result>();
-    r->result = koc::match(tasks->view, kv, policy->policy, ladder->policy, dv, pv, opt);
-    *out = r.release();
+    return match(roster, tiers, profiles, tasks, policy, ladder, opt, dv, pv, out);
+  });
+}
+
+koc_status koc_match_options_create(koc_match_options** out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(out);
+    *out = new koc_match_options();
     return KOC_OK;
+  });
+}
+
+koc_status koc_match_options_set_mode(koc_match_options* options, koc_match_mode mode) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    return read_mode(koc::c_api::c_enum(mode), options->options.mode);
+  });
+}
+
+koc_status koc_match_options_set_objective(koc_match_options* options, koc_match_objective objective) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    return read_objective(koc::c_api::c_enum(objective), options->options.objective);
+  });
+}
+
+koc_status koc_match_options_set_score_resolution(koc_match_options* options, double resolution) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (!(resolution > 0) || !std::isfinite(resolution))
+      return fail(KOC_ERROR_INVALID_VALUE, "the score resolution must be > 0 and finite", -1, "score_resolution");
+    options->options.score_resolution = resolution;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_match_options_set_solve_options(koc_match_options* options, const koc_solve_options* solve) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    const koc_solve_options defaults;
+    const koc_solve_options& from = solve ? *solve : defaults;
+    options->options.method = from.method;
+    options->options.control = from.control;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_match_options_set_declines(koc_match_options* options, const int64_t* koc_id, const int64_t* task_id, size_t n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (n > 0) {
+      KOC_REQUIRE(koc_id);
+      KOC_REQUIRE(task_id);
+    }
+    options->decline_koc.assign(koc_id, koc_id + n);
+    options->decline_task.assign(task_id, task_id + n);
+    return KOC_OK;
+  });
+}
+
+koc_status koc_match_options_set_preferences(koc_match_options* options, const int64_t* koc_id, const int64_t* task_id,
+                                             const int32_t* rank, size_t n) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(options);
+    if (n > 0) {
+      KOC_REQUIRE(koc_id);
+      KOC_REQUIRE(task_id);
+      KOC_REQUIRE(rank);
+    }
+    options->pref_koc.assign(koc_id, koc_id + n);
+    options->pref_task.assign(task_id, task_id + n);
+    options->pref_rank.assign(rank, rank + n);
+    return KOC_OK;
+  });
+}
+
+void koc_match_options_destroy(koc_match_options* options) { delete options; }
+
+koc_status koc_match_with(const koc_roster* roster, const koc_tier_result* tiers, const koc_profiles* profiles,
+                          const koc_task_table* tasks, const koc_matching_policy* policy, const koc_tier_policy* ladder,
+                          const koc_match_options* options, koc_match_result** out) {
+  return guarded([&]() -> koc_status {
+    const koc_match_options defaults;
+    const koc_match_options& o = options ? *options : defaults;
+    const koc::declines_view dv{o.decline_koc, o.decline_task};
+    const koc::koc_preferences_view pv{o.pref_koc, o.pref_task, o.pref_rank};
+    return match(roster, tiers, profiles, tasks, policy, ladder, o.options, dv, pv, out);
   });
 }
 

@@ -28,6 +28,15 @@ struct koc_solve_options {
   koc::solve_control control;
 };
 
+// koc_match_with's options: koc::match_options, plus the declines and preferences (copied: the handle
+// owns them, so the caller's arrays may go after the setter).
+struct koc_match_options {
+  koc::match_options options;
+  std::vector<std::int64_t> decline_koc, decline_task;
+  std::vector<std::int64_t> pref_koc, pref_task;
+  std::vector<std::int32_t> pref_rank;
+};
+
 // koc_capacitated_assignment: the caller's edge list (copied, caller order) and the CSR graph built
 // from it, so verify can re-check the result without the caller's arrays and the pair -> edge mapping
 // is checked against the original rows, not against the sort that produced it.

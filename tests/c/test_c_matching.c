@@ -166,6 +166,75 @@ static void test_match(void) {
                     KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_ERROR_UNKNOWN_ID);
     CHECK(result == NULL && koc_last_error_row() == 0);
   }
+  {
+    /* The options handle: the same answer as koc_match for the same inputs, in every mode and objective;
+     * declines copied by the setter; bad values refused at the setter, naming the field. */
+    koc_match_options* o = NULL;
+    koc_match_result* plain = NULL;
+    koc_solve_options* solve = NULL;
+    const int32_t *kr2 = NULL, *tr2 = NULL;
+    const double* score2 = NULL;
+    size_t n2 = 0;
+    double total2 = 0;
+    int64_t dk[1] = {ids[1]}, dt[1] = {task_ids[0]};
+    int objective;
+    CHECK(koc_match_options_create(&o) == KOC_OK);
+    CHECK(koc_match_with(roster, tiers, profiles, tasks, policy, ladder, NULL, &result) == KOC_OK); /* NULL: defaults */
+    CHECK(koc_match(roster, tiers, profiles, tasks, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
+                    KOC_OBJECTIVE_MAX_SCORE, &plain) == KOC_OK);
+    CHECK(koc_match_result_total(result, &total) == KOC_OK && koc_match_result_total(plain, &total2) == KOC_OK && total == total2);
+    koc_match_result_destroy(result);
+    koc_match_result_destroy(plain);
+    CHECK(koc_match_options_set_declines(o, dk, dt, 1) == KOC_OK);
+    dk[0] = -12345; /* the handle holds its own copy */
+    for (mode = 0; mode < 3; ++mode)
+      for (objective = 0; objective < 2; ++objective) {
+        const int64_t dk1[1] = {ids[1]};
+        CHECK(koc_match_options_set_mode(o, (koc_match_mode)mode) == KOC_OK);
+        CHECK(koc_match_options_set_objective(o, (koc_match_objective)objective) == KOC_OK);
+        CHECK(koc_match_with(roster, tiers, profiles, tasks, policy, ladder, o, &result) == KOC_OK);
+        CHECK(koc_match(roster, tiers, profiles, tasks, policy, ladder, dk1, dt, 1, NULL, NULL, NULL, 0, (koc_match_mode)mode,
+                        (koc_match_objective)objective, &plain) == KOC_OK);
+        CHECK(koc_match_result_pairs(result, &kr, &tr, &score, &n_pairs) == KOC_OK);
+        CHECK(koc_match_result_pairs(plain, &kr2, &tr2, &score2, &n2) == KOC_OK);
+        CHECK(n_pairs == n2);
+        for (i = 0; i < n_pairs && i < n2; ++i) CHECK(kr[i] == kr2[i] && tr[i] == tr2[i] && score[i] == score2[i]);
+        for (i = 0; i < n_pairs; ++i) CHECK(!(kr[i] == 1 && tr[i] == 0)); /* the declined pair */
+        CHECK(koc_match_result_verify(result, &ok, json, sizeof json, &need) == KOC_OK && ok == 1);
+        koc_match_result_destroy(result);
+        koc_match_result_destroy(plain);
+        result = NULL;
+      }
+    CHECK(koc_match_options_set_mode(o, (koc_match_mode)7) == KOC_ERROR_OUT_OF_RANGE);
+    CHECK(strcmp(koc_last_error_field(), "mode") == 0);
+    CHECK(koc_match_options_set_objective(o, (koc_match_objective)-1) == KOC_ERROR_OUT_OF_RANGE);
+    CHECK(koc_match_options_set_score_resolution(o, 0.0) == KOC_ERROR_INVALID_VALUE);
+    CHECK(strcmp(koc_last_error_field(), "score_resolution") == 0);
+    CHECK(koc_match_options_set_score_resolution(o, NAN) == KOC_ERROR_INVALID_VALUE);
+    CHECK(koc_match_options_set_declines(o, NULL, dt, 1) == KOC_ERROR_NULL_POINTER);
+    CHECK(koc_match_options_set_preferences(o, NULL, NULL, NULL, 0) == KOC_OK);
+    CHECK(koc_match_options_set_mode(o, KOC_MATCH_OPTIMAL) == KOC_OK);
+    CHECK(koc_match_options_set_score_resolution(o, 1e-3) == KOC_OK);
+    CHECK(koc_solve_options_create(&solve) == KOC_OK);
+    CHECK(koc_solve_options_set_method(solve, KOC_METHOD_SHORTEST_PATHS) == KOC_OK);
+    CHECK(koc_match_options_set_solve_options(o, solve) == KOC_OK);
+    koc_solve_options_destroy(solve); /* copied */
+    CHECK(koc_match_with(roster, tiers, profiles, tasks, policy, ladder, o, &result) == KOC_OK);
+    CHECK(koc_match_result_verify(result, &ok, json, sizeof json, &need) == KOC_OK && ok == 1);
+    koc_match_result_destroy(result);
+    result = NULL;
+    CHECK(koc_match_options_set_solve_options(o, NULL) == KOC_OK);
+    {
+      const int64_t bad_k[1] = {2}, bad_t[1] = {99};
+      CHECK(koc_match_options_set_declines(o, bad_k, bad_t, 1) == KOC_OK);
+      CHECK(koc_match_with(roster, tiers, profiles, tasks, policy, ladder, o, &result) == KOC_ERROR_UNKNOWN_ID);
+      CHECK(result == NULL && koc_last_error_row() == 0);
+    }
+    CHECK(koc_match_with(NULL, tiers, profiles, tasks, policy, ladder, o, &result) == KOC_ERROR_NULL_POINTER);
+    CHECK(koc_match_options_create(NULL) == KOC_ERROR_NULL_POINTER);
+    koc_match_options_destroy(o);
+    koc_match_options_destroy(NULL);
+  }
   CHECK(koc_match(roster, tiers, profiles, tasks, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, (koc_match_mode)7,
                   KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_ERROR_OUT_OF_RANGE);
   CHECK(koc_match(NULL, tiers, profiles, tasks, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,

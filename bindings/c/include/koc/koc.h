@@ -402,6 +402,35 @@ KOC_EXPORT koc_status koc_solve_options_set_progress(koc_solve_options* options,
                                                      void* user_data, double interval_seconds);
 KOC_EXPORT void koc_solve_options_destroy(koc_solve_options* options);
 
+/* koc_match with its optional inputs in one handle instead of positional parameters, plus what
+ * koc_match cannot set: the score resolution and the solve options (method, time limit, cancellation,
+ * progress). A fresh handle holds koc_match's defaults: optimal mode, maximum score, resolution 1e-6,
+ * the automatic method, no limit, no declines, no preferences. Setters copy what they are given, so the
+ * caller's arrays may be freed after the call; a bad value fails at the setter, naming its field, and
+ * leaves the handle as it was. One handle may serve any number of calls; not thread-safe to modify
+ * while a call reads it. */
+typedef struct koc_match_options koc_match_options;
+KOC_EXPORT koc_status koc_match_options_create(koc_match_options** out);
+KOC_EXPORT koc_status koc_match_options_set_mode(koc_match_options* options, koc_match_mode mode);
+KOC_EXPORT koc_status koc_match_options_set_objective(koc_match_options* options, koc_match_objective objective);
+/* Fit scores are solved exactly in these units (> 0 and finite; optimal mode). */
+KOC_EXPORT koc_status koc_match_options_set_score_resolution(koc_match_options* options, double resolution);
+/* Copied; NULL restores the defaults. The callbacks it holds are called during koc_match_with. */
+KOC_EXPORT koc_status koc_match_options_set_solve_options(koc_match_options* options, const koc_solve_options* solve);
+/* Pairs (koc_id[i], task_id[i]) the KOC declined; replaces any earlier declines. n = 0 clears them. */
+KOC_EXPORT koc_status koc_match_options_set_declines(koc_match_options* options, const int64_t* koc_id,
+                                                     const int64_t* task_id, size_t n);
+/* KOC-side preferences (koc_id, task_id, rank >= 1) for the stable modes; replaces earlier ones. */
+KOC_EXPORT koc_status koc_match_options_set_preferences(koc_match_options* options, const int64_t* koc_id,
+                                                        const int64_t* task_id, const int32_t* rank, size_t n);
+KOC_EXPORT void koc_match_options_destroy(koc_match_options* options);
+/* koc_match with an options handle (NULL: the defaults). KOC_ERROR_TIMEOUT / KOC_ERROR_CANCELLED when the
+ * solve options stop the solve. */
+KOC_EXPORT koc_status koc_match_with(const koc_roster* roster, const koc_tier_result* tiers, const koc_profiles* profiles,
+                                     const koc_task_table* tasks, const koc_matching_policy* policy,
+                                     const koc_tier_policy* ladder, const koc_match_options* options,
+                                     koc_match_result** out);
+
 /* Capacitated assignment (b-matching) on the caller's own candidate graph, for programmes that do their
  * own eligibility and fit: koc::solve_capacitated_assignment (koc/matching/capacitated_assignment.hpp).
  * The graph is an edge list of n_pairs rows (koc_row[i], task_col[i], score[i]) in any order; KOC k

@@ -124,9 +124,9 @@ koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_co
     h->koc_reason.resize(n_kocs);
     h->task_reason.resize(n_tasks);
     for (std::size_t k = 0; k < n_kocs; ++k)
-      h->koc_reason[k] = static_cast<std::uint8_t>(koc::detail::from_capacitated(r.koc_reason[k]));
+      h->koc_reason[k] = static_cast<std::uint8_t>(r.koc_reason[k]);
     for (std::size_t t = 0; t < n_tasks; ++t)
-      h->task_reason[t] = static_cast<std::uint8_t>(koc::detail::from_capacitated(r.task_reason[t]));
+      h->task_reason[t] = static_cast<std::uint8_t>(r.task_reason[t]);
     *out = h.release();
     return KOC_OK;
   });
@@ -267,10 +267,10 @@ koc_status koc_capacitated_result_verify(const koc_capacitated_result* result, i
         return report(false, "chosen pair " + std::to_string(i) + " names the wrong edge row");
     }
     for (std::size_t k = 0; k < h.koc_reason.size(); ++k)
-      if (h.koc_reason[k] != static_cast<std::uint8_t>(koc::detail::from_capacitated(r.koc_reason[k])))
+      if (h.koc_reason[k] != static_cast<std::uint8_t>(r.koc_reason[k]))
         return report(false, "reason of KOC " + std::to_string(k) + " differs from the solver's");
     for (std::size_t t = 0; t < h.task_reason.size(); ++t)
-      if (h.task_reason[t] != static_cast<std::uint8_t>(koc::detail::from_capacitated(r.task_reason[t])))
+      if (h.task_reason[t] != static_cast<std::uint8_t>(r.task_reason[t]))
         return report(false, "reason of task " + std::to_string(t) + " differs from the solver's");
     return report(true, rep.message);
   });

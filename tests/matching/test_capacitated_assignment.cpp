@@ -309,10 +309,10 @@ TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
       in.slots = {3, 0};
       const auto r = solve_checked(in, opt);
       CHECK(r.status == koc::capacitated_status::nothing_assigned);
-      CHECK(r.koc_reason[0] == koc::unassigned_reason::nobody_eligible);
-      CHECK(r.koc_reason[2] == koc::unassigned_reason::none);
-      CHECK(r.task_reason[0] == koc::unassigned_reason::nobody_eligible);
-      CHECK(r.task_reason[1] == koc::unassigned_reason::none);
+      CHECK(r.koc_reason[0] == koc::match_reason::nobody_eligible);
+      CHECK(r.koc_reason[2] == koc::match_reason::none);
+      CHECK(r.task_reason[0] == koc::match_reason::nobody_eligible);
+      CHECK(r.task_reason[1] == koc::match_reason::none);
     }
     SECTION("zero capacity everywhere") {
       instance in;
@@ -325,7 +325,7 @@ TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
       in.slots = {2};
       const auto r = solve_checked(in, opt);
       CHECK(r.assigned == 0);
-      CHECK(r.task_reason[0] == koc::unassigned_reason::all_candidates_at_capacity);
+      CHECK(r.task_reason[0] == koc::match_reason::all_candidates_at_capacity);
     }
     SECTION("a task with more slots than KOCs") {
       instance in;
@@ -339,7 +339,7 @@ TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
       const auto r = solve_checked(in, opt);
       CHECK(r.assigned == 3);
       CHECK(r.task_filled[0] == 3);
-      CHECK(r.task_reason[0] == koc::unassigned_reason::all_candidates_at_capacity);
+      CHECK(r.task_reason[0] == koc::match_reason::all_candidates_at_capacity);
     }
     SECTION("all scores equal: deterministic") {
       std::mt19937_64 rng(5);
@@ -364,7 +364,7 @@ TEST_CASE("capacitated assignment degenerate cases", "[capacitated]") {
     for (auto m : both_methods) {
       const auto s = solve_checked(in, opts(capacitated_objective::max_score, m));
       CHECK(s.assigned == 0);
-      CHECK(s.koc_reason[0] == koc::unassigned_reason::better_pairs_chosen);
+      CHECK(s.koc_reason[0] == koc::match_reason::better_pairs_chosen);
       const auto f = solve_checked(in, opts(capacitated_objective::max_fill_then_score, m));
       CHECK(f.assigned == 2);
       CHECK(f.total_score_units == -6);  // pairs 0 and 2: (-1 - 0.5) / 0.25
@@ -436,8 +436,8 @@ TEST_CASE("verify rejects tampered results", "[capacitated]") {
     bad_dual.duals.koc_potential[0] -= 1000000;
     CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, bad_dual).ok);
     auto bad_reason = r;
-    bad_reason.koc_reason[0] = koc::unassigned_reason::nobody_eligible;
-    bad_reason.koc_reason[1] = koc::unassigned_reason::nobody_eligible;
+    bad_reason.koc_reason[0] = koc::match_reason::nobody_eligible;
+    bad_reason.koc_reason[1] = koc::match_reason::nobody_eligible;
     CHECK_FALSE(koc::verify(in.g, in.capacity, in.slots, opt, bad_reason).ok);
     // A slack too large for the scale proves nothing.
     auto loose = r;

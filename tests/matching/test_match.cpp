@@ -121,6 +121,23 @@ TEST_CASE("stable match modes verify and differ from optimal only in total", "[m
   }
 }
 
+TEST_CASE("verify refuses a match result whose reasons are not the solver's", "[match]") {
+  auto w = make_world(150, 12, 3);
+  for (auto mode : {match_mode::optimal, match_mode::stable_kocs_propose}) {
+    match_options opt;
+    opt.mode = mode;
+    auto m = run(w, opt);
+    REQUIRE(verify(m).ok);
+    std::size_t t = 0;  // a task row whose reason can change to another value
+    m.task_reason[t] = m.task_reason[t] == static_cast<std::uint8_t>(match_reason::none)
+                           ? static_cast<std::uint8_t>(match_reason::nobody_eligible)
+                           : static_cast<std::uint8_t>(match_reason::none);
+    const auto r = verify(m);
+    CHECK_FALSE(r.ok);
+    CHECK(r.message.find("task_reason of task row 0") != std::string::npos);
+  }
+}
+
 TEST_CASE("match is deterministic", "[match][determinism]") {
   auto w = make_world(300, 20, 7);
   const auto a = run(w), b = run(w);

@@ -241,7 +241,7 @@ TEST_CASE("verify_stable catches broken matchings", "[stable]") {
     CHECK_FALSE(verify_stable(e.graph, x.kocs.capacity, x.tasks.slots, o, r).ok);
   }
   SECTION("a wrong reason") {
-    r.task_reason[0] = r.task_reason[0] == 2 ? 1 : 2;
+    r.task_reason[0] = r.task_reason[0] == 4 ? 2 : 4;  // outranked <-> all_candidates_at_capacity
     CHECK_FALSE(verify_stable(e.graph, x.kocs.capacity, x.tasks.slots, o, r).ok);
   }
 }
@@ -255,8 +255,16 @@ TEST_CASE("stable matching reasons and bad input", "[stable]") {
   const auto r = stable_matching(g, cap, slots);
   REQUIRE(verify_stable(g, cap, slots, {}, r).ok);
   CHECK(r.koc == std::vector<std::int32_t>{1});
-  CHECK(r.koc_reason == std::vector<std::uint8_t>{2, 0, 1});  // outranked, full, no candidates
-  CHECK(r.task_reason == std::vector<std::uint8_t>{0, 1});
+  using koc::match_reason;
+  auto bytes = [](std::initializer_list<match_reason> l) {
+    std::vector<std::uint8_t> v;
+    for (auto x : l) v.push_back(static_cast<std::uint8_t>(x));
+    return v;
+  };
+  // The one reason enum of every matcher (reason.hpp): KOC 0 outranked, KOC 1 full, KOC 2 without any
+  // candidate; task 1 has no candidate.
+  CHECK(r.koc_reason == bytes({match_reason::outranked, match_reason::none, match_reason::nobody_eligible}));
+  CHECK(r.task_reason == bytes({match_reason::none, match_reason::nobody_eligible}));
   cap[1] = -1;
   try {
     stable_matching(g, cap, slots);

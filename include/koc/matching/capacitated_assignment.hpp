@@ -105,6 +105,7 @@
 #include <koc/matching/candidates.hpp>
 #include <koc/matching/detail/capacitated_auction.hpp>
 #include <koc/matching/detail/capacitated_ssp.hpp>
+#include <koc/matching/reason.hpp>
 #include <koc/solve_control.hpp>
 #include <koc/span.hpp>
 
@@ -150,27 +151,8 @@ enum class capacitated_status : int {
   nothing_assigned = 1,  ///< optimal, and the optimum chooses no pair
 };
 
-/// Why a KOC keeps spare capacity or a task keeps unfilled slots (one reason per row; the count of
-/// spare units is capacity - load, resp. slots - filled).
-enum class unassigned_reason : std::uint8_t {
-  none = 0,                        ///< the row is at capacity / fully filled
-  nobody_eligible = 1,             ///< the row has no candidate pair at all
-  all_candidates_at_capacity = 2,  ///< every candidate pair of the row is chosen or its other end
-                                   ///< is at capacity (KOC load == capacity, task filled == slots)
-  better_pairs_chosen = 3,         ///< some candidate pair is unchosen while both ends have room:
-                                   ///< taking it would lower the total (or its score is <= 0 under
-                                   ///< max_score); never happens under max_fill_then_score
-};
-
-inline const char* unassigned_reason_name(unassigned_reason r) noexcept {
-  switch (r) {
-    case unassigned_reason::none: return "none";
-    case unassigned_reason::nobody_eligible: return "nobody_eligible";
-    case unassigned_reason::all_candidates_at_capacity: return "all_candidates_at_capacity";
-    case unassigned_reason::better_pairs_chosen: return "better_pairs_chosen";
-  }
-  return "unknown";
-}
+/// Reasons are koc::match_reason (koc/matching/reason.hpp); a capacitated solve uses none,
+/// nobody_eligible, all_candidates_at_capacity and better_pairs_chosen.
 
 /// Potentials of the flow network described at the top of this header (the optimality certificate,
 /// and the warm start of resolve_capacitated_assignment).
@@ -200,8 +182,8 @@ struct capacitated_assignment_result {
   // Per row.
   std::vector<std::int32_t> koc_load;     ///< n_kocs: pairs chosen per KOC
   std::vector<std::int32_t> task_filled;  ///< n_tasks: pairs chosen per task
-  std::vector<unassigned_reason> koc_reason;   ///< n_kocs
-  std::vector<unassigned_reason> task_reason;  ///< n_tasks
+  std::vector<match_reason> koc_reason;   ///< n_kocs
+  std::vector<match_reason> task_reason;  ///< n_tasks
   // Totals.
   std::int64_t total_score_units = 0;  ///< sum of integerised scores (exactly optimal)
   double total_score = 0;              ///< sum of the raw scores of the chosen pairs
@@ -343,8 +325,8 @@ inline void collect_pairs(capacitated_assignment_result& r, const candidate_view
   r.assigned = static_cast<std::int64_t>(r.pair.size());
   r.status = r.pair.empty() ? capacitated_status::nothing_assigned : capacitated_status::optimal;
   // Reasons: scan every candidate pair (including the ineligible ones) once from each side.
-  r.koc_reason.assign(K, unassigned_reason::none);
-  r.task_reason.assign(T, unassigned_reason::none);
+  r.koc_reason.assign(K, match_reason::none);
+  r.task_reason.assign(T, match_reason::none);
   std::vector<std::uint8_t> task_has_pair(T, 0), task_has_open(T, 0);
   for (std::size_t k = 0; k < K; ++k) {
     bool koc_open = false;
@@ -357,13 +339,13 @@ inline void collect_pairs(capacitated_assignment_result& r, const candidate_view
       if (koc_room) task_has_open[t] = 1;
     }
     if (!koc_room) continue;
-    if (g.offsets[k] == g.offsets[k + 1]) r.koc_reason[k] = unassigned_reason::nobody_eligible;
-    else r.koc_reason[k] = koc_open ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
+    if (g.offsets[k] == g.offsets[k + 1]) r.koc_reason[k] = match_reason::nobody_eligible;
+    else r.koc_reason[k] = koc_open ? match_reason::better_pairs_chosen : match_reason::all_candidates_at_capacity;
   }
   for (std::size_t t = 0; t < T; ++t) {
     if (r.task_filled[t] >= slots[t]) continue;
-    if (!task_has_pair[t]) r.task_reason[t] = unassigned_reason::nobody_eligible;
-    else r.task_reason[t] = task_has_open[t] ? unassigned_reason::better_pairs_chosen : unassigned_reason::all_candidates_at_capacity;
+    if (!task_has_pair[t]) r.task_reason[t] = match_reason::nobody_eligible;
+    else r.task_reason[t] = task_has_open[t] ? match_reason::better_pairs_chosen : match_reason::all_candidates_at_capacity;
   }
 }
 
@@ -783,16 +765,16 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
   }
   // Reasons, by their documented definitions.
   for (std::size_t k = 0; k < K; ++k) {
-    unassigned_reason want = unassigned_reason::none;
+    match_reason want = match_reason::none;
     if (load[k] < capacity[k]) {
       bool open = false;
       for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
         const auto t = static_cast<std::size_t>(graph.task[static_cast<std::size_t>(p)]);
         if (!chosen[static_cast<std::size_t>(p)] && filled[t] < slots[t]) open = true;
       }
-      want = graph.offsets[k] == graph.offsets[k + 1] ? unassigned_reason::nobody_eligible
-             : open                                  ? unassigned_reason::better_pairs_chosen
-                                                     : unassigned_reason::all_candidates_at_capacity;
+      want = graph.offsets[k] == graph.offsets[k + 1] ? match_reason::nobody_eligible
+             : open                                  ? match_reason::better_pairs_chosen
+                                                     : match_reason::all_candidates_at_capacity;
     }
     if (r.koc_reason[k] != want) return fail("koc_reason of KOC " + std::to_string(k) + " is wrong");
   }
@@ -804,11 +786,11 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
       if (!chosen[static_cast<std::size_t>(p)] && load[k] < capacity[k]) open_t[t] = 1;
     }
   for (std::size_t t = 0; t < T; ++t) {
-    unassigned_reason want = unassigned_reason::none;
+    match_reason want = match_reason::none;
     if (filled[t] < slots[t])
-      want = !has_pair[t] ? unassigned_reason::nobody_eligible
-             : open_t[t]  ? unassigned_reason::better_pairs_chosen
-                          : unassigned_reason::all_candidates_at_capacity;
+      want = !has_pair[t] ? match_reason::nobody_eligible
+             : open_t[t]  ? match_reason::better_pairs_chosen
+                          : match_reason::all_candidates_at_capacity;
     if (r.task_reason[t] != want) return fail("task_reason of task " + std::to_string(t) + " is wrong");
   }
   return {true, "optimal: primal feasible and every residual arc has a non-negative reduced cost"};

@@ -38,17 +38,6 @@ namespace koc {
 enum class match_mode : std::uint8_t { optimal = 0, stable_kocs_propose = 1, stable_tasks_propose = 2 };
 inline constexpr std::array<const char*, 3> match_mode_names = {"optimal", "stable_kocs_propose", "stable_tasks_propose"};
 
-/// Why a KOC keeps spare capacity or a task keeps unfilled slots.
-enum class match_reason : std::uint8_t {
-  none = 0,                        ///< at capacity / fully filled
-  nobody_eligible = 1,             ///< no eligible partner at all (see the eligibility exclusions)
-  all_candidates_at_capacity = 2,  ///< every eligible partner is chosen or already full
-  better_pairs_chosen = 3,         ///< optimal mode: a free partner exists, but the pair would lower the total
-  outranked = 4,                   ///< stable mode: each free partner is full with partners it prefers
-};
-inline constexpr std::array<const char*, 5> match_reason_names = {
-    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked"};
-
 struct match_options {
   match_mode mode = match_mode::optimal;
   capacitated_objective objective = capacitated_objective::max_score;
@@ -73,27 +62,11 @@ struct match_result {
   std::vector<std::uint8_t> koc_reason, task_reason;  ///< match_reason
   // Certificates.
   capacitated_assignment_result optimal;  ///< optimal mode (duals = the optimality certificate)
-  stable_matching_result stable;          ///< stable mode (shortfall reasons = the stability certificate)
+  stable_matching_result stable;          ///< stable mode (outranked reasons = the stability certificate)
   std::vector<std::int32_t> koc_rank;     ///< stable mode: the KOC-side ranks used, per pair (empty = by fit)
 };
 
 namespace detail {
-
-inline match_reason from_capacitated(unassigned_reason r) {
-  switch (r) {
-    case unassigned_reason::none: return match_reason::none;
-    case unassigned_reason::nobody_eligible: return match_reason::nobody_eligible;
-    case unassigned_reason::all_candidates_at_capacity: return match_reason::all_candidates_at_capacity;
-    case unassigned_reason::better_pairs_chosen: return match_reason::better_pairs_chosen;
-  }
-  return match_reason::none;
-}
-
-inline match_reason from_stable(std::uint8_t r, bool has_candidates) {
-  if (r == static_cast<std::uint8_t>(shortfall_reason::none)) return match_reason::none;
-  if (r == static_cast<std::uint8_t>(shortfall_reason::outranked)) return match_reason::outranked;
-  return has_candidates ? match_reason::all_candidates_at_capacity : match_reason::nobody_eligible;
-}
 
 /// KOC-side rank of each candidate pair from supplied preferences (rank >= 1); pairs the KOC did not
 /// rank come after every ranked one (INT32_MAX), then by fit in the stable matcher's own tie-break.
@@ -141,10 +114,10 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
     m.pair = r.pair;  // ascending pair index = sorted by (KOC, task) in a CSR graph
     m.koc_load = r.koc_load;
     m.task_filled = r.task_filled;
-    m.koc_reason.resize(g.n_kocs);
+    m.koc_reason.resize(g.n_kocs);  // match_reason, stored as bytes
     m.task_reason.resize(g.n_tasks);
-    for (std::size_t k = 0; k < g.n_kocs; ++k) m.koc_reason[k] = static_cast<std::uint8_t>(detail::from_capacitated(r.koc_reason[k]));
-    for (std::size_t t = 0; t < g.n_tasks; ++t) m.task_reason[t] = static_cast<std::uint8_t>(detail::from_capacitated(r.task_reason[t]));
+    for (std::size_t k = 0; k < g.n_kocs; ++k) m.koc_reason[k] = static_cast<std::uint8_t>(r.koc_reason[k]);
+    for (std::size_t t = 0; t < g.n_tasks; ++t) m.task_reason[t] = static_cast<std::uint8_t>(r.task_reason[t]);
   } else {
     stable_matching_options opt;
     opt.proposer = options.mode == match_mode::stable_kocs_propose ? proposing_side::kocs : proposing_side::tasks;
@@ -157,14 +130,8 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
     m.pair = s.pair;
     m.koc_load = s.koc_load;
     m.task_filled = s.task_filled;
-    std::vector<std::uint8_t> task_has(g.n_tasks, 0);
-    for (auto t : g.task) task_has[static_cast<std::size_t>(t)] = 1;
-    m.koc_reason.resize(g.n_kocs);
-    m.task_reason.resize(g.n_tasks);
-    for (std::size_t k = 0; k < g.n_kocs; ++k)
-      m.koc_reason[k] = static_cast<std::uint8_t>(detail::from_stable(s.koc_reason[k], g.offsets[k + 1] > g.offsets[k]));
-    for (std::size_t t = 0; t < g.n_tasks; ++t)
-      m.task_reason[t] = static_cast<std::uint8_t>(detail::from_stable(s.task_reason[t], task_has[t] != 0));
+    m.koc_reason = s.koc_reason;
+    m.task_reason = s.task_reason;
   }
   m.score.resize(m.pair.size());
   for (std::size_t i = 0; i < m.pair.size(); ++i) {
@@ -181,18 +148,31 @@ using match_verify_report = check_result;  ///< what verify() returns (koc/check
 /// pairs in stable mode.
 inline match_verify_report verify(const match_result& m) {
   const candidate_view g = m.candidates.graph.view();
+  // The reasons the result reports are the certified solver's, row for row (one enum: reason.hpp).
+  auto same_reasons = [&](const auto& koc_reason, const auto& task_reason) -> check_result {
+    if (koc_reason.size() != m.koc_reason.size() || task_reason.size() != m.task_reason.size())
+      return {false, "reason columns differ in length from the solver's"};
+    for (std::size_t k = 0; k < koc_reason.size(); ++k)
+      if (static_cast<std::uint8_t>(koc_reason[k]) != m.koc_reason[k]) return {false, "koc_reason of KOC row " + std::to_string(k) + " is not the solver's"};
+    for (std::size_t t = 0; t < task_reason.size(); ++t)
+      if (static_cast<std::uint8_t>(task_reason[t]) != m.task_reason[t]) return {false, "task_reason of task row " + std::to_string(t) + " is not the solver's"};
+    return {};
+  };
   if (m.mode == match_mode::optimal) {
     capacitated_assignment_options opt;
     opt.objective = m.options.objective;
     opt.score_resolution = m.options.score_resolution;
     const auto r = verify(g, m.capacity, m.slots, opt, m.optimal);
-    return {r.ok, r.message};
+    if (!r.ok) return {r.ok, r.message};
+    const auto same = same_reasons(m.optimal.koc_reason, m.optimal.task_reason);
+    return same.ok ? check_result{true, r.message} : same;
   }
   stable_matching_options opt;
   opt.proposer = m.mode == match_mode::stable_kocs_propose ? proposing_side::kocs : proposing_side::tasks;
   opt.koc_rank = m.koc_rank;
   const auto rep = verify_stable(g, m.capacity, m.slots, opt, m.stable);
-  return {rep.ok, rep.message};
+  if (!rep.ok) return {rep.ok, rep.message};
+  return same_reasons(m.stable.koc_reason, m.stable.task_reason);
 }
 
 }  // namespace koc

@@ -27,6 +27,7 @@
 #include <koc/check.hpp>
 #include <koc/error.hpp>
 #include <koc/matching/candidates.hpp>
+#include <koc/matching/reason.hpp>
 #include <koc/span.hpp>
 
 #include <algorithm>
@@ -49,13 +50,17 @@ struct stable_matching_options {
   span<const std::int32_t> task_rank;  ///< per candidate pair: the task's rank of the KOC (lower = better); empty = all equal
 };
 
-/// Why a KOC or task holds fewer pairs than its capacity/slots.
-enum class shortfall_reason : std::uint8_t {
-  none = 0,           ///< full (load == capacity, filled == slots)
-  no_candidates = 1,  ///< every candidate pair it has is in the matching (including having none)
-  outranked = 2,      ///< each unmatched candidate is full with partners it prefers (the stability certificate)
-};
-inline constexpr std::array<const char*, 3> shortfall_reason_names = {"none", "no_candidates", "outranked"};
+namespace detail {
+/// A row's reason in a stable matching, from what it holds (have), what it may hold (cap) and its
+/// candidate count (degree): full; no candidate at all; every candidate held; else outranked (each
+/// candidate it lacks is full with partners it prefers, which verify checks as the stability
+/// certificate).
+inline match_reason stable_reason(std::int64_t have, std::int64_t cap, std::int64_t degree) {
+  if (have == cap) return match_reason::none;
+  if (degree == 0) return match_reason::nobody_eligible;
+  return have == degree ? match_reason::all_candidates_at_capacity : match_reason::outranked;
+}
+}  // namespace detail
 
 struct stable_matching_result {
   std::vector<std::int32_t> koc;          ///< matched pairs, sorted by (koc, task)
@@ -63,8 +68,9 @@ struct stable_matching_result {
   std::vector<std::int64_t> pair;         ///< index of each matched pair in the candidate graph
   std::vector<std::int32_t> koc_load;     ///< n_kocs: pairs held
   std::vector<std::int32_t> task_filled;  ///< n_tasks: pairs held
-  std::vector<std::uint8_t> koc_reason;   ///< n_kocs: shortfall_reason
-  std::vector<std::uint8_t> task_reason;  ///< n_tasks: shortfall_reason
+  std::vector<std::uint8_t> koc_reason;   ///< n_kocs: match_reason (none, nobody_eligible,
+                                          ///< all_candidates_at_capacity, outranked)
+  std::vector<std::uint8_t> task_reason;  ///< n_tasks: match_reason, as koc_reason
   std::int64_t proposals = 0;
 };
 
@@ -218,8 +224,7 @@ inline stable_matching_result stable_matching(const candidate_view& g, span<cons
       ++out.task_filled[static_cast<std::size_t>(g.task[e])];
     }
   auto reason = [](std::int32_t have, std::int32_t cap, std::int64_t degree) {
-    if (have == cap) return shortfall_reason::none;
-    return have == degree ? shortfall_reason::no_candidates : shortfall_reason::outranked;
+    return detail::stable_reason(have, cap, degree);
   };
   out.koc_reason.resize(n);
   for (std::size_t k = 0; k < n; ++k)
@@ -285,15 +290,11 @@ inline stability_report verify_stable(const candidate_view& g, span<const std::i
   }
   for (std::size_t k = 0; k < n; ++k) {
     const auto deg = g.offsets[k + 1] - g.offsets[k];
-    const auto want = load[k] == koc_capacity[k] ? shortfall_reason::none
-                      : load[k] == deg           ? shortfall_reason::no_candidates
-                                                 : shortfall_reason::outranked;
+    const auto want = detail::stable_reason(load[k], koc_capacity[k], deg);
     if (r.koc_reason[k] != static_cast<std::uint8_t>(want)) return fail("koc_reason of KOC " + std::to_string(k) + " is wrong");
   }
   for (std::size_t t = 0; t < m; ++t) {
-    const auto want = filled[t] == task_slots[t] ? shortfall_reason::none
-                      : filled[t] == degree_t[t] ? shortfall_reason::no_candidates
-                                                 : shortfall_reason::outranked;
+    const auto want = detail::stable_reason(filled[t], task_slots[t], degree_t[t]);
     if (r.task_reason[t] != static_cast<std::uint8_t>(want)) return fail("task_reason of task " + std::to_string(t) + " is wrong");
   }
   return {};

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <cmath>
 #include <random>
 #include <thread>
 #include <vector>
@@ -561,4 +562,21 @@ TEST_CASE("the automatic method: the auction, shortest paths on long rows", "[ca
   const auto b = solve_checked(long_rows, opts(capacitated_objective::max_score));
   CHECK(b.duals.epsilon == 0);  // shortest paths
   CHECK(b.total_score_units == solve_checked(long_rows, opts(capacitated_objective::max_score, koc::capacitated_method::auction)).total_score_units);
+}
+
+TEST_CASE("integerising rounds exactly as llround, half away from zero", "[capacitated]") {
+  std::mt19937_64 rng(99);
+  std::vector<double> xs = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                            4503599627370495.5, -4503599627370495.5, 4503599627370496.0, 9007199254740993.0,
+                            3.9e18, -3.9e18, 1e-300, -1e-300, 123456.5, -123456.5};
+  std::uniform_real_distribution<double> unit(-1, 1);
+  for (int i = 0; i < 200000; ++i) {
+    const double scale = std::ldexp(1.0, static_cast<int>(rng() % 62));
+    xs.push_back(unit(rng) * scale);
+    xs.push_back(std::floor(unit(rng) * scale) + 0.5);  // exact halves
+  }
+  for (const double x : xs) {
+    INFO(x);
+    REQUIRE(koc::detail::round_half_away(x) == std::llround(x));
+  }
 }

@@ -228,28 +228,59 @@ inline void check_capacitated_input(const candidate_view& g, span<const std::int
     throw error(errc::overflow, "more than 2^31 - 1 KOCs or tasks", -1, g.n_kocs >= (std::size_t{1} << 31) ? "capacity" : "slots");
 }
 
-/// Integerised scores; throws overflow when a score, a total or a potential could leave int64.
-inline std::vector<std::int64_t> integerise_scores(const candidate_view& g, double resolution) {
-  std::vector<std::int64_t> w(g.n_pairs());
-  std::int64_t max_abs = 0;
-  std::size_t arg = 0;
+/// Integerised scores with their range.
+struct integer_scores {
+  std::vector<std::int64_t> w;
+  std::int64_t wmin = 0, wmax = 0;  ///< 0, 0 when there is no pair
+};
+
+/// llround(x) (half away from zero) for |x| < 2^62, inline and without a library call: the conversion
+/// truncates exactly, x - trunc(x) is exact for every double, and at or above 2^52 every double is whole.
+inline std::int64_t round_half_away(double x) noexcept {
+  const auto i = static_cast<std::int64_t>(x);
+  const double f = x - static_cast<double>(i);
+  return i + (f >= 0.5) - (f <= -0.5);
+}
+
+/// Integerised scores llround(score / resolution) and their range; throws overflow when a score, a total
+/// or a potential could leave int64. One vectorised pass; a failing check names its first pair after it.
+inline integer_scores integerise(const candidate_view& g, double resolution) {
+  integer_scores out;
+  auto& w = out.w;
+  w.resize(g.n_pairs());
+  const double* score = g.score.data();
+  bool in_range = true;
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   for (std::size_t p = 0; p < w.size(); ++p) {
-    const double x = g.score[p] / resolution;
-    if (!(std::fabs(x) < 4.0e18))
-      throw error(errc::overflow, "score / score_resolution does not fit in int64", static_cast<std::int64_t>(p), "score");
-    w[p] = std::llround(x);
-    const std::int64_t a = w[p] < 0 ? -w[p] : w[p];
-    if (a > max_abs) max_abs = a, arg = p;
+    const double x = score[p] / resolution;
+    in_range &= std::fabs(x) < 4.0e18;  // false for NaN too
+    const std::int64_t v = round_half_away(in_range ? x : 0.0);
+    w[p] = v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
   }
+  if (!in_range)
+    for (std::size_t p = 0; p < w.size(); ++p)
+      if (!(std::fabs(score[p] / resolution) < 4.0e18))
+        throw error(errc::overflow, "score / score_resolution does not fit in int64", static_cast<std::int64_t>(p), "score");
+  if (!w.empty()) out.wmin = lo, out.wmax = hi;
+  const std::int64_t max_abs = std::max(hi < 0 ? -hi : hi, lo < 0 ? -lo : lo);
   // Totals are bounded by n_pairs * max|w|, potentials by (n_kocs + n_tasks + 2) * max|w| (a
   // shortest path visits each node once); keep a factor 4 of headroom for reduced-cost sums.
   const int128 nodes = static_cast<int128>(g.n_kocs) + static_cast<int128>(g.n_tasks) + 2;
   const int128 reach = std::max<int128>(nodes, static_cast<int128>(g.n_pairs()));
-  if (static_cast<int128>(max_abs) * reach * 4 >= static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 4))
+  if (!w.empty() && static_cast<int128>(max_abs) * reach * 4 >= static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 4)) {
+    std::size_t arg = 0;  // the first pair of largest magnitude
+    while ((w[arg] < 0 ? -w[arg] : w[arg]) != max_abs) ++arg;
     throw error(errc::overflow,
                 "integerised scores too large for exact int64 totals and potentials: raise score_resolution",
                 static_cast<std::int64_t>(arg), "score");
-  return w;
+  }
+  return out;
+}
+
+inline std::vector<std::int64_t> integerise_scores(const candidate_view& g, double resolution) {
+  return integerise(g, resolution).w;
 }
 
 /// Whether every slot must be filled and the slots take at least 90% of the KOCs' usable capacity (a
@@ -452,14 +483,6 @@ inline auction_units auction_units_with(const candidate_view& g, std::int64_t wm
   }
   return u;
 }
-inline auction_units auction_units_for(const candidate_view& g, const std::vector<std::int64_t>& w,
-                                       const capacitated_assignment_options& opt) {
-  std::int64_t wmin = std::numeric_limits<std::int64_t>::max(), wmax = std::numeric_limits<std::int64_t>::min();
-  for (const auto x : w) wmin = std::min(wmin, x), wmax = std::max(wmax, x);
-  if (w.empty()) wmin = wmax = 0;
-  return auction_units_with(g, wmin, wmax, opt);
-}
-
 /// The automatic choice. Long rows (on average kLongRow candidates or more per KOC with any) favour the
 /// shortest paths: each of the auction's bids reads the bidder's whole row, while a search reads only the
 /// few arcs its arc heaps offer (measured on the long-row family, benchmarks/RESULTS.md).
@@ -616,8 +639,9 @@ inline capacitated_assignment_result solve_capacitated_assignment(const candidat
                                                                   const capacitated_assignment_options& options) {
   detail::check_capacitated_input(graph, capacity, slots, options);
   {
-    auto w = detail::integerise_scores(graph, options.score_resolution);
-    const auto units = detail::auction_units_for(graph, w, options);
+    auto scores = detail::integerise(graph, options.score_resolution);
+    auto& w = scores.w;
+    const auto units = detail::auction_units_with(graph, scores.wmin, scores.wmax, options);
     if (detail::use_auction(graph, units, options))
       return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, nullptr);
   }
@@ -655,8 +679,9 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
                 -1, "task_potential");
   if (previous.scale < 1) throw error(errc::invalid_value, "previous duals have a scale below 1", -1, "scale");
   {
-    auto w = detail::integerise_scores(graph, options.score_resolution);
-    const auto units = detail::auction_units_for(graph, w, options);
+    auto scores = detail::integerise(graph, options.score_resolution);
+    auto& w = scores.w;
+    const auto units = detail::auction_units_with(graph, scores.wmin, scores.wmax, options);
     if (detail::use_auction(graph, units, options))
       return detail::solve_by_auction(graph, capacity, slots, options, std::move(w), units, &previous);
   }

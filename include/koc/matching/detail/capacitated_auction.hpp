@@ -9,7 +9,7 @@
 // with s_t = min(slots, candidates) identical copies; a unit of k may hold at most one copy of each
 // task. Values are integers: value(p) = scale * (w_p + bonus), where w_p is the integerised score,
 // bonus = 0 under max_score and, under max_fill_then_score, a bonus per pair large enough that one more
-// pair always beats any exchange of scores (auction_units_for in capacitated_assignment.hpp), and
+// pair always beats any exchange of scores (auction_units_with in capacitated_assignment.hpp), and
 // scale = 2 min(K, T) + 4 makes the final epsilon of 1 small enough to be exact (below). A task with a
 // copy for every candidate can never be full: its copies cost 0 and it keeps no heap (unlimited slots,
 // broadcast tasks).

@@ -390,6 +390,11 @@ def prepare_tasks(tasks: Any, policy: RewardPolicy) -> pd.DataFrame:
     t = pd.DataFrame(tasks).reset_index(drop=True).copy()
     if "task_id" not in t.columns or "rule" not in t.columns:
         raise error("invalid_argument", "the task table needs 'task_id' and 'rule' columns", None, "task_id")
+    ids = pd.to_numeric(t["task_id"], errors="coerce")
+    if ids.isna().any() or (ids != np.floor(ids)).any():
+        row = int(np.flatnonzero((ids.isna() | (ids != np.floor(ids))).to_numpy())[0])
+        raise error("invalid_value", f"task id {t['task_id'].iloc[row]!r} is not a whole number: the Dask and Spark fronts "
+                    "take integer task ids (koc.rewards takes text ones; map them to integers first)", row, "task_id")
     # Validate the whole task table once, on the driver, exactly as the single-node call does.
     _rewards(pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)}),
              pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),

@@ -6,7 +6,8 @@ next accepts unchanged: the tasks table given to :func:`koc.match` is the one :f
 koc but is not one of its names (a misspelling, or a name koc used to read) is refused with a suggestion
 by every stage, never ignored: ignoring it would silently drop what it says (a late penalty, a budget).
 
-Kinds: ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
+Kinds: ``id`` (a whole number, or text such as "T-2026-07" as CRM exports hold ids, for the whole
+column), ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
 decimal string, a Decimal, an int, or a float read by its shortest repr).
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _table(*columns: Column) -> dict[str, Column]:
 
 
 TASKS = _table(
-    Column("task_id", "int", (MATCH, REWARDS), "unique task id"),
+    Column("task_id", "id", (MATCH, REWARDS), "unique task id: a whole number or text"),
     Column("asset", "str", (MATCH,), "social, knowledge, community or intelligence"),
     Column("horizon", "str", (MATCH,), "instant, phased, continuous or identity"),
     Column("direction", "str", (MATCH,), "internal or external"),
@@ -57,8 +58,8 @@ TASKS = _table(
 TASK_PREFIX = "req_"  # req_<skill>: the level the task requires
 
 COMPLETIONS = _table(
-    Column("koc_id", "int", (REWARDS,), "the KOC of the assignment"),
-    Column("task_id", "int", (REWARDS,), "the task of the assignment"),
+    Column("koc_id", "id", (REWARDS,), "the KOC of the assignment"),
+    Column("task_id", "id", (REWARDS,), "the task of the assignment"),
     Column("assignment", "int", (REWARDS,), "row of the assignments table (instead of koc_id, task_id)"),
     Column("delivered_at", "int", (REWARDS,), "unix seconds"),
     Column("accepted", "flag", (REWARDS,), "1 accepted, 0 rejected"),

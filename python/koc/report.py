@@ -275,7 +275,7 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
     table = _table(["reason", "tasks short", "unfilled slots"],
                    [(r, _fmt_int(x.tasks), _fmt_int(x.slots)) for r, x in by_reason.iterrows()], [False, True, True])
     table += _table(["task", "slots", "filled", "unfilled", "reason"],
-                    [(int(x.task_id), _fmt_int(x.slots), _fmt_int(x.filled), _fmt_int(x.unfilled), x.reason) for x in u.itertuples()],
+                    [(x.task_id, _fmt_int(x.slots), _fmt_int(x.filled), _fmt_int(x.unfilled), x.reason) for x in u.itertuples()],
                     [True, True, True, True, False])
     sections.append(_section("unfilled", "Unfilled slots by reason", f"{len(u)} of {len(tasks)} tasks are short of "
                              "their slots; every task is either filled or listed here with its reason.", chart, table))

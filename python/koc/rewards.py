@@ -451,20 +451,29 @@ class Ledger:
     Lines without a currency, and lines whose id is -1, are left out of the totals.
     """
 
-    def __init__(self, raw: dict, koc_labels: Optional[np.ndarray] = None) -> None:
+    def __init__(self, raw: dict, koc_ids: Optional["_TextIds"] = None, task_ids: Optional["_TextIds"] = None) -> None:
         self._raw = raw
         self._state = raw["state"]
         self._lines: Optional[pd.DataFrame] = None
         self._totals: dict[str, pd.DataFrame] = {}
-        self._koc_labels = koc_labels  # text KOC ids: code i is koc_labels[i] (see _KocIds)
+        # Text ids (see _TextIds): code i is labels[i]; None when the caller's ids are integers.
+        self._kocs = koc_ids if koc_ids is not None else _TextIds("koc_id", [])
+        self._tasks = task_ids if task_ids is not None else _TextIds("task_id", [])
 
-    def _koc_ids(self, codes: np.ndarray) -> Any:
-        """KOC ids as the caller gave them: the codes themselves, or the text ids (None for -1, no KOC)."""
-        if self._koc_labels is None:
+    @staticmethod
+    def _as_given(codes: np.ndarray, ids: "_TextIds") -> Any:
+        """Ids as the caller gave them: the codes themselves, or the text ids (None for -1, none)."""
+        if ids.labels is None:
             return codes
         codes = np.asarray(codes, dtype=np.int64)
-        table = np.append(np.asarray(self._koc_labels, dtype=object), None)
-        return table[np.where(codes >= 0, codes, len(self._koc_labels))]
+        table = np.append(np.asarray(ids.labels, dtype=object), None)
+        return table[np.where(codes >= 0, codes, len(ids.labels))]
+
+    def _koc_ids(self, codes: np.ndarray) -> Any:
+        return self._as_given(codes, self._kocs)
+
+    def _task_ids(self, codes: np.ndarray) -> Any:
+        return self._as_given(codes, self._tasks)
 
     def __len__(self) -> int:
         return len(self._raw["amount"])
@@ -492,7 +501,7 @@ class Ledger:
             r = self._raw
             rule = r["rule"]
             out: dict[str, Any] = {
-                "koc_id": self._koc_ids(r["koc_id"]), "task_id": r["task_id"], "campaign_id": r["campaign_id"],
+                "koc_id": self._koc_ids(r["koc_id"]), "task_id": self._task_ids(r["task_id"]), "campaign_id": r["campaign_id"],
                 "completion": r["completion"],
                 "rule": pd.Categorical.from_codes(rule.astype(np.int64), categories=list(r["rule_names"])),
                 "kind": pd.Categorical.from_codes(r["kind"].astype(np.int64), categories=list(r["kinds"])),
@@ -507,7 +516,8 @@ class Ledger:
                     categories=list(r["run_ids"])),
             }
             if r["explanation"] is not None:
-                out["explanation"] = np.asarray(r["explanation"], dtype=object)
+                out["explanation"] = np.asarray([self._say(x) for x in r["explanation"]], dtype=object) \
+                    if self._tasks.labels is not None or self._kocs.labels is not None else np.asarray(r["explanation"], dtype=object)
             self._lines = pd.DataFrame(out)
         return self._lines
 
@@ -516,7 +526,8 @@ class Ledger:
             g = self._raw[key]
             out: dict[str, Any] = {}
             if id_name is not None:
-                out[id_name] = self._koc_ids(g["id"]) if id_name == "koc_id" else g["id"]
+                out[id_name] = self._koc_ids(g["id"]) if id_name == "koc_id" else \
+                    self._task_ids(g["id"]) if id_name == "task_id" else g["id"]
             out["currency"] = np.asarray([_CODES[c] for c in g["currency"]], dtype=object)
             out["amount"] = g["amount"]
             out["amount_decimal"] = _decimals(g["amount"], g["currency"])
@@ -542,7 +553,10 @@ class Ledger:
 
     def explain(self, line: int) -> str:
         """The readable sentence of one line (built on demand unless computed with ``explain=True``)."""
-        return self._state.explain(int(line))
+        return self._say(self._state.explain(int(line)))
+
+    def _say(self, text: str) -> str:
+        return _say_ids(text, self._kocs, self._tasks) if self._kocs.labels is not None or self._tasks.labels is not None else text
 
     def verify(self) -> Check:
         """Re-checks the ledger against its inputs without recomputing it (coverage, signs, rounding, prize
@@ -574,17 +588,19 @@ def _award_columns(awards: Any) -> dict:
     return out
 
 
-class _KocIds:
-    """Text KOC ids (what CRM exports hold: "KOC-100001") across every table rewards reads, as the engine's
-    integer codes: the distinct ids sorted as text get 0, 1, ... (so every tie the engine breaks by lower
-    KOC id goes to the id first in text order). Integer ids pass through unchanged."""
+class _TextIds:
+    """Text ids (what CRM exports hold: "KOC-100001", "T-2026-07") in one id column (``koc_id`` or
+    ``task_id``) across every table rewards reads, as the engine's integer codes: the distinct ids sorted as
+    text get 0, 1, ... (so every tie the engine breaks by the lower id goes to the id first in text order).
+    Integer ids pass through unchanged."""
 
-    def __init__(self, tables: list[tuple[Any, str]]) -> None:
+    def __init__(self, column: str, tables: list[tuple[Any, str]]) -> None:
+        self.column = column
         self.labels: Optional[np.ndarray] = None
         columns = []
         for table, field in tables:
-            if table is not None and "koc_id" in _names(table):
-                columns.append((np.asarray(_array(_columns.get(table, "koc_id"))), field))
+            if table is not None and column in _names(table):
+                columns.append((np.asarray(_array(_columns.get(table, column))), field))
         def text(v: Any) -> bool:  # an id that is not a whole number ("KOC-1"; "100002" read from a CSV is a number)
             return isinstance(v, str) and not v.strip().lstrip("-").isdigit() and v.strip() != ""
         if not any((c.dtype == object or c.dtype.kind in "USO") and any(text(v) for v in c) for c, _ in columns):
@@ -594,24 +610,45 @@ class _KocIds:
         self._lookup = {v: i for i, v in enumerate(self.labels)}
 
     def recode(self, table: Any) -> Any:
-        """The table with its koc_id column as codes (missing or -1: -1); the table itself for integer ids."""
-        if self.labels is None or table is None or "koc_id" not in _names(table):
+        """The table with its id column as codes (missing or -1: -1); the table itself for integer ids."""
+        if self.labels is None or table is None or self.column not in _names(table):
             return table
-        vals = np.asarray(_array(_columns.get(table, "koc_id")), dtype=object)
+        vals = np.asarray(_array(_columns.get(table, self.column)), dtype=object)
         codes = np.array([-1 if v is None or (isinstance(v, float) and np.isnan(v)) or v == -1 else self._lookup[v]
                           for v in vals], dtype=np.int64)
         if isinstance(table, pd.DataFrame):
-            return table.assign(koc_id=codes)
-        return {**dict(table), "koc_id": codes}
+            return table.assign(**{self.column: codes})
+        return {**dict(table), self.column: codes}
+
+    def label(self, code: int) -> Any:
+        return code if self.labels is None or not 0 <= code < len(self.labels) else self.labels[code]
+
+
+def _say_ids(text: str, kocs: _TextIds, tasks: _TextIds) -> str:
+    """An engine message or explanation with the caller's text ids in place of the engine's codes."""
+    def name(noun: str, ids: _TextIds) -> Any:
+        def sub(m: "re.Match") -> str:
+            code = int(m.group(2))
+            if ids.labels is None or code >= len(ids.labels):
+                return m.group(0)
+            v = ids.labels[code]
+            return f"{m.group(1)}{v!r}" if isinstance(v, str) else f"{m.group(1)}{int(v)}"
+        return sub
+    if kocs.labels is not None:
+        text = re.sub(r"(KOC (?:id )?)(\d+)", name("KOC", kocs), text)
+    if tasks.labels is not None:
+        text = re.sub(r"((?<!row )task (?:id )?)(\d+)", name("task", tasks), text)
+    return text
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
             explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.
 
-    Tables are pandas DataFrames or dicts of 1-D arrays. Task and campaign ids are integers (>= 0); KOC ids
-    are integers (>= 0) or text ("KOC-100001", as CRM exports hold them), kept as given in the result (text
-    ids are ordered as text wherever the engine breaks a tie by KOC id). Times are unix seconds
+    Tables are pandas DataFrames or dicts of 1-D arrays. Campaign ids are integers (>= 0); KOC and task ids
+    are integers (>= 0) or text ("KOC-100001", "T-2026-07", as CRM exports hold them), kept as given in the
+    result, its explanations and its errors (text ids are ordered as text wherever the engine breaks a tie by
+    id). The Dask and Spark fronts take integer task ids. Times are unix seconds
     (int), datetimes or ISO-8601 text (naive = UTC; offsets honoured). Money inputs are major units (Decimal, decimal string, int, or a float
     read by its shortest repr: 1500.5 means "1500.5") in the currency of the task's rule, converted
     exactly; ``*_minor`` variants take int minor units instead.
@@ -652,15 +689,17 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
-    task_cols, task_currency = _task_columns(tasks, pol)
     _require(assignments, "koc_id", "assignment")
     if settled is not None:  # ledgers of earlier runs as their lines (text ids as given)
         settled = [p.lines if isinstance(p, Ledger) else p for p in (settled if isinstance(settled, (list, tuple)) else [settled])]
-    ids = _KocIds([(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id"), (awards, "awards.koc_id")]
-                  + [(p, "settled.koc_id") for p in (settled or [])])
-    assignments, completions, kocs, awards = (ids.recode(t) for t in (assignments, completions, kocs, awards))
+    ids = _TextIds("koc_id", [(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id"), (awards, "awards.koc_id")]
+                   + [(p, "settled.koc_id") for p in (settled or [])])
+    task_ids = _TextIds("task_id", [(tasks, "task_id"), (assignments, "task_id"), (completions, "task_id")]
+                        + [(p, "settled.task_id") for p in (settled or [])])
+    tasks, assignments, completions, kocs, awards = (task_ids.recode(ids.recode(t)) for t in (tasks, assignments, completions, kocs, awards))
     if settled is not None:
-        settled = [ids.recode(p) for p in settled]
+        settled = [task_ids.recode(ids.recode(p)) for p in settled]
+    task_cols, task_currency = _task_columns(tasks, pol)
     a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
     a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")
     if len(a_koc) != len(a_task):
@@ -673,18 +712,11 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
                                    ladder, bool(explain), settled_cols, settled_rules,
                                    None if awards is None else _award_columns(awards), str(run_id))
     except _core.Error as e:
-        if ids.labels is None:
+        if ids.labels is None and task_ids.labels is None:
             raise
-        # The engine names KOCs by their codes: say the caller's ids.
-        def name(m: "re.Match") -> str:
-            code = int(m.group(1))
-            if code >= len(ids.labels):
-                return m.group(0)
-            v = ids.labels[code]
-            return f"KOC {v!r}" if isinstance(v, str) else f"KOC {int(v)}"
-        text = re.sub(r"KOC (?:id )?(\d+)", name, detail(e))
-        raise error(e.code, text, e.row, e.field) from None
-    return Ledger(raw, ids.labels)
+        # The engine names KOCs and tasks by their codes: say the caller's ids.
+        raise error(e.code, _say_ids(detail(e), ids, task_ids), e.row, e.field) from None
+    return Ledger(raw, ids, task_ids)
 
 
 _NO_EXPIRY = np.iinfo(np.int64).max
@@ -705,7 +737,7 @@ def points_balances(lots: Any, policy: RewardPolicyLike, as_of: Any, *, redempti
     ``next_expiry_amount``. The rules are koc::points_balances' (include/koc/rewards/points.hpp).
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
-    ids = _KocIds([(lots, "lots.koc_id"), (redemptions, "redemptions.koc_id")])  # text ids as in rewards()
+    ids = _TextIds("koc_id", [(lots, "lots.koc_id"), (redemptions, "redemptions.koc_id")])  # text ids as in rewards()
     lots, redemptions = ids.recode(lots), ids.recode(redemptions)
     names = _names(lots)
     for c in ("koc_id", "amount", "earned_at"):

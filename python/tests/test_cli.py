@@ -505,21 +505,30 @@ def test_statement_of_one_koc(tmp_path, capsys):
 
 
 def test_crm_shaped_text_ids_through_the_whole_run(tmp_path, capsys):
-    """KOC ids as CRM exports hold them ("KOC-100001"): the whole run, the state next month and a statement
-    keep them, and the money is the integer-id run's."""
+    """KOC and task ids as CRM exports hold them ("KOC-100001", "T-17"): the whole run, the state next month
+    and a statement keep them, and the money is the integer-id run's."""
     d = datasets.sample_dir()
     roster = pd.read_csv(d / "roster.csv")
     roster["id"] = "KOC-" + roster["id"].astype(str)
     done = pd.read_csv(d / "completions.csv")
     done["koc_id"] = "KOC-" + done["koc_id"].astype(str)
+    done["task_id"] = "T-" + done["task_id"].astype(str)
+    tasks = pd.read_csv(d / "tasks.csv")
+    tasks["task_id"] = "T-" + tasks["task_id"].astype(str)
     roster.to_csv(tmp_path / "roster.csv", index=False)
     done.to_csv(tmp_path / "done.csv", index=False)
-    args = ["run", "--roster", tmp_path / "roster.csv", "--tasks", d / "tasks.csv", "--completions", tmp_path / "done.csv",
-            "--policies", d, "--quiet"]
+    tasks.to_csv(tmp_path / "tasks.csv", index=False)
+    args = ["run", "--roster", tmp_path / "roster.csv", "--tasks", tmp_path / "tasks.csv", "--completions",
+            tmp_path / "done.csv", "--policies", d, "--quiet"]
     rc, _, err = koc_cli(capsys, *args, "--out", tmp_path / "may")
     assert rc == 0, err
     ledger = pd.read_csv(tmp_path / "may" / "ledger.csv", keep_default_na=False)
     assert ledger["koc_id"].str.startswith("KOC-").all()
+    on_task = ledger["task_id"] != ""  # KOC-level lines (tier bonuses, prizes) name no task
+    assert on_task.sum() > 4000 and ledger.loc[on_task, "task_id"].str.startswith("T-").all()
+    assignments = pd.read_csv(tmp_path / "may" / "assignments.csv")
+    assert assignments["task_id"].str.startswith("T-").all() and len(assignments) == 3273
+    assert "T-34" in (tmp_path / "may" / "report.html").read_text()
     summary = json.loads((tmp_path / "may" / "summary.json").read_text())
     assert summary["rewards"]["totals_by_currency"]["CNY"]["text"] == "243,493.75 CNY"
     state = pd.read_csv(tmp_path / "may" / "tier_state.csv")
@@ -530,7 +539,7 @@ def test_crm_shaped_text_ids_through_the_whole_run(tmp_path, capsys):
                          "--state", tmp_path / "may" / "tier_state.csv", "--out", tmp_path / "june.csv.out")
     assert rc == 0, err
     rc, out, err = koc_cli(capsys, "statement", "--koc", "KOC-100002", "--roster", tmp_path / "roster.csv", "--tasks",
-                           d / "tasks.csv", "--completions", tmp_path / "done.csv", "--policies", d, "--quiet")
+                           tmp_path / "tasks.csv", "--completions", tmp_path / "done.csv", "--policies", d, "--quiet")
     assert rc == 0, err
     assert "KOC KOC-100002:" in out  # the explanation names the caller's id, not a row number
 

@@ -173,6 +173,35 @@ def test_text_koc_ids_in_rewards_and_settlement():
     assert list(again.lines["reason"].astype(str)) == ["settled", "settled"]
 
 
+def test_text_task_ids_in_rewards_and_settlement():
+    """CRM-shaped task ids ("T-2026-07"): kept as given in the lines, totals and explanations, named in
+    errors, settled against a ledger that holds them, and the amounts those of the same ids as integers."""
+    import koc as k
+    policy = {"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed", "currency": "CNY",
+                                                            "amount": "100.00"}]}
+    tasks = pd.DataFrame({"task_id": ["T-b", "T-a", "T-c"], "rule": ["post"] * 3, "window_end": [1780000000] * 3,
+                          "budget": ["150.00", None, None]})
+    done = pd.DataFrame({"koc_id": [5, 6, 5], "task_id": ["T-b", "T-b", "T-a"], "delivered_at": [1770000000] * 3})
+    ledger = k.rewards(done, done, policy, tasks=tasks, explain=True)
+    lines = ledger.lines
+    assert set(lines["task_id"]) == {"T-a", "T-b", "T-c"}
+    assert lines.loc[lines["reason"].astype(str) == "no_completion", "task_id"].tolist() == ["T-c"]
+    assert "task 'T-c' has no completion" in lines.loc[lines["task_id"] == "T-c", "explanation"].iloc[0]
+    cut = lines.index[lines["kind"].astype(str) == "budget_cut"][0]
+    assert "'T-b'" in ledger.explain(int(cut))
+    assert sorted(ledger.totals_by_task["task_id"]) == ["T-a", "T-b"]  # T-c paid nothing: no currency line
+    codes = {"T-a": 0, "T-b": 1, "T-c": 2}  # text order: the engine's tie rule by task id is the text's
+    ints = k.rewards(done.assign(task_id=done["task_id"].map(codes)), done.assign(task_id=done["task_id"].map(codes)),
+                     policy, tasks=tasks.assign(task_id=tasks["task_id"].map(codes)))
+    assert lines["amount"].tolist() == ints.lines["amount"].tolist()
+    again = k.rewards(done, done, policy, tasks=tasks, settled=ledger)
+    assert set(again.lines["reason"].astype(str)) <= {"settled", "no_completion"}
+    assert again.lines["amount"].sum() == 0
+    wrong = done.assign(task_id=["T-b", "T-zz", "T-a"])
+    with pytest.raises(k.UnknownIdError, match="unknown task 'T-zz'"):
+        k.rewards(wrong, wrong, policy, tasks=tasks)
+
+
 def test_retainer_over_a_calendar_month():
     """No period_days: the retainer's period is the calendar month of window_start (February 2026: 28 days)."""
     import koc as k
@@ -189,3 +218,17 @@ def test_retainer_over_a_calendar_month():
     with pytest.raises(k.InvalidValueError, match="window_start for the calendar month") as e:
         k.rewards(done, done, policy, tasks=tasks.drop(columns=["window_start"]))
     assert e.value.field == "period_days"
+
+
+def test_engines_refuse_text_task_ids_clearly():
+    """koc.dask and koc.spark key their reward scopes by integer task id: a text id is a clear error naming
+    its row, raised on the driver before any work is sent (both fronts prepare tasks with this function)."""
+    import koc as k
+    from koc import _distributed
+    policy = k.RewardPolicy({"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed",
+                                                                         "currency": "CNY", "amount": "1.00"}]})
+    tasks = pd.DataFrame({"task_id": [3, "T-9"], "rule": ["post", "post"]}, dtype=object)
+    with pytest.raises(k.InvalidValueError, match="integer task ids") as e:
+        _distributed.prepare_tasks(tasks, policy)
+    assert e.value.row == 1 and e.value.field == "task_id"
+    assert len(_distributed.prepare_tasks(tasks.assign(task_id=[3, 9]), policy)) == 2

@@ -57,8 +57,8 @@ class UserError(Exception):
         self.exit_code = exit_code
 
 
-# Column kinds: int, float, flag (0/1), str, id (KOC ids: whole numbers, or text ids such as "KOC-100001"
-# as CRM exports hold them, for the whole column). `required` per table; everything else optional.
+# Column kinds: int, float, flag (0/1), str, id (KOC and task ids: whole numbers, or text ids such as
+# "KOC-100001" or "T-2026-07" as CRM exports hold them, for the whole column). `required` per table; everything else optional.
 _SKILL_LEVEL = "level"
 ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "honorary": "flag", "invited": "flag",
                                   "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
@@ -67,8 +67,7 @@ ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "
 # The task and completion tables are the library's (koc/_tables.py); amounts stay text, which koc.rewards
 # reads exactly in the row's currency.
 TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.TASKS.values()}
-COMPLETION_COLUMNS: dict[str, str] = {c.name: "id" if c.name == "koc_id" else "str" if c.kind == "amount" else c.kind
-                                      for c in _tables.COMPLETIONS.values()}
+COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.COMPLETIONS.values()}
 TIERS_COLUMNS: dict[str, str] = {"koc_id": "id", "tier": "str"}
 PREFIXES = {"roster": "skill_", "tasks": "req_"}
 

@@ -385,6 +385,16 @@ def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[int], policy: R
     return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
 
 
+def require_integer_ids(columns: dict[str, bool]) -> None:
+    """Refuses, on the driver, text KOC or task ids the engines' reward passes cannot key by: ``columns``
+    maps each id column ("kocs.koc_id", "completions.koc_id", ...) to whether its type is integral."""
+    for name, integral in columns.items():
+        if not integral:
+            raise error("invalid_value", f"{name} is not an integer column: the Dask and Spark reward fronts key "
+                        "their passes by integer KOC and task ids (koc.rewards takes text ones; map them to integers "
+                        "first)", None, name)
+
+
 def prepare_tasks(tasks: Any, policy: RewardPolicy) -> pd.DataFrame:
     """The task table (pandas; tasks are few and broadcast) with its scope and row."""
     t = pd.DataFrame(tasks).reset_index(drop=True).copy()

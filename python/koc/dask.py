@@ -147,6 +147,9 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     text = pol.to_json()
+    D.require_integer_ids({f"{frame}.{col}": pd.api.types.is_integer_dtype(df[col].dtype)
+                           for frame, df, cols in (("kocs", kocs, ("koc_id",)), ("completions", completions, ("koc_id", "task_id")))
+                           for col in cols if col in df.columns})
     t = D.prepare_tasks(tasks, pol)
     scope_of = dict(zip(t["task_id"].to_numpy(np.int64), t["_scope"].to_numpy(np.int64)))
     if ladder is None and "tier" in kocs.columns and isinstance(kocs["tier"].dtype, pd.CategoricalDtype):

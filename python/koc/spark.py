@@ -236,6 +236,10 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     text = pol.to_json()
+    integral = (T.LongType, T.IntegerType, T.ShortType, T.ByteType)
+    D.require_integer_ids({f"{frame}.{col}": isinstance(df.schema[col].dataType, integral)
+                           for frame, df, cols in (("kocs", kocs, ("koc_id",)), ("completions", completions, ("koc_id", "task_id")))
+                           for col in cols if col in df.columns})
     t = D.prepare_tasks(tasks, pol)
     scope_of = dict(zip(t["task_id"].to_numpy(np.int64).tolist(), t["_scope"].to_numpy(np.int64).tolist()))
     has_tier = "tier" in kocs.columns

@@ -88,6 +88,22 @@ def test_rewards_same_lines_same_order(client, programme):
     assert_same_ledger(got, single)
 
 
+def test_text_ids_classify_and_a_clear_refusal_in_rewards(client, programme):
+    """Text KOC ids (CRM exports) classify as on one node; the reward passes, keyed by integer ids, refuse
+    them on the driver with the column named, never fail inside a worker."""
+    prog, tiers, _, done = programme
+    roster = prog.roster.head(3000).copy()
+    roster["id"] = ("KOC-" + roster["id"].astype(str)).astype(object)
+    got = kd.classify(dd.from_pandas(roster, npartitions=3), prog.tier_policy).compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, koc.classify(roster, prog.tier_policy), check_exact=True)
+    text = done.head(500).assign(koc_id=lambda d: ("KOC-" + d["koc_id"].astype(str)).astype(object))
+    kocs = pd.DataFrame({"koc_id": pd.Series(text["koc_id"].unique(), dtype=object)})
+    with pytest.raises(koc.InvalidValueError, match="integer KOC and task ids") as e:
+        kd.rewards(dd.from_pandas(text, npartitions=2), prog.reward_policy, tasks=prog.tasks,
+                   kocs=dd.from_pandas(kocs, npartitions=2))
+    assert e.value.field == "kocs.koc_id"
+
+
 def test_match_same_optimal_total(client, programme):
     prog, tiers, plan, _ = programme
     m = kd.match(dd.from_pandas(prog.roster, npartitions=4), prog.tasks, prog.matching_policy,

@@ -110,6 +110,17 @@ def test_rewards_same_lines_same_order(spark, programme):
     assert_same_ledger(got, single)
 
 
+def test_rewards_refuse_text_ids_on_the_driver(spark, programme):
+    """Text KOC ids (CRM exports): the reward passes, keyed by integer ids, refuse them before any job runs,
+    naming the column."""
+    prog, _, _, done = programme
+    text = done.head(200).assign(koc_id=lambda d: "KOC-" + d["koc_id"].astype(str))
+    kocs = pd.DataFrame({"koc_id": text["koc_id"].unique()})
+    with pytest.raises(koc.InvalidValueError, match="integer KOC and task ids") as e:
+        ks.rewards(spark.createDataFrame(text), prog.reward_policy, tasks=prog.tasks, kocs=spark.createDataFrame(kocs))
+    assert e.value.field == "kocs.koc_id"
+
+
 def test_match_same_optimal_total(sroster, programme):
     prog, _, plan, _ = programme
     m = ks.match(sroster, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy)

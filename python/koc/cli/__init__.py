@@ -23,7 +23,8 @@ import pandas as pd
 from .. import _core
 from ..tiers import METRICS
 from ..tiers import validate as _validate_roster
-from . import _io, _pipeline
+from .. import store as _store_mod
+from . import _io, _pipeline, _store
 from ._io import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_POLICY, EXIT_TIMEOUT, EXIT_USAGE, Problem,
                   UserError)
 from ._progress import Progress
@@ -38,6 +39,8 @@ EXIT_CODES = f"""exit codes:
   {EXIT_POLICY}  a policy file is missing or invalid
   {EXIT_OUTPUT}  an output file could not be written
   {EXIT_TIMEOUT}  the matching did not finish within --time-limit (nothing written)
+  {_store.EXIT_STORE}  the programme store refuses: period already committed or out of order, a newer schema, not a store
+  {_store.EXIT_REPLAY}  koc replay: a recomputed period differs from the stored one
 """
 
 EXAMPLES = """examples:
@@ -52,6 +55,10 @@ EXAMPLES = """examples:
                 --out 100001.html                  (or .csv, .txt)
   koc points --policies policies/ --as-of 2026-06-30 --ledger 2026-05/ledger.csv=2026-05-31 --out points.csv
   koc validate --roster kocs.csv --tasks tasks.csv --completions done.csv --policies policies/
+  koc run --state programme.db --period 2026-11 --roster kocs.csv --tasks tasks.csv --completions done.csv \
+          --policies policies/ --out 2026-11/     (a month of a programme kept in a store)
+  koc periods --state programme.db;  koc history --state programme.db --koc 100001
+  koc replay --state programme.db --period 2026-11
 
 A policies folder holds reward_policy.json and, optionally, tier_policy.json and matching_policy.json
 (the library's defaults when absent). Tables are CSV (UTF-8, header line) or Parquet (.parquet).
@@ -95,9 +102,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="stop the optimal matching after this long (exit code 1, nothing written)")
     s.add_argument("--settled", nargs="+", metavar="LEDGER",
                    help="ledger.csv files of earlier runs: pay only what they did not (see docs/state-tables.md)")
-    s.add_argument("--state", metavar="TIER_STATE",
+    s.add_argument("--state", metavar="TIER_STATE|STORE",
                    help="last period's tier_state.csv (or tiers.csv): previous tiers, grace counters, honours kept "
-                        "for life")
+                        "for life; or a programme store (a .db/.sqlite file or a database URL such as "
+                        "postgresql+psycopg://koc@127.0.0.1/koc) that keeps every period: then --period is needed")
+    s.add_argument("--period", help="with a store: this period's name (e.g. 2026-11); periods are committed in order")
+    s.add_argument("--replace", action="store_true",
+                   help="with a store: recompute a committed period from these files, and every later period from its "
+                        "stored inputs, in one transaction")
     s.add_argument("--revoke", metavar="CSV", help="honours taken away this period: koc_id, reason")
     _override_args(s)
     s.add_argument("--awards", metavar="CSV", help="process-award winners per campaign: campaign_id, award, koc_id")
@@ -105,6 +117,22 @@ def _parser() -> argparse.ArgumentParser:
                                                "summary.json's provenance")
     s.add_argument("--all-lines", action="store_true", help="ledger: also the zero-amount no_completion lines of work "
                    "assigned and never delivered (left out by default; counted in summary.json)")
+
+    s = add("periods", "The periods a programme store holds: run id, when committed, KOCs, what was paid.",
+            "examples:\n  koc periods --state programme.db\n")
+    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    s.add_argument("--out", help="output CSV (default: standard output)")
+
+    s = add("history", "One KOC across a store's periods: tier, grace counter, honour and what each period paid.",
+            "examples:\n  koc history --state programme.db --koc 100001\n")
+    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    s.add_argument("--koc", required=True, help="the KOC id, as in the roster")
+    s.add_argument("--out", help="output CSV (default: standard output)")
+
+    s = add("replay", "Recompute stored periods from their stored inputs and compare every output byte for byte.",
+            "examples:\n  koc replay --state programme.db --period 2026-11\n  koc replay --state programme.db\n")
+    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    s.add_argument("--period", help="one period (default: every period, in order)")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
             "examples:\n  koc classify --roster kocs.csv --out tiers.csv\n  koc classify --roster kocs.csv --policy tier_policy.json\n")
@@ -214,6 +242,12 @@ def _override_args(s: argparse.ArgumentParser) -> None:
 
 
 def _cmd_run(args: argparse.Namespace, roster: str, tasks: str, completions: str, policies_dir: str, out: str) -> int:
+    state = getattr(args, "state", None)
+    if state and _store_mod.is_store_location(state):
+        return _store.run_period(args)
+    if getattr(args, "period", None) or getattr(args, "replace", False):
+        raise UserError([Problem("--period", "--period and --replace need a programme store as --state (a .db/.sqlite "
+                                 "file or a database URL)")], EXIT_USAGE)
     progress = Progress(stages=6, quiet=args.quiet)
     policies = _pipeline.load_policies(policies_dir, need_reward=True)
     outcome = _pipeline.run(roster, tasks, completions, policies, progress,
@@ -502,7 +536,8 @@ def _cmd_points(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"demo": _cmd_demo, "statement": _cmd_statement, "points": _cmd_points, "classify": _cmd_classify, "match": _cmd_match, "rewards": _cmd_rewards,
-             "what-if": _cmd_what_if, "validate": _cmd_validate}
+             "what-if": _cmd_what_if, "validate": _cmd_validate, "periods": _store.periods, "history": _store.history,
+             "replay": _store.replay}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -1,0 +1,172 @@
+"""The programme store through the CLI (koc run --state STORE --period P, koc periods, koc history,
+koc replay): periods chained exactly as runs on files, committed whole and in order, replayed byte for
+byte; bad stores refused without a change."""
+from __future__ import annotations
+
+import json
+import pathlib
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from koc import datasets
+from koc.cli import main
+
+pytest.importorskip("sqlalchemy")
+D = datasets.sample_dir()
+CHAINED = ("tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv", "ledger.csv")
+
+
+def koc_cli(capsys, *args) -> tuple[int, str, str]:
+    rc = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture(scope="module")
+def months(tmp_path_factory) -> pathlib.Path:
+    """May: the sample; June: the same roster without last period's columns (the store supplies them) and
+    the completions plus new work; July: June's roster again."""
+    d = tmp_path_factory.mktemp("months")
+    roster = pd.read_csv(D / "roster.csv")
+    roster.to_csv(d / "may.csv", index=False)
+    roster.drop(columns=["previous_tier", "periods_below"]).to_csv(d / "june.csv", index=False)
+    done = pd.read_csv(D / "completions.csv")
+    done.to_csv(d / "done_may.csv", index=False)
+    more = done.copy()
+    more["views"] = more["views"] * 3  # the same posts, more views: later steps of step rules
+    more.to_csv(d / "done_june.csv", index=False)
+    done.iloc[: len(done) // 2].to_csv(d / "done_may_half.csv", index=False)
+    return d
+
+
+def run_month(capsys, store, period, roster, done, out, *extra):
+    return koc_cli(capsys, "run", "--state", store, "--period", period, "--roster", roster, "--tasks", D / "tasks.csv",
+                   "--completions", done, "--policies", D, "--out", out, "--quiet", *extra)
+
+
+def test_periods_chain_as_runs_on_files_and_replay_identically(tmp_path, capsys, months):
+    store = tmp_path / "programme.db"
+    assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may")[0] == 0
+    rc, _, err = run_month(capsys, store, "2026-06", months / "june.csv", months / "done_june.csv", tmp_path / "june")
+    assert rc == 0, err
+    # The same June on files: May's state and ledger given by hand.
+    rc, _, err = koc_cli(capsys, "run", "--roster", months / "june.csv", "--tasks", D / "tasks.csv", "--completions",
+                         months / "done_june.csv", "--policies", D, "--out", tmp_path / "june-files", "--quiet",
+                         "--state", tmp_path / "may" / "tier_state.csv", "--settled", tmp_path / "may" / "ledger.csv",
+                         "--run-id", "2026-06")
+    assert rc == 0, err
+    for name in CHAINED:
+        assert (tmp_path / "june" / name).read_bytes() == (tmp_path / "june-files" / name).read_bytes(), name
+    june = pd.read_csv(tmp_path / "june" / "ledger.csv", keep_default_na=False)
+    paid = june.loc[june["amount"] != 0]
+    assert len(paid) > 0 and set(paid["reason"]) <= {"none"}  # only the new steps of the extra views
+    assert (june["run_id"] == "2026-06").all()
+
+    rc, out, _ = koc_cli(capsys, "periods", "--state", store)
+    assert rc == 0 and "2026-05" in out and "2026-06" in out and "243,493.75 CNY" in out
+    rc, out, _ = koc_cli(capsys, "history", "--state", store, "--koc", "100007")
+    assert rc == 0 and out.count("2026-0") == 2
+    rc, out, err = koc_cli(capsys, "replay", "--state", store)
+    assert rc == 0, err
+    assert out.count("replayed, identical") == 2
+
+
+def test_a_committed_period_is_refused_and_periods_go_in_order(tmp_path, capsys, months):
+    store = tmp_path / "programme.db"
+    assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "a")[0] == 0
+    rc, _, err = run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "b")
+    assert rc == 7 and "already committed" in err and "--replace" in err
+    rc, _, err = run_month(capsys, store, "2026-04", months / "june.csv", months / "done_may.csv", tmp_path / "c")
+    assert rc == 7 and "out of order" in err
+    rc, _, err = run_month(capsys, store, "2026-06", months / "june.csv", months / "done_may.csv", tmp_path / "d",
+                           "--settled", tmp_path / "a" / "ledger.csv")
+    assert rc == 2 and "not both" in err
+    with sqlite3.connect(store) as db:
+        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 1
+
+
+def test_replace_recomputes_the_period_and_every_later_one(tmp_path, capsys, months):
+    store = tmp_path / "programme.db"
+    assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may_half.csv", tmp_path / "may")[0] == 0
+    assert run_month(capsys, store, "2026-06", months / "june.csv", months / "done_may.csv", tmp_path / "june")[0] == 0
+    with sqlite3.connect(store) as db:
+        june_before = db.execute("select sum(amount) from koc_ledger_lines where period='2026-06' and currency='CNY'").fetchone()[0]
+    # May was run on half of its completions: rerun it whole; June, recomputed, now pays nothing new.
+    rc, _, err = run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may2",
+                           "--replace")
+    assert rc == 0, err
+    with sqlite3.connect(store) as db:
+        rows = dict(db.execute("select period, coalesce(sum(amount), 0) from koc_ledger_lines where currency='CNY' "
+                               "group by period").fetchall())
+        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 2
+    assert june_before > 0 and rows.get("2026-06", 0) == 0
+    assert rows["2026-05"] == 24349375  # the whole sample, as one run pays it
+    rc, out, err = koc_cli(capsys, "replay", "--state", store)
+    assert rc == 0 and out.count("identical") == 2, err
+    rc, _, err = run_month(capsys, store, "2026-09", months / "june.csv", months / "done_may.csv", tmp_path / "x",
+                           "--replace")
+    assert rc == 7 and "not in the store" in err
+
+
+def test_replay_finds_a_stored_output_that_was_changed(tmp_path, capsys, months):
+    store = tmp_path / "programme.db"
+    assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may")[0] == 0
+    with sqlite3.connect(store) as db:
+        data = db.execute("select content from koc_files where role='output:ledger.csv'").fetchone()[0]
+        db.execute("update koc_files set content=? where role='output:ledger.csv'", (bytes(data).replace(b"CNY", b"USD", 1),))
+    rc, _, err = koc_cli(capsys, "replay", "--state", store, "--period", "2026-05")
+    assert rc == 8 and "ledger.csv differs" in err and "first at line" in err
+
+
+def test_bad_stores_are_refused_and_left_unchanged(tmp_path, capsys, months):
+    args = ("--roster", months / "may.csv", "--tasks", D / "tasks.csv", "--completions", months / "done_may.csv",
+            "--policies", D, "--out", tmp_path / "out", "--quiet", "--period", "2026-05")
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    foreign = tmp_path / "foreign.sqlite"
+    with sqlite3.connect(foreign) as db:
+        db.execute("create table customers (id integer)")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all")
+    newer = tmp_path / "newer.db"
+    assert run_month(capsys, newer, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "n")[0] == 0
+    with sqlite3.connect(newer) as db:
+        db.execute("update koc_meta set value='99' where key='schema_version'")
+    for path, says in ((truncated, "cannot open the store"), (foreign, "not a koc store"), (garbage, "not a SQLite database"),
+                       (newer, "newer koc")):
+        before = path.read_bytes()
+        rc, _, err = koc_cli(capsys, "run", "--state", path, *args)
+        assert rc == 7 and says in err, (path.name, err)
+        assert path.read_bytes() == before, path.name
+    rc, _, err = koc_cli(capsys, "periods", "--state", tmp_path / "absent.db")
+    assert rc == 7 and "no such store" in err
+    rc, _, err = koc_cli(capsys, "run", *args[:-2], "--period", "2026-05")
+    assert rc == 2 and "programme store" in err
+
+
+def test_two_runs_of_one_period_at_once_commit_once(tmp_path, months):
+    """Two processes run the same period on one store at the same moment: one commits, the other fails
+    with a clear error, and the period's ledger is stored once."""
+    store = tmp_path / "programme.db"
+    cmd = [sys.executable, "-m", "koc.cli", "run", "--state", str(store), "--period", "2026-05", "--roster",
+           str(months / "may.csv"), "--tasks", str(D / "tasks.csv"), "--completions", str(months / "done_may.csv"),
+           "--policies", str(D), "--quiet"]
+    procs = [subprocess.Popen(cmd + ["--out", str(tmp_path / f"out{i}")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for i in range(2)]
+    results = []
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        results.append((p.returncode, err))
+    codes = sorted(rc for rc, _ in results)
+    assert codes == [0, 7], results
+    assert any("committed" in err for rc, err in results if rc == 7)
+    with sqlite3.connect(store) as db:
+        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 1
+        lines = db.execute("select count(*) from koc_ledger_lines").fetchone()[0]
+    assert lines == len(pd.read_csv(tmp_path / "out0" / "ledger.csv")) or lines == len(pd.read_csv(tmp_path / "out1" / "ledger.csv"))
+    summary = json.loads((tmp_path / ("out0" if results[0][0] == 0 else "out1") / "summary.json").read_text())
+    assert summary["provenance"]["run_id"] == "2026-05"

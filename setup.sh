@@ -14,6 +14,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
   chromium
   default-jre-headless
+  postgresql
 )
 VENV="$here/.venv"
 BUILD="$here/build"

@@ -178,9 +178,16 @@ class Store:
         self.close()
 
     # ---- schema --------------------------------------------------------------------------------------
+    def _write_lock(self, conn: Any) -> None:
+        """One writer at a time on the whole store, held to the end of the transaction: SQLite's BEGIN
+        IMMEDIATE (see __init__) does it there; a server database takes a transaction-level advisory lock."""
+        if self._engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7038476157)")  # koc's own key
+
     def _migrate(self) -> None:
         sa = self._sa
         with self._engine.begin() as conn:
+            self._write_lock(conn)
             names = set(sa.inspect(conn).get_table_names())
             if "koc_meta" in names:
                 row = conn.execute(sa.select(self.t["meta"].c.value).where(self.t["meta"].c.key == "schema_version")).first()
@@ -258,9 +265,16 @@ class Store:
         ``koc_version``, ``options``, ``summary``, ``files`` (role -> (name, bytes)), ``tier_state`` and
         ``ledger`` (tables). ``replace_from``: a committed period that this transaction replaces with every
         later one (they are deleted first; the records then hold it and them again)."""
+        try:
+            self._commit_many(records, replace_from=replace_from)
+        except self._sa.exc.IntegrityError as e:  # a period or row key taken meanwhile: nothing of this run is stored
+            raise StoreError(f"the store changed under this run ({e.orig}); nothing of this run was stored") from None
+
+    def _commit_many(self, records: list[tuple[str, dict]], *, replace_from: Optional[str]) -> None:
         sa = self._sa
         t = self.t
         with self._engine.begin() as conn:
+            self._write_lock(conn)
             if replace_from is not None:
                 seq0 = conn.execute(sa.select(t["periods"].c.seq).where(t["periods"].c.period == replace_from)).scalar_one()
                 gone = [r[0] for r in conn.execute(sa.select(t["periods"].c.period).where(t["periods"].c.seq >= seq0))]

@@ -53,7 +53,8 @@ def listening_sockets() -> set:
     found = set()
     for path, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
         try:
-            lines = open(path).read().splitlines()[1:]
+            with open(path) as f:  # closed at once: an open handle left to the collector warns
+                lines = f.read().splitlines()[1:]
         except OSError:
             continue
         for line in lines:

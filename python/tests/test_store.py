@@ -3,11 +3,17 @@ koc replay): periods chained exactly as runs on files, committed whole and in or
 byte; bad stores refused without a change."""
 from __future__ import annotations
 
+import glob
 import json
+import os
 import pathlib
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import uuid
 
 import pandas as pd
 import pytest
@@ -15,9 +21,82 @@ import pytest
 from koc import datasets
 from koc.cli import main
 
-pytest.importorskip("sqlalchemy")
+sqlalchemy = pytest.importorskip("sqlalchemy")
 D = datasets.sample_dir()
 CHAINED = ("tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv", "ledger.csv")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of our own for the session: initialised in a scratch folder, listening on
+    127.0.0.1 only (and a socket in that folder), stopped at the end. Yields a function that creates a
+    fresh database and returns its URL."""
+    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        initdb = []
+    if not initdb:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL (the postgresql package and psycopg) is missing: ./setup.sh installs it")
+        pytest.skip("no PostgreSQL server binaries (./setup.sh deps installs them)")
+    bindir = pathlib.Path(initdb[-1]).parent
+    root = pathlib.Path(tempfile.mkdtemp(prefix="koc-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root: run it as the package's own user
+        shutil.chown(root, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data, log = root / "data", root / "server.log"
+    subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "koc", "--no-sync"],
+                   check=True, capture_output=True)
+    subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
+                              f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c listen_addresses=127.0.0.1", "start"],
+                   check=True, capture_output=True)
+    admin = sqlalchemy.create_engine(f"postgresql+psycopg://koc@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT")
+
+    def new_database() -> str:
+        name = "koc_" + uuid.uuid4().hex[:12]
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://koc@127.0.0.1:{port}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        admin.dispose()
+        subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> str:
+    """A new, empty store location: a SQLite file, or a database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "programme.db")
+    return request.getfixturevalue("postgres")()
+
+
+def test_the_postgresql_server_listens_on_loopback_only(postgres):
+    from distributed_checks import listening_sockets
+    url = postgres()
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    addresses = {a for a, p in listening_sockets() if p == port}
+    assert addresses == {"127.0.0.1"}, addresses
+
+
+def sql(location: str, query: str, *params) -> list:
+    """Rows of a query on a store, whatever its database (test checks only)."""
+    url = location if "://" in location else "sqlite:///" + location
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(sqlalchemy.text(query), {f"p{i}": v for i, v in enumerate(params)})
+            return result.fetchall() if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 def koc_cli(capsys, *args) -> tuple[int, str, str]:
@@ -48,8 +127,7 @@ def run_month(capsys, store, period, roster, done, out, *extra):
                    "--completions", done, "--policies", D, "--out", out, "--quiet", *extra)
 
 
-def test_periods_chain_as_runs_on_files_and_replay_identically(tmp_path, capsys, months):
-    store = tmp_path / "programme.db"
+def test_periods_chain_as_runs_on_files_and_replay_identically(tmp_path, capsys, months, store):
     assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may")[0] == 0
     rc, _, err = run_month(capsys, store, "2026-06", months / "june.csv", months / "done_june.csv", tmp_path / "june")
     assert rc == 0, err
@@ -75,8 +153,7 @@ def test_periods_chain_as_runs_on_files_and_replay_identically(tmp_path, capsys,
     assert out.count("replayed, identical") == 2
 
 
-def test_a_committed_period_is_refused_and_periods_go_in_order(tmp_path, capsys, months):
-    store = tmp_path / "programme.db"
+def test_a_committed_period_is_refused_and_periods_go_in_order(tmp_path, capsys, months, store):
     assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "a")[0] == 0
     rc, _, err = run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "b")
     assert rc == 7 and "already committed" in err and "--replace" in err
@@ -85,24 +162,20 @@ def test_a_committed_period_is_refused_and_periods_go_in_order(tmp_path, capsys,
     rc, _, err = run_month(capsys, store, "2026-06", months / "june.csv", months / "done_may.csv", tmp_path / "d",
                            "--settled", tmp_path / "a" / "ledger.csv")
     assert rc == 2 and "not both" in err
-    with sqlite3.connect(store) as db:
-        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 1
+    assert sql(store, "select count(*) from koc_periods")[0][0] == 1
 
 
-def test_replace_recomputes_the_period_and_every_later_one(tmp_path, capsys, months):
-    store = tmp_path / "programme.db"
+def test_replace_recomputes_the_period_and_every_later_one(tmp_path, capsys, months, store):
     assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may_half.csv", tmp_path / "may")[0] == 0
     assert run_month(capsys, store, "2026-06", months / "june.csv", months / "done_may.csv", tmp_path / "june")[0] == 0
-    with sqlite3.connect(store) as db:
-        june_before = db.execute("select sum(amount) from koc_ledger_lines where period='2026-06' and currency='CNY'").fetchone()[0]
+    june_before = sql(store, "select sum(amount) from koc_ledger_lines where period='2026-06' and currency='CNY'")[0][0]
     # May was run on half of its completions: rerun it whole; June, recomputed, now pays nothing new.
     rc, _, err = run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may2",
                            "--replace")
     assert rc == 0, err
-    with sqlite3.connect(store) as db:
-        rows = dict(db.execute("select period, coalesce(sum(amount), 0) from koc_ledger_lines where currency='CNY' "
-                               "group by period").fetchall())
-        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 2
+    rows = dict(sql(store, "select period, coalesce(sum(amount), 0) from koc_ledger_lines where currency='CNY' "
+                           "group by period"))
+    assert sql(store, "select count(*) from koc_periods")[0][0] == 2
     assert june_before > 0 and rows.get("2026-06", 0) == 0
     assert rows["2026-05"] == 24349375  # the whole sample, as one run pays it
     rc, out, err = koc_cli(capsys, "replay", "--state", store)
@@ -112,12 +185,10 @@ def test_replace_recomputes_the_period_and_every_later_one(tmp_path, capsys, mon
     assert rc == 7 and "not in the store" in err
 
 
-def test_replay_finds_a_stored_output_that_was_changed(tmp_path, capsys, months):
-    store = tmp_path / "programme.db"
+def test_replay_finds_a_stored_output_that_was_changed(tmp_path, capsys, months, store):
     assert run_month(capsys, store, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "may")[0] == 0
-    with sqlite3.connect(store) as db:
-        data = db.execute("select content from koc_files where role='output:ledger.csv'").fetchone()[0]
-        db.execute("update koc_files set content=? where role='output:ledger.csv'", (bytes(data).replace(b"CNY", b"USD", 1),))
+    data = sql(store, "select content from koc_files where role='output:ledger.csv'")[0][0]
+    sql(store, "update koc_files set content=:p0 where role='output:ledger.csv'", bytes(data).replace(b"CNY", b"USD", 1))
     rc, _, err = koc_cli(capsys, "replay", "--state", store, "--period", "2026-05")
     assert rc == 8 and "ledger.csv differs" in err and "first at line" in err
 
@@ -134,8 +205,7 @@ def test_bad_stores_are_refused_and_left_unchanged(tmp_path, capsys, months):
     garbage.write_bytes(b"not a database at all")
     newer = tmp_path / "newer.db"
     assert run_month(capsys, newer, "2026-05", months / "may.csv", months / "done_may.csv", tmp_path / "n")[0] == 0
-    with sqlite3.connect(newer) as db:
-        db.execute("update koc_meta set value='99' where key='schema_version'")
+    sql(str(newer), "update koc_meta set value='99' where key='schema_version'")
     for path, says in ((truncated, "cannot open the store"), (foreign, "not a koc store"), (garbage, "not a SQLite database"),
                        (newer, "newer koc")):
         before = path.read_bytes()
@@ -148,10 +218,9 @@ def test_bad_stores_are_refused_and_left_unchanged(tmp_path, capsys, months):
     assert rc == 2 and "programme store" in err
 
 
-def test_two_runs_of_one_period_at_once_commit_once(tmp_path, months):
+def test_two_runs_of_one_period_at_once_commit_once(tmp_path, months, store):
     """Two processes run the same period on one store at the same moment: one commits, the other fails
     with a clear error, and the period's ledger is stored once."""
-    store = tmp_path / "programme.db"
     cmd = [sys.executable, "-m", "koc.cli", "run", "--state", str(store), "--period", "2026-05", "--roster",
            str(months / "may.csv"), "--tasks", str(D / "tasks.csv"), "--completions", str(months / "done_may.csv"),
            "--policies", str(D), "--quiet"]
@@ -163,10 +232,9 @@ def test_two_runs_of_one_period_at_once_commit_once(tmp_path, months):
         results.append((p.returncode, err))
     codes = sorted(rc for rc, _ in results)
     assert codes == [0, 7], results
-    assert any("committed" in err for rc, err in results if rc == 7)
-    with sqlite3.connect(store) as db:
-        assert db.execute("select count(*) from koc_periods").fetchone()[0] == 1
-        lines = db.execute("select count(*) from koc_ledger_lines").fetchone()[0]
+    assert any("committed" in err for rc, err in results if rc == 7), results
+    assert sql(store, "select count(*) from koc_periods")[0][0] == 1
+    lines = sql(store, "select count(*) from koc_ledger_lines")[0][0]
     assert lines == len(pd.read_csv(tmp_path / "out0" / "ledger.csv")) or lines == len(pd.read_csv(tmp_path / "out1" / "ledger.csv"))
     summary = json.loads((tmp_path / ("out0" if results[0][0] == 0 else "out1") / "summary.json").read_text())
     assert summary["provenance"]["run_id"] == "2026-05"

@@ -238,3 +238,16 @@ def test_two_runs_of_one_period_at_once_commit_once(tmp_path, months, store):
     assert lines == len(pd.read_csv(tmp_path / "out0" / "ledger.csv")) or lines == len(pd.read_csv(tmp_path / "out1" / "ledger.csv"))
     summary = json.loads((tmp_path / ("out0" if results[0][0] == 0 else "out1") / "summary.json").read_text())
     assert summary["provenance"]["run_id"] == "2026-05"
+
+
+def test_a_killed_run_leaves_the_store_at_a_period_boundary(store):
+    """A few SIGKILLs at random moments of a period's run (scripts/store_kill.py; the long runs, 100 kills
+    per database, are in docs/reliability.md): the period is wholly there or not at all, and running it
+    again gives the uninterrupted run's outputs byte for byte."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    args = [sys.executable, str(root / "scripts" / "store_kill.py"), "--kills", "3", "--seed", "7",
+            "--backend", "postgresql" if "://" in store else "sqlite"] + (["--url", store] if "://" in store else [])
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["kills"] == 3 and summary["violations"] == 0

@@ -109,10 +109,10 @@ def main() -> int:
             return 1
         if not committed:
             q = run("2026-06", "june.csv", "done_june.csv", f"r{trial}")
-            rc = q.wait()
-            q.stderr.close()
-            if rc != 0 or stored_outputs(engine, "2026-06") != reference or counts(engine, "2026-06") != ref_counts:
-                print(json.dumps({"trial": trial, "violation": "the rerun after a kill differs", "rc": rc}))
+            _, err = q.communicate()
+            if q.returncode != 0 or stored_outputs(engine, "2026-06") != reference or counts(engine, "2026-06") != ref_counts:
+                print(json.dumps({"trial": trial, "violation": "the rerun after a kill differs", "rc": q.returncode,
+                                  "stderr": err[-2000:]}))
                 return 1
         before += not committed
         after += committed

@@ -1,5 +1,6 @@
 // The fast paths of classify(): koc's own log1p, the chunked columnar pass (normalise, score, ladder walk
-// over 1024-row chunks) and the validation fused into it. Each is checked against a plain definition.
+// over 1024-row chunks) and the validation fused into it. Each is checked against a plain definition
+// (the ladder walk against the library's own row-by-row one, koc/tiers/ladder.hpp).
 #include <catch2/catch.hpp>
 #include <koc/tiers.hpp>
 
@@ -38,75 +39,6 @@ tier_policy busy_policy() {
   for (auto& w : p.metrics)
     if (w.norm == normalisation::log1p) w.reference = 50;
   return p;
-}
-
-// The ladder walk as the policy documentation defines it, one row at a time (the library's own walk is
-// columnar and branch-free; this is the independent reading).
-struct walked {
-  std::int32_t qualified, computed, blocked_tier, blocked_gate, counter;
-  tier_transition transition;
-  bool honorary;
-};
-
-bool gate_ok(const tier_gate& g, const roster& r, std::size_t i, bool hon) {
-  switch (g.type) {
-    case tier_gate::kind::metric_min: return r.metrics[static_cast<std::size_t>(g.which)][i] >= g.bound;
-    case tier_gate::kind::metric_max: return r.metrics[static_cast<std::size_t>(g.which)][i] <= g.bound;
-    case tier_gate::kind::invited: return !r.invited.empty() && r.invited[i];
-    case tier_gate::kind::clearance: return !r.clearance.empty() && r.clearance[i];
-    case tier_gate::kind::honorary: return hon;
-  }
-  return false;
-}
-
-walked walk_one(const tier_policy& p, const roster& r, std::size_t i, double s) {
-  walked w{};
-  bool hon = !r.honorary.empty() && r.honorary[i];
-  if (!hon && p.honorary.lifetime_enabled) {
-    hon = true;
-    for (auto& c : p.honorary.lifetime_minimums) hon = hon && r.metrics[static_cast<std::size_t>(c.first)][i] >= c.second;
-  }
-  w.honorary = hon;
-  const auto L = static_cast<std::int32_t>(p.tiers.size());
-  w.qualified = 0;
-  for (std::int32_t j = L - 1; j >= 1 && w.qualified == 0; --j) {
-    const auto& t = p.tiers[static_cast<std::size_t>(j)];
-    bool ok = s >= t.promote_threshold;
-    for (auto& g : t.gates) ok = ok && gate_ok(g, r, i, hon);
-    if (ok) w.qualified = j;
-  }
-  w.blocked_tier = w.blocked_gate = -1;
-  for (std::int32_t j = L - 1; j > w.qualified; --j) {
-    const auto& t = p.tiers[static_cast<std::size_t>(j)];
-    if (s < t.promote_threshold) continue;
-    w.blocked_tier = j;
-    for (std::size_t g = 0; g < t.gates.size(); ++g)
-      if (!gate_ok(t.gates[g], r, i, hon)) { w.blocked_gate = static_cast<std::int32_t>(g); break; }
-    break;
-  }
-  const std::int32_t prev = r.previous_tier.empty() ? -1 : r.previous_tier[i];
-  const std::int32_t below = r.periods_below.empty() ? 0 : r.periods_below[i];
-  std::int32_t tier = w.qualified;
-  w.counter = 0;
-  if (prev < 0) w.transition = tier_transition::entered;
-  else if (w.qualified > prev) w.transition = tier_transition::promoted;
-  else if (w.qualified == prev) w.transition = tier_transition::unchanged;
-  else if (s >= p.tiers[static_cast<std::size_t>(prev)].keep_threshold) { tier = prev; w.transition = tier_transition::held_by_margin; }
-  else if (below < p.tiers[static_cast<std::size_t>(prev)].grace_periods) {
-    tier = prev;
-    w.counter = below + 1;
-    w.transition = tier_transition::held_by_grace;
-  } else {
-    tier = std::max(w.qualified, prev - p.max_demotion_steps);
-    w.transition = tier_transition::demoted;
-  }
-  if (hon && tier < p.honorary.floor_tier) {
-    tier = p.honorary.floor_tier;
-    w.counter = 0;
-    w.transition = tier_transition::held_by_honorary_floor;
-  }
-  w.computed = tier;
-  return w;
 }
 
 roster row_alone(const roster& r, std::size_t i) {
@@ -209,14 +141,15 @@ TEST_CASE("the chunked ladder walk matches the row-by-row definition, and a row 
     const auto t = classify(r, p, {}, classify_options{false});
     for (std::size_t i = 0; i < r.size(); ++i) {
       INFO("policy " << pi << " row " << i);
-      const walked w = walk_one(p, r, i, t.score[i]);
+      // The library's row-by-row definition (ladder.hpp), independent of the columnar kernel.
+      const tier_walk w = walk_ladder(p, r.view(), i, t.score[i]);
       REQUIRE(t.qualified_tier[i] == w.qualified);
       REQUIRE(t.computed_tier[i] == w.computed);
       REQUIRE(t.final_tier[i] == w.computed);
       REQUIRE(t.blocked_tier[i] == w.blocked_tier);
       REQUIRE(t.blocked_gate[i] == w.blocked_gate);
       REQUIRE(t.transition_of(i) == w.transition);
-      REQUIRE(t.periods_below[i] == w.counter);
+      REQUIRE(t.periods_below[i] == w.periods_below);
       REQUIRE((t.honorary[i] != 0) == w.honorary);
       REQUIRE(t.next_tier[i] == (w.computed + 1 < static_cast<std::int32_t>(p.tiers.size()) ? w.computed + 1 : -1));
       ++transitions[t.transition[i]];

@@ -27,6 +27,7 @@
 #include <koc/detail/stream.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
+#include <koc/tiers/ladder.hpp>
 #include <koc/tiers/policy.hpp>
 #include <koc/tiers/result.hpp>
 
@@ -107,20 +108,6 @@ inline double normalise_replaced(const metric_weight& w, const metric_stats& st,
   return w.invert ? 1.0 - f : f;
 }
 
-inline bool gate_passes(const tier_gate& g, const roster_view& r, std::size_t i, bool honorary, int replaced,
-                        double replaced_value) {
-  switch (g.type) {
-    case tier_gate::kind::metric_min:
-    case tier_gate::kind::metric_max: {
-      const double x = static_cast<int>(g.which) == replaced ? replaced_value : r.column(g.which)[i];
-      return g.type == tier_gate::kind::metric_min ? x >= g.bound : x <= g.bound;
-    }
-    case tier_gate::kind::invited: return !r.invited.empty() && r.invited[i] != 0;
-    case tier_gate::kind::clearance: return !r.clearance.empty() && r.clearance[i] != 0;
-    case tier_gate::kind::honorary: return honorary;
-  }
-  return false;
-}
 
 /// True when every value of x[0, n) is in [0, hi]: no NaN, no infinity, nothing negative. Each value is
 /// clamped into [0, hi] (NaN goes to 0, inf to the largest double) and the bit differences are ORed

@@ -101,6 +101,22 @@ void bind_matching(py::module_& m) {
         },
         py::arg("policy_json"), py::arg("tier_policy_json"));
 
+  m.def("task_problems",
+        [](const py::dict& task_cols, std::int32_t n_tiers, std::size_t limit) {
+          column_reader tr{task_cols, {}};
+          const task_table_view t = read_tasks(tr);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = task_problems(t, n_tiers, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("task_cols"), py::arg("n_tiers"), py::arg("limit"),
+        "Every problem of the task table (koc::task_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("match",
         [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
            const std::string& tier_policy_json, const py::dict& two_way, const std::string& mode,

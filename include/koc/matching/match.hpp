@@ -45,9 +45,10 @@ enum class match_reason : std::uint8_t {
   all_candidates_at_capacity = 2,  ///< every eligible partner is chosen or already full
   better_pairs_chosen = 3,         ///< optimal mode: a free partner exists, but the pair would lower the total
   outranked = 4,                   ///< stable mode: each free partner is full with partners it prefers
+  no_slots = 5,                    ///< a task with 0 slots (closed): it takes nobody, and is neither filled nor short
 };
-inline constexpr std::array<const char*, 5> match_reason_names = {
-    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked"};
+inline constexpr std::array<const char*, 6> match_reason_names = {
+    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked", "no_slots"};
 
 struct match_options {
   match_mode mode = match_mode::optimal;
@@ -166,6 +167,9 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
     for (std::size_t t = 0; t < g.n_tasks; ++t)
       m.task_reason[t] = static_cast<std::uint8_t>(detail::from_stable(s.task_reason[t], task_has[t] != 0));
   }
+  // A closed task is never silent: it keeps its row with its own reason.
+  for (std::size_t t = 0; t < g.n_tasks; ++t)
+    if (m.slots[t] == 0) m.task_reason[t] = static_cast<std::uint8_t>(match_reason::no_slots);
   m.score.resize(m.pair.size());
   for (std::size_t i = 0; i < m.pair.size(); ++i) {
     m.score[i] = g.score[static_cast<std::size_t>(m.pair[i])];

@@ -486,7 +486,7 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
             "broadcast_assignments": int(filled[slots < 0].sum()),
             "closed_tasks": int(closed.sum()),
             "filled_fully": int(((filled >= slots) & bounded).sum() + ((filled > 0) & (slots < 0)).sum()),
-            "short_of_slots": int(len(r.unfilled_tasks)),
+            "short_of_slots": int((r.unfilled_tasks["reason"].astype(str) != "no_slots").sum()),
         },
         "matching": {
             "mode": r.mode,

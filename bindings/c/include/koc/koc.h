@@ -334,7 +334,8 @@ typedef enum koc_match_reason {
   KOC_REASON_NOBODY_ELIGIBLE = 1,
   KOC_REASON_ALL_CANDIDATES_AT_CAPACITY = 2,
   KOC_REASON_BETTER_PAIRS_CHOSEN = 3,
-  KOC_REASON_OUTRANKED = 4
+  KOC_REASON_OUTRANKED = 4,
+  KOC_REASON_NO_SLOTS = 5 /* a task with 0 slots (closed): it takes nobody, and is neither filled nor short */
 } koc_match_reason;
 
 /* Result of koc_match, owned by the library; read-only, any number of threads may read it. */

@@ -809,7 +809,15 @@ static void test_roster_problems(void) {
   koc_problems_destroy(found);
   found = NULL;
   CHECK(koc_roster_problems(r, p, 0, &found) == KOC_ERROR_INVALID_ARGUMENT && found == NULL);
-  (void)message;
+  koc_roster_destroy(r);
+  /* An empty roster is one problem, and koc_classify refuses it the same way. */
+  r = NULL;
+  CHECK(koc_roster_create(NULL, 0, &r) == KOC_OK);
+  CHECK(koc_roster_problems(r, p, 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 1);
+  CHECK(koc_problems_get(found, 0, &code, &row, &field, &message) == KOC_OK && code == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(field, "id") == 0 && strstr(message, "the roster has no KOCs") != NULL);
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_ERROR_INVALID_ARGUMENT && t == NULL);
+  koc_problems_destroy(found);
   koc_roster_destroy(r);
   koc_tier_policy_destroy(p);
 }

@@ -161,6 +161,19 @@ static void test_match(void) {
     result = NULL;
   }
   {
+    /* A closed task (0 slots) keeps its row, with the reason no_slots. */
+    const int32_t closed[M] = {0, 2, 1};
+    koc_task_table* t2 = NULL;
+    CHECK(koc_task_table_create(task_ids, asset, horizon, direction, closed, M, &t2) == KOC_OK);
+    CHECK(koc_match(roster, tiers, profiles, t2, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
+                    KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_OK);
+    CHECK(koc_match_result_tasks(result, &filled, &treason, &eligible, &n) == KOC_OK && n == M);
+    CHECK(filled[0] == 0 && treason[0] == KOC_REASON_NO_SLOTS && treason[1] != KOC_REASON_NO_SLOTS);
+    koc_match_result_destroy(result);
+    result = NULL;
+    koc_task_table_destroy(t2);
+  }
+  {
     const int64_t dk[1] = {2}, dt[1] = {99};
     CHECK(koc_match(roster, tiers, profiles, tasks, policy, ladder, dk, dt, 1, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
                     KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_ERROR_UNKNOWN_ID);

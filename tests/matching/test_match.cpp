@@ -91,7 +91,9 @@ TEST_CASE("optimal match: every row accounted for, certificate verified, same to
       REQUIRE(m.task_reason.size() == 12);
       for (std::size_t t = 0; t < 12; ++t) {
         const bool full = m.task_filled[t] == w.x.tasks.slots[t];
-        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::none)) == full);
+        const bool closed = w.x.tasks.slots[t] == 0;  // reason no_slots, neither filled nor short
+        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::no_slots)) == closed);
+        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::none)) == (full && !closed));
         if (m.candidates.nobody_eligible(t) && !full)
           REQUIRE(m.task_reason[t] == static_cast<std::uint8_t>(match_reason::nobody_eligible));
       }

@@ -436,9 +436,12 @@ TEST_CASE("same input, same output, bit for bit", "[tiers][determinism]") {
   CHECK(std::memcmp(a.growth_gap.data(), b.growth_gap.data(), a.growth_gap.size() * sizeof(double)) == 0);
 }
 
-TEST_CASE("an empty roster classifies to empty columns", "[tiers]") {
+TEST_CASE("an empty part of a roster classifies to empty columns", "[tiers]") {
   roster r;
-  const auto t = classify(r, default_tier_policy());
+  const tier_reference ref = tier_reference_of(test::random_roster(10, 15), default_tier_policy());
+  classify_options opt;
+  opt.reference = &ref;
+  const auto t = classify(r, default_tier_policy(), {}, opt);
   CHECK(t.n_kocs == 0);
   CHECK(t.final_tier.empty());
 }

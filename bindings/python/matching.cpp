@@ -95,6 +95,21 @@ void bind_matching(py::module_& m) {
       });
 
   m.def("default_matching_policy_json", [] { return matching_policy_to_json(default_matching_policy()); });
+  m.def("matching_policy_problems",
+        [](const std::string& text, const std::string& tier_policy_json, std::size_t limit) {
+          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = matching_policy_problems(text, ladder, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("text"), py::arg("tier_policy_json"), py::arg("limit"),
+        "Every problem of a matching policy document (koc::matching_policy_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("matching_policy_normalise",
         [](const std::string& text, const std::string& tier_policy_json) {
           return matching_policy_to_json(matching_policy_from_json(text, tier_policy_from_json(tier_policy_json)));

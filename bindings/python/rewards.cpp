@@ -94,6 +94,20 @@ void bind_rewards(py::module_& m) {
         return py::make_tuple(ck.ok, ck.message);
       });
 
+  m.def("reward_policy_problems",
+        [](const std::string& text, std::size_t limit) {
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = reward_policy_problems(text, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("text"), py::arg("limit"),
+        "Every problem of a reward policy document (koc::reward_policy_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("reward_policy_normalise",
         [](const std::string& text) {
           parse_reward_policy(text);  // validates; throws naming the JSON path

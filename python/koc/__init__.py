@@ -37,7 +37,7 @@ from .assignment import (
 )
 from .matching import MatchingPolicy, MatchResult, candidates, match, validate_tasks
 from .statement import statement
-from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, what_if
+from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, validate_policy, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
 from .rewards import (CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, points_balances, rewards, to_decimal,
                       validate_rewards)
@@ -87,6 +87,7 @@ __all__ = [
     "tier_state",
     "explain",
     "validate",
+    "validate_policy",
     "validate_rewards",
     "validate_tasks",
     "what_if",

@@ -264,8 +264,8 @@ def _problem_frame(found: list, id_name: str, ids: Any) -> pd.DataFrame:
     """(code, row, field, message) tuples as the problem table of koc.validate and its siblings."""
     rows = np.array([f[1] for f in found], dtype=np.int64)
     id_of = [None if r < 0 or ids is None or r >= len(ids) else ids[r] for r in rows]
-    return pd.DataFrame({"row": rows, id_name: pd.Series(id_of, dtype=object), "field": [f[2] for f in found],
-                         "code": [f[0] for f in found], "message": [f[3] for f in found]})
+    return pd.DataFrame({"row": rows, id_name: pd.Series(id_of, dtype=object),
+                         **{c: pd.Series([f[k] for f in found], dtype=object) for c, k in (("field", 2), ("code", 0), ("message", 3))}})
 
 
 def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,

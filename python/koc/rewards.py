@@ -643,8 +643,10 @@ def validate_rewards(completions: Any, policy: RewardPolicyLike, *, tasks: Any, 
         found = [(e.code, -1 if e.row is None else e.row, (table + "." if table else "") + (e.field or ""), detail(e))]
     where = [f[2].split(".", 1) if f[2].split(".", 1)[0] in ("tasks", "completions", "kocs", "assignments")
              else ["completions", f[2]] for f in found]
-    return pd.DataFrame({"table": [w[0] for w in where], "row": np.array([f[1] for f in found], dtype=np.int64),
-                         "field": [w[1] for w in where], "code": [f[0] for f in found], "message": [f[3] for f in found]})
+    text = lambda values: pd.Series(values, dtype=object)  # noqa: E731 (text columns keep the object dtype)
+    return pd.DataFrame({"table": text([w[0] for w in where]), "row": np.array([f[1] for f in found], dtype=np.int64),
+                         "field": text([w[1] for w in where]), "code": text([f[0] for f in found]),
+                         "message": text([f[3] for f in found])})
 
 
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,

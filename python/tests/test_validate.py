@@ -178,3 +178,63 @@ def test_cli_validate_reports_every_planted_problem_of_tasks_and_completions(tmp
     for name, row, fld in planted:
         assert f"{name}, row {row} (line {row + 2}), field '{fld}'" in out, (name, row, fld, out)
     assert f"{len(planted)} error(s)" in out, out
+
+
+BAD_TIER_POLICY = {"schema": "koc.tier_policy/1", "bogus": 1,
+                   "metrics": [{"metric": "posts", "weight": -1, "normalisation": "log1p", "reference": 10},
+                               {"metric": "views", "weight": 5, "normalisation": "wat", "reference": 10}],
+                   "tiers": [{"name": "entry", "promote_threshold": 0},
+                             {"name": "core", "promote_threshold": 20, "keep_threshold": 40, "grace_periods": -1}]}
+
+
+def test_validate_policy_lists_every_invalid_field_and_the_policy_refuses_the_first():
+    got = koc.validate_policy(BAD_TIER_POLICY)
+    assert got["field"].tolist() == ["$.bogus", "metrics[1].normalisation", "metrics[0].weight", "tiers[1].keep_threshold",
+                                     "tiers[1].grace_periods"]
+    assert got["code"].tolist() == ["invalid_policy", "unknown_name", "invalid_policy", "invalid_policy", "invalid_policy"]
+    with pytest.raises(koc.InvalidPolicyError) as e:
+        koc.TierPolicy(BAD_TIER_POLICY)
+    assert e.value.field == "$.bogus"
+    assert len(koc.validate_policy(BAD_TIER_POLICY, limit=2)) == 2
+    assert koc.validate_policy(koc.TierPolicy.default()).empty
+    assert len(koc.validate_policy("{ not json")) == 1
+    prog = koc.datasets.load_sample()
+    assert koc.validate_policy(prog.reward_policy, "reward").empty
+    reward = __import__("json").loads(prog.reward_policy)
+    reward["rules"][0]["currency"] = "XXX"
+    reward["rules"][1]["kind"] = "fxed"
+    reward["rules"][2]["id"] = ""
+    reward["surprise"] = True
+    got = koc.validate_policy(reward, "reward")
+    assert got["field"].tolist() == ["surprise", "rules[0].currency", "rules[1].kind", "rules[2].id"]
+    matching = {"schema": "koc.matching_policy/1", "weights": {"skill": -1, "quality": "high"}, "rotation_half_count": 0,
+                "tier_fit": {"asset": {"social": ["entry", "platinum"]}}}
+    got = koc.validate_policy(matching, "matching", tier_policy=prog.tier_policy)
+    assert got["field"].tolist() == ["weights.quality", "weights.skill", "rotation_half_count", "tier_fit.asset.social[1]"]
+
+
+def test_cli_validate_lists_every_invalid_field_of_each_policy_file(tmp_path, capsys):
+    import json
+    import sys
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_cli import write_programme
+    files = write_programme(tmp_path / "in")
+    (files["policies"] / "tier_policy.json").write_text(json.dumps(BAD_TIER_POLICY))
+    reward = json.loads((files["policies"] / "reward_policy.json").read_text())
+    reward["rules"][0]["currency"] = "XXX"
+    reward["rules"][1]["kind"] = "fxed"
+    (files["policies"] / "reward_policy.json").write_text(json.dumps(reward))
+    code = main(["validate", "--policies", str(files["policies"])])
+    out = capsys.readouterr().out
+    assert code == 4, out
+    for name, fld in (("tier_policy.json", "$.bogus"), ("tier_policy.json", "metrics[1].normalisation"),
+                      ("tier_policy.json", "metrics[0].weight"), ("tier_policy.json", "tiers[1].keep_threshold"),
+                      ("tier_policy.json", "tiers[1].grace_periods"), ("reward_policy.json", "rules[0].currency"),
+                      ("reward_policy.json", "rules[1].kind")):
+        assert f"error: {name}, field '{fld}'" in out, (name, fld, out)
+    assert "7 error(s)" in out, out
+    # A file that is not JSON is one problem.
+    (files["policies"] / "tier_policy.json").write_text("{ nope")
+    assert main(["validate", "--policies", str(files["policies"])]) == 4
+    out = capsys.readouterr().out
+    assert "tier_policy.json: not valid JSON" in out and "3 error(s)" in out, out

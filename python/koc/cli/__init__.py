@@ -385,8 +385,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     exit_code = EXIT_OK
     try:
         policies = _pipeline.load_policies(args.policies, need_reward=bool(args.completions))
-    except UserError as e:
-        problems += e.problems
+    except UserError:
+        problems += _pipeline.policy_problems(args.policies, need_reward=bool(args.completions))  # every one of them
         exit_code = EXIT_POLICY
         policies = _pipeline.load_policies(None, need_reward=False)
     tables, more = _pipeline.read_inputs(args.roster, args.tasks, args.completions, policies, collect=True)

@@ -178,6 +178,13 @@ def test_cli_validate_reports_every_planted_problem_of_tasks_and_completions(tmp
     for name, row, fld in planted:
         assert f"{name}, row {row} (line {row + 2}), field '{fld}'" in out, (name, row, fld, out)
     assert f"{len(planted)} error(s)" in out, out
+    # Without their tasks, the completions' own values are still listed, every row.
+    code = main(["validate", "--completions", str(files["completions"]), "--policies", str(files["policies"])])
+    out = capsys.readouterr().out
+    assert code != 0
+    for name, row, fld in planted[5:]:
+        assert f"{name}, row {row} (line {row + 2}), field '{fld}'" in out, (name, row, fld, out)
+    assert "4 error(s)" in out, out
 
 
 BAD_TIER_POLICY = {"schema": "koc.tier_policy/1", "bogus": 1,

@@ -303,9 +303,10 @@ def check_completions(df: pd.DataFrame, name: str, is_csv: bool, koc_ids: Option
             problems.append(Problem(name, f"a second completion of KOC {df['koc_id'].iloc[row]} on task "
                                           f"{df['task_id'].iloc[row]}", row, "task_id", _line(row, is_csv)))
     for m in ("quality", "duty_fulfilment"):
-        if m in df and ((df[m] < 0) | (df[m] > 1)).any():
-            row = _first(((df[m] < 0) | (df[m] > 1)).to_numpy())
-            problems.append(Problem(name, f"must be between 0 and 1, got {df[m].iloc[row]:g}", row, m, _line(row, is_csv)))
+        if m in df:  # every row (the completions may be checked without their tasks, so without the library's list)
+            for row in np.flatnonzero(((df[m] < 0) | (df[m] > 1)).to_numpy()):
+                problems.append(Problem(name, f"must be between 0 and 1, got {df[m].iloc[int(row)]:g}", int(row), m,
+                                        _line(int(row), is_csv)))
     return problems
 
 

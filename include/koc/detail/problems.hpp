@@ -83,11 +83,9 @@ std::vector<error> collect_problems(std::size_t limit, Read&& read) {
 /// read(sink) with a limit of 1: its result, or the first problem thrown.
 template <class Read>
 auto first_problem_or(Read&& read) -> decltype(read(std::declval<problem_sink&>())) {
-  problem_sink sink(1);
+  problem_sink sink(1);  // its first problem throws full
   try {
-    auto out = read(sink);
-    if (!sink.problems().empty()) throw sink.problems().front();  // unreachable with a limit of 1; kept honest
-    return out;
+    return read(sink);
   } catch (const problem_sink::full&) {
     throw sink.problems().front();
   }

@@ -220,14 +220,6 @@ inline std::string string(const nlohmann::ordered_json& j, const std::string& pa
   if (!j.is_string()) throw error(errc::invalid_policy, "expected a string, got " + std::string(j.type_name()), -1, path);
   return j.get<std::string>();
 }
-inline void only_keys(const nlohmann::ordered_json& j, std::initializer_list<const char*> keys, const std::string& path) {
-  if (!j.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (auto k : keys) ok = ok || it.key() == k;
-    if (!ok) throw error(errc::invalid_policy, "unknown key '" + it.key() + "'", -1, path + "." + it.key());
-  }
-}
 /// Parses JSON keeping key order (so a policy saved again lists things as the author wrote them).
 inline nlohmann::ordered_json parse_json(const std::string& text) {
   try {

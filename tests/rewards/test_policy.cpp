@@ -134,4 +134,11 @@ TEST_CASE("reward_policy_problems lists every invalid field of a document; parse
   CHECK_THROWS_WITH(koc::parse_reward_policy(text), all[0].what());
   CHECK(koc::reward_policy_problems(text, 2).size() == 2);
   CHECK(koc::reward_policy_problems("{").size() == 1);
+  // Inside a part, every field too: both gates, both unknown keys of an entitlement.
+  const auto inner = koc::reward_policy_problems(R"({"schema": "koc.reward_policy/1", "gates": {"rejected_bp": 20000, "late_bp": -1},
+    "rules": [{"id": "f", "kind": "identity", "entitlements": [{"kind": "badge", "name": "x", "colour": 1, "size": 2}]}]})");
+  std::vector<std::string> fields;
+  for (const auto& e : inner) fields.push_back(e.field());
+  CHECK(fields == std::vector<std::string>{"gates.rejected_bp", "gates.late_bp", "rules[0].entitlements[0].colour",
+                                           "rules[0].entitlements[0].size"});
 }

@@ -205,15 +205,6 @@ using json = nlohmann::json;
   throw error(code, what, -1, path);
 }
 
-inline void only_keys(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) policy_fail(path, "must be a JSON object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || it.key() == a;
-    if (!ok) policy_fail(path.empty() ? it.key() : path + "." + it.key(), "unknown key '" + it.key() + "'");
-  }
-}
-
 /// Every unknown key of an object, each a problem; policy_fail (one problem) when `j` is not an object.
 inline void unknown_keys(const json& j, const std::string& path, std::initializer_list<const char*> allowed, problem_sink& sink) {
   if (!j.is_object()) policy_fail(path, "must be a JSON object");
@@ -271,29 +262,30 @@ inline std::int64_t get_amount(const json& v, const std::string& path, currency_
   policy_fail(path, "must be a decimal string amount");
 }
 
-inline std::vector<entitlement> get_entitlements(const json& v, const std::string& path) {
+inline std::vector<entitlement> get_entitlements(const json& v, const std::string& path, problem_sink& sink) {
   if (!v.is_array()) policy_fail(path, "must be an array");
   std::vector<entitlement> out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::string p = at(path, i);
-    only_keys(v[i], p, {"kind", "name"});
-    entitlement e;
-    const std::string kind = get_string(need(v[i], p, "kind"), join(p, "kind"));
-    if (kind == "title") e.kind = entitlement_kind::title;
-    else if (kind == "badge") e.kind = entitlement_kind::badge;
-    else if (kind == "privilege") e.kind = entitlement_kind::privilege;
-    else policy_fail(join(p, "kind"), "entitlement kind must be title, badge or privilege, is '" + kind + "'", errc::unknown_name);
-    e.name = get_string(need(v[i], p, "name"), join(p, "name"));
-    if (e.name.empty()) policy_fail(join(p, "name"), "must not be empty");
-    out.push_back(std::move(e));
-  }
+  for (std::size_t i = 0; i < v.size(); ++i)
+    sink.attempt([&] {
+      const std::string p = at(path, i);
+      unknown_keys(v[i], p, {"kind", "name"}, sink);
+      entitlement e;
+      const std::string kind = get_string(need(v[i], p, "kind"), join(p, "kind"));
+      if (kind == "title") e.kind = entitlement_kind::title;
+      else if (kind == "badge") e.kind = entitlement_kind::badge;
+      else if (kind == "privilege") e.kind = entitlement_kind::privilege;
+      else policy_fail(join(p, "kind"), "entitlement kind must be title, badge or privilege, is '" + kind + "'", errc::unknown_name);
+      e.name = get_string(need(v[i], p, "name"), join(p, "name"));
+      if (e.name.empty()) policy_fail(join(p, "name"), "must not be empty");
+      out.push_back(std::move(e));
+    });
   return out;
 }
 
-inline void read_gates(const json& g, const std::string& path, std::int32_t& rejected, std::int32_t& late) {
-  only_keys(g, path, {"rejected_bp", "late_bp"});
-  if (g.contains("rejected_bp")) rejected = get_bp(g["rejected_bp"], join(path, "rejected_bp"));
-  if (g.contains("late_bp")) late = get_bp(g["late_bp"], join(path, "late_bp"));
+inline void read_gates(const json& g, const std::string& path, std::int32_t& rejected, std::int32_t& late, problem_sink& sink) {
+  unknown_keys(g, path, {"rejected_bp", "late_bp"}, sink);
+  sink.attempt([&] { if (g.contains("rejected_bp")) rejected = get_bp(g["rejected_bp"], join(path, "rejected_bp")); });
+  sink.attempt([&] { if (g.contains("late_bp")) late = get_bp(g["late_bp"], join(path, "late_bp")); });
 }
 
 /// Reads one rule, each key on its own (a problem in one is recorded and the others are still read).
@@ -358,8 +350,8 @@ inline reward_rule parse_rule(const json& j, const std::string& p, problem_sink&
       currency_ok = true;
     });
   }
-  sink.attempt([&] { if (j.contains("entitlements")) r.entitlements = get_entitlements(j["entitlements"], join(p, "entitlements")); });
-  sink.attempt([&] { if (j.contains("gates")) read_gates(j["gates"], join(p, "gates"), r.rejected_bp, r.late_bp); });
+  sink.attempt([&] { if (j.contains("entitlements")) r.entitlements = get_entitlements(j["entitlements"], join(p, "entitlements"), sink); });
+  sink.attempt([&] { if (j.contains("gates")) read_gates(j["gates"], join(p, "gates"), r.rejected_bp, r.late_bp, sink); });
   sink.attempt([&] {
     if (j.contains("budget_priority"))
       r.budget_priority = static_cast<std::int32_t>(get_int(j["budget_priority"], join(p, "budget_priority"), 0, 1000000));
@@ -550,7 +542,7 @@ inline reward_policy read_reward_policy(const json& j, problem_sink& sink) {
   });
   sink.attempt([&] { if (j.contains("description")) get_string(j["description"], "description"); });
   reward_policy p;
-  sink.attempt([&] { if (j.contains("gates")) read_gates(j["gates"], "gates", p.rejected_bp, p.late_bp); });
+  sink.attempt([&] { if (j.contains("gates")) read_gates(j["gates"], "gates", p.rejected_bp, p.late_bp, sink); });
   sink.attempt([&] {
     if (!j.contains("tiers")) return;
     const json& t = j["tiers"];
@@ -565,7 +557,7 @@ inline reward_policy read_reward_policy(const json& j, problem_sink& sink) {
         sink.attempt([&] {
           if (t[i].contains("multiplier_bp")) tier.multiplier_bp = get_bp(t[i]["multiplier_bp"], join(q, "multiplier_bp"), max_multiplier_bp);
         });
-        sink.attempt([&] { if (t[i].contains("entitlements")) tier.entitlements = get_entitlements(t[i]["entitlements"], join(q, "entitlements")); });
+        sink.attempt([&] { if (t[i].contains("entitlements")) tier.entitlements = get_entitlements(t[i]["entitlements"], join(q, "entitlements"), sink); });
         p.tiers.push_back(std::move(tier));
       });
   });

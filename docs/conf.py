@@ -1,6 +1,7 @@
 """Sphinx configuration of koc's documentation site (./setup.sh docs; the test command builds it with
 warnings as errors). Sources: README.md, the guides in docs/, the Python API from its docstrings, the
-C API from koc/koc.h and the C++ headers' own leading comments (their contracts)."""
+C API from koc/koc.h, the C++ headers' own leading comments (their contracts) and the quick-start notebook
+(examples/python/quickstart.ipynb, executed at each build so that its outputs are the library's own)."""
 import pathlib
 import re
 
@@ -8,10 +9,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 project = "koc"
 author = "the koc authors"
-extensions = ["myst_parser", "sphinx.ext.autodoc"]
+extensions = ["myst_nb", "sphinx.ext.autodoc"]  # myst_nb: MyST Markdown (as myst_parser) and notebooks
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
-source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+source_suffix = {".md": "myst-nb", ".rst": "restructuredtext", ".ipynb": "myst-nb"}
+# The notebook is stored without outputs: run it at every build (in a scratch folder), and fail the
+# build on any error in a cell, as the test suite does.
+nb_execution_mode = "force"
+nb_execution_in_temp = True
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
 autodoc_member_order = "bysource"

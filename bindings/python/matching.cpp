@@ -95,11 +95,42 @@ void bind_matching(py::module_& m) {
       });
 
   m.def("default_matching_policy_json", [] { return matching_policy_to_json(default_matching_policy()); });
+  m.def("matching_policy_problems",
+        [](const std::string& text, const std::string& tier_policy_json, std::size_t limit) {
+          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = matching_policy_problems(text, ladder, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("text"), py::arg("tier_policy_json"), py::arg("limit"),
+        "Every problem of a matching policy document (koc::matching_policy_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("matching_policy_normalise",
         [](const std::string& text, const std::string& tier_policy_json) {
           return matching_policy_to_json(matching_policy_from_json(text, tier_policy_from_json(tier_policy_json)));
         },
         py::arg("policy_json"), py::arg("tier_policy_json"));
+
+  m.def("task_problems",
+        [](const py::dict& task_cols, std::int32_t n_tiers, std::size_t limit) {
+          column_reader tr{task_cols, {}};
+          const task_table_view t = read_tasks(tr);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = task_problems(t, n_tiers, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("task_cols"), py::arg("n_tiers"), py::arg("limit"),
+        "Every problem of the task table (koc::task_problems, at most limit): (code, row, field, detail) tuples.");
 
   m.def("match",
         [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,

@@ -94,6 +94,20 @@ void bind_rewards(py::module_& m) {
         return py::make_tuple(ck.ok, ck.message);
       });
 
+  m.def("reward_policy_problems",
+        [](const std::string& text, std::size_t limit) {
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = reward_policy_problems(text, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("text"), py::arg("limit"),
+        "Every problem of a reward policy document (koc::reward_policy_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("reward_policy_normalise",
         [](const std::string& text) {
           parse_reward_policy(text);  // validates; throws naming the JSON path
@@ -131,6 +145,49 @@ void bind_rewards(py::module_& m) {
           return koc::format_amount(minor_units, find_currency(currency));
         },
         py::arg("minor_units"), py::arg("currency"), "Int minor units to text ('120,000.00 CNY').");
+
+  m.def("reward_input_problems",
+        [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
+           const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder, std::size_t limit) {
+          const reward_policy policy = parse_reward_policy(policy_json);
+          std::vector<py::object> keep;
+          column_reader tr{task_cols, keep}, ar{assignment_cols, keep}, cr{completion_cols, keep}, kr{koc_cols, keep};
+          reward_tasks tasks;
+          tasks.task_id = tr.get<std::int64_t>("task_id");
+          tasks.rule = tr.get<std::int32_t>("rule");
+          tasks.campaign_id = tr.get<std::int64_t>("campaign_id");
+          tasks.window_start = tr.get<std::int64_t>("window_start");
+          tasks.window_end = tr.get<std::int64_t>("window_end");
+          tasks.period_days = tr.get<std::int32_t>("period_days");
+          tasks.budget = tr.get<std::int64_t>("budget");
+          reward_assignments asg{ar.get<std::int64_t>("koc_id"), ar.get<std::int64_t>("task_id")};
+          reward_completions done;
+          done.assignment = cr.get<std::int64_t>("assignment");
+          done.delivered_at = cr.get<std::int64_t>("delivered_at");
+          done.accepted = cr.get<std::uint8_t>("accepted");
+          done.quality = cr.get<double>("quality");
+          done.views = cr.get<std::int64_t>("views");
+          done.interactions = cr.get<std::int64_t>("interactions");
+          done.days_served = cr.get<std::int32_t>("days_served");
+          done.duty_fulfilment = cr.get<double>("duty_fulfilment");
+          done.days_on_site = cr.get<std::int32_t>("days_on_site");
+          done.travel_claimed = cr.get<std::int64_t>("travel_claimed");
+          reward_kocs kocs;
+          kocs.koc_id = kr.get<std::int64_t>("koc_id");
+          kocs.tier = kr.get<std::int32_t>("tier");
+          kocs.ladder = span<const std::string>(ladder);
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = reward_input_problems(policy, tasks, asg, done, kocs, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"), py::arg("koc_cols"),
+        py::arg("ladder"), py::arg("limit"),
+        "Every problem of the rewards engine's input rows (koc::reward_input_problems, at most limit): (code, row, field, detail).");
 
   m.def("compute_ledger",
         [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,

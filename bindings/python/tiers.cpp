@@ -134,6 +134,20 @@ py::dict result_dict(tier_result&& t) {
 void bind_tiers(py::module_& m) {
   m.def("default_tier_policy_json", [] { return tier_policy_to_json(default_tier_policy()); },
         "The default tier policy as koc.tier_policy/1 JSON.");
+  m.def("tier_policy_problems",
+        [](const std::string& text, std::size_t limit) {
+          std::vector<error> found;
+          {
+            py::gil_scoped_release release;
+            found = tier_policy_problems(text, limit);
+          }
+          py::list out;
+          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+          return out;
+        },
+        py::arg("text"), py::arg("limit"),
+        "Every problem of a tier policy document (koc::tier_policy_problems, at most limit): (code, row, field, detail) tuples.");
+
   m.def("tier_policy_normalise", [](const std::string& text) { return tier_policy_to_json(tier_policy_from_json(text)); },
         py::arg("policy_json"), "Validates a tier policy and returns it re-serialised (raises koc.Error naming the path).");
   m.def("tier_policy_ladder", [](const std::string& text) {

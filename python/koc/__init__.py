@@ -35,11 +35,12 @@ from .assignment import (
     linear_sum_assignment_batch,
     solve_assignment,
 )
-from .matching import MatchingPolicy, MatchResult, candidates, match
+from .matching import MatchingPolicy, MatchResult, candidates, match, validate_tasks
 from .statement import statement
-from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, what_if
+from .tiers import METRICS, TierPolicy, WhatIf, classify, explain, tier_state, validate, validate_policy, what_if
 from . import datasets  # noqa: E402  (koc.datasets.load_sample(), make_programme(); imports the names above)
-from .rewards import CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, points_balances, rewards, to_decimal
+from .rewards import (CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amount, points_balances, rewards, to_decimal,
+                      validate_rewards)
 
 __version__: str = _core.__version__
 
@@ -86,5 +87,8 @@ __all__ = [
     "tier_state",
     "explain",
     "validate",
+    "validate_policy",
+    "validate_rewards",
+    "validate_tasks",
     "what_if",
 ]

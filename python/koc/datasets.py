@@ -226,7 +226,9 @@ def _roster(rng: np.random.Generator, n: int, tier_policy: str) -> pd.DataFrame:
     prev_cols: dict[str, Any] = {"id": ids, **prev, "honorary": out["honorary"], "invited": out["invited"]}
     from .tiers import TierPolicy, classify  # late import: tiers imports the compiled core
     pol = TierPolicy(tier_policy)
-    prev_tier = classify(prev_cols, pol, growth_gaps=False)["tier"].astype(object).to_numpy()
+    # A programme of tasks alone (no KOCs) has no last period to classify (classify refuses an empty roster).
+    prev_tier = classify(prev_cols, pol, growth_gaps=False)["tier"].astype(object).to_numpy() if len(ids) else \
+        np.zeros(0, dtype=object)
     is_new = tenure < 90
     prev_tier = np.where(is_new, "", prev_tier)
     out["previous_tier"] = prev_tier

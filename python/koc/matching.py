@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _columns, _core, _tables
 from ._check import Check
-from ._errors import error
+from ._errors import detail, error
 from ._policy_text import policy_text
 from .tiers import PolicyLike as TierPolicyLike
 from .tiers import TierPolicy, _policy, classify
@@ -159,7 +159,7 @@ class MatchResult:
 
     ``assignments``: one row per chosen pair (koc_id, task_id, score); ``unassigned_kocs``: every KOC with
     spare capacity or nothing assigned, with its reason; ``unfilled_tasks``: every task short of its slots,
-    with its reason; ``exclusions``: per task, how many KOCs each hard rule excluded; ``total``: Σ score;
+    with its reason, and every closed task (0 slots, reason ``no_slots``); ``exclusions``: per task, how many KOCs each hard rule excluded; ``total``: Σ score;
     ``certificate``: the duals (optimal mode) or ranks (stable mode); :meth:`verify` re-checks it.
     """
 
@@ -182,16 +182,13 @@ class MatchResult:
         return Check(*self._state.verify())
 
 
-def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
-                      preferences: Any) -> tuple:
-    """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
+def _task_columns(tasks: Any, tp: TierPolicy, roster: Any = None) -> tuple:
+    """The typed task columns of the matching core, and the roster's matching vocabulary built with them
+    (audience segments, regions and skills are coded over both tables): (task_cols, (koc_audience,
+    koc_region, koc_skill, skill_names), task_ids, task_labels, slots). Without a roster, the tasks alone."""
     _tables.check_names(tasks, "tasks", "task")
-    if tiers is None:
-        tiers = classify(roster, tp, growth_gaps=False)
-    n = _columns.n_rows(roster)
-    if len(tiers) != n:
-        raise error("length_mismatch", f"tiers has {len(tiers)} rows, roster has {n}", None, "tiers")
-    koc_ids, koc_labels = _columns.ids(_columns.get(roster, "id" if "id" in _columns.column_names(roster) else "koc_id"), "id")
+    roster = {} if roster is None else roster
+    n = _columns.n_rows(roster) if _columns.column_names(roster) else 0
     if "task_id" not in _columns.column_names(tasks):
         raise error("invalid_argument", "the task table needs a 'task_id' column"
                     + _columns.missing_column_hint("task_id", _columns.column_names(tasks)), None, "task_id")
@@ -201,18 +198,11 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
         if req not in _columns.column_names(tasks):
             raise error("invalid_argument", f"the task table needs a '{req}' column"
                         + _columns.missing_column_hint(req, _columns.column_names(tasks)), None, req)
-    if "capacity" not in _columns.column_names(roster):
-        raise error("invalid_argument", "the roster needs a 'capacity' column for matching"
-                    + _columns.missing_column_hint("capacity", _columns.column_names(roster)), None, "capacity")
-
     koc_aud, task_aud, segments = _segment_masks(_strings(roster, "audience", n), _strings(tasks, "audience", m))
     koc_reg, task_reg = _regions(_strings(roster, "region", n), _strings(tasks, "region", m))
     koc_skill, task_skill, skill_names = _skills(roster, tasks, n, m)
     slots = _columns.typed(_columns.get(tasks, "slots"), np.int64, "slots")
-    slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)
-    if (slots < 0).any():
-        row = int(np.flatnonzero(slots < 0)[0])
-        raise error("invalid_value", "slots must be >= 0 (or -1 for as many as possible)", row, "slots")
+    slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)  # other negative counts: the core's slots check
     ladder = {name: i for i, name in enumerate(tp.tiers)}
 
     def tier_col(name: str) -> Optional[np.ndarray]:
@@ -247,6 +237,52 @@ def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[p
         "budget": _optional_int(tasks, "budget_minor", np.int64),
         "campaign_id": _optional_int(tasks, "campaign_id", np.int64),
     }
+    return task_cols, (koc_aud, koc_reg, koc_skill if skill_names else None, skill_names), task_ids, task_labels, slots
+
+
+def validate_tasks(tasks: Any, tier_policy: TierPolicyLike = None, *, limit: int = 100) -> pd.DataFrame:
+    """Every problem that would stop :func:`match` reading the task table, not only the first: one row per
+    problem (at most ``limit``), in the order match meets them, with ``row`` (0-based, -1 for a whole
+    column), ``task_id``, ``field``, ``code`` (the :class:`koc.Error` code) and ``message``. Empty when match
+    accepts the table. Tier names are checked on ``tier_policy``'s ladder. A column that cannot be read at
+    all (a name that is not an asset type, text in a number column) is one problem. A task with 0 slots is
+    not a problem: it is closed, and match lists it in ``unfilled_tasks`` with the reason ``no_slots``."""
+    tp = _policy(tier_policy)
+    if int(limit) < 1:
+        raise ValueError("limit must be at least 1")
+    ids = None
+    try:
+        cols, _, task_ids, task_labels, _ = _task_columns(tasks, tp)
+        ids = task_labels if task_labels is not None else task_ids
+        found = _core.task_problems({k: v for k, v in cols.items() if v is not None}, len(tp.tiers), int(limit))
+    except _core.Error as e:
+        found = [(e.code, -1 if e.row is None else e.row, e.field or "", detail(e))]
+    return _problem_frame(found, "task_id", ids)
+
+
+def _problem_frame(found: list, id_name: str, ids: Any) -> pd.DataFrame:
+    """(code, row, field, message) tuples as the problem table of koc.validate and its siblings."""
+    rows = np.array([f[1] for f in found], dtype=np.int64)
+    id_of = [None if r < 0 or ids is None or r >= len(ids) else ids[r] for r in rows]
+    return pd.DataFrame({"row": rows, id_name: pd.Series(id_of, dtype=object),
+                         **{c: pd.Series([f[k] for f in found], dtype=object) for c, k in (("field", 2), ("code", 0), ("message", 3))}})
+
+
+def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
+                      preferences: Any) -> tuple:
+    """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
+    _tables.check_names(tasks, "tasks", "task")
+    if tiers is None:
+        tiers = classify(roster, tp, growth_gaps=False)
+    n = _columns.n_rows(roster)
+    if len(tiers) != n:
+        raise error("length_mismatch", f"tiers has {len(tiers)} rows, roster has {n}", None, "tiers")
+    koc_ids, koc_labels = _columns.ids(_columns.get(roster, "id" if "id" in _columns.column_names(roster) else "koc_id"), "id")
+    task_cols, (koc_aud, koc_reg, koc_skill, skill_names), task_ids, task_labels, slots = _task_columns(tasks, tp, roster)
+    if "capacity" not in _columns.column_names(roster):
+        raise error("invalid_argument", "the roster needs a 'capacity' column for matching"
+                    + _columns.missing_column_hint("capacity", _columns.column_names(roster)), None, "capacity")
+    ladder = {name: i for i, name in enumerate(tp.tiers)}
     tier_codes = np.asarray(tiers["tier"].cat.codes, dtype=np.int32) if hasattr(tiers["tier"], "cat") else \
         np.array([ladder[str(t)] for t in tiers["tier"]], dtype=np.int32)
     koc_cols = {
@@ -330,7 +366,8 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
                                "reason": koc_reason})[spare].reset_index(drop=True)
     filled = r["task_filled"].astype(np.int64)
     user_slots = np.where(slots == UNLIMITED_SLOTS, -1, slots)
-    short = np.where(user_slots < 0, filled == 0, filled < user_slots)
+    # Short of slots, or closed (0 slots: reason no_slots): a task the caller gave is never silently absent.
+    short = np.where(user_slots < 0, filled == 0, filled < user_slots) | (user_slots == 0)
     unfilled = pd.DataFrame({"task_id": tid, "slots": user_slots, "filled": filled,
                              "unfilled": np.where(user_slots < 0, 0, user_slots - filled),
                              "reason": reasons[r["task_reason"]], "n_eligible": r["n_eligible"]})[short].reset_index(drop=True)

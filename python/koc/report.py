@@ -277,8 +277,11 @@ def build_report(*, tiers: pd.DataFrame, previous_tier: pd.Series, tasks: pd.Dat
     table += _table(["task", "slots", "filled", "unfilled", "reason"],
                     [(x.task_id, _fmt_int(x.slots), _fmt_int(x.filled), _fmt_int(x.unfilled), x.reason) for x in u.itertuples()],
                     [True, True, True, True, False])
-    sections.append(_section("unfilled", "Unfilled slots by reason", f"{len(u)} of {len(tasks)} tasks are short of "
-                             "their slots; every task is either filled or listed here with its reason.", chart, table))
+    n_closed = int((u["reason"] == "no_slots").sum())
+    sections.append(_section("unfilled", "Unfilled slots by reason", f"{len(u) - n_closed} of {len(tasks)} tasks are short of "
+                             "their slots" + (f" and {n_closed} are closed (0 slots, reason no_slots)" if n_closed else "")
+                             + "; every task is either filled or listed here with its reason.", chart, table))
+    u = u[u["reason"] != "no_slots"]  # a closed task has no funnel to show
 
     # 4b. The eligibility funnel of each unfilled task: slots, eligible KOCs, and who each rule excluded.
     if exclusions is not None and len(u):

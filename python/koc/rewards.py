@@ -641,6 +641,50 @@ def _say_ids(text: str, kocs: _TextIds, tasks: _TextIds) -> str:
     return text
 
 
+def validate_rewards(completions: Any, policy: RewardPolicyLike, *, tasks: Any, assignments: Any = None, kocs: Any = None,
+                     limit: int = 100) -> pd.DataFrame:
+    """Every problem that would stop :func:`rewards` reading the tasks, completions and KOCs, not only the
+    first: one row per problem (at most ``limit``), in the order rewards meets them, with ``table``
+    ("tasks", "completions", "kocs" or "assignments"), ``row`` (0-based, -1 for a whole column), ``field``,
+    ``code`` (the :class:`koc.Error` code) and ``message``. Empty when rewards accepts them. Arguments as
+    for :func:`rewards`; without ``assignments``, each completion's (koc_id, task_id) is taken as assigned,
+    so that the completions' own values are checked before the matching has run. A column that cannot be
+    read at all (text in a number column, a rule the policy does not have) is one problem."""
+    if int(limit) < 1:
+        raise ValueError("limit must be at least 1")
+    pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
+    table = "tasks"
+    try:
+        task_cols, task_currency = _task_columns(tasks, pol)
+        table = "completions"
+        if assignments is None:
+            _require(completions, "koc_id", "completion")
+            _require(completions, "task_id", "completion")
+            pairs = pd.DataFrame({"koc_id": pd.Series(_array(_columns.get(completions, "koc_id")), dtype=object),
+                                  "task_id": pd.Series(_array(_columns.get(completions, "task_id")), dtype=object)})
+            assignments = pairs.drop_duplicates().reset_index(drop=True)
+        ids = _KocIds([(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id")])
+        assignments, completions, kocs = (ids.recode(t) for t in (assignments, completions, kocs))
+        table = "assignments"
+        a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
+        a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")
+        table = "completions"
+        done = _completion_columns(completions, a_koc, a_task, task_cols, task_currency)
+        table = "kocs"
+        koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
+        table = ""
+        found = _core.reward_input_problems(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
+                                            ladder, int(limit))
+    except _core.Error as e:
+        found = [(e.code, -1 if e.row is None else e.row, (table + "." if table else "") + (e.field or ""), detail(e))]
+    where = [f[2].split(".", 1) if f[2].split(".", 1)[0] in ("tasks", "completions", "kocs", "assignments")
+             else ["completions", f[2]] for f in found]
+    text = lambda values: pd.Series(values, dtype=object)  # noqa: E731 (text columns keep the object dtype)
+    return pd.DataFrame({"table": text([w[0] for w in where]), "row": np.array([f[1] for f in found], dtype=np.int64),
+                         "field": text([w[1] for w in where]), "code": text([f[0] for f in found]),
+                         "message": text([f[3] for f in found])})
+
+
 def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
             explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> Ledger:
     """Computes the rewards ledger: what each KOC earns for each completed assignment, line by line.

@@ -567,6 +567,34 @@ def validate(roster: Any, policy: PolicyLike = None, *, limit: int = 100) -> pd.
                          "code": [f[0] for f in found], "message": [f[3] for f in found]})
 
 
+_POLICY_KINDS = {"tier": "TierPolicy", "matching": "MatchingPolicy", "reward": "RewardPolicy"}
+
+
+def validate_policy(policy: Any, kind: str = "tier", *, tier_policy: PolicyLike = None, limit: int = 100) -> pd.DataFrame:
+    """Every invalid field of a policy, not only the first: one row per problem (at most ``limit``), in the
+    order the policy's reader meets them, with ``field`` (the JSON path, "tiers[2].keep_threshold"), ``code``
+    (the :class:`koc.Error` code) and ``message``. Empty when the policy is valid. ``kind``: "tier",
+    "matching" or "reward"; ``policy``: what the policy classes accept (an object, a dict, JSON text or the
+    path of a JSON file). A matching policy's tier names are checked on ``tier_policy``'s ladder. Text
+    that is not JSON, or a file that cannot be read, is one problem."""
+    if kind not in _POLICY_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_POLICY_KINDS)}, not {kind!r}")
+    if int(limit) < 1:
+        raise ValueError("limit must be at least 1")
+    try:
+        text = policy.to_json() if hasattr(policy, "to_json") else policy_text(policy, _POLICY_KINDS[kind])
+        if kind == "tier":
+            found = _core.tier_policy_problems(text, int(limit))
+        elif kind == "matching":
+            found = _core.matching_policy_problems(text, _policy(tier_policy).to_json(), int(limit))
+        else:
+            found = _core.reward_policy_problems(text, int(limit))
+    except _core.Error as e:
+        found = [(e.code, -1, e.field or "", detail(e))]
+    return pd.DataFrame({c: pd.Series([f[k] for f in found], dtype=object)
+                         for c, k in (("field", 2), ("code", 0), ("message", 3))})
+
+
 def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None, *,
             ids: Any = None, state: Any = None, revoked: Any = None) -> Union[str, list[str]]:
     """Readable explanations (score breakdown, gates, transition, growth challenge).

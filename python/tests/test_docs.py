@@ -74,7 +74,11 @@ def test_documentation_site_builds_without_warnings(tmp_path):
     r = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"),
                         str(tmp_path / "html")], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
-    for page in ("index", "readme", "python-api", "c-api", "cpp-api", "reward-policy", "scale-out", "reliability"):
+    for page in ("index", "readme", "quickstart", "python-api", "c-api", "cpp-api", "reward-policy", "scale-out", "reliability"):
         assert (tmp_path / "html" / f"{page}.html").is_file(), page
     api = (tmp_path / "html" / "python-api.html").read_text(encoding="utf-8")
     assert "koc.capacitated_assignment" in api and "koc.rewards" in api
+    # The quick-start notebook is a page, executed at the build: its printed results and its plots are there.
+    quick = (tmp_path / "html" / "quickstart.html").read_text(encoding="utf-8")
+    assert "KOCs would change tier" in quick and "assignments, total fit" in quick
+    assert quick.count("<img") >= 3 and len(list((tmp_path / "html" / "_images").glob("*.png"))) >= 3

@@ -27,6 +27,7 @@ struct koc_problems {
   std::vector<koc::error> list;
 };
 
+
 struct koc_tier_overrides {
   std::vector<koc::tier_override> list;
 };
@@ -63,5 +64,17 @@ inline koc_status write_string(const std::string& text, char* buf, std::size_t c
   do {                                                                                                  \
     if ((ptr) == nullptr) return ::koc::c_api::fail(KOC_ERROR_NULL_POINTER, #ptr " is NULL", -1, #ptr); \
   } while (0)
+
+/// The body of every koc_*_problems function: checks out and limit, then hands out collect(limit)'s list.
+template <class Collect>
+koc_status problems_out(std::size_t limit, koc_problems** out, Collect&& collect) {
+  KOC_REQUIRE(out);
+  *out = nullptr;
+  if (limit < 1) return ::koc::c_api::fail(KOC_ERROR_INVALID_ARGUMENT, "limit must be at least 1", -1, "limit");
+  auto p = std::make_unique<koc_problems>();
+  p->list = collect(limit);
+  *out = p.release();
+  return KOC_OK;
+}
 
 }  // namespace koc::c_api

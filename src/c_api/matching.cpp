@@ -520,3 +520,23 @@ koc_status koc_match_result_verify(const koc_match_result* result, int32_t* ok, 
 void koc_match_result_destroy(koc_match_result* result) { delete result; }
 
 }  // extern "C"
+
+koc_status koc_matching_policy_problems(const char* json, size_t json_len, const koc_tier_policy* ladder, size_t limit,
+                                        koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    if (out) *out = nullptr;
+    KOC_REQUIRE(json);
+    KOC_REQUIRE(ladder);
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) {
+      return koc::matching_policy_problems(std::string(json, json_len), ladder->policy, n);
+    });
+  });
+}
+
+koc_status koc_task_table_problems(const koc_task_table* tasks, int32_t n_tiers, size_t limit, koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    if (out) *out = nullptr;
+    KOC_REQUIRE(tasks);
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) { return koc::task_problems(tasks->view, n_tiers, n); });
+  });
+}

@@ -724,3 +724,27 @@ koc_status koc_ledger_verify(const koc_ledger* ledger, const koc_reward_tasks* t
 void koc_ledger_destroy(koc_ledger* ledger) { delete ledger; }
 
 }  // extern "C"
+
+koc_status koc_reward_policy_problems(const char* json, size_t json_len, size_t limit, koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    if (out) *out = nullptr;
+    KOC_REQUIRE(json);
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) { return koc::reward_policy_problems(std::string_view(json, json_len), n); });
+  });
+}
+
+koc_status koc_reward_input_problems(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
+                                     const koc_reward_assignments* assignments, const koc_reward_completions* completions,
+                                     const koc_reward_kocs* kocs, size_t limit, koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    if (out) *out = nullptr;
+    KOC_REQUIRE(policy);
+    KOC_REQUIRE(tasks);
+    KOC_REQUIRE(assignments);
+    KOC_REQUIRE(completions);
+    KOC_REQUIRE(kocs);
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) {
+      return koc::reward_input_problems(*policy->policy, tasks->view, assignments->view, completions->view, kocs->view, n);
+    });
+  });
+}

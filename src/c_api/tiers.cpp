@@ -304,15 +304,18 @@ koc_status koc_tier_result_expired_overrides(const koc_tier_result* result, cons
 
 koc_status koc_roster_problems(const koc_roster* roster, const koc_tier_policy* policy, size_t limit, koc_problems** out) {
   return guarded([&]() -> koc_status {
-    KOC_REQUIRE(out);
-    *out = nullptr;
+    if (out) *out = nullptr;
     KOC_REQUIRE(roster);
     KOC_REQUIRE(policy);
-    if (limit < 1) return fail(KOC_ERROR_INVALID_ARGUMENT, "limit must be at least 1", -1, "limit");
-    auto p = std::make_unique<koc_problems>();
-    p->list = koc::roster_problems(roster->view, policy->policy, limit);
-    *out = p.release();
-    return KOC_OK;
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) { return koc::roster_problems(roster->view, policy->policy, n); });
+  });
+}
+
+koc_status koc_tier_policy_problems(const char* json, size_t json_len, size_t limit, koc_problems** out) {
+  return guarded([&]() -> koc_status {
+    if (out) *out = nullptr;
+    KOC_REQUIRE(json);
+    return koc::c_api::problems_out(limit, out, [&](std::size_t n) { return koc::tier_policy_problems(std::string(json, json_len), n); });
   });
 }
 

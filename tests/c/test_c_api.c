@@ -809,9 +809,96 @@ static void test_roster_problems(void) {
   koc_problems_destroy(found);
   found = NULL;
   CHECK(koc_roster_problems(r, p, 0, &found) == KOC_ERROR_INVALID_ARGUMENT && found == NULL);
-  (void)message;
+  koc_roster_destroy(r);
+  /* An empty roster is one problem, and koc_classify refuses it the same way. */
+  r = NULL;
+  CHECK(koc_roster_create(NULL, 0, &r) == KOC_OK);
+  CHECK(koc_roster_problems(r, p, 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 1);
+  CHECK(koc_problems_get(found, 0, &code, &row, &field, &message) == KOC_OK && code == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(field, "id") == 0 && strstr(message, "the roster has no KOCs") != NULL);
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_ERROR_INVALID_ARGUMENT && t == NULL);
+  koc_problems_destroy(found);
   koc_roster_destroy(r);
   koc_tier_policy_destroy(p);
+}
+
+/* Every problem of the ledger's input rows at once; koc_ledger_compute refuses with the first. */
+static void test_reward_input_problems(void) {
+  koc_reward_policy* p = NULL;
+  koc_reward_tasks* t = NULL;
+  koc_reward_assignments* a = NULL;
+  koc_reward_completions* c = NULL;
+  koc_reward_kocs* k = NULL;
+  koc_ledger* L = NULL;
+  koc_problems* found = NULL;
+  const double quality[NC] = {1.4, 0.5, -0.2, 1.0};
+  const int64_t views[NC] = {0, -1, 0, -7};
+  const char* field = NULL;
+  koc_status code = KOC_OK;
+  int64_t row = -1;
+  size_t n = 0;
+  CHECK(koc_reward_policy_from_json(reward_policy_json, strlen(reward_policy_json), &p) == KOC_OK);
+  CHECK(koc_reward_tasks_create(rw_task_id, rw_rule, NT, &t) == KOC_OK);
+  CHECK(koc_reward_assignments_create(rw_a_koc, rw_a_task, NA, &a) == KOC_OK);
+  CHECK(koc_reward_completions_create(rw_assignment, rw_delivered, rw_accepted, NC, &c) == KOC_OK);
+  CHECK(koc_reward_completions_set_double(c, KOC_COMPLETION_QUALITY, quality, NC) == KOC_OK);
+  CHECK(koc_reward_completions_set_int64(c, KOC_COMPLETION_VIEWS, views, NC) == KOC_OK);
+  CHECK(koc_reward_kocs_create(rw_koc, NK, &k) == KOC_OK);
+  CHECK(koc_reward_input_problems(p, t, a, c, k, 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 4);
+  CHECK(koc_problems_get(found, 0, &code, &row, &field, NULL) == KOC_OK && row == 0 && strcmp(field, "quality") == 0);
+  CHECK(koc_problems_get(found, 1, NULL, &row, &field, NULL) == KOC_OK && row == 1 && strcmp(field, "views") == 0);
+  CHECK(koc_problems_get(found, 2, NULL, &row, &field, NULL) == KOC_OK && row == 2 && strcmp(field, "quality") == 0);
+  CHECK(koc_problems_get(found, 3, NULL, &row, &field, NULL) == KOC_OK && row == 3 && strcmp(field, "views") == 0);
+  CHECK(koc_ledger_compute(p, t, a, c, k, 0, &L) == code && L == NULL && koc_last_error_row() == 0);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_reward_input_problems(p, t, a, c, k, 0, &found) == KOC_ERROR_INVALID_ARGUMENT && found == NULL);
+  koc_reward_kocs_destroy(k);
+  koc_reward_completions_destroy(c);
+  koc_reward_assignments_destroy(a);
+  koc_reward_tasks_destroy(t);
+  koc_reward_policy_destroy(p);
+}
+
+/* Every invalid field of a policy document at once, as the readers would name each. */
+static void test_policy_problems(void) {
+  static const char tier[] = "{\"schema\": \"koc.tier_policy/1\", \"bogus\": 1, \"metrics\": [{\"metric\": \"posts\", "
+                             "\"weight\": -1, \"normalisation\": \"wat\"}], \"tiers\": [{\"name\": \"entry\", "
+                             "\"promote_threshold\": 0, \"grace_periods\": -2}]}";
+  static const char reward[] = "{\"schema\": \"koc.reward_policy/1\", \"rules\": [{\"id\": \"a\", \"kind\": \"fixed\", "
+                               "\"currency\": \"CNY\", \"amount\": 1.5}, {\"id\": \"b\", \"kind\": \"fxed\"}]}";
+  static const char matching[] = "{\"schema\": \"koc.matching_policy/1\", \"weights\": {\"skill\": -1}, "
+                                 "\"skill_level_max\": 0}";
+  koc_problems* found = NULL;
+  koc_tier_policy* ladder = NULL;
+  koc_tier_policy* parsed = NULL;
+  koc_status code = KOC_OK;
+  const char* field = NULL;
+  size_t n = 0;
+  CHECK(koc_tier_policy_problems(tier, strlen(tier), 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 4);
+  CHECK(koc_problems_get(found, 0, &code, NULL, &field, NULL) == KOC_OK && strcmp(field, "$.bogus") == 0);
+  CHECK(koc_problems_get(found, 1, NULL, NULL, &field, NULL) == KOC_OK && strcmp(field, "metrics[0].normalisation") == 0);
+  CHECK(koc_problems_get(found, 2, NULL, NULL, &field, NULL) == KOC_OK && strcmp(field, "metrics[0].weight") == 0);
+  CHECK(koc_problems_get(found, 3, NULL, NULL, &field, NULL) == KOC_OK && strcmp(field, "tiers[0].grace_periods") == 0);
+  CHECK(koc_tier_policy_from_json(tier, strlen(tier), &parsed) == code && parsed == NULL); /* the first of them */
+  CHECK(strcmp(koc_last_error_field(), "$.bogus") == 0);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_reward_policy_problems(reward, strlen(reward), 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 2);
+  CHECK(koc_problems_get(found, 1, &code, NULL, &field, NULL) == KOC_OK && strcmp(field, "rules[1].kind") == 0 &&
+        code == KOC_ERROR_UNKNOWN_NAME);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_tier_policy_default(&ladder) == KOC_OK);
+  CHECK(koc_matching_policy_problems(matching, strlen(matching), ladder, 10, &found) == KOC_OK &&
+        koc_problems_size(found, &n) == KOC_OK && n == 2);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_tier_policy_problems("{", 1, 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 1);
+  koc_problems_destroy(found);
+  found = NULL;
+  CHECK(koc_tier_policy_problems(tier, strlen(tier), 0, &found) == KOC_ERROR_INVALID_ARGUMENT && found == NULL);
+  koc_tier_policy_destroy(ladder);
 }
 
 /* Points balances: expiry after 30 days, a redemption spent from the lot that expires first. */
@@ -848,6 +935,8 @@ int main(void) {
   test_tier_state();
   test_tier_overrides();
   test_roster_problems();
+  test_policy_problems();
+  test_reward_input_problems();
   test_money();
   test_reward_policy();
   test_rewards();

@@ -161,6 +161,39 @@ static void test_match(void) {
     result = NULL;
   }
   {
+    /* Every problem of a task table at once; koc_match refuses with the first. */
+    const int32_t bad_slots[M] = {-2, 2, -5};
+    const int32_t bad_load[M] = {1, 0, 1};
+    koc_task_table* t3 = NULL;
+    koc_problems* found = NULL;
+    const char* field = NULL;
+    int64_t row = -1;
+    CHECK(koc_task_table_create(task_ids, asset, horizon, direction, bad_slots, M, &t3) == KOC_OK);
+    CHECK(koc_task_table_set_column(t3, KOC_TASK_LOAD, bad_load, M) == KOC_OK);
+    CHECK(koc_task_table_problems(t3, 4, 10, &found) == KOC_OK && koc_problems_size(found, &n) == KOC_OK && n == 3);
+    CHECK(koc_problems_get(found, 0, NULL, &row, &field, NULL) == KOC_OK && row == 0 && strcmp(field, "slots") == 0);
+    CHECK(koc_problems_get(found, 1, NULL, &row, &field, NULL) == KOC_OK && row == 1 && strcmp(field, "load") == 0);
+    CHECK(koc_problems_get(found, 2, NULL, &row, &field, NULL) == KOC_OK && row == 2 && strcmp(field, "slots") == 0);
+    CHECK(koc_match(roster, tiers, profiles, t3, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
+                    KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_ERROR_INVALID_VALUE && result == NULL);
+    CHECK(koc_last_error_row() == 0 && strcmp(koc_last_error_field(), "slots") == 0);
+    koc_problems_destroy(found);
+    koc_task_table_destroy(t3);
+  }
+  {
+    /* A closed task (0 slots) keeps its row, with the reason no_slots. */
+    const int32_t closed[M] = {0, 2, 1};
+    koc_task_table* t2 = NULL;
+    CHECK(koc_task_table_create(task_ids, asset, horizon, direction, closed, M, &t2) == KOC_OK);
+    CHECK(koc_match(roster, tiers, profiles, t2, policy, ladder, NULL, NULL, 0, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
+                    KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_OK);
+    CHECK(koc_match_result_tasks(result, &filled, &treason, &eligible, &n) == KOC_OK && n == M);
+    CHECK(filled[0] == 0 && treason[0] == KOC_REASON_NO_SLOTS && treason[1] != KOC_REASON_NO_SLOTS);
+    koc_match_result_destroy(result);
+    result = NULL;
+    koc_task_table_destroy(t2);
+  }
+  {
     const int64_t dk[1] = {2}, dt[1] = {99};
     CHECK(koc_match(roster, tiers, profiles, tasks, policy, ladder, dk, dt, 1, NULL, NULL, NULL, 0, KOC_MATCH_OPTIMAL,
                     KOC_OBJECTIVE_MAX_SCORE, &result) == KOC_ERROR_UNKNOWN_ID);

@@ -261,3 +261,16 @@ TEST_CASE("matching weights whose sum overflows are refused; the largest finite 
   for (std::size_t k = 0; k < 2; ++k)
     for (std::size_t t = 0; t < 2; ++t) CHECK(std::isfinite(f.score(k, t)));
 }
+
+TEST_CASE("matching_policy_problems lists every invalid field; matching_policy_from_json throws the first", "[fit][policy][validate]") {
+  const std::string text = R"({"schema": "koc.matching_policy/1", "weights": {"skill": -1, "audience": "x", "wat": 2},
+     "skill_level_max": 0, "tier_fit": {"asset": {"social": ["entry", 3, "nobody"]}}})";
+  const auto all = matching_policy_problems(text, default_tier_policy());
+  std::vector<std::string> fields;
+  for (const auto& e : all) fields.push_back(e.field());
+  CHECK(fields == std::vector<std::string>{"weights.wat", "weights.audience", "tier_fit.asset.social[1]", "weights.skill",
+                                           "skill_level_max", "tier_fit.asset.social[2]"});
+  CHECK(all[5].code() == errc::unknown_name);
+  CHECK_THROWS_WITH(matching_policy_from_json(text, default_tier_policy()), all[0].what());
+  CHECK(matching_policy_problems(matching_policy_to_json(default_matching_policy())).empty());
+}

@@ -91,7 +91,9 @@ TEST_CASE("optimal match: every row accounted for, certificate verified, same to
       REQUIRE(m.task_reason.size() == 12);
       for (std::size_t t = 0; t < 12; ++t) {
         const bool full = m.task_filled[t] == w.x.tasks.slots[t];
-        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::none)) == full);
+        const bool closed = w.x.tasks.slots[t] == 0;  // reason no_slots, neither filled nor short
+        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::no_slots)) == closed);
+        REQUIRE((m.task_reason[t] == static_cast<std::uint8_t>(match_reason::none)) == (full && !closed));
         if (m.candidates.nobody_eligible(t) && !full)
           REQUIRE(m.task_reason[t] == static_cast<std::uint8_t>(match_reason::nobody_eligible));
       }
@@ -144,4 +146,49 @@ TEST_CASE("match is deterministic", "[match][determinism]") {
   CHECK(a.koc == b.koc);
   CHECK(a.task == b.task);
   CHECK(a.total == b.total);
+}
+
+TEST_CASE("task_problems lists every problem of the task table; validate throws the first", "[match][validate]") {
+  world w = make_world(50, 40, 31);
+  task_table& t = w.x.tasks;
+  t.load.assign(t.size(), 1);
+  t.max_tier.assign(t.size(), 3);
+  t.min_tier.assign(t.size(), 0);
+  REQUIRE(task_problems(t.view(), 4).empty());
+  t.asset[3] = 9;             // not an asset type
+  t.slots[7] = -2;            // negative slots
+  t.load[12] = 0;             // load below 1
+  t.max_tier[20] = 7;         // not on a ladder of 4
+  t.id[30] = t.id[2];         // duplicate id
+  const auto all = task_problems(t.view(), 4);
+  std::vector<std::pair<std::string, std::int64_t>> where;
+  for (const auto& e : all) where.emplace_back(e.field(), e.row());
+  CHECK(where == std::vector<std::pair<std::string, std::int64_t>>{
+                     {"asset", 3}, {"slots", 7}, {"load", 12}, {"max_tier", 20}, {"id", 30}});
+  CHECK(all[0].code() == errc::unknown_name);
+  CHECK(all[1].code() == errc::invalid_value);
+  CHECK(all[4].code() == errc::duplicate_id);
+  CHECK_THROWS_WITH(validate(t.view(), 4), all[0].what());
+  CHECK(task_problems(t.view(), 4, 2).size() == 2);
+  CHECK_THROWS_AS(task_problems(t.view(), 4, 0), error);
+  // Without a ladder the tier bound is not checked; a column of the wrong length is one problem.
+  CHECK(task_problems(t.view()).size() == 4);
+  t.load.pop_back();
+  const auto shape = task_problems(t.view(), 4);
+  REQUIRE(shape.size() == 1);
+  CHECK((shape[0].field() == "load" && shape[0].code() == errc::length_mismatch));
+}
+
+TEST_CASE("a task with 0 slots is kept in the result with the reason no_slots", "[match]") {
+  world w = make_world(60, 20, 32);
+  w.x.tasks.slots[5] = 0;
+  for (auto mode : {match_mode::optimal, match_mode::stable_kocs_propose}) {
+    match_options opt;
+    opt.mode = mode;
+    const match_result m = run(w, opt);
+    CHECK(m.task_filled[5] == 0);
+    CHECK(m.task_reason[5] == static_cast<std::uint8_t>(match_reason::no_slots));
+    CHECK(std::string(match_reason_names[m.task_reason[5]]) == "no_slots");
+    CHECK(verify(m));
+  }
 }

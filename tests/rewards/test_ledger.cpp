@@ -710,3 +710,45 @@ TEST_CASE("verify sums ledger lines without overflow", "[rewards][verify]") {
   CHECK_FALSE(ck.ok);
   CHECK(ck.message.find("above the cap") != std::string::npos);
 }
+
+TEST_CASE("reward_input_problems lists every problem of the tasks and completions; the engine throws the first", "[rewards][validate]") {
+  const auto p = koc::parse_reward_policy(kPolicy);
+  world w;
+  w.add_task(10, PTS);
+  w.add_task(11, LAUNCH, 7);
+  w.add_task(12, MOD, -1, 0, koc::no_deadline, 30);
+  w.add_task(13, RED, -1, 0, koc::no_deadline, 0, -5);  // budget below -1
+  for (std::int64_t k = 1; k <= 6; ++k) w.add_koc(k);
+  w.complete(1, 10);
+  w.complete(2, 10, koc_test::C().quality(1.4));        // row 1: quality above 1
+  w.complete(3, 11, koc_test::C().views(-3));           // row 2: negative views
+  w.complete(4, 12, koc_test::C().days_served(31));     // row 3: more days than the period
+  w.complete(5, 11, koc_test::C().fulfilment(-0.5));    // row 4: duty_fulfilment below 0
+  w.complete(6, 10, koc_test::C().interactions(-1));    // row 5: negative interactions
+  const auto all = koc::reward_input_problems(p, w.tasks(), w.asg(), w.done(), w.kocs());
+  std::vector<std::pair<std::string, std::int64_t>> where;
+  for (const auto& e : all) where.emplace_back(e.field(), e.row());
+  CHECK(where == std::vector<std::pair<std::string, std::int64_t>>{{"tasks.budget", 3}, {"quality", 1}, {"views", 2},
+                                                                  {"days_served", 3}, {"duty_fulfilment", 4}, {"interactions", 5}});
+  CHECK(all[1].code() == errc::out_of_range);
+  CHECK(all[3].code() == errc::out_of_range);
+  // The engine refuses with the first (its fields are the table's own), and the limit cuts the list.
+  CHECK_THROWS_WITH(koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs()), all[0].detail() + " (row 3, field 'budget')");
+  w.budget[3] = -1;
+  CHECK_THROWS_WITH(koc::compute_ledger(p, w.tasks(), w.asg(), w.done(), w.kocs()), all[1].what());
+  CHECK(koc::reward_input_problems(p, w.tasks(), w.asg(), w.done(), w.kocs(), 2).size() == 2);
+  CHECK_THROWS_AS(koc::reward_input_problems(p, w.tasks(), w.asg(), w.done(), w.kocs(), 0), koc::error);
+  // A repeated (KOC, task) pair through two assignment rows is listed, and refused by the engine alike.
+  world d;
+  d.add_task(10, PTS);
+  d.add_koc(1);
+  d.complete(1, 10);
+  d.complete(1, 10);
+  const auto twice = koc::reward_input_problems(p, d.tasks(), d.asg(), d.done(), d.kocs());
+  REQUIRE(twice.size() == 1);
+  CHECK((twice[0].row() == 1 && twice[0].code() == errc::duplicate_id));
+  CHECK_THROWS_WITH(koc::compute_ledger(p, d.tasks(), d.asg(), d.done(), d.kocs()), twice[0].what());
+  // Clean inputs have none.
+  w.quality[1] = 1; w.views[2] = 0; w.days_served[3] = 30; w.fulfilment[4] = 0.5; w.interactions[5] = 0;
+  CHECK(koc::reward_input_problems(p, w.tasks(), w.asg(), w.done(), w.kocs()).empty());
+}

@@ -114,3 +114,31 @@ TEST_CASE("policy errors name the JSON path", "[rewards][policy]") {
     CHECK(e.code() == errc::invalid_policy);
   }
 }
+
+TEST_CASE("reward_policy_problems lists every invalid field of a document; parse_reward_policy throws the first", "[rewards][policy][validate]") {
+  const char* text = R"({"schema": "koc.reward_policy/1", "extra": 1,
+    "tiers": [{"name": "core", "multiplier_bp": 999999}],
+    "rules": [{"id": "a", "kind": "fixed", "currency": "CNY", "amount": 1.5},
+              {"id": "b", "kind": "retainer", "currency": "CNY", "fee": "10.00", "period": "week"},
+              {"id": "c", "kind": "fxed"},
+              {"id": "a", "kind": "offline", "currency": "XXX", "fee_per_day": "1", "travel_cap": "2"}],
+    "campaign_budgets": [{"campaign": -1, "currency": "CNY", "amount": "1"}]})";
+  const auto all = koc::reward_policy_problems(text);
+  std::vector<std::pair<std::string, errc>> where;
+  for (const auto& e : all) where.emplace_back(e.field(), e.code());
+  CHECK(where == std::vector<std::pair<std::string, errc>>{
+                     {"extra", errc::invalid_policy},           {"tiers[0].multiplier_bp", errc::out_of_range},
+                     {"rules[0].amount", errc::invalid_policy}, {"rules[1].period", errc::unknown_name},
+                     {"rules[2].kind", errc::unknown_name},     {"rules[3].currency", errc::unknown_name},
+                     {"rules[3].id", errc::duplicate_id},       {"campaign_budgets[0].campaign", errc::out_of_range}});
+  CHECK_THROWS_WITH(koc::parse_reward_policy(text), all[0].what());
+  CHECK(koc::reward_policy_problems(text, 2).size() == 2);
+  CHECK(koc::reward_policy_problems("{").size() == 1);
+  // Inside a part, every field too: both gates, both unknown keys of an entitlement.
+  const auto inner = koc::reward_policy_problems(R"({"schema": "koc.reward_policy/1", "gates": {"rejected_bp": 20000, "late_bp": -1},
+    "rules": [{"id": "f", "kind": "identity", "entitlements": [{"kind": "badge", "name": "x", "colour": 1, "size": 2}]}]})");
+  std::vector<std::string> fields;
+  for (const auto& e : inner) fields.push_back(e.field());
+  CHECK(fields == std::vector<std::string>{"gates.rejected_bp", "gates.late_bp", "rules[0].entitlements[0].colour",
+                                           "rules[0].entitlements[0].size"});
+}

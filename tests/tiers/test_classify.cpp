@@ -436,9 +436,12 @@ TEST_CASE("same input, same output, bit for bit", "[tiers][determinism]") {
   CHECK(std::memcmp(a.growth_gap.data(), b.growth_gap.data(), a.growth_gap.size() * sizeof(double)) == 0);
 }
 
-TEST_CASE("an empty roster classifies to empty columns", "[tiers]") {
+TEST_CASE("an empty part of a roster classifies to empty columns", "[tiers]") {
   roster r;
-  const auto t = classify(r, default_tier_policy());
+  const tier_reference ref = tier_reference_of(test::random_roster(10, 15), default_tier_policy());
+  classify_options opt;
+  opt.reference = &ref;
+  const auto t = classify(r, default_tier_policy(), {}, opt);
   CHECK(t.n_kocs == 0);
   CHECK(t.final_tier.empty());
 }
@@ -580,4 +583,21 @@ TEST_CASE("roster_problems lists every problem in validate's order; validate thr
   REQUIRE(missing.size() == 1);
   CHECK(missing[0].field() == "leads");
   CHECK(missing[0].code() == errc::invalid_argument);
+}
+
+TEST_CASE("an empty roster is refused by classify and listed by roster_problems; a part of a roster may be empty", "[tiers][validate]") {
+  const tier_policy p = default_tier_policy();
+  const roster empty = koc::test::random_roster(0, 13);
+  const auto found = roster_problems(empty, p);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].code() == errc::invalid_argument);
+  CHECK(found[0].field() == "id");
+  CHECK(std::string(found[0].detail()) == "the roster has no KOCs");
+  CHECK_THROWS_WITH(classify(empty, p), found[0].what());
+  CHECK_THROWS_WITH(validate(empty, p), found[0].what());
+  const roster whole = koc::test::random_roster(20, 14);
+  const tier_reference ref = tier_reference_of(whole, p);
+  classify_options opt;
+  opt.reference = &ref;
+  CHECK(classify(empty, p, {}, opt).n_kocs == 0);
 }

@@ -52,3 +52,49 @@ TEST_CASE("tier policy JSON errors name the path", "[tiers][json][errors]") {
          errc::invalid_policy, "tiers[1].promote_threshold");
   expect(head + metrics + "}", errc::invalid_policy, "$.tiers");
 }
+
+namespace {
+std::vector<std::pair<std::string, errc>> fields_of(const std::vector<error>& found) {
+  std::vector<std::pair<std::string, errc>> out;
+  for (const auto& e : found) out.emplace_back(e.field(), e.code());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("tier_policy_problems lists every invalid field of a document; tier_policy_from_json throws the first", "[tiers][policy][validate]") {
+  const std::string text = R"({"schema": "koc.tier_policy/1", "bogus": 1,
+    "metrics": [{"metric": "posts", "weight": -1, "normalisation": "log1p", "reference": 10},
+                {"metric": "views", "weight": 5, "normalisation": "wat", "reference": 10},
+                {"metric": "followers", "weight": 5, "normalisation": "cap", "reference": 0}],
+    "tiers": [{"name": "entry", "promote_threshold": 0},
+              {"name": "active", "promote_threshold": "thirty"},
+              {"name": "core", "promote_threshold": 20, "keep_threshold": 40, "grace_periods": -1}],
+    "hysteresis": {"max_demotion_steps": 0}})";
+  const auto all = tier_policy_problems(text);
+  // In reading order, then the value checks; tiers[2]'s threshold is not compared with tiers[1]'s, which
+  // could not be read.
+  CHECK(fields_of(all) == std::vector<std::pair<std::string, errc>>{
+                              {"$.bogus", errc::invalid_policy},
+                              {"metrics[1].normalisation", errc::unknown_name},
+                              {"tiers[1].promote_threshold", errc::invalid_policy},
+                              {"metrics[0].weight", errc::invalid_policy},
+                              {"metrics[2].reference", errc::invalid_policy},
+                              {"tiers[2].keep_threshold", errc::invalid_policy},
+                              {"tiers[2].grace_periods", errc::invalid_policy},
+                              {"hysteresis.max_demotion_steps", errc::invalid_policy}});
+  CHECK_THROWS_WITH(tier_policy_from_json(text), all[0].what());
+  CHECK(tier_policy_problems(text, 3).size() == 3);
+  CHECK_THROWS_AS(tier_policy_problems(text, 0), error);
+  // Not JSON: one problem. A good document: none, and the values of a built policy alike.
+  CHECK(tier_policy_problems(std::string("{")).size() == 1);
+  CHECK(tier_policy_problems(tier_policy_to_json(default_tier_policy())).empty());
+  tier_policy p = default_tier_policy();
+  p.metrics[1].weight = -2;
+  p.tiers[2].keep_threshold = 99;
+  p.max_demotion_steps = 0;
+  const auto values = tier_policy_problems(p);
+  CHECK(fields_of(values) == std::vector<std::pair<std::string, errc>>{{"metrics[1].weight", errc::invalid_policy},
+                                                                      {"tiers[2].keep_threshold", errc::invalid_policy},
+                                                                      {"hysteresis.max_demotion_steps", errc::invalid_policy}});
+  CHECK_THROWS_WITH(validate(p), values[0].what());
+}

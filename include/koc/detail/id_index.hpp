@@ -10,9 +10,30 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace koc::detail {
+
+/// "duplicate <noun> <id> (first at row <first>)": the one wording of a repeated id.
+inline std::string duplicate_message(const std::string& noun, std::int64_t id, std::size_t first) {
+  return "duplicate " + noun + " " + std::to_string(id) + " (first at row " + std::to_string(first) + ")";
+}
+
+/// Every row whose id repeats an earlier row's, as (row, first row of that id), in row order: for problem
+/// lists that report them all (id_index stops at the first).
+inline std::vector<std::pair<std::size_t, std::size_t>> duplicate_rows(span<const std::int64_t> ids) {
+  std::vector<std::pair<std::int64_t, std::size_t>> idx(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) idx[i] = {ids[i], i};
+  std::sort(idx.begin(), idx.end());
+  std::vector<std::pair<std::size_t, std::size_t>> dup;
+  for (std::size_t i = 1, first = 0; i < idx.size(); ++i) {
+    if (idx[i].first != idx[i - 1].first) first = i;
+    else dup.emplace_back(idx[i].second, idx[first].second);
+  }
+  std::sort(dup.begin(), dup.end());
+  return dup;
+}
 
 /// id → row. Three layouts, chosen by build() from the ids themselves:
 /// - increasing: the ids are strictly increasing (a roster sorted by id, the usual export): no table,
@@ -116,8 +137,7 @@ class id_index {
   enum class layout : std::uint8_t { increasing, direct, hashed };
 
   [[noreturn]] static void duplicate(const column& c, std::int64_t id, std::int32_t first, std::size_t row) {
-    throw error(errc::duplicate_id, "duplicate " + c.noun + " " + std::to_string(id) + " (first at row " + std::to_string(first) + ")",
-                static_cast<std::int64_t>(row), c.field);
+    throw error(errc::duplicate_id, duplicate_message(c.noun, id, static_cast<std::size_t>(first)), static_cast<std::int64_t>(row), c.field);
   }
   std::size_t offset(std::int64_t id) const noexcept {
     return static_cast<std::size_t>(static_cast<unsigned long long>(id) - static_cast<unsigned long long>(min_));
@@ -136,7 +156,10 @@ class id_index {
 
 /// A roster's (or a tier state's) KOC ids: any int64, as classify has always taken them.
 inline id_index::column roster_id_column(std::string field = "id") { return {std::move(field), "KOC id", true}; }
-/// The matching stage's task ids (tasks.hpp): any int64. The ledger's ids are >= 0 (its own columns).
+/// The matching stage's task ids (tasks.hpp): any int64.
 inline id_index::column task_id_column(std::string field = "id") { return {std::move(field), "task id", true}; }
+/// The rewards stage's task and KOC ids (ledger.hpp): >= 0.
+inline id_index::column reward_task_id_column() { return {"task_id", "task id", false}; }
+inline id_index::column reward_koc_id_column() { return {"koc_id", "KOC id", false}; }
 
 }  // namespace koc::detail

@@ -133,6 +133,9 @@ inline match_result match(const task_table_view& tasks, const koc_profile_view& 
     m.koc_reason = s.koc_reason;
     m.task_reason = s.task_reason;
   }
+  // A closed task is never silent: it keeps its row with its own reason.
+  for (std::size_t t = 0; t < g.n_tasks; ++t)
+    if (m.slots[t] == 0) m.task_reason[t] = static_cast<std::uint8_t>(match_reason::no_slots);
   m.score.resize(m.pair.size());
   for (std::size_t i = 0; i < m.pair.size(); ++i) {
     m.score[i] = g.score[static_cast<std::size_t>(m.pair[i])];
@@ -154,8 +157,12 @@ inline match_verify_report verify(const match_result& m) {
       return {false, "reason columns differ in length from the solver's"};
     for (std::size_t k = 0; k < koc_reason.size(); ++k)
       if (static_cast<std::uint8_t>(koc_reason[k]) != m.koc_reason[k]) return {false, "koc_reason of KOC row " + std::to_string(k) + " is not the solver's"};
-    for (std::size_t t = 0; t < task_reason.size(); ++t)
-      if (static_cast<std::uint8_t>(task_reason[t]) != m.task_reason[t]) return {false, "task_reason of task row " + std::to_string(t) + " is not the solver's"};
+    for (std::size_t t = 0; t < task_reason.size(); ++t) {
+      // A closed task (0 slots) is reported as such; the solver sees a task that is simply full.
+      const auto want = t < m.slots.size() && m.slots[t] == 0 ? static_cast<std::uint8_t>(match_reason::no_slots)
+                                                               : static_cast<std::uint8_t>(task_reason[t]);
+      if (want != m.task_reason[t]) return {false, "task_reason of task row " + std::to_string(t) + " is not the solver's"};
+    }
     return {};
   };
   if (m.mode == match_mode::optimal) {

@@ -75,26 +75,33 @@ struct resolved_tier_fit {
   std::array<bool, n_horizons> horizon_honorary{};
 };
 
-/// Checks weights and ranges and resolves tier names on `ladder`; throws koc::error whose field is the
-/// JSON path ("weights.skill", "tier_fit.asset.social[1]").
-inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& ladder) {
-  auto bad = [](const std::string& what, const std::string& field) { throw error(errc::invalid_policy, what, -1, field); };
+namespace detail {
+/// The checks of a matching policy's values (weights, ranges, tier names on `ladder`), each reported
+/// through the sink; returns the tier-fit table resolved on the ladder.
+inline resolved_tier_fit matching_policy_checks(const matching_policy& p, const tier_policy& ladder, problem_sink& sink) {
+  auto bad = [&](bool ok, const std::string& what, const std::string& field) { sink.check(ok, errc::invalid_policy, what, field); };
   const std::pair<const char*, double> w[] = {
       {"skill", p.weights.skill},         {"audience", p.weights.audience},       {"tier_fit", p.weights.tier_fit},
       {"quality", p.weights.quality},     {"reliability", p.weights.reliability}, {"preference", p.weights.preference},
       {"rotation", p.weights.rotation}};
-  for (auto& x : w)
-    if (!std::isfinite(x.second) || x.second < 0) bad("weight must be finite and >= 0", std::string("weights.") + x.first);
+  bool weights_ok = true;
+  for (auto& x : w) {
+    weights_ok = weights_ok && std::isfinite(x.second) && x.second >= 0;
+    bad(std::isfinite(x.second) && x.second >= 0, "weight must be finite and >= 0", std::string("weights.") + x.first);
+  }
   // Every term lies in [0, 1], so a score lies in [-rotation, the sum of the other weights]; summed in
   // fit's order, that sum bounds every partial sum of a score: finite sum, finite scores.
   double reach = 0.0;
   for (std::size_t i = 0; i + 1 < sizeof w / sizeof w[0]; ++i) reach += w[i].second;
-  if (!std::isfinite(reach)) bad("the weights other than rotation must have a finite sum (scores would overflow)", "weights");
-  if (!(std::isfinite(p.skill_level_max) && p.skill_level_max > 0)) bad("skill_level_max must be finite and > 0", "skill_level_max");
-  if (!(std::isfinite(p.rotation_half_count) && p.rotation_half_count > 0))
-    bad("rotation_half_count must be finite and > 0", "rotation_half_count");
-  if (ladder.tiers.size() > 64) bad("the tier-fit table supports ladders of at most 64 tiers", "tier_fit");
+  bad(!weights_ok || std::isfinite(reach), "the weights other than rotation must have a finite sum (scores would overflow)", "weights");
+  bad(std::isfinite(p.skill_level_max) && p.skill_level_max > 0, "skill_level_max must be finite and > 0", "skill_level_max");
+  bad(std::isfinite(p.rotation_half_count) && p.rotation_half_count > 0, "rotation_half_count must be finite and > 0",
+      "rotation_half_count");
   resolved_tier_fit r;
+  if (ladder.tiers.size() > 64) {
+    bad(false, "the tier-fit table supports ladders of at most 64 tiers", "tier_fit");
+    return r;
+  }
   auto one = [&](const std::vector<std::string>& names, const std::string& path, std::uint64_t& mask, bool& hon) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       const std::string f = path + "[" + std::to_string(i) + "]";
@@ -103,7 +110,7 @@ inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& la
         if (ladder.tiers[t].name == names[i]) { mask |= std::uint64_t{1} << t; on_ladder = true; }
       if (on_ladder) continue;
       if (names[i] == "honorary") { hon = true; continue; }
-      ladder.tier_index(names[i], f);  // throws unknown_name listing the ladder
+      if (!sink.touched(f)) sink.attempt([&] { ladder.tier_index(names[i], f); });  // unknown_name listing the ladder
     }
   };
   for (std::size_t a = 0; a < n_asset_types; ++a)
@@ -113,52 +120,83 @@ inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& la
   return r;
 }
 
-/// Parses "koc.matching_policy/1"; tier names are checked against `ladder`.
-inline matching_policy matching_policy_from_json(const nlohmann::ordered_json& j,
-                                                 const tier_policy& ladder = default_tier_policy()) {
-  using detail::number;
-  using detail::require;
-  using detail::string;
-  detail::only_keys(j, {"schema", "weights", "skill_level_max", "rotation_half_count", "tier_fit"}, "$");
-  if (string(require(j, "schema", "$"), "$.schema") != matching_policy_schema)
-    throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + matching_policy_schema + "'", -1, "$.schema");
+/// Reads "koc.matching_policy/1", each key on its own (a problem in one is recorded and the others are
+/// still read), then checks the values (matching_policy_checks).
+inline matching_policy read_matching_policy(const nlohmann::ordered_json& j, const tier_policy& ladder, problem_sink& sink) {
+  unknown_keys(j, {"schema", "weights", "skill_level_max", "rotation_half_count", "tier_fit"}, "$", sink);
+  sink.attempt([&] {
+    if (string(require(j, "schema", "$"), "$.schema") != matching_policy_schema)
+      throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + matching_policy_schema + "'", -1, "$.schema");
+  });
   matching_policy p = default_matching_policy();
-  if (j.contains("weights")) {
+  sink.attempt([&] {
+    if (!j.contains("weights")) return;
     const auto& w = j["weights"];
-    detail::only_keys(w, {"skill", "audience", "tier_fit", "quality", "reliability", "preference", "rotation"}, "weights");
+    unknown_keys(w, {"skill", "audience", "tier_fit", "quality", "reliability", "preference", "rotation"}, "weights", sink);
     std::pair<const char*, double*> keys[] = {
         {"skill", &p.weights.skill},         {"audience", &p.weights.audience},       {"tier_fit", &p.weights.tier_fit},
         {"quality", &p.weights.quality},     {"reliability", &p.weights.reliability}, {"preference", &p.weights.preference},
         {"rotation", &p.weights.rotation}};
     for (auto& k : keys)
-      if (w.contains(k.first)) *k.second = number(w[k.first], std::string("weights.") + k.first);
-  }
-  if (j.contains("skill_level_max")) p.skill_level_max = number(j["skill_level_max"], "skill_level_max");
-  if (j.contains("rotation_half_count")) p.rotation_half_count = number(j["rotation_half_count"], "rotation_half_count");
-  if (j.contains("tier_fit")) {
+      sink.attempt([&] { if (w.contains(k.first)) *k.second = number(w[k.first], std::string("weights.") + k.first); });
+  });
+  sink.attempt([&] { if (j.contains("skill_level_max")) p.skill_level_max = number(j["skill_level_max"], "skill_level_max"); });
+  sink.attempt([&] {
+    if (j.contains("rotation_half_count")) p.rotation_half_count = number(j["rotation_half_count"], "rotation_half_count");
+  });
+  sink.attempt([&] {
+    if (!j.contains("tier_fit")) return;
     const auto& tf = j["tier_fit"];
-    detail::only_keys(tf, {"asset", "horizon"}, "tier_fit");
+    unknown_keys(tf, {"asset", "horizon"}, "tier_fit", sink);
     auto table = [&](const char* key, const auto& names, auto& dest) {
       if (!tf.contains(key)) return;
       const std::string path = std::string("tier_fit.") + key;
       const auto& o = tf[key];
       if (!o.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
-      for (auto it = o.begin(); it != o.end(); ++it) {
-        std::size_t idx = names.size();
-        for (std::size_t i = 0; i < names.size(); ++i)
-          if (it.key() == names[i]) idx = i;
-        if (idx == names.size()) throw error(errc::unknown_name, "unknown " + std::string(key) + " '" + it.key() + "'", -1, path + "." + it.key());
-        if (!it.value().is_array()) throw error(errc::invalid_policy, "expected an array of tier names", -1, path + "." + it.key());
-        dest[idx].clear();
-        for (std::size_t i = 0; i < it.value().size(); ++i)
-          dest[idx].push_back(string(it.value()[i], path + "." + it.key() + "[" + std::to_string(i) + "]"));
-      }
+      for (auto it = o.begin(); it != o.end(); ++it)
+        sink.attempt([&] {
+          std::size_t idx = names.size();
+          for (std::size_t i = 0; i < names.size(); ++i)
+            if (it.key() == names[i]) idx = i;
+          if (idx == names.size()) throw error(errc::unknown_name, "unknown " + std::string(key) + " '" + it.key() + "'", -1, path + "." + it.key());
+          if (!it.value().is_array()) throw error(errc::invalid_policy, "expected an array of tier names", -1, path + "." + it.key());
+          dest[idx].clear();
+          for (std::size_t i = 0; i < it.value().size(); ++i) {
+            std::string name;  // a name that is not a string keeps its place (and its problem), so paths stay right
+            sink.attempt([&] { name = string(it.value()[i], path + "." + it.key() + "[" + std::to_string(i) + "]"); });
+            dest[idx].push_back(std::move(name));
+          }
+        });
     };
-    table("asset", asset_type_names, p.tier_fit_asset);
-    table("horizon", horizon_names, p.tier_fit_horizon);
-  }
-  resolve(p, ladder);
+    sink.attempt([&] { table("asset", asset_type_names, p.tier_fit_asset); });
+    sink.attempt([&] { table("horizon", horizon_names, p.tier_fit_horizon); });
+  });
+  matching_policy_checks(p, ladder, sink);
   return p;
+}
+}  // namespace detail
+
+/// Checks weights and ranges and resolves tier names on `ladder`; throws the first problem, a koc::error
+/// whose field is the JSON path ("weights.skill", "tier_fit.asset.social[1]").
+inline resolved_tier_fit resolve(const matching_policy& p, const tier_policy& ladder) {
+  return detail::first_problem_or([&](detail::problem_sink& sink) { return detail::matching_policy_checks(p, ladder, sink); });
+}
+
+/// Parses "koc.matching_policy/1"; tier names are checked against `ladder`. Throws the first of its
+/// problems (matching_policy_problems).
+inline matching_policy matching_policy_from_json(const nlohmann::ordered_json& j,
+                                                 const tier_policy& ladder = default_tier_policy()) {
+  return detail::first_problem_or([&](detail::problem_sink& sink) { return detail::read_matching_policy(j, ladder, sink); });
+}
+
+/// Every problem of a "koc.matching_policy/1" document (JSON text), not only the first: at most `limit`
+/// (limit >= 1), each a koc::error whose field is the JSON path, in the order matching_policy_from_json
+/// meets them. Text that is not JSON is one problem. Empty when the document parses.
+inline std::vector<error> matching_policy_problems(const std::string& text, const tier_policy& ladder = default_tier_policy(),
+                                                   std::size_t limit = 100) {
+  return detail::collect_problems(limit, [&](detail::problem_sink& sink) {
+    detail::read_matching_policy(detail::parse_json(text), ladder, sink);
+  });
 }
 
 inline matching_policy matching_policy_from_json(const std::string& text, const tier_policy& ladder = default_tier_policy()) {

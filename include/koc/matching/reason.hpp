@@ -17,9 +17,11 @@ enum class match_reason : std::uint8_t {
                                    ///< would lower the total (or its score is <= 0 under max_score);
                                    ///< never under max_fill_then_score
   outranked = 4,                   ///< stable: each unchosen candidate is full with partners it prefers
+  no_slots = 5,                    ///< match: a task with 0 slots (closed): it takes nobody, and is neither
+                                   ///< filled nor short
 };
-inline constexpr std::array<const char*, 5> match_reason_names = {
-    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked"};
+inline constexpr std::array<const char*, 6> match_reason_names = {
+    "none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen", "outranked", "no_slots"};
 
 inline const char* match_reason_name(match_reason r) noexcept {
   const auto i = static_cast<std::size_t>(r);

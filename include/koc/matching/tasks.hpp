@@ -151,52 +151,77 @@ void check_rows(span<const T> col, std::size_t n, bool required, const char* nam
 }
 }  // namespace detail
 
-/// Throws koc::error unless the task table is well formed. `n_tiers` is the ladder size (tier bounds
-/// are checked against it); pass -1 to skip that check.
-inline void validate(const task_table_view& t, std::int32_t n_tiers = -1) {
+/// Every problem of the task table, at most `limit` of them (limit >= 1), each a koc::error naming its
+/// row and field, in this order: column lengths (a table with a column of the wrong length is not read
+/// further), then row by row every bad value (asset, horizon, direction, slots, load, window, region,
+/// confidential, tier bounds), then duplicate ids. `n_tiers` is the ladder size (tier bounds are checked
+/// against it); -1 skips that check. Empty when validate() accepts the table. A task with 0 slots is
+/// allowed (a closed task): matching gives it nobody and reports it with match_reason::no_slots.
+inline std::vector<error> task_problems(const task_table_view& t, std::int32_t n_tiers = -1, std::size_t limit = 100) {
+  if (limit == 0) throw error(errc::invalid_argument, "the problem limit must be at least 1", -1, "limit");
+  std::vector<error> out;
+  auto report = [&](errc code, const std::string& detail, std::int64_t row, const char* field) {
+    out.emplace_back(code, detail, row, field);
+    return out.size() < limit;
+  };
   const std::size_t m = t.size();
-  using detail::check_rows;
-  check_rows(t.asset, m, true, "asset", "task table");
-  check_rows(t.horizon, m, true, "horizon", "task table");
-  check_rows(t.direction, m, true, "direction", "task table");
-  check_rows(t.slots, m, true, "slots", "task table");
-  check_rows(t.window_start, m, false, "window_start", "task table");
-  check_rows(t.window_end, m, false, "window_end", "task table");
-  check_rows(t.load, m, false, "load", "task table");
-  check_rows(t.audience, m, false, "audience", "task table");
-  check_rows(t.region, m, false, "region", "task table");
-  check_rows(t.min_tier, m, false, "min_tier", "task table");
-  check_rows(t.max_tier, m, false, "max_tier", "task table");
-  check_rows(t.confidential, m, false, "confidential", "task table");
-  check_rows(t.budget, m, false, "budget", "task table");
-  check_rows(t.campaign_id, m, false, "campaign_id", "task table");
-  if (!t.required_skill.empty() && t.required_skill.size() != m * t.n_skills)
-    throw error(errc::length_mismatch,
-                "required_skill must have n_tasks × n_skills = " + std::to_string(m * t.n_skills) + " entries, has " +
-                    std::to_string(t.required_skill.size()),
-                -1, "required_skill");
+  auto rows = [&](std::size_t size, bool required, const char* name) {
+    if (size == m || (size == 0 && !required)) return true;
+    return report(required && size == 0 ? errc::invalid_argument : errc::length_mismatch,
+                  "column has " + std::to_string(size) + " rows, task table has " + std::to_string(m), -1, name);
+  };
+  if (!rows(t.asset.size(), true, "asset") || !rows(t.horizon.size(), true, "horizon") ||
+      !rows(t.direction.size(), true, "direction") || !rows(t.slots.size(), true, "slots") ||
+      !rows(t.window_start.size(), false, "window_start") || !rows(t.window_end.size(), false, "window_end") ||
+      !rows(t.load.size(), false, "load") || !rows(t.audience.size(), false, "audience") ||
+      !rows(t.region.size(), false, "region") || !rows(t.min_tier.size(), false, "min_tier") ||
+      !rows(t.max_tier.size(), false, "max_tier") || !rows(t.confidential.size(), false, "confidential") ||
+      !rows(t.budget.size(), false, "budget") || !rows(t.campaign_id.size(), false, "campaign_id"))
+    return out;
+  if (!t.required_skill.empty() && t.required_skill.size() != m * t.n_skills &&
+      !report(errc::length_mismatch,
+              "required_skill must have n_tasks × n_skills = " + std::to_string(m * t.n_skills) + " entries, has " +
+                  std::to_string(t.required_skill.size()),
+              -1, "required_skill"))
+    return out;
   if (m > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-    throw error(errc::out_of_range, "too many tasks for int32 task indices", -1, "id");
+    report(errc::out_of_range, "too many tasks for int32 task indices", -1, "id");
+  if (!out.empty()) return out;  // the values of a table of the wrong shape are not read
+  const std::string ladder = n_tiers >= 0 ? " (0.." + std::to_string(n_tiers - 1) + ")" : std::string();
   for (std::size_t i = 0; i < m; ++i) {
     const auto row = static_cast<std::int64_t>(i);
-    if (t.asset[i] >= n_asset_types) throw error(errc::unknown_name, "unknown asset type code " + std::to_string(t.asset[i]), row, "asset");
-    if (t.horizon[i] >= n_horizons) throw error(errc::unknown_name, "unknown horizon code " + std::to_string(t.horizon[i]), row, "horizon");
-    if (t.direction[i] >= n_directions) throw error(errc::unknown_name, "unknown direction code " + std::to_string(t.direction[i]), row, "direction");
-    if (t.slots[i] < 0) throw error(errc::invalid_value, "slots must be >= 0", row, "slots");
-    if (!t.load.empty() && t.load[i] < 1) throw error(errc::invalid_value, "load must be >= 1", row, "load");
-    if (t.start_of(i) >= t.end_of(i)) throw error(errc::invalid_value, "window_end must be after window_start", row, "window_end");
-    if (!t.region.empty() && t.region[i] < -1) throw error(errc::invalid_value, "region must be >= 0 or -1 (any)", row, "region");
-    if (!t.confidential.empty() && t.confidential[i] > 1) throw error(errc::invalid_value, "confidential must be 0 or 1", row, "confidential");
     const auto lo = t.min_tier_of(i), hi = t.max_tier_of(i);
-    if (lo < 0) throw error(errc::unknown_name, "min_tier is not on the ladder", row, "min_tier");
-    if (!t.max_tier.empty() && (hi < lo)) throw error(errc::invalid_value, "max_tier must be >= min_tier", row, "max_tier");
-    if (n_tiers >= 0) {
-      if (lo >= n_tiers) throw error(errc::unknown_name, "min_tier is not on the ladder (0.." + std::to_string(n_tiers - 1) + ")", row, "min_tier");
-      if (!t.max_tier.empty() && hi >= n_tiers)
-        throw error(errc::unknown_name, "max_tier is not on the ladder (0.." + std::to_string(n_tiers - 1) + ")", row, "max_tier");
-    }
+    const bool ok =
+        (t.asset[i] < n_asset_types || report(errc::unknown_name, "unknown asset type code " + std::to_string(t.asset[i]), row, "asset")) &&
+        (t.horizon[i] < n_horizons || report(errc::unknown_name, "unknown horizon code " + std::to_string(t.horizon[i]), row, "horizon")) &&
+        (t.direction[i] < n_directions ||
+         report(errc::unknown_name, "unknown direction code " + std::to_string(t.direction[i]), row, "direction")) &&
+        (t.slots[i] >= 0 || report(errc::invalid_value, "slots must be >= 0", row, "slots")) &&
+        (t.load.empty() || t.load[i] >= 1 || report(errc::invalid_value, "load must be >= 1", row, "load")) &&
+        (t.start_of(i) < t.end_of(i) || report(errc::invalid_value, "window_end must be after window_start", row, "window_end")) &&
+        (t.region.empty() || t.region[i] >= -1 || report(errc::invalid_value, "region must be >= 0 or -1 (any)", row, "region")) &&
+        (t.confidential.empty() || t.confidential[i] <= 1 ||
+         report(errc::invalid_value, "confidential must be 0 or 1", row, "confidential")) &&
+        (lo >= 0 || report(errc::unknown_name, "min_tier is not on the ladder", row, "min_tier")) &&
+        (n_tiers < 0 || lo < 0 || lo < n_tiers || report(errc::unknown_name, "min_tier is not on the ladder" + ladder, row, "min_tier")) &&
+        (t.max_tier.empty() || hi >= lo || report(errc::invalid_value, "max_tier must be >= min_tier", row, "max_tier")) &&
+        (n_tiers < 0 || t.max_tier.empty() || hi < n_tiers ||
+         report(errc::unknown_name, "max_tier is not on the ladder" + ladder, row, "max_tier"));
+    if (!ok) return out;
   }
-  detail::id_index(t.id, detail::task_id_column());  // duplicate ids: the later row, naming the first
+  // Every repeated id (the id index throws at the first; a problem list wants them all), same message.
+  for (const auto& d : detail::duplicate_rows(t.id))
+    if (!report(errc::duplicate_id, detail::duplicate_message("task id", t.id[d.first], d.second),
+                static_cast<std::int64_t>(d.first), "id"))
+      break;
+  return out;
+}
+
+/// Throws the first of task_problems() (koc::error naming row and field) unless the task table is well
+/// formed. `n_tiers` is the ladder size (tier bounds are checked against it); pass -1 to skip that check.
+inline void validate(const task_table_view& t, std::int32_t n_tiers = -1) {
+  auto problems = task_problems(t, n_tiers, 1);
+  if (!problems.empty()) throw problems.front();
 }
 
 }  // namespace koc

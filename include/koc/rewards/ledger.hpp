@@ -348,10 +348,13 @@ inline void sort_by_high_word(std::vector<std::uint64_t>& v, std::uint64_t bound
 /// about a DRAM latency of work at this loop's speed.
 inline constexpr std::size_t prefetch_rows = 16;
 
+inline bool len_ok(std::size_t n, std::size_t got, bool optional) noexcept { return got == n || (optional && got == 0); }
+inline error len_error(std::size_t n, std::size_t got, const char* field, bool optional) {
+  return error(errc::length_mismatch, std::string("column '") + field + "' has " + std::to_string(got) + " rows, expected " +
+                                          std::to_string(n) + (optional ? " (or 0)" : ""), -1, field);
+}
 inline void check_len(std::size_t n, std::size_t got, const char* field, bool optional) {
-  if (got != n && !(optional && got == 0))
-    throw error(errc::length_mismatch, std::string("column '") + field + "' has " + std::to_string(got) + " rows, expected " +
-                                           std::to_string(n) + (optional ? " (or 0)" : ""), -1, field);
+  if (!len_ok(n, got, optional)) throw len_error(n, got, field, optional);
 }
 
 }  // namespace detail
@@ -742,6 +745,256 @@ struct settlement {
 ///                  award and no prize is paid for it again.
 ///   tier entitlements are a state, not a payment: written on every run.
 /// `awards`: the process-award winners of each campaign (reward_awards); empty = the policy's winners.
+namespace detail {
+
+/// The checks of the task rows the rewards engine reads, row by row (rule, campaign_id, period_days,
+/// window_start, budget): report(error) returns false to stop, and then this returns false. Fills each
+/// retainer task's period in days (its period_days, or its rule's calendar period at window_start; a
+/// retainer task whose period is invalid gets INT32_MAX, so that its completions are not judged by it),
+/// 0 for other tasks. The column lengths are checked before.
+template <class Report>
+bool reward_task_rows(const reward_policy& policy, const reward_tasks& tasks, std::vector<std::int32_t>& period_len, Report&& report) {
+  const std::size_t nt = tasks.task_id.size();
+  const std::size_t nr = policy.rules.size();
+  period_len.assign(nt, 0);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const auto row = static_cast<std::int64_t>(t);
+    const std::int32_t r = tasks.rule[t];
+    if (r < 0 || static_cast<std::size_t>(r) >= nr) {
+      if (!report(error(errc::unknown_id, "rule index " + std::to_string(r) + " is not a rule of the policy", row, "rule"))) return false;
+      continue;
+    }
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(r)];
+    const std::int64_t camp = opt(tasks.campaign_id, t, std::int64_t{-1});
+    if (camp < -1) {
+      if (!report(error(errc::invalid_value, "campaign_id must be >= 0 or -1", row, "campaign_id"))) return false;
+    } else if (rule.kind == rule_kind::campaign && camp < 0 &&
+               !report(error(errc::invalid_value, "a task of campaign rule '" + rule.id + "' needs a campaign_id", row, "campaign_id"))) {
+      return false;
+    }
+    const std::int32_t days = opt(tasks.period_days, t, 0);
+    if (days < 0 && !report(error(errc::invalid_value, "period_days is negative", row, "period_days"))) return false;
+    if (rule.kind == rule_kind::retainer) {
+      period_len[t] = days;
+      if (period_len[t] == 0 && !tasks.window_start.empty())
+        period_len[t] = calendar_period_days(tasks.window_start[t], rule.period);
+      if (period_len[t] <= 0) {
+        period_len[t] = std::numeric_limits<std::int32_t>::max();
+        if (days >= 0 && !report(error(errc::invalid_value, "a task of retainer rule '" + rule.id + "' needs period_days > 0, or a "
+                                                            "window_start for the calendar " + rule.period, row, "period_days")))
+          return false;
+      }
+    }
+    if (rule.kind == rule_kind::fixed && rule.speed.within_hours > 0 && tasks.window_start.empty() &&
+        !report(error(errc::invalid_argument, "rule '" + rule.id + "' has a within-hours speed bonus but no window_start column", row,
+                      "window_start")))
+      return false;
+    if (opt(tasks.budget, t, std::int64_t{-1}) < -1 &&
+        !report(error(errc::invalid_value, "budget must be >= 0 or -1 (none)", row, "budget")))
+      return false;
+  }
+  return true;
+}
+
+/// The checks of the completion rows, row by row in a fixed order (the assignment it names, then each
+/// value): report(error) returns false to stop, and then this returns false. Resolves each row's task and
+/// KOC row into c_task / c_koc (-1 when unresolved), marks asg_used and counts task_count[t + 1].
+template <class Report>
+bool completion_rows(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                     const reward_completions& done, const id_index& task_index, const id_index& koc_index,
+                     const std::vector<std::int32_t>& period_len, std::int32_t* c_task, std::int32_t* c_koc,
+                     std::uint8_t* asg_used, std::int64_t* task_count, Report&& report) {
+  const std::size_t n = done.assignment.size();
+  const std::size_t na = asg.koc_id.size();
+  const std::size_t nr = policy.rules.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    const std::int64_t a = done.assignment[i];
+    std::int32_t t = -1, k = -1;
+    if (a < 0 || static_cast<std::size_t>(a) >= na) {
+      if (!report(error(errc::unknown_id, "completion for unknown assignment row " + std::to_string(a), row, "assignment"))) return false;
+    } else if (asg_used[static_cast<std::size_t>(a)]) {
+      if (!report(error(errc::duplicate_id, "duplicate completion of assignment row " + std::to_string(a), row, "assignment"))) return false;
+    } else {
+      const auto ua = static_cast<std::size_t>(a);
+      asg_used[ua] = 1;
+      t = task_index.find(asg.task_id[ua]);
+      k = koc_index.find(asg.koc_id[ua]);
+      if (t < 0) {
+        if (!report(error(errc::unknown_id, "assignment row " + std::to_string(a) + " names unknown task " + std::to_string(asg.task_id[ua]),
+                          row, "assignment")))
+          return false;
+      } else if (k < 0) {
+        if (!report(error(errc::unknown_id, "assignment row " + std::to_string(a) + " names KOC " + std::to_string(asg.koc_id[ua]) +
+                                                ", not in the KOC table", row, "assignment")))
+          return false;
+      } else {
+        ++task_count[static_cast<std::size_t>(t) + 1];
+      }
+    }
+    c_task[i] = t;
+    c_koc[i] = k;
+    if (done.accepted[i] > 1 && !report(error(errc::invalid_value, "accepted must be 0 or 1", row, "accepted"))) return false;
+    const double q = opt(done.quality, i, 1.0);
+    if (!(q >= 0.0 && q <= 1.0) &&
+        !report(error(q != q ? errc::invalid_value : errc::out_of_range, "quality must be a number in [0, 1]", row, "quality")))
+      return false;
+    const double f = opt(done.duty_fulfilment, i, 1.0);
+    if (!(f >= 0.0 && f <= 1.0) &&
+        !report(error(f != f ? errc::invalid_value : errc::out_of_range, "duty_fulfilment must be a number in [0, 1]", row,
+                      "duty_fulfilment")))
+      return false;
+    if (opt(done.views, i, std::int64_t{0}) < 0 && !report(error(errc::invalid_value, "views is negative", row, "views"))) return false;
+    if (opt(done.interactions, i, std::int64_t{0}) < 0 &&
+        !report(error(errc::invalid_value, "interactions is negative", row, "interactions")))
+      return false;
+    if (opt(done.days_on_site, i, 0) < 0 && !report(error(errc::invalid_value, "days_on_site is negative", row, "days_on_site")))
+      return false;
+    if (opt(done.travel_claimed, i, std::int64_t{0}) < 0 &&
+        !report(error(errc::invalid_value, "travel_claimed is negative", row, "travel_claimed")))
+      return false;
+    const std::int32_t ds = opt(done.days_served, i, 0);
+    if (ds < 0) {
+      if (!report(error(errc::invalid_value, "days_served is negative", row, "days_served"))) return false;
+    } else if (t >= 0 && static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)]) < nr &&
+               policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
+               ds > period_len[static_cast<std::size_t>(t)] &&
+               !report(error(errc::out_of_range, "days_served exceeds the task's period (" +
+                                                     std::to_string(period_len[static_cast<std::size_t>(t)]) + " days)",
+                             row, "days_served"))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Completion rows that complete a (KOC, task) pair a previous row completed (through another assignment
+/// row): (row, first row of the pair), in row order. c_task / c_koc as completion_rows resolved them.
+inline std::vector<std::pair<std::size_t, std::size_t>> repeated_pairs(const std::int32_t* c_task, const std::int32_t* c_koc,
+                                                                       std::size_t n) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+  keys.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (c_task[i] >= 0 && c_koc[i] >= 0)
+      keys.emplace_back(static_cast<std::uint64_t>(c_task[i]) << 32 | static_cast<std::uint32_t>(c_koc[i]), i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t j = 1, first = 0; j < keys.size(); ++j) {
+    if (keys[j].first != keys[j - 1].first) first = j;
+    else out.emplace_back(keys[j].second, keys[first].second);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline error repeated_pair_error(const reward_tasks& tasks, const reward_kocs& kocs, const std::int32_t* c_task,
+                                 const std::int32_t* c_koc, std::size_t row) {
+  return error(errc::duplicate_id, "duplicate completion: KOC " + std::to_string(kocs.koc_id[static_cast<std::size_t>(c_koc[row])]) +
+                                       " already completed task " + std::to_string(tasks.task_id[static_cast<std::size_t>(c_task[row])]),
+               static_cast<std::int64_t>(row), "assignment");
+}
+
+}  // namespace detail
+
+/// Every problem of the rewards engine's input rows, at most `limit` of them (limit >= 1), each a koc::error
+/// naming its row and field ("tasks." / "kocs." / "assignments." prefixed for those tables, the
+/// completions' own fields bare), in this order: the task columns' lengths, each task row (rule,
+/// campaign_id, period_days, window_start, budget), the task ids, the KOC table (lengths, ids, tiers on
+/// the ladder, the policy's tiers in the ladder), the completion columns' lengths, then each completion row
+/// (the assignment it names, accepted, quality, duty_fulfilment, views, interactions, days_on_site,
+/// travel_claimed, days_served) and completions repeating a (KOC, task) pair. A table whose columns have
+/// the wrong length, or whose ids cannot be indexed, is reported and the rows depending on it are not read.
+/// Empty when settle_ledger accepts these inputs (earlier ledgers and awards have their own checks there).
+inline std::vector<error> reward_input_problems(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
+                                                const reward_completions& done, const reward_kocs& kocs, std::size_t limit = 100) {
+  if (limit == 0) throw error(errc::invalid_argument, "the problem limit must be at least 1", -1, "limit");
+  std::vector<error> out;
+  auto report = [&](error e) {
+    out.push_back(std::move(e));
+    return out.size() < limit;
+  };
+  auto prefixed = [](const char* table, error e) {
+    return error(e.code(), e.detail(), e.row(), std::string(table) + "." + e.field());
+  };
+  using detail::len_error;
+  using detail::len_ok;
+  // ---- tasks
+  const std::size_t nt = tasks.task_id.size();
+  bool tasks_ok = true;
+  const std::pair<std::size_t, std::pair<const char*, bool>> task_cols[] = {
+      {tasks.rule.size(), {"rule", false}},           {tasks.campaign_id.size(), {"campaign_id", true}},
+      {tasks.window_start.size(), {"window_start", true}}, {tasks.window_end.size(), {"window_end", true}},
+      {tasks.period_days.size(), {"period_days", true}},   {tasks.budget.size(), {"budget", true}}};
+  for (const auto& c : task_cols)
+    if (!len_ok(nt, c.first, c.second.second)) {
+      tasks_ok = false;
+      if (!report(prefixed("tasks", len_error(nt, c.first, c.second.first, c.second.second)))) return out;
+    }
+  std::vector<std::int32_t> period_len(nt, std::numeric_limits<std::int32_t>::max());
+  auto task_report = [&](error e) { return report(prefixed("tasks", std::move(e))); };
+  if (tasks_ok && !detail::reward_task_rows(policy, tasks, period_len, task_report)) return out;
+  detail::id_index task_index, koc_index;
+  try {
+    task_index.build(tasks.task_id, detail::reward_task_id_column());
+  } catch (const error& e) {
+    tasks_ok = false;
+    if (!report(prefixed("tasks", e))) return out;
+  }
+  // ---- KOCs
+  const std::size_t nk = kocs.koc_id.size();
+  bool kocs_ok = len_ok(nk, kocs.tier.size(), true);
+  if (!kocs_ok && !report(prefixed("kocs", len_error(nk, kocs.tier.size(), "tier", true)))) return out;
+  try {
+    koc_index.build(kocs.koc_id, detail::reward_koc_id_column());
+  } catch (const error& e) {
+    kocs_ok = false;
+    if (!report(prefixed("kocs", e))) return out;
+  }
+  if (!kocs.ladder.empty())
+    for (std::size_t p = 0; p < policy.tiers.size(); ++p)
+      if (std::find(kocs.ladder.begin(), kocs.ladder.end(), policy.tiers[p].name) == kocs.ladder.end() &&
+          !report(error(errc::unknown_name, "policy tier '" + policy.tiers[p].name + "' is not in the ladder", -1,
+                        "tiers[" + std::to_string(p) + "].name")))
+        return out;
+  if (kocs.tier.size() == nk)
+    for (std::size_t k = 0; k < nk; ++k) {
+      const std::int32_t tier = kocs.tier[k];
+      if ((tier < -1 || (tier >= 0 && static_cast<std::size_t>(tier) >= kocs.ladder.size())) &&
+          !report(error(errc::unknown_id, "tier index " + std::to_string(tier) + " is not in the ladder", static_cast<std::int64_t>(k),
+                        "kocs.tier")))
+        return out;
+    }
+  // ---- completions
+  const std::size_t n = done.assignment.size();
+  const std::size_t na = asg.koc_id.size();
+  bool done_ok = true;
+  if (!len_ok(na, asg.task_id.size(), false)) {
+    done_ok = false;
+    if (!report(prefixed("assignments", len_error(na, asg.task_id.size(), "task_id", false)))) return out;
+  }
+  const std::pair<std::size_t, std::pair<const char*, bool>> done_cols[] = {
+      {done.delivered_at.size(), {"delivered_at", false}}, {done.accepted.size(), {"accepted", false}},
+      {done.quality.size(), {"quality", true}},             {done.views.size(), {"views", true}},
+      {done.interactions.size(), {"interactions", true}},   {done.days_served.size(), {"days_served", true}},
+      {done.duty_fulfilment.size(), {"duty_fulfilment", true}}, {done.days_on_site.size(), {"days_on_site", true}},
+      {done.travel_claimed.size(), {"travel_claimed", true}}};
+  for (const auto& c : done_cols)
+    if (!len_ok(n, c.first, c.second.second)) {
+      done_ok = false;
+      if (!report(len_error(n, c.first, c.second.first, c.second.second))) return out;
+    }
+  if (!done_ok || !tasks_ok || !kocs_ok) return out;  // rows that cannot be resolved are not judged
+  std::vector<std::int32_t> c_task(n), c_koc(n);
+  std::vector<std::uint8_t> asg_used(na, 0);
+  std::vector<std::int64_t> task_count(nt + 1, 0);
+  if (!detail::completion_rows(policy, tasks, asg, done, task_index, koc_index, period_len, c_task.data(), c_koc.data(), asg_used.data(),
+                               task_count.data(), report))
+    return out;
+  for (const auto& d : detail::repeated_pairs(c_task.data(), c_koc.data(), n))
+    if (!report(detail::repeated_pair_error(tasks, kocs, c_task.data(), c_koc.data(), d.first))) break;
+  return out;
+}
+
 /// Throws koc::error naming the row and field (prefixed "settled." / "awards.") on invalid settled columns
 /// or awards.
 inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
@@ -759,33 +1012,15 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many tasks", -1, "task_id");
   detail::id_index task_index;
-  task_index.build(tasks.task_id, {"task_id", "task id"});
+  task_index.build(tasks.task_id, detail::reward_task_id_column());
   const std::size_t nr = policy.rules.size();
   std::vector<std::int32_t> task_cbudget(nt, -1);
   // Each retainer task's period in days: its period_days, or its rule's calendar period at window_start.
-  std::vector<std::int32_t> period_len(nt, 0);
+  std::vector<std::int32_t> period_len;
+  detail::reward_task_rows(policy, tasks, period_len, [](error e) -> bool { throw std::move(e); });
   for (std::size_t t = 0; t < nt; ++t) {
-    const auto row = static_cast<std::int64_t>(t);
-    const std::int32_t r = tasks.rule[t];
-    if (r < 0 || static_cast<std::size_t>(r) >= nr)
-      throw error(errc::unknown_id, "rule index " + std::to_string(r) + " is not a rule of the policy", row, "rule");
-    const reward_rule& rule = policy.rules[static_cast<std::size_t>(r)];
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(tasks.rule[t])];
     const std::int64_t camp = opt(tasks.campaign_id, t, std::int64_t{-1});
-    if (camp < -1) throw error(errc::invalid_value, "campaign_id must be >= 0 or -1", row, "campaign_id");
-    if (rule.kind == rule_kind::campaign && camp < 0)
-      throw error(errc::invalid_value, "a task of campaign rule '" + rule.id + "' needs a campaign_id", row, "campaign_id");
-    if (opt(tasks.period_days, t, 0) < 0) throw error(errc::invalid_value, "period_days is negative", row, "period_days");
-    if (rule.kind == rule_kind::retainer) {
-      period_len[t] = opt(tasks.period_days, t, 0);
-      if (period_len[t] == 0 && !tasks.window_start.empty())
-        period_len[t] = detail::calendar_period_days(tasks.window_start[t], rule.period);
-      if (period_len[t] <= 0)
-        throw error(errc::invalid_value, "a task of retainer rule '" + rule.id + "' needs period_days > 0, or a window_start for the "
-                                         "calendar " + rule.period, row, "period_days");
-    }
-    if (rule.kind == rule_kind::fixed && rule.speed.within_hours > 0 && tasks.window_start.empty())
-      throw error(errc::invalid_argument, "rule '" + rule.id + "' has a within-hours speed bonus but no window_start column", row, "window_start");
-    if (opt(tasks.budget, t, std::int64_t{-1}) < -1) throw error(errc::invalid_value, "budget must be >= 0 or -1 (none)", row, "budget");
     for (std::size_t b = 0; b < policy.campaign_budgets.size(); ++b)
       if (camp >= 0 && policy.campaign_budgets[b].campaign == camp && policy.campaign_budgets[b].currency == rule.currency)
         task_cbudget[t] = static_cast<std::int32_t>(b);
@@ -796,7 +1031,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   if (nk >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many KOCs", -1, "koc_id");
   detail::id_index koc_index;
-  koc_index.build(kocs.koc_id, {"koc_id", "KOC id"});
+  koc_index.build(kocs.koc_id, detail::reward_koc_id_column());
   std::vector<std::int32_t> ladder_to_policy(kocs.ladder.size(), -1);
   for (std::size_t l = 0; l < kocs.ladder.size(); ++l) ladder_to_policy[l] = policy.find_tier(kocs.ladder[l]);
   if (!kocs.ladder.empty())
@@ -845,43 +1080,8 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   const auto resolve_row_by_row = [&] {
     std::fill_n(asg_used.data(), na, std::uint8_t{0});
     std::fill(task_count.begin(), task_count.end(), std::int64_t{0});
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto row = static_cast<std::int64_t>(i);
-      const std::int64_t a = done.assignment[i];
-      if (a < 0 || static_cast<std::size_t>(a) >= na)
-        throw error(errc::unknown_id, "completion for unknown assignment row " + std::to_string(a), row, "assignment");
-      if (asg_used[static_cast<std::size_t>(a)])
-        throw error(errc::duplicate_id, "duplicate completion of assignment row " + std::to_string(a), row, "assignment");
-      asg_used[static_cast<std::size_t>(a)] = 1;
-      const std::int32_t t = task_index.find(asg.task_id[static_cast<std::size_t>(a)]);
-      if (t < 0)
-        throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names unknown task " +
-                                          std::to_string(asg.task_id[static_cast<std::size_t>(a)]), row, "assignment");
-      const std::int32_t k = koc_index.find(asg.koc_id[static_cast<std::size_t>(a)]);
-      if (k < 0)
-        throw error(errc::unknown_id, "assignment row " + std::to_string(a) + " names KOC " +
-                                          std::to_string(asg.koc_id[static_cast<std::size_t>(a)]) + ", not in the KOC table", row, "assignment");
-      c_task[i] = t;
-      c_koc[i] = k;
-      ++task_count[static_cast<std::size_t>(t) + 1];
-      if (done.accepted[i] > 1) throw error(errc::invalid_value, "accepted must be 0 or 1", row, "accepted");
-      const double q = opt(done.quality, i, 1.0);
-      if (!(q >= 0.0 && q <= 1.0))
-        throw error(q != q ? errc::invalid_value : errc::out_of_range, "quality must be a number in [0, 1]", row, "quality");
-      const double f = opt(done.duty_fulfilment, i, 1.0);
-      if (!(f >= 0.0 && f <= 1.0))
-        throw error(f != f ? errc::invalid_value : errc::out_of_range, "duty_fulfilment must be a number in [0, 1]", row, "duty_fulfilment");
-      if (opt(done.views, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "views is negative", row, "views");
-      if (opt(done.interactions, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "interactions is negative", row, "interactions");
-      if (opt(done.days_on_site, i, 0) < 0) throw error(errc::invalid_value, "days_on_site is negative", row, "days_on_site");
-      if (opt(done.travel_claimed, i, std::int64_t{0}) < 0) throw error(errc::invalid_value, "travel_claimed is negative", row, "travel_claimed");
-      const std::int32_t ds = opt(done.days_served, i, 0);
-      if (ds < 0) throw error(errc::invalid_value, "days_served is negative", row, "days_served");
-      if (policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(t)])].kind == rule_kind::retainer &&
-          ds > period_len[static_cast<std::size_t>(t)])
-        throw error(errc::out_of_range, "days_served exceeds the task's period (" + std::to_string(period_len[static_cast<std::size_t>(t)]) +
-                                            " days)", row, "days_served");
-    }
+    detail::completion_rows(policy, tasks, asg, done, task_index, koc_index, period_len, c_task.data(), c_koc.data(), asg_used.data(),
+                            task_count.data(), [](error e) -> bool { throw std::move(e); });
   };
   // The same checks, false at the first failure: resolution row by row (prefetching the KOC index,
   // which rows hit at random), then each value check over a whole column, a loop the compiler vectorises.
@@ -934,13 +1134,8 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       while (static_cast<std::int64_t>(p) >= task_count[t + 1]) ++t;  // t only grows, below nt (p < task_count[nt])
       if (p + detail::prefetch_rows < n) __builtin_prefetch(stamp.data() + task_kocs[p + detail::prefetch_rows]);
       const auto k = static_cast<std::size_t>(task_kocs[p]);
-      if (stamp[k] == static_cast<std::int32_t>(t)) {
-        std::int64_t nth = static_cast<std::int64_t>(p) - task_count[t], row = 0;  // the nth completion of task t
-        for (std::size_t i = 0; i < n; ++i)
-          if (static_cast<std::size_t>(c_task[i]) == t && nth-- == 0) { row = static_cast<std::int64_t>(i); break; }
-        throw error(errc::duplicate_id, "duplicate completion: KOC " + std::to_string(kocs.koc_id[k]) + " already completed task " +
-                                            std::to_string(tasks.task_id[t]), row, "assignment");
-      }
+      if (stamp[k] == static_cast<std::int32_t>(t))  // the first repeated pair in row order, as reward_input_problems says
+        throw detail::repeated_pair_error(tasks, kocs, c_task.data(), c_koc.data(), detail::repeated_pairs(c_task.data(), c_koc.data(), n).front().first);
       stamp[k] = static_cast<std::int32_t>(t);
     }
   }
@@ -1671,8 +1866,8 @@ inline ledger_check verify(const reward_policy& policy, const reward_tasks& task
   const std::size_t n = done.assignment.size();
   std::vector<std::uint8_t> seen(n, 0), has_no_reward(n, 0), has_other(n, 0);
   detail::id_index task_index, koc_index;
-  task_index.build(tasks.task_id, {"task_id", "task id"});
-  koc_index.build(kocs.koc_id, {"koc_id", "KOC id"});
+  task_index.build(tasks.task_id, detail::reward_task_id_column());
+  koc_index.build(kocs.koc_id, detail::reward_koc_id_column());
   std::vector<std::uint8_t> task_seen(tasks.task_id.size(), 0), koc_seen(kocs.koc_id.size(), 0);
   // Sums in 128 bits: a valid ledger's lines fit int64 one by one, but sums over them need not (cap cuts of
   // nearly INT64_MAX on each of a KOC's completions, say), and verify must not overflow on any ledger.

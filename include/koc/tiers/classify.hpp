@@ -250,6 +250,11 @@ void check_optional(span<const T> col, std::size_t n, const char* name) {
 }  // namespace detail
 
 namespace detail {
+/// An empty roster is refused, not classified to an empty result: nothing to classify is a mistake
+/// (a header-only file, a filter that kept nobody). A part of a larger roster (classify_options::reference)
+/// may be empty.
+inline error empty_roster() { return error(errc::invalid_argument, "the roster has no KOCs", -1, "id"); }
+
 /// The column lengths only (every column the policy uses is present and has the roster's length).
 inline void check_shape(const roster_view& r, const tier_policy& p) {
   const std::size_t n = r.size();
@@ -270,7 +275,7 @@ inline void check_shape(const roster_view& r, const tier_policy& p) {
 }  // namespace detail
 
 /// Every problem of the roster against the policy, at most `limit` of them (limit >= 1), each a
-/// koc::error naming its row and field, in this order: the columns the policy uses in metric order
+/// koc::error naming its row and field, in this order: an empty roster (detail::empty_roster), the columns the policy uses in metric order
 /// (length; then every bad value, row by row), the optional columns' lengths, previous tiers not on
 /// the ladder, negative periods-below counters. A column of the wrong length is reported once and its
 /// values are not read. Empty when classify() would accept the roster.
@@ -282,6 +287,7 @@ inline std::vector<error> roster_problems(const roster_view& r, const tier_polic
     return out.size() < limit;
   };
   const std::size_t n = r.size();
+  if (n == 0 && (out.push_back(detail::empty_roster()), out.size() >= limit)) return out;
   for (int m = 0; m < n_metrics; ++m)
     if (p.uses(static_cast<metric>(m)) && !detail::column_problems(r, static_cast<metric>(m), n, report)) return out;
   auto length_ok = [&](std::size_t size, const char* name) {
@@ -332,6 +338,7 @@ class tier_engine {
 
   void run(const std::vector<tier_override>& overrides, const classify_options& opt, tier_result& out) {
     validate(p_);
+    if (n_ == 0 && opt.reference == nullptr) throw empty_roster();
     // Lengths now; values chunk by chunk in the fused pass (score_and_walk), which reads each input
     // column once: a second full pass only to validate would cost as much memory traffic as the scoring.
     // Exception: min_max and percentile terms read whole columns for their statistics before any row is

@@ -25,6 +25,7 @@
 // honorary floor tier.
 #pragma once
 
+#include <koc/detail/problems.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
 
@@ -101,51 +102,68 @@ struct tier_policy {
   }
 };
 
-/// Throws koc::error(invalid_policy / unknown_name, field = path) unless the policy is usable.
-inline void validate(const tier_policy& p) {
-  auto bad = [](const std::string& what, const std::string& field) {
-    throw error(errc::invalid_policy, what, -1, field);
+namespace detail {
+/// The checks of a tier policy's values (weights, thresholds along the ladder, hysteresis, honorary), each
+/// reported through the sink; a part the reader already found a problem in is not judged again.
+inline void tier_policy_checks(const tier_policy& p, problem_sink& sink) {
+  auto bad = [&](bool ok, const std::string& what, const std::string& field, const std::string& also = {}) {
+    sink.check(ok, errc::invalid_policy, what, field, also);
   };
-  if (p.metrics.empty()) bad("a tier policy needs at least one weighted metric", "metrics");
+  bad(!p.metrics.empty(), "a tier policy needs at least one weighted metric", "metrics");
   double total = 0.0;
   for (std::size_t i = 0; i < p.metrics.size(); ++i) {
     const auto& w = p.metrics[i];
     const std::string f = "metrics[" + std::to_string(i) + "]";
-    if (!std::isfinite(w.weight) || w.weight < 0) bad("weight must be finite and >= 0", f + ".weight");
-    if ((w.norm == normalisation::log1p || w.norm == normalisation::cap) &&
-        !(std::isfinite(w.reference) && w.reference > 0))
-      bad("reference must be finite and > 0 for log1p and cap", f + ".reference");
+    bad(std::isfinite(w.weight) && w.weight >= 0, "weight must be finite and >= 0", f + ".weight");
+    bad(!((w.norm == normalisation::log1p || w.norm == normalisation::cap) && !(std::isfinite(w.reference) && w.reference > 0)),
+        "reference must be finite and > 0 for log1p and cap", f + ".reference");
     for (std::size_t j = 0; j < i; ++j)
-      if (p.metrics[j].which == w.which)
-        bad(std::string("metric '") + metric_name(w.which) + "' is weighted twice", f + ".metric");
+      bad(p.metrics[j].which != w.which, std::string("metric '") + metric_name(w.which) + "' is weighted twice", f + ".metric",
+          "metrics[" + std::to_string(j) + "].metric");
     total += w.weight;
   }
-  if (!(total > 0)) bad("all metric weights are zero: every KOC would score 0", "metrics");
-  if (p.tiers.empty()) bad("the ladder needs at least one tier", "tiers");
+  bad(p.metrics.empty() || total > 0, "all metric weights are zero: every KOC would score 0", "metrics");
+  bad(!p.tiers.empty(), "the ladder needs at least one tier", "tiers");
   for (std::size_t i = 0; i < p.tiers.size(); ++i) {
     const auto& t = p.tiers[i];
     const std::string f = "tiers[" + std::to_string(i) + "]";
-    if (t.name.empty()) bad("tier name must not be empty", f + ".name");
+    const std::string before = "tiers[" + std::to_string(i - (i > 0)) + "]";
+    bad(!t.name.empty(), "tier name must not be empty", f + ".name");
     for (std::size_t j = 0; j < i; ++j)
-      if (p.tiers[j].name == t.name) bad("duplicate tier name '" + t.name + "'", f + ".name");
-    if (!std::isfinite(t.promote_threshold)) bad("promote_threshold must be finite", f + ".promote_threshold");
-    if (!std::isfinite(t.keep_threshold)) bad("keep_threshold must be finite", f + ".keep_threshold");
-    if (t.keep_threshold > t.promote_threshold)
-      bad("keep_threshold must not exceed promote_threshold", f + ".keep_threshold");
-    if (i > 0 && !(t.promote_threshold > p.tiers[i - 1].promote_threshold))
-      bad("promote thresholds must increase strictly along the ladder", f + ".promote_threshold");
-    if (t.grace_periods < 0) bad("grace_periods must be >= 0", f + ".grace_periods");
+      bad(p.tiers[j].name != t.name, "duplicate tier name '" + t.name + "'", f + ".name", "tiers[" + std::to_string(j) + "].name");
+    bad(std::isfinite(t.promote_threshold), "promote_threshold must be finite", f + ".promote_threshold");
+    bad(std::isfinite(t.keep_threshold), "keep_threshold must be finite", f + ".keep_threshold");
+    bad(!(t.keep_threshold > t.promote_threshold), "keep_threshold must not exceed promote_threshold", f + ".keep_threshold",
+        f + ".promote_threshold");
+    bad(i == 0 || p.tiers[i].promote_threshold > p.tiers[i - 1].promote_threshold,
+        "promote thresholds must increase strictly along the ladder", f + ".promote_threshold", before + ".promote_threshold");
+    bad(t.grace_periods >= 0, "grace_periods must be >= 0", f + ".grace_periods");
     for (std::size_t g = 0; g < t.gates.size(); ++g)
-      if ((t.gates[g].type == tier_gate::kind::metric_min || t.gates[g].type == tier_gate::kind::metric_max) &&
-          !std::isfinite(t.gates[g].bound))
-        bad("gate bound must be finite", f + ".gates[" + std::to_string(g) + "]");
+      bad(!((t.gates[g].type == tier_gate::kind::metric_min || t.gates[g].type == tier_gate::kind::metric_max) &&
+            !std::isfinite(t.gates[g].bound)),
+          "gate bound must be finite", f + ".gates[" + std::to_string(g) + "]");
   }
-  if (p.max_demotion_steps < 1) bad("max_demotion_steps must be >= 1", "hysteresis.max_demotion_steps");
-  if (p.honorary.floor_tier < 0 || p.honorary.floor_tier >= static_cast<std::int32_t>(p.tiers.size()))
-    bad("honorary floor is not on the ladder", "honorary.floor");
+  bad(p.max_demotion_steps >= 1, "max_demotion_steps must be >= 1", "hysteresis.max_demotion_steps");
+  bad(p.honorary.floor_tier >= 0 && p.honorary.floor_tier < static_cast<std::int32_t>(p.tiers.size()),
+      "honorary floor is not on the ladder", "honorary.floor", "tiers");
   for (std::size_t c = 0; c < p.honorary.lifetime_minimums.size(); ++c)
-    if (!std::isfinite(p.honorary.lifetime_minimums[c].second))
-      bad("lifetime minimum must be finite", "honorary.lifetime");
+    bad(std::isfinite(p.honorary.lifetime_minimums[c].second), "lifetime minimum must be finite", "honorary.lifetime");
+}
+}  // namespace detail
+
+/// Every problem of a tier policy's values, at most `limit` (limit >= 1), each a koc::error whose field is
+/// the JSON path; empty when the policy is usable.
+inline std::vector<error> tier_policy_problems(const tier_policy& p, std::size_t limit = 100) {
+  return detail::collect_problems(limit, [&](detail::problem_sink& sink) { detail::tier_policy_checks(p, sink); });
+}
+
+/// Throws the first of tier_policy_problems() (koc::error(invalid_policy), field = path) unless the policy
+/// is usable.
+inline void validate(const tier_policy& p) {
+  detail::first_problem_or([&](detail::problem_sink& sink) {
+    detail::tier_policy_checks(p, sink);
+    return 0;
+  });
 }
 
 /// The default programme: entry < active < core < ambassador; weights sum to 100.
@@ -202,14 +220,6 @@ inline std::string string(const nlohmann::ordered_json& j, const std::string& pa
   if (!j.is_string()) throw error(errc::invalid_policy, "expected a string, got " + std::string(j.type_name()), -1, path);
   return j.get<std::string>();
 }
-inline void only_keys(const nlohmann::ordered_json& j, std::initializer_list<const char*> keys, const std::string& path) {
-  if (!j.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (auto k : keys) ok = ok || it.key() == k;
-    if (!ok) throw error(errc::invalid_policy, "unknown key '" + it.key() + "'", -1, path + "." + it.key());
-  }
-}
 /// Parses JSON keeping key order (so a policy saved again lists things as the author wrote them).
 inline nlohmann::ordered_json parse_json(const std::string& text) {
   try {
@@ -220,92 +230,140 @@ inline nlohmann::ordered_json parse_json(const std::string& text) {
 }
 }  // namespace detail
 
-/// Parses and validates a "koc.tier_policy/1" document. Errors name the JSON path as the field.
-inline tier_policy tier_policy_from_json(const nlohmann::ordered_json& j) {
-  using detail::integer;
-  using detail::number;
-  using detail::require;
-  using detail::string;
-  detail::only_keys(j, {"schema", "metrics", "tiers", "hysteresis", "honorary"}, "$");
-  if (string(require(j, "schema", "$"), "$.schema") != tier_policy_schema)
-    throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + tier_policy_schema + "'", -1, "$.schema");
+namespace detail {
+/// Every unknown key of an object, each a problem; throws (one problem) when `j` is not an object.
+inline void unknown_keys(const nlohmann::ordered_json& j, std::initializer_list<const char*> keys, const std::string& path,
+                         problem_sink& sink) {
+  if (!j.is_object()) throw error(errc::invalid_policy, "expected an object", -1, path);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (auto k : keys) ok = ok || it.key() == k;
+    if (!ok) sink.add(error(errc::invalid_policy, "unknown key '" + it.key() + "'", -1, path + "." + it.key()));
+  }
+}
+
+/// Reads a "koc.tier_policy/1" document, each key and list entry on its own (a problem in one is recorded
+/// and the others are still read), then checks the values (tier_policy_checks).
+inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sink& sink) {
+  unknown_keys(j, {"schema", "metrics", "tiers", "hysteresis", "honorary"}, "$", sink);
   tier_policy p;
-  const auto& ms = require(j, "metrics", "$");
-  if (!ms.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "metrics");
-  for (std::size_t i = 0; i < ms.size(); ++i) {
-    const std::string f = "metrics[" + std::to_string(i) + "]";
-    detail::only_keys(ms[i], {"metric", "weight", "normalisation", "reference", "invert"}, f);
-    metric_weight w;
-    w.which = parse_metric(string(require(ms[i], "metric", f), f + ".metric"), f + ".metric");
-    w.weight = number(require(ms[i], "weight", f), f + ".weight");
-    const auto nn = string(require(ms[i], "normalisation", f), f + ".normalisation");
-    bool found = false;
-    for (std::size_t k = 0; k < normalisation_names.size(); ++k)
-      if (nn == normalisation_names[k]) { w.norm = static_cast<normalisation>(k); found = true; }
-    if (!found) throw error(errc::unknown_name, "unknown normalisation '" + nn + "' (none, log1p, cap, min_max, percentile)", -1, f + ".normalisation");
-    if (ms[i].contains("reference")) w.reference = number(ms[i]["reference"], f + ".reference");
-    if (ms[i].contains("invert")) {
-      if (!ms[i]["invert"].is_boolean()) throw error(errc::invalid_policy, "expected true or false", -1, f + ".invert");
-      w.invert = ms[i]["invert"].get<bool>();
+  sink.attempt([&] {
+    if (string(require(j, "schema", "$"), "$.schema") != tier_policy_schema)
+      throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + tier_policy_schema + "'", -1, "$.schema");
+  });
+  sink.attempt([&] {
+    const auto& ms = require(j, "metrics", "$");
+    if (!ms.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "metrics");
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+      const std::string f = "metrics[" + std::to_string(i) + "]";
+      metric_weight w;
+      sink.attempt([&] {
+        unknown_keys(ms[i], {"metric", "weight", "normalisation", "reference", "invert"}, f, sink);
+        sink.attempt([&] { w.which = parse_metric(string(require(ms[i], "metric", f), f + ".metric"), f + ".metric"); });
+        sink.attempt([&] { w.weight = number(require(ms[i], "weight", f), f + ".weight"); });
+        sink.attempt([&] {
+          const auto nn = string(require(ms[i], "normalisation", f), f + ".normalisation");
+          bool found = false;
+          for (std::size_t k = 0; k < normalisation_names.size(); ++k)
+            if (nn == normalisation_names[k]) { w.norm = static_cast<normalisation>(k); found = true; }
+          if (!found)
+            throw error(errc::unknown_name, "unknown normalisation '" + nn + "' (none, log1p, cap, min_max, percentile)", -1,
+                        f + ".normalisation");
+        });
+        sink.attempt([&] { if (ms[i].contains("reference")) w.reference = number(ms[i]["reference"], f + ".reference"); });
+        sink.attempt([&] {
+          if (!ms[i].contains("invert")) return;
+          if (!ms[i]["invert"].is_boolean()) throw error(errc::invalid_policy, "expected true or false", -1, f + ".invert");
+          w.invert = ms[i]["invert"].get<bool>();
+        });
+      });
+      p.metrics.push_back(w);
     }
-    p.metrics.push_back(w);
-  }
-  const auto& ts = require(j, "tiers", "$");
-  if (!ts.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "tiers");
-  for (std::size_t i = 0; i < ts.size(); ++i) {
-    const std::string f = "tiers[" + std::to_string(i) + "]";
-    detail::only_keys(ts[i], {"name", "promote_threshold", "keep_threshold", "grace_periods", "gates"}, f);
-    tier_level t;
-    t.name = string(require(ts[i], "name", f), f + ".name");
-    t.promote_threshold = number(require(ts[i], "promote_threshold", f), f + ".promote_threshold");
-    t.keep_threshold = ts[i].contains("keep_threshold") ? number(ts[i]["keep_threshold"], f + ".keep_threshold") : t.promote_threshold;
-    t.grace_periods = ts[i].contains("grace_periods") ? integer(ts[i]["grace_periods"], f + ".grace_periods") : 0;
-    if (ts[i].contains("gates")) {
-      const auto& gs = ts[i]["gates"];
-      if (!gs.is_array()) throw error(errc::invalid_policy, "expected an array", -1, f + ".gates");
-      for (std::size_t g = 0; g < gs.size(); ++g) {
-        const std::string gf = f + ".gates[" + std::to_string(g) + "]";
-        detail::only_keys(gs[g], {"metric", "min", "max", "flag"}, gf);
-        tier_gate gate;
-        if (gs[g].contains("flag")) {
-          const auto flag = string(gs[g]["flag"], gf + ".flag");
-          if (flag == "invited") gate.type = tier_gate::kind::invited;
-          else if (flag == "clearance") gate.type = tier_gate::kind::clearance;
-          else if (flag == "honorary") gate.type = tier_gate::kind::honorary;
-          else throw error(errc::unknown_name, "unknown flag '" + flag + "' (invited, clearance, honorary)", -1, gf + ".flag");
-          t.gates.push_back(gate);
-          continue;
-        }
-        gate.which = parse_metric(string(require(gs[g], "metric", gf), gf + ".metric"), gf + ".metric");
-        const bool has_min = gs[g].contains("min"), has_max = gs[g].contains("max");
-        if (has_min == has_max) throw error(errc::invalid_policy, "a metric gate needs exactly one of 'min' or 'max'", -1, gf);
-        gate.type = has_min ? tier_gate::kind::metric_min : tier_gate::kind::metric_max;
-        gate.bound = number(has_min ? gs[g]["min"] : gs[g]["max"], gf + (has_min ? ".min" : ".max"));
-        t.gates.push_back(gate);
-      }
+  });
+  sink.attempt([&] {
+    const auto& ts = require(j, "tiers", "$");
+    if (!ts.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "tiers");
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      const std::string f = "tiers[" + std::to_string(i) + "]";
+      tier_level t;
+      sink.attempt([&] {
+        unknown_keys(ts[i], {"name", "promote_threshold", "keep_threshold", "grace_periods", "gates"}, f, sink);
+        sink.attempt([&] { t.name = string(require(ts[i], "name", f), f + ".name"); });
+        sink.attempt([&] { t.promote_threshold = number(require(ts[i], "promote_threshold", f), f + ".promote_threshold"); });
+        t.keep_threshold = t.promote_threshold;
+        sink.attempt([&] { if (ts[i].contains("keep_threshold")) t.keep_threshold = number(ts[i]["keep_threshold"], f + ".keep_threshold"); });
+        sink.attempt([&] { if (ts[i].contains("grace_periods")) t.grace_periods = integer(ts[i]["grace_periods"], f + ".grace_periods"); });
+        sink.attempt([&] {
+          if (!ts[i].contains("gates")) return;
+          const auto& gs = ts[i]["gates"];
+          if (!gs.is_array()) throw error(errc::invalid_policy, "expected an array", -1, f + ".gates");
+          for (std::size_t g = 0; g < gs.size(); ++g) {
+            const std::string gf = f + ".gates[" + std::to_string(g) + "]";
+            sink.attempt([&] {
+              unknown_keys(gs[g], {"metric", "min", "max", "flag"}, gf, sink);
+              tier_gate gate;
+              if (gs[g].contains("flag")) {
+                const auto flag = string(gs[g]["flag"], gf + ".flag");
+                if (flag == "invited") gate.type = tier_gate::kind::invited;
+                else if (flag == "clearance") gate.type = tier_gate::kind::clearance;
+                else if (flag == "honorary") gate.type = tier_gate::kind::honorary;
+                else throw error(errc::unknown_name, "unknown flag '" + flag + "' (invited, clearance, honorary)", -1, gf + ".flag");
+                t.gates.push_back(gate);
+                return;
+              }
+              gate.which = parse_metric(string(require(gs[g], "metric", gf), gf + ".metric"), gf + ".metric");
+              const bool has_min = gs[g].contains("min"), has_max = gs[g].contains("max");
+              if (has_min == has_max) throw error(errc::invalid_policy, "a metric gate needs exactly one of 'min' or 'max'", -1, gf);
+              gate.type = has_min ? tier_gate::kind::metric_min : tier_gate::kind::metric_max;
+              gate.bound = number(has_min ? gs[g]["min"] : gs[g]["max"], gf + (has_min ? ".min" : ".max"));
+              t.gates.push_back(gate);
+            });
+          }
+        });
+      });
+      p.tiers.push_back(std::move(t));
     }
-    p.tiers.push_back(std::move(t));
-  }
-  if (j.contains("hysteresis")) {
-    detail::only_keys(j["hysteresis"], {"max_demotion_steps"}, "hysteresis");
+  });
+  sink.attempt([&] {
+    if (!j.contains("hysteresis")) return;
+    unknown_keys(j["hysteresis"], {"max_demotion_steps"}, "hysteresis", sink);
     if (j["hysteresis"].contains("max_demotion_steps"))
       p.max_demotion_steps = integer(j["hysteresis"]["max_demotion_steps"], "hysteresis.max_demotion_steps");
-  }
-  if (j.contains("honorary")) {
+  });
+  sink.attempt([&] {
+    if (!j.contains("honorary")) return;
     const auto& h = j["honorary"];
-    detail::only_keys(h, {"floor", "lifetime"}, "honorary");
-    if (h.contains("floor")) p.honorary.floor_tier = p.tier_index(string(h["floor"], "honorary.floor"), "honorary.floor");
-    if (h.contains("lifetime") && !h["lifetime"].is_null()) {
+    unknown_keys(h, {"floor", "lifetime"}, "honorary", sink);
+    sink.attempt([&] {
+      if (h.contains("floor") && !sink.touched("tiers"))  // a ladder read with problems cannot judge the name
+        p.honorary.floor_tier = p.tier_index(string(h["floor"], "honorary.floor"), "honorary.floor");
+    });
+    sink.attempt([&] {
+      if (!h.contains("lifetime") || h["lifetime"].is_null()) return;
       if (!h["lifetime"].is_object()) throw error(errc::invalid_policy, "expected an object of metric minimums", -1, "honorary.lifetime");
       p.honorary.lifetime_enabled = true;
       for (auto it = h["lifetime"].begin(); it != h["lifetime"].end(); ++it) {
         const std::string f = "honorary.lifetime." + it.key();
-        p.honorary.lifetime_minimums.emplace_back(parse_metric(it.key(), f), number(it.value(), f));
+        sink.attempt([&] { p.honorary.lifetime_minimums.emplace_back(parse_metric(it.key(), f), number(it.value(), f)); });
       }
-    }
-  }
-  validate(p);
+    });
+  });
+  tier_policy_checks(p, sink);
   return p;
+}
+}  // namespace detail
+
+/// Parses and validates a "koc.tier_policy/1" document: throws the first of its problems
+/// (tier_policy_problems), a koc::error whose field is the JSON path.
+inline tier_policy tier_policy_from_json(const nlohmann::ordered_json& j) {
+  return detail::first_problem_or([&](detail::problem_sink& sink) { return detail::read_tier_policy(j, sink); });
+}
+
+/// Every problem of a "koc.tier_policy/1" document (JSON text), not only the first: at most `limit`
+/// (limit >= 1), each a koc::error whose field is the JSON path ("tiers[2].keep_threshold"), in the order
+/// tier_policy_from_json meets them. Text that is not JSON is one problem. Empty when the document parses.
+inline std::vector<error> tier_policy_problems(const std::string& text, std::size_t limit = 100) {
+  return detail::collect_problems(limit, [&](detail::problem_sink& sink) { detail::read_tier_policy(detail::parse_json(text), sink); });
 }
 
 inline tier_policy tier_policy_from_json(const std::string& text) { return tier_policy_from_json(detail::parse_json(text)); }

@@ -15,13 +15,15 @@ import json
 import pathlib
 import sys
 import traceback
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import _core
 from ..tiers import METRICS
+from ..matching import validate_tasks
+from ..rewards import validate_rewards
 from ..tiers import validate as _validate_roster
 from .. import store as _store_mod
 from . import _io, _pipeline, _store
@@ -332,7 +334,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     except OSError as e:
         raise UserError([Problem(str(out), f"cannot write: {e.strerror or e}")], EXIT_OUTPUT) from None
     sys.stdout.write(f"{len(r.assignments):,} assignments, total score {r.total:.6f}; "
-                     f"{len(r.unfilled_tasks)} tasks short of slots; wrote {out / 'assignments.csv'} and {out / 'unassigned.csv'}\n")
+                     f"{int((r.unfilled_tasks['reason'].astype(str) != 'no_slots').sum())} tasks short of slots; wrote {out / 'assignments.csv'} and {out / 'unassigned.csv'}\n")
     return EXIT_OK
 
 
@@ -381,6 +383,33 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _merge_library_problems(problems: list[Problem], name: str, found: Any) -> None:
+    """Adds the library's problems of one file, (row, field, message) with row -1 for a whole column, that
+    the file checks did not already report: not the same (row, field), and no whole-column problem of a
+    column the file checks refused."""
+    seen = {(p.row, p.field) for p in problems if p.file == name}
+    fields_seen = {f for _, f in seen}
+    is_csv = name.lower().endswith(".csv")
+    for row, fld, message in found:
+        r = None if row < 0 else int(row)
+        if (r, fld or None) in seen or (r is None and fld in fields_seen):
+            continue
+        problems.append(Problem(name, message, r, fld or None, None if r is None else _io._line(r, is_csv)))
+        seen.add((r, fld or None))
+
+
+def _stand_in(tasks: pd.DataFrame, ladder: tuple[str, ...], rule_ids: Optional[tuple[str, ...]]) -> pd.DataFrame:
+    """The task table with each name the file checks refused (asset, horizon, direction, tier, rule)
+    replaced by a valid one, so that the library's checks read every other value of those rows."""
+    t = tasks.copy()
+    for col, allowed, neutral in (("asset", _io.ASSETS, _io.ASSETS[0]), ("horizon", _io.HORIZONS, _io.HORIZONS[0]),
+                                  ("direction", _io.DIRECTIONS, _io.DIRECTIONS[0]), ("min_tier", ladder + ("",), ""),
+                                  ("max_tier", ladder + ("",), ""), ("rule", rule_ids or (), (rule_ids or ("",))[0])):
+        if col in t and (col != "rule" or rule_ids):
+            t[col] = t[col].where(t[col].isin(allowed), neutral).astype(object)
+    return t
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     extra = [x for x in (args.state, args.revoke, args.awards, *(args.settled or [])) if x]
     if not any((args.roster, args.tasks, args.completions, args.policies)):
@@ -390,8 +419,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     exit_code = EXIT_OK
     try:
         policies = _pipeline.load_policies(args.policies, need_reward=bool(args.completions))
-    except UserError as e:
-        problems += e.problems
+    except UserError:
+        problems += _pipeline.policy_problems(args.policies, need_reward=bool(args.completions))  # every one of them
         exit_code = EXIT_POLICY
         policies = _pipeline.load_policies(None, need_reward=False)
     tables, more = _pipeline.read_inputs(args.roster, args.tasks, args.completions, policies, collect=True)
@@ -399,8 +428,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if "roster" in tables:
         # Every value the tier rules refuse, from the library's own list (not only the first).
         roster_name = pathlib.Path(args.roster).name
-        seen = {(p.row, p.field) for p in problems if p.file == roster_name}
-        fields_seen = {f for _, f in seen}  # a column the file checks refused is not passed on whole
         # A column the file checks refused (a cell that is not a number) is checked on its other rows too.
         lib_roster = tables["roster"].copy()
         raw, _ = _io.read_table(args.roster, roster_name)
@@ -408,11 +435,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             if c in raw.columns and (c not in lib_roster or lib_roster[c].dtype == object):
                 lib_roster[c] = pd.to_numeric(raw[c], errors="coerce")
         found = _validate_roster(lib_roster, policies.tier)
-        for row, fld, message in zip(found["row"], found["field"], found["message"]):
-            r = None if row < 0 else int(row)
-            if (r, fld) not in seen and not (r is None and fld in fields_seen):
-                problems.append(Problem(roster_name, message, r, fld or None,
-                                        None if r is None else _io._line(r, roster_name.lower().endswith(".csv"))))
+        _merge_library_problems(problems, roster_name, zip(found["row"], found["field"], found["message"]))
+    if "tasks" in tables:
+        # Every row match refuses, from the library's own list; values the file checks refused are
+        # reported there, and stand in as valid ones here so that the other rows are still checked.
+        tasks_name = pathlib.Path(args.tasks).name
+        lib_tasks = _stand_in(tables["tasks"], policies.tier.tiers,
+                              _pipeline.reward_rule_ids(policies.reward) if "rule" in tables["tasks"] else None)
+        found = validate_tasks(lib_tasks, policies.tier)
+        _merge_library_problems(problems, tasks_name, zip(found["row"], found["field"], found["message"]))
+        if "completions" in tables and policies.reward is not None and "rule" in lib_tasks:
+            completions_name = pathlib.Path(args.completions).name
+            found = validate_rewards(_pipeline.completions_for_rewards(tables["completions"]), policies.reward,
+                                     tasks=_pipeline.tasks_for_rewards(lib_tasks))
+            for table, name in (("completions", completions_name), ("tasks", tasks_name)):
+                part = found[found["table"] == table]
+                _merge_library_problems(problems, name, zip(part["row"], part["field"], part["message"]))
     # Last period's state, earlier ledgers and award winners: their own file checks first.
     history, settled, awards = _pipeline.TierHistory(), None, None
     try:

@@ -194,8 +194,9 @@ def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool) -> tuple[pd.D
             problems.append(Problem(name, f"expected 0 or 1, got {text.iloc[row]!r}", row, c, _line(row, is_csv)))
             continue
         if (c in _NON_NEGATIVE or (prefix and c.startswith(prefix))) and (values < 0).any():
-            row = int(np.flatnonzero(values < 0)[0])
-            problems.append(Problem(name, f"must be >= 0, got {text.iloc[row]!r}", row, c, _line(row, is_csv)))
+            for row in np.flatnonzero(values < 0):  # every row: the values are read, just not allowed
+                problems.append(Problem(name, f"must be >= 0, got {text.iloc[int(row)]!r}", int(row), c,
+                                        _line(int(row), is_csv)))
             continue
         out[c] = values.astype(np.int64) if kind in ("int", "flag") else values
     return pd.DataFrame(out, index=pd.RangeIndex(len(df))), problems
@@ -222,6 +223,7 @@ def _check_names(df: pd.DataFrame, col: str, allowed: tuple[str, ...], name: str
         return []
     values = df[col].to_numpy(object)
     allowed_set = set(allowed) | ({""} if allow_empty else set())
+    problems = []  # every row with an unknown name (the first unknown name of the row)
     for row, v in enumerate(values):
         parts = [s.strip() for s in v.split("|") if s.strip()] if multi else [v]
         for part in parts:
@@ -229,15 +231,14 @@ def _check_names(df: pd.DataFrame, col: str, allowed: tuple[str, ...], name: str
                 close = difflib.get_close_matches(part, list(allowed), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 shown = "an empty value" if part == "" else repr(part)
-                return [Problem(name, f"unknown {col.replace('_', ' ')} {shown}{hint}; expected one of: "
-                                      f"{', '.join(allowed)}", row, col, _line(row, is_csv))]
-    return []
+                problems.append(Problem(name, f"unknown {col.replace('_', ' ')} {shown}{hint}; expected one of: "
+                                              f"{', '.join(allowed)}", row, col, _line(row, is_csv)))
+                break
+    return problems
 
 
 def check_roster(df: pd.DataFrame, name: str, is_csv: bool, ladder: tuple[str, ...], *, for_tiers: tuple[str, ...] = (),
                  for_matching: bool = False) -> list[Problem]:
-    if len(df) == 0:  # a header-only file: nothing to classify is a mistake, not an empty success
-        return [Problem(name, "the roster has no KOCs (only a header)")]
     problems = _check_unique(df, "id", name, is_csv)
     problems += _check_names(df, "previous_tier", ladder, name, is_csv, allow_empty=True)
     problems += _check_names(df, "opted_out", KINDS, name, is_csv, allow_empty=True, multi=True)
@@ -301,9 +302,10 @@ def check_completions(df: pd.DataFrame, name: str, is_csv: bool, koc_ids: Option
             problems.append(Problem(name, f"a second completion of KOC {df['koc_id'].iloc[row]} on task "
                                           f"{df['task_id'].iloc[row]}", row, "task_id", _line(row, is_csv)))
     for m in ("quality", "duty_fulfilment"):
-        if m in df and ((df[m] < 0) | (df[m] > 1)).any():
-            row = _first(((df[m] < 0) | (df[m] > 1)).to_numpy())
-            problems.append(Problem(name, f"must be between 0 and 1, got {df[m].iloc[row]:g}", row, m, _line(row, is_csv)))
+        if m in df:  # every row (the completions may be checked without their tasks, so without the library's list)
+            for row in np.flatnonzero(((df[m] < 0) | (df[m] > 1)).to_numpy()):
+                problems.append(Problem(name, f"must be between 0 and 1, got {df[m].iloc[int(row)]:g}", int(row), m,
+                                        _line(int(row), is_csv)))
     return problems
 
 

@@ -90,6 +90,43 @@ def load_policies(folder: Optional[str], *, need_reward: bool) -> Policies:
     return Policies(tier, matching, reward, sources)
 
 
+def policy_problems(folder: Optional[str], *, need_reward: bool) -> list[Problem]:
+    """Every problem of every policy file of a folder (koc.validate_policy), not only the first; a file
+    that is not JSON is one problem. A matching policy's tier names are checked on the folder's tier policy
+    (when that one is valid)."""
+    from ..tiers import validate_policy
+    try:
+        load_policies(folder, need_reward=need_reward)
+        return []
+    except UserError as e:
+        first = e.problems
+    d = pathlib.Path(folder) if folder is not None else None
+    if d is None or not d.is_dir():
+        return first
+    problems: list[Problem] = []
+    ladder: Optional[TierPolicy] = TierPolicy.default()
+    for kind in ("tier", "matching", "reward"):
+        path = d / POLICY_FILES[kind]
+        if not path.exists():
+            if kind == "reward" and need_reward:
+                problems += [p for p in first if p.file == str(path)]
+            continue
+        try:
+            text = _io.read_json_text(path, path.name)
+        except UserError as e:
+            problems += e.problems
+            ladder = None if kind == "tier" else ladder
+            continue
+        found = validate_policy(text, kind, tier_policy=ladder if ladder is not None else TierPolicy.default())
+        if kind == "matching" and ladder is None:  # tier names cannot be judged without a valid ladder
+            found = found.loc[np.array([not (f.startswith("tier_fit.") and c == "unknown_name")
+                                        for f, c in zip(found["field"], found["code"])], dtype=bool)]
+        problems += [Problem(path.name, m, None, f or None) for f, m in zip(found["field"], found["message"])]
+        if kind == "tier":
+            ladder = TierPolicy(text) if found.empty else None
+    return problems or first
+
+
 def reward_rule_ids(policy_json: Optional[str]) -> Optional[tuple[str, ...]]:
     if policy_json is None:
         return None
@@ -486,7 +523,7 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
             "broadcast_assignments": int(filled[slots < 0].sum()),
             "closed_tasks": int(closed.sum()),
             "filled_fully": int(((filled >= slots) & bounded).sum() + ((filled > 0) & (slots < 0)).sum()),
-            "short_of_slots": int(len(r.unfilled_tasks)),
+            "short_of_slots": int((r.unfilled_tasks["reason"].astype(str) != "no_slots").sum()),
         },
         "matching": {
             "mode": r.mode,

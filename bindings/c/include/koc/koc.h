@@ -121,6 +121,10 @@ KOC_EXPORT koc_status koc_problems_size(const koc_problems* problems, size_t* n)
 KOC_EXPORT koc_status koc_problems_get(const koc_problems* problems, size_t i, koc_status* code, int64_t* row,
                                        const char** field, const char** message);
 KOC_EXPORT void koc_problems_destroy(koc_problems* problems);
+/* Every problem of a tier policy document (koc::tier_policy_problems), not only the first: at most `limit`
+ * (>= 1), in the order koc_tier_policy_from_json meets them, the field being the JSON path; text that is not
+ * JSON is one problem. None when the document parses. */
+KOC_EXPORT koc_status koc_tier_policy_problems(const char* json, size_t json_len, size_t limit, koc_problems** out);
 
 /* Integer columns of a tier result (values match koc::tier_result). */
 typedef enum koc_tier_column {
@@ -303,6 +307,10 @@ KOC_EXPORT koc_status koc_task_table_set_confidential(koc_task_table* tasks, con
 /* levels: n_tasks x n_skills, row-major: minimum level per skill, 0 = not required. */
 KOC_EXPORT koc_status koc_task_table_set_required_skills(koc_task_table* tasks, const uint8_t* levels, size_t n_tasks, size_t n_skills);
 KOC_EXPORT void koc_task_table_destroy(koc_task_table* tasks);
+/* Every problem of a task table (koc::task_problems), not only the first: at most `limit` (>= 1), in the
+ * order koc_match meets them; n_tiers is the ladder size the tier bounds are checked on (-1: not checked).
+ * A task with 0 slots is not a problem: it is closed (KOC_REASON_NO_SLOTS in a match result). */
+KOC_EXPORT koc_status koc_task_table_problems(const koc_task_table* tasks, int32_t n_tiers, size_t limit, koc_problems** out);
 
 /* KOC matching profiles, row for row with a roster. BORROWS every array; same rules as koc_roster. */
 typedef struct koc_profiles koc_profiles;
@@ -324,6 +332,9 @@ typedef struct koc_matching_policy koc_matching_policy;
 KOC_EXPORT koc_status koc_matching_policy_default(koc_matching_policy** out);
 KOC_EXPORT koc_status koc_matching_policy_from_json(const char* json, size_t json_len, const koc_tier_policy* ladder,
                                                     koc_matching_policy** out);
+/* Every problem of a matching policy document (koc::matching_policy_problems), as koc_tier_policy_problems. */
+KOC_EXPORT koc_status koc_matching_policy_problems(const char* json, size_t json_len, const koc_tier_policy* ladder,
+                                                   size_t limit, koc_problems** out);
 KOC_EXPORT koc_status koc_matching_policy_to_json(const koc_matching_policy* policy, char* buf, size_t capacity, size_t* required);
 KOC_EXPORT void koc_matching_policy_destroy(koc_matching_policy* policy);
 
@@ -334,7 +345,8 @@ typedef enum koc_match_reason {
   KOC_REASON_NOBODY_ELIGIBLE = 1,
   KOC_REASON_ALL_CANDIDATES_AT_CAPACITY = 2,
   KOC_REASON_BETTER_PAIRS_CHOSEN = 3,
-  KOC_REASON_OUTRANKED = 4
+  KOC_REASON_OUTRANKED = 4,
+  KOC_REASON_NO_SLOTS = 5 /* a task with 0 slots (closed): it takes nobody, and is neither filled nor short */
 } koc_match_reason;
 
 /* Result of koc_match, owned by the library; read-only, any number of threads may read it. */
@@ -523,6 +535,8 @@ KOC_EXPORT koc_status koc_amount_format(int64_t minor_units, uint8_t currency, c
 typedef struct koc_reward_policy koc_reward_policy;
 /* json: UTF-8, json_len bytes (no NUL needed). Errors name the JSON path in koc_last_error_field(). */
 KOC_EXPORT koc_status koc_reward_policy_from_json(const char* json, size_t json_len, koc_reward_policy** out);
+/* Every problem of a reward policy document (koc::reward_policy_problems), as koc_tier_policy_problems. */
+KOC_EXPORT koc_status koc_reward_policy_problems(const char* json, size_t json_len, size_t limit, koc_problems** out);
 /* The policy's JSON document, canonical (compact, keys sorted); size-query convention as
  * koc_tier_policy_to_json. Reading it back gives an equal policy. */
 KOC_EXPORT koc_status koc_reward_policy_to_json(const koc_reward_policy* policy, char* buf, size_t capacity,
@@ -639,6 +653,13 @@ KOC_EXPORT koc_status koc_ledger_compute(const koc_reward_policy* policy, const 
                                          const koc_reward_assignments* assignments,
                                          const koc_reward_completions* completions, const koc_reward_kocs* kocs,
                                          uint32_t flags, koc_ledger** out);
+/* Every problem of the ledger's input rows (koc::reward_input_problems), not only the first: at most `limit`
+ * (>= 1), in the order koc_ledger_compute meets them; fields of the tasks, KOCs and assignments are prefixed
+ * "tasks.", "kocs.", "assignments.", the completions' are bare. None when koc_ledger_compute accepts them. */
+KOC_EXPORT koc_status koc_reward_input_problems(const koc_reward_policy* policy, const koc_reward_tasks* tasks,
+                                                const koc_reward_assignments* assignments,
+                                                const koc_reward_completions* completions, const koc_reward_kocs* kocs,
+                                                size_t limit, koc_problems** out);
 KOC_EXPORT koc_status koc_ledger_size(const koc_ledger* ledger, size_t* n_lines);
 
 /* What earlier runs settled (koc::settled_ledger): the lines of their ledgers, concatenated, n_lines rows.

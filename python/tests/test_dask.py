@@ -149,6 +149,23 @@ def test_rewards_settled_month_after_month(client, text):
     assert (got_july["amount"] == 0).all()
 
 
+def test_text_ids_decided_for_the_whole_ledger(client):
+    """A scope whose KOC and task ids all look like numbers ("99", "100002") is still mapped as text when
+    another part of the ledger holds text ids, as koc.rewards maps them: ids and text order as one node's."""
+    policy = koc.RewardPolicy({"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed",
+                                                                          "currency": "CNY", "amount": "100.00"}]})
+    tasks = pd.DataFrame({"task_id": pd.Series(["T-1", "7", "10"], dtype=object), "rule": "post",
+                          "budget": [None, "150.00", None]})
+    work = pd.DataFrame({"koc_id": pd.Series(["KOC-1", "99", "100002"], dtype=object),
+                         "task_id": pd.Series(["T-1", "7", "7"], dtype=object), "delivered_at": [0, 0, 0]})
+    kocs = pd.DataFrame({"koc_id": pd.Series(["KOC-1", "99", "100002", "5"], dtype=object)})
+    single = koc.rewards(work, work, policy, tasks=tasks, kocs=kocs, explain=True).lines
+    got = kd.rewards(dd.from_pandas(work, npartitions=2), policy, tasks=tasks, kocs=dd.from_pandas(kocs, npartitions=2),
+                     explain=True).compute().sort_values(kd.ORDER).reset_index(drop=True)
+    assert_same_lines(got, single, text=True)
+    assert "100002" in set(got["koc_id"]) and "10" in set(got["task_id"])  # text, as given
+
+
 def test_bad_settled_table_is_refused_on_the_client(client):
     policy, tasks, kocs, months = settlement_programme(True)
     may = settle_single(policy, tasks, kocs, months[:1])[0].lines

@@ -12,7 +12,10 @@ The three stages and what crosses partitions:
   task), prize pools, process awards and campaign budgets (per campaign / rule), and per-KOC caps
   (per rule). :func:`reward_scopes` cuts the task table into scopes that close over all of those, the
   completions are grouped by scope, each group is computed by koc.rewards, and every line gets a sort
-  key that restores the single-node line order (:data:`ORDER`).
+  key that restores the single-node line order (:data:`ORDER`). Earlier ledgers (``settled=``) are
+  validated on the driver and each scope gets the earlier lines of its tasks, campaigns and coupled rules
+  (:func:`route_settled`); text KOC and task ids are mapped by each part as koc.rewards maps them, in
+  text order, whether they are text being decided once for the whole ledger (:func:`text_id_choice`).
 * matching: eligibility and fit depend on one KOC row and the (broadcast) task table; the edge list is
   gathered and solved on one node by koc.capacitated_assignment.
 """

@@ -12,7 +12,10 @@ The three stages and what crosses partitions:
   task), prize pools, process awards and campaign budgets (per campaign / rule), and per-KOC caps
   (per rule). :func:`reward_scopes` cuts the task table into scopes that close over all of those, the
   completions are grouped by scope, each group is computed by koc.rewards, and every line gets a sort
-  key that restores the single-node line order (:data:`ORDER`).
+  key that restores the single-node line order (:data:`ORDER`). Earlier ledgers (``settled=``) are
+  validated on the driver and each scope gets the earlier lines of its tasks, campaigns and coupled rules
+  (:func:`route_settled`); text KOC and task ids are mapped by each part as koc.rewards maps them, in
+  text order, whether they are text being decided once for the whole ledger (:func:`text_id_choice`).
 * matching: eligibility and fit depend on one KOC row and the (broadcast) task table; the edge list is
   gathered and solved on one node by koc.capacitated_assignment.
 """
@@ -28,7 +31,7 @@ from . import _core
 from ._errors import error, reraise_at
 from .tiers import METRICS
 from .matching import MatchingPolicy, candidates as _candidates
-from .rewards import RewardPolicy, rewards as _rewards
+from .rewards import RewardPolicy, _ledger, holds_text_ids
 from .tiers import TierPolicy, classify as _classify, minmax_entry, minmax_summary, percentile_entry, reference_metrics
 
 _METRIC_SET = frozenset(METRICS)
@@ -37,7 +40,7 @@ _METRIC_SET = frozenset(METRICS)
 ORDER = ["order_section", "order_a", "order_b", "order_c", "order_d"]
 
 LINE_COLUMNS = ["koc_id", "task_id", "campaign_id", "completion", "rule", "kind", "reason", "currency", "amount",
-                "gross", "gate_bp", "tier_bp"]
+                "gross", "gate_bp", "tier_bp", "basis", "aux"]
 
 
 def engine_missing(name: str, error: Exception) -> ImportError:
@@ -193,19 +196,33 @@ def describe(ref: dict, pol: TierPolicy) -> dict:
 
 # ---- rewards -----------------------------------------------------------------------------------------
 
+def coupled_rules(policy: RewardPolicy) -> list[int]:
+    """Indices of the rules whose lines couple all their tasks: amplification rules with a per-KOC cap (the
+    cap runs over all the KOC's completions of the rule) and rules with process awards (their winners are
+    checked over all the rule's campaigns)."""
+    return [i for i, r in enumerate(policy.to_dict()["rules"])
+            if (r.get("kind") == "amplification" and r.get("cap_per_koc") is not None) or bool(r.get("process_awards"))]
+
+
+def _rule_of_tasks(tasks: pd.DataFrame, policy: RewardPolicy) -> np.ndarray:
+    rule_index = {r: i for i, r in enumerate(policy.rules)}
+    return np.array([int(v) if isinstance(v, (int, np.integer)) else rule_index.get(v, -1) for v in tasks["rule"].to_numpy()],
+                    dtype=np.int64)
+
+
+def _campaigns(values: Any) -> np.ndarray:
+    """Campaign ids as int64, missing = -1."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").fillna(-1).to_numpy(np.int64)
+
+
 def reward_scopes(tasks: pd.DataFrame, policy: RewardPolicy) -> pd.Series:
     """Scope of every task (task_id -> scope number): tasks whose ledger lines can depend on each other are
     in the same scope. Joined: tasks of the same campaign (prize pools, process awards, campaign budgets),
     all tasks of a rule with process awards (their winners are checked over all the rule's campaigns) and
     all tasks of an amplification rule with a per-KOC cap (the cap runs over all the KOC's completions of
     the rule). First-N speed bonuses and task budgets stay within their task. Scopes are numbered by their
-    first task row."""
-    d = policy.to_dict()
-    rules = d["rules"]
-    rule_index = {r["id"]: i for i, r in enumerate(rules)}
-    raw_rules = tasks["rule"].to_numpy()
-    rule_of = np.array([int(v) if isinstance(v, (int, np.integer)) else rule_index.get(v, -1) for v in raw_rules],
-                       dtype=np.int64)
+    first task row. Task ids as given (integers or text)."""
+    rule_of = _rule_of_tasks(tasks, policy)
     m = len(tasks)
     parent = np.arange(m)
 
@@ -227,36 +244,85 @@ def reward_scopes(tasks: pd.DataFrame, policy: RewardPolicy) -> pd.Series:
                     root = min(ra, root)
 
     if "campaign_id" in tasks.columns:
-        camp = pd.to_numeric(tasks["campaign_id"], errors="coerce").fillna(-1).to_numpy(np.int64)
+        camp = _campaigns(tasks["campaign_id"])
         for c in np.unique(camp[camp >= 0]):
             join_all(np.flatnonzero(camp == c))
-    for i, r in enumerate(rules):
-        coupled = (r.get("kind") == "amplification" and r.get("cap_per_koc") is not None) or \
-                  bool(r.get("process_awards"))
-        if coupled:
-            join_all(np.flatnonzero(rule_of == i))
+    for i in coupled_rules(policy):
+        join_all(np.flatnonzero(rule_of == i))
     roots = np.array([find(i) for i in range(m)], dtype=np.int64)
-    return pd.Series(roots, index=tasks["task_id"].to_numpy(np.int64), name="scope")
+    return pd.Series(roots, index=pd.Index(tasks["task_id"].to_numpy()), name="scope")
+
+
+def settled_table(settled: Any) -> Optional[pd.DataFrame]:
+    """koc.rewards's ``settled`` (Ledgers or line tables, one or a list) as one table of the columns the
+    engine reads, text columns as objects; None for none."""
+    from . import _columns
+    from .rewards import _SETTLED_COLUMNS, _settled_columns, settled_lines
+    parts = settled_lines(settled)
+    if parts is None:
+        return None
+    if any(c not in _columns.column_names(p) for p in parts for c in _SETTLED_COLUMNS):
+        _settled_columns(parts)  # raises koc.rewards's error naming the missing column
+    frames = []
+    for p in parts:
+        cols = {c: pd.Series(np.asarray(_columns.get(p, c))) for c in _SETTLED_COLUMNS}
+        frames.append(pd.DataFrame({c: v.astype(object) if c in ("rule", "kind", "currency") else v for c, v in cols.items()}))
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def route_settled(settled: Optional[pd.DataFrame], tasks: pd.DataFrame, policy: RewardPolicy) -> dict:
+    """The earlier lines each reward scope needs (scope -> table, rows in settled order), read as the engine
+    reads them (koc::detail::settlement): lines of the scope's tasks (settled (KOC, task, kind, step) keys,
+    task budget spend, first-N places given), lines of its campaigns (campaign budget spend, also of tasks
+    this run does not list; prizes and process awards judged before) and lines of its coupled rules (per-KOC
+    cap use over all the rule's tasks). A line goes to every scope it concerns (at most three); a line no
+    scope needs (tier entitlements, tasks and campaigns this run does not list) goes nowhere. ``tasks``:
+    the prepared task table (``_scope``)."""
+    if settled is None or not len(settled):
+        return {}
+    scope = tasks["_scope"].to_numpy(np.int64)
+    found = pd.Index(tasks["task_id"].to_numpy()).get_indexer(settled["task_id"].to_numpy())
+    by_task = np.where(found >= 0, scope[np.clip(found, 0, None)], -1)
+    by_campaign = np.full(len(settled), -1, np.int64)
+    if "campaign_id" in tasks.columns:
+        camp = _campaigns(tasks["campaign_id"])
+        first = pd.Series(scope[camp >= 0]).groupby(camp[camp >= 0]).first()  # one scope per campaign
+        by_campaign = pd.Series(_campaigns(settled["campaign_id"])).map(first).fillna(-1).to_numpy(np.int64)
+    by_rule = np.full(len(settled), -1, np.int64)
+    rule_of = _rule_of_tasks(tasks, policy)
+    coupled = {policy.rules[i]: int(scope[rule_of == i][0]) for i in coupled_rules(policy) if (rule_of == i).any()}
+    if coupled:
+        by_rule = pd.Series(settled["rule"].to_numpy(object)).map(coupled).fillna(-1).to_numpy(np.int64)
+    rows = np.tile(np.arange(len(settled), dtype=np.int64), 3)
+    scopes = np.concatenate([by_task, by_campaign, by_rule])
+    pairs = pd.DataFrame({"scope": scopes, "row": rows})
+    pairs = pairs[pairs["scope"] >= 0].drop_duplicates().sort_values(["scope", "row"], kind="stable")
+    return {int(sc): settled.iloc[g["row"].to_numpy()].reset_index(drop=True) for sc, g in pairs.groupby("scope")}
 
 
 def raw_lines(led: Any, explain: bool) -> pd.DataFrame:
-    """Ledger lines straight from the core's columns (no Decimal column): strings, None where missing."""
+    """Ledger lines straight from the core's columns (no Decimal column): strings, None where missing; KOC
+    and task ids as the caller gave them (text ids as text, None for none), explanations naming them."""
     from .rewards import _CODES
     r = led._raw
     rule_names = np.asarray(list(r["rule_names"]) + [None], dtype=object)
     rule = np.asarray(r["rule"], dtype=np.int64)
     codes = np.asarray(list(_CODES) + [None] * (256 - len(_CODES)), dtype=object)
     out = pd.DataFrame({
-        "koc_id": np.asarray(r["koc_id"], np.int64), "task_id": np.asarray(r["task_id"], np.int64),
+        "koc_id": led._koc_ids(np.asarray(r["koc_id"], np.int64)), "task_id": led._task_ids(np.asarray(r["task_id"], np.int64)),
         "campaign_id": np.asarray(r["campaign_id"], np.int64), "completion": np.asarray(r["completion"], np.int64),
         "rule": rule_names[np.where(rule >= 0, rule, len(rule_names) - 1)],
         "kind": np.asarray(r["kinds"], dtype=object)[np.asarray(r["kind"], np.int64)],
         "reason": np.asarray(r["reasons"], dtype=object)[np.asarray(r["reason"], np.int64)],
         "currency": codes[np.asarray(r["currency"], np.int64)],
         "amount": np.asarray(r["amount"], np.int64), "gross": np.asarray(r["gross"], np.int64),
-        "gate_bp": np.asarray(r["gate_bp"], np.int64), "tier_bp": np.asarray(r["tier_bp"], np.int64)})
+        "gate_bp": np.asarray(r["gate_bp"], np.int64), "tier_bp": np.asarray(r["tier_bp"], np.int64),
+        "basis": np.asarray(r["basis"], np.int64), "aux": np.asarray(r["aux"], np.int64)})
     if explain:
-        out["explanation"] = np.asarray(r["explanation"], dtype=object)
+        said = r["explanation"]
+        if led._kocs.labels is not None or led._tasks.labels is not None:
+            said = [led._say(x) for x in said]  # as Ledger.lines says them
+        out["explanation"] = np.asarray(said, dtype=object)
     return out
 
 
@@ -266,7 +332,8 @@ def _section_keys(lines: pd.DataFrame, led: Any, completion_rows: np.ndarray, ta
     n = len(lines)
     kind = lines["kind"].to_numpy(object)
     comp = lines["completion"].to_numpy(np.int64)
-    task = lines["task_id"].to_numpy(np.int64)
+    task_code = np.asarray(led._raw["task_id"], np.int64)  # -1: none (whatever the ids' type)
+    koc_code = np.asarray(led._raw["koc_id"], np.int64)
     camp = lines["campaign_id"].to_numpy(np.int64)
     rules = {r: i for i, r in enumerate(policy.rules)}
     budgets = {(int(b["campaign"]), b["currency"]): i for i, b in enumerate(policy.to_dict().get("campaign_budgets", []))}
@@ -278,14 +345,17 @@ def _section_keys(lines: pd.DataFrame, led: Any, completion_rows: np.ndarray, ta
     if len(completion_rows):
         glob_comp = np.where(comp >= 0, completion_rows[np.clip(comp, 0, len(completion_rows) - 1)], -1)
     a[:] = glob_comp  # section 0: completion lines, by roster-wide completion row
-    trow = pd.Series(task).map(task_row).fillna(-1).to_numpy(np.int64)
+    trow = np.full(n, -1, np.int64)
+    has_task = task_code >= 0
+    if has_task.any():
+        trow[has_task] = pd.Series(lines["task_id"].to_numpy(object)[has_task]).map(task_row).fillna(-1).to_numpy(np.int64)
     award = (kind == "process_award") | (kind == "prize")
     sec[award] = 1
     a[award] = [rules.get(x, -1) for x in lines["rule"].to_numpy(object)[award]]
     b[award] = camp[award]
-    idle = (lines["koc_id"].to_numpy(np.int64) == -1) & (lines["reason"].to_numpy(object) == "no_completion")
+    idle = (koc_code == -1) & (lines["reason"].to_numpy(object) == "no_completion")
     sec[idle], a[idle] = 3, trow[idle]
-    sec[(task == -1) & ~idle] = 2  # KOC lines come from the KOC pass, not from groups
+    sec[(task_code == -1) & ~idle] = 2  # KOC lines come from the KOC pass, not from groups
     cur = lines["currency"].to_numpy(object)
     for i in np.flatnonzero(kind == "budget_cut"):  # few lines: the explanation says which budget
         if led._state.explain(int(i)).startswith("task "):
@@ -302,15 +372,36 @@ def _plain(lines: pd.DataFrame, explain: bool) -> pd.DataFrame:
     return lines[LINE_COLUMNS + (["explanation"] if explain else [])]
 
 
+def id_text(v: Any) -> str:
+    """An id in a message as koc.rewards names it: text ids quoted, integers plain."""
+    return repr(v) if isinstance(v, str) else str(int(v))
+
+
+def unknown_koc_error(group: pd.DataFrame) -> Optional[Exception]:
+    """The error for the first completion (by completion row) whose KOC the KOC table lacks (``_tier_known``
+    missing after the join), or None."""
+    unknown = group["_tier_known"].isna().to_numpy()
+    if not unknown.any():
+        return None
+    rows = group["_row"].to_numpy(np.int64)
+    first = int(np.flatnonzero(unknown)[np.argmin(rows[unknown])])
+    return error("unknown_id", f"KOC {id_text(group['koc_id'].iloc[first])} of a completion is not in the KOC table",
+                 int(rows[first]), "koc_id")
+
+
 def rewards_group(group: pd.DataFrame, policy_json: str, tasks: pd.DataFrame, ladder: Optional[list],
-                  explain: bool) -> pd.DataFrame:
+                  explain: bool, settled: Optional[dict] = None, text_ids: tuple = (False, False)) -> pd.DataFrame:
     """Ledger lines of one scope: koc.rewards on the scope's completions and tasks. ``group`` holds the
     completion columns plus ``_row`` (roster-wide completion row) and ``tier`` (the KOC's tier name,
-    None = no tier, or the column absent)."""
+    None = no tier, or the column absent). ``settled``: route_settled's tables by scope; ``text_ids``:
+    whether the whole ledger's KOC and task ids are text (so this part maps them in the same text order)."""
+    bad = unknown_koc_error(group) if "_tier_known" in group.columns else None
+    if bad is not None:
+        raise bad
     policy = RewardPolicy(policy_json)
     group = group.sort_values("_row", kind="stable").reset_index(drop=True)
     scope_tasks = tasks[tasks["task_id"].isin(group["task_id"].unique()) | tasks["_scope"].isin(group["_scope"].unique())]
-    task_row = dict(zip(scope_tasks["task_id"].to_numpy(np.int64), scope_tasks["_task_row"].to_numpy(np.int64)))
+    task_row = dict(zip(scope_tasks["task_id"].to_numpy(), scope_tasks["_task_row"].to_numpy(np.int64)))
     scope_tasks = scope_tasks.drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
     kocs = group.drop_duplicates("koc_id")[["koc_id"] + (["tier"] if "tier" in group.columns else [])].reset_index(drop=True)
     if "tier" in kocs.columns and ladder is not None:
@@ -318,8 +409,12 @@ def rewards_group(group: pd.DataFrame, policy_json: str, tasks: pd.DataFrame, la
     done = group.drop(columns=[c for c in ("_row", "_scope", "_g", "tier", "_tier_known") if c in group.columns])
     assignments = done[["koc_id", "task_id"]]
     rows = group["_row"].to_numpy(np.int64)
+    earlier = None
+    if settled:
+        earlier = settled.get(int(group["_scope"].iloc[0])) if len(group) else None
     try:
-        led = _rewards(assignments, done, policy, tasks=scope_tasks, kocs=kocs, explain=explain)
+        led = _ledger(assignments, done, policy, tasks=scope_tasks, kocs=kocs, explain=explain, settled=earlier,
+                      text_ids=text_ids)
     except _core.Error as e:
         raise _shift_completion_error(e, rows) from None
     lines = _section_keys(raw_lines(led, explain), led, rows, task_row, policy)
@@ -337,29 +432,33 @@ def _shift_completion_error(e: Exception, rows: np.ndarray) -> Exception:
     return shift_error(e, int(rows[row]) - int(row))
 
 
-def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], explain: bool) -> pd.DataFrame:
+def _no_work(kocs: Any, text_ids: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Empty assignments and completions whose id columns have the ledger's id type."""
+    dt = [object if t else np.int64 for t in text_ids]
+    ids = {"koc_id": np.zeros(0, dt[0]), "task_id": np.zeros(0, dt[1])}
+    return pd.DataFrame(ids), pd.DataFrame({**ids, "delivered_at": np.zeros(0, np.int64)})
+
+
+def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], explain: bool,
+              text_ids: tuple = (False, False)) -> pd.DataFrame:
     """Tier entitlements and 'no_completion' lines of a partition of the KOC table. ``kocs`` holds
     ``koc_id``, optional ``tier``, ``_krow`` (roster-wide row of the KOC table) and ``_done`` (the KOC
-    has at least one completion)."""
+    has at least one completion). Earlier runs' lines change none of these (entitlements are a state,
+    written on every run), so no settled lines come here."""
     policy = RewardPolicy(policy_json)
     k = kocs.sort_values("_krow", kind="stable").reset_index(drop=True)
     table = k[["koc_id"] + (["tier"] if "tier" in k.columns else [])].copy()
     if "tier" in table.columns and ladder is not None:
         table["tier"] = pd.Categorical(table["tier"], categories=ladder, ordered=True)
-    empty_tasks = pd.DataFrame({"task_id": np.zeros(0, np.int64), "rule": np.zeros(0, np.int64)})
-    empty = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)})
-    done_c = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
-                           "delivered_at": np.zeros(0, np.int64)})
+    empty_tasks = pd.DataFrame({"task_id": np.zeros(0, object if text_ids[1] else np.int64), "rule": np.zeros(0, np.int64)})
+    empty, done_c = _no_work(table, text_ids)
     try:
-        led = _rewards(empty, done_c, policy, tasks=empty_tasks, kocs=table, explain=explain)
+        led = _ledger(empty, done_c, policy, tasks=empty_tasks, kocs=table, explain=explain, text_ids=text_ids)
     except _core.Error as e:
         raise shift_error(e, 0) from None
     lines = raw_lines(led, explain)
-    # Each line's KOC position in the table, through the sorted ids.
-    ids = lines["koc_id"].to_numpy(np.int64)
-    kid = k["koc_id"].to_numpy(np.int64)
-    order_k = np.argsort(kid, kind="stable")
-    pos = order_k[np.searchsorted(kid[order_k], ids)] if len(ids) else np.zeros(0, np.int64)
+    # Each line's KOC position in the table (every KOC once), by id as given.
+    pos = pd.Index(k["koc_id"].to_numpy()).get_indexer(lines["koc_id"].to_numpy()) if len(lines) else np.zeros(0, np.int64)
     done = k["_done"].to_numpy(bool)[pos]
     keep = ~((lines["reason"].to_numpy(object) == "no_completion") & done)
     lines = lines[keep].reset_index(drop=True)
@@ -372,53 +471,59 @@ def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], expl
     return pd.concat([out, order], axis=1)
 
 
-def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[int], policy: RewardPolicy, explain: bool) -> pd.DataFrame:
-    """'no_completion' lines of tasks without any completion (computed on the driver: tasks are few)."""
+def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[Any], policy: RewardPolicy, explain: bool,
+                    text_ids: tuple = (False, False)) -> pd.DataFrame:
+    """'no_completion' lines of tasks without any completion (computed on the driver: tasks are few; earlier
+    runs' lines change none of them)."""
     t = tasks[tasks["task_id"].isin(list(idle_task_ids))]
-    task_row = dict(zip(t["task_id"].to_numpy(np.int64), t["_task_row"].to_numpy(np.int64)))
+    task_row = dict(zip(t["task_id"].to_numpy(), t["_task_row"].to_numpy(np.int64)))
     t = t.drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
-    empty = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)})
-    done_c = pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
-                           "delivered_at": np.zeros(0, np.int64)})
-    led = _rewards(empty, done_c, policy, tasks=t, kocs=pd.DataFrame({"koc_id": np.zeros(0, np.int64)}), explain=explain)
+    empty, done_c = _no_work(None, text_ids)
+    led = _ledger(empty, done_c, policy, tasks=t, kocs=pd.DataFrame({"koc_id": empty["koc_id"]}), explain=explain,
+                  text_ids=text_ids)
     lines = _section_keys(raw_lines(led, explain), led, np.zeros(0, np.int64), task_row, policy)
     return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
 
 
-def require_integer_ids(columns: dict[str, bool]) -> None:
-    """Refuses, on the driver, text KOC or task ids the engines' reward passes cannot key by: ``columns``
-    maps each id column ("kocs.koc_id", "completions.koc_id", ...) to whether its type is integral."""
-    for name, integral in columns.items():
-        if not integral:
-            raise error("invalid_value", f"{name} is not an integer column: the Dask and Spark reward fronts key "
-                        "their passes by integer KOC and task ids (koc.rewards takes text ones; map them to integers "
-                        "first)", None, name)
+def text_id_choice(tasks: Any, settled: Optional[pd.DataFrame], kocs_hold_text: bool) -> tuple[bool, bool]:
+    """Whether the whole ledger's KOC ids and task ids are text, as koc.rewards decides it over all its
+    tables (rewards.holds_text_ids): the KOC ids from the KOC table (``kocs_hold_text``, found by the
+    engine; a completion's KOC must be in it) and the earlier lines, the task ids from the task table and
+    the earlier lines (a completion's task must be in the table)."""
+    koc_text = bool(kocs_hold_text) or (settled is not None and holds_text_ids(settled["koc_id"]))
+    task_text = holds_text_ids(pd.DataFrame(tasks)["task_id"]) if "task_id" in pd.DataFrame(tasks).columns else False
+    task_text = task_text or (settled is not None and holds_text_ids(settled["task_id"]))
+    return koc_text, task_text
 
 
-def prepare_tasks(tasks: Any, policy: RewardPolicy) -> pd.DataFrame:
-    """The task table (pandas; tasks are few and broadcast) with its scope and row."""
+def prepare_tasks(tasks: Any, policy: RewardPolicy, settled: Optional[pd.DataFrame] = None,
+                  text_ids: tuple = (False, False)) -> pd.DataFrame:
+    """The task table (pandas; tasks are few and broadcast) with its scope and row. The task table and the
+    earlier lines (``settled``, see settled_table) are validated here, on the driver, exactly as the
+    single-node call does (errors name the task row, or the row of the earlier lines)."""
     t = pd.DataFrame(tasks).reset_index(drop=True).copy()
     if "task_id" not in t.columns or "rule" not in t.columns:
         raise error("invalid_argument", "the task table needs 'task_id' and 'rule' columns", None, "task_id")
-    ids = pd.to_numeric(t["task_id"], errors="coerce")
-    if ids.isna().any() or (ids != np.floor(ids)).any():
-        row = int(np.flatnonzero((ids.isna() | (ids != np.floor(ids))).to_numpy())[0])
-        raise error("invalid_value", f"task id {t['task_id'].iloc[row]!r} is not a whole number: the Dask and Spark fronts "
-                    "take integer task ids (koc.rewards takes text ones; map them to integers first)", row, "task_id")
-    # Validate the whole task table once, on the driver, exactly as the single-node call does.
-    _rewards(pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64)}),
-             pd.DataFrame({"koc_id": np.zeros(0, np.int64), "task_id": np.zeros(0, np.int64),
-                           "delivered_at": np.zeros(0, np.int64)}), policy, tasks=t)
+    # Process-award winners are checked against the completions of their rule, in that rule's scope: the
+    # driver, which has no completions, validates with a copy of the policy that names no winners.
+    d = policy.to_dict()
+    for r in d["rules"]:
+        for award in r.get("process_awards", []):
+            award.pop("winners", None)
+    empty, done_c = _no_work(None, text_ids)
+    _ledger(empty, done_c, RewardPolicy(d), tasks=t, settled=settled, text_ids=text_ids)
     scopes = reward_scopes(t, policy)
     t["_scope"] = scopes.to_numpy()
     t["_task_row"] = np.arange(len(t), dtype=np.int64)
     return t
 
 
-def lines_meta(explain: bool) -> pd.DataFrame:
+def lines_meta(explain: bool, text_ids: tuple = (False, False)) -> pd.DataFrame:
+    """Column names and dtypes of the distributed ledger lines: text KOC and task ids are objects (strings)."""
     cols: dict[str, Any] = {}
     for c in LINE_COLUMNS:
-        cols[c] = pd.Series([], dtype=object if c in ("rule", "kind", "reason", "currency") else np.int64)
+        text = c in ("rule", "kind", "reason", "currency") or (c == "koc_id" and text_ids[0]) or (c == "task_id" and text_ids[1])
+        cols[c] = pd.Series([], dtype=object if text else np.int64)
     if explain:
         cols["explanation"] = pd.Series([], dtype=object)
     for c in ORDER:

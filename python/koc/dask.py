@@ -27,10 +27,9 @@ except ImportError as _e:  # pragma: no cover - exercised only without the extra
     from ._distributed import engine_missing
     raise engine_missing("dask", _e) from None
 
-from ._errors import error
 from . import _distributed as D
 from .matching import MatchingPolicy
-from .rewards import RewardPolicy
+from .rewards import RewardPolicy, holds_text_ids
 from .tiers import TierPolicy, _policy, reference_metrics
 
 __all__ = ["ORDER", "local_cluster", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
@@ -129,29 +128,54 @@ def _with_rows(ddf: "dd.DataFrame", column: str) -> tuple["dd.DataFrame", np.nda
                            verify_meta=False), offsets
 
 
+def _gathered(settled: Any) -> Any:
+    """``settled`` with its Dask frames computed here (only the columns the engine reads)."""
+    from .rewards import _SETTLED_COLUMNS
+    if settled is None:
+        return None
+    items = settled if isinstance(settled, (list, tuple)) else [settled]
+    return [p[[c for c in _SETTLED_COLUMNS if c in p.columns]].compute() if isinstance(p, dd.DataFrame) else p for p in items]
+
+
+def _holds_text(ids: "dd.Series") -> bool:
+    """Whether a distributed id column holds a text id (koc.rewards's test, per partition): one pass over
+    the column, skipped for integer columns."""
+    if pd.api.types.is_integer_dtype(ids.dtype):
+        return False
+    found = ids.map_partitions(lambda s: pd.Series([holds_text_ids(s)]), meta=(ids.name, bool))
+    return bool(found.compute().any())
+
+
 def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.DataFrame", ladder: Optional[list] = None,
-            explain: bool = False) -> "dd.DataFrame":
+            explain: bool = False, settled: Any = None) -> "dd.DataFrame":
     """koc.rewards over Dask: the ledger lines as a Dask frame (columns of ``Ledger.lines`` without
     ``amount_decimal``; rule/kind/reason/currency as strings) plus the :data:`ORDER` sort columns.
 
     completions: Dask frame, one row per completion with ``koc_id`` and ``task_id`` (the assignment) and
         the completion columns of koc.rewards; tasks: pandas task table (small; broadcast); kocs: Dask
         frame with ``koc_id`` and optional ``tier`` (e.g. koc.dask.classify's output), every KOC once.
+    KOC and task ids are integers or text ("KOC-100001", "T-17"), as for koc.rewards: text ids come back as
+        given (object columns; None where koc.rewards has none), in koc.rewards's text order, and the
+        explanations and errors name them.
     ladder: the tier ladder when ``tier`` holds names of a tier policy (default: the categories of a
         categorical ``tier``, else the reward policy's tier names, as koc.rewards does).
+    settled: what earlier runs paid, as for koc.rewards: Ledgers or line tables (pandas, or Dask frames,
+        which are computed here: the earlier lines are held on the client), one or a list. Validated on the
+        client; each scope is sent the earlier lines it needs (its tasks', its campaigns', its coupled
+        rules').
 
     ``lines.compute().sort_values(ORDER).reset_index(drop=True)`` equals ``koc.rewards(completions[
-    ["koc_id", "task_id"]], completions, policy, tasks=tasks, kocs=kocs).lines`` row for row. Completions
-    are shuffled by reward scope (koc._distributed.reward_scopes: task, or campaign, or capped rule), so
-    one scope's completions must fit in a worker's memory.
+    ["koc_id", "task_id"]], completions, policy, tasks=tasks, kocs=kocs, settled=settled).lines`` row for
+    row. Completions are shuffled by reward scope (koc._distributed.reward_scopes: task, or campaign, or
+    capped rule), so one scope's completions must fit in a worker's memory.
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     text = pol.to_json()
-    D.require_integer_ids({f"{frame}.{col}": pd.api.types.is_integer_dtype(df[col].dtype)
-                           for frame, df, cols in (("kocs", kocs, ("koc_id",)), ("completions", completions, ("koc_id", "task_id")))
-                           for col in cols if col in df.columns})
-    t = D.prepare_tasks(tasks, pol)
-    scope_of = dict(zip(t["task_id"].to_numpy(np.int64), t["_scope"].to_numpy(np.int64)))
+    earlier = D.settled_table(_gathered(settled))
+    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs["koc_id"]))
+    t = D.prepare_tasks(tasks, pol, earlier, text_ids)
+    by_scope = D.route_settled(earlier, t, pol)
+    scope_of = pd.Series(t["_scope"].to_numpy(np.int64), index=pd.Index(t["task_id"].to_numpy()))
     if ladder is None and "tier" in kocs.columns and isinstance(kocs["tier"].dtype, pd.CategoricalDtype):
         cats = kocs["tier"].dtype.categories
         ladder = [str(c) for c in cats] if cats is not None and len(cats) else None
@@ -162,26 +186,23 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
     c, _ = _with_rows(completions, "_row")
     c = c.assign(_scope=c["task_id"].map(scope_of, meta=("_scope", "float64")).fillna(-1).astype(np.int64))
     c = c.merge(k.assign(_tier_known=1), on="koc_id", how="left")
-    meta = D.lines_meta(explain)
+    meta = D.lines_meta(explain, text_ids)
 
     def group_fn(g: pd.DataFrame) -> pd.DataFrame:
-        if g["_tier_known"].isna().any():
-            row = int(g.loc[g["_tier_known"].isna(), "_row"].min())
-            raise error("unknown_id", f"KOC {int(g.loc[g['_row'] == row, 'koc_id'].iloc[0])} of a completion is not in "
-                        "the KOC table", row, "koc_id")
-        return D.rewards_group(g, text, t, ladder, explain)
+        return D.rewards_group(g, text, t, ladder, explain, by_scope, text_ids)
 
     c = c.assign(_g=c["_scope"])  # pandas excludes the grouping column from the groups: group on a copy
-    grouped = c.groupby("_g").apply(group_fn, meta=meta)
-    kk, _ = _with_rows(k, "_krow")
-    done = c[["koc_id"]].drop_duplicates().assign(_done=True)
-    kk = kk.merge(done, on="koc_id", how="left")
-    kk = kk.assign(_done=kk["_done"].fillna(False).astype(bool))
-    koc_part = kk.map_partitions(D.koc_lines, text, ladder, explain, meta=meta)
-    busy = set(np.asarray(c["task_id"].unique().compute()).tolist())
-    idle = [int(x) for x in t["task_id"] if int(x) not in busy]
-    idle_lines = D.idle_task_lines(t, idle, pol, explain) if idle else meta
-    return dd.concat([grouped.reset_index(drop=True), koc_part, dd.from_pandas(idle_lines, npartitions=1)])
+    with dask.config.set({"dataframe.convert-string": False}):  # text ids stay objects, as koc.rewards gives them
+        grouped = c.groupby("_g").apply(group_fn, meta=meta)
+        kk, _ = _with_rows(k, "_krow")
+        done = c[["koc_id"]].drop_duplicates().assign(_done=True)
+        kk = kk.merge(done, on="koc_id", how="left")
+        kk = kk.assign(_done=kk["_done"].fillna(False).astype(bool))
+        koc_part = kk.map_partitions(D.koc_lines, text, ladder, explain, text_ids, meta=meta)
+        busy = set(np.asarray(c["task_id"].unique().compute()).tolist())
+        idle = [x for x in t["task_id"].tolist() if x not in busy]
+        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids) if idle else meta
+        return dd.concat([grouped.reset_index(drop=True), koc_part, dd.from_pandas(idle_lines, npartitions=1)])
 
 
 def candidates(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy: Any = None) -> "dd.DataFrame":

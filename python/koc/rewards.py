@@ -170,8 +170,10 @@ def _missing(arr: np.ndarray) -> np.ndarray:
     if arr.dtype.kind in "mM":
         return np.isnat(arr)
     if arr.dtype.kind == "O":  # column-wise: None, NaN, NaT and pd.NA by pd.isna, then empty text
-        missing = np.asarray(pd.isna(arr), dtype=bool)
-        return missing | np.asarray(arr == "", dtype=bool) if len(arr) else missing
+        missing = np.array(pd.isna(arr), dtype=bool)
+        present = ~missing  # compared with "" apart: pd.NA == "" is neither true nor false
+        missing[present] = np.asarray(arr[present] == "", dtype=bool)
+        return missing
     return np.zeros(len(arr), dtype=bool)
 
 
@@ -588,22 +590,30 @@ def _award_columns(awards: Any) -> dict:
     return out
 
 
+def holds_text_ids(values: Any) -> bool:
+    """Whether an id column holds a text id, one that is not a whole number ("KOC-1"; "100002" read from a
+    CSV is a number): then :func:`rewards` maps that id column as text (:class:`_TextIds`)."""
+    arr = np.asarray(_array(values))
+    if not (arr.dtype == object or arr.dtype.kind in "USO"):
+        return False
+    return any(isinstance(v, str) and not v.strip().lstrip("-").isdigit() and v.strip() != "" for v in arr)
+
+
 class _TextIds:
     """Text ids (what CRM exports hold: "KOC-100001", "T-2026-07") in one id column (``koc_id`` or
     ``task_id``) across every table rewards reads, as the engine's integer codes: the distinct ids sorted as
     text get 0, 1, ... (so every tie the engine breaks by the lower id goes to the id first in text order).
-    Integer ids pass through unchanged."""
+    Integer ids pass through unchanged. ``text``: map the ids as text even when every id of these tables is
+    a whole number (a part of a ledger whose other parts hold text ids, as the Dask and Spark fronts compute)."""
 
-    def __init__(self, column: str, tables: list[tuple[Any, str]]) -> None:
+    def __init__(self, column: str, tables: list[tuple[Any, str]], text: bool = False) -> None:
         self.column = column
         self.labels: Optional[np.ndarray] = None
         columns = []
         for table, field in tables:
             if table is not None and column in _names(table):
                 columns.append((np.asarray(_array(_columns.get(table, column))), field))
-        def text(v: Any) -> bool:  # an id that is not a whole number ("KOC-1"; "100002" read from a CSV is a number)
-            return isinstance(v, str) and not v.strip().lstrip("-").isdigit() and v.strip() != ""
-        if not any((c.dtype == object or c.dtype.kind in "USO") and any(text(v) for v in c) for c, _ in columns):
+        if not text and not any(holds_text_ids(c) for c, _ in columns):
             return
         values = [v for c, _ in columns for v in c if not (v is None or (isinstance(v, float) and np.isnan(v)) or v == -1)]
         self.labels = np.asarray(sorted(set(values), key=lambda v: (str(v), type(v).__name__)), dtype=object)
@@ -692,7 +702,7 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     Tables are pandas DataFrames or dicts of 1-D arrays. Campaign ids are integers (>= 0); KOC and task ids
     are integers (>= 0) or text ("KOC-100001", "T-2026-07", as CRM exports hold them), kept as given in the
     result, its explanations and its errors (text ids are ordered as text wherever the engine breaks a tie by
-    id). The Dask and Spark fronts take integer task ids. Times are unix seconds
+    id). Times are unix seconds
     (int), datetimes or ISO-8601 text (naive = UTC; offsets honoured). Money inputs are major units (Decimal, decimal string, int, or a float
     read by its shortest repr: 1500.5 means "1500.5") in the currency of the task's rule, converted
     exactly; ``*_minor`` variants take int minor units instead.
@@ -732,14 +742,30 @@ def rewards(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
 
     Invalid input raises a :class:`koc.Error` subclass naming the row and the column.
     """
+    return _ledger(assignments, completions, policy, tasks=tasks, kocs=kocs, explain=explain, settled=settled,
+                   awards=awards, run_id=run_id)
+
+
+def settled_lines(settled: Any) -> Optional[list]:
+    """``rewards``'s ``settled`` argument as a list of line tables (None for none)."""
+    if settled is None:
+        return None
+    return [p.lines if isinstance(p, Ledger) else p for p in (settled if isinstance(settled, (list, tuple)) else [settled])]
+
+
+def _ledger(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
+            explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "",
+            text_ids: tuple[bool, bool] = (False, False)) -> Ledger:
+    """:func:`rewards`; ``text_ids`` = (KOC ids, task ids) mapped as text whatever these tables hold (see
+    :class:`_TextIds`): the Dask and Spark fronts compute each part of a ledger with the choice the whole
+    ledger's ids make, so that every part maps its ids in the same text order."""
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     _require(assignments, "koc_id", "assignment")
-    if settled is not None:  # ledgers of earlier runs as their lines (text ids as given)
-        settled = [p.lines if isinstance(p, Ledger) else p for p in (settled if isinstance(settled, (list, tuple)) else [settled])]
+    settled = settled_lines(settled)  # ledgers of earlier runs as their lines (text ids as given)
     ids = _TextIds("koc_id", [(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id"), (awards, "awards.koc_id")]
-                   + [(p, "settled.koc_id") for p in (settled or [])])
+                   + [(p, "settled.koc_id") for p in (settled or [])], text=text_ids[0])
     task_ids = _TextIds("task_id", [(tasks, "task_id"), (assignments, "task_id"), (completions, "task_id")]
-                        + [(p, "settled.task_id") for p in (settled or [])])
+                        + [(p, "settled.task_id") for p in (settled or [])], text=text_ids[1])
     tasks, assignments, completions, kocs, awards = (task_ids.recode(ids.recode(t)) for t in (tasks, assignments, completions, kocs, awards))
     if settled is not None:
         settled = [task_ids.recode(ids.recode(p)) for p in settled]

@@ -33,10 +33,9 @@ except ImportError as _e:  # pragma: no cover - exercised only without the extra
 
 import pickle
 
-from ._errors import error
 from . import _distributed as D
 from .matching import MatchingPolicy
-from .rewards import RewardPolicy
+from .rewards import RewardPolicy, holds_text_ids
 from .tiers import TierPolicy, _policy, reference_metrics
 
 __all__ = ["ORDER", "local_session", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
@@ -221,41 +220,69 @@ def classify(roster: DataFrame, policy: Any = None, *, state: Any = None, revoke
     return out
 
 
+def _gathered(settled: Any) -> Any:
+    """``settled`` with its Spark frames collected to the driver (only the columns the engine reads)."""
+    from .rewards import _SETTLED_COLUMNS
+    if settled is None:
+        return None
+    items = settled if isinstance(settled, (list, tuple)) else [settled]
+    return [p.select(*[c for c in _SETTLED_COLUMNS if c in p.columns]).toPandas() if isinstance(p, DataFrame) else p
+            for p in items]
+
+
+def _holds_text(sdf: DataFrame, column: str) -> bool:
+    """Whether a Spark id column holds a text id (koc.rewards's test, per batch): one pass over the column,
+    skipped for integer columns."""
+    if isinstance(sdf.schema[column].dataType, (T.LongType, T.IntegerType, T.ShortType, T.ByteType)):
+        return False
+
+    def found(it):
+        for batch in it:
+            if holds_text_ids(batch[column]):
+                yield pd.DataFrame({"text": [True]})
+                return
+
+    return sdf.select(column).mapInPandas(found, "text boolean").limit(1).count() > 0
+
+
 def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame, ladder: Optional[list] = None,
-            explain: bool = False) -> DataFrame:
+            explain: bool = False, settled: Any = None) -> DataFrame:
     """koc.rewards over Spark: the ledger lines as a Spark frame (``Ledger.lines`` columns without
     ``amount_decimal``; rule/kind/reason/currency as strings) plus the :data:`ORDER` sort columns.
 
     completions: Spark frame, one row per completion with ``koc_id``, ``task_id`` and koc.rewards's completion
     columns; tasks: pandas task table (small, shipped to every task); kocs: Spark frame with ``koc_id`` and
     optional ``tier`` (names; e.g. koc.spark.classify's output), every KOC once, in the KOC table's order.
+    KOC and task ids are integers or text ("KOC-100001", "T-17"), as for koc.rewards: text ids come back as
+    given (string columns; null where koc.rewards has None), in koc.rewards's text order, and the
+    explanations and errors name them.
     ladder: the tier ladder of ``tier`` (e.g. TierPolicy.tiers); default: the reward policy's tier names.
+    settled: what earlier runs paid, as for koc.rewards: Ledgers or line tables (pandas, or Spark frames,
+    which are collected to the driver), one or a list. Validated on the driver and broadcast; each scope
+    reads the earlier lines it needs (its tasks', its campaigns', its coupled rules').
 
     ``lines.orderBy(*ORDER)`` equals koc.rewards's ``Ledger.lines`` row for row. Completions are grouped by
     reward scope with ``applyInPandas`` (one scope's completions must fit in an executor's memory).
     """
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     text = pol.to_json()
-    integral = (T.LongType, T.IntegerType, T.ShortType, T.ByteType)
-    D.require_integer_ids({f"{frame}.{col}": isinstance(df.schema[col].dataType, integral)
-                           for frame, df, cols in (("kocs", kocs, ("koc_id",)), ("completions", completions, ("koc_id", "task_id")))
-                           for col in cols if col in df.columns})
-    t = D.prepare_tasks(tasks, pol)
-    scope_of = dict(zip(t["task_id"].to_numpy(np.int64).tolist(), t["_scope"].to_numpy(np.int64).tolist()))
+    spark = completions.sparkSession
+    earlier = D.settled_table(_gathered(settled))
+    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs, "koc_id"))
+    t = D.prepare_tasks(tasks, pol, earlier, text_ids)
+    by_scope = D.route_settled(earlier, t, pol)
+    shared = spark.sparkContext.broadcast(by_scope) if by_scope else None
     has_tier = "tier" in kocs.columns
     k = kocs.select("koc_id", *(["tier"] if has_tier else []))
     c = _with_rows(completions, "_row")
-    c = c.withColumn("_scope", F.udf(lambda x: scope_of.get(x, -1), T.LongType())(F.col("task_id")))
+    scopes = spark.createDataFrame(pd.DataFrame({"task_id": t["task_id"].to_numpy(), "_scope": t["_scope"].to_numpy(np.int64)}))
+    c = c.join(F.broadcast(scopes), on="task_id", how="left").fillna({"_scope": -1})
     c = c.join(k.withColumn("_tier_known", F.lit(1)), on="koc_id", how="left")
-    meta = D.lines_meta(explain)
+    meta = D.lines_meta(explain, text_ids)
     schema = _schema(meta)
 
     def group_fn(g: pd.DataFrame) -> pd.DataFrame:
-        if g["_tier_known"].isna().any():
-            row = int(g.loc[g["_tier_known"].isna(), "_row"].min())
-            raise error("unknown_id", f"KOC {int(g.loc[g['_row'] == row, 'koc_id'].iloc[0])} of a completion is not in "
-                        "the KOC table", row, "koc_id")
-        return D.rewards_group(g, text, t, ladder, explain)
+        return D.rewards_group(g, text, t, ladder, explain, shared.value if shared is not None else None, text_ids)
 
     grouped = c.groupBy("_scope").applyInPandas(group_fn, schema)
     done = completions.select("koc_id").distinct().withColumn("_done", F.lit(True))
@@ -263,15 +290,15 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
 
     def koc_fn(it):
         for batch in it:
-            yield D.koc_lines(batch, text, ladder, explain)
+            yield D.koc_lines(batch, text, ladder, explain, text_ids)
 
     koc_part = kk.mapInPandas(koc_fn, schema)
     busy = {r["task_id"] for r in completions.select("task_id").distinct().collect()}
-    idle = [int(x) for x in t["task_id"] if int(x) not in busy]
-    spark = completions.sparkSession
+    idle = [x for x in t["task_id"].tolist() if x not in busy]
     if idle:
-        idle_lines = D.idle_task_lines(t, idle, pol, explain)
-        idle_sdf = spark.createDataFrame(idle_lines.astype({c: object for c in ("rule", "kind", "reason", "currency")}), schema)
+        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids)
+        strings = [c for c in meta.columns if meta[c].dtype == object]
+        idle_sdf = spark.createDataFrame(idle_lines.astype({c: object for c in strings}), schema)
         return grouped.unionByName(koc_part).unionByName(idle_sdf)
     return grouped.unionByName(koc_part)
 

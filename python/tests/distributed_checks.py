@@ -69,3 +69,76 @@ def listening_sockets() -> set:
                 addr = addr.ipv4_mapped
             found.add((str(addr), int(hex_port, 16)))
     return found
+
+
+# ---- settlement over several runs, integer or text ids -------------------------------------------------
+
+def settlement_programme(text: bool):
+    """Three monthly runs of a small programme, each settling against the earlier ones: (policy, tasks, kocs,
+    [may, june, july] completions, all work to date). Per-KOC cap of an amplification rule over two tasks
+    (a step paid in May, a new one reached in June, the cap partly used), a task budget and a campaign
+    budget partly spent in May, first-N places with a tie broken by KOC id, a KOC without work and a task
+    without completions; July repeats June. With ``text``, KOC and task ids are CRM-shaped text whose text
+    order differs from the numbers' ("KOC-1003" < "KOC-999", "T-15" < "T-5"), and the campaign with prizes
+    and process awards (winners named in the policy by integer id) is left out."""
+    import json
+    from conftest import ROOT
+    d = json.loads(koc.RewardPolicy.load(ROOT / "examples" / "data" / "reward_policy.json").to_json())
+    for r in d["rules"]:
+        if r["id"] == "newbie_meme":
+            r["speed_bonus"]["first_n"] = 3
+    d["campaign_budgets"] = [{"campaign": 7, "currency": "CNY", "amount": "4000.00"}]
+    policy = koc.RewardPolicy(d)
+    kid = (lambda i: f"KOC-{i}") if text else (lambda i: i)
+    tid = (lambda i: f"T-{i}") if text else (lambda i: i)
+    rows = [(5, "weibo_review", None, None), (15, "weibo_review", None, None), (6, "auto_show_guangzhou", None, "3000.00"),
+            (21, "auto_show_guangzhou", 7, None), (22, "auto_show_guangzhou", 7, None), (1, "newbie_meme", None, None),
+            (9, "newbie_meme", None, None)]
+    if not text:
+        rows.append((30, "spring_launch", 8, None))
+    tasks = pd.DataFrame({"task_id": pd.Series([tid(r[0]) for r in rows], dtype=object if text else np.int64),
+                          "rule": [r[1] for r in rows], "campaign_id": [r[2] for r in rows], "budget": [r[3] for r in rows],
+                          "window_start": 0})
+    kocs = pd.DataFrame({"koc_id": pd.Series([kid(i) for i in (1001, 1002, 1003, 999, 1004)], dtype=object if text else np.int64),
+                         "tier": pd.Series(["ambassador", "core", None, "active", "entry"], dtype=object)})
+    # (koc, task, delivered_at, views, days_on_site, quality)
+    may = [(1001, 5, 10, 120_000, 0, 1.0), (1001, 15, 10, 15_000, 0, 1.0), (1003, 6, 10, 0, 3, 1.0),
+           (1002, 21, 10, 0, 2, 1.0), (1001, 1, 100, 0, 0, 1.0), (1002, 1, 100, 0, 0, 1.0)]
+    june = [(1001, 5, 10, 1_200_000, 0, 1.0), (1001, 15, 10, 15_000, 0, 1.0), (1003, 6, 10, 0, 3, 1.0),
+            (999, 6, 20, 0, 2, 1.0), (1002, 21, 10, 0, 2, 1.0), (999, 22, 20, 0, 2, 1.0), (1003, 22, 20, 0, 1, 1.0),
+            (1001, 1, 100, 0, 0, 1.0), (1002, 1, 100, 0, 0, 1.0), (999, 1, 200, 0, 0, 1.0), (1003, 1, 200, 0, 0, 1.0)]
+    if not text:
+        may += [(1001, 30, 10, 0, 0, 0.9), (1002, 30, 10, 0, 0, 0.7)]
+        june += [(1001, 30, 10, 0, 0, 0.9), (1002, 30, 10, 0, 0, 0.7), (1003, 30, 20, 0, 0, 0.95)]
+
+    def table(work):
+        return pd.DataFrame({"koc_id": pd.Series([kid(w[0]) for w in work], dtype=object if text else np.int64),
+                             "task_id": pd.Series([tid(w[1]) for w in work], dtype=object if text else np.int64),
+                             "delivered_at": [w[2] for w in work], "views": [w[3] for w in work],
+                             "days_on_site": [w[4] for w in work], "quality": [w[5] for w in work]})
+    return policy, tasks, kocs, [table(may), table(june), table(june)]
+
+
+def settle_single(policy, tasks, kocs, months, explain=False):
+    """koc.rewards month after month, each run settled against every earlier ledger."""
+    ledgers = []
+    for done in months:
+        ledgers.append(koc.rewards(done[["koc_id", "task_id"]], done, policy, tasks=tasks, kocs=kocs, explain=explain,
+                                   settled=list(ledgers) or None))
+        assert ledgers[-1].verify(), ledgers[-1].verify().message
+    return ledgers
+
+
+def assert_same_lines(got: pd.DataFrame, single: pd.DataFrame, text: bool) -> None:
+    """A distributed ledger (sorted by ORDER) equals koc.rewards' lines, ids as given: every column of the
+    distributed lines, integers exactly, names and text ids as text, explanations word for word."""
+    from koc._distributed import LINE_COLUMNS
+    assert len(got) == len(single)
+    for c in LINE_COLUMNS + (["explanation"] if "explanation" in single.columns else []):
+        if c in ("koc_id", "task_id") and not text or c not in ("koc_id", "task_id", "rule", "kind", "reason", "currency",
+                                                                "explanation"):
+            np.testing.assert_array_equal(got[c].to_numpy(np.int64), single[c].to_numpy(np.int64), err_msg=c)
+        else:
+            want = [None if pd.isna(v) else str(v) for v in single[c].astype(object)]
+            have = [None if pd.isna(v) else str(v) for v in got[c].astype(object)]
+            assert have == want, c

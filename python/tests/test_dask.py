@@ -13,7 +13,8 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 import koc  # noqa: E402
-from distributed_checks import LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
+from distributed_checks import (LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
+                                roster_wide_policy, settle_single, settlement_programme)
 import koc.dask as kd  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -88,20 +89,94 @@ def test_rewards_same_lines_same_order(client, programme):
     assert_same_ledger(got, single)
 
 
-def test_text_ids_classify_and_a_clear_refusal_in_rewards(client, programme):
-    """Text KOC ids (CRM exports) classify as on one node; the reward passes, keyed by integer ids, refuse
-    them on the driver with the column named, never fail inside a worker."""
+def text_ids(frame, koc_column="koc_id", task_column="task_id"):
+    """The frame with CRM-shaped KOC and task ids ("KOC-100001", "T-17"), as object columns."""
+    out = frame.copy()
+    if koc_column in out.columns:
+        out[koc_column] = pd.Series(["KOC-" + str(v) for v in out[koc_column]], index=out.index, dtype=object)
+    if task_column in out.columns:
+        out[task_column] = pd.Series(["T-" + str(v) for v in out[task_column]], index=out.index, dtype=object)
+    return out
+
+
+def test_text_ids_classify_and_rewards_as_on_one_node(client, programme):
+    """Text KOC and task ids (CRM exports): classification and the ledger equal one node's, ids as given,
+    explanations naming them, every tie the engine breaks by id in text order."""
     prog, tiers, _, done = programme
     roster = prog.roster.head(3000).copy()
     roster["id"] = ("KOC-" + roster["id"].astype(str)).astype(object)
     got = kd.classify(dd.from_pandas(roster, npartitions=3), prog.tier_policy).compute().reset_index(drop=True)
     pd.testing.assert_frame_equal(got, koc.classify(roster, prog.tier_policy), check_exact=True)
-    text = done.head(500).assign(koc_id=lambda d: ("KOC-" + d["koc_id"].astype(str)).astype(object))
-    kocs = pd.DataFrame({"koc_id": pd.Series(text["koc_id"].unique(), dtype=object)})
-    with pytest.raises(koc.InvalidValueError, match="integer KOC and task ids") as e:
-        kd.rewards(dd.from_pandas(text, npartitions=2), prog.reward_policy, tasks=prog.tasks,
-                   kocs=dd.from_pandas(kocs, npartitions=2))
-    assert e.value.field == "kocs.koc_id"
+    work = text_ids(done.head(4000))
+    kocs = text_ids(tiers[["koc_id", "tier"]].head(6000))
+    kocs = pd.concat([kocs, text_ids(tiers[["koc_id", "tier"]]).set_index("koc_id").loc[
+        sorted(set(work["koc_id"]) - set(kocs["koc_id"]))].reset_index()], ignore_index=True)
+    tasks = text_ids(prog.tasks)
+    single = koc.rewards(work[["koc_id", "task_id"]], work, prog.reward_policy, tasks=tasks, kocs=kocs, explain=True).lines
+    lines = kd.rewards(dd.from_pandas(work, npartitions=3), prog.reward_policy, tasks=tasks,
+                       kocs=dd.from_pandas(kocs, npartitions=2), explain=True)
+    assert lines._meta["koc_id"].dtype == object and lines._meta["task_id"].dtype == object
+    got = lines.compute().sort_values(kd.ORDER).reset_index(drop=True)
+    assert_same_lines(got, single, text=True)
+    assert {"budget_cut", "speed_bonus", "entitlement", "no_reward"} <= set(got["kind"])
+    assert got["explanation"].str.contains("'KOC-").any() and got["explanation"].str.contains("'T-").any()
+    # A completion whose KOC the KOC table lacks: a koc error naming the text id and the completion row.
+    with pytest.raises(koc.UnknownIdError, match="KOC 'KOC-") as e:
+        kd.rewards(dd.from_pandas(work, npartitions=3), prog.reward_policy, tasks=tasks,
+                   kocs=dd.from_pandas(kocs[kocs["koc_id"] != work["koc_id"].iloc[2500]], npartitions=2)).compute()
+    assert e.value.row == int(np.flatnonzero(work["koc_id"].to_numpy() == work["koc_id"].iloc[2500])[0])
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["integer_ids", "text_ids"])
+def test_rewards_settled_month_after_month(client, text):
+    """settled=: June pays the new step only and meets the per-KOC cap May partly used, the task and
+    campaign budgets May partly spent, first-N places from those May gave (and, with integer ids, a prize
+    and process awards judged in May); July repeats June and pays nothing new. Each run equals
+    koc.rewards(settled=...) line for line; a distributed ledger serves as the next run's settled table,
+    also as a Dask frame."""
+    policy, tasks, kocs, months = settlement_programme(text)
+    may, june, july = settle_single(policy, tasks, kocs, months, explain=True)
+    k = dd.from_pandas(kocs, npartitions=2)
+    got_june = kd.rewards(dd.from_pandas(months[1], npartitions=3), policy, tasks=tasks, kocs=k, settled=may,
+                          explain=True).compute().sort_values(kd.ORDER).reset_index(drop=True)
+    assert_same_lines(got_june, june.lines, text)
+    assert {"step_bonus", "cap_cut", "budget_cut"} <= set(got_june["kind"])
+    assert list(got_june.loc[got_june["kind"] == "step_bonus", "aux"]) == [2]  # the new step only
+    state = [may.lines, dd.from_pandas(got_june.drop(columns=kd.ORDER), npartitions=2)]
+    got_july = kd.rewards(dd.from_pandas(months[2], npartitions=2), policy, tasks=tasks, kocs=k, settled=state,
+                          explain=True).compute().sort_values(kd.ORDER).reset_index(drop=True)
+    assert_same_lines(got_july, july.lines, text)
+    assert (got_july["amount"] == 0).all()
+
+
+def test_text_ids_decided_for_the_whole_ledger(client):
+    """A scope whose KOC and task ids all look like numbers ("99", "100002") is still mapped as text when
+    another part of the ledger holds text ids, as koc.rewards maps them: ids and text order as one node's."""
+    policy = koc.RewardPolicy({"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed",
+                                                                          "currency": "CNY", "amount": "100.00"}]})
+    tasks = pd.DataFrame({"task_id": pd.Series(["T-1", "7", "10"], dtype=object), "rule": "post",
+                          "budget": [None, "150.00", None]})
+    work = pd.DataFrame({"koc_id": pd.Series(["KOC-1", "99", "100002"], dtype=object),
+                         "task_id": pd.Series(["T-1", "7", "7"], dtype=object), "delivered_at": [0, 0, 0]})
+    kocs = pd.DataFrame({"koc_id": pd.Series(["KOC-1", "99", "100002", "5"], dtype=object)})
+    single = koc.rewards(work, work, policy, tasks=tasks, kocs=kocs, explain=True).lines
+    got = kd.rewards(dd.from_pandas(work, npartitions=2), policy, tasks=tasks, kocs=dd.from_pandas(kocs, npartitions=2),
+                     explain=True).compute().sort_values(kd.ORDER).reset_index(drop=True)
+    assert_same_lines(got, single, text=True)
+    assert "100002" in set(got["koc_id"]) and "10" in set(got["task_id"])  # text, as given
+
+
+def test_bad_settled_table_is_refused_on_the_client(client):
+    policy, tasks, kocs, months = settlement_programme(True)
+    may = settle_single(policy, tasks, kocs, months[:1])[0].lines
+    work, k = dd.from_pandas(months[1], npartitions=2), dd.from_pandas(kocs, npartitions=2)
+    with pytest.raises(koc.Error) as e:
+        kd.rewards(work, policy, tasks=tasks, kocs=k, settled=may.drop(columns=["aux"]))
+    assert e.value.field == "settled.aux"
+    bad = may.assign(kind=may["kind"].astype(str).replace({"day_fee": "day fee"}))
+    with pytest.raises(koc.InvalidValueError) as e:
+        kd.rewards(work, policy, tasks=tasks, kocs=k, settled=[may, bad])
+    assert e.value.field == "settled.kind" and e.value.row == len(may) + int(np.flatnonzero(bad["kind"] == "day fee")[0])
 
 
 def test_match_same_optimal_total(client, programme):

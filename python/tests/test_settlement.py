@@ -220,15 +220,16 @@ def test_retainer_over_a_calendar_month():
     assert e.value.field == "period_days"
 
 
-def test_engines_refuse_text_task_ids_clearly():
-    """koc.dask and koc.spark key their reward scopes by integer task id: a text id is a clear error naming
-    its row, raised on the driver before any work is sent (both fronts prepare tasks with this function)."""
+def test_engines_prepare_text_task_ids_on_the_driver():
+    """koc.dask and koc.spark prepare the task table on the driver (both fronts use this function): text task
+    ids keep their scopes, and a bad task row is a koc error naming it before any work is sent."""
     import koc as k
     from koc import _distributed
     policy = k.RewardPolicy({"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed",
                                                                          "currency": "CNY", "amount": "1.00"}]})
-    tasks = pd.DataFrame({"task_id": [3, "T-9"], "rule": ["post", "post"]}, dtype=object)
-    with pytest.raises(k.InvalidValueError, match="integer task ids") as e:
-        _distributed.prepare_tasks(tasks, policy)
-    assert e.value.row == 1 and e.value.field == "task_id"
-    assert len(_distributed.prepare_tasks(tasks.assign(task_id=[3, 9]), policy)) == 2
+    tasks = pd.DataFrame({"task_id": ["T-3", "T-9", "T-4"], "rule": ["post"] * 3, "campaign_id": [1, None, 1]})
+    t = _distributed.prepare_tasks(tasks, policy, text_ids=(False, True))
+    assert list(t["_scope"]) == [0, 1, 0] and list(t["task_id"]) == ["T-3", "T-9", "T-4"]
+    with pytest.raises(k.UnknownNameError) as e:
+        _distributed.prepare_tasks(tasks.assign(rule=["post", "posst", "post"]), policy, text_ids=(False, True))
+    assert e.value.row == 1 and e.value.field == "rule"

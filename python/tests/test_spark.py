@@ -12,7 +12,8 @@ if os.environ.get("CI"):
 pytest.importorskip("pyspark")
 
 import koc  # noqa: E402
-from distributed_checks import LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, roster_wide_policy  # noqa: E402
+from distributed_checks import (LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
+                                roster_wide_policy, settle_single, settlement_programme)
 import koc.spark as ks  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::FutureWarning"),  # pyspark on pandas 3
@@ -110,15 +111,65 @@ def test_rewards_same_lines_same_order(spark, programme):
     assert_same_ledger(got, single)
 
 
-def test_rewards_refuse_text_ids_on_the_driver(spark, programme):
-    """Text KOC ids (CRM exports): the reward passes, keyed by integer ids, refuse them before any job runs,
-    naming the column."""
-    prog, _, _, done = programme
-    text = done.head(200).assign(koc_id=lambda d: "KOC-" + d["koc_id"].astype(str))
-    kocs = pd.DataFrame({"koc_id": text["koc_id"].unique()})
-    with pytest.raises(koc.InvalidValueError, match="integer KOC and task ids") as e:
-        ks.rewards(spark.createDataFrame(text), prog.reward_policy, tasks=prog.tasks, kocs=spark.createDataFrame(kocs))
-    assert e.value.field == "kocs.koc_id"
+def text_ids(frame):
+    """The frame with CRM-shaped KOC and task ids ("KOC-100001", "T-17"), as object columns."""
+    out = frame.copy()
+    for column, prefix in (("koc_id", "KOC-"), ("task_id", "T-")):
+        if column in out.columns:
+            out[column] = pd.Series([prefix + str(v) for v in out[column]], index=out.index, dtype=object)
+    return out
+
+
+def test_rewards_text_ids_same_lines_same_order(spark, programme):
+    """Text KOC and task ids (CRM exports): the same lines as koc.rewards, ids as given (string columns),
+    explanations naming them, every tie the engine breaks by id in text order."""
+    prog, tiers, _, done = programme
+    work = text_ids(done.head(3000))
+    kocs = text_ids(tiers[["koc_id", "tier"]].head(5000))
+    kocs = pd.concat([kocs, text_ids(tiers[["koc_id", "tier"]]).set_index("koc_id").loc[
+        sorted(set(work["koc_id"]) - set(kocs["koc_id"]))].reset_index()], ignore_index=True)
+    kocs["tier"] = kocs["tier"].astype(str)
+    tasks = text_ids(prog.tasks)
+    ladder = list(koc.TierPolicy(prog.tier_policy).tiers)
+    single = koc.rewards(work[["koc_id", "task_id"]], work, prog.reward_policy, tasks=tasks,
+                         kocs=kocs.assign(tier=pd.Categorical(kocs["tier"], categories=ladder, ordered=True)), explain=True).lines
+    lines = ks.rewards(spark.createDataFrame(work), prog.reward_policy, tasks=tasks, kocs=spark.createDataFrame(kocs),
+                       ladder=ladder, explain=True)
+    assert dict(lines.dtypes)["koc_id"] == "string" and dict(lines.dtypes)["task_id"] == "string"
+    got = lines.orderBy(*ks.ORDER).toPandas()
+    assert_same_lines(got, single, text=True)
+    assert {"budget_cut", "speed_bonus", "entitlement", "no_reward"} <= set(got["kind"])
+    assert got["explanation"].str.contains("'KOC-").any()
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["integer_ids", "text_ids"])
+def test_rewards_settled_month_after_month(spark, text):
+    """settled=: June pays the new step only and meets the per-KOC cap May partly used, the task and
+    campaign budgets May partly spent, first-N places from those May gave (with integer ids, also a prize
+    and process awards judged in May); July repeats June and pays nothing new. Each run equals
+    koc.rewards(settled=...); the distributed June ledger, as a Spark frame, is July's settled table."""
+    policy, tasks, kocs, months = settlement_programme(text)
+    may, june, july = settle_single(policy, tasks, kocs, months)
+    k = spark.createDataFrame(kocs)
+    got_june = ks.rewards(spark.createDataFrame(months[1]), policy, tasks=tasks, kocs=k, settled=may)
+    got_june_pdf = got_june.orderBy(*ks.ORDER).toPandas()
+    assert_same_lines(got_june_pdf, june.lines, text)
+    assert list(got_june_pdf.loc[got_june_pdf["kind"] == "step_bonus", "aux"]) == [2]
+    assert {"cap_cut", "budget_cut"} <= set(got_june_pdf["kind"])
+    got_july = ks.rewards(spark.createDataFrame(months[2]), policy, tasks=tasks, kocs=k,
+                          settled=[may.lines, spark.createDataFrame(got_june_pdf.drop(columns=ks.ORDER))])
+    got_july_pdf = got_july.orderBy(*ks.ORDER).toPandas()
+    assert_same_lines(got_july_pdf, july.lines, text)
+    assert (got_july_pdf["amount"] == 0).all()
+
+
+def test_bad_settled_table_is_refused_on_the_driver(spark):
+    policy, tasks, kocs, months = settlement_programme(True)
+    may = settle_single(policy, tasks, kocs, months[:1])[0].lines
+    with pytest.raises(koc.Error) as e:
+        ks.rewards(spark.createDataFrame(months[1]), policy, tasks=tasks, kocs=spark.createDataFrame(kocs),
+                   settled=may.drop(columns=["aux"]))
+    assert e.value.field == "settled.aux"
 
 
 def test_match_same_optimal_total(sroster, programme):

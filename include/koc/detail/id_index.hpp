@@ -20,19 +20,25 @@ inline std::string duplicate_message(const std::string& noun, std::int64_t id, s
   return "duplicate " + noun + " " + std::to_string(id) + " (first at row " + std::to_string(first) + ")";
 }
 
-/// Every row whose id repeats an earlier row's, as (row, first row of that id), in row order: for problem
-/// lists that report them all (id_index stops at the first).
-inline std::vector<std::pair<std::size_t, std::size_t>> duplicate_rows(span<const std::int64_t> ids) {
-  std::vector<std::pair<std::int64_t, std::size_t>> idx(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) idx[i] = {ids[i], i};
-  std::sort(idx.begin(), idx.end());
+/// Every row whose key repeats an earlier row's, as (row, first row of that key), in row order, from
+/// (key, row) pairs in any order: for problem lists that report them all (id_index stops at the first).
+template <class Key>
+std::vector<std::pair<std::size_t, std::size_t>> repeated_keys(std::vector<std::pair<Key, std::size_t>> keyed) {
+  std::sort(keyed.begin(), keyed.end());
   std::vector<std::pair<std::size_t, std::size_t>> dup;
-  for (std::size_t i = 1, first = 0; i < idx.size(); ++i) {
-    if (idx[i].first != idx[i - 1].first) first = i;
-    else dup.emplace_back(idx[i].second, idx[first].second);
+  for (std::size_t i = 1, first = 0; i < keyed.size(); ++i) {
+    if (keyed[i].first != keyed[i - 1].first) first = i;
+    else dup.emplace_back(keyed[i].second, keyed[first].second);
   }
   std::sort(dup.begin(), dup.end());
   return dup;
+}
+
+/// repeated_keys of an id column.
+inline std::vector<std::pair<std::size_t, std::size_t>> duplicate_rows(span<const std::int64_t> ids) {
+  std::vector<std::pair<std::int64_t, std::size_t>> keyed(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) keyed[i] = {ids[i], i};
+  return repeated_keys(std::move(keyed));
 }
 
 /// id → row. Three layouts, chosen by build() from the ids themselves:

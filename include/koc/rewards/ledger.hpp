@@ -877,14 +877,7 @@ inline std::vector<std::pair<std::size_t, std::size_t>> repeated_pairs(const std
   for (std::size_t i = 0; i < n; ++i)
     if (c_task[i] >= 0 && c_koc[i] >= 0)
       keys.emplace_back(static_cast<std::uint64_t>(c_task[i]) << 32 | static_cast<std::uint32_t>(c_koc[i]), i);
-  std::sort(keys.begin(), keys.end());
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  for (std::size_t j = 1, first = 0; j < keys.size(); ++j) {
-    if (keys[j].first != keys[j - 1].first) first = j;
-    else out.emplace_back(keys[j].second, keys[first].second);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return repeated_keys(std::move(keys));
 }
 
 inline error repeated_pair_error(const reward_tasks& tasks, const reward_kocs& kocs, const std::int32_t* c_task,

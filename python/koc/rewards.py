@@ -663,18 +663,20 @@ def validate_rewards(completions: Any, policy: RewardPolicyLike, *, tasks: Any, 
     if int(limit) < 1:
         raise ValueError("limit must be at least 1")
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
-    table = "tasks"
+    table = "completions"
     try:
-        task_cols, task_currency = _task_columns(tasks, pol)
-        table = "completions"
         if assignments is None:
             _require(completions, "koc_id", "completion")
             _require(completions, "task_id", "completion")
             pairs = pd.DataFrame({"koc_id": pd.Series(_array(_columns.get(completions, "koc_id")), dtype=object),
                                   "task_id": pd.Series(_array(_columns.get(completions, "task_id")), dtype=object)})
             assignments = pairs.drop_duplicates().reset_index(drop=True)
-        ids = _KocIds([(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id")])
-        assignments, completions, kocs = (ids.recode(t) for t in (assignments, completions, kocs))
+        # Text KOC and task ids as rewards() maps them.
+        ids = _TextIds("koc_id", [(assignments, "koc_id"), (completions, "koc_id"), (kocs, "koc_id")])
+        task_ids = _TextIds("task_id", [(tasks, "task_id"), (assignments, "task_id"), (completions, "task_id")])
+        tasks, assignments, completions, kocs = (task_ids.recode(ids.recode(t)) for t in (tasks, assignments, completions, kocs))
+        table = "tasks"
+        task_cols, task_currency = _task_columns(tasks, pol)
         table = "assignments"
         a_koc = _columns.typed(_require(assignments, "koc_id", "assignment"), np.int64, "koc_id")
         a_task = _columns.typed(_require(assignments, "task_id", "assignment"), np.int64, "task_id")

@@ -74,6 +74,19 @@ def test_classify_default_policy_is_bit_identical(sroster, programme):
     assert_same(out.toPandas(), tiers)
 
 
+def test_classify_text_ids_as_on_one_node(spark, programme):
+    """Text KOC ids (CRM exports) classify on Spark as on one node, ids kept as given."""
+    prog = programme[0]
+    roster = prog.roster.head(3000).copy()
+    roster["id"] = ("KOC-" + roster["id"].astype(str)).astype(object)
+    got = ks.classify(spark.createDataFrame(roster).repartition(3), prog.tier_policy).toPandas()
+    want = koc.classify(roster, prog.tier_policy)
+    got = got.set_index("koc_id").loc[want["koc_id"]].reset_index()
+    assert got["koc_id"].tolist() == want["koc_id"].tolist()
+    assert got["tier"].astype(str).tolist() == want["tier"].astype(str).tolist()
+    assert got["score"].tolist() == want["score"].tolist()
+
+
 def test_classify_with_last_periods_state(spark, programme):
     """Next month over Spark: the state (with a standing override) broadcast to every task gives
     koc.classify's rows."""

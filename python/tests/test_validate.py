@@ -245,3 +245,17 @@ def test_cli_validate_lists_every_invalid_field_of_each_policy_file(tmp_path, ca
     assert main(["validate", "--policies", str(files["policies"])]) == 4
     out = capsys.readouterr().out
     assert "tier_policy.json: not valid JSON" in out and "3 error(s)" in out, out
+
+
+def test_validate_rewards_reads_text_ids_as_rewards_does():
+    """CRM-shaped KOC and task ids: no problem for good tables, and a planted one found at its row."""
+    import koc as k
+    policy = {"schema": "koc.reward_policy/1", "rules": [{"id": "post", "kind": "fixed", "currency": "CNY",
+                                                            "amount": "100.00"}]}
+    tasks = pd.DataFrame({"task_id": pd.Series(["T-b", "T-a"], dtype=object), "rule": ["post", "post"]})
+    done = pd.DataFrame({"koc_id": pd.Series(["KOC-2", "KOC-10", "KOC-2"], dtype=object),
+                         "task_id": pd.Series(["T-b", "T-b", "T-a"], dtype=object), "delivered_at": [1770000000] * 3,
+                         "quality": [1.0, 0.5, 1.0]})
+    assert len(k.validate_rewards(done, policy, tasks=tasks)) == 0
+    found = k.validate_rewards(done.assign(quality=[1.0, 1.5, 1.0]), policy, tasks=tasks)
+    assert found[["table", "row", "field"]].values.tolist() == [["completions", 1, "quality"]]

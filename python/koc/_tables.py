@@ -7,7 +7,7 @@ koc but is not one of its names (a misspelling, or a name koc used to read) is r
 by every stage, never ignored: ignoring it would silently drop what it says (a late penalty, a budget).
 
 Kinds: ``id`` (a whole number, or text such as "T-2026-07" as CRM exports hold ids, for the whole
-column), ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
+column), ``time`` (unix seconds, datetimes, or ISO-8601 text with or without an offset), ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
 decimal string, a Decimal, an int, or a float read by its shortest repr).
 """
 from __future__ import annotations
@@ -40,8 +40,8 @@ TASKS = _table(
     Column("horizon", "str", (MATCH,), "instant, phased, continuous or identity"),
     Column("direction", "str", (MATCH,), "internal or external"),
     Column("slots", "int", (MATCH,), "KOCs wanted; -1 = as many as possible"),
-    Column("window_start", "int", (MATCH, REWARDS), "unix seconds; start of the window (speed bonuses count from it)"),
-    Column("window_end", "int", (MATCH, REWARDS), "unix seconds; end of the window: the deadline, later work is late"),
+    Column("window_start", "time", (MATCH, REWARDS), "unix seconds or ISO-8601; start of the window (speed bonuses count from it)"),
+    Column("window_end", "time", (MATCH, REWARDS), "unix seconds or ISO-8601; end of the window: the deadline, later work is late"),
     Column("load", "int", (MATCH,), "capacity a KOC needs for the task"),
     Column("audience", "str", (MATCH,), "target segments, 'a|b'"),
     Column("region", "str", (MATCH,), "region, empty = anywhere"),
@@ -61,7 +61,7 @@ COMPLETIONS = _table(
     Column("koc_id", "id", (REWARDS,), "the KOC of the assignment"),
     Column("task_id", "id", (REWARDS,), "the task of the assignment"),
     Column("assignment", "int", (REWARDS,), "row of the assignments table (instead of koc_id, task_id)"),
-    Column("delivered_at", "int", (REWARDS,), "unix seconds"),
+    Column("delivered_at", "time", (REWARDS,), "unix seconds or ISO-8601 (offsets honoured; naive = UTC)"),
     Column("accepted", "flag", (REWARDS,), "1 accepted, 0 rejected"),
     Column("quality", "float", (REWARDS,), "in [0, 1]"),
     Column("views", "int", (REWARDS,), ">= 0"),

@@ -1,4 +1,5 @@
 """The `koc` command end to end: the demo on the bundled sample, each verb, and every kind of user mistake."""
+import datetime
 import json
 import os
 import pathlib
@@ -515,6 +516,14 @@ def test_crm_shaped_text_ids_through_the_whole_run(tmp_path, capsys):
     done["task_id"] = "T-" + done["task_id"].astype(str)
     tasks = pd.read_csv(d / "tasks.csv")
     tasks["task_id"] = "T-" + tasks["task_id"].astype(str)
+    # Times as CRM exports write them: ISO-8601 with the office's offset (deliveries at +08:00, windows at
+    # -05:00): the same instants, so the same late lines and money.
+    def iso(seconds, hours):
+        zone = datetime.timezone(datetime.timedelta(hours=hours))
+        return [datetime.datetime.fromtimestamp(int(x), zone).isoformat() for x in seconds]
+    done["delivered_at"] = iso(done["delivered_at"], 8)
+    for c in ("window_start", "window_end"):
+        tasks[c] = iso(tasks[c], -5)
     roster.to_csv(tmp_path / "roster.csv", index=False)
     done.to_csv(tmp_path / "done.csv", index=False)
     tasks.to_csv(tmp_path / "tasks.csv", index=False)
@@ -542,6 +551,10 @@ def test_crm_shaped_text_ids_through_the_whole_run(tmp_path, capsys):
                            tmp_path / "tasks.csv", "--completions", tmp_path / "done.csv", "--policies", d, "--quiet")
     assert rc == 0, err
     assert "KOC KOC-100002:" in out  # the explanation names the caller's id, not a row number
+    done.loc[7, "delivered_at"] = "2026-13-45T99:00"
+    done.to_csv(tmp_path / "bad.csv", index=False)
+    rc, _, err = koc_cli(capsys, *args[:6], tmp_path / "bad.csv", *args[7:], "--out", tmp_path / "bad")
+    assert rc == 3 and "bad.csv, row 7 (line 9), field 'delivered_at': not a time: '2026-13-45T99:00'" in err
 
 
 def test_points_balances_from_the_ledgers(tmp_path, capsys, demo):

@@ -16,7 +16,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .. import _tables
+from .. import _columns, _core, _tables
+from .._errors import detail as _detail
 from .. import datasets as _datasets
 from ..tiers import METRICS
 
@@ -58,11 +59,12 @@ class UserError(Exception):
 
 
 # Column kinds: int, float, flag (0/1), str, id (KOC and task ids: whole numbers, or text ids such as
-# "KOC-100001" or "T-2026-07" as CRM exports hold them, for the whole column). `required` per table; everything else optional.
+# "KOC-100001" or "T-2026-07" as CRM exports hold them, for the whole column), time (unix seconds or
+# ISO-8601 text, "2026-03-31 05:30:40+08:00"; naive = UTC). `required` per table; everything else optional.
 _SKILL_LEVEL = "level"
 ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "honorary": "flag", "invited": "flag",
                                   "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
-                                  "region": "str", "audience": "str", "available_start": "int", "available_end": "int",
+                                  "region": "str", "audience": "str", "available_start": "time", "available_end": "time",
                                   "opted_out": "str", "recent_tasks": "int"}
 # The task and completion tables are the library's (koc/_tables.py); amounts stay text, which koc.rewards
 # reads exactly in the row's currency.
@@ -171,6 +173,15 @@ def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool) -> tuple[pd.D
             whole = np.isfinite(num) & (num == np.floor(num)) & (np.abs(num) <= 2.0**62) & \
                 text.map(lambda v: isinstance(v, str) and v.lstrip("-").isdigit()).to_numpy(bool)
             out[c] = num.astype(np.int64) if whole.all() else text.map(str).astype(object)
+            continue
+        if kind == "time":  # unix seconds or ISO-8601 (offsets honoured): the library's one time reader
+            try:
+                out[c] = _columns.seconds(col if col.dtype.kind in "iuM" or isinstance(col.dtype, pd.DatetimeTZDtype)
+                                          else text, c)
+            except _core.Error as e:
+                row = -1 if getattr(e, "row", None) is None else int(e.row)
+                problems.append(Problem(name, _detail(e), row if row >= 0 else None, c,
+                                        _line(row, is_csv) if row >= 0 else None))
             continue
         num = pd.to_numeric(text, errors="coerce")
         values = np.asarray(num, dtype=np.float64)

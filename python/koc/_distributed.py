@@ -163,8 +163,9 @@ def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[
     return out.reset_index(drop=True)
 
 
-def classify_meta(columns: Sequence[str], policy: TierPolicy, growth_gaps: bool) -> pd.DataFrame:
-    """An empty frame with the output columns and dtypes of koc.classify (for Dask's meta)."""
+def classify_meta(columns: Sequence[str], policy: TierPolicy, growth_gaps: bool, text_ids: bool = False) -> pd.DataFrame:
+    """An empty frame with the output columns and dtypes of koc.classify (for Dask's meta and Spark's
+    schema); ``text_ids``: the roster's ids are text (CRM exports), so ``koc_id`` is too."""
     # One dummy row (an empty roster has no growth-gap matrix), then no rows.
     empty: dict[str, Any] = {c: np.zeros(1, np.float64) for c in columns if c in _METRIC_SET}
     empty[id_column(columns)] = np.zeros(1, np.int64)
@@ -176,7 +177,8 @@ def classify_meta(columns: Sequence[str], policy: TierPolicy, growth_gaps: bool)
         if "min_max" in norms:
             e.update({"min1": 0.0, "min2": float("inf"), "max1": 0.0, "max2": float("-inf"), "argmin": 0, "argmax": 0})
         ref["metrics"][name] = e
-    return _classify(pd.DataFrame(empty), policy, growth_gaps=growth_gaps, reference=ref).iloc[:0]
+    meta = _classify(pd.DataFrame(empty), policy, growth_gaps=growth_gaps, reference=ref).iloc[:0]
+    return meta.astype({"koc_id": object}) if text_ids else meta
 
 
 def describe(ref: dict, pol: TierPolicy) -> dict:

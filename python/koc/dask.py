@@ -98,7 +98,9 @@ def classify(roster: "dd.DataFrame", policy: Any = None, *, state: Any = None, r
     ref = roster_reference(roster, pol, check_ids=check_ids)
     offsets = ref.pop("offsets")
     reference = ref if reference_metrics(pol) else None
-    meta = D.classify_meta(list(roster.columns), pol, growth_gaps)
+    idc = D.id_column(list(roster.columns))
+    meta = D.classify_meta(list(roster.columns), pol, growth_gaps,
+                           text_ids=not pd.api.types.is_integer_dtype(roster[idc].dtype))
     text = pol.to_json()
     if revoked is not None:
         idc = D.id_column(list(roster.columns))

@@ -188,7 +188,8 @@ def classify(roster: DataFrame, policy: Any = None, *, state: Any = None, revoke
     ref = roster_reference(roster, pol, check_ids=check_ids)
     offsets = ref.pop("offsets")
     reference = ref if reference_metrics(pol) else None
-    meta = D.classify_meta(roster.columns, pol, growth_gaps)
+    meta = D.classify_meta(roster.columns, pol, growth_gaps,
+                           text_ids=isinstance(roster.schema[D.id_column(list(roster.columns))].dataType, T.StringType))
     schema = _schema(meta)
     text = pol.to_json()
     bc = roster.sparkSession.sparkContext.broadcast(reference) if reference is not None else None

@@ -61,6 +61,14 @@ void rethrow_callback_error(const python_control& c);
 /// "auto" | "auction" | "shortest_paths".
 capacitated_method parse_method(const std::string& method);
 
+/// A list of problems (koc::*_problems) as Python's (code, row, field, detail) tuples: one conversion for
+/// every problem list the module returns.
+inline py::list problem_tuples(const std::vector<error>& found) {
+  py::list out;
+  for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
+  return out;
+}
+
 void bind_tiers(py::module_& m);
 void bind_dense(py::module_& m);
 void bind_matching(py::module_& m);

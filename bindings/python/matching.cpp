@@ -103,9 +103,7 @@ void bind_matching(py::module_& m) {
             py::gil_scoped_release release;
             found = matching_policy_problems(text, ladder, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("text"), py::arg("tier_policy_json"), py::arg("limit"),
         "Every problem of a matching policy document (koc::matching_policy_problems, at most limit): (code, row, field, detail) tuples.");
@@ -125,9 +123,7 @@ void bind_matching(py::module_& m) {
             py::gil_scoped_release release;
             found = task_problems(t, n_tiers, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("task_cols"), py::arg("n_tiers"), py::arg("limit"),
         "Every problem of the task table (koc::task_problems, at most limit): (code, row, field, detail) tuples.");

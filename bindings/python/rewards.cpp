@@ -101,9 +101,7 @@ void bind_rewards(py::module_& m) {
             py::gil_scoped_release release;
             found = reward_policy_problems(text, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("text"), py::arg("limit"),
         "Every problem of a reward policy document (koc::reward_policy_problems, at most limit): (code, row, field, detail) tuples.");
@@ -181,9 +179,7 @@ void bind_rewards(py::module_& m) {
             py::gil_scoped_release release;
             found = reward_input_problems(policy, tasks, asg, done, kocs, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"), py::arg("koc_cols"),
         py::arg("ladder"), py::arg("limit"),

@@ -141,9 +141,7 @@ void bind_tiers(py::module_& m) {
             py::gil_scoped_release release;
             found = tier_policy_problems(text, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("text"), py::arg("limit"),
         "Every problem of a tier policy document (koc::tier_policy_problems, at most limit): (code, row, field, detail) tuples.");
@@ -320,9 +318,7 @@ void bind_tiers(py::module_& m) {
             py::gil_scoped_release release;
             found = roster_problems(in.view, policy, limit);
           }
-          py::list out;
-          for (const auto& e : found) out.append(py::make_tuple(errc_name(e.code()), e.row(), e.field(), e.detail()));
-          return out;
+          return problem_tuples(found);
         },
         py::arg("columns"), py::arg("policy_json"), py::arg("limit"),
         "Every problem of the roster against the policy (at most limit): (code, row, field, detail) tuples.");

@@ -37,8 +37,6 @@ from typing import Any, Iterator, Optional
 import pandas as pd
 
 SCHEMA_VERSION = 1
-# What each input of a run is called in the store (its role) and how `koc run` names it.
-INPUT_KINDS = ("roster", "tasks", "completions", "revocations", "overrides", "awards")
 # The outputs chained from one period to the next and compared by replay.
 CHAINED_OUTPUTS = ("tier_state.csv", "ledger.csv")
 COMPARED_OUTPUTS = ("tiers.csv", "tier_state.csv", "assignments.csv", "unassigned.csv", "ledger.csv")
@@ -342,5 +340,5 @@ def materialise(files: dict[str, tuple[str, bytes]], directory: pathlib.Path) ->
     return out
 
 
-__all__ = ["Store", "StoreError", "Period", "SCHEMA_VERSION", "is_store_location", "INPUT_KINDS", "CHAINED_OUTPUTS",
-           "COMPARED_OUTPUTS", "materialise", "sha256"]
+__all__ = ["Store", "StoreError", "Period", "SCHEMA_VERSION", "is_store_location", "CHAINED_OUTPUTS", "COMPARED_OUTPUTS",
+           "materialise", "sha256"]

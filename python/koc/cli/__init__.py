@@ -122,18 +122,18 @@ def _parser() -> argparse.ArgumentParser:
 
     s = add("periods", "The periods a programme store holds: run id, when committed, KOCs, what was paid.",
             "examples:\n  koc periods --state programme.db\n")
-    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    _store_arg(s)
     s.add_argument("--out", help="output CSV (default: standard output)")
 
     s = add("history", "One KOC across a store's periods: tier, grace counter, honour and what each period paid.",
             "examples:\n  koc history --state programme.db --koc 100001\n")
-    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    _store_arg(s)
     s.add_argument("--koc", required=True, help="the KOC id, as in the roster")
     s.add_argument("--out", help="output CSV (default: standard output)")
 
     s = add("replay", "Recompute stored periods from their stored inputs and compare every output byte for byte.",
             "examples:\n  koc replay --state programme.db --period 2026-11\n  koc replay --state programme.db\n")
-    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
+    _store_arg(s)
     s.add_argument("--period", help="one period (default: every period, in order)")
 
     s = add("classify", "Place every KOC in a tier (score, contributions, transition, growth gaps).",
@@ -234,6 +234,10 @@ def _print_summary(summary: dict, out: pathlib.Path, stream=None) -> None:
         paid = ", ".join(v["text"] for v in r["totals_by_currency"].values()) or "nothing"
         w(f"rewards: {r['completions']:,} completions, {r['paid_kocs']:,} KOCs paid; total {paid}\n")
     w(f"report: {out / 'report.html'}\n")
+
+
+def _store_arg(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--state", required=True, metavar="STORE", help="the programme store (file or database URL)")
 
 
 def _override_args(s: argparse.ArgumentParser) -> None:

@@ -163,8 +163,7 @@ def run_period(args: argparse.Namespace) -> int:
 
 
 def periods(args: argparse.Namespace) -> int:
-    st = open_store(args.state, create=False)
-    try:
+    with open_store(args.state, create=False) as st:
         rows = []
         for p in st.periods():
             totals = p.summary.get("rewards", {}).get("totals_by_currency", {})
@@ -173,20 +172,15 @@ def periods(args: argparse.Namespace) -> int:
                          "paid": "; ".join(v["text"] for v in totals.values())})
         _write(pd.DataFrame(rows, columns=["period", "run_id", "committed_at", "koc_version", "kocs", "paid"]), args.out)
         return EXIT_OK
-    finally:
-        st.close()
 
 
 def history(args: argparse.Namespace) -> int:
-    st = open_store(args.state, create=False)
-    try:
+    with open_store(args.state, create=False) as st:
         h = st.history(args.koc)
         if h.empty:
             raise _fail(f"KOC {args.koc} is in no committed period of {args.state}", _io.EXIT_INPUT, "--koc")
         _write(h, args.out)
         return EXIT_OK
-    finally:
-        st.close()
 
 
 def replay(args: argparse.Namespace) -> int:

@@ -263,13 +263,14 @@ inline integer_scores integerise(const candidate_view& g, double resolution) {
     for (std::size_t p = 0; p < w.size(); ++p)
       if (!(std::fabs(score[p] / resolution) < 4.0e18))
         throw error(errc::overflow, "score / score_resolution does not fit in int64", static_cast<std::int64_t>(p), "score");
-  if (!w.empty()) out.wmin = lo, out.wmax = hi;
-  const std::int64_t max_abs = std::max(hi < 0 ? -hi : hi, lo < 0 ? -lo : lo);
+  if (w.empty()) return out;  // no pair: nothing to bound (lo and hi are still their sentinels)
+  out.wmin = lo, out.wmax = hi;
+  const std::int64_t max_abs = std::max(hi < 0 ? -hi : hi, lo < 0 ? -lo : lo);  // |w| < 4e18: no overflow
   // Totals are bounded by n_pairs * max|w|, potentials by (n_kocs + n_tasks + 2) * max|w| (a
   // shortest path visits each node once); keep a factor 4 of headroom for reduced-cost sums.
   const int128 nodes = static_cast<int128>(g.n_kocs) + static_cast<int128>(g.n_tasks) + 2;
   const int128 reach = std::max<int128>(nodes, static_cast<int128>(g.n_pairs()));
-  if (!w.empty() && static_cast<int128>(max_abs) * reach * 4 >= static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 4)) {
+  if (static_cast<int128>(max_abs) * reach * 4 >= static_cast<int128>(std::numeric_limits<std::int64_t>::max() / 4)) {
     std::size_t arg = 0;  // the first pair of largest magnitude
     while ((w[arg] < 0 ? -w[arg] : w[arg]) != max_abs) ++arg;
     throw error(errc::overflow,

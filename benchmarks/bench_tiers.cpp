@@ -32,7 +32,7 @@ static koc::roster make_roster(std::size_t n) {
   r.periods_below.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     r.id[i] = static_cast<std::int64_t>(i);
-    for (int m = 0; m < koc::n_metrics; ++m) {
+    for (int m = 0; m < koc::n_builtin_metrics; ++m) {
       const auto mm = static_cast<koc::metric>(m);
       double v = std::isfinite(koc::metric_upper_bound(mm)) ? unit(rng) : std::floor(heavy(rng));
       if (mm == koc::metric::loyalty) v = unit(rng);
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   std::printf("%-10s %-34s %10s %14s %12s\n", "n_kocs", "case", "seconds", "KOCs/s/core", "of bw bound");
   for (std::size_t n : sizes) {
     const auto r = make_roster(n);
-    const std::size_t bytes_per_koc = koc::n_metrics * sizeof(double) + sizeof(std::int64_t) + 2 + 2 * sizeof(std::int32_t);
+    const std::size_t bytes_per_koc = koc::n_builtin_metrics * sizeof(double) + sizeof(std::int64_t) + 2 + 2 * sizeof(std::int32_t);
     // Streaming read of the same columns: the bandwidth bound for one pass over the input. Integer sums
     // of the bit patterns (a double sum would be bound by the add latency, not by memory).
     volatile double sink = 0;

@@ -17,7 +17,7 @@ const koc::roster& small_roster() {
     koc::roster x;
     x.id = {11, 12, 13, 14, 15, 16};
     const double values[6] = {0, 1, 3, 50, 1000, 2e6};
-    for (int m = 0; m < koc::n_metrics; ++m) {
+    for (int m = 0; m < koc::n_builtin_metrics; ++m) {
       const bool rate = m == static_cast<int>(koc::metric::on_time_rate) || m == static_cast<int>(koc::metric::quality) ||
                         m == static_cast<int>(koc::metric::loyalty);
       for (std::size_t i = 0; i < x.id.size(); ++i)

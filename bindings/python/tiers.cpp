@@ -30,13 +30,23 @@ roster_input read_roster(const py::dict& cols) {
   };
   col(std::int64_t{}, "id", in.view.id);
   if (in.view.id.empty() && get("id").is_none()) throw error(errc::invalid_argument, "the roster needs an id column", -1, "id");
-  for (int m = 0; m < n_metrics; ++m)
+  for (int m = 0; m < n_builtin_metrics; ++m)
     col(double{}, metric_names[static_cast<std::size_t>(m)], in.view.metrics[static_cast<std::size_t>(m)]);
   col(std::uint8_t{}, "honorary", in.view.honorary);
   col(std::uint8_t{}, "invited", in.view.invited);
   col(std::uint8_t{}, "clearance", in.view.clearance);
   col(std::int32_t{}, "previous_tier", in.view.previous_tier);
   col(std::int32_t{}, "periods_below", in.view.periods_below);
+  // Every other column is a metric by name (a policy's declared one); the Python layer passes only the
+  // ones the policy reads.
+  for (auto item : cols) {
+    const auto name = item.first.cast<std::string>();
+    if (name == "id" || builtin_metric_index(name) >= 0 || name == "honorary" || name == "invited" || name == "clearance" ||
+        name == "previous_tier" || name == "periods_below")
+      continue;
+    in.view.named.push_back({name, {}});
+    col(double{}, name.c_str(), in.view.named.back().values);
+  }
   return in;
 }
 
@@ -72,7 +82,7 @@ py::dict overrides_dict(const std::vector<tier_override>& ov) {
 
 /// tier_reference from {"n": int, "row_offset": int, "metrics": {name: {"values", "below", "min1", "min2",
 /// "max1", "max2", "argmin", "argmax"}}} (koc.tiers.roster_reference builds it).
-tier_reference read_reference(const py::dict& d) {
+tier_reference read_reference(const py::dict& d, const tier_policy& policy) {
   tier_reference ref;
   auto need = [&](const py::dict& x, const char* key, const std::string& field) -> py::object {
     if (!x.contains(key)) throw error(errc::invalid_argument, std::string("the reference needs '") + key + "'", -1, field);
@@ -85,7 +95,7 @@ tier_reference read_reference(const py::dict& d) {
       const auto name = item.first.cast<std::string>();
       const std::string field = "reference." + name;
       tier_reference::metric_ref m;
-      m.which = parse_metric(name, field);
+      m.which = policy.find_metric(name, field);
       const auto md = item.second.cast<py::dict>();
       if (md.contains("values")) {
         m.values = need(md, "values", field).cast<std::vector<double>>();
@@ -102,12 +112,12 @@ tier_reference read_reference(const py::dict& d) {
   return ref;
 }
 
-py::dict result_dict(tier_result&& t) {
+py::dict result_dict(tier_result&& t, const tier_policy& policy) {
   py::dict d;
   const std::size_t n = t.n_kocs;
   py::list terms, gaps;
-  for (auto m : t.terms) terms.append(metric_name(m));
-  for (auto m : t.gap_metrics) gaps.append(metric_name(m));
+  for (auto m : t.terms) terms.append(policy.name_of(m));
+  for (auto m : t.gap_metrics) gaps.append(policy.name_of(m));
   d["terms"] = terms;
   d["gap_metrics"] = gaps;
   const std::size_t n_terms = t.terms.size(), n_gaps = t.gap_metrics.size();
@@ -158,15 +168,16 @@ void bind_tiers(py::module_& m) {
         // weight 0 included).
         const tier_policy p = tier_policy_from_json(text);
         std::vector<std::string> names;
-        for (int i = 0; i < n_metrics; ++i)
-          if (p.uses(static_cast<metric>(i))) names.emplace_back(metric_names[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < p.n_metrics(); ++i)
+          if (p.uses(static_cast<metric>(i))) names.push_back(p.name_of(static_cast<metric>(i)));
         return names;
       }, py::arg("policy_json"));
   m.def("tier_gate_descriptions", [](const std::string& text) {
         std::vector<std::vector<std::string>> out;
-        for (auto& t : tier_policy_from_json(text).tiers) {
+        const tier_policy p = tier_policy_from_json(text);
+        for (auto& t : p.tiers) {
           out.emplace_back();
-          for (auto& g : t.gates) out.back().push_back(describe(g));
+          for (auto& g : t.gates) out.back().push_back(describe(g, p));
         }
         return out;
       }, py::arg("policy_json"));
@@ -186,7 +197,7 @@ void bind_tiers(py::module_& m) {
           opt.growth_gaps = growth_gaps;
           opt.as_of = as_of;
           if (!reference.is_none()) {
-            ref = read_reference(reference.cast<py::dict>());
+            ref = read_reference(reference.cast<py::dict>(), policy);
             opt.reference = &ref;
           }
           tier_result t;
@@ -194,7 +205,7 @@ void bind_tiers(py::module_& m) {
             py::gil_scoped_release release;
             t = classify(in.view, policy, ov, opt);
           }
-          return result_dict(std::move(t));
+          return result_dict(std::move(t), policy);
         },
         py::arg("columns"), py::arg("policy_json"), py::arg("override_ids"), py::arg("override_tiers"),
         py::arg("override_reasons"), py::arg("growth_gaps") = true, py::arg("reference") = py::none(),

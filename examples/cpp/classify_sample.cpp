@@ -54,7 +54,7 @@ koc::roster read_roster(const std::string& path, const koc::tier_policy& policy)
       else if (h == "clearance") r.clearance.push_back(v == "1");
       else if (h == "previous_tier") r.previous_tier.push_back(v.empty() ? -1 : policy.tier_index(v, "previous_tier"));
       else if (h == "periods_below") r.periods_below.push_back(static_cast<std::int32_t>(num()));
-      else r.column(koc::parse_metric(h, h)).push_back(num());
+      else r.column(policy.name_of(policy.find_metric(h, h))).push_back(num());  // built in or declared
     }
     ++row;
   }
@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
     }
     const koc::roster roster = read_roster(argv[1], policy);
     const koc::tier_result t = koc::classify(roster, policy);
+    const koc::roster_view columns = koc::bind_metrics(roster, policy);  // column(m) of declared metrics too
 
     std::printf("%-8s %-11s %7s  %-22s %-11s  %s\n", "id", "tier", "score", "transition", "from", "growth challenge");
     std::map<std::string, int> per_tier;
@@ -91,12 +92,12 @@ int main(int argc, char** argv) {
       for (std::size_t k = 0; k < t.gap_metrics.size(); ++k) {
         const double g = t.gap(i, k);
         const auto m = t.gap_metrics[k];
-        const double rel = g / std::max(1.0, roster.metrics[static_cast<std::size_t>(m)][i]);
+        const double rel = g / std::max(1.0, columns.column(m)[i]);
         if (std::isfinite(g) && g > 0 && rel < best) {
           best = rel;
           char buf[96];
           std::snprintf(buf, sizeof buf, "%s%.4g %s → %s", koc::gap_sign_negative(policy, m) ? "-" : "+", g,
-                        koc::metric_name(m), policy.tiers[static_cast<std::size_t>(t.next_tier[i])].name.c_str());
+                        policy.name_of(m).c_str(), policy.tiers[static_cast<std::size_t>(t.next_tier[i])].name.c_str());
           challenge = buf;
         }
       }

@@ -111,6 +111,26 @@ koc_status koc_tier_policy_tier_name(const koc_tier_policy* policy, int32_t tier
   });
 }
 
+koc_status koc_tier_policy_metric_count(const koc_tier_policy* policy, int32_t* out) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(policy);
+    KOC_REQUIRE(out);
+    *out = policy->policy.n_metrics();
+    return KOC_OK;
+  });
+}
+
+koc_status koc_tier_policy_metric_name(const koc_tier_policy* policy, int32_t metric, char* buf, size_t capacity,
+                                       size_t* required) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(policy);
+    if (metric < 0 || metric >= policy->policy.n_metrics())
+      return fail(KOC_ERROR_OUT_OF_RANGE, "metric " + std::to_string(metric) + " is neither built in nor declared by the policy", -1,
+                  "metric");
+    return koc::c_api::write_string(policy->policy.name_of(static_cast<koc::metric>(metric)), buf, capacity, required);
+  });
+}
+
 void koc_tier_policy_destroy(koc_tier_policy* policy) { delete policy; }
 
 koc_status koc_roster_create(const int64_t* ids, size_t n_kocs, koc_roster** out) {
@@ -129,11 +149,34 @@ koc_status koc_roster_set_metric(koc_roster* roster, koc_metric metric, const do
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(roster);
     const int m = koc::c_api::c_enum(metric);
-    if (m < 0 || m >= koc::n_metrics) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown metric " + std::to_string(m), -1, "metric");
+    if (m < 0 || m >= koc::n_builtin_metrics) return fail(KOC_ERROR_OUT_OF_RANGE, "unknown metric " + std::to_string(m), -1, "metric");
     const char* name = koc::metric_names[static_cast<std::size_t>(m)];
     if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, name);
     if (auto s = check_len(len, roster->view.size(), name)) return s;
     roster->view.metrics[static_cast<std::size_t>(m)] = {values, len};
+    return KOC_OK;
+  });
+}
+
+koc_status koc_roster_set_column(koc_roster* roster, const char* name, const double* values, size_t len) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(roster);
+    KOC_REQUIRE(name);
+    const std::string key(name);
+    if (key.empty()) return fail(KOC_ERROR_INVALID_ARGUMENT, "a column needs a name", -1, "name");
+    if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, key);
+    if (auto s = check_len(len, roster->view.size(), key.c_str())) return s;
+    const int b = koc::builtin_metric_index(key);
+    if (b >= 0) {
+      roster->view.metrics[static_cast<std::size_t>(b)] = {values, len};
+      return KOC_OK;
+    }
+    for (auto& c : roster->view.named)
+      if (c.name == key) {
+        c.values = {values, len};
+        return KOC_OK;
+      }
+    roster->view.named.push_back({key, {values, len}});
     return KOC_OK;
   });
 }

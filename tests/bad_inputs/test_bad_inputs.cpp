@@ -62,7 +62,7 @@ koc::roster make_roster(const json& c) {
   koc::roster r;
   if (c.value("empty", false)) return r;
   for (auto& v : b["id"]) r.id.push_back(v.get<std::int64_t>());
-  for (int m = 0; m < koc::n_metrics; ++m)
+  for (int m = 0; m < koc::n_builtin_metrics; ++m)
     for (auto& v : b[koc::metric_names[static_cast<std::size_t>(m)]]) r.metrics[static_cast<std::size_t>(m)].push_back(v.get<double>());
   for (auto& v : b["honorary"]) r.honorary.push_back(v.get<std::uint8_t>());
   for (auto& v : b["invited"]) r.invited.push_back(v.get<std::uint8_t>());
@@ -158,7 +158,7 @@ outcome run_c(const json& c) {
     koc_tier_policy* policy = nullptr;
     koc_tier_result* result = nullptr;
     koc_status s = koc_roster_create(r.id.data(), r.size(), &roster);
-    for (int m = 0; m < koc::n_metrics && s == KOC_OK; ++m)
+    for (int m = 0; m < koc::n_builtin_metrics && s == KOC_OK; ++m)
       s = koc_roster_set_metric(roster, static_cast<koc_metric>(m), r.metrics[static_cast<std::size_t>(m)].data(),
                                 r.metrics[static_cast<std::size_t>(m)].size());
     if (s == KOC_OK) s = koc_roster_set_flag(roster, KOC_FLAG_HONORARY, r.honorary.data(), r.honorary.size());

@@ -21,7 +21,7 @@ TEST_CASE("C ABI classification equals the C++ API bit for bit", "[c_api][tiers]
 
   koc_roster* cr = nullptr;
   REQUIRE(koc_roster_create(r.id.data(), r.size(), &cr) == KOC_OK);
-  for (int m = 0; m < koc::n_metrics; ++m)
+  for (int m = 0; m < koc::n_builtin_metrics; ++m)
     REQUIRE(koc_roster_set_metric(cr, static_cast<koc_metric>(m), r.metrics[static_cast<std::size_t>(m)].data(), r.size()) == KOC_OK);
   REQUIRE(koc_roster_set_flag(cr, KOC_FLAG_HONORARY, r.honorary.data(), r.size()) == KOC_OK);
   REQUIRE(koc_roster_set_flag(cr, KOC_FLAG_INVITED, r.invited.data(), r.size()) == KOC_OK);

@@ -112,7 +112,7 @@ koc::roster extreme_roster(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   koc::roster r;
   for (std::size_t i = 0; i < n; ++i) r.id.push_back(kI64 - static_cast<std::int64_t>(3 * (n - i)));
-  for (int m = 0; m < koc::n_metrics; ++m) {
+  for (int m = 0; m < koc::n_builtin_metrics; ++m) {
     const auto& pool = koc::metric_upper_bound(static_cast<koc::metric>(m)) == 1.0 ? kRates : kCounts;
     auto& c = r.column(static_cast<koc::metric>(m));
     for (std::size_t i = 0; i < n; ++i) c.push_back(pool[rng() % pool.size()]);

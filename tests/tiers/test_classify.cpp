@@ -102,7 +102,7 @@ TEST_CASE("gates block a tier and are reported", "[tiers][gates]") {
     CHECK(t.score[0] > 75);
     CHECK(t.final_tier[0] == 1);
     CHECK(t.blocked_tier[0] == 3);
-    CHECK(describe(p.tiers[3].gates[static_cast<std::size_t>(t.blocked_gate[0])]) == "invitation required");
+    CHECK(describe(p.tiers[3].gates[static_cast<std::size_t>(t.blocked_gate[0])], p) == "invitation required");
   }
   SECTION("with tenure met, the invitation gate is what stops ambassador") {
     r.column(metric::tenure_days)[0] = 400;

@@ -109,14 +109,14 @@ inline double normalise_replaced(const metric_weight& w, const metric_stats& st,
 }
 
 
-/// True when every value of x[0, n) is in [0, hi]: no NaN, no infinity, nothing negative. Each value is
-/// clamped into [0, hi] (NaN goes to 0, inf to the largest double) and the bit differences are ORed
+/// True when every value of x[0, n) is in [lo, hi] (lo finite): no NaN, no infinity. Each value is
+/// clamped into [lo, hi] (NaN goes to lo, inf to the largest double) and the bit differences are ORed
 /// together: branch-free, so the loop vectorises. Exactly the values column_problems reports fail it.
-KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, double hi) noexcept {
+KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, double lo, double hi) noexcept {
   const double lim = std::min(hi, std::numeric_limits<double>::max());
   std::uint64_t diff = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    double y = x[i] >= 0.0 ? x[i] : 0.0;
+    double y = x[i] >= lo ? x[i] : lo;
     y = y <= lim ? y : lim;
     std::uint64_t bx, by;
     std::memcpy(&bx, &x[i], sizeof bx);
@@ -212,28 +212,36 @@ inline bool ladder_columns_valid(const roster_view& r, std::size_t i0, std::size
 /// `report(code, detail, row, field)`, which returns false to stop (a problem limit was reached).
 /// Returns false when stopped.
 template <class Report>
-bool column_problems(const roster_view& r, metric m, std::size_t n, Report&& report) {
+bool column_problems(const roster_view& r, const tier_policy& p, metric m, std::size_t n, Report&& report) {
   const auto col = r.column(m);
-  const char* name = metric_name(m);
+  const metric_declaration& d = p.declaration(m);
+  const char* name = d.name.c_str();
   if (col.size() != n)
     return report(col.empty() ? errc::invalid_argument : errc::length_mismatch,
                   col.empty() ? std::string("the policy uses this metric but the roster has no such column")
                               : "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n),
                   -1, name);
-  const double hi = metric_upper_bound(m);
+  const double lo = d.min, hi = d.max;
+  auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return std::string(buf);
+  };
   // Blocks that pass the fast test are skipped; only a block that fails is scanned row by row.
   constexpr std::size_t block = 1024;
   for (std::size_t i0 = 0; i0 < n; i0 += block) {  // n / block + 1 steps
     const std::size_t len = std::min(block, n - i0);
-    if (values_in_range(col.data() + i0, len, hi)) continue;
+    if (values_in_range(col.data() + i0, len, lo, hi)) continue;
     for (std::size_t i = i0; i < i0 + len; ++i) {
       const double x = col[i];
       const auto row = static_cast<std::int64_t>(i);
       bool go = true;
       if (std::isnan(x)) go = report(errc::invalid_value, "metric is NaN", row, name);
       else if (std::isinf(x)) go = report(errc::invalid_value, "metric is infinite", row, name);
-      else if (x < 0) go = report(errc::invalid_value, "metric is negative", row, name);
-      else if (x > hi) go = report(errc::out_of_range, "metric must be in [0, 1]", row, name);
+      else if (x < lo && lo == 0) go = report(errc::invalid_value, "metric is negative", row, name);
+      else if (x < lo || x > hi)
+        go = report(errc::out_of_range,
+                    "metric must be in [" + num(lo) + ", " + (std::isfinite(hi) ? num(hi) : std::string("inf")) + "]", row, name);
       if (!go) return false;
     }
   }
@@ -258,13 +266,13 @@ inline error empty_roster() { return error(errc::invalid_argument, "the roster h
 /// The column lengths only (every column the policy uses is present and has the roster's length).
 inline void check_shape(const roster_view& r, const tier_policy& p) {
   const std::size_t n = r.size();
-  for (int m = 0; m < n_metrics; ++m) {
+  for (int m = 0; m < p.n_metrics(); ++m) {
     const auto col = r.column(static_cast<metric>(m));
     if (p.uses(static_cast<metric>(m)) && col.size() != n)
       throw error(col.empty() ? errc::invalid_argument : errc::length_mismatch,
                   col.empty() ? std::string("the policy uses this metric but the roster has no such column")
                               : "column has " + std::to_string(col.size()) + " rows, roster has " + std::to_string(n),
-                  -1, metric_name(static_cast<metric>(m)));
+                  -1, p.name_of(static_cast<metric>(m)));
   }
   check_optional(r.honorary, n, "honorary");
   check_optional(r.invited, n, "invited");
@@ -279,8 +287,9 @@ inline void check_shape(const roster_view& r, const tier_policy& p) {
 /// (length; then every bad value, row by row), the optional columns' lengths, previous tiers not on
 /// the ladder, negative periods-below counters. A column of the wrong length is reported once and its
 /// values are not read. Empty when classify() would accept the roster.
-inline std::vector<error> roster_problems(const roster_view& r, const tier_policy& p, std::size_t limit = 100) {
+inline std::vector<error> roster_problems(const roster_view& roster, const tier_policy& p, std::size_t limit = 100) {
   if (limit == 0) throw error(errc::invalid_argument, "the problem limit must be at least 1", -1, "limit");
+  const roster_view r = bind_metrics(roster, p);
   std::vector<error> out;
   auto report = [&](errc code, const std::string& detail, std::int64_t row, const char* field) {
     out.emplace_back(code, detail, row, field);
@@ -288,8 +297,8 @@ inline std::vector<error> roster_problems(const roster_view& r, const tier_polic
   };
   const std::size_t n = r.size();
   if (n == 0 && (out.push_back(detail::empty_roster()), out.size() >= limit)) return out;
-  for (int m = 0; m < n_metrics; ++m)
-    if (p.uses(static_cast<metric>(m)) && !detail::column_problems(r, static_cast<metric>(m), n, report)) return out;
+  for (int m = 0; m < p.n_metrics(); ++m)
+    if (p.uses(static_cast<metric>(m)) && !detail::column_problems(r, p, static_cast<metric>(m), n, report)) return out;
   auto length_ok = [&](std::size_t size, const char* name) {
     if (size == 0 || size == n) return true;
     report(errc::length_mismatch, "column has " + std::to_string(size) + " rows, roster has " + std::to_string(n), -1,
@@ -334,7 +343,7 @@ namespace detail {
 /// The classifier's working state; one instance per classify() call.
 class tier_engine {
  public:
-  tier_engine(const roster_view& r, const tier_policy& p) : r_(r), p_(p), n_(r.size()), n_ref_(r.size()) {}
+  tier_engine(const roster_view& r, const tier_policy& p) : r_(bind_metrics(r, p)), p_(p), n_(r.size()), n_ref_(r.size()) {}
 
   void run(const std::vector<tier_override>& overrides, const classify_options& opt, tier_result& out) {
     validate(p_);
@@ -360,7 +369,7 @@ class tier_engine {
     out.terms.clear();
     out.gap_metrics.clear();
     for (auto& w : p_.metrics) out.terms.push_back(w.which);
-    for (int m = 0; m < n_metrics; ++m)
+    for (int m = 0; m < p_.n_metrics(); ++m)
       if (p_.uses(static_cast<metric>(m))) out.gap_metrics.push_back(static_cast<metric>(m));
 
     score_and_walk(out);
@@ -395,7 +404,8 @@ class tier_engine {
     auto scratch_buffer = std::make_unique<walk_scratch>();
     walk_scratch& scratch = *scratch_buffer;
     // The fused kernel of each term, and the used metrics no term reads through it (gate-only metrics;
-    // min_max and percentile terms): those are range-checked on their own.
+    // min_max and percentile terms; declared metrics whose range does not start at 0, which the kernel's
+    // check assumes): those are range-checked on their own.
     struct fused_plan {
       fused_norm norm;
       const double* x;  // the term's column, or f_rows
@@ -404,9 +414,9 @@ class tier_engine {
     std::vector<fused_plan> plan;
     std::vector<metric> checked_apart;
     {
-      std::array<bool, n_metrics> through_kernel{};
+      std::vector<char> through_kernel(static_cast<std::size_t>(p_.n_metrics()), 0);
       for (auto& w : p_.metrics) {
-        const double lim = std::min(metric_upper_bound(w.which), std::numeric_limits<double>::max());
+        const double lim = std::min(p_.declaration(w.which).max, std::numeric_limits<double>::max());
         switch (w.norm) {
           case normalisation::none: plan.push_back({fused_norm::none, r_.column(w.which).data(), lim, 0.0, 0.0}); break;
           case normalisation::cap: plan.push_back({fused_norm::cap, r_.column(w.which).data(), lim, w.reference, 0.0}); break;
@@ -418,9 +428,9 @@ class tier_engine {
             plan.push_back({fused_norm::none, nullptr, std::numeric_limits<double>::max(), 0.0, 0.0});
             continue;
         }
-        through_kernel[static_cast<std::size_t>(w.which)] = true;
+        through_kernel[static_cast<std::size_t>(w.which)] = p_.declaration(w.which).min == 0.0;
       }
-      for (int m = 0; m < n_metrics; ++m)
+      for (int m = 0; m < p_.n_metrics(); ++m)
         if (p_.uses(static_cast<metric>(m)) && !through_kernel[static_cast<std::size_t>(m)])
           checked_apart.push_back(static_cast<metric>(m));
     }
@@ -445,7 +455,8 @@ class tier_engine {
       // scores may be garbage by then, but nothing has used them: the walk comes after.
       if (!values_checked_) {
         bool valid = bad == 0 && ladder_columns_valid(r_, i0, i0 + nb, L);
-        for (const metric m : checked_apart) valid &= values_in_range(r_.column(m).data() + i0, nb, metric_upper_bound(m));
+        for (const metric m : checked_apart)
+          valid &= values_in_range(r_.column(m).data() + i0, nb, p_.declaration(m).min, p_.declaration(m).max);
         if (!valid) validate(r_, p_);
       }
       if (may_overflow && !all_finite(acc, nb)) score_overflow(out, i0, nb, acc);
@@ -461,7 +472,7 @@ class tier_engine {
   bool scores_bounded() const {
     double bound = 0.0;
     for (auto& w : p_.metrics) {
-      const double f_max = w.norm == normalisation::none ? std::max(1.0, metric_upper_bound(w.which)) : 1.0;
+      const double f_max = w.norm == normalisation::none ? std::max(1.0, p_.declaration(w.which).max) : 1.0;
       bound += w.weight * f_max;
     }
     return bound <= std::numeric_limits<double>::max() / 2;
@@ -478,7 +489,7 @@ class tier_engine {
     for (std::size_t t = 1; t < p_.metrics.size(); ++t)
       if (!(std::fabs(out.contributions[t * n_ + i]) <= std::fabs(out.contributions[worst * n_ + i]))) worst = t;
     throw error(errc::overflow, "score is beyond the double range (a weight times an un-normalised value is too large)",
-                static_cast<std::int64_t>(i), metric_name(p_.metrics[worst].which));
+                static_cast<std::int64_t>(i), p_.name_of(p_.metrics[worst].which));
   }
 
   /// dst[0, n) = src[0, n): past the cache for results larger than it, else ordinary stores.
@@ -549,7 +560,7 @@ class tier_engine {
 
   /// Statistics of term w from the caller's tier_reference, checked against this partition's column.
   void from_reference(const metric_weight& w, span<const double> col, metric_stats& st) const {
-    const std::string field = std::string("reference.") + metric_name(w.which);
+    const std::string field = "reference." + p_.name_of(w.which);
     const tier_reference::metric_ref* mr = nullptr;
     for (auto& m : ref_->metrics)
       if (m.which == w.which) mr = &m;
@@ -566,7 +577,7 @@ class tier_engine {
       for (std::size_t i = 0; i < n_; ++i)
         if (st.count_le(col[i]) == st.count_less(col[i]))
           throw error(errc::invalid_argument, "value is not in the reference roster's statistics", static_cast<std::int64_t>(i),
-                      metric_name(w.which));
+                      p_.name_of(w.which));
     } else {
       st.min1 = mr->min1; st.min2 = mr->min2; st.max1 = mr->max1; st.max2 = mr->max2;
       const auto local = [&](std::uint64_t row) {
@@ -578,7 +589,7 @@ class tier_engine {
       for (std::size_t i = 0; i < n_; ++i)
         if (col[i] < st.min1 || col[i] > st.max1)
           throw error(errc::invalid_argument, "value is outside the reference roster's minimum and maximum",
-                      static_cast<std::int64_t>(i), metric_name(w.which));
+                      static_cast<std::int64_t>(i), p_.name_of(w.which));
     }
   }
 
@@ -898,7 +909,7 @@ class tier_engine {
           // cannot lift the score to the threshold: unreachable without searching.
           const auto t = static_cast<std::size_t>(term[k]);
           const auto& w = p_.metrics[t];
-          const double f_max = (w.norm == normalisation::none && !w.invert) ? metric_upper_bound(m) : 1.0;
+          const double f_max = (w.norm == normalisation::none && !w.invert) ? p_.declaration(m).max : 1.0;
           const double best = out.score[i] - out.contributions[t * n_ + i] + w.weight * f_max;
           if (best < p_.tiers[j].promote_threshold * (1 - 1e-12) - 1e-12) continue;
         } else if (failing_metric < 0) {
@@ -973,17 +984,18 @@ class tier_engine {
     const bool hon = out.honorary[i] != 0;
     const double inf = std::numeric_limits<double>::infinity();
     // A valid value of m: x + d rounds to +inf past the largest double, which the roster cannot hold.
-    const double top = std::min(metric_upper_bound(m), std::numeric_limits<double>::max());
+    const double top = std::min(p_.declaration(m).max, std::numeric_limits<double>::max());
+    const double bottom = p_.declaration(m).min;
     auto ok = [&](double d) {
       const double v = x + dir * d;
-      return v >= 0 && v <= top && qualifies_with(out, i, j, m, v, hon);
+      return v >= bottom && v <= top && qualifies_with(out, i, j, m, v, hon);
     };
     // The next tier is above the qualified tier, so d = 0 never qualifies: no need to check it.
     double hi;
     if (dir < 0) {
-      hi = x;
+      hi = x - bottom;
     } else {
-      const double u = std::min(useful_limit(i, j, m), metric_upper_bound(m));
+      const double u = std::min(useful_limit(i, j, m), p_.declaration(m).max);
       if (std::isfinite(u)) {
         hi = std::max(0.0, u - x);
       } else {
@@ -994,7 +1006,7 @@ class tier_engine {
         while (!ok(hi) && hi < room) hi = std::min(4.0 * hi, room);
       }
     }
-    const bool whole = metric_is_integral(m) && x == std::floor(x);
+    const bool whole = p_.declaration(m).integral && x == std::floor(x);
     if (whole) hi = dir > 0 ? std::ceil(hi) : std::floor(hi);
     if (!ok(hi)) return inf;
     double lo = 0.0;  // invariant: !ok(lo), ok(hi)
@@ -1052,8 +1064,9 @@ class tier_engine {
     const bool hon = out.honorary[i] != 0;
     // Candidates just past another KOC's value may leave the metric's range (past 1 for a rate, +inf
     // past the largest double): only valid values count.
-    const double top = std::min(metric_upper_bound(m), std::numeric_limits<double>::max());
-    auto ok = [&](double v) { return v >= 0 && v <= top && qualifies_with(out, i, j, m, v, hon); };
+    const double top = std::min(p_.declaration(m).max, std::numeric_limits<double>::max());
+    const double bottom = p_.declaration(m).min;
+    auto ok = [&](double v) { return v >= bottom && v <= top && qualifies_with(out, i, j, m, v, hon); };
     if (ok(x)) return 0.0;
     // f changes only at other KOCs' values (v: shares the rank; just past v: beats it). Candidates in
     // improving order are monotone for `ok`, so binary search them.
@@ -1065,7 +1078,7 @@ class tier_engine {
     } else {
       for (auto it = std::lower_bound(s.begin(), s.end(), x); it != s.begin();) {
         --it;
-        if (cand.empty() || cand.back() > *it) { cand.push_back(*it); if (*it > 0) cand.push_back(std::nextafter(*it, -INFINITY)); }
+        if (cand.empty() || cand.back() > *it) { cand.push_back(*it); if (*it > bottom) cand.push_back(std::nextafter(*it, -INFINITY)); }
       }
     }
     // Gates on this metric may need a value between candidates: add the gate bounds.
@@ -1085,7 +1098,7 @@ class tier_engine {
     double gap = dir > 0 ? cand[lo] - x : x - cand[lo];
     // x ± gap must land on a qualifying value; nudge up by ulps if the subtraction rounded down.
     for (int k = 0; k < 64 && !ok(x + dir * gap); ++k) gap = std::nextafter(gap, INFINITY);
-    if (metric_is_integral(m)) {
+    if (p_.declaration(m).integral) {
       // At most 64 whole steps; above 2^53 a step of 1 is lost to rounding, so step to the next double
       // instead (same bound).
       double g = std::ceil(gap);
@@ -1095,7 +1108,7 @@ class tier_engine {
     return gap;
   }
 
-  const roster_view& r_;
+  const roster_view r_;  ///< the caller's columns, with the policy's declared metrics bound (bind_metrics)
   const tier_policy& p_;
   std::size_t n_;
   std::size_t n_ref_;  ///< roster size for the normalisations (the whole roster's, with a tier_reference)
@@ -1113,7 +1126,8 @@ class tier_engine {
 /// terms of the policy); row_offset is left at 0 for the caller to set per partition. O(n log n) per
 /// percentile term. Distributed engines compute the same statistics with a value count (koc.dask,
 /// koc.spark); this is the single-node reference for them and for tests.
-inline tier_reference tier_reference_of(const roster_view& r, const tier_policy& p) {
+inline tier_reference tier_reference_of(const roster_view& roster, const tier_policy& p) {
+  const roster_view r = bind_metrics(roster, p);
   tier_reference ref;
   ref.n = r.size();
   for (auto& w : p.metrics) {
@@ -1188,11 +1202,11 @@ inline std::string explain(const roster_view& r, const tier_policy& p, const tie
   std::string s = "KOC " + std::to_string(r.id[i]) + ": " + tiers[static_cast<std::size_t>(t.final_tier[i])].name;
   s += " (score " + fmt(t.score[i]) + " =";
   for (std::size_t u = 0; u < t.terms.size(); ++u)
-    s += std::string(u ? " +" : "") + " " + metric_name(t.terms[u]) + " " + fmt(t.contribution(i, u));
+    s += std::string(u ? " +" : "") + " " + p.name_of(t.terms[u]) + " " + fmt(t.contribution(i, u));
   s += "). Qualified for " + tiers[static_cast<std::size_t>(t.qualified_tier[i])].name + ".";
   if (t.blocked_tier[i] >= 0) {
     const auto& bt = tiers[static_cast<std::size_t>(t.blocked_tier[i])];
-    s += " Score reaches " + bt.name + " but gate '" + describe(bt.gates[static_cast<std::size_t>(t.blocked_gate[i])]) + "' fails.";
+    s += " Score reaches " + bt.name + " but gate '" + describe(bt.gates[static_cast<std::size_t>(t.blocked_gate[i])], p) + "' fails.";
   }
   const auto tr = t.transition_of(i);
   const std::int32_t prev = r.previous_tier.empty() ? -1 : r.previous_tier[i];
@@ -1213,7 +1227,7 @@ inline std::string explain(const roster_view& r, const tier_policy& p, const tie
       const double d = t.gap(i, k);
       if (std::isfinite(d) && d > 0)
         g += std::string(g.empty() ? "" : ", or ") + (gap_sign_negative(p, t.gap_metrics[k]) ? "-" : "+") + fmt(d) +
-             " " + metric_name(t.gap_metrics[k]);
+             " " + p.name_of(t.gap_metrics[k]);
     }
     s += " To reach " + tiers[static_cast<std::size_t>(t.next_tier[i])].name + ": " +
          (g.empty() ? std::string("no single metric suffices") : g) + ".";

@@ -16,6 +16,11 @@
 //               0.5 when n == 1
 // `invert` uses 1 - f, for metrics where lower is better (days_since_active).
 //
+// Metrics: the eleven built-in ones (roster.hpp), and any the policy declares itself under
+// "metric_declarations" (name, unit, integral, valid range [min, max], better: "higher" | "lower"); a roster
+// then carries a numeric column of that name. A weight on a declared metric inverts by default when its
+// declaration says lower is better.
+//
 // Ladder: tiers in increasing order. A KOC qualifies for tier i when score >= promote_threshold[i] and
 // every gate of tier i passes; its qualified tier is the highest such i (tier 0 always qualifies).
 // Hysteresis: a KOC whose previous tier p is above its qualified tier stays at p while score >=
@@ -75,6 +80,8 @@ struct honorary_rule {
 };
 
 struct tier_policy {
+  /// The policy's own metrics, beyond the built-in ones: declared[k] is metric n_builtin_metrics + k.
+  std::vector<metric_declaration> declared;
   std::vector<metric_weight> metrics;
   std::vector<tier_level> tiers;
   std::int32_t max_demotion_steps = 1;
@@ -86,6 +93,29 @@ struct tier_policy {
     std::string known;
     for (auto& t : tiers) known += (known.empty() ? "" : ", ") + t.name;
     throw error(errc::unknown_name, "unknown tier '" + name + "' (ladder: " + known + ")", -1, field);
+  }
+  /// Number of metrics the policy knows: the built-in ones, then its declared ones.
+  int n_metrics() const noexcept { return n_builtin_metrics + static_cast<int>(declared.size()); }
+  /// What metric m is (built in, or declared by this policy); throws unknown_name for any other value.
+  const metric_declaration& declaration(metric m) const {
+    const auto k = static_cast<std::size_t>(m);
+    if (k < static_cast<std::size_t>(n_builtin_metrics)) return builtin_metric_declarations()[k];
+    if (k - n_builtin_metrics < declared.size()) return declared[k - n_builtin_metrics];
+    throw error(errc::unknown_name, "metric #" + std::to_string(static_cast<int>(m)) + " is neither built in nor declared by the policy",
+                -1, "metric");
+  }
+  const std::string& name_of(metric m) const { return declaration(m).name; }
+  /// The metric called `name` (built in, or declared); throws unknown_name naming `field`, listing the known ones.
+  metric find_metric(const std::string& name, const std::string& field) const {
+    const int b = builtin_metric_index(name);
+    if (b >= 0) return static_cast<metric>(b);
+    for (std::size_t k = 0; k < declared.size(); ++k)
+      if (declared[k].name == name) return static_cast<metric>(n_builtin_metrics + static_cast<int>(k));
+    std::string known;
+    for (auto n : metric_names) known += std::string(known.empty() ? "" : ", ") + n;
+    for (auto& d : declared) known += ", " + d.name;
+    throw error(errc::unknown_name,
+                "unknown metric '" + name + "' (known: " + known + "; declare a new one under metric_declarations)", -1, field);
   }
   /// Does the policy read this metric (score, gates or honorary rule)?
   bool uses(metric m) const {
@@ -102,6 +132,15 @@ struct tier_policy {
   }
 };
 
+/// The view with the columns of the policy's declared metrics found by name (roster_view::declared), so
+/// that column(metric) reads them; a declared metric the roster lacks gets an empty span. Borrows only.
+inline roster_view bind_metrics(const roster_view& r, const tier_policy& p) {
+  roster_view v = r;
+  v.declared.assign(p.declared.size(), span<const double>{});
+  for (std::size_t k = 0; k < p.declared.size(); ++k) v.declared[k] = r.column(p.declared[k].name);
+  return v;
+}
+
 namespace detail {
 /// The checks of a tier policy's values (weights, thresholds along the ladder, hysteresis, honorary), each
 /// reported through the sink; a part the reader already found a problem in is not judged again.
@@ -109,16 +148,46 @@ inline void tier_policy_checks(const tier_policy& p, problem_sink& sink) {
   auto bad = [&](bool ok, const std::string& what, const std::string& field, const std::string& also = {}) {
     sink.check(ok, errc::invalid_policy, what, field, also);
   };
+  for (std::size_t k = 0; k < p.declared.size(); ++k) {
+    const auto& d = p.declared[k];
+    const std::string f = "metric_declarations[" + std::to_string(k) + "]";
+    bool word = !d.name.empty() && !(d.name[0] >= '0' && d.name[0] <= '9');
+    for (char c : d.name) word &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    bad(word, "a metric name is letters, digits and '_', not starting with a digit", f + ".name");
+    bad(builtin_metric_index(d.name) < 0, "'" + d.name + "' is a built-in metric: it is declared already", f + ".name");
+    bool roster_column = false;
+    for (const char* c : {"id", "koc_id", "honorary", "invited", "clearance", "previous_tier", "periods_below"})
+      roster_column |= d.name == c;
+    bad(!roster_column, "'" + d.name + "' is a roster column of its own, not a metric", f + ".name");
+    for (std::size_t j = 0; j < k; ++j)
+      bad(p.declared[j].name != d.name, "metric '" + d.name + "' is declared twice", f + ".name",
+          "metric_declarations[" + std::to_string(j) + "].name");
+    bad(std::isfinite(d.min), "min must be finite", f + ".min");
+    bad(!(d.max <= d.min) && !std::isnan(d.max), "max must be greater than min", f + ".max", f + ".min");
+  }
+  const auto known = [&](metric m) {
+    return static_cast<int>(m) >= 0 && static_cast<int>(m) < p.n_metrics();
+  };
   bad(!p.metrics.empty(), "a tier policy needs at least one weighted metric", "metrics");
   double total = 0.0;
   for (std::size_t i = 0; i < p.metrics.size(); ++i) {
     const auto& w = p.metrics[i];
     const std::string f = "metrics[" + std::to_string(i) + "]";
+    if (!known(w.which)) {
+      bad(false, "metric #" + std::to_string(static_cast<int>(w.which)) + " is neither built in nor declared", f + ".metric");
+      continue;
+    }
     bad(std::isfinite(w.weight) && w.weight >= 0, "weight must be finite and >= 0", f + ".weight");
+    // f = x, log1p(x) and cap read x as a non-negative amount: a metric that may be negative needs a
+    // normalisation by the roster's own values.
+    bad(w.norm == normalisation::min_max || w.norm == normalisation::percentile || p.declaration(w.which).min >= 0,
+        "normalisation '" + std::string(normalisation_names[static_cast<std::size_t>(w.norm)]) + "' needs a metric whose range starts at 0 or above ('" +
+            p.name_of(w.which) + "' may be negative): use min_max or percentile",
+        f + ".normalisation");
     bad(!((w.norm == normalisation::log1p || w.norm == normalisation::cap) && !(std::isfinite(w.reference) && w.reference > 0)),
         "reference must be finite and > 0 for log1p and cap", f + ".reference");
     for (std::size_t j = 0; j < i; ++j)
-      bad(p.metrics[j].which != w.which, std::string("metric '") + metric_name(w.which) + "' is weighted twice", f + ".metric",
+      bad(p.metrics[j].which != w.which, "metric '" + p.name_of(w.which) + "' is weighted twice", f + ".metric",
           "metrics[" + std::to_string(j) + "].metric");
     total += w.weight;
   }
@@ -138,16 +207,20 @@ inline void tier_policy_checks(const tier_policy& p, problem_sink& sink) {
     bad(i == 0 || p.tiers[i].promote_threshold > p.tiers[i - 1].promote_threshold,
         "promote thresholds must increase strictly along the ladder", f + ".promote_threshold", before + ".promote_threshold");
     bad(t.grace_periods >= 0, "grace_periods must be >= 0", f + ".grace_periods");
-    for (std::size_t g = 0; g < t.gates.size(); ++g)
-      bad(!((t.gates[g].type == tier_gate::kind::metric_min || t.gates[g].type == tier_gate::kind::metric_max) &&
-            !std::isfinite(t.gates[g].bound)),
-          "gate bound must be finite", f + ".gates[" + std::to_string(g) + "]");
+    for (std::size_t g = 0; g < t.gates.size(); ++g) {
+      const bool on_metric = t.gates[g].type == tier_gate::kind::metric_min || t.gates[g].type == tier_gate::kind::metric_max;
+      bad(!on_metric || known(t.gates[g].which), "the gate's metric is neither built in nor declared",
+          f + ".gates[" + std::to_string(g) + "].metric");
+      bad(!(on_metric && !std::isfinite(t.gates[g].bound)), "gate bound must be finite", f + ".gates[" + std::to_string(g) + "]");
+    }
   }
   bad(p.max_demotion_steps >= 1, "max_demotion_steps must be >= 1", "hysteresis.max_demotion_steps");
   bad(p.honorary.floor_tier >= 0 && p.honorary.floor_tier < static_cast<std::int32_t>(p.tiers.size()),
       "honorary floor is not on the ladder", "honorary.floor", "tiers");
-  for (std::size_t c = 0; c < p.honorary.lifetime_minimums.size(); ++c)
+  for (std::size_t c = 0; c < p.honorary.lifetime_minimums.size(); ++c) {
+    bad(known(p.honorary.lifetime_minimums[c].first), "the lifetime rule's metric is neither built in nor declared", "honorary.lifetime");
     bad(std::isfinite(p.honorary.lifetime_minimums[c].second), "lifetime minimum must be finite", "honorary.lifetime");
+  }
 }
 }  // namespace detail
 
@@ -245,11 +318,40 @@ inline void unknown_keys(const nlohmann::ordered_json& j, std::initializer_list<
 /// Reads a "koc.tier_policy/1" document, each key and list entry on its own (a problem in one is recorded
 /// and the others are still read), then checks the values (tier_policy_checks).
 inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sink& sink) {
-  unknown_keys(j, {"schema", "metrics", "tiers", "hysteresis", "honorary"}, "$", sink);
+  unknown_keys(j, {"schema", "metric_declarations", "metrics", "tiers", "hysteresis", "honorary"}, "$", sink);
   tier_policy p;
   sink.attempt([&] {
     if (string(require(j, "schema", "$"), "$.schema") != tier_policy_schema)
       throw error(errc::invalid_policy, std::string("unsupported schema, expected '") + tier_policy_schema + "'", -1, "$.schema");
+  });
+  // Declarations first, wherever the key stands: the weights, gates and lifetime rule name them.
+  sink.attempt([&] {
+    if (!j.contains("metric_declarations")) return;
+    const auto& ds = j["metric_declarations"];
+    if (!ds.is_array()) throw error(errc::invalid_policy, "expected an array", -1, "metric_declarations");
+    for (std::size_t k = 0; k < ds.size(); ++k) {
+      const std::string f = "metric_declarations[" + std::to_string(k) + "]";
+      metric_declaration d;
+      sink.attempt([&] {
+        unknown_keys(ds[k], {"name", "unit", "integral", "min", "max", "better"}, f, sink);
+        sink.attempt([&] { d.name = string(require(ds[k], "name", f), f + ".name"); });
+        sink.attempt([&] { if (ds[k].contains("unit")) d.unit = string(ds[k]["unit"], f + ".unit"); });
+        sink.attempt([&] {
+          if (!ds[k].contains("integral")) return;
+          if (!ds[k]["integral"].is_boolean()) throw error(errc::invalid_policy, "expected true or false", -1, f + ".integral");
+          d.integral = ds[k]["integral"].get<bool>();
+        });
+        sink.attempt([&] { if (ds[k].contains("min")) d.min = number(ds[k]["min"], f + ".min"); });
+        sink.attempt([&] { if (ds[k].contains("max") && !ds[k]["max"].is_null()) d.max = number(ds[k]["max"], f + ".max"); });
+        sink.attempt([&] {
+          if (!ds[k].contains("better")) return;
+          const auto b = string(ds[k]["better"], f + ".better");
+          if (b != "higher" && b != "lower") throw error(errc::unknown_name, "better is 'higher' or 'lower', not '" + b + "'", -1, f + ".better");
+          d.lower_is_better = b == "lower";
+        });
+      });
+      p.declared.push_back(std::move(d));
+    }
   });
   sink.attempt([&] {
     const auto& ms = require(j, "metrics", "$");
@@ -259,7 +361,11 @@ inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sin
       metric_weight w;
       sink.attempt([&] {
         unknown_keys(ms[i], {"metric", "weight", "normalisation", "reference", "invert"}, f, sink);
-        sink.attempt([&] { w.which = parse_metric(string(require(ms[i], "metric", f), f + ".metric"), f + ".metric"); });
+        bool named = false;
+        sink.attempt([&] {
+          w.which = p.find_metric(string(require(ms[i], "metric", f), f + ".metric"), f + ".metric");
+          named = true;
+        });
         sink.attempt([&] { w.weight = number(require(ms[i], "weight", f), f + ".weight"); });
         sink.attempt([&] {
           const auto nn = string(require(ms[i], "normalisation", f), f + ".normalisation");
@@ -272,7 +378,12 @@ inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sin
         });
         sink.attempt([&] { if (ms[i].contains("reference")) w.reference = number(ms[i]["reference"], f + ".reference"); });
         sink.attempt([&] {
-          if (!ms[i].contains("invert")) return;
+          if (!ms[i].contains("invert")) {
+            // A declared metric that is better lower inverts by default; built-in ones keep false (see
+            // builtin_metric_declarations).
+            if (named && static_cast<int>(w.which) >= n_builtin_metrics) w.invert = p.declaration(w.which).lower_is_better;
+            return;
+          }
           if (!ms[i]["invert"].is_boolean()) throw error(errc::invalid_policy, "expected true or false", -1, f + ".invert");
           w.invert = ms[i]["invert"].get<bool>();
         });
@@ -311,7 +422,7 @@ inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sin
                 t.gates.push_back(gate);
                 return;
               }
-              gate.which = parse_metric(string(require(gs[g], "metric", gf), gf + ".metric"), gf + ".metric");
+              gate.which = p.find_metric(string(require(gs[g], "metric", gf), gf + ".metric"), gf + ".metric");
               const bool has_min = gs[g].contains("min"), has_max = gs[g].contains("max");
               if (has_min == has_max) throw error(errc::invalid_policy, "a metric gate needs exactly one of 'min' or 'max'", -1, gf);
               gate.type = has_min ? tier_gate::kind::metric_min : tier_gate::kind::metric_max;
@@ -344,7 +455,7 @@ inline tier_policy read_tier_policy(const nlohmann::ordered_json& j, problem_sin
       p.honorary.lifetime_enabled = true;
       for (auto it = h["lifetime"].begin(); it != h["lifetime"].end(); ++it) {
         const std::string f = "honorary.lifetime." + it.key();
-        sink.attempt([&] { p.honorary.lifetime_minimums.emplace_back(parse_metric(it.key(), f), number(it.value(), f)); });
+        sink.attempt([&] { p.honorary.lifetime_minimums.emplace_back(p.find_metric(it.key(), f), number(it.value(), f)); });
       }
     });
   });
@@ -372,10 +483,24 @@ inline tier_policy tier_policy_from_json(const std::string& text) { return tier_
 inline std::string tier_policy_to_json(const tier_policy& p) {
   nlohmann::ordered_json j;
   j["schema"] = tier_policy_schema;
+  if (!p.declared.empty()) {  // absent when empty: a policy without declarations reads as it always did
+    j["metric_declarations"] = nlohmann::ordered_json::array();
+    for (auto& d : p.declared) {
+      nlohmann::ordered_json o;
+      o["name"] = d.name;
+      o["unit"] = d.unit;
+      o["integral"] = d.integral;
+      o["min"] = d.min;
+      if (std::isfinite(d.max)) o["max"] = d.max;
+      else o["max"] = nullptr;
+      o["better"] = d.lower_is_better ? "lower" : "higher";
+      j["metric_declarations"].push_back(o);
+    }
+  }
   j["metrics"] = nlohmann::ordered_json::array();
   for (auto& w : p.metrics) {
     nlohmann::ordered_json m;
-    m["metric"] = metric_name(w.which);
+    m["metric"] = p.name_of(w.which);
     m["weight"] = w.weight;
     m["normalisation"] = normalisation_names[static_cast<std::size_t>(w.norm)];
     m["reference"] = w.reference;
@@ -393,8 +518,8 @@ inline std::string tier_policy_to_json(const tier_policy& p) {
     for (auto& g : t.gates) {
       nlohmann::ordered_json go;
       switch (g.type) {
-        case tier_gate::kind::metric_min: go["metric"] = metric_name(g.which); go["min"] = g.bound; break;
-        case tier_gate::kind::metric_max: go["metric"] = metric_name(g.which); go["max"] = g.bound; break;
+        case tier_gate::kind::metric_min: go["metric"] = p.name_of(g.which); go["min"] = g.bound; break;
+        case tier_gate::kind::metric_max: go["metric"] = p.name_of(g.which); go["max"] = g.bound; break;
         case tier_gate::kind::invited: go["flag"] = "invited"; break;
         case tier_gate::kind::clearance: go["flag"] = "clearance"; break;
         case tier_gate::kind::honorary: go["flag"] = "honorary"; break;
@@ -407,15 +532,15 @@ inline std::string tier_policy_to_json(const tier_policy& p) {
   j["honorary"]["floor"] = p.tiers.at(static_cast<std::size_t>(p.honorary.floor_tier)).name;
   if (p.honorary.lifetime_enabled) {
     j["honorary"]["lifetime"] = nlohmann::ordered_json::object();
-    for (auto& c : p.honorary.lifetime_minimums) j["honorary"]["lifetime"][metric_name(c.first)] = c.second;
+    for (auto& c : p.honorary.lifetime_minimums) j["honorary"]["lifetime"][p.name_of(c.first)] = c.second;
   } else {
     j["honorary"]["lifetime"] = nullptr;
   }
   return j.dump(2);
 }
 
-/// A readable one-line description of a gate ("tenure_days >= 180").
-inline std::string describe(const tier_gate& g) {
+/// A readable one-line description of a gate ("tenure_days >= 180"), naming its metric as the policy does.
+inline std::string describe(const tier_gate& g, const tier_policy& p) {
   auto num = [](double v) {
     std::string s = std::to_string(v);
     s.erase(s.find_last_not_of('0') + 1);
@@ -423,8 +548,8 @@ inline std::string describe(const tier_gate& g) {
     return s;
   };
   switch (g.type) {
-    case tier_gate::kind::metric_min: return std::string(metric_name(g.which)) + " >= " + num(g.bound);
-    case tier_gate::kind::metric_max: return std::string(metric_name(g.which)) + " <= " + num(g.bound);
+    case tier_gate::kind::metric_min: return p.name_of(g.which) + " >= " + num(g.bound);
+    case tier_gate::kind::metric_max: return p.name_of(g.which) + " <= " + num(g.bound);
     case tier_gate::kind::invited: return "invitation required";
     case tier_gate::kind::clearance: return "clearance required";
     case tier_gate::kind::honorary: return "honorary status required";

@@ -62,7 +62,9 @@ KOC_EXPORT const char* koc_last_error_field(void);
 /* Tiers                                                                                           */
 /* ============================================================================================== */
 
-/* Metric columns of a roster (values match koc::metric). Units: counts, rates in [0, 1], days. */
+/* Metric columns of a roster (values match koc::metric). Units: counts, rates in [0, 1], days. These are
+ * the built-in metrics; a tier policy may declare more ("metric_declarations"), numbered from 11 in
+ * declaration order: koc_tier_policy_metric_name names any of them, koc_roster_set_column sets one by name. */
 typedef enum koc_metric {
   KOC_METRIC_POSTS = 0,
   KOC_METRIC_INTERACTIONS = 1,
@@ -93,6 +95,11 @@ KOC_EXPORT koc_status koc_tier_policy_to_json(const koc_tier_policy* policy, cha
 KOC_EXPORT koc_status koc_tier_policy_tier_count(const koc_tier_policy* policy, int32_t* out);
 KOC_EXPORT koc_status koc_tier_policy_tier_name(const koc_tier_policy* policy, int32_t tier, char* buf,
                                                 size_t capacity, size_t* required);
+/* Number of metrics the policy knows: the 11 built-in ones, then its declared ones (ids 11, 12, ...). */
+KOC_EXPORT koc_status koc_tier_policy_metric_count(const koc_tier_policy* policy, int32_t* out);
+/* Name of metric id `metric` (a koc_metric, or a declared metric's id): the roster column it reads. */
+KOC_EXPORT koc_status koc_tier_policy_metric_name(const koc_tier_policy* policy, int32_t metric, char* buf,
+                                                  size_t capacity, size_t* required);
 KOC_EXPORT void koc_tier_policy_destroy(koc_tier_policy* policy);
 
 /* A roster: n KOCs as columns. The handle BORROWS every array passed to it (no copy): keep them alive
@@ -102,6 +109,9 @@ typedef struct koc_roster koc_roster;
 
 KOC_EXPORT koc_status koc_roster_create(const int64_t* ids, size_t n_kocs, koc_roster** out);
 KOC_EXPORT koc_status koc_roster_set_metric(koc_roster* roster, koc_metric metric, const double* values, size_t len);
+/* A metric column by name (NUL-terminated UTF-8): a built-in metric's ("followers"), or one a tier policy
+ * declares ("answers"). Borrowed like every column; setting a name again replaces the column. */
+KOC_EXPORT koc_status koc_roster_set_column(koc_roster* roster, const char* name, const double* values, size_t len);
 KOC_EXPORT koc_status koc_roster_set_flag(koc_roster* roster, koc_flag flag, const uint8_t* values, size_t len);
 /* previous_tier: ladder index or -1 for a new KOC; periods_below: >= 0. Either pointer may be NULL. */
 KOC_EXPORT koc_status koc_roster_set_history(koc_roster* roster, const int32_t* previous_tier,

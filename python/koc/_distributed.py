@@ -166,16 +166,20 @@ def classify_partition(pdf: pd.DataFrame, policy_json: str, reference: Optional[
 def classify_meta(columns: Sequence[str], policy: TierPolicy, growth_gaps: bool, text_ids: bool = False) -> pd.DataFrame:
     """An empty frame with the output columns and dtypes of koc.classify (for Dask's meta and Spark's
     schema); ``text_ids``: the roster's ids are text (CRM exports), so ``koc_id`` is too."""
-    # One dummy row (an empty roster has no growth-gap matrix), then no rows.
-    empty: dict[str, Any] = {c: np.zeros(1, np.float64) for c in columns if c in _METRIC_SET}
+    # One dummy row (an empty roster has no growth-gap matrix), then no rows. Its metric values are the
+    # bottom of each metric's valid range: 0 for the built-in ones, the declared min for a policy's own.
+    lowest = {m: 0.0 for m in _METRIC_SET}
+    lowest.update({d["name"]: float(d["min"]) for d in policy.to_dict().get("metric_declarations", ())})
+    empty: dict[str, Any] = {c: np.full(1, lowest[c]) for c in columns if c in lowest}
     empty[id_column(columns)] = np.zeros(1, np.int64)
     ref = {"n": 1, "row_offset": 0, "metrics": {}}
     for name, norms in reference_metrics(policy).items():
         e: dict[str, Any] = {}
+        v = lowest[name]
         if "percentile" in norms:
-            e.update({"values": np.array([0.0]), "below": np.array([0, 1], np.uint64)})
+            e.update({"values": np.array([v]), "below": np.array([0, 1], np.uint64)})
         if "min_max" in norms:
-            e.update({"min1": 0.0, "min2": float("inf"), "max1": 0.0, "max2": float("-inf"), "argmin": 0, "argmax": 0})
+            e.update({"min1": v, "min2": float("inf"), "max1": v, "max2": float("-inf"), "argmin": 0, "argmax": 0})
         ref["metrics"][name] = e
     meta = _classify(pd.DataFrame(empty), policy, growth_gaps=growth_gaps, reference=ref).iloc[:0]
     return meta.astype({"koc_id": object}) if text_ids else meta

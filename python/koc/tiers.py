@@ -64,8 +64,14 @@ class TierPolicy:
     @property
     def metrics_used(self) -> tuple[str, ...]:
         """The metrics the policy reads (in its score, even at weight 0, its gates or its honorary rule): the
-        roster columns :func:`koc.classify` requires, in METRICS order."""
+        roster columns :func:`koc.classify` requires, built-in ones in METRICS order, then declared ones."""
         return tuple(_core.tier_policy_metrics(self._json))
+
+    @property
+    def declared_metrics(self) -> tuple[str, ...]:
+        """The policy's own metrics (its ``metric_declarations``), beyond :data:`koc.METRICS`, in declaration
+        order: each a numeric roster column of that name."""
+        return tuple(d["name"] for d in self.to_dict().get("metric_declarations", ()))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TierPolicy) and other._json == self._json
@@ -99,11 +105,11 @@ def _id_column(table: Any) -> str:
                 + _columns.missing_column_hint("id", names), None, "id")
 
 
-def _with_column_hint(e: _core.Error, roster: Any) -> _core.Error:
+def _with_column_hint(e: _core.Error, roster: Any, policy: Optional["TierPolicy"] = None) -> _core.Error:
     """The engine's error, with the roster's closest column named when it refused a missing one (a
     misspelt metric: 'folowers' for 'followers')."""
     names = _columns.column_names(roster)
-    if e.field in METRICS and e.field not in names:
+    if e.field and e.field not in names and (e.field in METRICS or (policy is not None and e.field in policy.metrics_used)):
         hint = _columns.missing_column_hint(e.field, names)
         if hint:
             return reraise_at(e, message=detail(e) + hint)
@@ -118,6 +124,9 @@ def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.n
     cols["id"], labels = _columns.ids(_columns.get(roster, id_col), id_col)
     for name in METRICS:
         if name in names:
+            cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
+    for name in policy.declared_metrics:  # the policy's own metrics, by column name
+        if name in names and name in policy.metrics_used:
             cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
     for name in _FLAGS:
         if name in names:
@@ -493,7 +502,7 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
             if e.row >= n_standing:
                 raise error(e.code, detail(e), e.row - n_standing, e.field) from None
             raise error(e.code, detail(e), None, f"state.override_{e.field.removeprefix('koc_')}") from None
-        raise _with_column_hint(e, roster) from None
+        raise _with_column_hint(e, roster, pol) from None
     ladder = list(pol.tiers)
 
     def tier_cat(codes: np.ndarray) -> pd.Categorical:
@@ -646,6 +655,10 @@ def what_if(roster: Any, current: PolicyLike, proposed: PolicyLike) -> WhatIf:
     """Previews a tier-policy change: the transition matrix and the list of KOCs whose tier would change."""
     a, b = _policy(current), _policy(proposed)
     cols, labels = roster_columns(roster, a)
+    names = _columns.column_names(roster)
+    for name in b.declared_metrics:  # the proposed policy's own metrics, when the current one lacks them
+        if name not in cols and name in names and name in b.metrics_used:
+            cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
     w = _core.what_if(cols, a.to_json(), b.to_json())
     matrix = pd.DataFrame(w["counts"], index=pd.Index(w["current_tiers"], name="current"),
                           columns=pd.Index(w["proposed_tiers"], name="proposed"))

@@ -30,6 +30,23 @@ def roster_wide_policy(prog):
     return koc.TierPolicy(d)
 
 
+def declared_metrics_case(prog, n: int = 20_000):
+    """A cut of the programme's roster with two metrics of the brand's own (answers to other owners, a count;
+    sentiment, a score in [-1, 1]) and a policy that declares them: answers by min_max and in a gate,
+    sentiment by percentile, so the roster-wide statistics of declared metrics are exercised too."""
+    rng = np.random.default_rng(7)
+    roster = prog.roster.iloc[:n].copy()
+    roster["answers"] = rng.zipf(1.8, n).clip(max=5000).astype(np.float64)
+    roster["sentiment"] = np.round(rng.uniform(-1, 1, n), 2)
+    d = koc.TierPolicy(prog.tier_policy).to_dict()
+    d["metric_declarations"] = [{"name": "answers", "unit": "count", "integral": True},
+                                {"name": "sentiment", "unit": "score", "min": -1, "max": 1}]
+    d["metrics"] += [{"metric": "answers", "weight": 20, "normalisation": "min_max"},
+                     {"metric": "sentiment", "weight": 10, "normalisation": "percentile"}]
+    d["tiers"][-1].setdefault("gates", []).append({"metric": "answers", "min": 3})
+    return roster, koc.TierPolicy(d)
+
+
 def assert_same_ledger(got: pd.DataFrame, single: pd.DataFrame) -> None:
     """A distributed ledger (sorted by ORDER) equals koc.rewards' lines: integers exactly, names as text;
     and the programme exercises every cross-row rule (budget cuts, prizes, speed bonuses, entitlements)."""

@@ -13,7 +13,7 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 import koc  # noqa: E402
-from distributed_checks import (LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
+from distributed_checks import (declared_metrics_case, LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
                                 roster_wide_policy, settle_single, settlement_programme)
 import koc.dask as kd  # noqa: E402
 
@@ -77,6 +77,15 @@ def test_classify_percentile_and_min_max_exact(client, programme):
     small = prog.roster.iloc[:20_000]
     out = kd.classify(dd.from_pandas(small, npartitions=3), pol)
     pd.testing.assert_frame_equal(out.compute().reset_index(drop=True), koc.classify(small, pol), check_exact=True)
+
+
+def test_classify_declared_metrics_as_on_one_node(client, programme):
+    roster, pol = declared_metrics_case(programme[0])
+    out = kd.classify(dd.from_pandas(roster, npartitions=3), pol)
+    got = out.compute().reset_index(drop=True)
+    want = koc.classify(roster, pol)
+    assert "gap_answers" in want and "contribution_sentiment" in want
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 def test_rewards_same_lines_same_order(client, programme):

@@ -12,7 +12,7 @@ if os.environ.get("CI"):
 pytest.importorskip("pyspark")
 
 import koc  # noqa: E402
-from distributed_checks import (LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
+from distributed_checks import (declared_metrics_case, LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
                                 roster_wide_policy, settle_single, settlement_programme)
 import koc.spark as ks  # noqa: E402
 
@@ -111,6 +111,14 @@ def test_classify_percentile_and_min_max_exact(sroster, programme):
     assert out.koc_normalisation["method"] == "exact" and out.koc_normalisation["n"] == N_KOCS
     assert "percentile: exact" in out.koc_normalisation["detail"]
     assert_same(out.toPandas(), koc.classify(prog.roster, pol, growth_gaps=False))
+
+
+def test_classify_declared_metrics_as_on_one_node(spark, programme):
+    roster, pol = declared_metrics_case(programme[0])
+    want = koc.classify(roster, pol)
+    got = ks.classify(spark.createDataFrame(roster).repartition(3), pol).toPandas()
+    got = got.set_index(got["koc_id"]).loc[want["koc_id"]].reset_index(drop=True)
+    assert_same(got, want)
 
 
 def test_rewards_same_lines_same_order(spark, programme):

@@ -927,10 +927,61 @@ static void test_points(void) {
   koc_reward_policy_destroy(p);
 }
 
+/* A policy's own metrics: declared in the JSON, set on the roster by name, named back by id. */
+static void test_declared_metrics(void) {
+  static const char policy_json[] =
+      "{\"schema\": \"koc.tier_policy/1\","
+      " \"metric_declarations\": [{\"name\": \"answers\", \"unit\": \"count\", \"integral\": true},"
+      "                           {\"name\": \"sentiment\", \"min\": -1, \"max\": 1}],"
+      " \"metrics\": [{\"metric\": \"answers\", \"weight\": 80, \"normalisation\": \"cap\", \"reference\": 50},"
+      "             {\"metric\": \"sentiment\", \"weight\": 20, \"normalisation\": \"min_max\"}],"
+      " \"tiers\": [{\"name\": \"entry\", \"promote_threshold\": 0},"
+      "           {\"name\": \"expert\", \"promote_threshold\": 50, \"gates\": [{\"metric\": \"answers\", \"min\": 10}]}]}";
+  const int64_t ids[3] = {1, 2, 3};
+  const double answers[3] = {5, 40, 9}, sentiment[3] = {-0.5, 0.25, 1.0}, bad_sentiment[3] = {-0.5, 0.25, 4.0};
+  koc_tier_policy* p = NULL;
+  koc_roster* r = NULL;
+  koc_tier_result* t = NULL;
+  int32_t count = 0, final_tier[3];
+  char name[32];
+  size_t need = 0, n_terms = 0, n_gaps = 0;
+  const double* contrib = NULL;
+  const double* gaps = NULL;
+  const int32_t* terms = NULL;
+  const int32_t* gap_metrics = NULL;
+  CHECK(koc_tier_policy_from_json(policy_json, sizeof policy_json - 1, &p) == KOC_OK);
+  CHECK(koc_tier_policy_metric_count(p, &count) == KOC_OK && count == 13);
+  CHECK(koc_tier_policy_metric_name(p, 11, name, sizeof name, &need) == KOC_OK && strcmp(name, "answers") == 0);
+  CHECK(koc_tier_policy_metric_name(p, KOC_METRIC_QUALITY, name, sizeof name, &need) == KOC_OK && strcmp(name, "quality") == 0);
+  CHECK(koc_tier_policy_metric_name(p, 13, name, sizeof name, &need) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_roster_create(ids, 3, &r) == KOC_OK);
+  CHECK(koc_roster_set_column(r, "answers", answers, 3) == KOC_OK);
+  /* A missing declared column is refused naming it. */
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(koc_last_error_field(), "sentiment") == 0);
+  CHECK(koc_roster_set_column(r, "sentiment", bad_sentiment, 3) == KOC_OK);
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_ERROR_OUT_OF_RANGE);
+  CHECK(koc_last_error_row() == 2 && strcmp(koc_last_error_field(), "sentiment") == 0);
+  CHECK(koc_roster_set_column(r, "sentiment", sentiment, 3) == KOC_OK); /* replaces the column */
+  CHECK(koc_roster_set_column(r, "sentiment", sentiment, 2) == KOC_ERROR_LENGTH_MISMATCH);
+  CHECK(koc_roster_set_column(r, NULL, sentiment, 3) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_OK);
+  CHECK(koc_tier_result_column(t, KOC_TIER_FINAL, final_tier, 3) == KOC_OK);
+  CHECK(final_tier[0] == 0 && final_tier[1] == 1 && final_tier[2] == 0);
+  CHECK(koc_tier_result_contributions(t, &contrib, &n_terms, &terms) == KOC_OK && n_terms == 2 && terms[0] == 11);
+  CHECK(contrib[1] == 64.0); /* answers 40 / 50 * 80 */
+  CHECK(koc_tier_result_growth_gaps(t, &gaps, &n_gaps, &gap_metrics) == KOC_OK && n_gaps == 2 && gap_metrics[0] == 11);
+  CHECK(gaps[0] == 27.0); /* KOC 1 needs 27 more answers: 32 / 50 * 80 = 51.2 */
+  koc_tier_result_destroy(t);
+  koc_roster_destroy(r);
+  koc_tier_policy_destroy(p);
+}
+
 int main(void) {
   test_version_and_status();
   test_policy();
   test_classify();
+  test_declared_metrics();
   test_what_if();
   test_tier_state();
   test_tier_overrides();

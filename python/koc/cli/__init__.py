@@ -426,7 +426,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     except UserError:
         problems += _pipeline.policy_problems(args.policies, need_reward=bool(args.completions))  # every one of them
         exit_code = EXIT_POLICY
-        policies = _pipeline.load_policies(None, need_reward=False)
+        policies = _pipeline.tier_policy_only(args.policies)
     tables, more = _pipeline.read_inputs(args.roster, args.tasks, args.completions, policies, collect=True)
     problems += more
     if "roster" in tables:
@@ -435,7 +435,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         # A column the file checks refused (a cell that is not a number) is checked on its other rows too.
         lib_roster = tables["roster"].copy()
         raw, _ = _io.read_table(args.roster, roster_name)
-        for c in METRICS:
+        for c in METRICS + policies.tier.declared_metrics:
             if c in raw.columns and (c not in lib_roster or lib_roster[c].dtype == object):
                 lib_roster[c] = pd.to_numeric(raw[c], errors="coerce")
         found = _validate_roster(lib_roster, policies.tier)

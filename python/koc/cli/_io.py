@@ -115,12 +115,15 @@ def read_table(path: str, label: Optional[str] = None) -> tuple[pd.DataFrame, bo
     return df, True
 
 
-def _known(table: str) -> dict[str, str]:
-    return {"roster": ROSTER_COLUMNS, "tasks": TASK_COLUMNS, "completions": COMPLETION_COLUMNS, "tiers": TIERS_COLUMNS}[table]
+def _known(table: str, extra: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """The table's columns and kinds; ``extra``: more for this run (a tier policy's declared metrics)."""
+    known = {"roster": ROSTER_COLUMNS, "tasks": TASK_COLUMNS, "completions": COMPLETION_COLUMNS, "tiers": TIERS_COLUMNS}[table]
+    return {**known, **extra} if extra else known
 
 
-def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, ...]) -> list[Problem]:
-    known = _known(table)
+def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, ...],
+                  extra: Optional[dict[str, str]] = None) -> list[Problem]:
+    known = _known(table, extra)
     prefix = PREFIXES.get(table)
     cols = [str(c) for c in df.columns]
     problems = []
@@ -143,9 +146,10 @@ def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, 
     return problems
 
 
-def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool) -> tuple[pd.DataFrame, list[Problem]]:
+def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool,
+            extra: Optional[dict[str, str]] = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed copy of the known columns (int64, float64, str); a problem for the first bad value per column."""
-    known = _known(table)
+    known = _known(table, extra)
     prefix = PREFIXES.get(table)
     out = {}
     problems: list[Problem] = []
@@ -320,12 +324,14 @@ def check_completions(df: pd.DataFrame, name: str, is_csv: bool, koc_ids: Option
     return problems
 
 
-def load(path: str, table: str, required: tuple[str, ...], label: Optional[str] = None) -> tuple[pd.DataFrame, bool, list[Problem]]:
-    """Reads, checks the columns and converts a table; returns (typed table, is_csv, problems)."""
+def load(path: str, table: str, required: tuple[str, ...], label: Optional[str] = None,
+         extra: Optional[dict[str, str]] = None) -> tuple[pd.DataFrame, bool, list[Problem]]:
+    """Reads, checks the columns and converts a table; returns (typed table, is_csv, problems). ``extra``:
+    columns this run knows beyond the table's own (name -> kind)."""
     name = label or pathlib.Path(path).name
     raw, is_csv = read_table(path, name)
-    problems = check_columns(raw, table, name, required)
-    typed, more = convert(raw, table, name, is_csv)
+    problems = check_columns(raw, table, name, required, extra)
+    typed, more = convert(raw, table, name, is_csv, extra)
     return typed, is_csv, problems + more
 
 

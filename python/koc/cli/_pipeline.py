@@ -49,7 +49,12 @@ def load_tier_policy(path: Optional[str]) -> TierPolicy:
 
 def load_matching_policy(path: Optional[str], tier: TierPolicy) -> MatchingPolicy:
     if path is None:
-        return MatchingPolicy(_core.default_matching_policy_json(), tier)
+        try:
+            return MatchingPolicy(_core.default_matching_policy_json(), tier)
+        except _core.Error as e:  # the default's tier_fit names the default ladder's tiers
+            raise UserError([Problem(POLICY_FILES["matching"], f"no matching policy was given and the default one does "
+                                     f"not fit this tier ladder ({e}): add a {POLICY_FILES['matching']} written for "
+                                     f"the ladder", field=getattr(e, "field", None))], EXIT_POLICY) from None
     p = pathlib.Path(path)
     text = _io.read_json_text(p, p.name)
     try:
@@ -88,6 +93,17 @@ def load_policies(folder: Optional[str], *, need_reward: bool) -> Policies:
     reward = load_reward_policy(str(paths["reward"])) if paths["reward"].exists() else None
     sources = {k: (v.name if v.exists() else "default") for k, v in paths.items()}
     return Policies(tier, matching, reward, sources)
+
+
+def tier_policy_only(folder: Optional[str]) -> Policies:
+    """The folder's tier policy when it loads (so the roster is still checked against its metrics and ladder
+    when another policy file has problems), else the default one; no matching or reward policy."""
+    path = pathlib.Path(folder) / POLICY_FILES["tier"] if folder is not None else None
+    try:
+        tier = load_tier_policy(str(path) if path is not None and path.is_file() else None)
+    except UserError:
+        tier = TierPolicy.default()
+    return Policies(tier, None, None)
 
 
 def policy_problems(folder: Optional[str], *, need_reward: bool) -> list[Problem]:
@@ -175,7 +191,9 @@ def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Option
 
     if roster is not None:
         required = ("id",) + policy_metrics(policies.tier) + (("capacity",) if tasks is not None else ())
-        got = attempt(lambda: _io.load(roster, "roster", required))
+        # The tier policy's own metrics are number columns of the roster too.
+        declared = {m: "float" for m in policies.tier.declared_metrics}
+        got = attempt(lambda: _io.load(roster, "roster", required, extra=declared))
         if got is not None:
             df, is_csv, p = got
             problems += p + _io.check_roster(df, pathlib.Path(roster).name, is_csv, ladder)

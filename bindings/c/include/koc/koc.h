@@ -178,7 +178,8 @@ KOC_EXPORT koc_status koc_tier_result_column(const koc_tier_result* result, koc_
                                              size_t len);
 /* Zero-copy: *data points into the result (valid until koc_tier_result_destroy), n_kocs doubles. */
 KOC_EXPORT koc_status koc_tier_result_scores(const koc_tier_result* result, const double** data, size_t* len);
-/* n_kocs x n_terms, column-major (term t of KOC i at [t * n_kocs + i]); terms[t] is a koc_metric. */
+/* n_kocs x n_terms, column-major (term t of KOC i at [t * n_kocs + i]); terms[t] is a metric id (a koc_metric,
+ * or 11 and up for a metric the policy declares: koc_tier_policy_metric_name names it). */
 KOC_EXPORT koc_status koc_tier_result_contributions(const koc_tier_result* result, const double** data,
                                                     size_t* n_terms, const int32_t** terms);
 /* n_kocs x n_gap_metrics, column-major; +inf = unreachable by that metric alone. Empty (n = 0) when

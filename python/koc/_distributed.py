@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._errors import error, reraise_at
+from ._errors import detail, error, reraise_at
 from .tiers import METRICS
 from .matching import MatchingPolicy, candidates as _candidates
 from .rewards import RewardPolicy, _ledger, holds_text_ids
@@ -40,7 +40,7 @@ _METRIC_SET = frozenset(METRICS)
 ORDER = ["order_section", "order_a", "order_b", "order_c", "order_d"]
 
 LINE_COLUMNS = ["koc_id", "task_id", "campaign_id", "completion", "rule", "kind", "reason", "currency", "amount",
-                "gross", "gate_bp", "tier_bp", "basis", "aux"]
+                "gross", "gate_bp", "tier_bp", "basis", "aux", "run_id"]
 
 
 def engine_missing(name: str, error: Exception) -> ImportError:
@@ -324,6 +324,8 @@ def raw_lines(led: Any, explain: bool) -> pd.DataFrame:
         "amount": np.asarray(r["amount"], np.int64), "gross": np.asarray(r["gross"], np.int64),
         "gate_bp": np.asarray(r["gate_bp"], np.int64), "tier_bp": np.asarray(r["tier_bp"], np.int64),
         "basis": np.asarray(r["basis"], np.int64), "aux": np.asarray(r["aux"], np.int64)})
+    run_ids = np.asarray(list(r["run_ids"]) or [""], dtype=object)
+    out["run_id"] = run_ids[np.asarray(r["run"], np.int64)] if len(r["run"]) else np.full(len(out), run_ids[0], dtype=object)
     if explain:
         said = r["explanation"]
         if led._kocs.labels is not None or led._tasks.labels is not None:
@@ -396,11 +398,13 @@ def unknown_koc_error(group: pd.DataFrame) -> Optional[Exception]:
 
 
 def rewards_group(group: pd.DataFrame, policy_json: str, tasks: pd.DataFrame, ladder: Optional[list],
-                  explain: bool, settled: Optional[dict] = None, text_ids: tuple = (False, False)) -> pd.DataFrame:
+                  explain: bool, settled: Optional[dict] = None, text_ids: tuple = (False, False),
+                  awards: Optional[dict] = None, run_id: str = "") -> pd.DataFrame:
     """Ledger lines of one scope: koc.rewards on the scope's completions and tasks. ``group`` holds the
     completion columns plus ``_row`` (roster-wide completion row) and ``tier`` (the KOC's tier name,
     None = no tier, or the column absent). ``settled``: route_settled's tables by scope; ``text_ids``:
-    whether the whole ledger's KOC and task ids are text (so this part maps them in the same text order)."""
+    whether the whole ledger's KOC and task ids are text (so this part maps them in the same text order);
+    ``awards``: route_awards's tables by scope; ``run_id``: written on every line."""
     bad = unknown_koc_error(group) if "_tier_known" in group.columns else None
     if bad is not None:
         raise bad
@@ -418,14 +422,65 @@ def rewards_group(group: pd.DataFrame, policy_json: str, tasks: pd.DataFrame, la
     earlier = None
     if settled:
         earlier = settled.get(int(group["_scope"].iloc[0])) if len(group) else None
+    won = awards.get(int(group["_scope"].iloc[0])) if awards and len(group) else None
     try:
         led = _ledger(assignments, done, policy, tasks=scope_tasks, kocs=kocs, explain=explain, settled=earlier,
-                      text_ids=text_ids)
+                      text_ids=text_ids, awards=None if won is None else won.drop(columns=["_arow"]),
+                      run_id=run_id)
     except _core.Error as e:
-        raise _shift_completion_error(e, rows) from None
+        raise _shift_award_error(_shift_completion_error(e, rows), won) from None
     lines = _section_keys(raw_lines(led, explain), led, rows, task_row, policy)
     lines = lines[lines["order_section"] != 2]  # KOC lines: from the KOC pass
     return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
+
+
+def _shift_award_error(e: Exception, won: Optional[pd.DataFrame]) -> Exception:
+    """An error on a row of a scope's awards, moved to that row of the caller's awards table."""
+    row = getattr(e, "row", None)
+    if won is None or row is None or not 0 <= row < len(won) or not (getattr(e, "field", "") or "").startswith("awards."):
+        return e
+    return reraise_at(e, row=int(won["_arow"].iloc[int(row)]))
+
+
+def route_awards(awards: Any, tasks: pd.DataFrame, policy: RewardPolicy, settled: Optional[pd.DataFrame],
+                 text_ids: tuple) -> dict:
+    """The awards table's rows by the reward scope of their campaign (scope -> table with ``_arow``, the
+    caller's row). The table is validated here, on the driver, against every task, as the single-node call
+    does (its columns, its campaigns and awards, repeated winners); whether each winner completed work in
+    the campaign is checked in the campaign's scope, which holds its completions."""
+    if awards is None:
+        return {}
+    table = pd.DataFrame(awards).reset_index(drop=True)
+    plain = tasks.drop(columns=["_scope", "_task_row"])
+    empty, done_c = _no_work(None, text_ids)
+    try:
+        _ledger(empty, done_c, policy, tasks=plain, settled=settled, awards=table, text_ids=text_ids)
+    except _core.Error as e:
+        # With no completions every winner is unpaid: that one check belongs to the scopes.
+        if not (e.code == "unknown_id" and getattr(e, "field", None) == "awards.koc_id" and detail(e).startswith("award winner")):
+            raise
+    camp = _campaigns(tasks["campaign_id"]) if "campaign_id" in tasks.columns else np.full(len(tasks), -1, np.int64)
+    scope = tasks["_scope"].to_numpy(np.int64)
+    first = pd.Series(scope[camp >= 0]).groupby(camp[camp >= 0]).first()  # one scope per campaign
+    of_row = pd.Series(table["campaign_id"].to_numpy(np.int64)).map(first).to_numpy(np.int64)  # validated: all found
+    table["_arow"] = np.arange(len(table), dtype=np.int64)
+    return {int(sc): table[of_row == sc].reset_index(drop=True) for sc in np.unique(of_row)}
+
+
+def check_idle_awards(awards: dict, busy_scopes: set, tasks: pd.DataFrame, policy: RewardPolicy,
+                      settled: dict, text_ids: tuple) -> None:
+    """Awards of campaigns whose tasks have no completion this run: the single-node call refuses a winner
+    without an accepted completion (unless the campaign's awards were judged by an earlier run)."""
+    for sc, won in sorted(awards.items()):
+        if sc in busy_scopes:
+            continue
+        t = tasks[tasks["_scope"] == sc].drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
+        empty, done_c = _no_work(None, text_ids)
+        try:
+            _ledger(empty, done_c, policy, tasks=t, settled=settled.get(sc), awards=won.drop(columns=["_arow"]),
+                    text_ids=text_ids)
+        except _core.Error as e:
+            raise _shift_award_error(e, won) from None
 
 
 def _shift_completion_error(e: Exception, rows: np.ndarray) -> Exception:
@@ -446,7 +501,7 @@ def _no_work(kocs: Any, text_ids: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], explain: bool,
-              text_ids: tuple = (False, False)) -> pd.DataFrame:
+              text_ids: tuple = (False, False), run_id: str = "") -> pd.DataFrame:
     """Tier entitlements and 'no_completion' lines of a partition of the KOC table. ``kocs`` holds
     ``koc_id``, optional ``tier``, ``_krow`` (roster-wide row of the KOC table) and ``_done`` (the KOC
     has at least one completion). Earlier runs' lines change none of these (entitlements are a state,
@@ -459,7 +514,8 @@ def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], expl
     empty_tasks = pd.DataFrame({"task_id": np.zeros(0, object if text_ids[1] else np.int64), "rule": np.zeros(0, np.int64)})
     empty, done_c = _no_work(table, text_ids)
     try:
-        led = _ledger(empty, done_c, policy, tasks=empty_tasks, kocs=table, explain=explain, text_ids=text_ids)
+        led = _ledger(empty, done_c, policy, tasks=empty_tasks, kocs=table, explain=explain, text_ids=text_ids,
+                      run_id=run_id)
     except _core.Error as e:
         raise shift_error(e, 0) from None
     lines = raw_lines(led, explain)
@@ -478,7 +534,7 @@ def koc_lines(kocs: pd.DataFrame, policy_json: str, ladder: Optional[list], expl
 
 
 def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[Any], policy: RewardPolicy, explain: bool,
-                    text_ids: tuple = (False, False)) -> pd.DataFrame:
+                    text_ids: tuple = (False, False), run_id: str = "") -> pd.DataFrame:
     """'no_completion' lines of tasks without any completion (computed on the driver: tasks are few; earlier
     runs' lines change none of them)."""
     t = tasks[tasks["task_id"].isin(list(idle_task_ids))]
@@ -486,17 +542,20 @@ def idle_task_lines(tasks: pd.DataFrame, idle_task_ids: Sequence[Any], policy: R
     t = t.drop(columns=["_scope", "_task_row"]).reset_index(drop=True)
     empty, done_c = _no_work(None, text_ids)
     led = _ledger(empty, done_c, policy, tasks=t, kocs=pd.DataFrame({"koc_id": empty["koc_id"]}), explain=explain,
-                  text_ids=text_ids)
+                  text_ids=text_ids, run_id=run_id)
     lines = _section_keys(raw_lines(led, explain), led, np.zeros(0, np.int64), task_row, policy)
     return pd.concat([_plain(lines, explain), lines[ORDER]], axis=1).reset_index(drop=True)
 
 
-def text_id_choice(tasks: Any, settled: Optional[pd.DataFrame], kocs_hold_text: bool) -> tuple[bool, bool]:
+def text_id_choice(tasks: Any, settled: Optional[pd.DataFrame], kocs_hold_text: bool,
+                   awards: Any = None) -> tuple[bool, bool]:
     """Whether the whole ledger's KOC ids and task ids are text, as koc.rewards decides it over all its
     tables (rewards.holds_text_ids): the KOC ids from the KOC table (``kocs_hold_text``, found by the
     engine; a completion's KOC must be in it) and the earlier lines, the task ids from the task table and
     the earlier lines (a completion's task must be in the table)."""
     koc_text = bool(kocs_hold_text) or (settled is not None and holds_text_ids(settled["koc_id"]))
+    if awards is not None and "koc_id" in pd.DataFrame(awards).columns:  # the awards table's winners count too
+        koc_text = koc_text or holds_text_ids(pd.DataFrame(awards)["koc_id"])
     task_text = holds_text_ids(pd.DataFrame(tasks)["task_id"]) if "task_id" in pd.DataFrame(tasks).columns else False
     task_text = task_text or (settled is not None and holds_text_ids(settled["task_id"]))
     return koc_text, task_text
@@ -528,7 +587,7 @@ def lines_meta(explain: bool, text_ids: tuple = (False, False)) -> pd.DataFrame:
     """Column names and dtypes of the distributed ledger lines: text KOC and task ids are objects (strings)."""
     cols: dict[str, Any] = {}
     for c in LINE_COLUMNS:
-        text = c in ("rule", "kind", "reason", "currency") or (c == "koc_id" and text_ids[0]) or (c == "task_id" and text_ids[1])
+        text = c in ("rule", "kind", "reason", "currency", "run_id") or (c == "koc_id" and text_ids[0]) or (c == "task_id" and text_ids[1])
         cols[c] = pd.Series([], dtype=object if text else np.int64)
     if explain:
         cols["explanation"] = pd.Series([], dtype=object)

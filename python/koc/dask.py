@@ -149,7 +149,7 @@ def _holds_text(ids: "dd.Series") -> bool:
 
 
 def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.DataFrame", ladder: Optional[list] = None,
-            explain: bool = False, settled: Any = None) -> "dd.DataFrame":
+            explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> "dd.DataFrame":
     """koc.rewards over Dask: the ledger lines as a Dask frame (columns of ``Ledger.lines`` without
     ``amount_decimal``; rule/kind/reason/currency as strings) plus the :data:`ORDER` sort columns.
 
@@ -165,6 +165,9 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
         which are computed here: the earlier lines are held on the client), one or a list. Validated on the
         client; each scope is sent the earlier lines it needs (its tasks', its campaigns', its coupled
         rules').
+    awards: the process-award winners per campaign, as for koc.rewards (pandas, or a Dask frame, computed
+        here): validated on the client, each campaign's rows sent to the campaign's scope.
+    run_id: written on every line (``run_id`` column), as for koc.rewards.
 
     ``lines.compute().sort_values(ORDER).reset_index(drop=True)`` equals ``koc.rewards(completions[
     ["koc_id", "task_id"]], completions, policy, tasks=tasks, kocs=kocs, settled=settled).lines`` row for
@@ -174,9 +177,11 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
     pol = policy if isinstance(policy, RewardPolicy) else RewardPolicy(policy)
     text = pol.to_json()
     earlier = D.settled_table(_gathered(settled))
-    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs["koc_id"]))
+    won = awards.compute() if isinstance(awards, dd.DataFrame) else awards
+    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs["koc_id"]), won)
     t = D.prepare_tasks(tasks, pol, earlier, text_ids)
     by_scope = D.route_settled(earlier, t, pol)
+    by_award = D.route_awards(won, t, pol, earlier, text_ids)
     scope_of = pd.Series(t["_scope"].to_numpy(np.int64), index=pd.Index(t["task_id"].to_numpy()))
     if ladder is None and "tier" in kocs.columns and isinstance(kocs["tier"].dtype, pd.CategoricalDtype):
         cats = kocs["tier"].dtype.categories
@@ -191,7 +196,7 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
     meta = D.lines_meta(explain, text_ids)
 
     def group_fn(g: pd.DataFrame) -> pd.DataFrame:
-        return D.rewards_group(g, text, t, ladder, explain, by_scope, text_ids)
+        return D.rewards_group(g, text, t, ladder, explain, by_scope, text_ids, by_award, run_id)
 
     c = c.assign(_g=c["_scope"])  # pandas excludes the grouping column from the groups: group on a copy
     with dask.config.set({"dataframe.convert-string": False}):  # text ids stay objects, as koc.rewards gives them
@@ -200,10 +205,13 @@ def rewards(completions: "dd.DataFrame", policy: Any, *, tasks: Any, kocs: "dd.D
         done = c[["koc_id"]].drop_duplicates().assign(_done=True)
         kk = kk.merge(done, on="koc_id", how="left")
         kk = kk.assign(_done=kk["_done"].fillna(False).astype(bool))
-        koc_part = kk.map_partitions(D.koc_lines, text, ladder, explain, text_ids, meta=meta)
+        koc_part = kk.map_partitions(D.koc_lines, text, ladder, explain, text_ids, run_id, meta=meta)
         busy = set(np.asarray(c["task_id"].unique().compute()).tolist())
-        idle = [x for x in t["task_id"].tolist() if x not in busy]
-        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids) if idle else meta
+        # Tasks without completions in a scope that has some are the scope's group's to report; the others here.
+        busy_scopes = set(t.loc[t["task_id"].isin(list(busy)), "_scope"].tolist())
+        idle = t.loc[~t["_scope"].isin(list(busy_scopes)), "task_id"].tolist()
+        D.check_idle_awards(by_award, busy_scopes, t, pol, by_scope, text_ids)
+        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids, run_id) if idle else meta
         return dd.concat([grouped.reset_index(drop=True), koc_part, dd.from_pandas(idle_lines, npartitions=1)])
 
 

@@ -645,7 +645,7 @@ def _say_ids(text: str, kocs: _TextIds, tasks: _TextIds) -> str:
             return f"{m.group(1)}{v!r}" if isinstance(v, str) else f"{m.group(1)}{int(v)}"
         return sub
     if kocs.labels is not None:
-        text = re.sub(r"(KOC (?:id )?)(\d+)", name("KOC", kocs), text)
+        text = re.sub(r"(KOC (?:id )?|award winner )(\d+)", name("KOC", kocs), text)
     if tasks.labels is not None:
         text = re.sub(r"((?<!row )task (?:id )?)(\d+)", name("task", tasks), text)
     return text
@@ -755,6 +755,25 @@ def settled_lines(settled: Any) -> Optional[list]:
     return [p.lines if isinstance(p, Ledger) else p for p in (settled if isinstance(settled, (list, tuple)) else [settled])]
 
 
+def _no_policy_winners(policy: RewardPolicy, tasks: Any) -> None:
+    """A policy names process-award winners by integer KOC id; with text KOC ids none of them can be meant
+    (and the engine would read the number as one of its own codes): refused, naming the winner's path, for
+    the rules a task uses (the engine ignores the winners of the others)."""
+    used: set = set()
+    if tasks is not None and "rule" in _names(tasks):
+        for v in np.asarray(_array(_columns.get(tasks, "rule")), dtype=object):
+            if isinstance(v, (int, np.integer)) and 0 <= int(v) < len(policy.rules):
+                used.add(policy.rules[int(v)])
+            elif isinstance(v, str):
+                used.add(v)
+    for i, r in enumerate(policy.to_dict()["rules"]):
+        for a, award in enumerate(r.get("process_awards", [])):
+            if award.get("winners") and r["id"] in used:
+                raise error("invalid_argument", f"rule '{r['id']}' names process-award winners by integer id, but this "
+                            "ledger's KOC ids are text: give the winners as an awards table (awards=, with "
+                            "campaign_id, award, koc_id)", None, f"rules[{i}].process_awards[{a}].winners")
+
+
 def _ledger(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tasks: Any, kocs: Any = None,
             explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "",
             text_ids: tuple[bool, bool] = (False, False)) -> Ledger:
@@ -768,6 +787,8 @@ def _ledger(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
                    + [(p, "settled.koc_id") for p in (settled or [])], text=text_ids[0])
     task_ids = _TextIds("task_id", [(tasks, "task_id"), (assignments, "task_id"), (completions, "task_id")]
                         + [(p, "settled.task_id") for p in (settled or [])], text=text_ids[1])
+    if ids.labels is not None:
+        _no_policy_winners(pol, tasks)
     tasks, assignments, completions, kocs, awards = (task_ids.recode(ids.recode(t)) for t in (tasks, assignments, completions, kocs, awards))
     if settled is not None:
         settled = [task_ids.recode(ids.recode(p)) for p in settled]

@@ -247,7 +247,7 @@ def _holds_text(sdf: DataFrame, column: str) -> bool:
 
 
 def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame, ladder: Optional[list] = None,
-            explain: bool = False, settled: Any = None) -> DataFrame:
+            explain: bool = False, settled: Any = None, awards: Any = None, run_id: str = "") -> DataFrame:
     """koc.rewards over Spark: the ledger lines as a Spark frame (``Ledger.lines`` columns without
     ``amount_decimal``; rule/kind/reason/currency as strings) plus the :data:`ORDER` sort columns.
 
@@ -261,6 +261,9 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
     settled: what earlier runs paid, as for koc.rewards: Ledgers or line tables (pandas, or Spark frames,
     which are collected to the driver), one or a list. Validated on the driver and broadcast; each scope
     reads the earlier lines it needs (its tasks', its campaigns', its coupled rules').
+    awards: the process-award winners per campaign, as for koc.rewards (pandas, or a Spark frame, collected
+    to the driver): validated on the driver, each campaign's rows sent to the campaign's scope.
+    run_id: written on every line (``run_id`` column), as for koc.rewards.
 
     ``lines.orderBy(*ORDER)`` equals koc.rewards's ``Ledger.lines`` row for row. Completions are grouped by
     reward scope with ``applyInPandas`` (one scope's completions must fit in an executor's memory).
@@ -269,10 +272,12 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
     text = pol.to_json()
     spark = completions.sparkSession
     earlier = D.settled_table(_gathered(settled))
-    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs, "koc_id"))
+    won = awards.toPandas() if isinstance(awards, DataFrame) else awards
+    text_ids = D.text_id_choice(tasks, earlier, _holds_text(kocs, "koc_id"), won)
     t = D.prepare_tasks(tasks, pol, earlier, text_ids)
     by_scope = D.route_settled(earlier, t, pol)
-    shared = spark.sparkContext.broadcast(by_scope) if by_scope else None
+    by_award = D.route_awards(won, t, pol, earlier, text_ids)
+    shared = spark.sparkContext.broadcast((by_scope, by_award)) if by_scope or by_award else None
     has_tier = "tier" in kocs.columns
     k = kocs.select("koc_id", *(["tier"] if has_tier else []))
     c = _with_rows(completions, "_row")
@@ -283,7 +288,8 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
     schema = _schema(meta)
 
     def group_fn(g: pd.DataFrame) -> pd.DataFrame:
-        return D.rewards_group(g, text, t, ladder, explain, shared.value if shared is not None else None, text_ids)
+        sets = shared.value if shared is not None else (None, None)
+        return D.rewards_group(g, text, t, ladder, explain, sets[0], text_ids, sets[1], run_id)
 
     grouped = c.groupBy("_scope").applyInPandas(group_fn, schema)
     done = completions.select("koc_id").distinct().withColumn("_done", F.lit(True))
@@ -291,13 +297,16 @@ def rewards(completions: DataFrame, policy: Any, *, tasks: Any, kocs: DataFrame,
 
     def koc_fn(it):
         for batch in it:
-            yield D.koc_lines(batch, text, ladder, explain, text_ids)
+            yield D.koc_lines(batch, text, ladder, explain, text_ids, run_id)
 
     koc_part = kk.mapInPandas(koc_fn, schema)
     busy = {r["task_id"] for r in completions.select("task_id").distinct().collect()}
-    idle = [x for x in t["task_id"].tolist() if x not in busy]
+    # Tasks without completions in a scope that has some are the scope's group's to report; the others here.
+    busy_scopes = set(t.loc[t["task_id"].isin(list(busy)), "_scope"].tolist())
+    idle = t.loc[~t["_scope"].isin(list(busy_scopes)), "task_id"].tolist()
+    D.check_idle_awards(by_award, busy_scopes, t, pol, by_scope, text_ids)
     if idle:
-        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids)
+        idle_lines = D.idle_task_lines(t, idle, pol, explain, text_ids, run_id)
         strings = [c for c in meta.columns if meta[c].dtype == object]
         idle_sdf = spark.createDataFrame(idle_lines.astype({c: object for c in strings}), schema)
         return grouped.unionByName(koc_part).unionByName(idle_sdf)

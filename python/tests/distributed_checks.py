@@ -90,20 +90,25 @@ def listening_sockets() -> set:
 
 # ---- settlement over several runs, integer or text ids -------------------------------------------------
 
-def settlement_programme(text: bool):
+def settlement_programme(text: bool, awards: bool = False):
     """Three monthly runs of a small programme, each settling against the earlier ones: (policy, tasks, kocs,
     [may, june, july] completions, all work to date). Per-KOC cap of an amplification rule over two tasks
     (a step paid in May, a new one reached in June, the cap partly used), a task budget and a campaign
     budget partly spent in May, first-N places with a tie broken by KOC id, a KOC without work and a task
     without completions; July repeats June. With ``text``, KOC and task ids are CRM-shaped text whose text
     order differs from the numbers' ("KOC-1003" < "KOC-999", "T-15" < "T-5"), and the campaign with prizes
-    and process awards (winners named in the policy by integer id) is left out."""
+    and process awards (winners named in the policy by integer id) is left out. With ``awards``, the winners
+    come as an awards table instead (the policy names none), the campaign is kept with text ids too, and the
+    awards table is returned fifth."""
     import json
     from conftest import ROOT
     d = json.loads(koc.RewardPolicy.load(ROOT / "examples" / "data" / "reward_policy.json").to_json())
     for r in d["rules"]:
         if r["id"] == "newbie_meme":
             r["speed_bonus"]["first_n"] = 3
+        if awards:
+            for a in r.get("process_awards", []):
+                a.pop("winners", None)
     d["campaign_budgets"] = [{"campaign": 7, "currency": "CNY", "amount": "4000.00"}]
     policy = koc.RewardPolicy(d)
     kid = (lambda i: f"KOC-{i}") if text else (lambda i: i)
@@ -111,7 +116,7 @@ def settlement_programme(text: bool):
     rows = [(5, "weibo_review", None, None), (15, "weibo_review", None, None), (6, "auto_show_guangzhou", None, "3000.00"),
             (21, "auto_show_guangzhou", 7, None), (22, "auto_show_guangzhou", 7, None), (1, "newbie_meme", None, None),
             (9, "newbie_meme", None, None)]
-    if not text:
+    if not text or awards:
         rows.append((30, "spring_launch", 8, None))
     tasks = pd.DataFrame({"task_id": pd.Series([tid(r[0]) for r in rows], dtype=object if text else np.int64),
                           "rule": [r[1] for r in rows], "campaign_id": [r[2] for r in rows], "budget": [r[3] for r in rows],
@@ -124,7 +129,7 @@ def settlement_programme(text: bool):
     june = [(1001, 5, 10, 1_200_000, 0, 1.0), (1001, 15, 10, 15_000, 0, 1.0), (1003, 6, 10, 0, 3, 1.0),
             (999, 6, 20, 0, 2, 1.0), (1002, 21, 10, 0, 2, 1.0), (999, 22, 20, 0, 2, 1.0), (1003, 22, 20, 0, 1, 1.0),
             (1001, 1, 100, 0, 0, 1.0), (1002, 1, 100, 0, 0, 1.0), (999, 1, 200, 0, 0, 1.0), (1003, 1, 200, 0, 0, 1.0)]
-    if not text:
+    if not text or awards:
         may += [(1001, 30, 10, 0, 0, 0.9), (1002, 30, 10, 0, 0, 0.7)]
         june += [(1001, 30, 10, 0, 0, 0.9), (1002, 30, 10, 0, 0, 0.7), (1003, 30, 20, 0, 0, 0.95)]
 
@@ -133,15 +138,20 @@ def settlement_programme(text: bool):
                              "task_id": pd.Series([tid(w[1]) for w in work], dtype=object if text else np.int64),
                              "delivered_at": [w[2] for w in work], "views": [w[3] for w in work],
                              "days_on_site": [w[4] for w in work], "quality": [w[5] for w in work]})
+    if awards:
+        won = pd.DataFrame({"campaign_id": [8, 8], "award": ["best idea", "fastest progress"],
+                            "koc_id": pd.Series([kid(1002), kid(1001)], dtype=object if text else np.int64)})
+        return policy, tasks, kocs, [table(may), table(june), table(june)], won
     return policy, tasks, kocs, [table(may), table(june), table(june)]
 
 
-def settle_single(policy, tasks, kocs, months, explain=False):
+def settle_single(policy, tasks, kocs, months, explain=False, awards=None, run_ids=None):
     """koc.rewards month after month, each run settled against every earlier ledger."""
     ledgers = []
-    for done in months:
+    for k, done in enumerate(months):
         ledgers.append(koc.rewards(done[["koc_id", "task_id"]], done, policy, tasks=tasks, kocs=kocs, explain=explain,
-                                   settled=list(ledgers) or None))
+                                   settled=list(ledgers) or None, awards=awards,
+                                   run_id=run_ids[k] if run_ids else ""))
         assert ledgers[-1].verify(), ledgers[-1].verify().message
     return ledgers
 
@@ -153,7 +163,7 @@ def assert_same_lines(got: pd.DataFrame, single: pd.DataFrame, text: bool) -> No
     assert len(got) == len(single)
     for c in LINE_COLUMNS + (["explanation"] if "explanation" in single.columns else []):
         if c in ("koc_id", "task_id") and not text or c not in ("koc_id", "task_id", "rule", "kind", "reason", "currency",
-                                                                "explanation"):
+                                                                "explanation", "run_id"):
             np.testing.assert_array_equal(got[c].to_numpy(np.int64), single[c].to_numpy(np.int64), err_msg=c)
         else:
             want = [None if pd.isna(v) else str(v) for v in single[c].astype(object)]

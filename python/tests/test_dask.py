@@ -158,6 +158,35 @@ def test_rewards_settled_month_after_month(client, text):
     assert (got_july["amount"] == 0).all()
 
 
+@pytest.mark.parametrize("text", [False, True], ids=["integer_ids", "text_ids"])
+def test_rewards_awards_table_and_run_ids(client, text):
+    """awards= (the process-award winners as a table, also with text KOC ids) and run_id= as koc.rewards
+    takes them, month after month; a winner without work in the campaign is refused at its awards row."""
+    policy, tasks, kocs, months, won = settlement_programme(text, awards=True)
+    runs = ["2026-05", "2026-06", "2026-07"]
+    single = settle_single(policy, tasks, kocs, months, explain=True, awards=won, run_ids=runs)
+    k = dd.from_pandas(kocs, npartitions=2)
+    earlier = []
+    for month, want, run in zip(months, single, runs):
+        got = kd.rewards(dd.from_pandas(month, npartitions=3), policy, tasks=tasks, kocs=k, settled=earlier or None,
+                         explain=True, awards=won, run_id=run).compute().sort_values(kd.ORDER).reset_index(drop=True)
+        assert_same_lines(got, want.lines, text)
+        assert set(got["run_id"]) == {run}
+        earlier.append(got.drop(columns=kd.ORDER))
+    assert "process_award" in set(single[0].lines["kind"])
+    # KOC 1004 did no work in campaign 8: row 2 of the awards table.
+    bad = pd.concat([won, pd.DataFrame({"campaign_id": [8], "award": ["best idea"],
+                                        "koc_id": pd.Series([kocs["koc_id"].iloc[4]], dtype=won["koc_id"].dtype)})],
+                    ignore_index=True)
+    with pytest.raises(koc.UnknownIdError) as want:
+        koc.rewards(months[0][["koc_id", "task_id"]], months[0], policy, tasks=tasks, kocs=kocs, awards=bad)
+    with pytest.raises(koc.UnknownIdError) as got:
+        kd.rewards(dd.from_pandas(months[0], npartitions=3), policy, tasks=tasks, kocs=k, awards=bad).compute()
+    assert (got.value.row, got.value.field, str(got.value)) == (want.value.row, want.value.field, str(want.value)) \
+        and want.value.row == 2
+    assert ("award winner 'KOC-1004'" if text else "award winner 1004") in str(want.value)
+
+
 def test_text_ids_decided_for_the_whole_ledger(client):
     """A scope whose KOC and task ids all look like numbers ("99", "100002") is still mapped as text when
     another part of the ledger holds text ids, as koc.rewards maps them: ids and text order as one node's."""

@@ -1,5 +1,6 @@
 """koc.rewards: a small programme of the example policy checked by hand, every error path, exact Decimals."""
 import json
+import pathlib
 import pickle
 from decimal import Decimal
 
@@ -385,7 +386,12 @@ def test_structural_errors(policy):
     # Ids must be numbers.
     # Text ids are ids too (CRM exports): a KOC table of other ids leaves the assignments' KOCs unknown, and the
     # message names the caller's id, not the engine's code for it.
-    _error_case(policy, koc.UnknownIdError, 0, "assignment", kocs=lambda k: k.assign(koc_id=["a", "b", "c", "d", "e"]),
+    # (The policy's process-award winners are integer ids, which text KOC ids refuse: an awards table would name them.)
+    unnamed = policy.to_dict()
+    for r in unnamed["rules"]:
+        for award in r.get("process_awards", []):
+            award.pop("winners", None)
+    _error_case(unnamed, koc.UnknownIdError, 0, "assignment", kocs=lambda k: k.assign(koc_id=["a", "b", "c", "d", "e"]),
                 match="names KOC 1004, not in the KOC table")
     with pytest.raises(TypeError):
         koc.rewards([1, 2], programme()[2], policy, tasks=programme()[0])
@@ -455,3 +461,22 @@ def test_campaign_budget_by_rule_priority(policy):
     doc["campaign_budgets"][0]["reduction"] = "largest_first"
     with pytest.raises(koc.UnknownNameError, match="campaign_budgets\\[0\\].reduction"):
         koc.RewardPolicy(doc)
+
+
+def test_policy_winners_with_text_koc_ids_are_refused_not_misread():
+    """A policy names process-award winners by integer id; with text KOC ids the engine would read the number
+    as one of its own codes and pay whoever holds it. Refused, naming the path; an awards table works."""
+    import sys
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    from distributed_checks import settlement_programme, settle_single
+    policy, tasks, kocs, months, won = settlement_programme(True, awards=True)
+    d = policy.to_dict()
+    spring = next(i for i, r in enumerate(d["rules"]) if r["id"] == "spring_launch")
+    d["rules"][spring]["process_awards"][0]["winners"] = [1]  # code 1 would be 'KOC-1002'
+    may = months[0]
+    with pytest.raises(ValueError, match="awards table") as e:
+        koc.rewards(may[["koc_id", "task_id"]], may, d, tasks=tasks, kocs=kocs)
+    assert e.value.field == f"rules[{spring}].process_awards[0].winners"
+    ledger = settle_single(policy, tasks, kocs, [may], awards=won)[0]
+    paid = ledger.lines[ledger.lines["kind"] == "process_award"]
+    assert sorted(paid["koc_id"]) == ["KOC-1001", "KOC-1002"]

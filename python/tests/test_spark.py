@@ -184,6 +184,24 @@ def test_rewards_settled_month_after_month(spark, text):
     assert (got_july_pdf["amount"] == 0).all()
 
 
+@pytest.mark.parametrize("text", [False, True], ids=["integer_ids", "text_ids"])
+def test_rewards_awards_table_and_run_ids(spark, text):
+    """awards= and run_id= as koc.rewards takes them, month after month, on Spark."""
+    policy, tasks, kocs, months, won = settlement_programme(text, awards=True)
+    runs = ["2026-05", "2026-06"]
+    single = settle_single(policy, tasks, kocs, months[:2], explain=True, awards=won, run_ids=runs)
+    k = spark.createDataFrame(kocs)
+    earlier = []
+    for month, want, run in zip(months, single, runs):
+        # The completions' order is the frame's (a repartition would renumber them).
+        got = ks.rewards(spark.createDataFrame(month), policy, tasks=tasks, kocs=k, settled=earlier or None,
+                         explain=True, awards=won, run_id=run).orderBy(*ks.ORDER).toPandas()
+        assert_same_lines(got, want.lines, text)
+        assert set(got["run_id"]) == {run}
+        earlier.append(got.drop(columns=ks.ORDER))
+    assert "process_award" in set(single[0].lines["kind"])
+
+
 def test_bad_settled_table_is_refused_on_the_driver(spark):
     policy, tasks, kocs, months = settlement_programme(True)
     may = settle_single(policy, tasks, kocs, months[:1])[0].lines

@@ -44,6 +44,12 @@ from .rewards import (CURRENCIES, Ledger, RewardPolicy, format_amount, parse_amo
 
 __version__: str = _core.__version__
 
+from . import tables  # noqa: E402  the input tables' columns, written down once
+from ._errors import detail as _detail  # noqa: E402
+
+# Every koc.Error's message without its "(row r, field 'f')" suffix, beside .code, .row and .field.
+Error.detail = property(_detail)
+
 __all__ = [
     "Check",
     "CURRENCIES",

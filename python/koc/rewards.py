@@ -20,7 +20,8 @@ from typing import Any, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core, _tables
+from . import _columns, _core
+from . import tables as _tables
 from ._check import Check
 from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text

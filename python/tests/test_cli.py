@@ -577,3 +577,27 @@ def test_points_balances_from_the_ledgers(tmp_path, capsys, demo):
     assert rc != 0 and "spent.csv, row 0" in err
     rc, _, err = koc_cli(capsys, "points", "--policies", d, "--as-of", "2026-06-30", "--ledger", str(ledger), "--quiet")
     assert rc != 0 and "LEDGER=DATE" in err
+
+
+def test_cli_uses_only_the_public_python_api():
+    """The CLI is a skin over koc's public API: no import of a private module (koc._core, koc._columns...);
+    and report.py, the HTML report the CLI writes, depends on nothing in the CLI."""
+    import re
+    import koc.cli
+    folder = pathlib.Path(koc.cli.__file__).parent
+    for path in folder.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        private = re.findall(r"^\s*from \.\.\s+import\s+(?:[\w, ]*,\s*)?_(?!_)\w+|^\s*from \.\._\w+|^\s*(?:import|from) koc\._\w+", text, re.M)
+        assert not private, f"{path.name} imports private modules: {private}"
+    report = (folder.parent / "report.py").read_text(encoding="utf-8")
+    assert "cli" not in re.findall(r"^\s*from \S+", report, re.M) and "from .cli" not in report
+
+
+def test_public_error_detail_and_time_reader():
+    import koc
+    with pytest.raises(koc.Error) as e:
+        koc.tables.unix_seconds(pd.Series(["2026-03-31", "soon"], dtype=object), "delivered_at")
+    assert (e.value.row, e.value.field) == (1, "delivered_at")
+    assert e.value.detail.startswith("not a time: 'soon'") and "row 1" not in e.value.detail
+    assert list(koc.tables.unix_seconds(pd.Series(["2026-03-31T08:00:00+08:00"], dtype=object), "t")) == [1774915200]
+    assert "window_end" in koc.tables.TASKS and koc.tables.TASKS["window_end"].kind == "time"

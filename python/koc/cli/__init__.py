@@ -20,7 +20,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _core
+from .. import Error, __version__
 from ..tiers import METRICS
 from ..matching import validate_tasks
 from ..rewards import validate_rewards
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     p = _Parser(prog="koc", description="Tiers, matching and rewards for Key Opinion Consumer programmes.",
                 epilog=EXAMPLES + "\n" + EXIT_CODES, formatter_class=fmt)
-    p.add_argument("--version", action="version", version=f"koc {_core.__version__}")
+    p.add_argument("--version", action="version", version=f"koc {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_: str, epilog: str) -> argparse.ArgumentParser:
@@ -376,7 +376,7 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
                                  field=m) for m in missing])
     try:
         w = what_if(tables["roster"], old, new)
-    except _core.Error as e:
+    except Error as e:
         raise _pipeline.library_error(e, pathlib.Path(args.roster).name) from None
     progress.finish(f"{w.n_moved:,} KOCs would move")
     sys.stdout.write(f"{w.n_moved:,} of {len(tables['roster']):,} KOCs would change tier "
@@ -516,7 +516,7 @@ def _cmd_statement(args: argparse.Namespace) -> int:
     try:
         text = statement(koc_id, roster, policies.tier, ledger=ledger, state=history.state, revoked=history.revoked,
                          title=args.title, format=fmt)
-    except _core.Error as e:
+    except Error as e:
         if getattr(e, "code", "") == "unknown_id":
             raise UserError([Problem("--koc", f"KOC {args.koc} is not in {pathlib.Path(args.roster).name}")]) from None
         raise
@@ -559,7 +559,7 @@ def _cmd_points(args: argparse.Namespace) -> int:
             redemptions["koc_id"] = pd.to_numeric(redemptions["koc_id"], errors="coerce")
     try:
         out = points_balances(table, policies.reward, args.as_of, redemptions=redemptions)
-    except _core.Error as e:
+    except Error as e:
         fld = getattr(e, "field", "") or ""
         if fld.startswith("redemptions."):
             raise _pipeline.library_error(e, pathlib.Path(args.redemptions).name, fld.removeprefix("redemptions.")) from None
@@ -569,7 +569,7 @@ def _cmd_points(args: argparse.Namespace) -> int:
         if fld.startswith("lots.") and row is not None and row >= 0:
             for df, name in lots:  # the row of the joined table: back to its file and its row there
                 if row < len(df):
-                    raise UserError([Problem(name, _pipeline.detail(e), row, fld.removeprefix("lots."), row + 2)]) from None
+                    raise UserError([Problem(name, e.detail, row, fld.removeprefix("lots."), row + 2)]) from None
                 row -= len(df)
         raise _pipeline.library_error(e, "--ledger") from None
     progress.finish(f"{len(out):,} KOCs with points")

@@ -16,8 +16,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .. import _columns, _core, _tables
-from .._errors import detail as _detail
+from .. import Error, tables
 from .. import datasets as _datasets
 from ..tiers import METRICS
 
@@ -66,10 +65,10 @@ ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "
                                   "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
                                   "region": "str", "audience": "str", "available_start": "time", "available_end": "time",
                                   "opted_out": "str", "recent_tasks": "int"}
-# The task and completion tables are the library's (koc/_tables.py); amounts stay text, which koc.rewards
+# The task and completion tables are the library's (koc.tables); amounts stay text, which koc.rewards
 # reads exactly in the row's currency.
-TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.TASKS.values()}
-COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in _tables.COMPLETIONS.values()}
+TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in tables.TASKS.values()}
+COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in tables.COMPLETIONS.values()}
 TIERS_COLUMNS: dict[str, str] = {"koc_id": "id", "tier": "str"}
 PREFIXES = {"roster": "skill_", "tasks": "req_"}
 
@@ -134,7 +133,7 @@ def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, 
             problems.append(Problem(name, f"missing required column '{r}'{hint}", field=r))
     if table in ("tasks", "completions"):
         # The library refuses these too: an error here, not a warning, so validate and run agree.
-        return problems + [Problem(name, message, field=fld) for _, message, _, fld in _tables.problems(cols, table, table[:-1])]
+        return problems + [Problem(name, message, field=fld) for _, message, _, fld in tables.problems(cols, table, table[:-1])]
     vocabulary = list(known) + ([f"{prefix}{s}" for s in _datasets.SKILLS] if prefix else [])
     for c in cols:
         if c in known or (prefix and c.startswith(prefix)):
@@ -180,11 +179,11 @@ def convert(df: pd.DataFrame, table: str, name: str, is_csv: bool,
             continue
         if kind == "time":  # unix seconds or ISO-8601 (offsets honoured): the library's one time reader
             try:
-                out[c] = _columns.seconds(col if col.dtype.kind in "iuM" or isinstance(col.dtype, pd.DatetimeTZDtype)
+                out[c] = tables.unix_seconds(col if col.dtype.kind in "iuM" or isinstance(col.dtype, pd.DatetimeTZDtype)
                                           else text, c)
-            except _core.Error as e:
+            except Error as e:
                 row = -1 if getattr(e, "row", None) is None else int(e.row)
-                problems.append(Problem(name, _detail(e), row if row >= 0 else None, c,
+                problems.append(Problem(name, e.detail, row if row >= 0 else None, c,
                                         _line(row, is_csv) if row >= 0 else None))
             continue
         num = pd.to_numeric(text, errors="coerce")

@@ -10,10 +10,9 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _core
-from .._errors import detail
+from .. import Error, InternalError, TimeoutError, __version__
 from ..matching import MatchingPolicy, match
-from ..rewards import display_amount
+from ..rewards import RewardPolicy, display_amount
 from ..tiers import TierPolicy, classify, tier_state
 from . import _io
 from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
@@ -43,15 +42,15 @@ def load_tier_policy(path: Optional[str]) -> TierPolicy:
     text = _io.read_json_text(p, p.name)
     try:
         return TierPolicy(text)
-    except _core.Error as e:
+    except Error as e:
         raise _policy_error(e, p.name) from None
 
 
 def load_matching_policy(path: Optional[str], tier: TierPolicy) -> MatchingPolicy:
     if path is None:
         try:
-            return MatchingPolicy(_core.default_matching_policy_json(), tier)
-        except _core.Error as e:  # the default's tier_fit names the default ladder's tiers
+            return MatchingPolicy(MatchingPolicy.default().to_json(), tier)
+        except Error as e:  # the default's tier_fit names the default ladder's tiers
             raise UserError([Problem(POLICY_FILES["matching"], f"no matching policy was given and the default one does "
                                      f"not fit this tier ladder ({e}): add a {POLICY_FILES['matching']} written for "
                                      f"the ladder", field=getattr(e, "field", None))], EXIT_POLICY) from None
@@ -59,7 +58,7 @@ def load_matching_policy(path: Optional[str], tier: TierPolicy) -> MatchingPolic
     text = _io.read_json_text(p, p.name)
     try:
         return MatchingPolicy(text, tier)
-    except _core.Error as e:
+    except Error as e:
         raise _policy_error(e, p.name) from None
 
 
@@ -69,8 +68,8 @@ def load_reward_policy(path: Optional[str]) -> Optional[str]:
     p = pathlib.Path(path)
     text = _io.read_json_text(p, p.name)
     try:
-        return _core.reward_policy_normalise(text)
-    except _core.Error as e:
+        return RewardPolicy(text).to_json()
+    except Error as e:
         raise _policy_error(e, p.name) from None
 
 
@@ -149,13 +148,13 @@ def reward_rule_ids(policy_json: Optional[str]) -> Optional[tuple[str, ...]]:
     return tuple(r["id"] for r in json.loads(policy_json)["rules"])
 
 
-def library_error(e: _core.Error, file: str, field: Optional[str] = None) -> UserError:
+def library_error(e: Error, file: str, field: Optional[str] = None) -> UserError:
     """A koc.Error from the library, attributed to the file whose rows it names (and, when given, to the
     file's own column name instead of the library's)."""
     row = getattr(e, "row", None)
     row = None if row is None or row < 0 else int(row)
     # The Problem says the row and field: the message is the library's sentence without its own suffix.
-    return UserError([Problem(file, detail(e), row, field if field is not None else getattr(e, "field", None),
+    return UserError([Problem(file, e.detail, row, field if field is not None else getattr(e, "field", None),
                               None if row is None else row + 2)])
 
 
@@ -311,7 +310,7 @@ def stage_classify(roster: pd.DataFrame, policies: Policies, roster_name: str,
     h = history or TierHistory()
     try:
         return classify(roster, policies.tier, h.overrides, state=h.state, revoked=h.revoked, as_of=h.as_of)
-    except _core.Error as e:
+    except Error as e:
         fld = getattr(e, "field", "") or ""
         if fld == "as_of":
             raise UserError([Problem("--as-of", str(e))]) from None
@@ -358,17 +357,17 @@ def stage_match(roster: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.DataFrame, 
     try:
         r = match(roster, tasks, policies.matching, tiers=tiers, tier_policy=policies.tier, mode=mode, objective=objective,
                   progress=on_progress, time_limit=time_limit)
-    except _core.TimeoutError as e:
+    except TimeoutError as e:
         raise UserError([Problem("--time-limit", f"{e}; nothing was written (raise the limit, or leave it out)")],
                         EXIT_TIMEOUT) from None
-    except _core.Error as e:
+    except Error as e:
         # The field tells which table the row belongs to.
         fld = getattr(e, "field", "") or ""
         task_fields = set(_io.TASK_COLUMNS) | {f for f in tasks.columns}
         raise library_error(e, names[1] if fld in task_fields and fld not in ("audience", "region") else names[0]) from None
     check = r.verify()
     if not check:  # an optimality or stability certificate that fails is a bug: exit code 1
-        raise _core.InternalError(f"match certificate check failed: {check.message}")
+        raise InternalError(f"match certificate check failed: {check.message}")
     return r
 
 
@@ -393,11 +392,11 @@ class Settled:
     lines: pd.DataFrame
     files: list[tuple[str, int, bool]]  # (file name, first row in `lines`, is CSV), in order
 
-    def error(self, e: _core.Error) -> UserError:
+    def error(self, e: Error) -> UserError:
         """A settled-table error, attributed to the file and row it names."""
         row = getattr(e, "row", None)
         fld = (getattr(e, "field", "") or "").removeprefix("settled.")
-        message = detail(e)  # the location is said once, in the file's own rows
+        message = e.detail  # the location is said once, in the file's own rows
         if row is None or row < 0:
             return UserError([Problem(", ".join(f for f, _, _ in self.files), message, None, fld)])
         name, start, is_csv = [f for f in self.files if f[1] <= row][-1]
@@ -455,7 +454,7 @@ def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.Data
         ledger = rewards(assignments, completions_for_rewards(completions), policies.reward,
                          tasks=tasks_for_rewards(tasks), kocs=kocs, settled=None if settled is None else settled.lines,
                          awards=None if awards is None else awards[0], run_id=run_id)
-    except _core.Error as e:
+    except Error as e:
         fld = getattr(e, "field", "") or ""
         if fld.startswith("awards.") and awards is not None:
             raise library_error(e, awards[1], fld.removeprefix("awards.")) from None
@@ -466,7 +465,7 @@ def stage_rewards(completions: pd.DataFrame, tasks: pd.DataFrame, tiers: pd.Data
         raise library_error(e, names[0] if fld in _io.COMPLETION_COLUMNS else names[1]) from None
     check = ledger.verify()
     if not check:
-        raise _core.InternalError(f"ledger check failed: {check.message}")
+        raise InternalError(f"ledger check failed: {check.message}")
     return ledger_frame(ledger.lines), ledger
 
 
@@ -523,7 +522,7 @@ def build_summary(tiers: pd.DataFrame, previous: pd.Series, tasks: pd.DataFrame,
     bounded = slots > 0   # -1: as many as possible; 0: closed (takes nobody, neither filled nor short)
     closed = slots == 0
     summary: dict[str, Any] = {
-        "koc_version": _core.__version__,
+        "koc_version": __version__,
         "inputs": sources,
         "kocs": {
             "total": int(len(tiers)),

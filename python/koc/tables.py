@@ -1,4 +1,6 @@
-"""The input tables koc reads, written down once: every column's name, kind and the stages that read it.
+"""The input tables koc reads, written down once: every column's name, kind and the stages that read it
+(public: ``koc.tables.TASKS``, ``koc.tables.COMPLETIONS``, and :func:`unix_seconds`, the one reader of
+time columns).
 
 koc.match, koc.rewards and the CLI read their column names from here, so a table one stage accepts the
 next accepts unchanged: the tasks table given to :func:`koc.match` is the one :func:`koc.rewards` reads
@@ -119,3 +121,10 @@ def problems(names: Sequence[str], which: str, what: str) -> list[tuple[str, str
             out.append(("invalid_argument", f"give the {what} table's '{a}' once: '{a}' (major units) or '{b}' "
                                             "(integer minor units)", None, a))
     return out
+
+
+def unix_seconds(values: Any, field: str, default: Any = None) -> Any:
+    """A time column as unix seconds (int64 array), as every stage reads one: integers (unix seconds),
+    datetimes (naive = UTC) or ISO-8601 text ("2026-03-31 05:30:40+08:00"). Missing values become
+    ``default``, or are refused (a koc.Error naming the row and ``field``) when it is None."""
+    return _columns.seconds(values, field, default)

@@ -18,11 +18,6 @@ struct capacitated_state {
   capacitated_assignment_result result;
 };
 
-template <class T>
-py::array_t<T> copy_out(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 }  // namespace
 
 capacitated_method parse_method(const std::string& method) {
@@ -79,25 +74,26 @@ void bind_capacitated(py::module_& m) {
           }
           s->options.control = {};  // verify() needs no callbacks
           const auto& r = s->result;
+          const py::object base = py::cast(s);  // the state keeps the result: its columns are views
           py::dict d;
-          d["pair"] = copy_out(r.pair);
+          d["pair"] = view_of(r.pair, base);
           std::vector<std::int64_t> edge(r.pair.size());
           for (std::size_t i = 0; i < edge.size(); ++i) edge[i] = s->edges.edge_of_pair[static_cast<std::size_t>(r.pair[i])];
-          d["edge"] = copy_out(edge);
-          d["koc"] = copy_out(r.koc);
-          d["task"] = copy_out(r.task);
-          d["koc_load"] = copy_out(r.koc_load);
-          d["task_filled"] = copy_out(r.task_filled);
+          d["edge"] = to_numpy(std::move(edge));
+          d["koc"] = view_of(r.koc, base);
+          d["task"] = view_of(r.task, base);
+          d["koc_load"] = view_of(r.koc_load, base);
+          d["task_filled"] = view_of(r.task_filled, base);
           std::vector<std::uint8_t> kr(r.koc_reason.size()), tr(r.task_reason.size());
           for (std::size_t i = 0; i < kr.size(); ++i) kr[i] = static_cast<std::uint8_t>(r.koc_reason[i]);
           for (std::size_t i = 0; i < tr.size(); ++i) tr[i] = static_cast<std::uint8_t>(r.task_reason[i]);
-          d["koc_reason"] = copy_out(kr);
-          d["task_reason"] = copy_out(tr);
+          d["koc_reason"] = to_numpy(std::move(kr));
+          d["task_reason"] = to_numpy(std::move(tr));
           d["reasons"] = std::vector<std::string>{"none", "nobody_eligible", "all_candidates_at_capacity", "better_pairs_chosen"};
           d["total_score"] = r.total_score;
           d["total_score_units"] = r.total_score_units;
-          d["koc_potential"] = copy_out(r.duals.koc_potential);
-          d["task_potential"] = copy_out(r.duals.task_potential);
+          d["koc_potential"] = view_of(r.duals.koc_potential, base);
+          d["task_potential"] = view_of(r.duals.task_potential, base);
           d["source_potential"] = r.duals.source_potential;
           d["scale"] = r.duals.scale;
           d["epsilon"] = r.duals.epsilon;

@@ -28,6 +28,10 @@ span<const T> view(const in_array<T>& a, const char* field) {
   return {a.data(), static_cast<std::size_t>(a.shape(0))};
 }
 
+// Results go to Python one way: owner-backed arrays, never copied. A result the binding does not keep is
+// moved into the array's own owner (to_numpy); a column of a result that a Python object keeps (the
+// state behind verify() and explain()) is a read-only view whose base is that object (view_of).
+
 /// Moves a vector into a heap owner and returns a numpy array over it (no copy); the array's base
 /// keeps the owner alive.
 template <class T>
@@ -45,6 +49,22 @@ py::array_t<T> to_numpy_2d_colmajor(std::vector<T>&& v, std::size_t n_rows, std:
   return py::array_t<T>({static_cast<py::ssize_t>(n_rows), static_cast<py::ssize_t>(n_cols)},
                         {static_cast<py::ssize_t>(sizeof(T)), static_cast<py::ssize_t>(sizeof(T) * n_rows)},
                         owner->data(), base);
+}
+
+/// Read-only numpy view over `n` values at `data`, owned by `base` (the Python object keeping the result).
+template <class T>
+py::array view_of(const T* data, std::size_t n, const py::object& base) {
+  py::array_t<T> a({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))}, data, base);
+  a.attr("setflags")(py::arg("write") = false);
+  return std::move(a);
+}
+template <class T>
+py::array view_of(const std::vector<T>& v, const py::object& base) { return view_of(v.data(), v.size(), base); }
+/// One-byte enum columns (reasons, kinds) as uint8 views.
+template <class E>
+py::array codes_of(const std::vector<E>& v, const py::object& base) {
+  static_assert(sizeof(E) == 1, "code columns are one byte");
+  return view_of(reinterpret_cast<const std::uint8_t*>(v.data()), v.size(), base);
 }
 
 /// A solve_control whose callbacks are Python callables, called with the GIL held. An exception raised by

@@ -34,10 +34,6 @@ struct column_reader {
   }
 };
 
-template <class T>
-py::array_t<T> copy_out(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
 
 
 task_table_view read_tasks(column_reader& tr) {
@@ -164,24 +160,25 @@ void bind_matching(py::module_& m) {
             throw;
           }
           opt.control = {};
+          const py::object base = py::cast(r);  // the state keeps the result: its columns are views
           py::dict d;
-          d["koc"] = copy_out(r->koc);
-          d["task"] = copy_out(r->task);
-          d["score"] = copy_out(r->score);
+          d["koc"] = view_of(r->koc, base);
+          d["task"] = view_of(r->task, base);
+          d["score"] = view_of(r->score, base);
           d["total"] = r->total;
-          d["koc_load"] = copy_out(r->koc_load);
-          d["task_filled"] = copy_out(r->task_filled);
-          d["koc_reason"] = copy_out(r->koc_reason);
-          d["task_reason"] = copy_out(r->task_reason);
-          d["n_eligible"] = copy_out(r->candidates.n_eligible);
-          auto excl = copy_out(r->candidates.excluded);
+          d["koc_load"] = view_of(r->koc_load, base);
+          d["task_filled"] = view_of(r->task_filled, base);
+          d["koc_reason"] = view_of(r->koc_reason, base);
+          d["task_reason"] = view_of(r->task_reason, base);
+          d["n_eligible"] = view_of(r->candidates.n_eligible, base);
+          auto excl = view_of(r->candidates.excluded, base);
           d["excluded"] = excl.reshape({static_cast<py::ssize_t>(t.id.size()), static_cast<py::ssize_t>(n_exclusion_rules)});
           d["exclusion_rules"] = std::vector<std::string>(exclusion_rule_names.begin(), exclusion_rule_names.end());
           d["reasons"] = std::vector<std::string>(match_reason_names.begin(), match_reason_names.end());
           d["n_pairs"] = r->candidates.graph.task.size();
           if (opt.mode == match_mode::optimal) {
-            d["koc_potential"] = copy_out(r->optimal.duals.koc_potential);
-            d["task_potential"] = copy_out(r->optimal.duals.task_potential);
+            d["koc_potential"] = view_of(r->optimal.duals.koc_potential, base);
+            d["task_potential"] = view_of(r->optimal.duals.task_potential, base);
             d["source_potential"] = r->optimal.duals.source_potential;
             d["scale"] = r->optimal.duals.scale;
             d["epsilon"] = r->optimal.duals.epsilon;
@@ -219,11 +216,11 @@ void bind_matching(py::module_& m) {
               for (auto p = g.offsets[r]; p < g.offsets[r + 1]; ++p) koc_row[static_cast<std::size_t>(p)] = static_cast<std::int32_t>(r);
           }
           py::dict d;
-          d["koc"] = copy_out(koc_row);
-          d["task"] = copy_out(e.graph.task);
-          d["score"] = copy_out(e.graph.score);
-          d["n_eligible"] = copy_out(e.n_eligible);
-          auto excl = copy_out(e.excluded);
+          d["koc"] = to_numpy(std::move(koc_row));
+          d["task"] = to_numpy(std::move(e.graph.task));
+          d["score"] = to_numpy(std::move(e.graph.score));
+          d["n_eligible"] = to_numpy(std::move(e.n_eligible));
+          auto excl = to_numpy(std::move(e.excluded));
           d["excluded"] = excl.reshape({static_cast<py::ssize_t>(t.id.size()), static_cast<py::ssize_t>(n_exclusion_rules)});
           d["exclusion_rules"] = std::vector<std::string>(exclusion_rule_names.begin(), exclusion_rule_names.end());
           return d;

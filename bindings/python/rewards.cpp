@@ -46,22 +46,6 @@ struct column_reader {
   }
 };
 
-/// Read-only numpy view over `n` values at `data`, owned by `base`.
-template <class T>
-py::array view_of(const T* data, std::size_t n, const py::object& base) {
-  py::array_t<T> a({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))}, data, base);
-  a.attr("setflags")(py::arg("write") = false);
-  return std::move(a);
-}
-template <class T>
-py::array view_of(const std::vector<T>& v, const py::object& base) { return view_of(v.data(), v.size(), base); }
-/// The ledger's uint8-based enum columns as uint8 arrays.
-template <class E>
-py::array codes_of(const std::vector<E>& v, const py::object& base) {
-  static_assert(sizeof(E) == 1, "code columns are one byte");
-  return view_of(reinterpret_cast<const std::uint8_t*>(v.data()), v.size(), base);
-}
-
 py::dict totals_dict(const ledger_group_totals& g, const py::object& base) {
   py::dict d;
   d["id"] = view_of(g.id, base);

@@ -90,10 +90,16 @@ void bind_matching(py::module_& m) {
         return py::make_tuple(rep.ok, rep.message);
       });
 
+  // A matching policy parsed once against a tier ladder (its tier names are resolved to that ladder's
+  // indices); koc.MatchingPolicy keeps one per tier policy it is used with.
+  py::class_<matching_policy>(m, "ParsedMatchingPolicy", "A validated koc::matching_policy, bound to a tier ladder.")
+      .def(py::init([](const std::string& text, const tier_policy& ladder) { return matching_policy_from_json(text, ladder); }),
+           py::arg("policy_json"), py::arg("tier_policy"))
+      .def("to_json", [](const matching_policy& p) { return matching_policy_to_json(p); });
+
   m.def("default_matching_policy_json", [] { return matching_policy_to_json(default_matching_policy()); });
   m.def("matching_policy_problems",
-        [](const std::string& text, const std::string& tier_policy_json, std::size_t limit) {
-          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
+        [](const std::string& text, const tier_policy& ladder, std::size_t limit) {
           std::vector<error> found;
           {
             py::gil_scoped_release release;
@@ -101,14 +107,14 @@ void bind_matching(py::module_& m) {
           }
           return problem_tuples(found);
         },
-        py::arg("text"), py::arg("tier_policy_json"), py::arg("limit"),
+        py::arg("text"), py::arg("tier_policy"), py::arg("limit"),
         "Every problem of a matching policy document (koc::matching_policy_problems, at most limit): (code, row, field, detail) tuples.");
 
   m.def("matching_policy_normalise",
-        [](const std::string& text, const std::string& tier_policy_json) {
-          return matching_policy_to_json(matching_policy_from_json(text, tier_policy_from_json(tier_policy_json)));
+        [](const std::string& text, const tier_policy& ladder) {
+          return matching_policy_to_json(matching_policy_from_json(text, ladder));
         },
-        py::arg("policy_json"), py::arg("tier_policy_json"));
+        py::arg("policy_json"), py::arg("tier_policy"));
 
   m.def("task_problems",
         [](const py::dict& task_cols, std::int32_t n_tiers, std::size_t limit) {
@@ -125,12 +131,9 @@ void bind_matching(py::module_& m) {
         "Every problem of the task table (koc::task_problems, at most limit): (code, row, field, detail) tuples.");
 
   m.def("match",
-        [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
-           const std::string& tier_policy_json, const py::dict& two_way, const std::string& mode,
-           const std::string& objective, double score_resolution, const std::string& method, const py::object& time_limit,
-           const py::object& cancel, const py::object& progress) {
-          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
-          const matching_policy policy = matching_policy_from_json(policy_json, ladder);
+        [](const py::dict& task_cols, const py::dict& koc_cols, const matching_policy& policy, const tier_policy& ladder,
+           const py::dict& two_way, const std::string& mode, const std::string& objective, double score_resolution,
+           const std::string& method, const py::object& time_limit, const py::object& cancel, const py::object& progress) {
           column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
           task_table_view t = read_tasks(tr);
           koc_profile_view k = read_kocs(kr);
@@ -188,17 +191,15 @@ void bind_matching(py::module_& m) {
           d["state"] = r;
           return d;
         },
-        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy_json"), py::arg("tier_policy_json"),
+        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy"), py::arg("tier_policy"),
         py::arg("two_way"), py::arg("mode") = "optimal", py::arg("objective") = "max_score",
         py::arg("score_resolution") = 1e-6, py::arg("method") = "auto", py::arg("time_limit") = py::none(),
         py::arg("cancel") = py::none(), py::arg("progress") = py::none(),
         "Eligibility, fit and assignment; returns a dict of numpy arrays plus the opaque state for verify().");
 
   m.def("candidates",
-        [](const py::dict& task_cols, const py::dict& koc_cols, const std::string& policy_json,
-           const std::string& tier_policy_json, const py::dict& two_way) {
-          const tier_policy ladder = tier_policy_from_json(tier_policy_json);
-          const matching_policy policy = matching_policy_from_json(policy_json, ladder);
+        [](const py::dict& task_cols, const py::dict& koc_cols, const matching_policy& policy, const tier_policy& ladder,
+           const py::dict& two_way) {
           column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
           const task_table_view t = read_tasks(tr);
           const koc_profile_view k = read_kocs(kr);
@@ -225,7 +226,7 @@ void bind_matching(py::module_& m) {
           d["exclusion_rules"] = std::vector<std::string>(exclusion_rule_names.begin(), exclusion_rule_names.end());
           return d;
         },
-        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy_json"), py::arg("tier_policy_json"), py::arg("two_way"),
+        py::arg("task_cols"), py::arg("koc_cols"), py::arg("policy"), py::arg("tier_policy"), py::arg("two_way"),
         "Eligibility and fit only (stages 1-2 of match): candidate edges (koc row, task row, score) sorted by (koc, task).");
 }
 

@@ -78,6 +78,11 @@ void bind_rewards(py::module_& m) {
         return py::make_tuple(ck.ok, ck.message);
       });
 
+  // A reward policy parsed and validated once (koc.RewardPolicy keeps one); a JSON text is also accepted.
+  py::class_<reward_policy>(m, "ParsedRewardPolicy", "A validated koc::reward_policy (koc.RewardPolicy keeps one).")
+      .def(py::init([](const std::string& text) { return parse_reward_policy(text); }), py::arg("policy_json"));
+  py::implicitly_convertible<py::str, reward_policy>();
+
   m.def("reward_policy_problems",
         [](const std::string& text, std::size_t limit) {
           std::vector<error> found;
@@ -98,8 +103,7 @@ void bind_rewards(py::module_& m) {
         py::arg("policy_json"),
         "Validates a reward policy and returns it as canonical JSON (compact, keys sorted); raises koc.Error naming the path.");
   m.def("reward_policy_summary",
-        [](const std::string& text) {
-          const reward_policy p = parse_reward_policy(text);
+        [](const reward_policy& p) {
           py::list rules, tiers;
           for (const auto& r : p.rules) rules.append(py::make_tuple(r.id, rule_kind_name(r.kind), currency_code(r.currency)));
           for (const auto& t : p.tiers) tiers.append(py::make_tuple(t.name, t.multiplier_bp));
@@ -109,7 +113,7 @@ void bind_rewards(py::module_& m) {
           d["n_campaign_budgets"] = p.campaign_budgets.size();
           return d;
         },
-        py::arg("policy_json"), "Rules (id, kind, currency code) and tiers (name, multiplier_bp) of a reward policy.");
+        py::arg("policy"), "Rules (id, kind, currency code) and tiers (name, multiplier_bp) of a reward policy.");
   m.def("currencies",
         [] {
           std::vector<std::pair<std::string, int>> out;
@@ -129,9 +133,8 @@ void bind_rewards(py::module_& m) {
         py::arg("minor_units"), py::arg("currency"), "Int minor units to text ('120,000.00 CNY').");
 
   m.def("reward_input_problems",
-        [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
+        [](const reward_policy& policy, const py::dict& task_cols, const py::dict& assignment_cols,
            const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder, std::size_t limit) {
-          const reward_policy policy = parse_reward_policy(policy_json);
           std::vector<py::object> keep;
           column_reader tr{task_cols, keep}, ar{assignment_cols, keep}, cr{completion_cols, keep}, kr{koc_cols, keep};
           reward_tasks tasks;
@@ -165,17 +168,17 @@ void bind_rewards(py::module_& m) {
           }
           return problem_tuples(found);
         },
-        py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"), py::arg("koc_cols"),
+        py::arg("policy"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"), py::arg("koc_cols"),
         py::arg("ladder"), py::arg("limit"),
         "Every problem of the rewards engine's input rows (koc::reward_input_problems, at most limit): (code, row, field, detail).");
 
   m.def("compute_ledger",
-        [](const std::string& policy_json, const py::dict& task_cols, const py::dict& assignment_cols,
+        [](const reward_policy& policy, const py::dict& task_cols, const py::dict& assignment_cols,
            const py::dict& completion_cols, const py::dict& koc_cols, const std::vector<std::string>& ladder,
            bool explain, const py::dict& settled_cols, const std::vector<std::string>& settled_rule_names,
            const py::object& award_cols, const std::string& run_id) {
           auto s = std::make_shared<ledger_state>();
-          s->policy = parse_reward_policy(policy_json);
+          s->policy = policy;  // the ledger's state keeps its own copy (verify and explain read it)
           column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
               kr{koc_cols, s->keep};
           s->tasks.task_id = tr.get<std::int64_t>("task_id");
@@ -275,17 +278,16 @@ void bind_rewards(py::module_& m) {
           d["state"] = base;
           return d;
         },
-        py::arg("policy_json"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
+        py::arg("policy"), py::arg("task_cols"), py::arg("assignment_cols"), py::arg("completion_cols"),
         py::arg("koc_cols"), py::arg("ladder"), py::arg("explain") = false, py::arg("settled_cols") = py::dict(),
         py::arg("settled_rule_names") = std::vector<std::string>(), py::arg("award_cols") = py::none(), py::arg("run_id") = std::string(),
         "Computes the rewards ledger from dicts of 1-D numpy columns, settled against the lines earlier runs paid "
         "(settled_cols: koc_id, task_id, campaign_id, rule, kind, currency, amount, aux; empty = nothing settled); "
         "returns read-only numpy views, totals and the state.");
   m.def("points_balances",
-        [](const std::string& policy_json, const in_array<std::int64_t>& koc_id, const in_array<std::int64_t>& amount,
+        [](const reward_policy& policy, const in_array<std::int64_t>& koc_id, const in_array<std::int64_t>& amount,
            const in_array<std::int64_t>& earned_at, const in_array<std::int64_t>& r_koc, const in_array<std::int64_t>& r_amount,
            const in_array<std::int64_t>& r_at, std::int64_t as_of) {
-          const reward_policy policy = parse_reward_policy(policy_json);
           const points_lots lots{view<std::int64_t>(koc_id, "lots.koc_id"), view<std::int64_t>(amount, "lots.amount"),
                                  view<std::int64_t>(earned_at, "lots.earned_at")};
           const points_redemptions spent{view<std::int64_t>(r_koc, "redemptions.koc_id"), view<std::int64_t>(r_amount, "redemptions.amount"),
@@ -305,7 +307,7 @@ void bind_rewards(py::module_& m) {
           d["next_expiry_amount"] = to_numpy(std::move(b.next_expiry_amount));
           return d;
         },
-        py::arg("policy_json"), py::arg("koc_id"), py::arg("amount"), py::arg("earned_at"), py::arg("redeemed_koc_id"),
+        py::arg("policy"), py::arg("koc_id"), py::arg("amount"), py::arg("earned_at"), py::arg("redeemed_koc_id"),
         py::arg("redeemed_amount"), py::arg("redeemed_at"), py::arg("as_of"),
         "Points balances (koc::points_balances): earned, expired, redeemed, balance, next expiry per KOC.");
   m.def("line_kinds", [] {

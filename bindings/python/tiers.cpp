@@ -142,6 +142,34 @@ py::dict result_dict(tier_result&& t, const tier_policy& policy) {
 }  // namespace
 
 void bind_tiers(py::module_& m) {
+  // A tier policy parsed and validated once (koc.TierPolicy holds one); every function below takes it. A
+  // JSON text is also accepted where one is expected, and parsed for that call.
+  py::class_<tier_policy>(m, "ParsedTierPolicy", "A validated koc::tier_policy (koc.TierPolicy keeps one).")
+      .def(py::init([](const std::string& text) { return tier_policy_from_json(text); }), py::arg("policy_json"))
+      .def("to_json", [](const tier_policy& p) { return tier_policy_to_json(p); })
+      .def_property_readonly("ladder", [](const tier_policy& p) {
+        std::vector<std::string> names;
+        for (auto& t : p.tiers) names.push_back(t.name);
+        return names;
+      })
+      .def_property_readonly("metrics_used", [](const tier_policy& p) {
+        // tier_policy::uses: the one rule of which roster columns a policy needs (a metric listed with
+        // weight 0 included).
+        std::vector<std::string> names;
+        for (int i = 0; i < p.n_metrics(); ++i)
+          if (p.uses(static_cast<metric>(i))) names.push_back(p.name_of(static_cast<metric>(i)));
+        return names;
+      })
+      .def_property_readonly("gate_descriptions", [](const tier_policy& p) {
+        std::vector<std::vector<std::string>> out;
+        for (auto& t : p.tiers) {
+          out.emplace_back();
+          for (auto& g : t.gates) out.back().push_back(describe(g, p));
+        }
+        return out;
+      });
+  py::implicitly_convertible<py::str, tier_policy>();
+
   m.def("default_tier_policy_json", [] { return tier_policy_to_json(default_tier_policy()); },
         "The default tier policy as koc.tier_policy/1 JSON.");
   m.def("tier_policy_problems",
@@ -156,40 +184,14 @@ void bind_tiers(py::module_& m) {
         py::arg("text"), py::arg("limit"),
         "Every problem of a tier policy document (koc::tier_policy_problems, at most limit): (code, row, field, detail) tuples.");
 
-  m.def("tier_policy_normalise", [](const std::string& text) { return tier_policy_to_json(tier_policy_from_json(text)); },
-        py::arg("policy_json"), "Validates a tier policy and returns it re-serialised (raises koc.Error naming the path).");
-  m.def("tier_policy_ladder", [](const std::string& text) {
-        std::vector<std::string> names;
-        for (auto& t : tier_policy_from_json(text).tiers) names.push_back(t.name);
-        return names;
-      }, py::arg("policy_json"));
-  m.def("tier_policy_metrics", [](const std::string& text) {
-        // tier_policy::uses: the one rule of which roster columns a policy needs (a metric listed with
-        // weight 0 included).
-        const tier_policy p = tier_policy_from_json(text);
-        std::vector<std::string> names;
-        for (int i = 0; i < p.n_metrics(); ++i)
-          if (p.uses(static_cast<metric>(i))) names.push_back(p.name_of(static_cast<metric>(i)));
-        return names;
-      }, py::arg("policy_json"));
-  m.def("tier_gate_descriptions", [](const std::string& text) {
-        std::vector<std::vector<std::string>> out;
-        const tier_policy p = tier_policy_from_json(text);
-        for (auto& t : p.tiers) {
-          out.emplace_back();
-          for (auto& g : t.gates) out.back().push_back(describe(g, p));
-        }
-        return out;
-      }, py::arg("policy_json"));
   m.def("metric_names", [] { return std::vector<std::string>(metric_names.begin(), metric_names.end()); });
   m.def("tier_transition_names", [] { return std::vector<std::string>(tier_transition_names.begin(), tier_transition_names.end()); });
 
   m.def("classify",
-        [](const py::dict& columns, const std::string& policy_json, const in_array<std::int64_t>& override_ids,
+        [](const py::dict& columns, const tier_policy& policy, const in_array<std::int64_t>& override_ids,
            const in_array<std::int32_t>& override_tiers, const std::vector<std::string>& override_reasons,
            bool growth_gaps, const py::object& reference, const std::vector<std::string>& override_authors,
            const in_array<std::int64_t>& override_expires_at, std::int64_t as_of) {
-          const tier_policy policy = tier_policy_from_json(policy_json);
           const roster_input in = read_roster(columns);
           const auto ov = read_overrides(override_ids, override_tiers, override_reasons, override_authors, override_expires_at);
           tier_reference ref;
@@ -207,7 +209,7 @@ void bind_tiers(py::module_& m) {
           }
           return result_dict(std::move(t), policy);
         },
-        py::arg("columns"), py::arg("policy_json"), py::arg("override_ids"), py::arg("override_tiers"),
+        py::arg("columns"), py::arg("policy"), py::arg("override_ids"), py::arg("override_tiers"),
         py::arg("override_reasons"), py::arg("growth_gaps") = true, py::arg("reference") = py::none(),
         py::arg("override_authors") = std::vector<std::string>{}, py::arg_v("override_expires_at", in_array<std::int64_t>(), "empty"),
         py::arg("as_of") = -1,
@@ -321,8 +323,7 @@ void bind_tiers(py::module_& m) {
         "The tier state after a period (koc::next_tier_state): the roster's KOCs, then last period's absent ones.");
 
   m.def("roster_problems",
-        [](const py::dict& columns, const std::string& policy_json, std::size_t limit) {
-          const tier_policy policy = tier_policy_from_json(policy_json);
+        [](const py::dict& columns, const tier_policy& policy, std::size_t limit) {
           const roster_input in = read_roster(columns);
           std::vector<error> found;
           {
@@ -331,12 +332,11 @@ void bind_tiers(py::module_& m) {
           }
           return problem_tuples(found);
         },
-        py::arg("columns"), py::arg("policy_json"), py::arg("limit"),
+        py::arg("columns"), py::arg("policy"), py::arg("limit"),
         "Every problem of the roster against the policy (at most limit): (code, row, field, detail) tuples.");
 
   m.def("explain",
-        [](const py::dict& columns, const std::string& policy_json, const std::vector<std::int64_t>& rows) {
-          const tier_policy policy = tier_policy_from_json(policy_json);
+        [](const py::dict& columns, const tier_policy& policy, const std::vector<std::int64_t>& rows) {
           const roster_input in = read_roster(columns);
           std::vector<std::string> out;
           {
@@ -350,11 +350,10 @@ void bind_tiers(py::module_& m) {
           }
           return out;
         },
-        py::arg("columns"), py::arg("policy_json"), py::arg("rows"));
+        py::arg("columns"), py::arg("policy"), py::arg("rows"));
 
   m.def("what_if",
-        [](const py::dict& columns, const std::string& current_json, const std::string& proposed_json) {
-          const tier_policy a = tier_policy_from_json(current_json), b = tier_policy_from_json(proposed_json);
+        [](const py::dict& columns, const tier_policy& a, const tier_policy& b) {
           const roster_input in = read_roster(columns);
           what_if_result w;
           {
@@ -372,7 +371,7 @@ void bind_tiers(py::module_& m) {
           d["proposed_tier"] = to_numpy(std::move(w.proposed_tier));
           return d;
         },
-        py::arg("columns"), py::arg("current_policy_json"), py::arg("proposed_policy_json"));
+        py::arg("columns"), py::arg("current_policy"), py::arg("proposed_policy"));
 }
 
 }  // namespace koc::py

@@ -31,11 +31,23 @@ MODES = {"optimal": "optimal", "stable": "stable_kocs_propose", "stable_kocs": "
 class MatchingPolicy:
     """A matching policy (schema ``koc.matching_policy/1``): fit weights and the tier-fit table."""
 
-    __slots__ = ("_json",)
+    __slots__ = ("_json", "_parsed")
 
     def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "MatchingPolicy"], tier_policy: TierPolicyLike = None) -> None:
         text = policy._json if isinstance(policy, MatchingPolicy) else policy_text(policy, "MatchingPolicy")
-        self._json = _core.matching_policy_normalise(text, _policy(tier_policy).to_json())
+        tp = _policy(tier_policy)
+        parsed = _core.ParsedMatchingPolicy(text, tp._parsed)
+        self._json = parsed.to_json()
+        # Parsed once per tier ladder it is used with (its tier names are that ladder's indices).
+        self._parsed: dict = {tp.to_json(): parsed}
+
+    def _parsed_for(self, tier_policy: TierPolicy) -> Any:
+        """This policy parsed against ``tier_policy``'s ladder (kept for the next call with it)."""
+        key = tier_policy.to_json()
+        got = self._parsed.get(key)
+        if got is None:
+            got = self._parsed[key] = _core.ParsedMatchingPolicy(self._json, tier_policy._parsed)
+        return got
 
     @classmethod
     def default(cls) -> "MatchingPolicy":
@@ -351,7 +363,7 @@ def match(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict, None
     task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, slots = \
         _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
     r = _core.match({k: v for k, v in task_cols.items() if v is not None}, {k: v for k, v in koc_cols.items() if v is not None},
-                    mp.to_json(), tp.to_json(), two_way, MODES[mode], objective, float(score_resolution), method,
+                    mp._parsed_for(tp), tp._parsed, two_way, MODES[mode], objective, float(score_resolution), method,
                     time_limit, cancel, progress)
 
     kid = koc_labels if koc_labels is not None else koc_ids
@@ -398,7 +410,7 @@ def candidates(roster: Any, tasks: Any, policy: Union[MatchingPolicy, str, dict,
     task_cols, koc_cols, two_way, koc_ids, koc_labels, task_ids, task_labels, _ = \
         _pipeline_columns(roster, tasks, tp, tiers, declines, preferences)
     r = _core.candidates({k: v for k, v in task_cols.items() if v is not None},
-                         {k: v for k, v in koc_cols.items() if v is not None}, mp.to_json(), tp.to_json(), two_way)
+                         {k: v for k, v in koc_cols.items() if v is not None}, mp._parsed_for(tp), tp._parsed, two_way)
     kid = koc_labels if koc_labels is not None else koc_ids
     tid = task_labels if task_labels is not None else task_ids
     k, t = r["koc"].astype(np.int64), r["task"].astype(np.int64)

@@ -82,12 +82,14 @@ class RewardPolicy:
     canonical JSON (compact, keys sorted): equal policies compare equal. Pickles as its JSON.
     """
 
-    __slots__ = ("_json", "_rules", "_tiers")
+    __slots__ = ("_json", "_rules", "_tiers", "_parsed")
 
     def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "RewardPolicy"]) -> None:
         text = policy._json if isinstance(policy, RewardPolicy) else policy_text(policy, "RewardPolicy")
         self._json: str = _core.reward_policy_normalise(text)
-        summary = _core.reward_policy_summary(self._json)
+        # Parsed once here; every call into the engine passes the parsed policy.
+        self._parsed = policy._parsed if isinstance(policy, RewardPolicy) else _core.ParsedRewardPolicy(self._json)
+        summary = _core.reward_policy_summary(self._parsed)
         self._rules: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in summary["rules"])
         self._tiers: tuple[tuple[str, int], ...] = tuple(tuple(t) for t in summary["tiers"])
 
@@ -686,7 +688,7 @@ def validate_rewards(completions: Any, policy: RewardPolicyLike, *, tasks: Any, 
         table = "kocs"
         koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
         table = ""
-        found = _core.reward_input_problems(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
+        found = _core.reward_input_problems(pol._parsed, task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
                                             ladder, int(limit))
     except _core.Error as e:
         found = [(e.code, -1 if e.row is None else e.row, (table + "." if table else "") + (e.field or ""), detail(e))]
@@ -802,7 +804,7 @@ def _ledger(assignments: Any, completions: Any, policy: RewardPolicyLike, *, tas
     koc_cols, ladder = _koc_columns(kocs, a_koc, pol)
     settled_cols, settled_rules = _settled_columns(settled) if settled is not None else ({}, [])
     try:
-        raw = _core.compute_ledger(pol.to_json(), task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
+        raw = _core.compute_ledger(pol._parsed, task_cols, {"koc_id": a_koc, "task_id": a_task}, done, koc_cols,
                                    ladder, bool(explain), settled_cols, settled_rules,
                                    None if awards is None else _award_columns(awards), str(run_id))
     except _core.Error as e:
@@ -858,7 +860,7 @@ def points_balances(lots: Any, policy: RewardPolicyLike, as_of: Any, *, redempti
         r_at = _seconds(_columns.get(redemptions, "at"), "redemptions.at", None)
     when = int(_seconds(np.asarray([as_of], dtype=object), "as_of", None)[0])
     try:
-        d = _core.points_balances(pol.to_json(), koc_id, amount, earned_at, r_koc, r_amount, r_at, when)
+        d = _core.points_balances(pol._parsed, koc_id, amount, earned_at, r_koc, r_amount, r_at, when)
     except _core.Error as e:
         if e.field and e.field.startswith("lots.") and e.row is not None and e.row >= 0:
             raise reraise_at(e, row=int(rows[e.row])) from None  # the row of the table given, not of its points rows

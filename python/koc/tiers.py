@@ -25,12 +25,14 @@ class TierPolicy:
     save with :meth:`to_json` / :meth:`save`. Pickles as its JSON.
     """
 
-    __slots__ = ("_json", "_ladder")
+    __slots__ = ("_json", "_ladder", "_parsed")
 
     def __init__(self, policy: Union[str, bytes, dict, os.PathLike, "TierPolicy"]) -> None:
-        text = policy._json if isinstance(policy, TierPolicy) else policy_text(policy, "TierPolicy")
-        self._json: str = _core.tier_policy_normalise(text)
-        self._ladder: tuple[str, ...] = tuple(_core.tier_policy_ladder(self._json))
+        # Parsed and validated once here; every call into the engine passes the parsed policy.
+        self._parsed = policy._parsed if isinstance(policy, TierPolicy) else \
+            _core.ParsedTierPolicy(policy_text(policy, "TierPolicy"))
+        self._json: str = self._parsed.to_json()
+        self._ladder: tuple[str, ...] = tuple(self._parsed.ladder)
 
     @classmethod
     def default(cls) -> "TierPolicy":
@@ -65,7 +67,7 @@ class TierPolicy:
     def metrics_used(self) -> tuple[str, ...]:
         """The metrics the policy reads (in its score, even at weight 0, its gates or its honorary rule): the
         roster columns :func:`koc.classify` requires, built-in ones in METRICS order, then declared ones."""
-        return tuple(_core.tier_policy_metrics(self._json))
+        return tuple(self._parsed.metrics_used)
 
     @property
     def declared_metrics(self) -> tuple[str, ...]:
@@ -494,7 +496,7 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
             ov_ids, ov_tiers, ov_reasons, ov_authors, ov_expires = \
                 m["koc_id"], m["tier"], m["reason"], m["author"], m["expires_at"]
     try:
-        r = _core.classify(cols, pol.to_json(), ov_ids, ov_tiers, ov_reasons, growth_gaps, reference,
+        r = _core.classify(cols, pol._parsed, ov_ids, ov_tiers, ov_reasons, growth_gaps, reference,
                            ov_authors, ov_expires, _as_of(as_of))
     except _core.Error as e:
         if n_standing and e.field in _OVERRIDE_FIELDS and e.row is not None:
@@ -518,7 +520,7 @@ def classify(roster: Any, policy: PolicyLike = None, overrides: Any = None, *, s
         out[f"contribution_{name}"] = r["contributions"][:, k]
     out["blocked_tier"] = tier_cat(r["blocked_tier"])
     # Gate descriptions as a categorical: code = offset of the tier's gates + gate index (no per-row loop).
-    gates = _core.tier_gate_descriptions(pol.to_json())
+    gates = pol._parsed.gate_descriptions
     offsets = np.cumsum([0] + [len(g) for g in gates])[:-1]
     bt, bg = r["blocked_tier"], r["blocked_gate"]
     codes = np.where(bt >= 0, offsets[np.maximum(bt, 0)] + bg, -1)
@@ -565,7 +567,7 @@ def validate(roster: Any, policy: PolicyLike = None, *, limit: int = 100) -> pd.
         raise ValueError("limit must be at least 1")
     try:
         cols, labels = roster_columns(roster, pol)
-        found = _core.roster_problems(cols, pol.to_json(), int(limit))
+        found = _core.roster_problems(cols, pol._parsed, int(limit))
     except _core.Error as e:
         found = [(e.code, -1 if e.row is None else e.row, e.field or "", str(e))]
         labels, cols = None, None
@@ -595,7 +597,7 @@ def validate_policy(policy: Any, kind: str = "tier", *, tier_policy: PolicyLike 
         if kind == "tier":
             found = _core.tier_policy_problems(text, int(limit))
         elif kind == "matching":
-            found = _core.matching_policy_problems(text, _policy(tier_policy).to_json(), int(limit))
+            found = _core.matching_policy_problems(text, _policy(tier_policy)._parsed, int(limit))
         else:
             found = _core.reward_policy_problems(text, int(limit))
     except _core.Error as e:
@@ -630,7 +632,7 @@ def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[in
     else:
         single = isinstance(rows, (int, np.integer))
         wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
-    texts = _core.explain(cols, pol.to_json(), wanted)
+    texts = _core.explain(cols, pol._parsed, wanted)
     if labels is not None:  # the engine names the KOC by its code: put the caller's id back
         texts = [t.replace(f"KOC {int(cols['id'][w])}:", f"KOC {labels[w]}:", 1) for t, w in zip(texts, wanted)]
     return texts[0] if single else texts
@@ -659,7 +661,7 @@ def what_if(roster: Any, current: PolicyLike, proposed: PolicyLike) -> WhatIf:
     for name in b.declared_metrics:  # the proposed policy's own metrics, when the current one lacks them
         if name not in cols and name in names and name in b.metrics_used:
             cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
-    w = _core.what_if(cols, a.to_json(), b.to_json())
+    w = _core.what_if(cols, a._parsed, b._parsed)
     matrix = pd.DataFrame(w["counts"], index=pd.Index(w["current_tiers"], name="current"),
                           columns=pd.Index(w["proposed_tiers"], name="proposed"))
     rows = w["moved_rows"]

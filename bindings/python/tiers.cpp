@@ -41,9 +41,7 @@ roster_input read_roster(const py::dict& cols) {
   // ones the policy reads.
   for (auto item : cols) {
     const auto name = item.first.cast<std::string>();
-    if (name == "id" || builtin_metric_index(name) >= 0 || name == "honorary" || name == "invited" || name == "clearance" ||
-        name == "previous_tier" || name == "periods_below")
-      continue;
+    if (is_roster_key_column(name) || builtin_metric_index(name) >= 0) continue;
     in.view.named.push_back({name, {}});
     col(double{}, name.c_str(), in.view.named.back().values);
   }

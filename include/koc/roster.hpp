@@ -108,6 +108,14 @@ inline metric parse_metric(const std::string& name, const std::string& field) {
   throw error(errc::unknown_name, "unknown metric '" + name + "' (known: " + known + ")", -1, field);
 }
 
+/// The roster's own columns that are not metrics (the id, the flags, the history): no metric may take
+/// their names.
+inline bool is_roster_key_column(const std::string& name) noexcept {
+  for (const char* c : {"id", "koc_id", "honorary", "invited", "clearance", "previous_tier", "periods_below"})
+    if (name == c) return true;
+  return false;
+}
+
 /// A roster column of a metric that is not built in, found by name.
 struct named_column {
   std::string name;
@@ -155,8 +163,11 @@ struct roster {
 
   std::size_t size() const noexcept { return id.size(); }
   std::vector<double>& column(metric m) { return metrics.at(static_cast<std::size_t>(m)); }
-  /// The column called `name` (a built-in metric's, or a named one, added when new).
+  /// The column called `name` (a built-in metric's, or a named one, added when new). The id, flag and
+  /// history columns are members of their own (throws invalid_argument for their names).
   std::vector<double>& column(const std::string& name) {
+    if (is_roster_key_column(name))
+      throw error(errc::invalid_argument, "'" + name + "' is not a metric column: set the roster's member of that name", -1, name);
     const int b = builtin_metric_index(name);
     if (b >= 0) return metrics[static_cast<std::size_t>(b)];
     for (auto& c : named)

@@ -164,6 +164,10 @@ koc_status koc_roster_set_column(koc_roster* roster, const char* name, const dou
     KOC_REQUIRE(name);
     const std::string key(name);
     if (key.empty()) return fail(KOC_ERROR_INVALID_ARGUMENT, "a column needs a name", -1, "name");
+    if (koc::is_roster_key_column(key))
+      return fail(KOC_ERROR_INVALID_ARGUMENT,
+                  "'" + key + "' is not a metric column: set it with koc_roster_create, koc_roster_set_flag or koc_roster_set_history",
+                  -1, key);
     if (len > 0 && values == nullptr) return fail(KOC_ERROR_NULL_POINTER, "values is NULL", -1, key);
     if (auto s = check_len(len, roster->view.size(), key.c_str())) return s;
     const int b = koc::builtin_metric_index(key);

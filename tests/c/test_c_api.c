@@ -965,6 +965,8 @@ static void test_declared_metrics(void) {
   CHECK(koc_roster_set_column(r, "sentiment", sentiment, 3) == KOC_OK); /* replaces the column */
   CHECK(koc_roster_set_column(r, "sentiment", sentiment, 2) == KOC_ERROR_LENGTH_MISMATCH);
   CHECK(koc_roster_set_column(r, NULL, sentiment, 3) == KOC_ERROR_NULL_POINTER);
+  CHECK(koc_roster_set_column(r, "honorary", sentiment, 3) == KOC_ERROR_INVALID_ARGUMENT); /* a flag, not a metric */
+  CHECK(strcmp(koc_last_error_field(), "honorary") == 0);
   CHECK(koc_classify(r, p, NULL, NULL, NULL, NULL, 0, 0, &t) == KOC_OK);
   CHECK(koc_tier_result_column(t, KOC_TIER_FINAL, final_tier, 3) == KOC_OK);
   CHECK(final_tier[0] == 0 && final_tier[1] == 1 && final_tier[2] == 0);

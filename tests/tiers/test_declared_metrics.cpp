@@ -135,6 +135,7 @@ TEST_CASE("declared metrics: bad rosters and policies are refused naming the col
     CHECK_THROWS_AS(classify(r, p), error);
   };
   roster r = sample();
+  CHECK_THROWS_AS(r.column("honorary"), error);  // a flag: the roster's own member, not a metric column
   r.named.erase(r.named.begin());  // no answers column
   refused(r, errc::invalid_argument, -1, "answers", "no such column");
   r = sample();

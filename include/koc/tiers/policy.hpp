@@ -155,10 +155,7 @@ inline void tier_policy_checks(const tier_policy& p, problem_sink& sink) {
     for (char c : d.name) word &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     bad(word, "a metric name is letters, digits and '_', not starting with a digit", f + ".name");
     bad(builtin_metric_index(d.name) < 0, "'" + d.name + "' is a built-in metric: it is declared already", f + ".name");
-    bool roster_column = false;
-    for (const char* c : {"id", "koc_id", "honorary", "invited", "clearance", "previous_tier", "periods_below"})
-      roster_column |= d.name == c;
-    bad(!roster_column, "'" + d.name + "' is a roster column of its own, not a metric", f + ".name");
+    bad(!is_roster_key_column(d.name), "'" + d.name + "' is a roster column of its own, not a metric", f + ".name");
     for (std::size_t j = 0; j < k; ++j)
       bad(p.declared[j].name != d.name, "metric '" + d.name + "' is declared twice", f + ".name",
           "metric_declarations[" + std::to_string(j) + "].name");

@@ -350,6 +350,66 @@ void bind_tiers(py::module_& m) {
         },
         py::arg("columns"), py::arg("policy"), py::arg("rows"));
 
+  m.def("explain_classified",
+        [](const in_array<std::int64_t>& ids, const in_array<std::int32_t>& previous_tier, const tier_policy& policy,
+           const py::dict& result, const std::vector<std::string>& override_reasons) {
+          // A classification already made (rows of koc.classify's table), rebuilt as the tier_result that
+          // explain() reads, for these rows only: nothing is classified again.
+          roster_view r;
+          r.id = view<std::int64_t>(ids, "koc_id");
+          r.previous_tier = view<std::int32_t>(previous_tier, "previous_tier");
+          const std::size_t n = r.id.size();
+          auto column = [&](auto tag, const char* name, std::size_t len) {
+            using T = decltype(tag);
+            if (!result.contains(name)) throw error(errc::invalid_argument, "the tiers table lacks this column", -1, name);
+            const auto arr = in_array<T>::ensure(result[name]);
+            if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
+            if (static_cast<std::size_t>(arr.size()) != len)
+              throw error(errc::length_mismatch, "the tiers table's column differs in length", -1, name);
+            return std::vector<T>(arr.data(), arr.data() + arr.size());
+          };
+          auto ints = [&](const char* name) { return column(std::int32_t{}, name, n); };
+          auto doubles = [&](const char* name, std::size_t cols) { return column(double{}, name, n * cols); };
+          tier_result t;
+          t.n_kocs = n;
+          for (const auto& w : policy.metrics) t.terms.push_back(w.which);
+          for (int m = 0; m < policy.n_metrics(); ++m)
+            if (policy.uses(static_cast<metric>(m))) t.gap_metrics.push_back(static_cast<metric>(m));
+          t.qualified_tier = ints("qualified_tier");
+          t.computed_tier = ints("computed_tier");
+          t.final_tier = ints("final_tier");
+          t.blocked_tier = ints("blocked_tier");
+          t.blocked_gate = ints("blocked_gate");
+          t.next_tier = ints("next_tier");
+          t.periods_below = ints("periods_below");
+          t.override_index = ints("override_index");
+          t.score = doubles("score", 1);
+          t.contributions = doubles("contributions", t.terms.size());
+          if (result.contains("growth_gap")) t.growth_gap = doubles("growth_gap", t.gap_metrics.size());
+          const auto tr = ints("transition");
+          t.transition.assign(tr.begin(), tr.end());
+          const auto L = static_cast<std::int32_t>(policy.tiers.size());
+          std::vector<tier_override> overrides;
+          for (const auto& reason : override_reasons) overrides.push_back({-1, 0, reason, {}, -1});
+          std::vector<std::string> out;
+          for (std::size_t i = 0; i < n; ++i) {
+            // The codes come from a table a caller may have edited: each must be one explain() can read.
+            const bool ok = t.final_tier[i] >= 0 && t.final_tier[i] < L && t.qualified_tier[i] >= 0 && t.qualified_tier[i] < L &&
+                            t.computed_tier[i] >= 0 && t.computed_tier[i] < L && t.next_tier[i] >= -1 && t.next_tier[i] < L &&
+                            t.blocked_tier[i] >= -1 && t.blocked_tier[i] < L && tr[i] >= 0 &&
+                            tr[i] < static_cast<std::int32_t>(tier_transition_names.size()) &&
+                            (t.blocked_tier[i] < 0 || (t.blocked_gate[i] >= 0 &&
+                                                       static_cast<std::size_t>(t.blocked_gate[i]) <
+                                                           policy.tiers[static_cast<std::size_t>(t.blocked_tier[i])].gates.size())) &&
+                            (r.previous_tier[i] >= -1 && r.previous_tier[i] < L);
+            if (!ok) throw error(errc::invalid_value, "this row of the tiers table is not one the tier policy gives", static_cast<std::int64_t>(i), "tier");
+            out.push_back(explain(r, policy, t, i, overrides));
+          }
+          return out;
+        },
+        py::arg("ids"), py::arg("previous_tier"), py::arg("policy"), py::arg("result"), py::arg("override_reasons"),
+        "Explanations of rows of a classification already made (koc::explain on the rebuilt tier_result).");
+
   m.def("what_if",
         [](const py::dict& columns, const tier_policy& a, const tier_policy& b) {
           const roster_input in = read_roster(columns);

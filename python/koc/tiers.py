@@ -607,13 +607,15 @@ def validate_policy(policy: Any, kind: str = "tier", *, tier_policy: PolicyLike 
 
 
 def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[int], None] = None, *,
-            ids: Any = None, state: Any = None, revoked: Any = None) -> Union[str, list[str]]:
+            ids: Any = None, state: Any = None, revoked: Any = None, tiers: Any = None) -> Union[str, list[str]]:
     """Readable explanations (score breakdown, gates, transition, growth challenge).
 
     Choose whom by KOC id (``ids=``: one id or a list, as in the roster's ``id``/``koc_id`` column, strings
     or integers) or by 0-based row position (``rows=``); neither explains every KOC. One id or row gives a
     string, a list gives a list. An id that is not in the roster raises :class:`koc.UnknownIdError`.
-    ``state`` and ``revoked``: as for :func:`classify`, so the explanation is the classification's."""
+    ``state`` and ``revoked``: as for :func:`classify`, so the explanation is the classification's.
+    ``tiers``: that classification, when already made (:func:`classify`'s table for this roster and policy,
+    in roster order): the rows are explained from it, and nothing is classified again."""
     pol = _policy(policy)
     cols, labels = roster_columns(roster, pol)
     _apply_state(cols, labels, pol, state, revoked)
@@ -632,10 +634,59 @@ def explain(roster: Any, policy: PolicyLike = None, rows: Union[int, Iterable[in
     else:
         single = isinstance(rows, (int, np.integer))
         wanted = [int(rows)] if single else (list(range(len(cols["id"]))) if rows is None else [int(x) for x in rows])
-    texts = _core.explain(cols, pol._parsed, wanted)
+    if tiers is not None:
+        texts = _explain_classified(cols, labels, pol, tiers, wanted)
+    else:
+        texts = _core.explain(cols, pol._parsed, wanted)
     if labels is not None:  # the engine names the KOC by its code: put the caller's id back
         texts = [t.replace(f"KOC {int(cols['id'][w])}:", f"KOC {labels[w]}:", 1) for t, w in zip(texts, wanted)]
     return texts[0] if single else texts
+
+
+def _explain_classified(cols: dict, labels: Optional[np.ndarray], pol: TierPolicy, tiers: Any, wanted: list) -> list[str]:
+    """explain() of rows of a classification already made: its columns for those rows, as the engine's codes."""
+    t = pd.DataFrame(tiers)
+    n = len(cols["id"])
+    if len(t) != n or "koc_id" not in t.columns:
+        raise error("invalid_argument", f"tiers= must be koc.classify's table for this roster ({n:,} rows with koc_id), "
+                    f"got {len(t):,} rows", None, "tiers")
+    ids = labels if labels is not None else cols["id"]
+    rows = np.asarray(wanted, dtype=np.int64)
+    part = t.iloc[rows]
+    for k, row in enumerate(rows):
+        if part["koc_id"].iloc[k] != ids[row]:
+            raise error("invalid_argument", f"tiers= row {int(row)} is KOC {part['koc_id'].iloc[k]!r}, the roster's is "
+                        f"{ids[row]!r}: give koc.classify's table for this roster, in its order", int(row), "koc_id")
+    ladder = {name: i for i, name in enumerate(pol.tiers)}
+
+    def codes(c: str, names: dict) -> np.ndarray:
+        v = part[c].astype(object).to_numpy()
+        return np.array([-1 if x is None or (isinstance(x, float) and np.isnan(x)) else names.get(str(x), -2) for x in v],
+                        dtype=np.int32)
+    # Gate descriptions as koc.classify writes them ("core: tenure_days >= 180"): tier, then gate index.
+    gates = {f"{pol.tiers[j]}: {d}": g for j, ds in enumerate(pol._parsed.gate_descriptions) for g, d in enumerate(ds)}
+    terms = [m["metric"] for m in pol.to_dict()["metrics"]]
+    result = {c: codes(c, ladder) for c in ("qualified_tier", "computed_tier", "next_tier", "blocked_tier")}
+    result["final_tier"] = codes("tier", ladder)
+    result["blocked_gate"] = codes("blocked_gate", gates)
+    result["transition"] = codes("transition", {name: i for i, name in enumerate(_TRANSITIONS)})
+    result["periods_below"] = part["periods_below"].to_numpy(np.int32)
+    result["score"] = part["score"].to_numpy(np.float64)
+    result["contributions"] = part[[f"contribution_{m}" for m in terms]].to_numpy(np.float64).ravel(order="F")
+    gap_columns = [f"gap_{m}" for m in pol.metrics_used]
+    if all(c in part.columns for c in gap_columns):
+        result["growth_gap"] = part[gap_columns].to_numpy(np.float64).ravel(order="F")
+    reasons = part["override_reason"].astype(object).to_numpy() if "override_reason" in part.columns else [None] * len(part)
+    given = [r is not None and not (isinstance(r, float) and np.isnan(r)) for r in reasons]
+    result["override_index"] = np.where(given, np.arange(len(part)), -1).astype(np.int32)
+    previous = cols["previous_tier"][rows] if "previous_tier" in cols else np.full(len(rows), -1, np.int32)
+    try:
+        return _core.explain_classified(cols["id"][rows], np.asarray(previous, np.int32), pol._parsed, result,
+                                        [str(r) if g else "" for r, g in zip(reasons, given)])
+    except _core.Error as e:
+        if e.row is None:
+            raise
+        raise error(e.code, detail(e), int(rows[e.row]), f"tiers.{e.field}") from None
 
 
 @dataclass(frozen=True)

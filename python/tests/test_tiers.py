@@ -148,3 +148,31 @@ def test_explain_by_koc_id_and_policy_from_a_path(tmp_path):
     with pytest.raises(koc.InvalidPolicyError, match="neither JSON text"):
         koc.TierPolicy(str(tmp_path / "missing.json"))
     assert "would change tier" in repr(koc.what_if(roster, None, path))
+
+
+def test_explain_from_a_classification_already_made(sample_roster):
+    """explain(tiers=...) reads the classification given (no second classification): the same text as
+    explain() computing it, for every row; the overrides it applied are explained with their reason; a
+    table of another roster is refused."""
+    policy = koc.TierPolicy.default()
+    t = koc.classify(sample_roster, policy)
+    assert koc.explain(sample_roster, policy, tiers=t) == koc.explain(sample_roster, policy)
+    ids = list(sample_roster["id"].iloc[[3, 0]])
+    assert koc.explain(sample_roster, policy, ids=ids, tiers=t) == koc.explain(sample_roster, policy, ids=ids)
+    # Without growth gaps: the rest of the text is the same.
+    no_gaps = koc.classify(sample_roster, policy, growth_gaps=False)
+    assert koc.explain(sample_roster, policy, rows=1, tiers=no_gaps).split(" To reach")[0] == \
+        koc.explain(sample_roster, policy, rows=1).split(" To reach")[0]
+    first = sample_roster["id"].iloc[0]
+    overridden = koc.classify(sample_roster, policy,
+                              overrides=pd.DataFrame({"koc_id": [first], "tier": ["ambassador"], "reason": ["brand council"]}))
+    text = koc.explain(sample_roster, policy, rows=0, tiers=overridden)
+    assert text.startswith(f"KOC {first}: ambassador") and "reason: brand council" in text
+    with pytest.raises(ValueError, match="this roster"):
+        koc.explain(sample_roster.iloc[1:], policy, rows=0, tiers=t)
+    edited = t.copy()
+    edited["tier"] = edited["tier"].astype(object)
+    edited.loc[2, "tier"] = "platinum"
+    with pytest.raises(ValueError) as e:
+        koc.explain(sample_roster, policy, rows=[0, 2], tiers=edited)
+    assert (e.value.row, e.value.field) == (2, "tiers.tier")

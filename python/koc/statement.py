@@ -83,8 +83,8 @@ def _totals(lines: pd.DataFrame) -> pd.Series:
 
 def _structured(koc_id: Any, roster: Any, policy: PolicyLike, ledger: Optional[Ledger], state: Any, revoked: Any,
                 title: Optional[str], format: str) -> str:
-    why = explain(roster, policy, ids=koc_id, state=state, revoked=revoked)  # raises UnknownIdError first
-    tiers = classify(roster, policy, state=state, revoked=revoked)
+    tiers = classify(roster, policy, state=state, revoked=revoked)  # once: the explanation reads it
+    why = explain(roster, policy, ids=koc_id, state=state, revoked=revoked, tiers=tiers)  # UnknownIdError for an unknown id
     row = tiers.iloc[int(np.flatnonzero(tiers["koc_id"].astype(object).to_numpy() == koc_id)[0])]
     gaps = [(c[4:], float(row[c])) for c in tiers.columns if c.startswith("gap_") and np.isfinite(row[c]) and row[c] > 0]
     nxt = row["next_tier"]

@@ -28,6 +28,31 @@ span<const T> view(const in_array<T>& a, const char* field) {
   return {a.data(), static_cast<std::size_t>(a.shape(0))};
 }
 
+/// Reads optional typed columns from a dict of arrays (an absent or None column reads as empty), keeping the
+/// converted arrays alive in `keep` for as long as the views are used.
+struct column_reader {
+  const py::dict& d;
+  std::vector<py::object>& keep;
+
+  template <class T>
+  span<const T> get(const char* name) {
+    if (!d.contains(name) || d[name].is_none()) return {};
+    auto arr = in_array<T>::ensure(d[name]);
+    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
+    keep.push_back(arr);
+    return view<T>(arr, name);
+  }
+  /// A 2-D n × k uint8 matrix (row-major); returns the data and k.
+  std::pair<span<const std::uint8_t>, std::size_t> matrix(const char* name, std::size_t rows) {
+    if (!d.contains(name) || d[name].is_none()) return {{}, 0};
+    auto arr = in_array<std::uint8_t>::ensure(d[name]);
+    if (!arr || arr.ndim() != 2 || static_cast<std::size_t>(arr.shape(0)) != rows)
+      throw error(errc::length_mismatch, "expected a rows × n_skills matrix", -1, name);
+    keep.push_back(arr);
+    return {{arr.data(), static_cast<std::size_t>(arr.size())}, static_cast<std::size_t>(arr.shape(1))};
+  }
+};
+
 // Results go to Python one way: owner-backed arrays, never copied. A result the binding does not keep is
 // moved into the array's own owner (to_numpy); a column of a result that a Python object keeps (the
 // state behind verify() and explain()) is a read-only view whose base is that object (view_of).

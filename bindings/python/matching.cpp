@@ -10,32 +10,6 @@ namespace koc::py {
 
 namespace {
 
-/// Reads optional typed columns from a dict, keeping converted arrays alive.
-struct column_reader {
-  const py::dict& d;
-  std::vector<py::object> keep;
-
-  template <class T>
-  span<const T> get(const char* name) {
-    if (!d.contains(name) || d[name].is_none()) return {};
-    auto arr = in_array<T>::ensure(d[name]);
-    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
-    keep.push_back(arr);
-    return {arr.data(), static_cast<std::size_t>(arr.size())};
-  }
-  /// A 2-D n × k uint8 matrix (row-major); returns the data and k.
-  std::pair<span<const std::uint8_t>, std::size_t> matrix(const char* name, std::size_t rows) {
-    if (!d.contains(name) || d[name].is_none()) return {{}, 0};
-    auto arr = in_array<std::uint8_t>::ensure(d[name]);
-    if (!arr || arr.ndim() != 2 || static_cast<std::size_t>(arr.shape(0)) != rows)
-      throw error(errc::length_mismatch, "expected a rows × n_skills matrix", -1, name);
-    keep.push_back(arr);
-    return {{arr.data(), static_cast<std::size_t>(arr.size())}, static_cast<std::size_t>(arr.shape(1))};
-  }
-};
-
-
-
 task_table_view read_tasks(column_reader& tr) {
   task_table_view t;
   t.id = tr.get<std::int64_t>("id");
@@ -118,7 +92,8 @@ void bind_matching(py::module_& m) {
 
   m.def("task_problems",
         [](const py::dict& task_cols, std::int32_t n_tiers, std::size_t limit) {
-          column_reader tr{task_cols, {}};
+          std::vector<py::object> keep;
+          column_reader tr{task_cols, keep};
           const task_table_view t = read_tasks(tr);
           std::vector<error> found;
           {
@@ -134,7 +109,8 @@ void bind_matching(py::module_& m) {
         [](const py::dict& task_cols, const py::dict& koc_cols, const matching_policy& policy, const tier_policy& ladder,
            const py::dict& two_way, const std::string& mode, const std::string& objective, double score_resolution,
            const std::string& method, const py::object& time_limit, const py::object& cancel, const py::object& progress) {
-          column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
+          std::vector<py::object> keep;
+          column_reader tr{task_cols, keep}, kr{koc_cols, keep}, wr{two_way, keep};
           task_table_view t = read_tasks(tr);
           koc_profile_view k = read_kocs(kr);
           declines_view dv{wr.get<std::int64_t>("decline_koc_id"), wr.get<std::int64_t>("decline_task_id")};
@@ -200,7 +176,8 @@ void bind_matching(py::module_& m) {
   m.def("candidates",
         [](const py::dict& task_cols, const py::dict& koc_cols, const matching_policy& policy, const tier_policy& ladder,
            const py::dict& two_way) {
-          column_reader tr{task_cols, {}}, kr{koc_cols, {}}, wr{two_way, {}};
+          std::vector<py::object> keep;
+          column_reader tr{task_cols, keep}, kr{koc_cols, keep}, wr{two_way, keep};
           const task_table_view t = read_tasks(tr);
           const koc_profile_view k = read_kocs(kr);
           declines_view dv{wr.get<std::int64_t>("decline_koc_id"), wr.get<std::int64_t>("decline_task_id")};

@@ -31,21 +31,6 @@ struct ledger_state {
   ledger_totals totals;
 };
 
-/// Reads optional typed columns from a dict, keeping converted arrays alive in the state.
-struct column_reader {
-  const py::dict& d;
-  std::vector<py::object>& keep;
-
-  template <class T>
-  span<const T> get(const char* name) {
-    if (!d.contains(name) || d[name].is_none()) return {};
-    auto arr = in_array<T>::ensure(d[name]);
-    if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
-    keep.push_back(arr);
-    return view<T>(arr, name);
-  }
-};
-
 py::dict totals_dict(const ledger_group_totals& g, const py::object& base) {
   py::dict d;
   d["id"] = view_of(g.id, base);

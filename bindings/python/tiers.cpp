@@ -359,14 +359,12 @@ void bind_tiers(py::module_& m) {
           r.id = view<std::int64_t>(ids, "koc_id");
           r.previous_tier = view<std::int32_t>(previous_tier, "previous_tier");
           const std::size_t n = r.id.size();
+          std::vector<py::object> keep;
+          column_reader cr{result, keep};
           auto column = [&](auto tag, const char* name, std::size_t len) {
-            using T = decltype(tag);
-            if (!result.contains(name)) throw error(errc::invalid_argument, "the tiers table lacks this column", -1, name);
-            const auto arr = in_array<T>::ensure(result[name]);
-            if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
-            if (static_cast<std::size_t>(arr.size()) != len)
-              throw error(errc::length_mismatch, "the tiers table's column differs in length", -1, name);
-            return std::vector<T>(arr.data(), arr.data() + arr.size());
+            const auto c = cr.get<decltype(tag)>(name);
+            if (c.size() != len) throw error(errc::length_mismatch, "the tiers table lacks this column or it differs in length", -1, name);
+            return std::vector<decltype(tag)>(c.begin(), c.end());
           };
           auto ints = [&](const char* name) { return column(std::int32_t{}, name, n); };
           auto doubles = [&](const char* name, std::size_t cols) { return column(double{}, name, n * cols); };

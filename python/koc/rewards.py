@@ -762,6 +762,8 @@ def _no_policy_winners(policy: RewardPolicy, tasks: Any) -> None:
     """A policy names process-award winners by integer KOC id; with text KOC ids none of them can be meant
     (and the engine would read the number as one of its own codes): refused, naming the winner's path, for
     the rules a task uses (the engine ignores the winners of the others)."""
+    if '"winners"' not in policy.to_json():  # the common case: no winner named in the policy
+        return
     used: set = set()
     if tasks is not None and "rule" in _names(tasks):
         for v in np.asarray(_array(_columns.get(tasks, "rule")), dtype=object):

@@ -127,8 +127,9 @@ def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.n
     for name in METRICS:
         if name in names:
             cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
+    used = set(policy.metrics_used)
     for name in policy.declared_metrics:  # the policy's own metrics, by column name
-        if name in names and name in policy.metrics_used:
+        if name in names and name in used:
             cols[name] = _columns.typed(_columns.get(roster, name), np.float64, name)
     for name in _FLAGS:
         if name in names:

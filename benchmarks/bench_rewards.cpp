@@ -9,6 +9,7 @@
 // Instruction counts of one call (the generator excluded):
 //   valgrind --tool=callgrind --toggle-collect='*run_fresh*' bench_rewards 200000 --reps 1 --numeric-only
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include <algorithm>
 #include <chrono>

@@ -11,6 +11,8 @@
 
 #include <koc/koc.h>
 #include <koc/matching/dense_assignment.hpp>
+#include <koc/matching/policy_json.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -7,6 +7,7 @@
 #include "fuzz_check.hpp"
 
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include <algorithm>
 #include <cstddef>

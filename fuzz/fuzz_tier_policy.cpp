@@ -5,6 +5,7 @@
 #include "fuzz_check.hpp"
 
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include <cstddef>
 #include <cstdint>

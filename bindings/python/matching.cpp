@@ -2,6 +2,7 @@
 #include "common.hpp"
 
 #include <koc/matching/match.hpp>
+#include <koc/matching/policy_json.hpp>
 #include <koc/tiers/policy.hpp>
 
 #include <memory>

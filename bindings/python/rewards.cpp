@@ -5,6 +5,7 @@
 
 #include <koc/rewards/ledger.hpp>
 #include <koc/rewards/points.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include <memory>
 #include <string>

@@ -2,6 +2,7 @@
 #include "common.hpp"
 
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 namespace koc::py {
 

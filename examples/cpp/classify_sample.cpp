@@ -5,6 +5,7 @@
 // The CSV header names the roster columns (see include/koc/roster.hpp); previous_tier holds a tier
 // name or is empty for a new KOC. The core library does no I/O: reading the file is this example's job.
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include <cstdio>
 #include <fstream>

@@ -3,6 +3,7 @@
 #include "matching_handles.hpp"
 
 #include <koc/matching/dense_assignment.hpp>
+#include <koc/matching/policy_json.hpp>
 
 #include <algorithm>
 #include <cmath>

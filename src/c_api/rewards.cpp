@@ -2,6 +2,8 @@
 #include "guard.hpp"
 #include "rewards_handles.hpp"
 
+#include <koc/rewards/policy_json.hpp>
+
 #include <cstring>
 #include <limits>
 #include <string_view>

@@ -2,6 +2,8 @@
 #include "guard.hpp"
 #include "handles.hpp"
 
+#include <koc/tiers/policy_json.hpp>
+
 #include <cstring>
 
 using koc::c_api::fail;

@@ -6,6 +6,7 @@
 #include <koc/matching/dense_assignment.hpp>
 #include <koc/matching/fit.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include <nlohmann/json.hpp>
 

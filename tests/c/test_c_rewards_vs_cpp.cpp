@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <koc/koc.h>
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include "rewards/rewards_world.hpp"
 

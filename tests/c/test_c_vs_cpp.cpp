@@ -3,6 +3,7 @@
 #include <koc/koc.h>
 #include <koc/matching/capacitated_assignment.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include "support/random_roster.hpp"
 

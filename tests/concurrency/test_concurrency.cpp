@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <koc/matching/dense_assignment.hpp>
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 #include <koc/tiers.hpp>
 
 #include "rewards/rewards_world.hpp"

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <koc/matching/capacitated_assignment.hpp>
 #include <koc/matching/fit.hpp>
+#include <koc/matching/policy_json.hpp>
 
 #include "support/random_matching.hpp"
 

@@ -14,7 +14,9 @@
 #include <koc/rewards/ledger.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>
+#include <koc/rewards/policy_json.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include "rewards/rewards_world.hpp"
 

@@ -2,9 +2,12 @@
 // scripts/reliability.sh fuzz). Each case names the bug it pins.
 #include <catch2/catch.hpp>
 #include <koc/matching/policy.hpp>
+#include <koc/matching/policy_json.hpp>
 #include <koc/rewards/ledger.hpp>
 #include <koc/rewards/policy.hpp>
+#include <koc/rewards/policy_json.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include "rewards/rewards_world.hpp"
 

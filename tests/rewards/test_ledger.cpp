@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include "rewards/rewards_world.hpp"
 

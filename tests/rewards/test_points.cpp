@@ -3,6 +3,7 @@
 
 #include <koc/rewards/ledger.hpp>
 #include <koc/rewards/points.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 using koc::line_kind;
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <koc/rewards/policy.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include <fstream>
 #include <sstream>

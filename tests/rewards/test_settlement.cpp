@@ -3,6 +3,7 @@
 #include "rewards_world.hpp"
 
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/policy_json.hpp>
 
 #include <map>
 #include <tuple>

@@ -2,6 +2,7 @@
 // gated, explained and refused exactly as the built-in ones.
 #include <catch2/catch.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include <cmath>
 #include <string>

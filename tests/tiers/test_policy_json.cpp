@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <koc/tiers.hpp>
+#include <koc/tiers/policy_json.hpp>
 
 #include "support/random_roster.hpp"
 

@@ -58,8 +58,6 @@ instance generate(std::size_t n, std::size_t m, std::uint64_t seed) {
     t.min_tier.push_back(lo);
     t.max_tier.push_back(lo + 1);
     t.confidential.push_back(asset == koc::asset_type::intelligence);
-    t.budget.push_back(100000);
-    t.campaign_id.push_back(static_cast<std::int64_t>(i / 100));
   }
   auto& k = x.kocs;
   k.n_skills = skills;

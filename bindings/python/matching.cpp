@@ -27,8 +27,6 @@ task_table_view read_tasks(column_reader& tr) {
   t.min_tier = tr.get<std::int32_t>("min_tier");
   t.max_tier = tr.get<std::int32_t>("max_tier");
   t.confidential = tr.get<std::uint8_t>("confidential");
-  t.budget = tr.get<std::int64_t>("budget");
-  t.campaign_id = tr.get<std::int64_t>("campaign_id");
   return t;
 }
 

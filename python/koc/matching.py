@@ -247,8 +247,6 @@ def _task_columns(tasks: Any, tp: TierPolicy, roster: Any = None) -> tuple:
         "min_tier": tier_col("min_tier"),
         "max_tier": tier_col("max_tier"),
         "confidential": _optional_int(tasks, "confidential", np.uint8),
-        "budget": _optional_int(tasks, "budget_minor", np.int64),
-        "campaign_id": _optional_int(tasks, "campaign_id", np.int64),
     }
     return task_cols, (koc_aud, koc_reg, koc_skill if skill_names else None, skill_names), task_ids, task_labels, slots
 

@@ -340,8 +340,6 @@ extreme_matching extreme_matching_instance(std::size_t n, std::size_t m, std::ui
     t.min_tier.push_back(lo);
     t.max_tier.push_back(std::max(lo, pick(std::vector<std::int32_t>{0, 2, max_tier})));
     t.confidential.push_back(static_cast<std::uint8_t>(rng() % 3 == 0));
-    t.budget.push_back(pick(std::vector<std::int64_t>{0, kI64}));
-    t.campaign_id.push_back(pick(std::vector<std::int64_t>{kI64Min, 0, kI64}));
   }
   auto& k = x.kocs;
   k.n_skills = 3;

@@ -46,8 +46,6 @@ inline matching_instance random_matching_instance(std::size_t n, std::size_t m, 
     t.min_tier.push_back(lo);
     t.max_tier.push_back(uni(lo, n_tiers - 1));
     t.confidential.push_back(coin(0.2));
-    t.budget.push_back(uni(0, 100000));
-    t.campaign_id.push_back(uni(1, 5));
   }
   auto& k = x.kocs;
   k.n_skills = n_skills;

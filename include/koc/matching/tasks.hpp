@@ -21,8 +21,8 @@
 //   min_tier       int32   lowest ladder index allowed, 0 <= min_tier                    [0]
 //   max_tier       int32   highest ladder index allowed, min_tier <= max_tier < n_tiers  [n_tiers - 1]
 //   confidential   uint8   1 = only KOCs with clearance (NDA signed)                     [0]
-//   budget         int64   minor units of the task's currency; carried for rewards, never read here [0]
-//   campaign_id    int64   carried, never read here                                      [0]
+// Only what matching reads: a task's budget, campaign and reward rule belong to the rewards stage's task
+// table (koc/rewards/ledger.hpp, reward_tasks), which the same task ids join.
 //
 // Load: eligibility requires remaining KOC capacity >= load. The stable-matching front counts each
 // pair as one unit of capacity; callers with loads other than 1 should give it capacities in tasks.
@@ -76,8 +76,6 @@ struct task_table_view {
   span<const std::int32_t> min_tier;
   span<const std::int32_t> max_tier;
   span<const std::uint8_t> confidential;
-  span<const std::int64_t> budget;
-  span<const std::int64_t> campaign_id;
 
   std::size_t size() const noexcept { return id.size(); }
 
@@ -113,7 +111,6 @@ struct task_table {
   std::vector<std::uint64_t> audience;
   std::vector<std::int32_t> region, min_tier, max_tier;
   std::vector<std::uint8_t> confidential;
-  std::vector<std::int64_t> budget, campaign_id;
 
   std::size_t size() const noexcept { return id.size(); }
   task_table_view view() const {
@@ -133,8 +130,6 @@ struct task_table {
     v.min_tier = min_tier;
     v.max_tier = max_tier;
     v.confidential = confidential;
-    v.budget = budget;
-    v.campaign_id = campaign_id;
     return v;
   }
   operator task_table_view() const { return view(); }  // NOLINT(google-explicit-constructor)
@@ -175,8 +170,7 @@ inline std::vector<error> task_problems(const task_table_view& t, std::int32_t n
       !rows(t.window_start.size(), false, "window_start") || !rows(t.window_end.size(), false, "window_end") ||
       !rows(t.load.size(), false, "load") || !rows(t.audience.size(), false, "audience") ||
       !rows(t.region.size(), false, "region") || !rows(t.min_tier.size(), false, "min_tier") ||
-      !rows(t.max_tier.size(), false, "max_tier") || !rows(t.confidential.size(), false, "confidential") ||
-      !rows(t.budget.size(), false, "budget") || !rows(t.campaign_id.size(), false, "campaign_id"))
+      !rows(t.max_tier.size(), false, "max_tier") || !rows(t.confidential.size(), false, "confidential"))
     return out;
   if (!t.required_skill.empty() && t.required_skill.size() != m * t.n_skills &&
       !report(errc::length_mismatch,

@@ -988,6 +988,442 @@ inline std::vector<error> reward_input_problems(const reward_policy& policy, con
   return out;
 }
 
+namespace detail {
+
+/// One ledger line as a rule writes it, field by field. `task` is a row of the task table (-1: a line of a
+/// KOC alone), `completion` a row of the completions table (-1: none); a line with no money keeps the
+/// defaults (no currency, amounts 0, gate and tier 100%).
+struct line {
+  std::int64_t koc = -1;
+  std::int32_t task = -1;
+  std::int64_t completion = -1;
+  std::int32_t rule = -1;  ///< index in the policy's rules, or n_rules + tier for a tier entitlement
+  line_kind kind = line_kind::no_reward;
+  line_reason reason = line_reason::none;
+  currency_id currency = no_currency;
+  std::int64_t amount = 0, gross = 0, basis = 0, aux = 0;  ///< see reward_ledger
+  std::int32_t gate_bp = 10000, tier_bp = 10000;
+};
+
+/// Per task row, what the main pass reads for each completion and line, side by side.
+struct task_facts {
+  const reward_rule* rule;
+  std::int64_t id, campaign, deadline;
+  std::int32_t rule_index, cap_slot, group;
+  bool budgeted;
+};
+
+/// A line with an amount on a budgeted task (own budget or campaign budget): what the budget passes read.
+struct budget_share {
+  std::int64_t task_row, koc, amount;
+};
+
+/// Writes lines to the ledger, keeping per task the total paid and, for budgeted tasks, each line's share:
+/// the budget passes then need no scan of the lines.
+class line_sink {
+ public:
+  line_sink(ledger_writer& w, const std::vector<task_facts>& tasks, std::vector<std::int64_t>& task_total, std::vector<budget_share>& budgeted)
+      : w_(w), tasks_(tasks), task_total_(task_total), budgeted_(budgeted) {}
+  __attribute__((always_inline)) void push(const line& x) {
+    if (x.task < 0) {
+      w_.put(x.koc, -1, -1, x.completion, x.rule, x.kind, x.reason, x.currency, x.amount, x.gross, x.basis, x.aux, x.gate_bp, x.tier_bp);
+      return;
+    }
+    const auto t = static_cast<std::size_t>(x.task);
+    const task_facts& f = tasks_[t];
+    w_.put(x.koc, f.id, f.campaign, x.completion, x.rule, x.kind, x.reason, x.currency, x.amount, x.gross, x.basis, x.aux, x.gate_bp,
+           x.tier_bp);
+    if (x.amount != 0) {
+      task_total_[t] = add_or_throw(task_total_[t], x.amount, x.completion, "amount");
+      if (f.budgeted) budgeted_.push_back({x.task, x.koc, x.amount});
+    }
+  }
+  std::size_t size() const noexcept { return w_.size(); }
+
+ private:
+  ledger_writer& w_;
+  const std::vector<task_facts>& tasks_;
+  std::vector<std::int64_t>& task_total_;
+  std::vector<budget_share>& budgeted_;
+};
+
+/// The budgets, after every other line: a task whose lines (with an amount) exceed what its budget has
+/// left is cut pro rata (largest remainder, by KOC), then a campaign budget over all its tasks' lines,
+/// task cuts included, by the budget's reduction. Each cut is a budget_cut line (amount < 0; gross: the
+/// scope's computed total; basis: the budget left; aux: the scope, bit 0 campaign, bit 1 earlier spend).
+inline void cut_budgets(const reward_policy& policy, const reward_tasks& tasks, const std::vector<task_facts>& task_info,
+                        const std::vector<std::int32_t>& task_cbudget, const std::vector<std::int64_t>& task_total,
+                        const std::vector<budget_share>& budgeted, const settlement& S, line_sink& sink) {
+  const std::size_t nt = tasks.task_id.size();
+  // The lines of one over-budget scope, [first, last): merged per (task, KOC), paid, cut.
+  const auto cut_scope = [&](budget_share* first, budget_share* last, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
+                             budget_reduction reduction) {
+    if ((scope_aux & 1) == 0)  // one task: by KOC
+      std::sort(first, last, [](const budget_share& a, const budget_share& b) { return a.koc < b.koc; });
+    else
+      std::sort(first, last, [&](const budget_share& a, const budget_share& b) {
+        const std::int64_t ta = task_info[static_cast<std::size_t>(a.task_row)].id, tb = task_info[static_cast<std::size_t>(b.task_row)].id;
+        return ta != tb ? ta < tb : a.koc < b.koc;
+      });
+    std::vector<budget_share> merged;
+    for (const budget_share* up = first; up != last; ++up) {
+      const budget_share& u = *up;
+      if (!merged.empty() && merged.back().koc == u.koc && merged.back().task_row == u.task_row) merged.back().amount += u.amount;
+      else merged.push_back(u);
+    }
+    std::vector<std::int64_t> w(merged.size());
+    for (std::size_t p = 0; p < merged.size(); ++p) w[p] = std::max<std::int64_t>(0, merged[p].amount);
+    std::vector<std::int64_t> paid;
+    if (reduction == budget_reduction::pro_rata) {
+      paid = split_largest_remainder(budget, w);
+    } else {
+      // Priority levels in ascending budget_priority: each level is paid in full while the budget lasts;
+      // the first level that does not fit budget_shares what is left pro rata (largest remainder, in the
+      // scope's order above), and every later level is cut to zero.
+      const auto priority = [&](const budget_share& u) {
+        return policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(u.task_row)])].budget_priority;
+      };
+      std::vector<std::int32_t> levels;
+      for (const auto& u : merged) levels.push_back(priority(u));
+      std::sort(levels.begin(), levels.end());
+      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+      paid.assign(merged.size(), 0);
+      std::int64_t left = budget;
+      for (const std::int32_t level : levels) {
+        std::vector<std::size_t> at;
+        std::vector<std::int64_t> lw;
+        std::int64_t need = 0;
+        for (std::size_t p = 0; p < merged.size(); ++p)
+          if (priority(merged[p]) == level) at.push_back(p), lw.push_back(w[p]), need = checked_add(need, w[p], -1, "amount");
+        const auto got = need <= left ? lw : split_largest_remainder(left, lw);
+        for (std::size_t i = 0; i < at.size(); ++i) paid[at[i]] = got[i];
+        left -= std::min(need, left);
+      }
+    }
+    std::vector<std::int64_t> cuts(merged.size());
+    for (std::size_t p = 0; p < merged.size(); ++p) cuts[p] = merged[p].amount - paid[p];
+    for (std::size_t p = 0; p < merged.size(); ++p)
+      if (cuts[p] != 0) {
+        const auto t = static_cast<std::size_t>(merged[p].task_row);
+        line x;
+        x.koc = merged[p].koc, x.task = static_cast<std::int32_t>(t), x.rule = tasks.rule[t], x.kind = line_kind::budget_cut;
+        x.currency = policy.rules[static_cast<std::size_t>(tasks.rule[t])].currency;
+        x.amount = -cuts[p], x.gross = computed, x.basis = budget, x.aux = scope_aux;
+        sink.push(x);
+      }
+  };
+  {
+    std::vector<std::uint8_t> over(nt, 0);
+    bool any = false;
+    std::vector<std::int64_t> task_left(nt, -1);  // what the budget has left for this run
+    for (std::size_t t = 0; t < nt; ++t) {
+      if (opt(tasks.budget, t, std::int64_t{-1}) < 0) continue;
+      task_left[t] = S.any ? settlement::left(tasks.budget[t], S.task_spent[t]) : tasks.budget[t];
+      if (task_total[t] > task_left[t]) over[t] = 1, any = true;
+    }
+    if (any) {
+      // The over-budget tasks' lines (with an amount), bucketed by task (counting sort) in one array.
+      std::vector<std::size_t> start(nt + 1, 0);
+      for (const budget_share& u : budgeted)
+        if (over[static_cast<std::size_t>(u.task_row)]) ++start[static_cast<std::size_t>(u.task_row) + 1];
+      for (std::size_t t = 0; t < nt; ++t) start[t + 1] += start[t];
+      std::vector<budget_share> units(start[nt]);
+      {
+        std::vector<std::size_t> pos(start.begin(), start.end() - 1);
+        for (const budget_share& u : budgeted)
+          if (over[static_cast<std::size_t>(u.task_row)]) units[pos[static_cast<std::size_t>(u.task_row)]++] = u;
+      }
+      for (std::size_t t = 0; t < nt; ++t)
+        if (over[t])  // one rule per task: always pro rata
+          cut_scope(units.data() + start[t], units.data() + start[t + 1], task_left[t], task_total[t], S.any && S.task_has_spend[t] ? 2 : 0,
+                    budget_reduction::pro_rata);
+    }
+  }
+  if (!policy.campaign_budgets.empty()) {
+    std::vector<std::int64_t> camp_total(policy.campaign_budgets.size(), 0);
+    for (std::size_t t = 0; t < nt; ++t)
+      if (task_cbudget[t] >= 0)
+        camp_total[static_cast<std::size_t>(task_cbudget[t])] = checked_add(camp_total[static_cast<std::size_t>(task_cbudget[t])], task_total[t], -1, "amount");
+    bool any = false;
+    std::vector<std::int64_t> camp_left(camp_total.size());
+    for (std::size_t b = 0; b < camp_total.size(); ++b) {
+      camp_left[b] = S.any ? settlement::left(policy.campaign_budgets[b].amount, S.campaign_spent[b]) : policy.campaign_budgets[b].amount;
+      any = any || camp_total[b] > camp_left[b];
+    }
+    if (any) {
+      // The over-budget campaigns' lines with an amount, task budget cuts included, in line order.
+      std::vector<std::vector<budget_share>> units(camp_total.size());
+      for (const budget_share& u : budgeted) {
+        const std::int32_t b = task_cbudget[static_cast<std::size_t>(u.task_row)];
+        if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > camp_left[static_cast<std::size_t>(b)]) units[static_cast<std::size_t>(b)].push_back(u);
+      }
+      for (std::size_t b = 0; b < camp_total.size(); ++b)
+        if (camp_total[b] > camp_left[b])
+          cut_scope(units[b].data(), units[b].data() + units[b].size(), camp_left[b], camp_total[b], S.any && S.campaign_has_spend[b] ? 3 : 1,
+                    policy.campaign_budgets[b].reduction);
+    }
+  }
+}
+
+/// A campaign completion that ranks: its KOC, its quality in parts per million and its completion row.
+struct campaign_entry {
+  std::int64_t koc_id, ppm;
+  std::int32_t comp;
+};
+
+/// The campaigns of a run. Campaign rules rank per (rule, campaign): group g is the g-th such pair in
+/// ascending order; the awards table names each group's process-award winners.
+struct campaign_groups {
+  std::vector<std::pair<std::int32_t, std::int64_t>> key;  ///< (rule, campaign) per group, ascending
+  /// Per group, the awards table's winners: (award index, KOC id, awards row), by award then row.
+  std::vector<std::vector<std::tuple<std::size_t, std::int64_t, std::int64_t>>> table_winners;
+  std::vector<std::int32_t> table_group;             ///< per awards row: its group
+  std::vector<std::int32_t> task_group;              ///< per task row: its group, -1 under other rules
+  std::vector<std::vector<campaign_entry>> entries;  ///< per group: accepted completions in row order (the main pass)
+  /// (line, completion) of each campaign completion's no_reward line: dropped when the completion ranks.
+  std::vector<std::pair<std::size_t, std::int64_t>> no_reward_lines;
+};
+
+/// Groups the campaign tasks and reads the awards table (each row to its group and award; throws on an
+/// award no campaign rule has, an ambiguous one, or a winner listed twice).
+inline campaign_groups group_campaigns(const reward_policy& policy, const reward_tasks& tasks, const reward_awards& awards) {
+  const std::size_t nt = tasks.task_id.size(), nr = policy.rules.size();
+  campaign_groups G;
+  // Campaign ranking is per (rule, campaign): group g is the g-th such pair in ascending order, and its
+  // entries are its accepted completions in row order.
+  for (std::size_t t = 0; t < nt; ++t)
+    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
+      G.key.emplace_back(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}));
+  std::sort(G.key.begin(), G.key.end());
+  G.key.erase(std::unique(G.key.begin(), G.key.end()), G.key.end());
+  // Process-award winners from the awards table, per group: (award index, KOC id, table row), sorted.
+  G.table_winners.resize(G.key.size());
+  G.table_group.assign(awards.size(), -1);
+  const bool awards_table = awards.size() > 0 || !awards.campaign_id.empty();
+  if (awards_table) {
+    const std::size_t na_rows = awards.size();
+    for (const auto& c : {std::make_pair(awards.campaign_id.size(), "campaign_id"), std::make_pair(awards.award.size(), "award")})
+      if (c.first != na_rows)
+        throw error(errc::length_mismatch, std::string("awards column ") + c.second + " has " + std::to_string(c.first) + " values, koc_id has " +
+                                               std::to_string(na_rows), -1, std::string("awards.") + c.second);
+    if (!awards.rule.empty() && awards.rule.size() != na_rows)
+      throw error(errc::length_mismatch, "awards column rule has " + std::to_string(awards.rule.size()) + " values, koc_id has " +
+                                             std::to_string(na_rows), -1, "awards.rule");
+    for (std::size_t r = 0; r < nr; ++r)
+      for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
+        if (!policy.rules[r].process_awards[a].winners.empty())
+          throw error(errc::invalid_argument, "rule '" + policy.rules[r].id + "' lists process-award winners in the policy and an awards "
+                                              "table is given: name every winner in the table, per campaign", -1,
+                      "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners");
+    for (std::size_t k = 0; k < na_rows; ++k) {
+      const auto row = static_cast<std::int64_t>(k);
+      std::int32_t found = -1;
+      std::size_t award_index = 0;
+      for (std::size_t g = 0; g < G.key.size(); ++g) {
+        if (G.key[g].second != awards.campaign_id[k]) continue;
+        const reward_rule& rule = policy.rules[static_cast<std::size_t>(G.key[g].first)];
+        if (!awards.rule.empty() && !awards.rule[k].empty() && rule.id != awards.rule[k]) continue;
+        for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
+          if (rule.process_awards[a].name == awards.award[k]) {
+            if (found >= 0)
+              throw error(errc::invalid_argument, "two campaign rules of campaign " + std::to_string(awards.campaign_id[k]) + " have an award named '" +
+                                                      awards.award[k] + "': say which in the rule column", row, "awards.rule");
+            found = static_cast<std::int32_t>(g), award_index = a;
+          }
+      }
+      if (found < 0)
+        throw error(errc::unknown_name, "no task of campaign " + std::to_string(awards.campaign_id[k]) + " is under a campaign rule with an award named '" +
+                                            awards.award[k] + "'", row, "awards.award");
+      for (const auto& w : G.table_winners[static_cast<std::size_t>(found)])
+        if (std::get<0>(w) == award_index && std::get<1>(w) == awards.koc_id[k])
+          throw error(errc::duplicate_id, "KOC " + std::to_string(awards.koc_id[k]) + " is listed twice for award '" + awards.award[k] +
+                                              "' in campaign " + std::to_string(awards.campaign_id[k]), row, "awards.koc_id");
+      G.table_winners[static_cast<std::size_t>(found)].emplace_back(award_index, awards.koc_id[k], row);
+      G.table_group[k] = found;
+    }
+    for (auto& w : G.table_winners) std::sort(w.begin(), w.end(), [](const auto& x, const auto& y) {
+      return std::get<0>(x) != std::get<0>(y) ? std::get<0>(x) < std::get<0>(y) : std::get<2>(x) < std::get<2>(y);
+    });
+  }
+  G.task_group.assign(nt, -1);
+  for (std::size_t t = 0; t < nt; ++t)
+    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
+      G.task_group[t] = static_cast<std::int32_t>(
+          std::lower_bound(G.key.begin(), G.key.end(), std::make_pair(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}))) -
+          G.key.begin());
+  G.entries.resize(G.key.size());
+  return G;
+}
+
+/// Pays each campaign group's process awards (in policy order, winners in listed order, each to the
+/// winner's best completion) and prize pool (top places by quality, ties share), unless an earlier run
+/// judged the group; then drops the no_reward lines of completions that ranked, and throws for a named
+/// winner without an accepted completion.
+inline void pay_campaigns(const reward_policy& policy, const reward_tasks& tasks, const reward_awards& awards, campaign_groups& G,
+                          const settlement& S, const std::int32_t* c_task, ledger_writer& W, reward_ledger& L, line_sink& sink) {
+  const std::size_t nt = tasks.task_id.size(), nr = policy.rules.size();
+  std::vector<std::uint8_t> table_paid(awards.size(), 0);
+  const std::size_t first_campaign_line = W.size();
+  std::vector<std::vector<std::uint8_t>> award_paid(nr);
+  for (std::size_t r = 0; r < nr; ++r)
+    for (const auto& aw : policy.rules[r].process_awards) award_paid[r].resize(award_paid[r].size() + aw.winners.size(), 0);
+  // Ranking order: higher quality first, then the lower completion row (a total order: rows are unique).
+  const auto better = [](const campaign_entry& x, const campaign_entry& y) { return x.ppm != y.ppm ? x.ppm > y.ppm : x.comp < y.comp; };
+  std::vector<campaign_entry> ranked;  // each KOC's best entry, in ranking order
+  std::vector<std::pair<std::int64_t, std::size_t>> by_koc;
+  // Fills `ranked` with the first `places` KOCs of the group and every KOC tied with the last of them
+  // (all of them if fewer): only those can win a place. Selects the k best entries (nth_element), keeps
+  // each KOC's first, and doubles k until the k-th entry ranks strictly below the last needed place
+  // (k reaches E.size() after at most log2(E.size() / 64) + 1 doublings, and stops there).
+  const auto rank_top = [&](std::vector<campaign_entry>& E, std::size_t places) {
+    std::size_t k = std::min(E.size(), std::max<std::size_t>(64, 4 * places));
+    for (;;) {
+      if (k < E.size()) std::nth_element(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), E.end(), better);
+      std::sort(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), better);
+      by_koc.clear();
+      for (std::size_t p = 0; p < k; ++p) by_koc.emplace_back(E[p].koc_id, p);
+      std::sort(by_koc.begin(), by_koc.end());
+      std::vector<std::uint8_t> first_of_koc(k, 0);
+      for (std::size_t p = 0; p < k; ++p)
+        if (p == 0 || by_koc[p].first != by_koc[p - 1].first) first_of_koc[by_koc[p].second] = 1;
+      ranked.clear();
+      for (std::size_t p = 0; p < k; ++p)
+        if (first_of_koc[p]) ranked.push_back(E[p]);
+      if (k == E.size() || (places > 0 && ranked.size() >= places && E[k - 1].ppm < ranked[places - 1].ppm)) return;
+      k = std::min(E.size(), 2 * k);
+    }
+  };
+  for (std::size_t g = 0; g < G.key.size(); ++g) {
+    std::vector<campaign_entry>& entries = G.entries[g];
+    if (entries.empty()) continue;
+    const std::int32_t ri = G.key[g].first;
+    const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
+    if (S.any && S.prize_settled(ri, G.key[g].second)) {  // judged by an earlier run: its winners were paid then
+      for (const auto& w : G.table_winners[g]) table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
+      std::size_t slot = 0;
+      for (const auto& aw : rule.process_awards)
+        for (std::int64_t w : aw.winners) {
+          for (const auto& x : entries)
+            if (x.koc_id == w) award_paid[static_cast<std::size_t>(ri)][slot] = 1;
+          ++slot;
+        }
+      continue;
+    }
+    const auto line_for = [&](const campaign_entry& x, line_kind kind, std::int64_t amount, std::int64_t basis, std::int64_t aux) {
+      if (amount == 0) return;
+      line l;
+      l.koc = x.koc_id, l.task = c_task[static_cast<std::size_t>(x.comp)], l.completion = x.comp, l.rule = ri;
+      l.kind = kind, l.currency = rule.currency, l.amount = amount, l.gross = amount, l.basis = basis, l.aux = aux;
+      sink.push(l);
+    };
+    // Process awards in policy order, winners in listed order (the table's, or the policy's), each to the
+    // winner's best completion.
+    for (const auto& w : G.table_winners[g]) {
+      const campaign_entry* best = nullptr;
+      for (const auto& x : entries)
+        if (x.koc_id == std::get<1>(w) && (!best || better(x, *best))) best = &x;
+      if (best) {
+        const std::size_t a = std::get<0>(w);
+        line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a));
+        table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
+      }
+    }
+    std::size_t slot = 0;
+    for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
+      for (std::int64_t w : rule.process_awards[a].winners) {
+        const campaign_entry* best = nullptr;
+        for (const auto& x : entries)
+          if (x.koc_id == w && (!best || better(x, *best))) best = &x;
+        if (best) { line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a)); award_paid[static_cast<std::size_t>(ri)][slot] = 1; }
+        ++slot;
+      }
+    if (rule.prize.split == prize_split::none || rule.prize.amount == 0) continue;
+    rank_top(entries, rule.prize.split == prize_split::proportional ? static_cast<std::size_t>(std::max(0, rule.prize.top_n)) : rule.prize.shares_bp.size());
+    if (rule.prize.split == prize_split::proportional) {
+      std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));  // top_n >= 1
+      while (m < ranked.size() && ranked[m].ppm == ranked[m - 1].ppm) ++m;
+      std::vector<std::int64_t> w(m);
+      for (std::size_t p = 0; p < m; ++p) w[p] = ranked[p].ppm;
+      const auto parts = split_largest_remainder(rule.prize.amount, w);
+      std::int64_t place = 1;
+      for (std::size_t p = 0; p < m; ++p) {
+        if (p > 0 && ranked[p].ppm != ranked[p - 1].ppm) place = static_cast<std::int64_t>(p) + 1;
+        line_for(ranked[p], line_kind::prize, parts[p], ranked[p].ppm, place);
+      }
+    } else {
+      const auto& shares = rule.prize.shares_bp;
+      std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) of tied places that hold a share
+      std::vector<std::int64_t> gw;
+      for (std::size_t p = 0; p < ranked.size() && p < shares.size();) {  // p = q > p: |ranked| steps
+        std::size_t q = p + 1;
+        while (q < ranked.size() && ranked[q].ppm == ranked[p].ppm) ++q;
+        std::int64_t s = 0;
+        for (std::size_t z = p; z < q && z < shares.size(); ++z) s += shares[z];
+        groups.emplace_back(p, q);
+        gw.push_back(s);
+        p = q;
+      }
+      const auto gparts = split_largest_remainder(rule.prize.amount, gw);
+      for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        const auto members = split_largest_remainder(gparts[gi], std::vector<std::int64_t>(groups[gi].second - groups[gi].first, 0));
+        for (std::size_t p = groups[gi].first; p < groups[gi].second; ++p)
+          line_for(ranked[p], line_kind::prize, members[p - groups[gi].first], ranked[p].ppm, static_cast<std::int64_t>(groups[gi].first) + 1);
+      }
+    }
+  }
+  // A completion that earned nothing itself but ranks for an award or a prize got its no_reward line
+  // above, before the ranking was known: drop that line, since "nothing lost" is for completions with no
+  // line at all (found by fuzz_reward_policy). Only campaign completions rank, and their no_reward lines
+  // were noted as they were written. No other line index is kept before this point.
+  if (W.size() > first_campaign_line && !G.no_reward_lines.empty()) {
+    W.sync();
+    std::vector<std::int64_t> ranked_rows(L.completion.begin() + static_cast<std::ptrdiff_t>(first_campaign_line), L.completion.end());
+    std::sort(ranked_rows.begin(), ranked_rows.end());
+    std::vector<std::uint8_t> keep;
+    for (const auto& nr_line : G.no_reward_lines)
+      if (std::binary_search(ranked_rows.begin(), ranked_rows.end(), nr_line.second)) {
+        if (keep.empty()) keep.assign(L.size(), 1);
+        keep[nr_line.first] = 0;
+      }
+    const auto compact = [&](auto& column) {
+      std::size_t w = 0;
+      for (std::size_t l = 0; l < column.size(); ++l)
+        if (keep[l]) column[w++] = column[l];
+      column.resize(w);
+    };
+    if (!keep.empty()) {
+      compact(L.koc_id), compact(L.task_id), compact(L.campaign_id), compact(L.completion), compact(L.rule);
+      compact(L.kind), compact(L.reason), compact(L.currency), compact(L.amount), compact(L.gross), compact(L.basis);
+      compact(L.aux), compact(L.gate_bp), compact(L.tier_bp);
+    }
+    W.resume();
+  }
+  for (std::size_t k = 0; k < table_paid.size(); ++k)
+    if (!table_paid[k]) {
+      const auto g = static_cast<std::size_t>(G.table_group[k]);
+      if (S.any && S.prize_settled(G.key[g].first, G.key[g].second)) continue;  // judged before
+      throw error(errc::unknown_id, "award winner " + std::to_string(awards.koc_id[k]) + " has no accepted completion in campaign " +
+                                        std::to_string(awards.campaign_id[k]) + " under rule '" +
+                                        policy.rules[static_cast<std::size_t>(G.key[g].first)].id + "'",
+                  static_cast<std::int64_t>(k), "awards.koc_id");
+    }
+  std::vector<std::uint8_t> rule_used(nr, 0);
+  for (std::size_t t = 0; t < nt; ++t) rule_used[static_cast<std::size_t>(tasks.rule[t])] = 1;
+  for (std::size_t r = 0; r < nr; ++r) {
+    if (!rule_used[r]) continue;  // a rule no task uses pays nobody: its winners are not errors
+    std::size_t slot = 0;
+    for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
+      for (std::size_t w = 0; w < policy.rules[r].process_awards[a].winners.size(); ++w, ++slot)
+        if (!award_paid[r][slot])
+          throw error(errc::unknown_id, "process award winner " + std::to_string(policy.rules[r].process_awards[a].winners[w]) +
+                                            " has no accepted completion in any campaign of rule '" + policy.rules[r].id + "'",
+                      -1, "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners[" + std::to_string(w) + "]");
+  }
+
+}
+
+}  // namespace detail
+
 /// Throws koc::error naming the row and field (prefixed "settled." / "awards.") on invalid settled columns
 /// or awards.
 inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks, const reward_assignments& asg,
@@ -1199,7 +1635,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   detail::ledger_writer W(L);  // clears the line columns, keeping their capacity
   // The budget passes need, per budgeted task (own budget or campaign budget), its lines' (task, KOC,
   // amount): collected as the lines are written instead of scanning every line afterwards.
-  struct share { std::int64_t task_row, koc, amount; };
+  using share = detail::budget_share;
   std::vector<std::uint8_t> task_budgeted(nt, 0);
   for (std::size_t t = 0; t < nt; ++t) task_budgeted[t] = opt(tasks.budget, t, std::int64_t{-1}) >= 0 || task_cbudget[t] >= 0;
   std::vector<share> budgeted;
@@ -1242,103 +1678,13 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   detail::work_array<std::int64_t> cap_paid(n_capped * nk, 0);
   if (S.any && n_capped > 0) S.load_caps(policy, earlier, koc_index, cap_slot, nk, cap_paid.data());
   const std::string field_quality = "quality", field_fulfilment = "duty_fulfilment";  // built once, not per line
-  // Campaign ranking is per (rule, campaign): group g is the g-th such pair in ascending order, and its
-  // entries are its accepted completions in row order.
-  std::vector<std::pair<std::int32_t, std::int64_t>> group_key;
-  for (std::size_t t = 0; t < nt; ++t)
-    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
-      group_key.emplace_back(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}));
-  std::sort(group_key.begin(), group_key.end());
-  group_key.erase(std::unique(group_key.begin(), group_key.end()), group_key.end());
-  // Process-award winners from the awards table, per group: (award index, KOC id, table row), sorted.
-  std::vector<std::vector<std::tuple<std::size_t, std::int64_t, std::int64_t>>> table_winners(group_key.size());
-  std::vector<std::int32_t> table_group(awards.size(), -1);
-  const bool awards_table = awards.size() > 0 || !awards.campaign_id.empty();
-  if (awards_table) {
-    const std::size_t na_rows = awards.size();
-    for (const auto& c : {std::make_pair(awards.campaign_id.size(), "campaign_id"), std::make_pair(awards.award.size(), "award")})
-      if (c.first != na_rows)
-        throw error(errc::length_mismatch, std::string("awards column ") + c.second + " has " + std::to_string(c.first) + " values, koc_id has " +
-                                               std::to_string(na_rows), -1, std::string("awards.") + c.second);
-    if (!awards.rule.empty() && awards.rule.size() != na_rows)
-      throw error(errc::length_mismatch, "awards column rule has " + std::to_string(awards.rule.size()) + " values, koc_id has " +
-                                             std::to_string(na_rows), -1, "awards.rule");
-    for (std::size_t r = 0; r < nr; ++r)
-      for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
-        if (!policy.rules[r].process_awards[a].winners.empty())
-          throw error(errc::invalid_argument, "rule '" + policy.rules[r].id + "' lists process-award winners in the policy and an awards "
-                                              "table is given: name every winner in the table, per campaign", -1,
-                      "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners");
-    for (std::size_t k = 0; k < na_rows; ++k) {
-      const auto row = static_cast<std::int64_t>(k);
-      std::int32_t found = -1;
-      std::size_t award_index = 0;
-      for (std::size_t g = 0; g < group_key.size(); ++g) {
-        if (group_key[g].second != awards.campaign_id[k]) continue;
-        const reward_rule& rule = policy.rules[static_cast<std::size_t>(group_key[g].first)];
-        if (!awards.rule.empty() && !awards.rule[k].empty() && rule.id != awards.rule[k]) continue;
-        for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
-          if (rule.process_awards[a].name == awards.award[k]) {
-            if (found >= 0)
-              throw error(errc::invalid_argument, "two campaign rules of campaign " + std::to_string(awards.campaign_id[k]) + " have an award named '" +
-                                                      awards.award[k] + "': say which in the rule column", row, "awards.rule");
-            found = static_cast<std::int32_t>(g), award_index = a;
-          }
-      }
-      if (found < 0)
-        throw error(errc::unknown_name, "no task of campaign " + std::to_string(awards.campaign_id[k]) + " is under a campaign rule with an award named '" +
-                                            awards.award[k] + "'", row, "awards.award");
-      for (const auto& w : table_winners[static_cast<std::size_t>(found)])
-        if (std::get<0>(w) == award_index && std::get<1>(w) == awards.koc_id[k])
-          throw error(errc::duplicate_id, "KOC " + std::to_string(awards.koc_id[k]) + " is listed twice for award '" + awards.award[k] +
-                                              "' in campaign " + std::to_string(awards.campaign_id[k]), row, "awards.koc_id");
-      table_winners[static_cast<std::size_t>(found)].emplace_back(award_index, awards.koc_id[k], row);
-      table_group[k] = found;
-    }
-    for (auto& w : table_winners) std::sort(w.begin(), w.end(), [](const auto& x, const auto& y) {
-      return std::get<0>(x) != std::get<0>(y) ? std::get<0>(x) < std::get<0>(y) : std::get<2>(x) < std::get<2>(y);
-    });
-  }
-  std::vector<std::uint8_t> table_paid(awards.size(), 0);
-  std::vector<std::int32_t> task_group(nt, -1);
-  for (std::size_t t = 0; t < nt; ++t)
-    if (policy.rules[static_cast<std::size_t>(tasks.rule[t])].kind == rule_kind::campaign)
-      task_group[t] = static_cast<std::int32_t>(
-          std::lower_bound(group_key.begin(), group_key.end(), std::make_pair(tasks.rule[t], opt(tasks.campaign_id, t, std::int64_t{-1}))) -
-          group_key.begin());
-  // Per task row, what the main pass reads for each completion and line, side by side.
-  struct task_facts {
-    const reward_rule* rule;
-    std::int64_t id, campaign, deadline;
-    std::int32_t rule_index, cap_slot, group;
-    bool budgeted;
-  };
-  std::vector<task_facts> task_info(nt);
+  detail::campaign_groups G = detail::group_campaigns(policy, tasks, awards);
+  std::vector<detail::task_facts> task_info(nt);
   for (std::size_t t = 0; t < nt; ++t)
     task_info[t] = {&policy.rules[static_cast<std::size_t>(tasks.rule[t])], tasks.task_id[t], opt(tasks.campaign_id, t, std::int64_t{-1}),
-                    opt(tasks.window_end, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], task_group[t],
+                    opt(tasks.window_end, t, no_deadline), tasks.rule[t], cap_slot[static_cast<std::size_t>(tasks.rule[t])], G.task_group[t],
                     task_budgeted[t] != 0};
-  const auto push = [&](std::int64_t koc, std::int32_t t, std::int64_t comp, std::int32_t rule, line_kind kind, line_reason why,
-                        currency_id cur, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux,
-                        std::int32_t gate, std::int32_t tier) __attribute__((always_inline)) {
-    if (t < 0) {
-      W.put(koc, -1, -1, comp, rule, kind, why, cur, amount, gross, basis, aux, gate, tier);
-      return;
-    }
-    const task_facts& f = task_info[static_cast<std::size_t>(t)];
-    W.put(koc, f.id, f.campaign, comp, rule, kind, why, cur, amount, gross, basis, aux, gate, tier);
-    if (amount != 0) {
-      task_total[static_cast<std::size_t>(t)] = detail::add_or_throw(task_total[static_cast<std::size_t>(t)], amount, comp, "amount");
-      if (f.budgeted) budgeted.push_back({t, koc, amount});
-    }
-  };
-  struct campaign_entry {
-    std::int64_t koc_id, ppm;
-    std::int32_t comp;
-  };
-  std::vector<std::vector<campaign_entry>> group_entries(group_key.size());
-  // no_reward lines of campaign completions (line, completion): dropped below if the completion ranks.
-  std::vector<std::pair<std::size_t, std::int64_t>> campaign_no_reward;
+  detail::line_sink sink(W, task_info, task_total, budgeted);
 
   std::size_t next_winner = 0;  // the first speed winner not yet met
   // A row reads the input columns of its rule only, so each column is read at irregular strides that the
@@ -1361,7 +1707,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     const auto row = static_cast<std::int64_t>(i);
     const auto t = static_cast<std::size_t>(c_task[i]);
     const auto k = static_cast<std::size_t>(c_koc[i]);
-    const task_facts& task = task_info[t];
+    const detail::task_facts& task = task_info[t];
     const std::int64_t koc = koc_info[k].id;
     const std::int32_t ri = task.rule_index;
     const reward_rule& rule = *task.rule;
@@ -1372,10 +1718,15 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     std::int32_t gate = 10000;
     if (!accepted) { gate = policy.rejected_share(rule); gate_reason = line_reason::rejected; }
     else if (late) { gate = policy.late_share(rule); gate_reason = line_reason::late; }
+    // This completion's lines: the rule sets kind, money and basis on a copy.
+    detail::line here;
+    here.koc = koc, here.task = static_cast<std::int32_t>(t), here.completion = row, here.rule = ri;
     const std::size_t first_line = W.size();
     if (gate == 0 && rule.kind != rule_kind::identity && !(rule.kind == rule_kind::offline && opt(done.travel_claimed, i, std::int64_t{0}) > 0 && rule.travel_cap > 0)) {
-      if (rule.kind == rule_kind::campaign) campaign_no_reward.emplace_back(W.size(), row);
-      push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward, gate_reason, no_currency, 0, 0, 0, 0, 10000, 10000);
+      if (rule.kind == rule_kind::campaign) G.no_reward_lines.emplace_back(W.size(), row);
+      detail::line x = here;
+      x.reason = gate_reason;
+      sink.push(x);
       continue;
     }
     const std::int32_t tier = cur == points_currency && !policy.points_tier_multiplier ? 10000 : koc_info[k].multiplier_bp;
@@ -1392,7 +1743,10 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       const std::int64_t amount = factor == 100000000 ? gross : detail::ratio_or_throw(gross, factor, 100000000, row, field);
       if (amount == 0) return;
       earned = detail::add_or_throw(earned, amount, row, field);
-      push(koc, static_cast<std::int32_t>(t), row, ri, kind, gate_reason, cur, amount, gross, basis, aux, gate, tier);
+      detail::line x = here;
+      x.kind = kind, x.reason = gate_reason, x.currency = cur;
+      x.amount = amount, x.gross = gross, x.basis = basis, x.aux = aux, x.gate_bp = gate, x.tier_bp = tier;
+      sink.push(x);
     };
     switch (rule.kind) {
       case rule_kind::fixed:
@@ -1414,7 +1768,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
       case rule_kind::campaign:
         money_line(line_kind::base, rule.base, 0, 0, "accepted");
         if (accepted)
-          group_entries[static_cast<std::size_t>(task.group)].push_back(
+          G.entries[static_cast<std::size_t>(task.group)].push_back(
               {koc, fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality), static_cast<std::int32_t>(i)});
         break;
       case rule_kind::retainer: {
@@ -1434,8 +1788,11 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
         if (task.cap_slot >= 0 && earned > 0) {
           std::int64_t& paid = cap_paid[static_cast<std::size_t>(task.cap_slot) * nk + k];
           const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - paid);
-          if (earned > room)
-            push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::cap_cut, line_reason::none, cur, room - earned, earned, paid, 0, 10000, 10000);
+          if (earned > room) {  // the part over the cap: amount < 0, gross = earned, basis = paid before
+            detail::line x = here;
+            x.kind = line_kind::cap_cut, x.currency = cur, x.amount = room - earned, x.gross = earned, x.basis = paid;
+            sink.push(x);
+          }
           paid = detail::add_or_throw(paid, std::min(earned, room), row, "amount");
         }
         break;
@@ -1445,302 +1802,59 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
                                  opt(done.days_on_site, i, 0), 0, "days_on_site");
         const std::int64_t claimed = opt(done.travel_claimed, i, std::int64_t{0});
         const std::int64_t refund = std::min(claimed, rule.travel_cap);
-        if (refund > 0 && !is_settled(line_kind::travel, 0))
-          push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::travel, line_reason::none, cur, refund, refund, claimed, 0, 10000, 10000);
+        if (refund > 0 && !is_settled(line_kind::travel, 0)) {  // never gated or multiplied
+          detail::line x = here;
+          x.kind = line_kind::travel, x.currency = cur, x.amount = refund, x.gross = refund, x.basis = claimed;
+          sink.push(x);
+        }
         break;
       }
       case rule_kind::identity: break;
     }
     if (accepted)
       for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
-        if (!is_settled(line_kind::entitlement, static_cast<std::int64_t>(e)))
-          push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::entitlement, line_reason::none, no_currency, 0, 0, 0,
-             static_cast<std::int64_t>(e), 10000, 10000);
+        if (!is_settled(line_kind::entitlement, static_cast<std::int64_t>(e))) {
+          detail::line x = here;
+          x.kind = line_kind::entitlement, x.aux = static_cast<std::int64_t>(e);
+          sink.push(x);
+        }
     if (W.size() == first_line) {
-      if (rule.kind == rule_kind::campaign) campaign_no_reward.emplace_back(W.size(), row);
-      push(koc, static_cast<std::int32_t>(t), row, ri, line_kind::no_reward,
-           settled_before ? line_reason::settled : !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due,
-           no_currency, 0, 0, 0, 0,
-           10000, 10000);
+      if (rule.kind == rule_kind::campaign) G.no_reward_lines.emplace_back(W.size(), row);
+      detail::line x = here;
+      x.reason = settled_before ? line_reason::settled : !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due;
+      sink.push(x);
     }
   }
 
   // ---- campaigns: process awards and prize pools -------------------------------------------------
-  const std::size_t first_campaign_line = W.size();
-  std::vector<std::vector<std::uint8_t>> award_paid(nr);
-  for (std::size_t r = 0; r < nr; ++r)
-    for (const auto& aw : policy.rules[r].process_awards) award_paid[r].resize(award_paid[r].size() + aw.winners.size(), 0);
-  // Ranking order: higher quality first, then the lower completion row (a total order: rows are unique).
-  const auto better = [](const campaign_entry& x, const campaign_entry& y) { return x.ppm != y.ppm ? x.ppm > y.ppm : x.comp < y.comp; };
-  std::vector<campaign_entry> ranked;  // each KOC's best entry, in ranking order
-  std::vector<std::pair<std::int64_t, std::size_t>> by_koc;
-  // Fills `ranked` with the first `places` KOCs of the group and every KOC tied with the last of them
-  // (all of them if fewer): only those can win a place. Selects the k best entries (nth_element), keeps
-  // each KOC's first, and doubles k until the k-th entry ranks strictly below the last needed place
-  // (k reaches E.size() after at most log2(E.size() / 64) + 1 doublings, and stops there).
-  const auto rank_top = [&](std::vector<campaign_entry>& E, std::size_t places) {
-    std::size_t k = std::min(E.size(), std::max<std::size_t>(64, 4 * places));
-    for (;;) {
-      if (k < E.size()) std::nth_element(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), E.end(), better);
-      std::sort(E.begin(), E.begin() + static_cast<std::ptrdiff_t>(k), better);
-      by_koc.clear();
-      for (std::size_t p = 0; p < k; ++p) by_koc.emplace_back(E[p].koc_id, p);
-      std::sort(by_koc.begin(), by_koc.end());
-      std::vector<std::uint8_t> first_of_koc(k, 0);
-      for (std::size_t p = 0; p < k; ++p)
-        if (p == 0 || by_koc[p].first != by_koc[p - 1].first) first_of_koc[by_koc[p].second] = 1;
-      ranked.clear();
-      for (std::size_t p = 0; p < k; ++p)
-        if (first_of_koc[p]) ranked.push_back(E[p]);
-      if (k == E.size() || (places > 0 && ranked.size() >= places && E[k - 1].ppm < ranked[places - 1].ppm)) return;
-      k = std::min(E.size(), 2 * k);
-    }
-  };
-  for (std::size_t g = 0; g < group_key.size(); ++g) {
-    std::vector<campaign_entry>& entries = group_entries[g];
-    if (entries.empty()) continue;
-    const std::int32_t ri = group_key[g].first;
-    const reward_rule& rule = policy.rules[static_cast<std::size_t>(ri)];
-    if (S.any && S.prize_settled(ri, group_key[g].second)) {  // judged by an earlier run: its winners were paid then
-      for (const auto& w : table_winners[g]) table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
-      std::size_t slot = 0;
-      for (const auto& aw : rule.process_awards)
-        for (std::int64_t w : aw.winners) {
-          for (const auto& x : entries)
-            if (x.koc_id == w) award_paid[static_cast<std::size_t>(ri)][slot] = 1;
-          ++slot;
-        }
-      continue;
-    }
-    const auto line_for = [&](const campaign_entry& x, line_kind kind, std::int64_t amount, std::int64_t basis, std::int64_t aux) {
-      if (amount == 0) return;
-      push(x.koc_id, c_task[static_cast<std::size_t>(x.comp)], x.comp, ri, kind, line_reason::none, rule.currency, amount, amount, basis, aux, 10000, 10000);
-    };
-    // Process awards in policy order, winners in listed order (the table's, or the policy's), each to the
-    // winner's best completion.
-    for (const auto& w : table_winners[g]) {
-      const campaign_entry* best = nullptr;
-      for (const auto& x : entries)
-        if (x.koc_id == std::get<1>(w) && (!best || better(x, *best))) best = &x;
-      if (best) {
-        const std::size_t a = std::get<0>(w);
-        line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a));
-        table_paid[static_cast<std::size_t>(std::get<2>(w))] = 1;
-      }
-    }
-    std::size_t slot = 0;
-    for (std::size_t a = 0; a < rule.process_awards.size(); ++a)
-      for (std::int64_t w : rule.process_awards[a].winners) {
-        const campaign_entry* best = nullptr;
-        for (const auto& x : entries)
-          if (x.koc_id == w && (!best || better(x, *best))) best = &x;
-        if (best) { line_for(*best, line_kind::process_award, rule.process_awards[a].amount, 0, static_cast<std::int64_t>(a)); award_paid[static_cast<std::size_t>(ri)][slot] = 1; }
-        ++slot;
-      }
-    if (rule.prize.split == prize_split::none || rule.prize.amount == 0) continue;
-    rank_top(entries, rule.prize.split == prize_split::proportional ? static_cast<std::size_t>(std::max(0, rule.prize.top_n)) : rule.prize.shares_bp.size());
-    if (rule.prize.split == prize_split::proportional) {
-      std::size_t m = std::min(ranked.size(), static_cast<std::size_t>(rule.prize.top_n));  // top_n >= 1
-      while (m < ranked.size() && ranked[m].ppm == ranked[m - 1].ppm) ++m;
-      std::vector<std::int64_t> w(m);
-      for (std::size_t p = 0; p < m; ++p) w[p] = ranked[p].ppm;
-      const auto parts = split_largest_remainder(rule.prize.amount, w);
-      std::int64_t place = 1;
-      for (std::size_t p = 0; p < m; ++p) {
-        if (p > 0 && ranked[p].ppm != ranked[p - 1].ppm) place = static_cast<std::int64_t>(p) + 1;
-        line_for(ranked[p], line_kind::prize, parts[p], ranked[p].ppm, place);
-      }
-    } else {
-      const auto& shares = rule.prize.shares_bp;
-      std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) of tied places that hold a share
-      std::vector<std::int64_t> gw;
-      for (std::size_t p = 0; p < ranked.size() && p < shares.size();) {  // p = q > p: |ranked| steps
-        std::size_t q = p + 1;
-        while (q < ranked.size() && ranked[q].ppm == ranked[p].ppm) ++q;
-        std::int64_t s = 0;
-        for (std::size_t z = p; z < q && z < shares.size(); ++z) s += shares[z];
-        groups.emplace_back(p, q);
-        gw.push_back(s);
-        p = q;
-      }
-      const auto gparts = split_largest_remainder(rule.prize.amount, gw);
-      for (std::size_t gi = 0; gi < groups.size(); ++gi) {
-        const auto members = split_largest_remainder(gparts[gi], std::vector<std::int64_t>(groups[gi].second - groups[gi].first, 0));
-        for (std::size_t p = groups[gi].first; p < groups[gi].second; ++p)
-          line_for(ranked[p], line_kind::prize, members[p - groups[gi].first], ranked[p].ppm, static_cast<std::int64_t>(groups[gi].first) + 1);
-      }
-    }
-  }
-  // A completion that earned nothing itself but ranks for an award or a prize got its no_reward line
-  // above, before the ranking was known: drop that line, since "nothing lost" is for completions with no
-  // line at all (found by fuzz_reward_policy). Only campaign completions rank, and their no_reward lines
-  // were noted as they were written. No other line index is kept before this point.
-  if (W.size() > first_campaign_line && !campaign_no_reward.empty()) {
-    W.sync();
-    std::vector<std::int64_t> ranked_rows(L.completion.begin() + static_cast<std::ptrdiff_t>(first_campaign_line), L.completion.end());
-    std::sort(ranked_rows.begin(), ranked_rows.end());
-    std::vector<std::uint8_t> keep;
-    for (const auto& nr_line : campaign_no_reward)
-      if (std::binary_search(ranked_rows.begin(), ranked_rows.end(), nr_line.second)) {
-        if (keep.empty()) keep.assign(L.size(), 1);
-        keep[nr_line.first] = 0;
-      }
-    const auto compact = [&](auto& column) {
-      std::size_t w = 0;
-      for (std::size_t l = 0; l < column.size(); ++l)
-        if (keep[l]) column[w++] = column[l];
-      column.resize(w);
-    };
-    if (!keep.empty()) {
-      compact(L.koc_id), compact(L.task_id), compact(L.campaign_id), compact(L.completion), compact(L.rule);
-      compact(L.kind), compact(L.reason), compact(L.currency), compact(L.amount), compact(L.gross), compact(L.basis);
-      compact(L.aux), compact(L.gate_bp), compact(L.tier_bp);
-    }
-    W.resume();
-  }
-  for (std::size_t k = 0; k < table_paid.size(); ++k)
-    if (!table_paid[k]) {
-      const auto g = static_cast<std::size_t>(table_group[k]);
-      if (S.any && S.prize_settled(group_key[g].first, group_key[g].second)) continue;  // judged before
-      throw error(errc::unknown_id, "award winner " + std::to_string(awards.koc_id[k]) + " has no accepted completion in campaign " +
-                                        std::to_string(awards.campaign_id[k]) + " under rule '" +
-                                        policy.rules[static_cast<std::size_t>(group_key[g].first)].id + "'",
-                  static_cast<std::int64_t>(k), "awards.koc_id");
-    }
-  std::vector<std::uint8_t> rule_used(nr, 0);
-  for (std::size_t t = 0; t < nt; ++t) rule_used[static_cast<std::size_t>(tasks.rule[t])] = 1;
-  for (std::size_t r = 0; r < nr; ++r) {
-    if (!rule_used[r]) continue;  // a rule no task uses pays nobody: its winners are not errors
-    std::size_t slot = 0;
-    for (std::size_t a = 0; a < policy.rules[r].process_awards.size(); ++a)
-      for (std::size_t w = 0; w < policy.rules[r].process_awards[a].winners.size(); ++w, ++slot)
-        if (!award_paid[r][slot])
-          throw error(errc::unknown_id, "process award winner " + std::to_string(policy.rules[r].process_awards[a].winners[w]) +
-                                            " has no accepted completion in any campaign of rule '" + policy.rules[r].id + "'",
-                      -1, "rules[" + std::to_string(r) + "].process_awards[" + std::to_string(a) + "].winners[" + std::to_string(w) + "]");
-  }
+  detail::pay_campaigns(policy, tasks, awards, G, S, c_task.data(), W, L, sink);
 
   // ---- KOCs: tier entitlements, KOCs without completions; tasks without completions -------------
   for (std::size_t k = 0; k < nk; ++k) {
     if (koc_ptier[k] >= 0) {
       const auto& ents = policy.tiers[static_cast<std::size_t>(koc_ptier[k])].entitlements;
-      for (std::size_t e = 0; e < ents.size(); ++e)
-        push(kocs.koc_id[k], -1, -1, static_cast<std::int32_t>(nr) + koc_ptier[k], line_kind::entitlement, line_reason::none,
-             no_currency, 0, 0, 0, static_cast<std::int64_t>(e), 10000, 10000);
+      for (std::size_t e = 0; e < ents.size(); ++e) {
+        detail::line x;
+        x.koc = kocs.koc_id[k], x.rule = static_cast<std::int32_t>(nr) + koc_ptier[k];
+        x.kind = line_kind::entitlement, x.aux = static_cast<std::int64_t>(e);
+        sink.push(x);
+      }
     }
-    if (stamp[k] < 0)
-      push(kocs.koc_id[k], -1, -1, -1, line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
+    if (stamp[k] < 0) {
+      detail::line x;
+      x.koc = kocs.koc_id[k], x.reason = line_reason::no_completion;
+      sink.push(x);
+    }
   }
   for (std::size_t t = 0; t < nt; ++t)
-    if (task_count[t + 1] == task_count[t])
-      push(-1, static_cast<std::int32_t>(t), -1, tasks.rule[t], line_kind::no_reward, line_reason::no_completion, no_currency, 0, 0, 0, 0, 10000, 10000);
+    if (task_count[t + 1] == task_count[t]) {
+      detail::line x;
+      x.task = static_cast<std::int32_t>(t), x.rule = tasks.rule[t], x.reason = line_reason::no_completion;
+      sink.push(x);
+    }
 
   // ---- budgets ----------------------------------------------------------------------------------
-  // The lines of one over-budget scope, [first, last): merged per (task, KOC), paid, cut.
-  const auto cut_scope = [&](share* first, share* last, std::int64_t budget, std::int64_t computed, std::int64_t scope_aux,
-                             budget_reduction reduction) {
-    if ((scope_aux & 1) == 0)  // one task: by KOC
-      std::sort(first, last, [](const share& a, const share& b) { return a.koc < b.koc; });
-    else
-      std::sort(first, last, [&](const share& a, const share& b) {
-        const std::int64_t ta = task_info[static_cast<std::size_t>(a.task_row)].id, tb = task_info[static_cast<std::size_t>(b.task_row)].id;
-        return ta != tb ? ta < tb : a.koc < b.koc;
-      });
-    std::vector<share> merged;
-    for (const share* up = first; up != last; ++up) {
-      const share& u = *up;
-      if (!merged.empty() && merged.back().koc == u.koc && merged.back().task_row == u.task_row) merged.back().amount += u.amount;
-      else merged.push_back(u);
-    }
-    std::vector<std::int64_t> w(merged.size());
-    for (std::size_t p = 0; p < merged.size(); ++p) w[p] = std::max<std::int64_t>(0, merged[p].amount);
-    std::vector<std::int64_t> paid;
-    if (reduction == budget_reduction::pro_rata) {
-      paid = split_largest_remainder(budget, w);
-    } else {
-      // Priority levels in ascending budget_priority: each level is paid in full while the budget lasts;
-      // the first level that does not fit shares what is left pro rata (largest remainder, in the
-      // scope's order above), and every later level is cut to zero.
-      const auto priority = [&](const share& u) {
-        return policy.rules[static_cast<std::size_t>(tasks.rule[static_cast<std::size_t>(u.task_row)])].budget_priority;
-      };
-      std::vector<std::int32_t> levels;
-      for (const auto& u : merged) levels.push_back(priority(u));
-      std::sort(levels.begin(), levels.end());
-      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
-      paid.assign(merged.size(), 0);
-      std::int64_t left = budget;
-      for (const std::int32_t level : levels) {
-        std::vector<std::size_t> at;
-        std::vector<std::int64_t> lw;
-        std::int64_t need = 0;
-        for (std::size_t p = 0; p < merged.size(); ++p)
-          if (priority(merged[p]) == level) at.push_back(p), lw.push_back(w[p]), need = checked_add(need, w[p], -1, "amount");
-        const auto got = need <= left ? lw : split_largest_remainder(left, lw);
-        for (std::size_t i = 0; i < at.size(); ++i) paid[at[i]] = got[i];
-        left -= std::min(need, left);
-      }
-    }
-    std::vector<std::int64_t> cuts(merged.size());
-    for (std::size_t p = 0; p < merged.size(); ++p) cuts[p] = merged[p].amount - paid[p];
-    for (std::size_t p = 0; p < merged.size(); ++p)
-      if (cuts[p] != 0) {
-        const auto t = static_cast<std::size_t>(merged[p].task_row);
-        push(merged[p].koc, static_cast<std::int32_t>(t), -1, tasks.rule[t], line_kind::budget_cut, line_reason::none,
-             policy.rules[static_cast<std::size_t>(tasks.rule[t])].currency, -cuts[p], computed, budget, scope_aux, 10000, 10000);
-      }
-  };
-  {
-    std::vector<std::uint8_t> over(nt, 0);
-    bool any = false;
-    std::vector<std::int64_t> task_left(nt, -1);  // what the budget has left for this run
-    for (std::size_t t = 0; t < nt; ++t) {
-      if (opt(tasks.budget, t, std::int64_t{-1}) < 0) continue;
-      task_left[t] = S.any ? detail::settlement::left(tasks.budget[t], S.task_spent[t]) : tasks.budget[t];
-      if (task_total[t] > task_left[t]) over[t] = 1, any = true;
-    }
-    if (any) {
-      // The over-budget tasks' lines (with an amount), bucketed by task (counting sort) in one array.
-      std::vector<std::size_t> start(nt + 1, 0);
-      for (const share& u : budgeted)
-        if (over[static_cast<std::size_t>(u.task_row)]) ++start[static_cast<std::size_t>(u.task_row) + 1];
-      for (std::size_t t = 0; t < nt; ++t) start[t + 1] += start[t];
-      std::vector<share> units(start[nt]);
-      {
-        std::vector<std::size_t> pos(start.begin(), start.end() - 1);
-        for (const share& u : budgeted)
-          if (over[static_cast<std::size_t>(u.task_row)]) units[pos[static_cast<std::size_t>(u.task_row)]++] = u;
-      }
-      for (std::size_t t = 0; t < nt; ++t)
-        if (over[t])  // one rule per task: always pro rata
-          cut_scope(units.data() + start[t], units.data() + start[t + 1], task_left[t], task_total[t], S.any && S.task_has_spend[t] ? 2 : 0,
-                    budget_reduction::pro_rata);
-    }
-  }
-  if (!policy.campaign_budgets.empty()) {
-    std::vector<std::int64_t> camp_total(policy.campaign_budgets.size(), 0);
-    for (std::size_t t = 0; t < nt; ++t)
-      if (task_cbudget[t] >= 0)
-        camp_total[static_cast<std::size_t>(task_cbudget[t])] = checked_add(camp_total[static_cast<std::size_t>(task_cbudget[t])], task_total[t], -1, "amount");
-    bool any = false;
-    std::vector<std::int64_t> camp_left(camp_total.size());
-    for (std::size_t b = 0; b < camp_total.size(); ++b) {
-      camp_left[b] = S.any ? detail::settlement::left(policy.campaign_budgets[b].amount, S.campaign_spent[b]) : policy.campaign_budgets[b].amount;
-      any = any || camp_total[b] > camp_left[b];
-    }
-    if (any) {
-      // The over-budget campaigns' lines with an amount, task budget cuts included, in line order.
-      std::vector<std::vector<share>> units(camp_total.size());
-      for (const share& u : budgeted) {
-        const std::int32_t b = task_cbudget[static_cast<std::size_t>(u.task_row)];
-        if (b >= 0 && camp_total[static_cast<std::size_t>(b)] > camp_left[static_cast<std::size_t>(b)]) units[static_cast<std::size_t>(b)].push_back(u);
-      }
-      for (std::size_t b = 0; b < camp_total.size(); ++b)
-        if (camp_total[b] > camp_left[b])
-          cut_scope(units[b].data(), units[b].data() + units[b].size(), camp_left[b], camp_total[b], S.any && S.campaign_has_spend[b] ? 3 : 1,
-                    policy.campaign_budgets[b].reduction);
-    }
-  }
+  detail::cut_budgets(policy, tasks, task_info, task_cbudget, task_total, budgeted, S, sink);
   W.sync();
   L.run_ids.assign(1, options.run_id);
   L.run.clear();  // one run: every line is run_ids[0] (append_ledger writes the column when runs mix)

@@ -1184,6 +1184,103 @@ struct campaign_groups {
   std::vector<std::pair<std::size_t, std::int64_t>> no_reward_lines;
 };
 
+/// The lines of one completion. A rule's function below asks it for money lines: each is gated (late or
+/// rejected work pays the policy's share) and multiplied by the KOC's tier, and skipped when an earlier run
+/// settled it. `earned` sums what this completion's money lines paid (the per-KOC cap reads it).
+struct completion_pay {
+  line here;  ///< koc, task, completion and rule of every line of this completion
+  line_reason gate_reason = line_reason::none;
+  std::int32_t gate = 10000, tier = 10000;
+  currency_id currency = no_currency;
+  std::int64_t task_id = 0;
+  const settlement* earlier = nullptr;  ///< null when nothing was settled before
+  line_sink* sink = nullptr;
+  std::int64_t earned = 0;
+  bool settled_before = false;  ///< a line of this completion was settled by an earlier run
+
+  bool is_settled(line_kind kind, std::int64_t aux) {
+    if (earlier == nullptr || !earlier->settled(here.koc, task_id, kind, aux)) return false;
+    settled_before = true;
+    return true;
+  }
+  /// `gross` before the gate and the tier; `field` names the input behind it in an overflow error.
+  __attribute__((always_inline)) void money(line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) {
+    if (gross == 0 || is_settled(kind, aux)) return;
+    const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
+    const std::int64_t amount = factor == 100000000 ? gross : ratio_or_throw(gross, factor, 100000000, here.completion, field);
+    if (amount == 0) return;
+    earned = add_or_throw(earned, amount, here.completion, field);
+    line x = here;
+    x.kind = kind, x.reason = gate_reason, x.currency = currency;
+    x.amount = amount, x.gross = gross, x.basis = basis, x.aux = aux, x.gate_bp = gate, x.tier_bp = tier;
+    sink->push(x);
+  }
+  /// A line outside the gate and the tier (a cap cut, a travel refund, an entitlement).
+  void plain(line_kind kind, std::int64_t amount, std::int64_t gross, std::int64_t basis, std::int64_t aux) {
+    line x = here;
+    x.kind = kind, x.aux = aux;
+    if (amount != 0 || gross != 0) x.currency = currency, x.amount = amount, x.gross = gross, x.basis = basis;
+    sink->push(x);
+  }
+};
+
+// ---- one function per rule kind: the lines of one completion ------------------------------------
+
+/// fixed: the task's amount; a speed bonus to the first N accepted deliveries (`speed_place`: this
+/// completion's place among them, 0 if none) or to each one within `within_hours` of the window's start.
+inline void fixed_lines(completion_pay& c, const reward_rule& rule, bool accepted, std::int64_t speed_place, std::int64_t delivered_at,
+                        std::int64_t window_start) {
+  c.money(line_kind::fixed, rule.amount, 0, 0, "amount");
+  if (!accepted || rule.speed.amount <= 0) return;
+  if (rule.speed.first_n > 0) {
+    if (speed_place > 0) c.money(line_kind::speed_bonus, rule.speed.amount, speed_place, 0, "delivered_at");
+    return;
+  }
+  std::int64_t since;
+  if (!__builtin_sub_overflow(delivered_at, window_start, &since) && since <= rule.speed.within_hours * 3600)
+    c.money(line_kind::speed_bonus, rule.speed.amount, since, 1, "delivered_at");
+}
+
+/// campaign: the base fee; an accepted completion enters its group's ranking (prizes and awards are paid
+/// after every completion is read: pay_campaigns).
+inline void campaign_lines(completion_pay& c, const reward_rule& rule, bool accepted, std::int64_t quality_ppm,
+                           std::vector<campaign_entry>& group) {
+  c.money(line_kind::base, rule.base, 0, 0, "accepted");
+  if (accepted) group.push_back({c.here.koc, quality_ppm, static_cast<std::int32_t>(c.here.completion)});
+}
+
+/// retainer: the fee prorated by days served in the period and by duty fulfilment (basis points).
+inline void retainer_lines(completion_pay& c, const reward_rule& rule, std::int64_t days, std::int64_t period, std::int64_t fulfilment_bp) {
+  const std::int64_t prorated = ratio_or_throw(rule.fee, days * fulfilment_bp, period * 10000, c.here.completion, "days_served");
+  c.money(line_kind::retainer, prorated, days, (period << 16) | fulfilment_bp, "days_served");
+}
+
+/// amplification: the creation fee and every step the metric reached; `cap_paid`: what the KOC was paid
+/// under this rule so far when the rule caps it (null otherwise); the part over the cap is a cap_cut line.
+inline void amplification_lines(completion_pay& c, const reward_rule& rule, std::int64_t metric, const char* field, std::int64_t* cap_paid) {
+  c.money(line_kind::creation_fee, rule.base, 0, 0, "base");
+  for (std::size_t s = 0; s < rule.steps.size() && metric >= rule.steps[s].threshold; ++s)
+    c.money(line_kind::step_bonus, rule.steps[s].bonus, metric, static_cast<std::int64_t>(s), field);
+  if (cap_paid == nullptr || c.earned <= 0) return;
+  const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - *cap_paid);
+  if (c.earned > room) c.plain(line_kind::cap_cut, room - c.earned, c.earned, *cap_paid, 0);  // amount < 0, basis = paid before
+  *cap_paid = add_or_throw(*cap_paid, std::min(c.earned, room), c.here.completion, "amount");
+}
+
+/// offline: the day fee (nothing when the gate pays 0%), and travel refunded up to the cap, never gated.
+inline void offline_lines(completion_pay& c, const reward_rule& rule, std::int64_t days_on_site, std::int64_t travel_claimed) {
+  if (c.gate > 0)
+    c.money(line_kind::day_fee, mul_or_throw(rule.fee_per_day, days_on_site, c.here.completion, "days_on_site"), days_on_site, 0, "days_on_site");
+  const std::int64_t refund = std::min(travel_claimed, rule.travel_cap);
+  if (refund > 0 && !c.is_settled(line_kind::travel, 0)) c.plain(line_kind::travel, refund, refund, travel_claimed, 0);
+}
+
+/// Every accepted completion: the rule's entitlements (no money), each settled once.
+inline void entitlement_lines(completion_pay& c, const reward_rule& rule) {
+  for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
+    if (!c.is_settled(line_kind::entitlement, static_cast<std::int64_t>(e))) c.plain(line_kind::entitlement, 0, 0, 0, static_cast<std::int64_t>(e));
+}
+
 /// Groups the campaign tasks and reads the awards table (each row to its group and award; throws on an
 /// award no campaign rule has, an ambiguous one, or a winner listed twice).
 inline campaign_groups group_campaigns(const reward_policy& policy, const reward_tasks& tasks, const reward_awards& awards) {
@@ -1718,110 +1815,55 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
     std::int32_t gate = 10000;
     if (!accepted) { gate = policy.rejected_share(rule); gate_reason = line_reason::rejected; }
     else if (late) { gate = policy.late_share(rule); gate_reason = line_reason::late; }
-    // This completion's lines: the rule sets kind, money and basis on a copy.
-    detail::line here;
-    here.koc = koc, here.task = static_cast<std::int32_t>(t), here.completion = row, here.rule = ri;
+    detail::completion_pay c;  // this completion's lines
+    c.here.koc = koc, c.here.task = static_cast<std::int32_t>(t), c.here.completion = row, c.here.rule = ri;
+    c.sink = &sink;
     const std::size_t first_line = W.size();
     if (gate == 0 && rule.kind != rule_kind::identity && !(rule.kind == rule_kind::offline && opt(done.travel_claimed, i, std::int64_t{0}) > 0 && rule.travel_cap > 0)) {
       if (rule.kind == rule_kind::campaign) G.no_reward_lines.emplace_back(W.size(), row);
-      detail::line x = here;
+      detail::line x = c.here;
       x.reason = gate_reason;
       sink.push(x);
       continue;
     }
-    const std::int32_t tier = cur == points_currency && !policy.points_tier_multiplier ? 10000 : koc_info[k].multiplier_bp;
-    const std::int64_t factor = static_cast<std::int64_t>(gate) * tier;
-    std::int64_t earned = 0;  // this completion's money, for the cap
-    bool settled_before = false;  // a line of this completion was settled by an earlier run
-    const auto is_settled = [&, settling](line_kind kind, std::int64_t aux) {
-      if (!settling || !S.settled(koc, task.id, kind, aux)) return false;
-      settled_before = true;
-      return true;
-    };
-    const auto money_line = [&](line_kind kind, std::int64_t gross, std::int64_t basis, std::int64_t aux, const char* field) __attribute__((always_inline)) {
-      if (gross == 0 || is_settled(kind, aux)) return;
-      const std::int64_t amount = factor == 100000000 ? gross : detail::ratio_or_throw(gross, factor, 100000000, row, field);
-      if (amount == 0) return;
-      earned = detail::add_or_throw(earned, amount, row, field);
-      detail::line x = here;
-      x.kind = kind, x.reason = gate_reason, x.currency = cur;
-      x.amount = amount, x.gross = gross, x.basis = basis, x.aux = aux, x.gate_bp = gate, x.tier_bp = tier;
-      sink.push(x);
-    };
+    c.gate_reason = gate_reason, c.gate = gate, c.currency = cur, c.task_id = task.id;
+    c.tier = cur == points_currency && !policy.points_tier_multiplier ? 10000 : koc_info[k].multiplier_bp;
+    c.earlier = settling ? &S : nullptr;
     switch (rule.kind) {
-      case rule_kind::fixed:
-        money_line(line_kind::fixed, rule.amount, 0, 0, "amount");
-        if (accepted && rule.speed.amount > 0) {
-          if (rule.speed.first_n > 0) {
-            while (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 < i) ++next_winner;  // only grows
-            if (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 == i)
-              money_line(line_kind::speed_bonus, rule.speed.amount, static_cast<std::int64_t>(speed_winners[next_winner] & 0xFFFFFFFFu), 0,
-                         "delivered_at");
-          } else {
-            const std::int64_t start = tasks.window_start[t];
-            std::int64_t since;
-            if (!__builtin_sub_overflow(done.delivered_at[i], start, &since) && since <= rule.speed.within_hours * 3600)
-              money_line(line_kind::speed_bonus, rule.speed.amount, since, 1, "delivered_at");
-          }
+      case rule_kind::fixed: {
+        std::int64_t place = 0;
+        if (accepted && rule.speed.amount > 0 && rule.speed.first_n > 0) {
+          while (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 < i) ++next_winner;  // only grows
+          if (next_winner < speed_winners.size() && speed_winners[next_winner] >> 32 == i)
+            place = static_cast<std::int64_t>(speed_winners[next_winner] & 0xFFFFFFFFu);
         }
+        detail::fixed_lines(c, rule, accepted, place, done.delivered_at[i], opt(tasks.window_start, t, std::int64_t{0}));
         break;
+      }
       case rule_kind::campaign:
-        money_line(line_kind::base, rule.base, 0, 0, "accepted");
-        if (accepted)
-          G.entries[static_cast<std::size_t>(task.group)].push_back(
-              {koc, fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality), static_cast<std::int32_t>(i)});
+        detail::campaign_lines(c, rule, accepted, accepted ? fraction_to_units(opt(done.quality, i, 1.0), 1000000, row, field_quality) : 0,
+                               G.entries[static_cast<std::size_t>(task.group)]);
         break;
-      case rule_kind::retainer: {
-        const std::int64_t days = opt(done.days_served, i, 0);
-        const std::int64_t period = period_len[t];
-        const std::int64_t bp = fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, field_fulfilment);
-        const std::int64_t prorated = detail::ratio_or_throw(rule.fee, days * bp, period * 10000, row, "days_served");
-        money_line(line_kind::retainer, prorated, days, (period << 16) | bp, "days_served");
+      case rule_kind::retainer:
+        detail::retainer_lines(c, rule, opt(done.days_served, i, 0), period_len[t], fraction_to_bp(opt(done.duty_fulfilment, i, 1.0), row, field_fulfilment));
         break;
-      }
       case rule_kind::amplification: {
-        money_line(line_kind::creation_fee, rule.base, 0, 0, "base");
-        const std::int64_t v = rule.metric == step_metric::views ? opt(done.views, i, std::int64_t{0}) : opt(done.interactions, i, std::int64_t{0});
-        const char* field = rule.metric == step_metric::views ? "views" : "interactions";
-        for (std::size_t s = 0; s < rule.steps.size() && v >= rule.steps[s].threshold; ++s)
-          money_line(line_kind::step_bonus, rule.steps[s].bonus, v, static_cast<std::int64_t>(s), field);
-        if (task.cap_slot >= 0 && earned > 0) {
-          std::int64_t& paid = cap_paid[static_cast<std::size_t>(task.cap_slot) * nk + k];
-          const std::int64_t room = std::max<std::int64_t>(0, rule.cap_per_koc - paid);
-          if (earned > room) {  // the part over the cap: amount < 0, gross = earned, basis = paid before
-            detail::line x = here;
-            x.kind = line_kind::cap_cut, x.currency = cur, x.amount = room - earned, x.gross = earned, x.basis = paid;
-            sink.push(x);
-          }
-          paid = detail::add_or_throw(paid, std::min(earned, room), row, "amount");
-        }
+        const bool views = rule.metric == step_metric::views;
+        detail::amplification_lines(c, rule, views ? opt(done.views, i, std::int64_t{0}) : opt(done.interactions, i, std::int64_t{0}),
+                                    views ? "views" : "interactions",
+                                    task.cap_slot >= 0 ? &cap_paid[static_cast<std::size_t>(task.cap_slot) * nk + k] : nullptr);
         break;
       }
-      case rule_kind::offline: {
-        if (gate > 0) money_line(line_kind::day_fee, detail::mul_or_throw(rule.fee_per_day, opt(done.days_on_site, i, 0), row, "days_on_site"),
-                                 opt(done.days_on_site, i, 0), 0, "days_on_site");
-        const std::int64_t claimed = opt(done.travel_claimed, i, std::int64_t{0});
-        const std::int64_t refund = std::min(claimed, rule.travel_cap);
-        if (refund > 0 && !is_settled(line_kind::travel, 0)) {  // never gated or multiplied
-          detail::line x = here;
-          x.kind = line_kind::travel, x.currency = cur, x.amount = refund, x.gross = refund, x.basis = claimed;
-          sink.push(x);
-        }
+      case rule_kind::offline:
+        detail::offline_lines(c, rule, opt(done.days_on_site, i, 0), opt(done.travel_claimed, i, std::int64_t{0}));
         break;
-      }
       case rule_kind::identity: break;
     }
-    if (accepted)
-      for (std::size_t e = 0; e < rule.entitlements.size(); ++e)
-        if (!is_settled(line_kind::entitlement, static_cast<std::int64_t>(e))) {
-          detail::line x = here;
-          x.kind = line_kind::entitlement, x.aux = static_cast<std::int64_t>(e);
-          sink.push(x);
-        }
+    if (accepted) detail::entitlement_lines(c, rule);
     if (W.size() == first_line) {
       if (rule.kind == rule_kind::campaign) G.no_reward_lines.emplace_back(W.size(), row);
-      detail::line x = here;
-      x.reason = settled_before ? line_reason::settled : !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due;
+      detail::line x = c.here;
+      x.reason = c.settled_before ? line_reason::settled : !accepted ? line_reason::rejected : gate == 0 ? gate_reason : line_reason::nothing_due;
       sink.push(x);
     }
   }

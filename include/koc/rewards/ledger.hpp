@@ -1,7 +1,7 @@
 // The rewards ledger: what each KOC earns for each completed assignment, line by line, each line
 // naming the rule that produced it, in exact integer money.
 //
-//   koc::reward_policy policy = koc::parse_reward_policy(json_text);
+//   koc::reward_policy policy = koc::parse_reward_policy(json_text);  // koc/rewards/policy_json.hpp
 //   koc::reward_tasks tasks{task_id, rule, campaign_id, window_start, window_end, period_days, budget};
 //   koc::reward_assignments asg{koc_id, task_id};
 //   koc::reward_completions done; done.assignment = ...; done.delivered_at = ...; // columns
@@ -86,6 +86,11 @@
 //                 are always pro rata.)
 //  nothing lost   a completion with no line gets a no_reward line with the reason; a KOC without any
 //                 completion and a task without any completion get a no_reward line "no_completion".
+// In the code, each rule above is one function of namespace detail (fixed_lines, campaign_lines,
+// retainer_lines, amplification_lines, offline_lines, entitlement_lines) writing a completion's lines
+// through completion_pay, which applies the gates, the tier and earlier settlement in one place; the
+// campaign prizes and awards are pay_campaigns, the budgets cut_budgets; settle_ledger reads the inputs
+// and calls them in the order above.
 //
 // OUTPUT: reward_ledger, one row per line (columns below). Line order: completions in row order (each
 // completion's lines together), campaign awards and prizes (rule, campaign, place), tier entitlements

@@ -2,6 +2,7 @@
 #pragma once
 #include <koc/roster.hpp>
 #include <koc/tiers/classify.hpp>
+#include <koc/tiers/explain.hpp>
 #include <koc/tiers/ladder.hpp>
 #include <koc/tiers/policy.hpp>
 #include <koc/tiers/state.hpp>

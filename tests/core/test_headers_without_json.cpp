@@ -36,9 +36,12 @@
 #include <koc/span.hpp>
 #include <koc/tiers.hpp>
 #include <koc/tiers/classify.hpp>
+#include <koc/tiers/explain.hpp>
+#include <koc/tiers/growth_gap.hpp>
 #include <koc/tiers/ladder.hpp>
 #include <koc/tiers/policy.hpp>
 #include <koc/tiers/result.hpp>
+#include <koc/tiers/score.hpp>
 #include <koc/tiers/state.hpp>
 #include <koc/tiers/what_if.hpp>
 #include <koc/version.hpp>

@@ -27,9 +27,12 @@
 #include <koc/detail/stream.hpp>
 #include <koc/error.hpp>
 #include <koc/roster.hpp>
+#include <koc/tiers/explain.hpp>
+#include <koc/tiers/growth_gap.hpp>
 #include <koc/tiers/ladder.hpp>
 #include <koc/tiers/policy.hpp>
 #include <koc/tiers/result.hpp>
+#include <koc/tiers/score.hpp>
 
 #include <Eigen/Core>
 
@@ -50,152 +53,6 @@
 namespace koc {
 
 namespace detail {
-
-/// Roster-wide statistics a normalisation needs (min_max, percentile), computed once per metric.
-struct metric_stats {
-  std::vector<double> sorted;  ///< percentile: the column sorted ascending (or its distinct values, see below)
-  /// percentile from a tier_reference: `sorted` holds distinct values and below[k] counts values < sorted[k]
-  /// (one more entry: the roster size). Empty when `sorted` is the full column.
-  std::vector<std::uint64_t> below;
-  std::vector<double> f;  ///< percentile of this roster's own column: each row's normalised value (mid-rank)
-  double min1 = 0, min2 = 0, max1 = 0, max2 = 0;  ///< min_max: two smallest and two largest
-  std::size_t argmin = 0, argmax = 0;  ///< local rows (SIZE_MAX: outside this partition)
-
-  /// Number of roster values < x and <= x.
-  std::size_t count_less(double x) const {
-    const auto k = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
-    return below.empty() ? k : static_cast<std::size_t>(below[k]);
-  }
-  std::size_t count_le(double x) const {
-    const auto k = static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
-    return below.empty() ? k : static_cast<std::size_t>(below[k]);
-  }
-};
-
-inline double minmax_f(double x, double lo, double hi) { return hi > lo ? (x - lo) / (hi - lo) : 0.0; }
-inline double percentile_f(std::size_t less, std::size_t equal_others, std::size_t n) {
-  // Mid-rank: (2·less + equal_including_self − 1) / (2·(n − 1)); integers are exact in double.
-  if (n <= 1) return 0.5;
-  return static_cast<double>(2 * less + equal_others) / static_cast<double>(2 * (n - 1));
-}
-
-/// f for a value that is not part of the column (the KOC's own value replaced by x): the KOC at row
-/// `self` with original value `self_x` is removed from the statistics first.
-inline double normalise_replaced(const metric_weight& w, const metric_stats& st, std::size_t n, std::size_t self,
-                                 double self_x, double x) {
-  double f = 0.0;
-  switch (w.norm) {
-    case normalisation::none: f = x; break;
-    // As the fused term kernel computes it (min(1, log1p(x) / log1p(ref)), clamped before the logarithm).
-    case normalisation::log1p: f = detail::log1p(std::min(x, w.reference)) / detail::log1p(w.reference); break;
-    case normalisation::cap: f = std::min(x, w.reference) / w.reference; break;
-    case normalisation::min_max: {
-      if (n <= 1) { f = 0.0; break; }
-      const double lo_o = self == st.argmin ? st.min2 : st.min1;
-      const double hi_o = self == st.argmax ? st.max2 : st.max1;
-      f = minmax_f(x, std::min(lo_o, x), std::max(hi_o, x));
-      break;
-    }
-    case normalisation::percentile: {
-      std::size_t less = st.count_less(x);
-      std::size_t eq = st.count_le(x) - less;
-      if (self_x < x) --less;
-      else if (self_x == x) --eq;
-      f = percentile_f(less, eq, n);
-      break;
-    }
-  }
-  return w.invert ? 1.0 - f : f;
-}
-
-
-/// True when every value of x[0, n) is in [lo, hi] (lo finite): no NaN, no infinity. Each value is
-/// clamped into [lo, hi] (NaN goes to lo, inf to the largest double) and the bit differences are ORed
-/// together: branch-free, so the loop vectorises. Exactly the values column_problems reports fail it.
-KOC_DISPATCH_AVX2 inline bool values_in_range(const double* x, std::size_t n, double lo, double hi) noexcept {
-  const double lim = std::min(hi, std::numeric_limits<double>::max());
-  std::uint64_t diff = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double y = x[i] >= lo ? x[i] : lo;
-    y = y <= lim ? y : lim;
-    std::uint64_t bx, by;
-    std::memcpy(&bx, &x[i], sizeof bx);
-    std::memcpy(&by, &y, sizeof by);
-    diff |= bx ^ by;
-  }
-  return diff == 0;
-}
-
-/// True when no value of x[0, n) is infinite or NaN (branch-free, so the loop vectorises).
-inline bool all_finite(const double* x, std::size_t n) noexcept {
-  constexpr std::uint64_t exponent = 0x7ff0000000000000ULL;
-  std::uint64_t special = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &x[i], sizeof bits);
-    special |= static_cast<std::uint64_t>((bits & exponent) == exponent);
-  }
-  return special == 0;
-}
-
-/// The normalisations the fused term kernel applies itself (min_max and percentile rows come to it
-/// already normalised, as `none`).
-enum class fused_norm : std::uint8_t { none, cap, log1p };
-
-template <fused_norm N, bool Invert>
-KOC_ALWAYS_INLINE std::uint64_t fused_term_loop(const double* x, std::size_t n, double lim, double ref, double denom,
-                                                double weight, double* acc, double* c) noexcept {
-  // The range check of values_in_range on the value already loaded, in integer arithmetic: GCC will not
-  // if-convert one more floating-point select next to log1p's arithmetic (-ftrapping-math), which would
-  // keep the loop scalar. For doubles without the sign bit, the order of the bit patterns is the order
-  // of the values (NaN and +inf come after every finite value), so with a = |v|'s bits, a > lim's bits
-  // sets the top bit of lim_bits - a; -0.0 passes, as in values_in_range, and any other negative value
-  // sets the top bit of bits & (a + 2^63 - 1).
-  constexpr std::uint64_t magnitude = 0x7fffffffffffffffULL;
-  std::uint64_t lim_bits;
-  std::memcpy(&lim_bits, &lim, sizeof lim_bits);
-  std::uint64_t diff = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const double v = x[k];
-    std::uint64_t bv;
-    std::memcpy(&bv, &v, sizeof bv);
-    const std::uint64_t a = bv & magnitude;
-    diff |= (lim_bits - a) | (bv & (a + magnitude));
-    double f = v;
-    if (N == fused_norm::cap) f = (v < ref ? v : ref) / ref;
-    // Clamped before the logarithm, not after: log1p(min(v, ref)) / log1p(ref) is min(1, log1p(v) /
-    // log1p(ref)) (log1p increases), and a select feeding the multiplication below would keep GCC from
-    // vectorising the loop.
-    if (N == fused_norm::log1p) f = log1p(v < ref ? v : ref) / denom;
-    const double t = (Invert ? 1.0 - f : f) * weight;
-    c[k] = t;
-    acc[k] += t;
-  }
-  return diff >> 63;
-}
-
-/// One term of the fused pass over a chunk of rows, in one loop: checks that x[0, n) is in [0, lim]
-/// (the result is nonzero when not, as in values_in_range), normalises (none; cap at `ref`; log1p against
-/// `ref`, `denom` being log1p(ref)), inverts, weighs, writes the contribution to c and adds it to acc.
-/// One loop instead of a pass per step: the first read of the chunk's column from memory overlaps the
-/// arithmetic, and the chunk is not re-read from L1 for each step. The operations and their order are
-/// those of the definition (f, then (invert ? 1 - f : f) · weight, then acc += that), so the bits are too.
-KOC_DISPATCH_AVX2 inline std::uint64_t fused_term(fused_norm norm, bool invert, const double* x, std::size_t n,
-                                                  double lim, double ref, double denom, double weight, double* acc,
-                                                  double* c) noexcept {
-  switch (norm) {
-    case fused_norm::none:
-      return invert ? fused_term_loop<fused_norm::none, true>(x, n, lim, ref, denom, weight, acc, c)
-                    : fused_term_loop<fused_norm::none, false>(x, n, lim, ref, denom, weight, acc, c);
-    case fused_norm::cap:
-      return invert ? fused_term_loop<fused_norm::cap, true>(x, n, lim, ref, denom, weight, acc, c)
-                    : fused_term_loop<fused_norm::cap, false>(x, n, lim, ref, denom, weight, acc, c);
-    case fused_norm::log1p:
-      return invert ? fused_term_loop<fused_norm::log1p, true>(x, n, lim, ref, denom, weight, acc, c)
-                    : fused_term_loop<fused_norm::log1p, false>(x, n, lim, ref, denom, weight, acc, c);
-  }
-  return 0;
-}
 
 /// True when every previous tier is on the ladder (or -1) and every periods-below counter is >= 0.
 inline bool ladder_columns_valid(const roster_view& r, std::size_t i0, std::size_t i1, std::int32_t n_tiers) noexcept {
@@ -606,14 +463,6 @@ class tier_engine {
     }
   }
 
-  /// Does KOC i (with metric `replaced` set to `value`, or none when replaced < 0) qualify for tier j?
-  bool qualifies(std::size_t i, std::size_t j, double score, bool honorary, int replaced, double value) const {
-    const auto& t = p_.tiers[j];
-    if (!(score >= t.promote_threshold)) return false;
-    for (auto& g : t.gates)
-      if (!gate_passes(g, r_, i, honorary, replaced, value)) return false;
-    return true;
-  }
 
   void prepare_ladder(tier_result& out) const {
     size_result_column(out.qualified_tier, n_);
@@ -764,6 +613,13 @@ class tier_engine {
     }
     const std::int32_t floor = p_.honorary.floor_tier;
     const std::int32_t steps = p_.max_demotion_steps;
+    // The transitions as int32: the loop below stays in one integer width, so it vectorises (the
+    // ladder walk of ladder.hpp states the same rules with the enum, row by row).
+    constexpr auto code = [](tier_transition x) { return static_cast<std::int32_t>(x); };
+    constexpr std::int32_t entered = code(tier_transition::entered), promoted = code(tier_transition::promoted),
+                           demoted = code(tier_transition::demoted), unchanged = code(tier_transition::unchanged),
+                           by_margin = code(tier_transition::held_by_margin), by_grace = code(tier_transition::held_by_grace),
+                           by_floor = code(tier_transition::held_by_honorary_floor);
     // Results go to scratch columns first: fields of one struct provably do not overlap, so this loop
     // vectorises; writing the seven output columns directly would need more run-time overlap checks than
     // the compiler emits. Then one plain copy per output column.
@@ -776,15 +632,15 @@ class tier_engine {
       const std::int32_t demoted_to = std::max(q, prev - steps);
       std::int32_t tier = down ? ((margin | grace) ? prev : demoted_to) : q;
       std::int32_t counter = (down & (margin ^ 1) & grace) ? below + 1 : 0;
-      std::int32_t tr = margin ? 4 : grace ? 5 : 2;  // below the previous tier
-      tr = same ? 3 : tr;
-      tr = up ? 1 : tr;
-      tr = has_prev ? tr : 0;
+      std::int32_t tr = margin ? by_margin : grace ? by_grace : demoted;  // below the previous tier
+      tr = same ? unchanged : tr;
+      tr = up ? promoted : tr;
+      tr = has_prev ? tr : entered;
       const std::int32_t floored = w.hon[k] & (tier < floor);
       tier = floored ? floor : tier;
       w.tier[k] = tier;
       w.counter[k] = floored ? 0 : counter;
-      w.transition[k] = floored ? 6 : tr;
+      w.transition[k] = floored ? by_floor : tr;
       w.next[k] = tier + 1 < L ? tier + 1 : -1;
     }
     for (std::size_t k = 0; k < nb; ++k) w.transition8[k] = static_cast<std::uint8_t>(w.transition[k]);
@@ -829,283 +685,10 @@ class tier_engine {
     }
   }
 
-  /// Score of KOC i with term t's contribution replaced, summed in the same order as score_and_walk.
-  double score_with(const tier_result& out, std::size_t i, std::size_t t, double c_new) const {
-    double s = 0.0;
-    for (std::size_t u = 0; u < p_.metrics.size(); ++u) s += (u == t) ? c_new : out.contributions[u * n_ + i];
-    return s;
-  }
-
-  /// Would KOC i qualify for tier j with metric m set to x?
-  bool qualifies_with(const tier_result& out, std::size_t i, std::size_t j, metric m, double x, bool hon) const {
-    double s = out.score[i];
-    for (std::size_t t = 0; t < p_.metrics.size(); ++t)
-      if (p_.metrics[t].which == m) {
-        const auto& w = p_.metrics[t];
-        s = score_with(out, i, t, w.weight * normalise_replaced(w, stats_[t], n_ref_, i, r_.column(m)[i], x));
-      }
-    // A score beyond the double range is refused by classify (score_overflow): no such value qualifies.
-    if (!std::isfinite(s)) return false;
-    // The lifetime honorary rule may read m; the flag is unaffected by it.
-    hon = (!r_.honorary.empty() && r_.honorary[i]) || lifetime_with(i, m, x);
-    return qualifies(i, j, s, hon, static_cast<int>(m), x);
-  }
-
-  bool lifetime_with(std::size_t i, metric m, double x) const {
-    if (!p_.honorary.lifetime_enabled) return false;
-    for (auto& c : p_.honorary.lifetime_minimums)
-      if (!((c.first == m ? x : r_.column(c.first)[i]) >= c.second)) return false;
-    return true;
-  }
-
-  /// Direction in which metric m improves the score: +1 (more is better) or -1 (less is better).
-  int direction(metric m) const {
-    for (auto& w : p_.metrics)
-      if (w.which == m) return w.invert ? -1 : +1;
-    for (auto& t : p_.tiers)
-      for (auto& g : t.gates)
-        if (g.type == tier_gate::kind::metric_max && g.which == m) return -1;
-    return +1;
-  }
-
-  void growth_gaps(tier_result& out) {
-    const std::size_t K = out.gap_metrics.size();
-    const double inf = std::numeric_limits<double>::infinity();
-    out.growth_gap.assign(n_ * K, inf);
-    std::vector<int> dir(K);
-    std::vector<const metric_stats*> pct(K, nullptr);
-    std::vector<int> term(K, -1);
-    for (std::size_t k = 0; k < K; ++k) {
-      const metric m = out.gap_metrics[k];
-      dir[k] = direction(m);
-      for (std::size_t t = 0; t < p_.metrics.size(); ++t)
-        if (p_.metrics[t].which == m) {
-          term[k] = static_cast<int>(t);
-          if (p_.metrics[t].norm == normalisation::percentile) pct[k] = &stats_[t];
-        }
-    }
-    for (std::size_t i = 0; i < n_; ++i) {
-      if (out.next_tier[i] < 0) continue;
-      const auto j = static_cast<std::size_t>(out.next_tier[i]);
-      const bool hon = out.honorary[i] != 0;
-      // Gates of tier j that fail now: a failing flag gate, or failing gates on two different
-      // metrics, cannot be fixed by changing one metric.
-      int failing_metric = -1;
-      bool blocked_for_all = false;
-      for (auto& g : p_.tiers[j].gates) {
-        if (gate_passes(g, r_, i, hon, -1, 0.0)) continue;
-        const bool on_metric = g.type == tier_gate::kind::metric_min || g.type == tier_gate::kind::metric_max;
-        // The honorary gate can open through the lifetime rule's metrics: leave that case to the search.
-        if (g.type == tier_gate::kind::honorary && p_.honorary.lifetime_enabled) continue;
-        if (!on_metric || (failing_metric >= 0 && failing_metric != static_cast<int>(g.which))) blocked_for_all = true;
-        else failing_metric = static_cast<int>(g.which);
-      }
-      if (blocked_for_all) continue;
-      for (std::size_t k = 0; k < K; ++k) {
-        const metric m = out.gap_metrics[k];
-        if (failing_metric >= 0 && failing_metric != static_cast<int>(m)) continue;
-        if (term[k] >= 0) {
-          // Even at its best (f = 1, or the metric's bound for an unnormalised term) this term alone
-          // cannot lift the score to the threshold: unreachable without searching.
-          const auto t = static_cast<std::size_t>(term[k]);
-          const auto& w = p_.metrics[t];
-          const double f_max = (w.norm == normalisation::none && !w.invert) ? p_.declaration(m).max : 1.0;
-          const double best = out.score[i] - out.contributions[t * n_ + i] + w.weight * f_max;
-          if (best < p_.tiers[j].promote_threshold * (1 - 1e-12) - 1e-12) continue;
-        } else if (failing_metric < 0) {
-          continue;  // a gate-only metric helps only when its own gate is what fails
-        }
-        out.growth_gap[k * n_ + i] = pct[k] ? gap_percentile(out, i, j, m, dir[k], *pct[k]) : gap_continuous(out, i, j, m, dir[k]);
-      }
-    }
-  }
-
-  /// The change of metric m that the normalisation's inverse says reaches tier j's threshold and its
-  /// gates on m (NaN when there is no closed form). Only a starting point: callers re-check it exactly.
-  double estimate_gap(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir, double x) const {
-    double target = dir > 0 ? 0.0 : std::numeric_limits<double>::infinity();  // value of m to reach
-    bool have = false;
-    for (std::size_t t = 0; t < p_.metrics.size(); ++t) {
-      const auto& w = p_.metrics[t];
-      if (w.which != m || !(w.weight > 0)) continue;
-      const double rest = out.score[i] - out.contributions[t * n_ + i];
-      double f = (p_.tiers[j].promote_threshold - rest) / w.weight;  // required f of this term
-      if (w.invert) f = 1.0 - f;  // required base f (at most, for inverted terms)
-      f = std::min(1.0, std::max(0.0, f));
-      double v;
-      switch (w.norm) {
-        case normalisation::none: v = f; break;
-        case normalisation::log1p: v = std::expm1(f * detail::log1p(w.reference)); break;
-        case normalisation::cap: v = f * w.reference; break;
-        case normalisation::min_max: {
-          const auto& st = stats_[t];
-          const double lo_o = i == st.argmin ? st.min2 : st.min1, hi_o = i == st.argmax ? st.max2 : st.max1;
-          if (!(std::isfinite(lo_o) && std::isfinite(hi_o) && hi_o > lo_o)) return std::numeric_limits<double>::quiet_NaN();
-          v = lo_o + f * (hi_o - lo_o);
-          break;
-        }
-        default: return std::numeric_limits<double>::quiet_NaN();
-      }
-      target = v;
-      have = true;
-    }
-    for (auto& g : p_.tiers[j].gates) {
-      if (g.which != m) continue;
-      if (g.type == tier_gate::kind::metric_min && dir > 0) { target = std::max(target, g.bound); have = true; }
-      if (g.type == tier_gate::kind::metric_max && dir < 0) { target = std::min(target, g.bound); have = true; }
-    }
-    if (!have) return std::numeric_limits<double>::quiet_NaN();
-    return dir > 0 ? target - x : x - target;
-  }
-
-  /// Past this value more of metric m cannot help KOC i reach tier j (+inf: no such bound).
-  double useful_limit(std::size_t i, std::size_t j, metric m) const {
-    double u = 0.0;
-    for (std::size_t t = 0; t < p_.metrics.size(); ++t) {
-      const auto& w = p_.metrics[t];
-      if (w.which != m) continue;
-      if (w.norm == normalisation::none) return std::numeric_limits<double>::infinity();
-      if (w.norm == normalisation::min_max) u = std::max(u, (i == stats_[t].argmax ? stats_[t].max2 : stats_[t].max1));
-      else u = std::max(u, w.reference);  // log1p and cap saturate at the reference
-    }
-    for (auto& g : p_.tiers[j].gates)
-      if (g.type == tier_gate::kind::metric_min && g.which == m) u = std::max(u, g.bound);
-    if (p_.honorary.lifetime_enabled)
-      for (auto& c : p_.honorary.lifetime_minimums)
-        if (c.first == m) u = std::max(u, c.second);
-    return u * (1 + 1e-9) + 1.0;  // strictly past the saturation point despite rounding
-  }
-
-  /// Smallest change d >= 0 (in the improving direction) with x + dir·d qualifying; +inf if none.
-  /// Integral metrics (counts, days) get whole-number gaps (exactly minimal); continuous ones are
-  /// minimal to a relative 1e-12 (or to the adjacent double when the analytic seed does not settle it).
-  double gap_continuous(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir) const {
-    const double x = r_.column(m)[i];
-    const bool hon = out.honorary[i] != 0;
-    const double inf = std::numeric_limits<double>::infinity();
-    // A valid value of m: x + d rounds to +inf past the largest double, which the roster cannot hold.
-    const double top = std::min(p_.declaration(m).max, std::numeric_limits<double>::max());
-    const double bottom = p_.declaration(m).min;
-    auto ok = [&](double d) {
-      const double v = x + dir * d;
-      return v >= bottom && v <= top && qualifies_with(out, i, j, m, v, hon);
-    };
-    // The next tier is above the qualified tier, so d = 0 never qualifies: no need to check it.
-    double hi;
-    if (dir < 0) {
-      hi = x - bottom;
-    } else {
-      const double u = std::min(useful_limit(i, j, m), p_.declaration(m).max);
-      if (std::isfinite(u)) {
-        hi = std::max(0.0, u - x);
-      } else {
-        // Unbounded (an un-normalised term): grow the bracket up to the largest valid increase. From >= 1
-        // by factors of 4 to at most DBL_MAX: at most 512 steps.
-        const double room = top - x;
-        hi = std::min(std::max(1.0, x), room);
-        while (!ok(hi) && hi < room) hi = std::min(4.0 * hi, room);
-      }
-    }
-    const bool whole = p_.declaration(m).integral && x == std::floor(x);
-    if (whole) hi = dir > 0 ? std::ceil(hi) : std::floor(hi);
-    if (!ok(hi)) return inf;
-    double lo = 0.0;  // invariant: !ok(lo), ok(hi)
-    // Seed from the normalisation's analytic inverse: usually two checks confirm it, and the
-    // search below only narrows a bracket the seed could not settle.
-    const double guess = estimate_gap(out, i, j, m, dir, x);
-    if (std::isfinite(guess) && guess > 0 && guess < hi) {
-      if (whole) {
-        const double g = std::ceil(guess);
-        if (g < hi) {
-          if (ok(g)) {
-            if (g - 1 <= lo || !ok(g - 1)) return g;
-            hi = g - 1;
-          } else {
-            lo = g;
-          }
-        }
-      } else {
-        // Continuous metrics: the gap is minimal to a relative 1e-12 (documented).
-        const double up = guess * (1 + 1e-12), down = guess * (1 - 1e-12);
-        if (up < hi && ok(up)) {
-          if (!ok(down)) return up;
-          hi = down;
-        } else if (up < hi) {
-          lo = up;
-        }
-      }
-    }
-    if (whole) {
-      // Whole-number bisection. Below 2^53 every step leaves a whole number strictly between lo and hi
-      // and halves hi - lo. Above 2^53 adjacent doubles are 2 or more apart, so the midpoint can round
-      // onto lo or hi: the search stops there and the gap is the smallest qualifying *double* (the
-      // whole-number gap lies in (lo, hi], documented on tier_result::growth_gap). Termination: hi - lo
-      // at least halves per step and starts below 2^1024, so at most 1100 steps; the counter states it.
-      for (int it = 0; it < 1100 && hi - lo > 1.0; ++it) {
-        const double mid = std::floor(lo + (hi - lo) / 2);
-        if (mid <= lo || mid >= hi) break;
-        (ok(mid) ? hi : lo) = mid;
-      }
-      return hi;
-    }
-    // Bisection on doubles: hi - lo at least halves per step, from below 2^1024 to the spacing of adjacent
-    // doubles (at least 2^-1074), so it stops within 2098 steps (when the midpoint is lo or hi).
-    for (int it = 0; it < 2100; ++it) {
-      const double mid = lo + (hi - lo) / 2;
-      if (mid <= lo || mid >= hi) break;
-      (ok(mid) ? hi : lo) = mid;
-    }
-    return hi;
-  }
-
-  double gap_percentile(const tier_result& out, std::size_t i, std::size_t j, metric m, int dir,
-                        const metric_stats& st) const {
-    const double x = r_.column(m)[i];
-    const bool hon = out.honorary[i] != 0;
-    // Candidates just past another KOC's value may leave the metric's range (past 1 for a rate, +inf
-    // past the largest double): only valid values count.
-    const double top = std::min(p_.declaration(m).max, std::numeric_limits<double>::max());
-    const double bottom = p_.declaration(m).min;
-    auto ok = [&](double v) { return v >= bottom && v <= top && qualifies_with(out, i, j, m, v, hon); };
-    if (ok(x)) return 0.0;
-    // f changes only at other KOCs' values (v: shares the rank; just past v: beats it). Candidates in
-    // improving order are monotone for `ok`, so binary search them.
-    const auto& s = st.sorted;
-    std::vector<double> cand;
-    if (dir > 0) {
-      for (auto it = std::upper_bound(s.begin(), s.end(), x); it != s.end(); ++it)
-        if (cand.empty() || cand.back() < *it) { cand.push_back(*it); cand.push_back(std::nextafter(*it, INFINITY)); }
-    } else {
-      for (auto it = std::lower_bound(s.begin(), s.end(), x); it != s.begin();) {
-        --it;
-        if (cand.empty() || cand.back() > *it) { cand.push_back(*it); if (*it > bottom) cand.push_back(std::nextafter(*it, -INFINITY)); }
-      }
-    }
-    // Gates on this metric may need a value between candidates: add the gate bounds.
-    for (auto& g : p_.tiers[j].gates)
-      if (g.which == m && (g.type == tier_gate::kind::metric_min || g.type == tier_gate::kind::metric_max) &&
-          (dir > 0 ? g.bound > x : g.bound < x))
-        cand.push_back(g.bound);
-    if (dir > 0) std::sort(cand.begin(), cand.end());
-    else std::sort(cand.begin(), cand.end(), std::greater<double>());
-    std::size_t lo = 0, hi = cand.size();
-    while (lo < hi) {  // binary search: hi - lo halves, log2(candidates) + 1 steps
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (ok(cand[mid])) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo == cand.size()) return std::numeric_limits<double>::infinity();
-    double gap = dir > 0 ? cand[lo] - x : x - cand[lo];
-    // x ± gap must land on a qualifying value; nudge up by ulps if the subtraction rounded down.
-    for (int k = 0; k < 64 && !ok(x + dir * gap); ++k) gap = std::nextafter(gap, INFINITY);
-    if (p_.declaration(m).integral) {
-      // At most 64 whole steps; above 2^53 a step of 1 is lost to rounding, so step to the next double
-      // instead (same bound).
-      double g = std::ceil(gap);
-      for (int k = 0; k < 64 && !ok(x + dir * g); ++k) g = std::max(g + 1.0, std::nextafter(g, INFINITY));
-      gap = g;
-    }
-    return gap;
+  /// The smallest change of each metric the policy uses that lifts each KOC below the top into its next
+  /// tier (growth_gap.hpp).
+  void growth_gaps(tier_result& out) const {
+    growth_gap_search{r_, p_, n_, n_ref_, stats_}.run(out);
   }
 
   const roster_view r_;  ///< the caller's columns, with the policy's declared metrics bound (bind_metrics)
@@ -1178,61 +761,6 @@ inline tier_result classify(const roster_view& roster, const tier_policy& policy
 inline void classify(const roster_view& roster, const tier_policy& policy, const std::vector<tier_override>& overrides,
                      const classify_options& options, tier_result& out) {
   detail::tier_engine(roster, policy).run(overrides, options, out);
-}
-
-/// True when the policy rewards lower values of m (its growth gap is a decrease).
-inline bool gap_sign_negative(const tier_policy& p, metric m) {
-  for (auto& w : p.metrics)
-    if (w.which == m) return w.invert;
-  for (auto& t : p.tiers)
-    for (auto& g : t.gates)
-      if (g.type == tier_gate::kind::metric_max && g.which == m) return true;
-  return false;
-}
-
-/// A readable explanation of KOC i's tier: score breakdown, gates, transition and growth challenge.
-inline std::string explain(const roster_view& r, const tier_policy& p, const tier_result& t, std::size_t i,
-                           const std::vector<tier_override>& overrides = {}) {
-  auto fmt = [](double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return std::string(buf);
-  };
-  const auto& tiers = p.tiers;
-  std::string s = "KOC " + std::to_string(r.id[i]) + ": " + tiers[static_cast<std::size_t>(t.final_tier[i])].name;
-  s += " (score " + fmt(t.score[i]) + " =";
-  for (std::size_t u = 0; u < t.terms.size(); ++u)
-    s += std::string(u ? " +" : "") + " " + p.name_of(t.terms[u]) + " " + fmt(t.contribution(i, u));
-  s += "). Qualified for " + tiers[static_cast<std::size_t>(t.qualified_tier[i])].name + ".";
-  if (t.blocked_tier[i] >= 0) {
-    const auto& bt = tiers[static_cast<std::size_t>(t.blocked_tier[i])];
-    s += " Score reaches " + bt.name + " but gate '" + describe(bt.gates[static_cast<std::size_t>(t.blocked_gate[i])], p) + "' fails.";
-  }
-  const auto tr = t.transition_of(i);
-  const std::int32_t prev = r.previous_tier.empty() ? -1 : r.previous_tier[i];
-  s += std::string(" Transition: ") + tier_transition_names[static_cast<std::size_t>(tr)];
-  if (prev >= 0) s += " from " + tiers[static_cast<std::size_t>(prev)].name;
-  if (tr == tier_transition::held_by_grace)
-    s += " (period " + std::to_string(t.periods_below[i]) + " of " +
-         std::to_string(tiers[static_cast<std::size_t>(prev)].grace_periods) + " below keep threshold " +
-         fmt(tiers[static_cast<std::size_t>(prev)].keep_threshold) + ")";
-  if (tr == tier_transition::overridden && t.override_index[i] >= 0 &&
-      static_cast<std::size_t>(t.override_index[i]) < overrides.size())
-    s += " (computed " + tiers[static_cast<std::size_t>(t.computed_tier[i])].name + "; reason: " +
-         overrides[static_cast<std::size_t>(t.override_index[i])].reason + ")";
-  s += ".";
-  if (t.next_tier[i] >= 0 && !t.growth_gap.empty()) {
-    std::string g;
-    for (std::size_t k = 0; k < t.gap_metrics.size(); ++k) {
-      const double d = t.gap(i, k);
-      if (std::isfinite(d) && d > 0)
-        g += std::string(g.empty() ? "" : ", or ") + (gap_sign_negative(p, t.gap_metrics[k]) ? "-" : "+") + fmt(d) +
-             " " + p.name_of(t.gap_metrics[k]);
-    }
-    s += " To reach " + tiers[static_cast<std::size_t>(t.next_tier[i])].name + ": " +
-         (g.empty() ? std::string("no single metric suffices") : g) + ".";
-  }
-  return s;
 }
 
 }  // namespace koc

@@ -131,6 +131,11 @@ class AssignmentResult:
     _cost: np.ndarray
     _forbidden: Optional[np.ndarray]
 
+    def __repr__(self) -> str:  # counts, not arrays: a notebook cell stays one line
+        rows, cols = self._cost.shape
+        return (f"AssignmentResult(status={self.status!r}, {rows:,} x {cols:,}, {len(self.row_ind):,} pairs, "
+                f"total={self.total:.6g}, {'maximize' if self.maximize else 'minimize'})")
+
     def verify(self, tolerance: float = 1e-9) -> Check:
         """Re-checks feasibility and optimality independently of the solver: a :class:`koc.Check`, truthy
         only when the certificate holds (else ``.message`` names the first violation)."""
@@ -176,6 +181,12 @@ class CapacitatedResult:
     task_reason: np.ndarray
     certificate: dict
     _state: Any
+
+    def __repr__(self) -> str:  # counts, not arrays: a notebook cell stays one line
+        spare = int(np.count_nonzero(self.koc_reason != "none"))
+        short = int(np.count_nonzero(self.task_reason != "none"))
+        return (f"CapacitatedResult({len(self.koc):,} pairs, total={self.total:.6g}, {len(self.koc_load):,} KOCs "
+                f"({spare:,} with spare capacity), {len(self.task_filled):,} tasks ({short:,} not full))")
 
     def verify(self) -> Check:
         """Re-checks the exact certificate independently of the solver: a :class:`koc.Check`, truthy only

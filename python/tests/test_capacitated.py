@@ -139,3 +139,17 @@ def test_time_limit_cancel_and_progress():
 
     with pytest.raises(RuntimeError, match="stop here"):
         koc.capacitated_assignment(edges, cap, slots, progress=boom)
+
+
+def test_results_print_as_one_short_line():
+    # A notebook shows a result by its repr: counts and the total, never the arrays, at any size.
+    rng = np.random.default_rng(7)
+    n = 5000
+    pairs = np.arange(4 * n)
+    res = koc.capacitated_assignment((pairs // 4, (pairs * 7) % 50, rng.random(4 * n)),  # 4 distinct tasks per KOC
+                                     np.ones(n, np.int32), np.full(50, 30, np.int32), objective="max_fill")
+    text = repr(res)
+    assert "\n" not in text and len(text) < 160
+    assert text.startswith(f"CapacitatedResult({len(res.koc):,} pairs, total=")
+    dense = repr(koc.solve_assignment(rng.random((300, 400))))
+    assert "\n" not in dense and dense.startswith("AssignmentResult(status='optimal', 300 x 400, 300 pairs, total=")

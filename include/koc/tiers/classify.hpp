@@ -476,22 +476,13 @@ class tier_engine {
     size_result_column(out.honorary, n_);
   }
 
-  /// A gate bound to the roster's column, so the ladder walk reads it without dispatching on the roster.
+  /// A gate bound to the roster's column, so the columnar ladder walk reads it without dispatching on the
+  /// roster. What a gate means is gate_passes (ladder.hpp); the loops below apply it to a chunk of rows.
   struct bound_gate {
     const double* metric = nullptr;  ///< metric_min / metric_max
     const std::uint8_t* flag = nullptr;  ///< invited / clearance (nullptr: the roster has no such column)
     tier_gate::kind type = tier_gate::kind::metric_min;
     double bound = 0.0;
-    bool passes(std::size_t i, bool honorary) const {
-      switch (type) {
-        case tier_gate::kind::metric_min: return metric[i] >= bound;
-        case tier_gate::kind::metric_max: return metric[i] <= bound;
-        case tier_gate::kind::invited:
-        case tier_gate::kind::clearance: return flag != nullptr && flag[i] != 0;
-        case tier_gate::kind::honorary: return honorary;
-      }
-      return false;
-    }
   };
 
   /// Tier j's gates are gates_[gate_begin_[j], gate_begin_[j + 1]).
@@ -582,7 +573,7 @@ class tier_engine {
       for (std::size_t k = 0; k < nb; ++k) w.q[k] = w.ok[k] ? j : w.q[k];
     }
     for (std::size_t k = 0; k < nb; ++k) w.by_score[k] = static_cast<std::int32_t>(w.count_d[k]);
-    // Blocked tier and its first failing gate (row by row, only for the blocked rows).
+    // Blocked tier and its first failing gate (row by row, only for the blocked rows, by the definition).
     std::int32_t* blocked_tier = w.blocked_tier;
     std::int32_t* blocked_gate = w.blocked_gate;
     for (std::size_t k = 0; k < nb; ++k) blocked_tier[k] = w.by_score[k] > w.q[k] ? w.by_score[k] : -1;
@@ -590,8 +581,9 @@ class tier_engine {
     for (std::size_t k = 0; k < nb; ++k) {
       if (blocked_tier[k] < 0) continue;
       const auto j = static_cast<std::size_t>(blocked_tier[k]);
-      for (std::size_t g = gate_begin_[j]; g < gate_begin_[j + 1]; ++g)
-        if (!gates_[g].passes(i0 + k, w.hon[k] != 0)) { blocked_gate[k] = static_cast<std::int32_t>(g - gate_begin_[j]); break; }
+      const auto& gates = p_.tiers[j].gates;
+      for (std::size_t g = 0; g < gates.size(); ++g)
+        if (!gate_passes(gates[g], r_, i0 + k, w.hon[k] != 0)) { blocked_gate[k] = static_cast<std::int32_t>(g); break; }
     }
     // Hysteresis. The previous tier's keep threshold and grace periods are picked per row by selects
     // over the (few) tiers rather than a gather.

@@ -1,6 +1,6 @@
 """The input tables koc reads, written down once: every column's name, kind and the stages that read it
-(public: ``koc.tables.TASKS``, ``koc.tables.COMPLETIONS``, and :func:`unix_seconds`, the one reader of
-time columns).
+(public: ``koc.tables.ROSTER``, ``koc.tables.TASKS``, ``koc.tables.COMPLETIONS``, and :func:`unix_seconds`,
+the one reader of time columns).
 
 koc.match, koc.rewards and the CLI read their column names from here, so a table one stage accepts the
 next accepts unchanged: the tasks table given to :func:`koc.match` is the one :func:`koc.rewards` reads
@@ -18,10 +18,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from . import _columns
+from . import _columns, _core
 from ._errors import error
 
-MATCH, REWARDS = "match", "rewards"
+TIERS, MATCH, REWARDS = "tiers", "match", "rewards"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,25 @@ class Column:
 def _table(*columns: Column) -> dict[str, Column]:
     return {c.name: c for c in columns}
 
+
+ROSTER = _table(
+    Column("id", "id", (TIERS, MATCH), "unique KOC id: a whole number or text (koc_id is accepted as its name)"),
+    *(Column(m, "float", (TIERS,), "a built-in metric (units: docs, roster); a tier policy may declare more")
+      for m in _core.metric_names()),
+    Column("honorary", "flag", (TIERS,), "honorary status given by the programme"),
+    Column("invited", "flag", (TIERS,), "invited to the programme (an invitation gate reads it)"),
+    Column("clearance", "flag", (TIERS, MATCH), "NDA signed: may take confidential tasks"),
+    Column("previous_tier", "str", (TIERS,), "last period's tier name; empty = a new KOC"),
+    Column("periods_below", "int", (TIERS,), "periods already held by grace below the previous tier"),
+    Column("capacity", "int", (MATCH,), "task load the KOC can take this period"),
+    Column("region", "str", (MATCH,), "region, empty = unknown (then only tasks open anywhere fit)"),
+    Column("audience", "str", (MATCH,), "audience segments, 'a|b'"),
+    Column("available_start", "time", (MATCH,), "unix seconds or ISO-8601; start of the availability"),
+    Column("available_end", "time", (MATCH,), "unix seconds or ISO-8601; end of the availability"),
+    Column("opted_out", "str", (MATCH,), "asset types, horizons or directions the KOC declines, 'a|b'"),
+    Column("recent_tasks", "int", (MATCH,), "tasks done in the rotation window (the fairness term)"),
+)
+ROSTER_PREFIX = "skill_"  # skill_<name>: the KOC's level of that skill
 
 TASKS = _table(
     Column("task_id", "id", (MATCH, REWARDS), "unique task id: a whole number or text"),

@@ -601,3 +601,14 @@ def test_public_error_detail_and_time_reader():
     assert e.value.detail.startswith("not a time: 'soon'") and "row 1" not in e.value.detail
     assert list(koc.tables.unix_seconds(pd.Series(["2026-03-31T08:00:00+08:00"], dtype=object), "t")) == [1774915200]
     assert "window_end" in koc.tables.TASKS and koc.tables.TASKS["window_end"].kind == "time"
+
+
+def test_the_cli_reads_the_library_schema_of_every_input_table():
+    # One owner per table: the CLI's column kinds are koc.tables', not a list of its own.
+    import koc
+    from koc.cli import _io
+    for table, schema in (("roster", koc.tables.ROSTER), ("tasks", koc.tables.TASKS), ("completions", koc.tables.COMPLETIONS)):
+        known = {"roster": _io.ROSTER_COLUMNS, "tasks": _io.TASK_COLUMNS, "completions": _io.COMPLETION_COLUMNS}[table]
+        assert list(known) == list(schema), table
+    assert set(koc.METRICS) <= set(koc.tables.ROSTER) and koc.tables.ROSTER["capacity"].stages == ("match",)
+    assert _io.PREFIXES == {"roster": koc.tables.ROSTER_PREFIX, "tasks": koc.tables.TASK_PREFIX}

@@ -18,7 +18,6 @@ import pandas as pd
 
 from .. import Error, tables
 from .. import datasets as _datasets
-from ..tiers import METRICS
 
 # Exit codes (documented in `koc --help`).
 EXIT_OK = 0
@@ -61,16 +60,13 @@ class UserError(Exception):
 # "KOC-100001" or "T-2026-07" as CRM exports hold them, for the whole column), time (unix seconds or
 # ISO-8601 text, "2026-03-31 05:30:40+08:00"; naive = UTC). `required` per table; everything else optional.
 _SKILL_LEVEL = "level"
-ROSTER_COLUMNS: dict[str, str] = {"id": "id", **{m: "float" for m in METRICS}, "honorary": "flag", "invited": "flag",
-                                  "clearance": "flag", "previous_tier": "str", "periods_below": "int", "capacity": "int",
-                                  "region": "str", "audience": "str", "available_start": "time", "available_end": "time",
-                                  "opted_out": "str", "recent_tasks": "int"}
-# The task and completion tables are the library's (koc.tables); amounts stay text, which koc.rewards
-# reads exactly in the row's currency.
+# The roster, task and completion tables are the library's (koc.tables); amounts stay text, which
+# koc.rewards reads exactly in the row's currency.
+ROSTER_COLUMNS: dict[str, str] = {c.name: c.kind for c in tables.ROSTER.values()}
 TASK_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in tables.TASKS.values()}
 COMPLETION_COLUMNS: dict[str, str] = {c.name: "str" if c.kind == "amount" else c.kind for c in tables.COMPLETIONS.values()}
 TIERS_COLUMNS: dict[str, str] = {"koc_id": "id", "tier": "str"}
-PREFIXES = {"roster": "skill_", "tasks": "req_"}
+PREFIXES = {"roster": tables.ROSTER_PREFIX, "tasks": tables.TASK_PREFIX}
 
 ASSETS = ("social", "knowledge", "community", "intelligence")
 HORIZONS = ("instant", "phased", "continuous", "identity")

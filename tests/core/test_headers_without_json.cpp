@@ -27,7 +27,13 @@
 #include <koc/matching/stable_matching.hpp>
 #include <koc/matching/tasks.hpp>
 #include <koc/matching/teams.hpp>
+#include <koc/rewards/detail/budgets.hpp>
+#include <koc/rewards/detail/ledger_support.hpp>
+#include <koc/rewards/detail/lines.hpp>
+#include <koc/rewards/detail/prizes.hpp>
+#include <koc/rewards/detail/rules.hpp>
 #include <koc/rewards/ledger.hpp>
+#include <koc/rewards/ledger_tables.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/points.hpp>
 #include <koc/rewards/policy.hpp>

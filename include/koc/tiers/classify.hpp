@@ -34,18 +34,13 @@
 #include <koc/tiers/result.hpp>
 #include <koc/tiers/score.hpp>
 
-#include <Eigen/Core>
-
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <memory>
-#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>

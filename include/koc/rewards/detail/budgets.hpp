@@ -2,9 +2,9 @@
 // ledger.hpp). Internal: settle_ledger calls cut_budgets last.
 #pragma once
 
+#include <koc/error.hpp>
 #include <koc/rewards/detail/ledger_support.hpp>
 #include <koc/rewards/detail/lines.hpp>
-#include <koc/error.hpp>
 #include <koc/rewards/ledger_tables.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>

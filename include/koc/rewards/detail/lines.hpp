@@ -3,8 +3,8 @@
 // passes read. Internal: the rule, prize and budget files beside this one write through it.
 #pragma once
 
-#include <koc/rewards/detail/ledger_support.hpp>
 #include <koc/error.hpp>
+#include <koc/rewards/detail/ledger_support.hpp>
 #include <koc/rewards/ledger_tables.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>

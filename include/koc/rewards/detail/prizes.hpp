@@ -3,9 +3,9 @@
 // of ranking, ties and splits are stated in ledger.hpp). Internal: settle_ledger calls them.
 #pragma once
 
+#include <koc/error.hpp>
 #include <koc/rewards/detail/ledger_support.hpp>
 #include <koc/rewards/detail/lines.hpp>
-#include <koc/error.hpp>
 #include <koc/rewards/ledger_tables.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>

@@ -4,9 +4,9 @@
 // in one place. Internal: settle_ledger calls them per completion, in row order.
 #pragma once
 
+#include <koc/error.hpp>
 #include <koc/rewards/detail/ledger_support.hpp>
 #include <koc/rewards/detail/lines.hpp>
-#include <koc/error.hpp>
 #include <koc/rewards/ledger_tables.hpp>
 #include <koc/rewards/money.hpp>
 #include <koc/rewards/policy.hpp>

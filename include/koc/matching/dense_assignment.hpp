@@ -29,7 +29,10 @@
 // the shortest-path searches work on the lists, and a row is read again only where that bound says a
 // left-out column could matter (then with twice the members). One pass over the matrix validates it and
 // builds the lists, together with the column reduction when square; most problems then need no further
-// full read of a row.
+// full read of a row. The two ways are two row-scan strategies behind one statement of ARR
+// (detail::augmenting_row_reduction: full_row_scan and the lists' scan); the column reduction and the
+// shortest-path search keep one form per way (a linear pass over the distances against a heap with lazy
+// row reads), held to each other bit for bit by the tests.
 // Orientation: with rows > cols the problem is solved as its transpose, in place: the first pass streams
 // the caller's rows into every column's list, and a later full read of an internal row walks down a
 // caller's column. Maximising negates entries as they are read (exact). A working copy (n x m) is made

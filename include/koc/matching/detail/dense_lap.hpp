@@ -164,6 +164,129 @@ inline std::int64_t pick_column(const double* d, const std::int64_t* y, std::siz
   return first;
 }
 
+/// The two lowest reduced costs c_ij - v_j of a row and their columns, lowest column first on ties; j1 < 0
+/// when every pair of the row is forbidden.
+struct row_first_two {
+  double u1 = kInf, u2 = kInf;
+  std::int64_t j1 = -1, j2 = -1;
+};
+
+/// Augmenting row reduction (JV 1987, section 4.2), bounded: the one statement of the step for both ways
+/// of reading the matrix. `Scan` is the strategy that reads a row:
+///   row_first_two first_two(std::size_t i, bool first_read);   first_read: pass 0, taken from the free list
+///   std::int64_t first_free_at(std::size_t i, double u1);      lowest free column with c_ij - v_j == u1, or -1
+///   void took(std::int64_t j);                                  column j has just been assigned
+/// On return free_rows holds the rows still free, in increasing order.
+/// Invariant: every assigned row's column has its minimal reduced cost c_ij - v_j (within rounding).
+template <class Scan>
+void augmenting_row_reduction(Scan& scan, lap_state& s, std::size_t n, std::vector<std::int64_t>& free_rows) {
+  double* v = s.v.data();
+  std::int64_t* x = s.x.data();
+  std::int64_t* y = s.y.data();
+  std::vector<std::int64_t> next_free, again;
+  next_free.reserve(n);
+  const std::size_t rescan_budget = kArrRescansPerRow * n;
+  for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
+    std::size_t rescans = 0;
+    next_free.clear();
+    again.clear();
+    std::size_t k = 0;
+    // An evicted row with a strictly better column is re-scanned at once (JV's free[--k] = i0); those wait
+    // in a small stack instead of overwriting the list being read. Each step takes a row from free_rows or
+    // from `again`, which at most rescan_budget pushes fill: at most |free_rows| + kArrRescansPerRow · n
+    // steps per pass.
+    while (k < free_rows.size() || !again.empty()) {
+      std::int64_t i;
+      const bool first_read = pass == 0 && again.empty();
+      if (!again.empty()) {
+        i = again.back();
+        again.pop_back();
+      } else {
+        i = free_rows[k++];
+      }
+      const row_first_two f = scan.first_two(static_cast<std::size_t>(i), first_read);
+      if (f.j1 < 0) {  // every pair of this row is forbidden: the shortest-path phase will prove it
+        next_free.push_back(i);
+        continue;
+      }
+      std::int64_t j1 = f.j1;
+      std::int64_t i0 = y[j1];
+      const bool strict = f.u1 < f.u2 && f.u2 < kInf;
+      if (strict) {
+        v[j1] -= f.u2 - f.u1;  // makes j1 exactly as attractive as j2 for row i, so i0 may move there
+      } else if (i0 >= 0) {
+        // Tie: prefer a free column among the minimal ones (lowest index): a constant matrix then gives
+        // the identity; otherwise take the second column as JV do, to make progress.
+        const std::int64_t jf = scan.first_free_at(static_cast<std::size_t>(i), f.u1);
+        if (jf >= 0) {
+          j1 = jf;
+        } else if (f.j2 >= 0) {
+          j1 = f.j2;
+        }
+        i0 = y[j1];
+      }
+      if (i0 >= 0) x[i0] = -1;
+      x[i] = j1;
+      y[j1] = i;
+      scan.took(j1);
+      if (i0 >= 0) {
+        if (strict && rescans < rescan_budget) {
+          ++rescans;
+          again.push_back(i0);
+        } else {
+          next_free.push_back(i0);
+        }
+      }
+    }
+    std::sort(next_free.begin(), next_free.end());
+    free_rows.swap(next_free);
+  }
+}
+
+/// The full scan: reads the whole row of the caller's matrix (checking it on its first read when asked).
+struct full_row_scan {
+  const double* a;
+  std::size_t m, lda;
+  const double* v;
+  const std::int64_t* y;
+  bool validate;  ///< check each row on its first read (rows the column reduction has not checked)
+  double limit;
+
+  row_first_two first_two(std::size_t i, bool first_read) const {
+    const double* row = a + i * lda;
+    if (validate && first_read) check_row(row, i, m, false, limit);
+    // Locals, not the struct's fields, in the loop: the compiler keeps them in registers.
+    const double* vv = v;
+    const auto sm = static_cast<std::int64_t>(m);
+    double u1 = kInf, u2 = kInf;
+    std::int64_t j1 = -1, j2 = -1;
+    for (std::int64_t j = 0; j < sm; ++j) {
+      const double h = row[j] - vv[j];
+      if (h < u2) {
+        if (h < u1) {
+          u2 = u1;
+          j2 = j1;
+          u1 = h;
+          j1 = j;
+        } else {
+          u2 = h;
+          j2 = j;
+        }
+      }
+    }
+    return {u1, u2, j1, j2};
+  }
+
+  std::int64_t first_free_at(std::size_t i, double u1) const {
+    const double* row = a + i * lda;
+    for (std::size_t j = 0; j < m; ++j)
+      if (y[j] < 0 && row[j] - v[j] == u1) return static_cast<std::int64_t>(j);
+    return -1;
+  }
+
+  void took(std::int64_t) const noexcept {}
+};
+
 /// Returns false (and fills s.blocking) when some row cannot be assigned.
 /// `validate`: the rows are the caller's own (minimisation, not transposed) and not yet checked for NaN
 /// and -inf; each is checked on its first read, which saves a pass over memory (the solve is
@@ -186,13 +309,9 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   double* v = s.v.data();
   std::int64_t* x = s.x.data();
   std::int64_t* y = s.y.data();
-  const auto sm = static_cast<std::int64_t>(m);
 
-  // --- Augmenting row reduction (JV 1987, section 4.2), bounded. -----------------------------------
-  // Invariant: every assigned row's column has its minimal reduced cost c_ij - v_j (within rounding).
-  std::vector<std::int64_t> free_rows, next_free;
+  std::vector<std::int64_t> free_rows;
   free_rows.reserve(n);
-  next_free.reserve(n);
   if (n == m) {
     // --- Column reduction and reduction transfer (JV 1987, section 4.1), square only. -------------
     // v_j = min_i c_ij gives ARR a far better start; it may make v_j > 0, which only the square LP
@@ -239,75 +358,9 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   } else {
     for (std::size_t i = 0; i < n; ++i) free_rows.push_back(static_cast<std::int64_t>(i));
   }
-  const std::size_t rescan_budget = kArrRescansPerRow * n;
-  for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
-    std::size_t rescans = 0;
-    next_free.clear();
-    std::size_t k = 0;
-    // An evicted row with a strictly better column is re-scanned at once (JV's free[--k] = i0); we
-    // keep those in a small stack instead of overwriting the list being read.
-    std::vector<std::int64_t> again;
-    // Each step takes a row from free_rows or from `again`, which at most rescan_budget pushes fill: at
-    // most |free_rows| + kArrRescansPerRow · n steps per pass.
-    while (k < free_rows.size() || !again.empty()) {
-      std::int64_t i;
-      const bool again_empty_before = again.empty();
-      if (!again_empty_before) {
-        i = again.back();
-        again.pop_back();
-      } else {
-        i = free_rows[k++];
-      }
-      const double* row = a + static_cast<std::size_t>(i) * lda;
-      if (validate && pass == 0 && n != m && again_empty_before) check_row(row, static_cast<std::size_t>(i), m, false, limit);
-      double u1 = kInf, u2 = kInf;
-      std::int64_t j1 = -1, j2 = -1;
-      for (std::int64_t j = 0; j < sm; ++j) {
-        const double h = row[j] - v[j];
-        if (h < u2) {
-          if (h < u1) {
-            u2 = u1; j2 = j1; u1 = h; j1 = j;
-          } else {
-            u2 = h; j2 = j;
-          }
-        }
-      }
-      if (j1 < 0) {  // every pair of this row is forbidden: the shortest-path phase will prove it
-        next_free.push_back(i);
-        continue;
-      }
-      std::int64_t i0 = y[j1];
-      bool strict = u1 < u2 && u2 < kInf;
-      if (strict) {
-        v[j1] -= u2 - u1;  // makes j1 exactly as attractive as j2 for row i, so i0 may move there
-      } else if (i0 >= 0) {
-        // Tie: prefer a free column among the minimal ones (lowest index): a constant matrix then
-        // gives the identity; otherwise take the second column as JV do, to make progress.
-        std::int64_t jf = -1;
-        for (std::int64_t j = 0; j < sm; ++j)
-          if (y[j] < 0 && row[j] - v[j] == u1) { jf = j; break; }
-        if (jf >= 0) {
-          j1 = jf;
-        } else if (j2 >= 0) {
-          j1 = j2;
-        }
-        i0 = y[j1];
-      }
-      if (i0 >= 0) x[i0] = -1;
-      x[i] = j1;
-      y[j1] = i;
-      if (i0 >= 0) {
-        if (strict && rescans < rescan_budget) {
-          ++rescans;
-          again.push_back(i0);
-        } else {
-          next_free.push_back(i0);
-        }
-      }
-    }
-    std::sort(next_free.begin(), next_free.end());
-    free_rows.swap(next_free);
-  }
+  // --- Augmenting row reduction (JV 1987, section 4.2), reading whole rows. -------------------------
+  full_row_scan scan{a, m, lda, v, y, validate && n != m, limit};
+  augmenting_row_reduction(scan, s, n, free_rows);
   // Row potentials of the rows ARR assigned: tight on their column.
   for (std::size_t i = 0; i < n; ++i)
     if (x[i] >= 0) s.u[i] = a[i * lda + static_cast<std::size_t>(x[i])] - v[x[i]];

@@ -145,10 +145,7 @@ class candidate_lap {
   // only decreasing since), the members sorted by (h0, column). (theta_[i], theta_col_[i]) bounds every
   // column left out: its (c_ij - v_j, j) comes after it; theta +inf when every column left out is forbidden.
 
-  struct first_two {
-    double u1 = kInf, u2 = kInf;
-    std::int64_t j1 = -1, j2 = -1;
-  };
+  using first_two = row_first_two;
 
   static bool before(double h1, std::int64_t j1, double h2, std::int64_t j2) noexcept {
     return h1 < h2 || (h1 == h2 && j1 < j2);
@@ -455,65 +452,23 @@ class candidate_lap {
 #endif
   }
 
+  /// The list scan as augmenting_row_reduction's strategy (dense_lap.hpp): the step is solve_lap's.
+  struct list_scan {
+    candidate_lap& c;
+    row_first_two first_two(std::size_t i, bool) { return c.arr_scan(i); }
+    std::int64_t first_free_at(std::size_t i, double u1) const { return c.first_free_at(i, u1); }
+    void took(std::int64_t j) noexcept {
+      c.free_bits_[static_cast<std::size_t>(j) / 64] &= ~(std::uint64_t{1} << (static_cast<std::size_t>(j) % 64));
+    }
+  };
+
   void augmenting_row_reduction(std::vector<std::int64_t>& free_rows) {
-    double* v = s_.v.data();
-    std::int64_t* x = s_.x.data();
-    std::int64_t* y = s_.y.data();
-    std::vector<std::int64_t> next_free, again;
-    next_free.reserve(n_);
-    const std::size_t rescan_budget = kArrRescansPerRow * n_;
     // ARR only ever takes columns (an evicted row goes free, its column moves to the new row).
     free_bits_.assign((m_ + 63) / 64, 0);
     for (std::size_t j = 0; j < m_; ++j)
-      if (y[j] < 0) free_bits_[j / 64] |= std::uint64_t{1} << (j % 64);
-    for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
-      std::size_t rescans = 0;
-      next_free.clear();
-      again.clear();
-      std::size_t k = 0;
-      while (k < free_rows.size() || !again.empty()) {
-        std::int64_t i;
-        if (!again.empty()) {
-          i = again.back();
-          again.pop_back();
-        } else {
-          i = free_rows[k++];
-        }
-        const first_two f = arr_scan(static_cast<std::size_t>(i));
-        if (f.j1 < 0) {
-          next_free.push_back(i);
-          continue;
-        }
-        std::int64_t j1 = f.j1;
-        std::int64_t i0 = y[j1];
-        const bool strict = f.u1 < f.u2 && f.u2 < kInf;
-        if (strict) {
-          v[j1] -= f.u2 - f.u1;
-        } else if (i0 >= 0) {
-          const std::int64_t jf = first_free_at(static_cast<std::size_t>(i), f.u1);
-          if (jf >= 0) {
-            j1 = jf;
-          } else if (f.j2 >= 0) {
-            j1 = f.j2;
-          }
-          i0 = y[j1];
-        }
-        if (i0 >= 0) x[i0] = -1;
-        x[i] = j1;
-        y[j1] = i;
-        free_bits_[static_cast<std::size_t>(j1) / 64] &= ~(std::uint64_t{1} << (static_cast<std::size_t>(j1) % 64));
-        if (i0 >= 0) {
-          if (strict && rescans < rescan_budget) {
-            ++rescans;
-            again.push_back(i0);
-          } else {
-            next_free.push_back(i0);
-          }
-        }
-      }
-      std::sort(next_free.begin(), next_free.end());
-      free_rows.swap(next_free);
-    }
+      if (s_.y[j] < 0) free_bits_[j / 64] |= std::uint64_t{1} << (j % 64);
+    list_scan scan{*this};
+    detail::augmenting_row_reduction(scan, s_, n_, free_rows);
   }
 
   // ---- shortest augmenting paths (solve_lap's Dijkstra, lazily) ------------------------------------

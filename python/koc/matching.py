@@ -282,6 +282,7 @@ def _problem_frame(found: list, id_name: str, ids: Any) -> pd.DataFrame:
 def _pipeline_columns(roster: Any, tasks: Any, tp: TierPolicy, tiers: Optional[pd.DataFrame], declines: Any,
                       preferences: Any) -> tuple:
     """The typed task, KOC-profile and two-way columns of the matching core (shared by match and candidates)."""
+    _tables.check_names(roster, "roster", "roster", tp.declared_metrics)
     _tables.check_names(tasks, "tasks", "task")
     if tiers is None:
         tiers = classify(roster, tp, growth_gaps=False)

@@ -1,12 +1,14 @@
 """The input tables koc reads, written down once: every column's name, kind and the stages that read it
-(public: ``koc.tables.ROSTER``, ``koc.tables.TASKS``, ``koc.tables.COMPLETIONS``, and :func:`unix_seconds`,
-the one reader of time columns).
+(public: ``koc.tables.ROSTER``, ``koc.tables.TASKS``, ``koc.tables.COMPLETIONS``, ``koc.tables.TIERS_OUT``
+(what koc.classify returns), and :func:`unix_seconds`, the one reader of time columns).
 
 koc.match, koc.rewards and the CLI read their column names from here, so a table one stage accepts the
 next accepts unchanged: the tasks table given to :func:`koc.match` is the one :func:`koc.rewards` reads
 (its deadline is ``window_end``, its budget ``budget_minor`` or ``budget``). A column that looks meant for
 koc but is not one of its names (a misspelling, or a name koc used to read) is refused with a suggestion
-by every stage, never ignored: ignoring it would silently drop what it says (a late penalty, a budget).
+by every stage, never ignored: ignoring it would silently drop what it says (a late penalty, a budget,
+a KOC's clearance). A roster may also carry the programme's own columns (a name, an email) and the
+columns koc.classify returns; only a name close to one koc reads, which the roster lacks, is refused.
 
 Kinds: ``id`` (a whole number, or text such as "T-2026-07" as CRM exports hold ids, for the whole
 column), ``time`` (unix seconds, datetimes, or ISO-8601 text with or without an offset), ``int``, ``float``, ``flag`` (0/1), ``str``, ``amount`` (major units of the row's currency: a
@@ -97,12 +99,33 @@ COMPLETIONS = _table(
 #: Names koc does not read, with the column that says the same: refused wherever they appear, since a
 #: stage that ignored one would drop what it says. `deadline` is what koc.rewards once read (and the
 #: end of the window is the deadline: one column for both stages).
-RENAMED = {"tasks": {"deadline": "window_end"}, "completions": {}}
+RENAMED = {"roster": {}, "tasks": {"deadline": "window_end"}, "completions": {}}
 
 #: One quantity in two units: a table gives at most one of each pair.
-UNIT_PAIRS = {"tasks": (("budget", "budget_minor"),), "completions": (("travel_claimed", "travel_claimed_minor"),)}
+UNIT_PAIRS = {"roster": (), "tasks": (("budget", "budget_minor"),),
+              "completions": (("travel_claimed", "travel_claimed_minor"),)}
 
-_TABLES = {"tasks": (TASKS, TASK_PREFIX), "completions": (COMPLETIONS, None)}
+#: The table koc.classify returns, one row per KOC (documented on koc.classify). A roster may carry
+#: these columns too: a tiers table joined onto its roster is a roster koc.match accepts unchanged.
+TIERS_OUT = _table(
+    Column("koc_id", "id", (TIERS, MATCH), "the KOC (its roster id)"),
+    Column("tier", "str", (TIERS, MATCH), "the tier this period, overrides applied"),
+    Column("computed_tier", "str", (TIERS,), "the tier the rules give, before overrides"),
+    Column("qualified_tier", "str", (TIERS,), "the highest tier the KOC qualifies for on this period's metrics"),
+    Column("score", "float", (TIERS,), "the weighted score"),
+    Column("blocked_tier", "str", (TIERS,), "a higher tier the score reaches but a gate blocks"),
+    Column("blocked_gate", "str", (TIERS,), "the first gate of blocked_tier that fails"),
+    Column("transition", "str", (TIERS,), "how the tier moved from last period"),
+    Column("periods_below", "int", (TIERS,), "periods held by grace below the tier, for the next period"),
+    Column("honorary", "flag", (TIERS,), "honorary status this period"),
+    Column("next_tier", "str", (TIERS,), "the next tier up, empty at the top"),
+    Column("override_reason", "str", (TIERS,), "why an override set the tier"),
+    Column("override_author", "str", (TIERS,), "who set the override"),
+    Column("override_expires_at", "time", (TIERS,), "when the override stops applying"),
+)
+TIERS_OUT_PREFIXES = ("contribution_", "gap_")  # contribution_<metric>, gap_<metric>: one per metric
+
+_TABLES = {"roster": (ROSTER, ROSTER_PREFIX), "tasks": (TASKS, TASK_PREFIX), "completions": (COMPLETIONS, None)}
 _CLOSE = 0.8  # difflib ratio above which an unknown column is taken for a misspelt known one
 
 
@@ -112,28 +135,39 @@ def vocabulary(which: str, prefixed: Sequence[str] = ()) -> list[str]:
     return list(columns) + list(prefixed)
 
 
-def check_names(table: Any, which: str, what: str) -> None:
+def check_names(table: Any, which: str, what: str, declared: Sequence[str] = ()) -> None:
     """Refuses a column of `table` that koc does not read but that looks meant for it, and a quantity given
-    in both its units. `which`: "tasks" or "completions"; `what`: the table as the message names it."""
-    found = problems(_columns.column_names(table), which, what)
+    in both its units. `which`: "roster", "tasks" or "completions"; `what`: the table as the message names
+    it; `declared`: for a roster, the metrics the tier policy declares (columns of its own)."""
+    found = problems(_columns.column_names(table), which, what, declared)
     if found:
         raise error(*found[0])
 
 
-def problems(names: Sequence[str], which: str, what: str) -> list[tuple[str, str, None, str]]:
-    """Every column problem of a table with these column names, as (code, message, row, field)."""
+def problems(names: Sequence[str], which: str, what: str,
+             declared: Sequence[str] = ()) -> list[tuple[str, str, None, str]]:
+    """Every column problem of a table with these column names, as (code, message, row, field).
+
+    A roster carries the programme's own columns too (a name, an email, a city): only a column close to
+    one koc reads (a built-in metric, a flag, a matching column, or a metric the policy declares) that is
+    absent is refused, since koc would otherwise read the table without it."""
     columns, prefix = _TABLES[which]
+    known = list(columns) + list(declared) + (["koc_id"] if which == "roster" else [])  # the id's other name
+    roster = which == "roster"
     present = set(names)
     out = []
     for name in names:
-        if name in columns or (prefix and name.startswith(prefix)):
+        if name in columns or name in declared or (prefix and name.startswith(prefix)):
+            continue
+        if roster and (name in TIERS_OUT or name.startswith(TIERS_OUT_PREFIXES)):
             continue
         instead = RENAMED[which].get(name)
         if instead is None:
-            close = difflib.get_close_matches(name, list(columns), n=1, cutoff=_CLOSE)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=_CLOSE)
             instead = close[0] if close and close[0] not in present else None
         if instead is not None:
-            out.append(("unknown_name", f"the {what} table has a '{name}' column, which koc does not read "
+            table = "the roster" if which == "roster" else f"the {what} table"
+            out.append(("unknown_name", f"{table} has a '{name}' column, which koc does not read "
                                         f"(did you mean '{instead}'?)", None, name))
     for a, b in UNIT_PAIRS[which]:
         if a in present and b in present:

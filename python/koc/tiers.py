@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _core
+from . import tables as _tables
 from ._errors import detail, error, reraise_at
 from ._policy_text import policy_text
 
@@ -119,7 +120,9 @@ def _with_column_hint(e: _core.Error, roster: Any, policy: Optional["TierPolicy"
 
 
 def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.ndarray]]:
-    """Typed columns for the core, and the original id labels when they are not integers."""
+    """Typed columns for the core, and the original id labels when they are not integers. A column that
+    looks like a misspelt one koc reads is refused (koc.tables.problems)."""
+    _tables.check_names(roster, "roster", "roster", policy.declared_metrics)
     names = _columns.column_names(roster)
     cols: dict[str, np.ndarray] = {}
     id_col = _id_column(roster)

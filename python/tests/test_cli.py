@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import koc
 from koc import datasets
 from koc.cli import main
 
@@ -220,10 +221,16 @@ def test_a_metric_of_weight_zero_still_needs_its_column_as_the_library_says(file
     assert rc == 3 and "missing required column 'leads'" in out
 
 
-def test_misspelt_optional_roster_column_is_a_warning(files, tmp_path, capsys):
+def test_misspelt_optional_roster_column_is_refused_as_the_library_does(files, tmp_path, capsys):
+    # Ignored, a misspelt 'clearance' would bar every KOC from confidential tasks without a word.
     edit_csv(files["roster"], lambda df: df.rename(columns={"clearance": "clearence"}))
     rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
-    assert rc == 0 and "unknown column 'clearence' is ignored (did you mean 'clearance'?)" in out
+    assert rc == 3
+    assert "error: roster.csv, field 'clearence'" in out and "(did you mean 'clearance'?)" in out
+    roster = pd.read_csv(files["roster"])
+    with pytest.raises(koc.Error, match=r"did you mean 'clearance'") as e:
+        koc.classify(roster)
+    assert e.value.code == "unknown_name" and e.value.field == "clearence"
 
 
 def test_misspelt_or_renamed_task_column_is_refused_as_the_library_does(files, tmp_path, capsys):

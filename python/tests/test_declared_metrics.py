@@ -73,8 +73,12 @@ def test_classify_scores_gates_and_explains_declared_metrics():
 
 def test_bad_declared_columns_name_row_and_field():
     pol = koc.TierPolicy(POLICY)
-    with pytest.raises(ValueError, match=r"no such column.*closest column: 'answer'") as e:
+    with pytest.raises(ValueError, match=r"the roster has a 'answer' column, which koc does not read "
+                                         r"\(did you mean 'answers'\?\)") as e:
         koc.classify(roster().rename(columns={"answers": "answer"}), pol)
+    assert (e.value.code, e.value.field) == ("unknown_name", "answer")
+    with pytest.raises(ValueError, match=r"no such column") as e:
+        koc.classify(roster().rename(columns={"answers": "replies_given"}), pol)
     assert e.value.field == "answers"
     bad = roster()
     bad.loc[2, "sentiment"] = 3.0

@@ -104,8 +104,10 @@ def test_bad_input_names_row_and_field(programme, table, column, value, error, f
 
 def test_missing_columns_suggest_names(programme):
     roster, tasks = programme
-    with pytest.raises(koc.InvalidArgumentError, match="closest column: 'capacty'"):
+    with pytest.raises(koc.UnknownNameError, match="the roster has a 'capacty' column.*did you mean 'capacity'"):
         koc.match(roster.rename(columns={"capacity": "capacty"}), tasks)
+    with pytest.raises(koc.InvalidArgumentError, match="needs a 'capacity' column"):
+        koc.match(roster.drop(columns=["capacity"]), tasks)
     with pytest.raises(koc.InvalidArgumentError, match="task_id"):
         koc.match(roster, tasks.drop(columns=["task_id"]))
 

@@ -99,8 +99,40 @@ def test_duplicate_ids_and_missing_columns(sample_roster):
     with pytest.raises(koc.InvalidArgumentError) as e:
         koc.classify(sample_roster.drop(columns=["loyalty"]))
     assert e.value.field == "loyalty"
-    with pytest.raises(koc.InvalidArgumentError, match="closest column: 'idd'"):
+    with pytest.raises(koc.UnknownNameError, match="'idd' column, which koc does not read .did you mean 'id'"):
         koc.classify(sample_roster.rename(columns={"id": "idd"}))
+    with pytest.raises(koc.UnknownNameError, match="did you mean 'koc_id'"):
+        koc.classify(sample_roster.rename(columns={"id": "kocid"}))
+    with pytest.raises(koc.InvalidArgumentError, match="the roster needs an 'id' .or 'koc_id'. column"):
+        koc.classify(sample_roster.rename(columns={"id": "member_number"}))
+
+
+@pytest.mark.parametrize("wrong,meant", [("clearence", "clearance"), ("honourary", "honorary"),
+                                          ("periods_bellow", "periods_below"), ("veiws", "views")])
+def test_misspelt_roster_columns_are_refused_by_every_stage(sample_roster, wrong, meant):
+    # Read without it, the roster would classify (or match) as if the column were absent: a KOC's honorary
+    # status, clearance or grace silently lost. Refused with the name meant, by classify and match alike.
+    df = sample_roster.rename(columns={meant: wrong})
+    tasks = pd.DataFrame({"task_id": [1], "asset": ["social"], "horizon": ["instant"], "direction": ["external"],
+                          "slots": [1]})
+    for stage in (lambda: koc.classify(df), lambda: koc.match(df, tasks)):
+        with pytest.raises(koc.UnknownNameError, match=f"did you mean '{meant}'") as e:
+            stage()
+        assert e.value.field == wrong and isinstance(e.value, ValueError)
+    found = koc.validate(df)
+    assert list(found["code"]) == ["unknown_name"] and list(found["field"]) == [wrong]
+
+
+def test_roster_may_carry_the_programmes_own_columns_and_the_tiers_table(sample_roster):
+    # Columns far from any koc name are the programme's own (a name, an email); a tiers table joined onto
+    # the roster is accepted unchanged by the next stage.
+    df = sample_roster.assign(name="x", email="a@b.c", city="Shanghai", follower_source="organic")
+    tiers = koc.classify(df)
+    joined = pd.concat([df, tiers.drop(columns=["koc_id", "periods_below", "honorary"])], axis=1)
+    assert set(joined.columns) >= {"tier", "score", "gap_views", "contribution_views", "override_reason"}
+    pd.testing.assert_frame_equal(koc.classify(joined), tiers)
+    assert set(koc.tables.TIERS_OUT) | {c for c in tiers.columns if c.startswith(koc.tables.TIERS_OUT_PREFIXES)} \
+        == set(tiers.columns)
 
 
 def test_what_if(sample_roster):

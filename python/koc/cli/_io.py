@@ -127,9 +127,13 @@ def check_columns(df: pd.DataFrame, table: str, name: str, required: tuple[str, 
             close = difflib.get_close_matches(r, cols, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append(Problem(name, f"missing required column '{r}'{hint}", field=r))
-    if table in ("tasks", "completions"):
-        # The library refuses these too: an error here, not a warning, so validate and run agree.
-        return problems + [Problem(name, message, field=fld) for _, message, _, fld in tables.problems(cols, table, table[:-1])]
+    if table in ("roster", "tasks", "completions"):
+        # The library refuses these too: an error here, not a warning, so validate and run agree. A roster's
+        # `extra` columns are the tier policy's declared metrics.
+        what = "roster" if table == "roster" else table[:-1]
+        declared = list(extra) if table == "roster" and extra else []
+        return problems + [Problem(name, message, field=fld)
+                           for _, message, _, fld in tables.problems(cols, table, what, declared)]
     vocabulary = list(known) + ([f"{prefix}{s}" for s in _datasets.SKILLS] if prefix else [])
     for c in cols:
         if c in known or (prefix and c.startswith(prefix)):

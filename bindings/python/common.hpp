@@ -10,6 +10,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +43,22 @@ struct column_reader {
     if (!arr) throw error(errc::invalid_value, "column cannot be converted to the expected type", -1, name);
     keep.push_back(arr);
     return view<T>(arr, name);
+  }
+  /// Every column of a core table, by the names its for_each_column gives (the one list of its columns);
+  /// a column the dict does not hold stays empty. A key that is none of them (nor in `also`, the names the
+  /// caller reads itself) is the Python layer's mistake, refused rather than ignored.
+  template <class Table>
+  void read(Table& t, std::initializer_list<const char*> also = {}) {
+    std::vector<std::string> names(also.begin(), also.end());
+    Table::for_each_column(t, [&](const char* name, auto& col, column_role) {
+      col = get<typename std::decay_t<decltype(col)>::value_type>(name);
+      names.emplace_back(name);
+    });
+    for (const auto& item : d) {
+      const auto key = py::str(item.first).cast<std::string>();
+      if (std::find(names.begin(), names.end(), key) == names.end())
+        throw error(errc::internal, "'" + key + "' is not a column of this table", -1, key);
+    }
   }
   /// A 2-D n × k uint8 matrix (row-major); returns the data and k.
   std::pair<span<const std::uint8_t>, std::size_t> matrix(const char* name, std::size_t rows) {

@@ -13,39 +13,15 @@ namespace {
 
 task_table_view read_tasks(column_reader& tr) {
   task_table_view t;
-  t.id = tr.get<std::int64_t>("id");
-  t.asset = tr.get<std::uint8_t>("asset");
-  t.horizon = tr.get<std::uint8_t>("horizon");
-  t.direction = tr.get<std::uint8_t>("direction");
-  t.slots = tr.get<std::int32_t>("slots");
-  t.window_start = tr.get<std::int64_t>("window_start");
-  t.window_end = tr.get<std::int64_t>("window_end");
-  t.load = tr.get<std::int32_t>("load");
+  tr.read(t, {"required_skill"});
   std::tie(t.required_skill, t.n_skills) = tr.matrix("required_skill", t.id.size());
-  t.audience = tr.get<std::uint64_t>("audience");
-  t.region = tr.get<std::int32_t>("region");
-  t.min_tier = tr.get<std::int32_t>("min_tier");
-  t.max_tier = tr.get<std::int32_t>("max_tier");
-  t.confidential = tr.get<std::uint8_t>("confidential");
   return t;
 }
 
 koc_profile_view read_kocs(column_reader& kr) {
   koc_profile_view k;
-  k.id = kr.get<std::int64_t>("id");
-  k.tier = kr.get<std::int32_t>("tier");
-  k.capacity = kr.get<std::int32_t>("capacity");
+  kr.read(k, {"skill"});
   std::tie(k.skill, k.n_skills) = kr.matrix("skill", k.id.size());
-  k.audience = kr.get<std::uint64_t>("audience");
-  k.region = kr.get<std::int32_t>("region");
-  k.available_start = kr.get<std::int64_t>("available_start");
-  k.available_end = kr.get<std::int64_t>("available_end");
-  k.opted_out = kr.get<std::uint32_t>("opted_out");
-  k.recent_tasks = kr.get<std::int32_t>("recent_tasks");
-  k.clearance = kr.get<std::uint8_t>("clearance");
-  k.honorary = kr.get<std::uint8_t>("honorary");
-  k.quality = kr.get<double>("quality");
-  k.on_time_rate = kr.get<double>("on_time_rate");
   return k;
 }
 

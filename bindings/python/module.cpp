@@ -1,6 +1,9 @@
 // koc._core: exceptions and module assembly. The public API is pure Python in python/koc/.
 #include "common.hpp"
 
+#include <koc/matching/profiles.hpp>
+#include <koc/matching/tasks.hpp>
+#include <koc/rewards/ledger_tables.hpp>
 #include <koc/version.hpp>
 
 namespace koc::py {
@@ -20,6 +23,19 @@ constexpr error_class error_classes[] = {
     {errc::out_of_range, "OutOfRangeError"},          {errc::internal, "InternalError"},
     {errc::timeout, "TimeoutError"},                  {errc::cancelled, "CancelledError"},
 };
+
+/// A core table's columns as its for_each_column lists them: (name, "key" | "required" | "optional").
+template <class Table>
+py::list column_list() {
+  py::list out;
+  Table t{};
+  Table::for_each_column(t, [&](const char* name, const auto&, column_role role) {
+    out.append(py::make_tuple(name, role == column_role::key        ? "key"
+                                    : role == column_role::required ? "required"
+                                                                    : "optional"));
+  });
+  return out;
+}
 
 }  // namespace
 
@@ -85,6 +101,20 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "koc's compiled core (private: use the koc package)";
   m.attr("__version__") = KOC_PY_VERSION;
   m.attr("version_number") = koc::version_number;
+  m.def(
+      "core_columns",
+      [](const std::string& table) {
+        if (table == "match_tasks") return column_list<koc::task_table_view>();
+        if (table == "profiles") return column_list<koc::koc_profile_view>();
+        if (table == "reward_tasks") return column_list<koc::reward_tasks>();
+        if (table == "reward_assignments") return column_list<koc::reward_assignments>();
+        if (table == "reward_completions") return column_list<koc::reward_completions>();
+        if (table == "reward_kocs") return column_list<koc::reward_kocs>();
+        throw koc::error(koc::errc::unknown_name, "no core table '" + table + "'", -1, "table");
+      },
+      py::arg("table"),
+      "The columns of a core table, as the library lists them (its for_each_column): (name, role) pairs. "
+      "Tables: match_tasks, profiles, reward_tasks, reward_assignments, reward_completions, reward_kocs.");
 
   // Exception classes live for the whole process: keep them in leaked handles (never decref'd at exit).
   static py::object* base = nullptr;

@@ -124,28 +124,13 @@ void bind_rewards(py::module_& m) {
           std::vector<py::object> keep;
           column_reader tr{task_cols, keep}, ar{assignment_cols, keep}, cr{completion_cols, keep}, kr{koc_cols, keep};
           reward_tasks tasks;
-          tasks.task_id = tr.get<std::int64_t>("task_id");
-          tasks.rule = tr.get<std::int32_t>("rule");
-          tasks.campaign_id = tr.get<std::int64_t>("campaign_id");
-          tasks.window_start = tr.get<std::int64_t>("window_start");
-          tasks.window_end = tr.get<std::int64_t>("window_end");
-          tasks.period_days = tr.get<std::int32_t>("period_days");
-          tasks.budget = tr.get<std::int64_t>("budget");
-          reward_assignments asg{ar.get<std::int64_t>("koc_id"), ar.get<std::int64_t>("task_id")};
+          reward_assignments asg;
           reward_completions done;
-          done.assignment = cr.get<std::int64_t>("assignment");
-          done.delivered_at = cr.get<std::int64_t>("delivered_at");
-          done.accepted = cr.get<std::uint8_t>("accepted");
-          done.quality = cr.get<double>("quality");
-          done.views = cr.get<std::int64_t>("views");
-          done.interactions = cr.get<std::int64_t>("interactions");
-          done.days_served = cr.get<std::int32_t>("days_served");
-          done.duty_fulfilment = cr.get<double>("duty_fulfilment");
-          done.days_on_site = cr.get<std::int32_t>("days_on_site");
-          done.travel_claimed = cr.get<std::int64_t>("travel_claimed");
           reward_kocs kocs;
-          kocs.koc_id = kr.get<std::int64_t>("koc_id");
-          kocs.tier = kr.get<std::int32_t>("tier");
+          tr.read(tasks);
+          ar.read(asg);
+          cr.read(done);
+          kr.read(kocs);
           kocs.ladder = span<const std::string>(ladder);
           std::vector<error> found;
           {
@@ -167,27 +152,10 @@ void bind_rewards(py::module_& m) {
           s->policy = policy;  // the ledger's state keeps its own copy (verify and explain read it)
           column_reader tr{task_cols, s->keep}, ar{assignment_cols, s->keep}, cr{completion_cols, s->keep},
               kr{koc_cols, s->keep};
-          s->tasks.task_id = tr.get<std::int64_t>("task_id");
-          s->tasks.rule = tr.get<std::int32_t>("rule");
-          s->tasks.campaign_id = tr.get<std::int64_t>("campaign_id");
-          s->tasks.window_start = tr.get<std::int64_t>("window_start");
-          s->tasks.window_end = tr.get<std::int64_t>("window_end");
-          s->tasks.period_days = tr.get<std::int32_t>("period_days");
-          s->tasks.budget = tr.get<std::int64_t>("budget");
-          s->asg.koc_id = ar.get<std::int64_t>("koc_id");
-          s->asg.task_id = ar.get<std::int64_t>("task_id");
-          s->done.assignment = cr.get<std::int64_t>("assignment");
-          s->done.delivered_at = cr.get<std::int64_t>("delivered_at");
-          s->done.accepted = cr.get<std::uint8_t>("accepted");
-          s->done.quality = cr.get<double>("quality");
-          s->done.views = cr.get<std::int64_t>("views");
-          s->done.interactions = cr.get<std::int64_t>("interactions");
-          s->done.days_served = cr.get<std::int32_t>("days_served");
-          s->done.duty_fulfilment = cr.get<double>("duty_fulfilment");
-          s->done.days_on_site = cr.get<std::int32_t>("days_on_site");
-          s->done.travel_claimed = cr.get<std::int64_t>("travel_claimed");
-          s->kocs.koc_id = kr.get<std::int64_t>("koc_id");
-          s->kocs.tier = kr.get<std::int32_t>("tier");
+          tr.read(s->tasks);
+          ar.read(s->asg);
+          cr.read(s->done);
+          kr.read(s->kocs);
           s->ladder = ladder;
           s->kocs.ladder = span<const std::string>(s->ladder);
           if (!settled_cols.empty()) {

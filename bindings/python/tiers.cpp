@@ -184,6 +184,16 @@ void bind_tiers(py::module_& m) {
         "Every problem of a tier policy document (koc::tier_policy_problems, at most limit): (code, row, field, detail) tuples.");
 
   m.def("metric_names", [] { return std::vector<std::string>(metric_names.begin(), metric_names.end()); });
+  m.def(
+      "builtin_metric_declarations",
+      [] {
+        py::list out;
+        for (const auto& d : builtin_metric_declarations())
+          out.append(py::make_tuple(d.name, d.unit, d.integral, d.min, d.max, d.lower_is_better));
+        return out;
+      },
+      "The built-in metrics' declarations (koc::builtin_metric_declarations): (name, unit, integral, min, max, "
+      "lower_is_better) tuples, in metric order.");
   m.def("tier_transition_names", [] { return std::vector<std::string>(tier_transition_names.begin(), tier_transition_names.end()); });
 
   m.def("classify",

@@ -10,6 +10,11 @@
 
 namespace koc {
 
+/// A column's place in its table, as each table's for_each_column lists it: the key column (the ids)
+/// gives the row count; a required column has exactly that many rows; an optional one has that many or
+/// none (then the documented default applies).
+enum class column_role : unsigned char { key, required, optional };
+
 template <class T>
 class span {
  public:

@@ -179,6 +179,34 @@ TEST_CASE("task_problems lists every problem of the task table; validate throws 
   CHECK((shape[0].field() == "load" && shape[0].code() == errc::length_mismatch));
 }
 
+TEST_CASE("every column for_each_column lists has its length checked, in that order", "[match][validate]") {
+  // The list is the one statement of the table's columns: the checks (and the Python binding) read it.
+  world w = make_world(20, 10, 33);
+  task_table_view t = w.tasks();
+  std::vector<std::string> listed, refused;
+  task_table_view::for_each_column(t, [&](const char* name, auto& col, column_role role) {
+    listed.emplace_back(name);
+    if (role == column_role::key) return;
+    using T = typename std::decay_t<decltype(col)>::value_type;
+    static std::vector<T> short_column(1);  // 1 row where the table has 10
+    col = span<const T>(short_column);
+  });
+  for (const auto& e : task_problems(t, -1, 100)) {
+    CHECK(e.code() == errc::length_mismatch);
+    refused.push_back(e.field());
+  }
+  CHECK(listed.front() == "id");
+  CHECK(refused == std::vector<std::string>(listed.begin() + 1, listed.end()));
+
+  koc_profile_view p = w.kocs();
+  std::vector<std::string> profile_columns;
+  koc_profile_view::for_each_column(p, [&](const char* name, const auto&, column_role) { profile_columns.emplace_back(name); });
+  CHECK(profile_columns.size() == 13);
+  const std::vector<std::int32_t> two(2, 1);
+  p.capacity = two;
+  CHECK_THROWS_WITH(validate(p), Catch::Contains("column has 2 rows, profile table has 20"));
+}
+
 TEST_CASE("a task with 0 slots is kept in the result with the reason no_slots", "[match]") {
   world w = make_world(60, 20, 32);
   w.x.tasks.slots[5] = 0;

@@ -70,6 +70,25 @@ struct koc_profile_view {
   span<const double> quality;
   span<const double> on_time_rate;
 
+  /// Every column but skill (a matrix, with n_skills), in the order the checks read them: f(name, column,
+  /// role). The one list of the table's columns, read by validate and the bindings.
+  template <class Self, class F>
+  static void for_each_column(Self& p, F&& f) {
+    f("id", p.id, column_role::key);
+    f("tier", p.tier, column_role::required);
+    f("capacity", p.capacity, column_role::required);
+    f("audience", p.audience, column_role::optional);
+    f("region", p.region, column_role::optional);
+    f("available_start", p.available_start, column_role::optional);
+    f("available_end", p.available_end, column_role::optional);
+    f("opted_out", p.opted_out, column_role::optional);
+    f("recent_tasks", p.recent_tasks, column_role::optional);
+    f("clearance", p.clearance, column_role::optional);
+    f("honorary", p.honorary, column_role::optional);
+    f("quality", p.quality, column_role::optional);
+    f("on_time_rate", p.on_time_rate, column_role::optional);
+  }
+
   std::size_t size() const noexcept { return id.size(); }
 
   std::int64_t start_of(std::size_t k) const noexcept {
@@ -157,19 +176,9 @@ struct koc_preferences_view {
 /// Throws koc::error unless the profiles are well formed. `n_tiers`: ladder size, -1 to skip.
 inline void validate(const koc_profile_view& p, std::int32_t n_tiers = -1) {
   const std::size_t n = p.size();
-  using detail::check_rows;
-  check_rows(p.tier, n, true, "tier", "profile table");
-  check_rows(p.capacity, n, true, "capacity", "profile table");
-  check_rows(p.audience, n, false, "audience", "profile table");
-  check_rows(p.region, n, false, "region", "profile table");
-  check_rows(p.available_start, n, false, "available_start", "profile table");
-  check_rows(p.available_end, n, false, "available_end", "profile table");
-  check_rows(p.opted_out, n, false, "opted_out", "profile table");
-  check_rows(p.recent_tasks, n, false, "recent_tasks", "profile table");
-  check_rows(p.clearance, n, false, "clearance", "profile table");
-  check_rows(p.honorary, n, false, "honorary", "profile table");
-  check_rows(p.quality, n, false, "quality", "profile table");
-  check_rows(p.on_time_rate, n, false, "on_time_rate", "profile table");
+  koc_profile_view::for_each_column(p, [n](const char* name, const auto& col, column_role role) {
+    if (role != column_role::key) detail::check_rows(col, n, role == column_role::required, name, "profile table");
+  });
   if (!p.skill.empty() && p.skill.size() != n * p.n_skills)
     throw error(errc::length_mismatch,
                 "skill must have n_kocs × n_skills = " + std::to_string(n * p.n_skills) + " entries, has " +

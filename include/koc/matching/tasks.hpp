@@ -77,6 +77,25 @@ struct task_table_view {
   span<const std::int32_t> max_tier;
   span<const std::uint8_t> confidential;
 
+  /// Every column but required_skill (a matrix, with n_skills), in the order the checks read them:
+  /// f(name, column, role). The one list of the table's columns, read by task_problems and the bindings.
+  template <class Self, class F>
+  static void for_each_column(Self& t, F&& f) {
+    f("id", t.id, column_role::key);
+    f("asset", t.asset, column_role::required);
+    f("horizon", t.horizon, column_role::required);
+    f("direction", t.direction, column_role::required);
+    f("slots", t.slots, column_role::required);
+    f("window_start", t.window_start, column_role::optional);
+    f("window_end", t.window_end, column_role::optional);
+    f("load", t.load, column_role::optional);
+    f("audience", t.audience, column_role::optional);
+    f("region", t.region, column_role::optional);
+    f("min_tier", t.min_tier, column_role::optional);
+    f("max_tier", t.max_tier, column_role::optional);
+    f("confidential", t.confidential, column_role::optional);
+  }
+
   std::size_t size() const noexcept { return id.size(); }
 
   // Row accessors with the documented defaults for absent optional columns.
@@ -165,13 +184,11 @@ inline std::vector<error> task_problems(const task_table_view& t, std::int32_t n
     return report(required && size == 0 ? errc::invalid_argument : errc::length_mismatch,
                   "column has " + std::to_string(size) + " rows, task table has " + std::to_string(m), -1, name);
   };
-  if (!rows(t.asset.size(), true, "asset") || !rows(t.horizon.size(), true, "horizon") ||
-      !rows(t.direction.size(), true, "direction") || !rows(t.slots.size(), true, "slots") ||
-      !rows(t.window_start.size(), false, "window_start") || !rows(t.window_end.size(), false, "window_end") ||
-      !rows(t.load.size(), false, "load") || !rows(t.audience.size(), false, "audience") ||
-      !rows(t.region.size(), false, "region") || !rows(t.min_tier.size(), false, "min_tier") ||
-      !rows(t.max_tier.size(), false, "max_tier") || !rows(t.confidential.size(), false, "confidential"))
-    return out;
+  bool go_on = true;
+  task_table_view::for_each_column(t, [&](const char* name, const auto& col, column_role role) {
+    if (go_on && role != column_role::key) go_on = rows(col.size(), role == column_role::required, name);
+  });
+  if (!go_on) return out;
   if (!t.required_skill.empty() && t.required_skill.size() != m * t.n_skills &&
       !report(errc::length_mismatch,
               "required_skill must have n_tasks × n_skills = " + std::to_string(m * t.n_skills) + " entries, has " +

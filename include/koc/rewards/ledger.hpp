@@ -395,20 +395,10 @@ inline std::vector<error> reward_input_problems(const reward_policy& policy, con
   auto prefixed = [](const char* table, error e) {
     return error(e.code(), e.detail(), e.row(), std::string(table) + "." + e.field());
   };
-  using detail::len_error;
-  using detail::len_ok;
   // ---- tasks
   const std::size_t nt = tasks.task_id.size();
-  bool tasks_ok = true;
-  const std::pair<std::size_t, std::pair<const char*, bool>> task_cols[] = {
-      {tasks.rule.size(), {"rule", false}},           {tasks.campaign_id.size(), {"campaign_id", true}},
-      {tasks.window_start.size(), {"window_start", true}}, {tasks.window_end.size(), {"window_end", true}},
-      {tasks.period_days.size(), {"period_days", true}},   {tasks.budget.size(), {"budget", true}}};
-  for (const auto& c : task_cols)
-    if (!len_ok(nt, c.first, c.second.second)) {
-      tasks_ok = false;
-      if (!report(prefixed("tasks", len_error(nt, c.first, c.second.first, c.second.second)))) return out;
-    }
+  bool tasks_ok = detail::length_problems(tasks, [&](error e) { return report(prefixed("tasks", std::move(e))); }) == 0;
+  if (out.size() >= limit) return out;
   std::vector<std::int32_t> period_len(nt, std::numeric_limits<std::int32_t>::max());
   auto task_report = [&](error e) { return report(prefixed("tasks", std::move(e))); };
   if (tasks_ok && !detail::reward_task_rows(policy, tasks, period_len, task_report)) return out;
@@ -421,8 +411,8 @@ inline std::vector<error> reward_input_problems(const reward_policy& policy, con
   }
   // ---- KOCs
   const std::size_t nk = kocs.koc_id.size();
-  bool kocs_ok = len_ok(nk, kocs.tier.size(), true);
-  if (!kocs_ok && !report(prefixed("kocs", len_error(nk, kocs.tier.size(), "tier", true)))) return out;
+  bool kocs_ok = detail::length_problems(kocs, [&](error e) { return report(prefixed("kocs", std::move(e))); }) == 0;
+  if (out.size() >= limit) return out;
   try {
     koc_index.build(kocs.koc_id, detail::reward_koc_id_column());
   } catch (const error& e) {
@@ -446,22 +436,10 @@ inline std::vector<error> reward_input_problems(const reward_policy& policy, con
   // ---- completions
   const std::size_t n = done.assignment.size();
   const std::size_t na = asg.koc_id.size();
-  bool done_ok = true;
-  if (!len_ok(na, asg.task_id.size(), false)) {
-    done_ok = false;
-    if (!report(prefixed("assignments", len_error(na, asg.task_id.size(), "task_id", false)))) return out;
-  }
-  const std::pair<std::size_t, std::pair<const char*, bool>> done_cols[] = {
-      {done.delivered_at.size(), {"delivered_at", false}}, {done.accepted.size(), {"accepted", false}},
-      {done.quality.size(), {"quality", true}},             {done.views.size(), {"views", true}},
-      {done.interactions.size(), {"interactions", true}},   {done.days_served.size(), {"days_served", true}},
-      {done.duty_fulfilment.size(), {"duty_fulfilment", true}}, {done.days_on_site.size(), {"days_on_site", true}},
-      {done.travel_claimed.size(), {"travel_claimed", true}}};
-  for (const auto& c : done_cols)
-    if (!len_ok(n, c.first, c.second.second)) {
-      done_ok = false;
-      if (!report(len_error(n, c.first, c.second.first, c.second.second))) return out;
-    }
+  bool done_ok = detail::length_problems(asg, [&](error e) { return report(prefixed("assignments", std::move(e))); }) == 0;
+  if (out.size() >= limit) return out;
+  done_ok = detail::length_problems(done, report) == 0 && done_ok;
+  if (out.size() >= limit) return out;
   if (!done_ok || !tasks_ok || !kocs_ok) return out;  // rows that cannot be resolved are not judged
   std::vector<std::int32_t> c_task(n), c_koc(n);
   std::vector<std::uint8_t> asg_used(na, 0);
@@ -501,12 +479,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   using detail::opt;
   // ---- tasks -------------------------------------------------------------------------------------
   const std::size_t nt = tasks.task_id.size();
-  detail::check_len(nt, tasks.rule.size(), "rule", false);
-  detail::check_len(nt, tasks.campaign_id.size(), "campaign_id", true);
-  detail::check_len(nt, tasks.window_start.size(), "window_start", true);
-  detail::check_len(nt, tasks.window_end.size(), "window_end", true);
-  detail::check_len(nt, tasks.period_days.size(), "period_days", true);
-  detail::check_len(nt, tasks.budget.size(), "budget", true);
+  detail::check_lengths(tasks);
   if (nt >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many tasks", -1, "task_id");
   detail::id_index task_index;
@@ -525,7 +498,7 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   }
   // ---- KOCs and tiers ----------------------------------------------------------------------------
   const std::size_t nk = kocs.koc_id.size();
-  detail::check_len(nk, kocs.tier.size(), "tier", true);
+  detail::check_lengths(kocs);
   if (nk >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw error(errc::invalid_argument, "too many KOCs", -1, "koc_id");
   detail::id_index koc_index;
@@ -560,16 +533,8 @@ inline void settle_ledger(const reward_policy& policy, const reward_tasks& tasks
   // ---- completions: validate and resolve ---------------------------------------------------------
   const std::size_t n = done.assignment.size();
   const std::size_t na = asg.koc_id.size();
-  detail::check_len(na, asg.task_id.size(), "task_id", false);
-  detail::check_len(n, done.delivered_at.size(), "delivered_at", false);
-  detail::check_len(n, done.accepted.size(), "accepted", false);
-  detail::check_len(n, done.quality.size(), "quality", true);
-  detail::check_len(n, done.views.size(), "views", true);
-  detail::check_len(n, done.interactions.size(), "interactions", true);
-  detail::check_len(n, done.days_served.size(), "days_served", true);
-  detail::check_len(n, done.duty_fulfilment.size(), "duty_fulfilment", true);
-  detail::check_len(n, done.days_on_site.size(), "days_on_site", true);
-  detail::check_len(n, done.travel_claimed.size(), "travel_claimed", true);
+  detail::check_lengths(asg);
+  detail::check_lengths(done);
   detail::work_array<std::int32_t> c_task(n), c_koc(n);
   detail::work_array<std::uint8_t> asg_used(na, 0);
   std::vector<std::int64_t> task_count(nt + 1, 0);

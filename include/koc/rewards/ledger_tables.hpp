@@ -24,11 +24,30 @@ struct reward_tasks {
   span<const std::int64_t> window_end;    ///< optional: the deadline
   span<const std::int32_t> period_days;   ///< optional
   span<const std::int64_t> budget;        ///< optional
+
+  /// The columns in the order the checks read them: f(name, column, role). The one list of the table's
+  /// columns, read by the checks and the bindings.
+  template <class Self, class F>
+  static void for_each_column(Self& t, F&& f) {
+    f("task_id", t.task_id, column_role::key);
+    f("rule", t.rule, column_role::required);
+    f("campaign_id", t.campaign_id, column_role::optional);
+    f("window_start", t.window_start, column_role::optional);
+    f("window_end", t.window_end, column_role::optional);
+    f("period_days", t.period_days, column_role::optional);
+    f("budget", t.budget, column_role::optional);
+  }
 };
 
 struct reward_assignments {
   span<const std::int64_t> koc_id;
   span<const std::int64_t> task_id;
+
+  template <class Self, class F>
+  static void for_each_column(Self& t, F&& f) {  // as reward_tasks::for_each_column
+    f("koc_id", t.koc_id, column_role::key);
+    f("task_id", t.task_id, column_role::required);
+  }
 };
 
 struct reward_completions {
@@ -42,12 +61,32 @@ struct reward_completions {
   span<const double> duty_fulfilment;     ///< optional
   span<const std::int32_t> days_on_site;  ///< optional
   span<const std::int64_t> travel_claimed;  ///< optional
+
+  template <class Self, class F>
+  static void for_each_column(Self& t, F&& f) {  // as reward_tasks::for_each_column
+    f("assignment", t.assignment, column_role::key);
+    f("delivered_at", t.delivered_at, column_role::required);
+    f("accepted", t.accepted, column_role::required);
+    f("quality", t.quality, column_role::optional);
+    f("views", t.views, column_role::optional);
+    f("interactions", t.interactions, column_role::optional);
+    f("days_served", t.days_served, column_role::optional);
+    f("duty_fulfilment", t.duty_fulfilment, column_role::optional);
+    f("days_on_site", t.days_on_site, column_role::optional);
+    f("travel_claimed", t.travel_claimed, column_role::optional);
+  }
 };
 
 struct reward_kocs {
   span<const std::int64_t> koc_id;
   span<const std::int32_t> tier;      ///< optional (all -1)
   span<const std::string> ladder;     ///< tier names; optional
+
+  template <class Self, class F>
+  static void for_each_column(Self& t, F&& f) {  // the row columns (not the ladder), as reward_tasks'
+    f("koc_id", t.koc_id, column_role::key);
+    f("tier", t.tier, column_role::optional);
+  }
 };
 
 /// Process-award winners per campaign, as data: the jury's decision for one campaign, one row per (campaign,

@@ -66,8 +66,31 @@ inline error len_error(std::size_t n, std::size_t got, const char* field, bool o
   return error(errc::length_mismatch, std::string("column '") + field + "' has " + std::to_string(got) + " rows, expected " +
                                           std::to_string(n) + (optional ? " (or 0)" : ""), -1, field);
 }
-inline void check_len(std::size_t n, std::size_t got, const char* field, bool optional) {
-  if (!len_ok(n, got, optional)) throw len_error(n, got, field, optional);
+
+/// Calls bad(len_error) for each column of `t` (a table with for_each_column) whose length is not its key
+/// column's (an optional one may also be empty), in the table's column order, while bad returns true.
+/// Returns how many it found.
+template <class Table, class Bad>
+std::size_t length_problems(const Table& t, Bad&& bad) {
+  std::size_t n = 0, found = 0;
+  bool go_on = true;
+  Table::for_each_column(t, [&](const char* name, const auto& col, column_role role) {
+    if (role == column_role::key) {
+      n = col.size();
+      return;
+    }
+    const bool optional = role == column_role::optional;
+    if (!go_on || len_ok(n, col.size(), optional)) return;
+    ++found;
+    go_on = bad(len_error(n, col.size(), name, optional));
+  });
+  return found;
+}
+
+/// Throws the first length problem of `t` (length_problems).
+template <class Table>
+void check_lengths(const Table& t) {
+  length_problems(t, [](error e) -> bool { throw std::move(e); });
 }
 
 }  // namespace detail

@@ -38,10 +38,16 @@ def _table(*columns: Column) -> dict[str, Column]:
     return {c.name: c for c in columns}
 
 
+def _metric_about(unit: str, integral: bool, low: float, high: float, lower_is_better: bool) -> str:
+    """A built-in metric's declaration (the library's, koc::builtin_metric_declarations) in words."""
+    span = f"in [{low:g}, {high:g}]" if high != float("inf") else f">= {low:g}"
+    return (f"built-in metric: {unit}{' (integral: growth gaps in whole steps)' if integral else ''}, {span}"
+            f"{', lower is better' if lower_is_better else ''}")
+
+
 ROSTER = _table(
     Column("id", "id", (TIERS, MATCH), "unique KOC id: a whole number or text (koc_id is accepted as its name)"),
-    *(Column(m, "float", (TIERS,), "a built-in metric (units: docs, roster); a tier policy may declare more")
-      for m in _core.metric_names()),
+    *(Column(name, "float", (TIERS,), _metric_about(*rest)) for name, *rest in _core.builtin_metric_declarations()),
     Column("honorary", "flag", (TIERS,), "honorary status given by the programme"),
     Column("invited", "flag", (TIERS,), "invited to the programme (an invitation gate reads it)"),
     Column("clearance", "flag", (TIERS, MATCH), "NDA signed: may take confidential tasks"),
@@ -174,6 +180,38 @@ def problems(names: Sequence[str], which: str, what: str,
             out.append(("invalid_argument", f"give the {what} table's '{a}' once: '{a}' (major units) or '{b}' "
                                             "(integer minor units)", None, a))
     return out
+
+
+def markdown() -> str:
+    """The tables as a Markdown page, one section per table (the docs' page of input tables is this text,
+    checked by the tests): every column's name, kind, the stages that read it and what it holds."""
+    sections = (
+        ("Roster", "one row per KOC; read by koc.classify and koc.match", ROSTER,
+         f"`{ROSTER_PREFIX}<name>`: the KOC's level of that skill (0-255), read by matching. A tier policy may "
+         "declare metrics of its own: their columns are read as numbers (see the page on your own metrics)."),
+        ("Tasks", "one row per task; read by koc.match and koc.rewards, the same table for both", TASKS,
+         f"`{TASK_PREFIX}<skill>`: the level the task requires. Give a budget in one unit only: "
+         "`budget` or `budget_minor`."),
+        ("Completions", "one row per piece of work delivered; read by koc.rewards", COMPLETIONS,
+         "Name the assignment by `koc_id` and `task_id`, or by `assignment`. Give a travel claim in one "
+         "unit only."),
+        ("Tiers", "what koc.classify returns, one row per KOC; a roster may carry these columns", TIERS_OUT,
+         "".join(f"`{p}<metric>` " for p in TIERS_OUT_PREFIXES).strip().replace("` `", "`, `")
+         + ": one column per metric of the policy (the term's contribution to the score, the growth gap)."),
+    )
+    out = ["# Input tables", "",
+           "Every column koc reads, by table: its kind, the stages that read it and what it holds. A column "
+           "close to one of these names that a table lacks is refused with the name meant; other columns "
+           "are the programme's own and are left alone. This page is `koc.tables.markdown()`; the tests "
+           "check that they agree.", "",
+           "Kinds: `id` (a whole number, or text), `time` (unix seconds, a datetime, or ISO-8601 text), "
+           "`int`, `float`, `flag` (0/1), `str`, `amount` (major units of the row's currency, exact).", ""]
+    for title, what, columns, note in sections:
+        out += [f"## {title}", "", what[0].upper() + what[1:] + ".", "", "| column | kind | read by | holds |",
+                "|---|---|---|---|"]
+        out += [f"| `{c.name}` | {c.kind} | {', '.join(c.stages)} | {c.about} |" for c in columns.values()]
+        out += ["", note, ""]
+    return "\n".join(out)
 
 
 def unix_seconds(values: Any, field: str, default: Any = None) -> Any:

@@ -82,3 +82,12 @@ def test_documentation_site_builds_without_warnings(tmp_path):
     quick = (tmp_path / "html" / "quickstart.html").read_text(encoding="utf-8")
     assert "KOCs would change tier" in quick and "assignments, total fit" in quick
     assert quick.count("<img") >= 3 and len(list((tmp_path / "html" / "_images").glob("*.png"))) >= 3
+
+
+def test_input_tables_page_is_the_schema():
+    # docs/input-tables.md is koc.tables.markdown(): the schema's one owner writes the docs' column tables.
+    # After changing koc/tables.py: python -c "import koc.tables as t; print(t.markdown())" > docs/input-tables.md
+    page = (ROOT / "docs" / "input-tables.md").read_text(encoding="utf-8")
+    assert page == koc.tables.markdown() + "\n"
+    for column in list(koc.tables.ROSTER) + list(koc.tables.TASKS) + list(koc.tables.COMPLETIONS):
+        assert f"| `{column}` |" in page

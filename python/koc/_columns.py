@@ -64,6 +64,17 @@ def typed(values: Any, dtype: Any, field: str) -> np.ndarray:
                 float(v)
             except (TypeError, ValueError):
                 raise error("invalid_value", f"not a number: {v!r}", row, field) from None
+    if np.dtype(dtype).kind in "iu" and arr.dtype.kind in "iufO" and arr.size:
+        # A whole number past the column's type would wrap around silently in the conversion: refuse it.
+        info = np.iinfo(dtype)
+        if arr.dtype.kind == "O":
+            outside = np.array([isinstance(v, (int, np.integer)) and not (info.min <= v <= info.max) for v in arr])
+        else:
+            outside = (arr < info.min) | (arr > info.max)
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            raise error("out_of_range", f"{arr[row]} is outside the range of this column ({info.min} to {info.max})",
+                        row, field)
     return np.ascontiguousarray(arr, dtype=dtype)
 
 

@@ -237,7 +237,7 @@ def _task_columns(tasks: Any, tp: TierPolicy, roster: Any = None) -> tuple:
         "asset": _names_to_codes(_strings(tasks, "asset", m), ASSETS, "asset"),
         "horizon": _names_to_codes(_strings(tasks, "horizon", m), HORIZONS, "horizon"),
         "direction": _names_to_codes(_strings(tasks, "direction", m), DIRECTIONS, "direction"),
-        "slots": slots.astype(np.int32),
+        "slots": _columns.typed(slots, np.int32, "slots"),
         "window_start": _optional_seconds(tasks, "window_start"),
         "window_end": _optional_seconds(tasks, "window_end"),
         "load": _optional_int(tasks, "load", np.int32),

@@ -242,6 +242,23 @@ def test_misspelt_or_renamed_task_column_is_refused_as_the_library_does(files, t
     assert "error: tasks.csv, field 'deadline'" in out and "(did you mean 'window_end'?)" in out
 
 
+def test_task_value_rules_are_the_librarys(files, tmp_path, capsys):
+    # slots, load and the window are checked once, by the library (koc.validate_tasks), every bad row
+    # named; the CLI adds only advice (a closed task).
+    def bad(df):
+        df.loc[1, "slots"] = "-3"
+        df.loc[3, "load"] = "0"
+        df.loc[6, "window_end"] = df.loc[6, "window_start"]
+    edit_csv(files["tasks"], bad)
+    rc, out, _ = koc_cli(capsys, "validate", "--roster", files["roster"], "--tasks", files["tasks"])
+    assert rc == 3
+    for row, field, message in ((1, "slots", "slots must be >= 0"), (3, "load", "load must be >= 1"),
+                                (6, "window_end", "window_end must be after window_start")):
+        assert f"tasks.csv, row {row} (line {row + 2}), field '{field}': {message}" in out
+    found = koc.validate_tasks(pd.read_csv(files["tasks"]))
+    assert list(zip(found["row"], found["field"])) == [(1, "slots"), (3, "load"), (6, "window_end")]
+
+
 def test_bad_value_names_row_line_and_field(files, tmp_path, capsys):
     def bad(df):
         df.loc[7, "capacity"] = "two"

@@ -121,3 +121,16 @@ def test_matching_policy_round_trip(tmp_path):
     assert pickle.loads(pickle.dumps(p)) == p
     with pytest.raises(koc.Error):
         koc.MatchingPolicy("{}")
+
+
+@pytest.mark.parametrize("table,column,value", [("tasks", "slots", 2**32 + 5), ("tasks", "load", 2**31),
+                                                ("roster", "capacity", -(2**31) - 1)])
+def test_a_count_past_its_column_type_is_refused_not_wrapped(programme, table, column, value):
+    # Read into an int32 column, 2**32 + 5 would wrap around to 5: a silently wrong task.
+    roster, tasks = programme
+    frames = {"roster": roster.copy(), "tasks": tasks.copy()}
+    frames[table][column] = np.asarray(frames[table].get(column, 1), dtype=np.int64) * np.ones(len(frames[table]), np.int64)
+    frames[table].loc[3, column] = value
+    with pytest.raises(koc.OutOfRangeError, match=f"{value} is outside the range of this column") as e:
+        koc.match(frames["roster"], frames["tasks"])
+    assert (e.value.row, e.value.field) == (3, column)

@@ -278,23 +278,13 @@ def check_tasks(df: pd.DataFrame, name: str, is_csv: bool, ladder: tuple[str, ..
     problems += _check_names(df, "max_tier", ladder, name, is_csv, allow_empty=True)
     if rule_ids is not None:
         problems += _check_names(df, "rule", rule_ids, name, is_csv)
-    if "slots" in df and (df["slots"] < -1).any():
-        row = _first((df["slots"] < -1).to_numpy())
-        problems.append(Problem(name, f"slots must be >= 0, or -1 for as many as possible; got {df['slots'].iloc[row]}",
-                                row, "slots", _line(row, is_csv)))
+    # The rules on values (slots, load, the window) are the library's: `koc validate` reports them from
+    # koc.validate_tasks, every bad row, with the library's words. Only advice is given here.
     if "slots" in df:
         # A task with no slot takes nobody: say so for each (a closed task is allowed, a typo is likely).
         for row in np.flatnonzero((df["slots"] == 0).to_numpy()):
             problems.append(Problem(name, "slots is 0: the task takes nobody (it is counted as closed, not filled)",
                                     int(row), "slots", _line(int(row), is_csv), warning=True))
-    if "load" in df and (df["load"] < 1).any():
-        row = _first((df["load"] < 1).to_numpy())
-        problems.append(Problem(name, f"load must be >= 1, got {df['load'].iloc[row]}", row, "load", _line(row, is_csv)))
-    if "window_start" in df and "window_end" in df:
-        bad = (df["window_end"] < df["window_start"]).to_numpy()
-        if bad.any():
-            row = _first(bad)
-            problems.append(Problem(name, "window_end is before window_start", row, "window_end", _line(row, is_csv)))
     return problems
 
 

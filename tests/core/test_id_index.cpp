@@ -1,4 +1,4 @@
-// detail::id_index, the one lookup by id: every layout (increasing, direct, hashed) against std::map,
+// detail::id_index, the one lookup by id: every layout (consecutive, direct, increasing, hashed) against std::map,
 // and the same errors whatever the layout.
 #include <koc/detail/id_index.hpp>
 
@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 using koc::detail::id_index;
@@ -54,6 +55,29 @@ TEST_CASE("id_index finds every id and nothing else, in each layout", "[id_index
   }
   const id_index empty(std::vector<std::int64_t>{}, koc::detail::roster_id_column());
   CHECK(empty.find(0) == -1);
+}
+
+TEST_CASE("id_index picks the fastest layout the ids allow", "[id_index]") {
+  std::mt19937_64 rng(7);
+  auto layout_of = [](const std::vector<std::int64_t>& ids) {
+    return std::string(id_index(ids, koc::detail::roster_id_column()).layout_name());
+  };
+  const std::size_t n = 100000;
+  std::vector<std::int64_t> consecutive(n), sorted_dense(n), sorted_sparse(n), small_sparse(1000);
+  for (std::size_t i = 0; i < n; ++i) {
+    consecutive[i] = static_cast<std::int64_t>(i) + 1;       // 1..n, as a generated roster
+    sorted_dense[i] = static_cast<std::int64_t>(2 * i) - 9;  // increasing, range 2n: a table
+    sorted_sparse[i] = static_cast<std::int64_t>(i) * 1000003;  // increasing, far apart, many: hashed
+  }
+  for (std::size_t i = 0; i < small_sparse.size(); ++i) small_sparse[i] = static_cast<std::int64_t>(i) * 1000003;
+  CHECK(layout_of(consecutive) == "consecutive");
+  CHECK(layout_of(sorted_dense) == "direct");
+  CHECK(layout_of(sorted_sparse) == "hashed");      // a binary search over 100,000 rows misses cache
+  CHECK(layout_of(small_sparse) == "increasing");   // few: searched in place, no table
+  for (const auto* ids : {&consecutive, &sorted_dense, &sorted_sparse, &small_sparse}) check_against_map(*ids, rng);
+  std::vector<std::int64_t> reversed(consecutive.rbegin(), consecutive.rend());
+  CHECK(layout_of(reversed) == "direct");  // consecutive values, not in row order
+  check_against_map(reversed, rng);
 }
 
 TEST_CASE("id_index names the repeating row, the first row and the caller's field in every layout", "[id_index]") {

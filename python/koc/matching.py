@@ -207,7 +207,7 @@ def _task_columns(tasks: Any, tp: TierPolicy, roster: Any = None) -> tuple:
                     + _columns.missing_column_hint("task_id", _columns.column_names(tasks)), None, "task_id")
     task_ids, task_labels = _columns.ids(_columns.get(tasks, "task_id"), "task_id")
     m = len(task_ids)
-    for req in ("asset", "horizon", "direction", "slots"):
+    for req in _tables.required("tasks", _tables.MATCH)[1:]:  # after task_id: asset, horizon, direction, slots
         if req not in _columns.column_names(tasks):
             raise error("invalid_argument", f"the task table needs a '{req}' column"
                         + _columns.missing_column_hint(req, _columns.column_names(tasks)), None, req)

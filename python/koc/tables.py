@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from . import _columns, _core
 from ._errors import error
@@ -32,34 +32,45 @@ class Column:
     kind: str
     stages: tuple[str, ...]
     about: str
+    low: Optional[float] = None   #: the smallest valid value (the library refuses less, naming row and field)
+    high: Optional[float] = None  #: the largest valid value
+
+    def valid(self) -> str:
+        """The valid range in words: "[0, 1]", ">= 0", or "" when any value of the kind is valid."""
+        if self.low is None and self.high is None:
+            return ""
+        if self.high is None:
+            return f">= {self.low:g}"
+        return f"[{self.low:g}, {self.high:g}]" if self.low is not None else f"<= {self.high:g}"
 
 
 def _table(*columns: Column) -> dict[str, Column]:
     return {c.name: c for c in columns}
 
 
-def _metric_about(unit: str, integral: bool, low: float, high: float, lower_is_better: bool) -> str:
-    """A built-in metric's declaration (the library's, koc::builtin_metric_declarations) in words."""
-    span = f"in [{low:g}, {high:g}]" if high != float("inf") else f">= {low:g}"
-    return (f"built-in metric: {unit}{' (integral: growth gaps in whole steps)' if integral else ''}, {span}"
+def _metric_about(unit: str, integral: bool, lower_is_better: bool) -> str:
+    """A built-in metric's declaration (the library's, koc::builtin_metric_declarations) in words; its range
+    is the column's low and high."""
+    return (f"built-in metric: {unit}{' (integral: growth gaps in whole steps)' if integral else ''}"
             f"{', lower is better' if lower_is_better else ''}")
 
 
 ROSTER = _table(
     Column("id", "id", (TIERS, MATCH), "unique KOC id: a whole number or text (koc_id is accepted as its name)"),
-    *(Column(name, "float", (TIERS,), _metric_about(*rest)) for name, *rest in _core.builtin_metric_declarations()),
+    *(Column(name, "float", (TIERS,), _metric_about(unit, integral, lower), low, None if high == float("inf") else high)
+      for name, unit, integral, low, high, lower in _core.builtin_metric_declarations()),
     Column("honorary", "flag", (TIERS,), "honorary status given by the programme"),
     Column("invited", "flag", (TIERS,), "invited to the programme (an invitation gate reads it)"),
     Column("clearance", "flag", (TIERS, MATCH), "NDA signed: may take confidential tasks"),
     Column("previous_tier", "str", (TIERS,), "last period's tier name; empty = a new KOC"),
-    Column("periods_below", "int", (TIERS,), "periods already held by grace below the previous tier"),
-    Column("capacity", "int", (MATCH,), "task load the KOC can take this period"),
+    Column("periods_below", "int", (TIERS,), "periods already held by grace below the previous tier", 0),
+    Column("capacity", "int", (MATCH,), "task load the KOC can take this period", 0),
     Column("region", "str", (MATCH,), "region, empty = unknown (then only tasks open anywhere fit)"),
     Column("audience", "str", (MATCH,), "audience segments, 'a|b'"),
     Column("available_start", "time", (MATCH,), "unix seconds or ISO-8601; start of the availability"),
     Column("available_end", "time", (MATCH,), "unix seconds or ISO-8601; end of the availability"),
     Column("opted_out", "str", (MATCH,), "asset types, horizons or directions the KOC declines, 'a|b'"),
-    Column("recent_tasks", "int", (MATCH,), "tasks done in the rotation window (the fairness term)"),
+    Column("recent_tasks", "int", (MATCH,), "tasks done in the rotation window (the fairness term)", 0),
 )
 ROSTER_PREFIX = "skill_"  # skill_<name>: the KOC's level of that skill
 
@@ -68,21 +79,21 @@ TASKS = _table(
     Column("asset", "str", (MATCH,), "social, knowledge, community or intelligence"),
     Column("horizon", "str", (MATCH,), "instant, phased, continuous or identity"),
     Column("direction", "str", (MATCH,), "internal or external"),
-    Column("slots", "int", (MATCH,), "KOCs wanted; -1 = as many as possible"),
+    Column("slots", "int", (MATCH,), "KOCs wanted; -1 = as many as possible", -1),
     Column("window_start", "time", (MATCH, REWARDS), "unix seconds or ISO-8601; start of the window (speed bonuses count from it)"),
     Column("window_end", "time", (MATCH, REWARDS), "unix seconds or ISO-8601; end of the window: the deadline, later work is late"),
-    Column("load", "int", (MATCH,), "capacity a KOC needs for the task"),
+    Column("load", "int", (MATCH,), "capacity a KOC needs for the task", 1),
     Column("audience", "str", (MATCH,), "target segments, 'a|b'"),
     Column("region", "str", (MATCH,), "region, empty = anywhere"),
     Column("min_tier", "str", (MATCH,), "lowest tier name"),
     Column("max_tier", "str", (MATCH,), "highest tier name"),
-    Column("confidential", "flag", (MATCH,), "needs clearance"),
+    Column("confidential", "flag", (MATCH,), "needs clearance", 0, 1),
     Column("budget", "amount", (REWARDS,), "the task's budget in major units of its currency"),
-    Column("budget_minor", "int", (REWARDS,), "the same budget in integer minor units (-1 = none)"),
-    Column("campaign_id", "int", (REWARDS,), "campaign, -1 = none"),
+    Column("budget_minor", "int", (REWARDS,), "the same budget in integer minor units (-1 = none)", -1),
+    Column("campaign_id", "int", (REWARDS,), "campaign, -1 = none", -1),
     Column("rule", "str", (REWARDS,), "the reward rule's id (or index) in the reward policy"),
     Column("currency", "str", (REWARDS,), "checked against the rule's currency"),
-    Column("period_days", "int", (REWARDS,), "retainer period"),
+    Column("period_days", "int", (REWARDS,), "retainer period", 0),
 )
 TASK_PREFIX = "req_"  # req_<skill>: the level the task requires
 
@@ -91,15 +102,15 @@ COMPLETIONS = _table(
     Column("task_id", "id", (REWARDS,), "the task of the assignment"),
     Column("assignment", "int", (REWARDS,), "row of the assignments table (instead of koc_id, task_id)"),
     Column("delivered_at", "time", (REWARDS,), "unix seconds or ISO-8601 (offsets honoured; naive = UTC)"),
-    Column("accepted", "flag", (REWARDS,), "1 accepted, 0 rejected"),
-    Column("quality", "float", (REWARDS,), "in [0, 1]"),
-    Column("views", "int", (REWARDS,), ">= 0"),
-    Column("interactions", "int", (REWARDS,), ">= 0"),
-    Column("days_served", "int", (REWARDS,), "retainer days served"),
-    Column("duty_fulfilment", "float", (REWARDS,), "in [0, 1]"),
-    Column("days_on_site", "int", (REWARDS,), "offline days"),
+    Column("accepted", "flag", (REWARDS,), "1 accepted, 0 rejected", 0, 1),
+    Column("quality", "float", (REWARDS,), "the deliverable's quality score", 0, 1),
+    Column("views", "int", (REWARDS,), "views of the deliverable", 0),
+    Column("interactions", "int", (REWARDS,), "interactions with the deliverable", 0),
+    Column("days_served", "int", (REWARDS,), "retainer days served", 0),
+    Column("duty_fulfilment", "float", (REWARDS,), "share of the retainer's duties done", 0, 1),
+    Column("days_on_site", "int", (REWARDS,), "offline days", 0),
     Column("travel_claimed", "amount", (REWARDS,), "travel claim in major units"),
-    Column("travel_claimed_minor", "int", (REWARDS,), "the same claim in integer minor units"),
+    Column("travel_claimed_minor", "int", (REWARDS,), "the same claim in integer minor units", 0),
 )
 
 #: Names koc does not read, with the column that says the same: refused wherever they appear, since a
@@ -133,6 +144,18 @@ TIERS_OUT_PREFIXES = ("contribution_", "gap_")  # contribution_<metric>, gap_<me
 
 _TABLES = {"roster": (ROSTER, ROSTER_PREFIX), "tasks": (TASKS, TASK_PREFIX), "completions": (COMPLETIONS, None)}
 _CLOSE = 0.8  # difflib ratio above which an unknown column is taken for a misspelt known one
+
+
+#: Which core table (the library's own column list, _core.core_columns) a stage reads a user table into.
+_CORE_TABLE = {("tasks", MATCH): "match_tasks", ("tasks", REWARDS): "reward_tasks"}
+_CORE_RENAMED = {("match_tasks", "id"): "task_id"}  # core column -> user column, where the names differ
+
+
+def required(which: str, stage: str) -> tuple[str, ...]:
+    """The columns `stage` requires of table `which` ("tasks"; MATCH or REWARDS), in the library's order:
+    its core table's key and required columns (``_core.core_columns``), so the rule is the library's."""
+    core = _CORE_TABLE[(which, stage)]
+    return tuple(_CORE_RENAMED.get((core, name), name) for name, role in _core.core_columns(core) if role != "optional")
 
 
 def vocabulary(which: str, prefixed: Sequence[str] = ()) -> list[str]:
@@ -200,16 +223,17 @@ def markdown() -> str:
          + ": one column per metric of the policy (the term's contribution to the score, the growth gap)."),
     )
     out = ["# Input tables", "",
-           "Every column koc reads, by table: its kind, the stages that read it and what it holds. A column "
+           "Every column koc reads, by table: its kind, its valid range (a value outside it is refused, with "
+           "its row and column named), the stages that read it and what it holds. A column "
            "close to one of these names that a table lacks is refused with the name meant; other columns "
            "are the programme's own and are left alone. This page is `koc.tables.markdown()`; the tests "
            "check that they agree.", "",
            "Kinds: `id` (a whole number, or text), `time` (unix seconds, a datetime, or ISO-8601 text), "
            "`int`, `float`, `flag` (0/1), `str`, `amount` (major units of the row's currency, exact).", ""]
     for title, what, columns, note in sections:
-        out += [f"## {title}", "", what[0].upper() + what[1:] + ".", "", "| column | kind | read by | holds |",
-                "|---|---|---|---|"]
-        out += [f"| `{c.name}` | {c.kind} | {', '.join(c.stages)} | {c.about} |" for c in columns.values()]
+        out += [f"## {title}", "", what[0].upper() + what[1:] + ".", "", "| column | kind | valid | read by | holds |",
+                "|---|---|---|---|---|"]
+        out += [f"| `{c.name}` | {c.kind} | {c.valid()} | {', '.join(c.stages)} | {c.about} |" for c in columns.values()]
         out += ["", note, ""]
     return "\n".join(out)
 

@@ -13,6 +13,8 @@ import pandas as pd
 from .. import Error, InternalError, TimeoutError, __version__
 from ..matching import MatchingPolicy, match
 from ..rewards import RewardPolicy, display_amount
+from ..tables import MATCH, REWARDS
+from ..tables import required as required_columns
 from ..tiers import TierPolicy, classify, tier_state
 from . import _io
 from ._io import EXIT_INPUT, EXIT_POLICY, EXIT_TIMEOUT, Problem, UserError
@@ -162,7 +164,7 @@ def library_error(e: Error, file: str, field: Optional[str] = None) -> UserError
 
 ROSTER_TIERS_REQUIRED = ("id",)
 ROSTER_MATCH_REQUIRED = ("id", "capacity")
-TASKS_MATCH_REQUIRED = ("task_id", "asset", "horizon", "direction", "slots")
+TASKS_MATCH_REQUIRED = required_columns("tasks", MATCH)  # the library's own list
 TASKS_REWARD_REQUIRED = ("task_id", "rule")
 COMPLETIONS_REQUIRED = ("koc_id", "task_id", "delivered_at", "accepted")
 
@@ -198,7 +200,8 @@ def read_inputs(roster: Optional[str], tasks: Optional[str], completions: Option
             problems += p + _io.check_roster(df, pathlib.Path(roster).name, is_csv, ladder)
             tables["roster"] = df
     if tasks is not None:
-        required = TASKS_MATCH_REQUIRED + (("rule",) if completions is not None else ())
+        rewards_extra = tuple(c for c in required_columns("tasks", REWARDS) if c not in TASKS_MATCH_REQUIRED)
+        required = TASKS_MATCH_REQUIRED + (rewards_extra if completions is not None else ())
         got = attempt(lambda: _io.load(tasks, "tasks", required))
         if got is not None:
             df, is_csv, p = got

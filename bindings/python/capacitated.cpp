@@ -106,6 +106,38 @@ void bind_capacitated(py::module_& m) {
         py::arg("method") = "auto", py::arg("time_limit") = py::none(), py::arg("cancel") = py::none(),
         py::arg("progress") = py::none(),
         "Exact b-matching on an edge list; returns a dict of arrays plus the opaque state for verify().");
+
+  m.def("capacitated_violations",
+        [](const in_array<std::int32_t>& koc, const in_array<std::int32_t>& task, const in_array<double>& score,
+           const in_array<std::uint8_t>& chosen, const in_array<std::int64_t>& koc_potential,
+           const in_array<std::int64_t>& task_potential, std::int64_t scale, std::int64_t epsilon, std::int64_t pair_bonus,
+           const std::string& objective, double score_resolution) {
+          capacitated_assignment_options opt;
+          if (objective == "max_score") opt.objective = capacitated_objective::max_score;
+          else if (objective == "max_fill") opt.objective = capacitated_objective::max_fill_then_score;
+          else throw error(errc::invalid_argument, "unknown objective '" + objective + "' (max_score, max_fill)", -1, "objective");
+          opt.score_resolution = score_resolution;
+          capacitated_assignment_result r;
+          r.objective = opt.objective;
+          const auto pk = view<std::int64_t>(koc_potential, "koc_potential");
+          const auto pt = view<std::int64_t>(task_potential, "task_potential");
+          r.duals.koc_potential.assign(pk.begin(), pk.end());
+          r.duals.task_potential.assign(pt.begin(), pt.end());
+          r.duals.scale = scale;
+          r.duals.epsilon = epsilon;
+          r.duals.pair_bonus = pair_bonus;
+          std::vector<std::int64_t> rows;
+          {
+            py::gil_scoped_release release;
+            rows = capacitated_violations(view<std::int32_t>(koc, "koc"), view<std::int32_t>(task, "task"),
+                                          view<double>(score, "score"), view<std::uint8_t>(chosen, "chosen"), r, opt);
+          }
+          return to_numpy(std::move(rows));
+        },
+        py::arg("koc"), py::arg("task"), py::arg("score"), py::arg("chosen"), py::arg("koc_potential"),
+        py::arg("task_potential"), py::arg("scale"), py::arg("epsilon"), py::arg("pair_bonus"),
+        py::arg("objective") = "max_score", py::arg("score_resolution") = 1e-6,
+        "Rows of the given pairs that break a capacitated solve's certificate (pricing; see capacitated_violations).");
 }
 
 }  // namespace koc::py

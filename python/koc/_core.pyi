@@ -198,6 +198,19 @@ def solve_capacitated(
     cancel: Any = None,
     progress: Any = None,
 ) -> dict[str, Any]: ...
+def capacitated_violations(
+    koc: npt.NDArray[np.int32],
+    task: npt.NDArray[np.int32],
+    score: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.uint8],
+    koc_potential: npt.NDArray[np.int64],
+    task_potential: npt.NDArray[np.int64],
+    scale: int,
+    epsilon: int,
+    pair_bonus: int,
+    objective: str = "max_score",
+    score_resolution: float = 1e-6,
+) -> npt.NDArray[np.int64]: ...
 
 # --- rewards -------------------------------------------------------------------------------------
 class ParsedRewardPolicy:

@@ -629,13 +629,11 @@ def solve_edges(edges: pd.DataFrame, tasks: pd.DataFrame, *, objective: str = "m
     """Solves the gathered candidate edges exactly on this node (koc.capacitated_assignment). KOCs without
     any candidate cannot be assigned and are left out of the solve; returns (assignments, result)."""
     from .assignment import capacitated_assignment
-    from .matching import UNLIMITED_SLOTS
     edges = edges.sort_values(["koc_row", "task_row"], kind="stable").reset_index(drop=True)
     kocs, k = np.unique(edges["koc_row"].to_numpy(np.int64), return_inverse=True)
     first = np.searchsorted(edges["koc_row"].to_numpy(np.int64), kocs)
     capacity = edges["capacity"].to_numpy(np.int64)[first]
-    slots = pd.to_numeric(tasks["slots"]).to_numpy(np.int64)
-    slots = np.where(slots == -1, UNLIMITED_SLOTS, slots)
+    slots = task_slots(tasks)
     res = capacitated_assignment((k.astype(np.int64), edges["task_row"].to_numpy(np.int64), edges["score"].to_numpy(np.float64)),
                                  capacity, slots, objective=objective, score_resolution=score_resolution)
     chosen = edges.iloc[res.edge]
@@ -644,13 +642,189 @@ def solve_edges(edges: pd.DataFrame, tasks: pd.DataFrame, *, objective: str = "m
     return assignments, res
 
 
+# ---- matching by distributed pricing ---------------------------------------------------------------
+#
+# Column generation over the candidate edges: the driver solves the edges it holds (its graph) exactly,
+# with every KOC that has a candidate in its index space; the workers check every edge they hold against
+# that solve's certificate (koc::capacitated_violations, verify()'s condition on one pair) and send back
+# the edges that break it; the driver adds them and solves again, until no worker finds one. Then the
+# driver's assignment is optimal over the whole candidate graph and its duals are the certificate over all
+# of it, checked edge by edge on the workers (the node conditions do not depend on the edges, and the
+# index spaces, hence the certificate's scale bound, are those of the whole graph). Each round adds at
+# least one edge the driver did not hold (an edge it holds satisfies its own solve's certificate), so the
+# loop ends. max_score only: a maximum fill is a property of the whole graph that an edge-by-edge check
+# cannot prove.
+
+def task_slots(tasks: pd.DataFrame) -> np.ndarray:
+    """Each task's slots for the solve: -1 (unlimited) becomes koc.matching.UNLIMITED_SLOTS."""
+    from .matching import UNLIMITED_SLOTS
+    slots = pd.to_numeric(tasks["slots"]).to_numpy(np.int64)
+    return np.where(slots == -1, UNLIMITED_SLOTS, slots)
+
+
+def partition_kocs(pdf: pd.DataFrame) -> pd.DataFrame:
+    """The KOCs of one partition's edges with their capacity: (koc_row, capacity), one row each."""
+    return pdf[["koc_row", "capacity"]].drop_duplicates("koc_row")
+
+
+def _best_first(pdf: pd.DataFrame) -> np.ndarray:
+    """Row order by KOC, then decreasing score, then task (the tie rule of the seeds and the additions)."""
+    return np.lexsort((pdf["task_row"].to_numpy(np.int64), -pdf["score"].to_numpy(np.float64),
+                       pdf["koc_row"].to_numpy(np.int64)))
+
+
+def _first_per_group(keys: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Mask of the first limit[i] rows of each run of equal keys (rows sorted by key)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=bool)
+    start = np.r_[True, keys[1:] != keys[:-1]]
+    idx = np.arange(len(keys))
+    rank = idx - np.maximum.accumulate(np.where(start, idx, 0))
+    return rank < limit
+
+
+def sorted_member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """keys[i] in sorted_keys (ascending), by binary search."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
+def seed_partition(pdf: pd.DataFrame, slots: np.ndarray, per_koc: int = 0, per_task: Optional[int] = None) -> pd.DataFrame:
+    """The edges of one partition that start the driver's graph: each task's ``per_task`` best (2 x slots, at
+    most 1,024, when None) and each KOC's ``per_koc`` best within the partition, by decreasing score, ties to
+    the lower KOC / task row. Edges with score <= 0 are left out: under max_score they are never taken (the
+    pricing still checks them). Measured on generated programmes (benchmarks/RESULTS.md), the tasks' best
+    alone (per_koc = 0) end with the smallest graph on the driver."""
+    pos = pdf[pdf["score"].to_numpy(np.float64) > 0].reset_index(drop=True)
+    if len(pos) == 0:
+        return pdf.iloc[:0]
+    by_koc = pos.iloc[_best_first(pos)]
+    keep = by_koc[_first_per_group(by_koc["koc_row"].to_numpy(np.int64), np.full(len(by_koc), int(per_koc)))]
+    order = np.lexsort((pos["koc_row"].to_numpy(np.int64), -pos["score"].to_numpy(np.float64), pos["task_row"].to_numpy(np.int64)))
+    by_task = pos.iloc[order]
+    t = by_task["task_row"].to_numpy(np.int64)
+    keep_t = by_task[_first_per_group(t, np.minimum(2 * slots[t], 1024) if per_task is None else np.full(len(t), int(per_task)))]
+    out = pd.concat([keep, keep_t]).drop_duplicates(["koc_row", "task_row"])
+    return out.iloc[_best_first(out)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PricingDuals:
+    """What the workers need to check their edges against the driver's solve: the KOC rows of the index
+    space (ascending), the potentials, the certificate's integers and the chosen pairs as ascending keys
+    koc_row * n_tasks + task_row."""
+    koc_rows: np.ndarray
+    koc_potential: np.ndarray
+    task_potential: np.ndarray
+    scale: int
+    epsilon: int
+    pair_bonus: int
+    chosen_keys: np.ndarray
+    n_tasks: int
+    score_resolution: float
+
+
+def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.DataFrame:
+    """The edges of one partition that break the driver's certificate, at most ``add_per_koc`` per KOC (its
+    best by score): none when the partition's part of the certificate holds."""
+    if len(pdf) == 0:
+        return pdf.iloc[:0]
+    krow = pdf["koc_row"].to_numpy(np.int64)
+    trow = pdf["task_row"].to_numpy(np.int64)
+    k = np.searchsorted(d.koc_rows, krow)
+    if np.any(k >= len(d.koc_rows)) or np.any(d.koc_rows[np.minimum(k, len(d.koc_rows) - 1)] != krow):
+        raise error("internal", "an edge's KOC is not in the driver's index space", None, "koc_row")
+    chosen = sorted_member(d.chosen_keys, krow * d.n_tasks + trow)
+    rows = _core.capacitated_violations(k.astype(np.int32), trow.astype(np.int32),
+                                        np.ascontiguousarray(pdf["score"].to_numpy(np.float64)),
+                                        chosen.astype(np.uint8), d.koc_potential, d.task_potential, int(d.scale),
+                                        int(d.epsilon), int(d.pair_bonus), "max_score", float(d.score_resolution))
+    if len(rows) == 0:
+        return pdf.iloc[:0]
+    bad = pdf.iloc[rows].reset_index(drop=True)
+    bad = bad.iloc[_best_first(bad)]
+    return bad[_first_per_group(bad["koc_row"].to_numpy(np.int64), np.full(len(bad), int(add_per_koc)))].reset_index(drop=True)
+
+
+def check_solve(solve: str, objective: str, seed_per_koc: int = 0, add_per_koc: int = 1) -> None:
+    """The distributed match's ``solve``, the objectives it proves and the pricing's sizes (a round that
+    sent back no violating edge would end the loop without proof, hence add_per_koc >= 1)."""
+    if solve not in ("gather", "priced"):
+        raise error("invalid_argument", f"unknown solve '{solve}' (gather, priced)", None, "solve")
+    if isinstance(seed_per_koc, bool) or not isinstance(seed_per_koc, (int, np.integer)) or seed_per_koc < 0:
+        raise error("invalid_argument", f"seed_per_koc must be an integer >= 0, got {seed_per_koc!r}", None, "seed_per_koc")
+    if isinstance(add_per_koc, bool) or not isinstance(add_per_koc, (int, np.integer)) or add_per_koc < 1:
+        raise error("invalid_argument", f"add_per_koc must be an integer >= 1, got {add_per_koc!r}", None, "add_per_koc")
+    if solve == "priced" and objective != "max_score":
+        raise error("invalid_argument", "solve='priced' proves optimality under objective='max_score' only (a maximum "
+                    "fill is a property of the whole graph); use solve='gather' for max_fill", None, "objective")
+
+
+def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: Any, tasks: pd.DataFrame, *,
+                 objective: str, score_resolution: float, timings: dict) -> "DistributedMatch":
+    """The driver's loop of distributed pricing. ``kocs``: (koc_row, capacity) of every KOC with a candidate;
+    ``seeds``: the first edges; ``price(duals) -> DataFrame``: the violating edges gathered from every
+    partition (empty when the certificate holds everywhere)."""
+    import time
+    from .assignment import capacitated_assignment
+    check_solve("priced", objective)
+    kocs = kocs.drop_duplicates("koc_row").sort_values("koc_row", kind="stable")
+    koc_rows = kocs["koc_row"].to_numpy(np.int64)
+    capacity = kocs["capacity"].to_numpy(np.int64)
+    slots = task_slots(tasks)
+    n_tasks = len(slots)
+    held = seeds.drop_duplicates(["koc_row", "task_row"])
+    rounds: list[dict] = []
+    timings = dict(timings, solve=0.0, pricing=0.0)
+    while True:
+        t0 = time.perf_counter()
+        held = held.sort_values(["koc_row", "task_row"], kind="stable").reset_index(drop=True)
+        krow = held["koc_row"].to_numpy(np.int64)
+        res = capacitated_assignment((np.searchsorted(koc_rows, krow), held["task_row"].to_numpy(np.int64),
+                                      held["score"].to_numpy(np.float64)), capacity, slots,
+                                     objective=objective, score_resolution=score_resolution)
+        t1 = time.perf_counter()
+        chosen = held.iloc[res.edge]
+        cert = res.certificate
+        duals = PricingDuals(koc_rows=koc_rows, koc_potential=np.asarray(cert["koc_potential"], np.int64),
+                             task_potential=np.asarray(cert["task_potential"], np.int64), scale=int(cert["scale"]),
+                             epsilon=int(cert["epsilon"]), pair_bonus=int(cert["pair_bonus"]),
+                             chosen_keys=np.sort(chosen["koc_row"].to_numpy(np.int64) * n_tasks + chosen["task_row"].to_numpy(np.int64)),
+                             n_tasks=n_tasks, score_resolution=float(score_resolution))
+        bad = price(duals)
+        t2 = time.perf_counter()
+        timings["solve"] += t1 - t0
+        timings["pricing"] += t2 - t1
+        rounds.append({"round": len(rounds) + 1, "driver_edges": len(held), "violations_added": len(bad),
+                       "total_units": int(cert["total_score_units"]), "solve_s": t1 - t0, "pricing_s": t2 - t1})
+        if len(bad) == 0:
+            break
+        keys = krow * n_tasks + held["task_row"].to_numpy(np.int64)  # ascending: held is sorted by KOC, task
+        bad = bad.drop_duplicates(["koc_row", "task_row"])
+        new = bad[~sorted_member(keys, bad["koc_row"].to_numpy(np.int64) * n_tasks + bad["task_row"].to_numpy(np.int64))]
+        if len(new) == 0:  # an edge the driver holds satisfies its own certificate: cannot happen
+            raise error("internal", "pricing returned only edges the driver already holds", None, None)
+        held = pd.concat([held, new], ignore_index=True)
+    assignments = pd.DataFrame({"koc_id": chosen["koc_id"].to_numpy(), "task_id": chosen["task_id"].to_numpy(),
+                                "score": chosen["score"].to_numpy()})
+    return DistributedMatch(assignments=assignments, total=res.total, total_units=int(cert["total_score_units"]),
+                            n_edges=int(n_edges), result=res, timings=timings, solve="priced", rounds=rounds)
+
+
 @dataclass
 class DistributedMatch:
-    """Result of :func:`match` (koc.dask / koc.spark): the optimal assignment of the gathered candidate
-    edges. ``assignments`` (koc_id, task_id, score); ``total`` and ``total_units`` (Σ score, exactly in
-    units of score_resolution: equal to koc.match's ``certificate['total_score_units']``); ``result`` the
-    koc.CapacitatedResult (``verify()`` re-checks its certificate); ``n_edges``; ``timings`` in seconds:
-    candidates (distributed eligibility + fit), gather (edges to this node), solve."""
+    """Result of :func:`match` (koc.dask / koc.spark): the optimal assignment of the candidate edges.
+    ``assignments`` (koc_id, task_id, score); ``total`` and ``total_units`` (Σ score, exactly in units of
+    score_resolution: equal to koc.match's ``certificate['total_score_units']``); ``n_edges`` (all candidate
+    edges); ``result`` the koc.CapacitatedResult of the solve on this node (``verify()`` re-checks its
+    certificate over the edges this node held: all of them with ``solve="gather"``; with ``solve="priced"``
+    the workers checked the same certificate on every edge); ``timings`` in seconds: candidates
+    (distributed eligibility + fit), gather and solve; or seed (the candidates are computed within it),
+    solve and pricing (summed over the rounds); ``solve``: "gather" or "priced"; ``rounds`` (priced): per
+    round the edges held on this node, the violating edges the workers sent back, the round's optimal total
+    in units, and its times."""
 
     assignments: pd.DataFrame
     total: float
@@ -658,6 +832,8 @@ class DistributedMatch:
     n_edges: int
     result: Any = field(repr=False)
     timings: dict = field(default_factory=dict)
+    solve: str = "gather"
+    rounds: list = field(default_factory=list)
 
 
 

@@ -233,19 +233,45 @@ def candidates(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_p
 
 
 def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy: Any = None,
-          objective: str = "max_score", score_resolution: float = 1e-6) -> DistributedMatch:
-    """Optimal matching at scale: candidate edges computed on the workers (:func:`candidates`), gathered
-    to this process and solved exactly by koc.capacitated_assignment. Same optimal total as
-    ``koc.match(roster.compute(), tasks, policy, mode="optimal")``. Declines and preferences are not
-    taken (use koc.match). The node-local solve is the size limit: see docs/scale-out.md."""
+          objective: str = "max_score", score_resolution: float = 1e-6, solve: str = "gather",
+          seed_per_koc: int = 0, add_per_koc: int = 4) -> DistributedMatch:
+    """Optimal matching at scale: candidate edges computed on the workers (:func:`candidates`), solved exactly
+    by koc.capacitated_assignment on this process. Same optimal total as
+    ``koc.match(roster.compute(), tasks, policy, mode="optimal")``. Declines and preferences are not taken
+    (use koc.match).
+
+    solve: "gather" brings every edge here (both objectives; this node's memory is the size limit, see
+        docs/scale-out.md). "priced" (max_score) keeps the edges on the workers: this node solves each task's
+        best candidates (2 x slots per partition, at most 1,024) and each KOC's ``seed_per_koc`` best, the
+        workers check every edge against that solve's certificate and send back at most ``add_per_koc``
+        violating edges per KOC, and the solve repeats until no worker finds one (``rounds`` reports each
+        round). The total is the same; the last duals are the certificate over every edge."""
+    D.check_solve(solve, objective, seed_per_koc, add_per_koc)
     t0 = time.perf_counter()
     edges = candidates(roster, tasks, policy, tier_policy=tier_policy).persist()
+    t_tasks = pd.DataFrame(tasks).reset_index(drop=True)
+    if solve == "priced":
+        parts = edges.to_delayed()
+        slots = D.task_slots(t_tasks)
+        slots_d = delayed(slots)
+        kocs, seeds, lens = dask.compute([delayed(D.partition_kocs)(p) for p in parts],
+                                         [delayed(D.seed_partition)(p, slots_d, seed_per_koc) for p in parts],
+                                         [delayed(len)(p) for p in parts])
+        t1 = time.perf_counter()
+
+        def price(duals: Any) -> pd.DataFrame:
+            d = delayed(duals)  # one copy in the graph, shared by every partition task
+            found = dask.compute(*[delayed(D.price_partition)(p, d, add_per_koc) for p in parts])
+            return pd.concat(found, ignore_index=True)
+
+        return D.priced_match(pd.concat(kocs, ignore_index=True), pd.concat(seeds, ignore_index=True), sum(lens), price,
+                              t_tasks, objective=objective, score_resolution=score_resolution,
+                              timings={"seed": t1 - t0})
     dask.compute(edges.map_partitions(len))  # materialise on the workers
     t1 = time.perf_counter()
     gathered = edges.compute()
     t2 = time.perf_counter()
-    assignments, res = D.solve_edges(gathered, pd.DataFrame(tasks).reset_index(drop=True), objective=objective,
-                                     score_resolution=score_resolution)
+    assignments, res = D.solve_edges(gathered, t_tasks, objective=objective, score_resolution=score_resolution)
     t3 = time.perf_counter()
     return DistributedMatch(assignments=assignments, total=res.total, total_units=int(res.certificate["total_score_units"]),
                             n_edges=len(gathered), result=res,

@@ -339,19 +339,59 @@ def candidates(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy
 
 
 def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any = None, objective: str = "max_score",
-          score_resolution: float = 1e-6) -> DistributedMatch:
-    """Optimal matching at scale: candidate edges on the executors (:func:`candidates`, cached), collected to
-    the driver with Arrow and solved exactly by koc.capacitated_assignment. Same optimal total as
-    ``koc.match(roster.toPandas(), tasks, policy, mode="optimal")``. Declines and preferences are not taken."""
+          score_resolution: float = 1e-6, solve: str = "gather", seed_per_koc: int = 0,
+          add_per_koc: int = 4) -> DistributedMatch:
+    """Optimal matching at scale: candidate edges on the executors (:func:`candidates`, cached), solved exactly
+    by koc.capacitated_assignment on the driver. Same optimal total as
+    ``koc.match(roster.toPandas(), tasks, policy, mode="optimal")``. Declines and preferences are not taken.
+
+    solve: "gather" collects every edge to the driver with Arrow (both objectives). "priced" (max_score) keeps
+        them on the executors: the driver solves each task's best candidates and each KOC's ``seed_per_koc``
+        best, the executors check every edge against that solve's certificate and send back at most
+        ``add_per_koc`` violating edges per KOC, until none is found (koc.dask.match documents the method;
+        ``rounds`` reports each round)."""
+    D.check_solve(solve, objective, seed_per_koc, add_per_koc)
     t0 = time.perf_counter()
     edges = candidates(roster, tasks, policy, tier_policy=tier_policy).cache()
+    t_tasks = pd.DataFrame(tasks).reset_index(drop=True)
+    if solve == "priced":
+        sc = roster.sparkSession.sparkContext
+        schema = _schema(D.edges_meta())
+        n_edges = edges.count()
+        kocs = edges.select("koc_row", "capacity").dropDuplicates(["koc_row"]).toPandas()
+        slots_b = sc.broadcast(D.task_slots(t_tasks))
+
+        def seed(it):
+            for batch in it:
+                yield D.seed_partition(batch, slots_b.value, seed_per_koc)
+
+        seeds = edges.mapInPandas(seed, schema).toPandas()
+        t1 = time.perf_counter()
+
+        def price(duals: Any) -> pd.DataFrame:
+            bc = sc.broadcast(duals)
+
+            def run(it):
+                for batch in it:
+                    yield D.price_partition(batch, bc.value, add_per_koc)
+
+            try:
+                return edges.mapInPandas(run, schema).toPandas()
+            finally:
+                bc.unpersist()
+
+        try:
+            return D.priced_match(kocs, seeds, n_edges, price, t_tasks, objective=objective,
+                                  score_resolution=score_resolution, timings={"seed": t1 - t0})
+        finally:
+            edges.unpersist()
+            slots_b.unpersist()
     edges.count()
     t1 = time.perf_counter()
     gathered = edges.toPandas()
     t2 = time.perf_counter()
     edges.unpersist()
-    assignments, res = D.solve_edges(gathered, pd.DataFrame(tasks).reset_index(drop=True), objective=objective,
-                                     score_resolution=score_resolution)
+    assignments, res = D.solve_edges(gathered, t_tasks, objective=objective, score_resolution=score_resolution)
     t3 = time.perf_counter()
     return DistributedMatch(assignments=assignments, total=res.total, total_units=int(res.certificate["total_score_units"]),
                             n_edges=len(gathered), result=res,

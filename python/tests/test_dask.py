@@ -227,6 +227,31 @@ def test_match_same_optimal_total(client, programme):
     assert set(m.timings) == {"candidates", "gather", "solve"}
 
 
+def test_priced_match_gives_the_single_node_optimum_without_gathering(client, programme):
+    """Distributed pricing: the client solves a part of the edges, the workers check the rest against its
+    certificate, until none breaks it; the total is koc.match's."""
+    prog, _, plan, _ = programme
+    m = kd.match(dd.from_pandas(prog.roster, npartitions=4), prog.tasks, prog.matching_policy,
+                 tier_policy=prog.tier_policy, solve="priced")
+    assert m.solve == "priced"
+    assert m.total_units == plan.certificate["total_score_units"]
+    assert m.n_edges == plan.certificate["n_candidate_pairs"]
+    assert m.result.verify()
+    assert m.rounds[-1]["violations_added"] == 0
+    assert m.rounds[-1]["driver_edges"] < m.n_edges / 2  # the client never held most of the graph
+    assert set(m.timings) == {"seed", "solve", "pricing"}
+    # Starved seeds (one edge per KOC, one violation per KOC and round): more rounds, the same optimum.
+    cut = prog.roster.head(30_000)
+    want = koc.match(cut, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy)
+    m = kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
+                 solve="priced", seed_per_koc=1, add_per_koc=1)
+    assert len(m.rounds) > 1
+    assert m.total_units == want.certificate["total_score_units"]
+    with pytest.raises(ValueError, match="max_score' only"):
+        kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
+                 solve="priced", objective="max_fill")
+
+
 def test_bad_input_names_roster_row_and_field(client, programme):
     prog = programme[0]
     r = prog.roster.head(40_000).copy()

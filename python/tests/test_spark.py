@@ -219,6 +219,16 @@ def test_match_same_optimal_total(sroster, programme):
     assert m.result.verify()
 
 
+def test_priced_match_gives_the_single_node_optimum_without_gathering(sroster, programme):
+    prog, _, plan, _ = programme
+    m = ks.match(sroster, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy, solve="priced")
+    assert m.total_units == plan.certificate["total_score_units"]
+    assert m.n_edges == plan.certificate["n_candidate_pairs"]
+    assert m.result.verify()
+    assert m.rounds[-1]["violations_added"] == 0
+    assert m.rounds[-1]["driver_edges"] < m.n_edges / 2
+
+
 def test_bad_input_names_roster_row_and_field(spark, programme):
     prog = programme[0]
     r = prog.roster.head(40_000).copy()

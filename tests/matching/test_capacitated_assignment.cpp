@@ -580,3 +580,102 @@ TEST_CASE("integerising rounds exactly as llround, half away from zero", "[capac
     REQUIRE(koc::detail::round_half_away(x) == std::llround(x));
   }
 }
+
+namespace {
+// The subgraph of `in` with the pairs flagged in `keep` (same KOC and task index spaces); `full_pair` maps
+// each kept pair to its pair in `in`.
+instance subgraph(const instance& in, const std::vector<std::uint8_t>& keep, std::vector<std::int64_t>& full_pair) {
+  instance sub;
+  sub.g.n_kocs = in.g.n_kocs;
+  sub.g.n_tasks = in.g.n_tasks;
+  sub.g.offsets = {0};
+  full_pair.clear();
+  for (std::size_t k = 0; k < in.g.n_kocs; ++k) {
+    for (auto p = in.g.offsets[k]; p < in.g.offsets[k + 1]; ++p)
+      if (keep[static_cast<std::size_t>(p)]) {
+        sub.g.task.push_back(in.g.task[static_cast<std::size_t>(p)]);
+        sub.g.score.push_back(in.g.score[static_cast<std::size_t>(p)]);
+        full_pair.push_back(p);
+      }
+    sub.g.offsets.push_back(static_cast<std::int64_t>(sub.g.task.size()));
+  }
+  sub.capacity = in.capacity;
+  sub.slots = in.slots;
+  return sub;
+}
+}  // namespace
+
+TEST_CASE("pricing: a reduced graph grown by its violations reaches the full graph's optimum", "[capacitated][pricing]") {
+  std::mt19937_64 rng(2026);
+  for (int it = 0; it < 60; ++it) {
+    const std::size_t K = 5 + rng() % 60, T = 2 + rng() % 12;
+    auto in = random_instance(rng, K, T, 0.5, 3, 6, -2, 10);
+    for (auto m : both_methods) {
+      const auto opt = opts(capacitated_objective::max_score, m);
+      const auto full = solve_checked(in, opt);
+      // Start from each KOC's first pair only, then add what the duals cannot price out.
+      std::vector<std::uint8_t> keep(in.g.task.size(), 0);
+      for (std::size_t k = 0; k < K; ++k)
+        if (in.g.offsets[k + 1] > in.g.offsets[k]) keep[static_cast<std::size_t>(in.g.offsets[k])] = 1;
+      std::vector<std::int32_t> koc_of;
+      for (std::size_t k = 0; k < K; ++k)
+        for (auto p = in.g.offsets[k]; p < in.g.offsets[k + 1]; ++p) koc_of.push_back(static_cast<std::int32_t>(k));
+      int rounds = 0;
+      for (;; ++rounds) {
+        REQUIRE(rounds < 200);
+        std::vector<std::int64_t> full_pair;
+        const auto sub = subgraph(in, keep, full_pair);
+        const auto r = solve_checked(sub, opt);
+        std::vector<std::uint8_t> chosen(in.g.task.size(), 0);
+        for (auto p : r.pair) chosen[static_cast<std::size_t>(full_pair[static_cast<std::size_t>(p)])] = 1;
+        const auto bad = koc::capacitated_violations(koc_of, in.g.task, in.g.score, chosen, r, opt);
+        // The solve's own pairs satisfy its certificate: every violation is a new pair.
+        for (auto p : bad) CHECK(!keep[static_cast<std::size_t>(p)]);
+        if (bad.empty()) {
+          INFO("iteration " << it << " method " << static_cast<int>(m) << " rounds " << rounds);
+          CHECK(r.total_score_units == full.total_score_units);
+          break;
+        }
+        for (auto p : bad) keep[static_cast<std::size_t>(p)] = 1;
+      }
+    }
+  }
+}
+
+TEST_CASE("pricing: a pair that would raise the total is reported, bad input is refused by row and field",
+          "[capacitated][pricing]") {
+  // One KOC, two tasks of one slot: the solve sees only the pair of score 1 (chosen: it satisfies its own
+  // certificate); the unseen pair of score 5 breaks it, the unseen pair of score -1 is not an arc under
+  // max_score.
+  instance in;
+  in.g.n_kocs = 1;
+  in.g.n_tasks = 2;
+  in.g.offsets = {0, 1};
+  in.g.task = {0};
+  in.g.score = {1.0};
+  in.capacity = {1};
+  in.slots = {1, 1};
+  const auto opt = opts(capacitated_objective::max_score);
+  const auto r = solve_checked(in, opt);
+  const std::vector<std::int32_t> koc{0, 0, 0}, task{0, 1, 1};
+  const std::vector<double> score{1.0, 5.0, -1.0};
+  const std::vector<std::uint8_t> chosen{1, 0, 0};
+  CHECK(koc::capacitated_violations(koc, task, score, chosen, r, opt) == std::vector<std::int64_t>{1});
+  const auto code_field_row = [&](std::vector<std::int32_t> k, std::vector<std::int32_t> t, std::vector<double> s,
+                                  std::vector<std::uint8_t> c, koc::capacitated_assignment_options o) {
+    try {
+      koc::capacitated_violations(k, t, s, c, r, o);
+    } catch (const koc::error& e) {
+      return std::make_tuple(e.code(), std::string(e.field()), e.row());
+    }
+    return std::make_tuple(koc::errc::ok, std::string(), std::int64_t{-1});
+  };
+  CHECK(code_field_row({0, 1}, {0, 0}, {1, 1}, {0, 0}, opt) == std::make_tuple(koc::errc::unknown_id, std::string("koc"), std::int64_t{1}));
+  CHECK(code_field_row({0, 0}, {0, 2}, {1, 1}, {0, 0}, opt) == std::make_tuple(koc::errc::unknown_id, std::string("task"), std::int64_t{1}));
+  CHECK(code_field_row({0}, {0}, {NAN}, {0}, opt) == std::make_tuple(koc::errc::invalid_value, std::string("score"), std::int64_t{0}));
+  CHECK(code_field_row({0}, {0, 1}, {1}, {0}, opt) == std::make_tuple(koc::errc::length_mismatch, std::string("task"), std::int64_t{-1}));
+  CHECK(code_field_row({0}, {0}, {1}, {2}, opt) == std::make_tuple(koc::errc::invalid_value, std::string("chosen"), std::int64_t{0}));
+  auto fill = opt;
+  fill.objective = capacitated_objective::max_fill_then_score;
+  CHECK(std::get<0>(code_field_row({0}, {0}, {1}, {0}, fill)) == koc::errc::invalid_argument);
+}

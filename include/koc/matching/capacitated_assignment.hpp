@@ -702,6 +702,22 @@ inline capacitated_assignment_result resolve_capacitated_assignment(const candid
   return detail::collect_result(e, graph, capacity, slots, options);
 }
 
+namespace detail {
+enum class pair_check { holds, unused_negative, used_positive };
+/// The certificate's condition on one candidate pair (integerised score w, its task's and KOC's
+/// potentials): an unused pair's reduced cost -scale (w + pair_bonus) + pi(t) - pi(k) is >= -epsilon, a
+/// used one's <= +epsilon. Under max_score a pair with w <= 0 is not an arc and always holds. Shared by
+/// verify() and capacitated_violations().
+inline pair_check pair_certificate(const capacitated_duals& d, bool max_score, std::int64_t w, std::int64_t pi_task,
+                                   std::int64_t pi_koc, bool used) {
+  if (max_score && w <= 0) return pair_check::holds;
+  const int128 rc = -static_cast<int128>(d.scale) * (static_cast<int128>(w) + d.pair_bonus) + pi_task - pi_koc;
+  if (!used && rc < -static_cast<int128>(d.epsilon)) return pair_check::unused_negative;
+  if (used && rc > static_cast<int128>(d.epsilon)) return pair_check::used_positive;
+  return pair_check::holds;
+}
+}  // namespace detail
+
 /// Independent check of a result: primal feasibility, the totals and per-row columns, and
 /// optimality through the certificate, all in exact integer arithmetic. Never throws on a bad
 /// result (only on invalid input); returns {false, what is wrong}.
@@ -769,10 +785,11 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
     for (auto p = graph.offsets[k]; p < graph.offsets[k + 1]; ++p) {
       const auto pp = static_cast<std::size_t>(p);
       const auto t = static_cast<std::size_t>(graph.task[pp]);
-      if (max_score && w[pp] <= 0) continue;  // not an arc under max_score (see below)
-      const i128 rc = -scale * (i128(w[pp]) + bonus) + pt[t] - pk[k];
-      if (!chosen[pp] && rc < -eps) return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
-      if (chosen[pp] && rc > eps) return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
+      switch (detail::pair_certificate(r.duals, max_score, w[pp], pt[t], pk[k], chosen[pp] != 0)) {
+        case detail::pair_check::unused_negative: return fail("unused pair " + std::to_string(p) + " has a negative reduced cost");
+        case detail::pair_check::used_positive: return fail("used pair " + std::to_string(p) + " has a positive reduced cost");
+        case detail::pair_check::holds: break;
+      }
     }
   }
   // Dummy arcs t -> Z of cost -pi(S): used by the empty slots, unused by a full task.
@@ -820,6 +837,62 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
     if (r.task_reason[t] != want) return fail("task_reason of task " + std::to_string(t) + " is wrong");
   }
   return {true, "optimal: primal feasible and every residual arc has a non-negative reduced cost"};
+}
+
+/// Pricing, for a solve over part of a candidate graph (column generation: the rest of the graph is
+/// checked where it lives, e.g. on the workers of a cluster, see docs/scale-out.md). Given more pairs of
+/// the same problem, as KOC and task indices in the solve's index spaces, raw scores and whether each is
+/// one of the solve's chosen pairs, returns the rows (ascending) of the pairs that break the certificate
+/// of `r`: an unused pair whose reduced cost is below -epsilon (taking it could raise the total), or a
+/// chosen pair whose reduced cost is above +epsilon. Exactly verify()'s condition on a pair.
+///
+/// When no pair of the whole graph breaks it, `r` is optimal for the whole graph and its duals are the
+/// certificate over all of it: the node conditions (spare capacity, empty slots) do not depend on the
+/// pairs, and the bound epsilon (2 min(n_kocs, n_tasks) + 3) < scale holds since the index spaces are the
+/// same. Under max_score only: a maximum fill is a property of the whole graph (an augmenting path) that
+/// a check pair by pair cannot prove, so max_fill_then_score is refused (errc::invalid_argument).
+///
+/// Errors name the row and field: koc / task outside the duals' index spaces (errc::unknown_id), a
+/// NaN or infinite score (errc::invalid_value) or one that does not integerise (errc::overflow), lengths
+/// that differ (errc::length_mismatch).
+inline std::vector<std::int64_t> capacitated_violations(span<const std::int32_t> koc, span<const std::int32_t> task,
+                                                        span<const double> score, span<const std::uint8_t> chosen,
+                                                        const capacitated_assignment_result& r,
+                                                        const capacitated_assignment_options& opt) {
+  if (opt.objective != capacitated_objective::max_score)
+    throw error(errc::invalid_argument, "pricing proves optimality under max_score only (a maximum fill is a property of the whole graph)",
+                -1, "objective");
+  if (r.objective != opt.objective) throw error(errc::invalid_argument, "the result was solved for another objective", -1, "objective");
+  if (!(opt.score_resolution > 0) || !std::isfinite(opt.score_resolution))
+    throw error(errc::invalid_argument, "score_resolution must be positive and finite", -1, "score_resolution");
+  const std::size_t n = koc.size();
+  const auto length = [n](std::size_t m, const char* field) {
+    if (m != n)
+      throw error(errc::length_mismatch, std::string(field) + " has " + std::to_string(m) + " entries, koc has " + std::to_string(n),
+                  -1, field);
+  };
+  length(task.size(), "task");
+  length(score.size(), "score");
+  length(chosen.size(), "chosen");
+  const auto& pk = r.duals.koc_potential;
+  const auto& pt = r.duals.task_potential;
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto row = static_cast<std::int64_t>(i);
+    if (koc[i] < 0 || static_cast<std::size_t>(koc[i]) >= pk.size())
+      throw error(errc::unknown_id, "KOC index " + std::to_string(koc[i]) + " is not in [0, " + std::to_string(pk.size()) + ")", row, "koc");
+    if (task[i] < 0 || static_cast<std::size_t>(task[i]) >= pt.size())
+      throw error(errc::unknown_id, "task index " + std::to_string(task[i]) + " is not in [0, " + std::to_string(pt.size()) + ")", row, "task");
+    if (!std::isfinite(score[i])) throw error(errc::invalid_value, std::isnan(score[i]) ? "score is NaN" : "score is infinite", row, "score");
+    const double x = score[i] / opt.score_resolution;
+    if (!(std::fabs(x) < 4.0e18)) throw error(errc::overflow, "score / score_resolution does not fit in int64", row, "score");
+    if (chosen[i] > 1) throw error(errc::invalid_value, "chosen must be 0 or 1", row, "chosen");
+    const auto w = detail::round_half_away(x);
+    if (detail::pair_certificate(r.duals, true, w, pt[static_cast<std::size_t>(task[i])], pk[static_cast<std::size_t>(koc[i])],
+                                 chosen[i] != 0) != detail::pair_check::holds)
+      out.push_back(row);
+  }
+  return out;
 }
 
 }  // namespace koc

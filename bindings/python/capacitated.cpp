@@ -43,7 +43,8 @@ void bind_capacitated(py::module_& m) {
         [](std::size_t n_kocs, std::size_t n_tasks, const in_array<std::int32_t>& koc, const in_array<std::int32_t>& task,
            const in_array<double>& score, const in_array<std::int32_t>& capacity, const in_array<std::int32_t>& slots,
            const std::string& objective, double score_resolution, const std::string& method, const py::object& time_limit,
-           const py::object& cancel, const py::object& progress) {
+           const py::object& cancel, const py::object& progress, const py::object& warm_task_potential,
+           std::int64_t warm_scale, std::int64_t warm_pair_bonus) {
           auto s = std::make_shared<capacitated_state>();
           const auto cap = view<std::int32_t>(capacity, "capacity");
           const auto sl = view<std::int32_t>(slots, "slots");
@@ -58,12 +59,24 @@ void bind_capacitated(py::module_& m) {
           s->options.control = control.control;
           const auto k = view<std::int32_t>(koc, "koc"), t = view<std::int32_t>(task, "task");
           const auto sc = view<double>(score, "score");
+          // Warm start (resolve_capacitated_assignment): a previous solve's task prices, same tasks.
+          const bool warm = !warm_task_potential.is_none();
+          capacitated_duals previous;
+          if (warm) {
+            const auto wt = in_array<std::int64_t>::ensure(warm_task_potential);
+            if (!wt) throw error(errc::invalid_argument, "warm_task_potential must be an int64 array", -1, "warm_start");
+            const auto pt = view<std::int64_t>(wt, "warm_start.task_potential");
+            previous.task_potential.assign(pt.begin(), pt.end());
+            previous.scale = warm_scale;
+            previous.pair_bonus = warm_pair_bonus;
+          }
           try {
             py::gil_scoped_release release;
             // The builder of the C ABI and the C++ API: errors name the same edge row on every front.
             s->edges = candidate_graph_from_edges(n_kocs, n_tasks, k, t, sc);
             try {
-              s->result = solve_capacitated_assignment(s->edges.graph, s->capacity, s->slots, s->options);
+              s->result = warm ? resolve_capacitated_assignment(s->edges.graph, s->capacity, s->slots, s->options, previous)
+                               : solve_capacitated_assignment(s->edges.graph, s->capacity, s->slots, s->options);
             } catch (const error& e) {
               throw s->edges.at_edge_row(e);
             }
@@ -104,7 +117,8 @@ void bind_capacitated(py::module_& m) {
         py::arg("n_kocs"), py::arg("n_tasks"), py::arg("koc"), py::arg("task"), py::arg("score"), py::arg("capacity"),
         py::arg("slots"), py::arg("objective") = "max_score", py::arg("score_resolution") = 1e-6,
         py::arg("method") = "auto", py::arg("time_limit") = py::none(), py::arg("cancel") = py::none(),
-        py::arg("progress") = py::none(),
+        py::arg("progress") = py::none(), py::arg("warm_task_potential") = py::none(), py::arg("warm_scale") = 1,
+        py::arg("warm_pair_bonus") = 0,
         "Exact b-matching on an edge list; returns a dict of arrays plus the opaque state for verify().");
 
   m.def("capacitated_violations",

@@ -197,6 +197,9 @@ def solve_capacitated(
     time_limit: Optional[float] = None,
     cancel: Any = None,
     progress: Any = None,
+    warm_task_potential: Optional[npt.NDArray[np.int64]] = None,
+    warm_scale: int = 1,
+    warm_pair_bonus: int = 0,
 ) -> dict[str, Any]: ...
 def capacitated_violations(
     koc: npt.NDArray[np.int32],

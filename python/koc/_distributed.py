@@ -727,8 +727,8 @@ class PricingDuals:
 
 
 def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.DataFrame:
-    """The edges of one partition that break the driver's certificate, at most ``add_per_koc`` per KOC (its
-    best by score): none when the partition's part of the certificate holds."""
+    """The edges of one partition that break the driver's certificate, at most ``add_per_koc`` per KOC (the
+    most improving): none when the partition's part of the certificate holds."""
     if len(pdf) == 0:
         return pdf.iloc[:0]
     krow = pdf["koc_row"].to_numpy(np.int64)
@@ -744,7 +744,11 @@ def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.
     if len(rows) == 0:
         return pdf.iloc[:0]
     bad = pdf.iloc[rows].reset_index(drop=True)
-    bad = bad.iloc[_best_first(bad)]
+    # Most improving first: the negated reduced cost, in doubles (it only orders the edges; whether an edge
+    # breaks the certificate was decided exactly above). Ties to the lower task row.
+    gain = (d.scale * np.round(bad["score"].to_numpy(np.float64) / d.score_resolution)
+            - d.task_potential[trow[rows]].astype(np.float64) + d.koc_potential[k[rows]].astype(np.float64))
+    bad = bad.iloc[np.lexsort((bad["task_row"].to_numpy(np.int64), -gain, bad["koc_row"].to_numpy(np.int64)))]
     return bad[_first_per_group(bad["koc_row"].to_numpy(np.int64), np.full(len(bad), int(add_per_koc)))].reset_index(drop=True)
 
 
@@ -763,10 +767,11 @@ def check_solve(solve: str, objective: str, seed_per_koc: int = 0, add_per_koc: 
 
 
 def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: Any, tasks: pd.DataFrame, *,
-                 objective: str, score_resolution: float, timings: dict) -> "DistributedMatch":
+                 objective: str, score_resolution: float, timings: dict, seed_per_koc: int = 0) -> "DistributedMatch":
     """The driver's loop of distributed pricing. ``kocs``: (koc_row, capacity) of every KOC with a candidate;
-    ``seeds``: the first edges; ``price(duals) -> DataFrame``: the violating edges gathered from every
-    partition (empty when the certificate holds everywhere)."""
+    ``seeds``: the partitions' seed_partition() edges, of which the same selection is kept over the whole
+    graph (each partition sent a superset of its share); ``price(duals) -> DataFrame``: the violating edges
+    gathered from every partition (empty when the certificate holds everywhere)."""
     import time
     from .assignment import capacitated_assignment
     check_solve("priced", objective)
@@ -775,7 +780,7 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
     capacity = kocs["capacity"].to_numpy(np.int64)
     slots = task_slots(tasks)
     n_tasks = len(slots)
-    held = seeds.drop_duplicates(["koc_row", "task_row"])
+    held = seed_partition(seeds.drop_duplicates(["koc_row", "task_row"]), slots, seed_per_koc)
     rounds: list[dict] = []
     timings = dict(timings, solve=0.0, pricing=0.0)
     while True:

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _core
 from ._check import Check
+from ._errors import error
 
 
 class InfeasibleError(_core.Error):
@@ -196,7 +197,8 @@ class CapacitatedResult:
 
 def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective: str = "max_score",
                            score_resolution: float = 1e-6, method: str = "auto", time_limit: Optional[float] = None,
-                           cancel: Any = None, progress: Optional[Callable[[Any], None]] = None) -> CapacitatedResult:
+                           cancel: Any = None, progress: Optional[Callable[[Any], None]] = None,
+                           warm_start: Any = None) -> CapacitatedResult:
     """Exact capacitated assignment: KOC k takes up to capacity[k] tasks, task t up to slots[t] KOCs, each
     candidate pair at most once.
 
@@ -212,6 +214,9 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
         solve raises :class:`koc.CancelledError`. It may be set from another thread (the GIL is released).
     progress: called about every 0.1 s with a :class:`koc.SolveProgress` (``fraction``, ``phase``, ...).
         An exception raised by ``cancel`` or ``progress`` stops the solve and propagates.
+    warm_start: a previous :class:`CapacitatedResult` (or its ``certificate``) of a problem with the same
+        tasks, a few pairs or rows changed: the solve starts from its task prices. Changes the speed only;
+        the result is the exact optimum either way (which one, among equally good ones, may differ).
     """
     if isinstance(scores, tuple):
         if len(scores) != 3:
@@ -232,9 +237,14 @@ def capacitated_assignment(scores: Any, capacity: Any, slots: Any, *, objective:
     i32 = np.iinfo(np.int32)
     koc32, task32 = (np.ascontiguousarray(np.clip(np.asarray(a, dtype=np.int64), i32.min, i32.max), dtype=np.int32)
                      for a in (koc, task))
+    warm = warm_start.certificate if isinstance(warm_start, CapacitatedResult) else warm_start
+    if warm is not None and not (isinstance(warm, dict) and {"task_potential", "scale", "pair_bonus"} <= set(warm)):
+        raise error("invalid_argument", "warm_start must be a CapacitatedResult or its certificate", None, "warm_start")
     r = _core.solve_capacitated(int(n_kocs), int(n_tasks), koc32, task32, np.ascontiguousarray(score),
                                 typed(capacity, np.int32, "capacity"), typed(slots, np.int32, "slots"),
-                                objective, float(score_resolution), method, time_limit, cancel, progress)
+                                objective, float(score_resolution), method, time_limit, cancel, progress,
+                                None if warm is None else np.ascontiguousarray(warm["task_potential"], dtype=np.int64),
+                                1 if warm is None else int(warm["scale"]), 0 if warm is None else int(warm["pair_bonus"]))
     edge = r["edge"]  # the input row of each chosen pair
     reasons = np.asarray(r["reasons"], dtype=object)
     cert = {k: r[k] for k in ("koc_potential", "task_potential", "source_potential", "scale", "epsilon", "pair_bonus",

@@ -234,7 +234,7 @@ def candidates(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_p
 
 def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy: Any = None,
           objective: str = "max_score", score_resolution: float = 1e-6, solve: str = "gather",
-          seed_per_koc: int = 0, add_per_koc: int = 4) -> DistributedMatch:
+          seed_per_koc: int = 0, add_per_koc: int = 1) -> DistributedMatch:
     """Optimal matching at scale: candidate edges computed on the workers (:func:`candidates`), solved exactly
     by koc.capacitated_assignment on this process. Same optimal total as
     ``koc.match(roster.compute(), tasks, policy, mode="optimal")``. Declines and preferences are not taken
@@ -266,7 +266,7 @@ def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy
 
         return D.priced_match(pd.concat(kocs, ignore_index=True), pd.concat(seeds, ignore_index=True), sum(lens), price,
                               t_tasks, objective=objective, score_resolution=score_resolution,
-                              timings={"seed": t1 - t0})
+                              timings={"seed": t1 - t0}, seed_per_koc=seed_per_koc)
     dask.compute(edges.map_partitions(len))  # materialise on the workers
     t1 = time.perf_counter()
     gathered = edges.compute()

@@ -340,7 +340,7 @@ def candidates(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy
 
 def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any = None, objective: str = "max_score",
           score_resolution: float = 1e-6, solve: str = "gather", seed_per_koc: int = 0,
-          add_per_koc: int = 4) -> DistributedMatch:
+          add_per_koc: int = 1) -> DistributedMatch:
     """Optimal matching at scale: candidate edges on the executors (:func:`candidates`, cached), solved exactly
     by koc.capacitated_assignment on the driver. Same optimal total as
     ``koc.match(roster.toPandas(), tasks, policy, mode="optimal")``. Declines and preferences are not taken.
@@ -382,7 +382,8 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
 
         try:
             return D.priced_match(kocs, seeds, n_edges, price, t_tasks, objective=objective,
-                                  score_resolution=score_resolution, timings={"seed": t1 - t0})
+                                  score_resolution=score_resolution, timings={"seed": t1 - t0},
+                                  seed_per_koc=seed_per_koc)
         finally:
             edges.unpersist()
             slots_b.unpersist()

@@ -153,3 +153,33 @@ def test_results_print_as_one_short_line():
     assert text.startswith(f"CapacitatedResult({len(res.koc):,} pairs, total=")
     dense = repr(koc.solve_assignment(rng.random((300, 400))))
     assert "\n" not in dense and dense.startswith("AssignmentResult(status='optimal', 300 x 400, 300 pairs, total=")
+
+
+@pytest.mark.parametrize("objective", ["max_score", "max_fill"])
+@pytest.mark.parametrize("method", ["auction", "shortest_paths"])
+def test_warm_start_reaches_the_cold_optimum(objective, method):
+    """A few pairs rescored: the solve started from the previous task prices gives the cold solve's optimum,
+    certified, with either method's duals."""
+    rng = np.random.default_rng(3)
+    n, m, p = 300, 20, 3000
+    k, t = rng.integers(0, n, p), rng.integers(0, m, p)
+    keep = np.unique(k * m + t, return_index=True)[1]
+    k, t = k[keep], t[keep]
+    w = np.round(rng.uniform(-1, 10, len(k)), 3)
+    cap, slots = rng.integers(0, 4, n), rng.integers(0, 30, m)
+    first = koc.capacitated_assignment((k, t, w), cap, slots, objective=objective, method=method)
+    w2 = w.copy()
+    w2[rng.choice(len(w), 30, replace=False)] = np.round(rng.uniform(-1, 10, 30), 3)
+    cold = koc.capacitated_assignment((k, t, w2), cap, slots, objective=objective, method=method)
+    for start in (first, first.certificate):
+        warm = koc.capacitated_assignment((k, t, w2), cap, slots, objective=objective, method=method, warm_start=start)
+        assert warm.verify()
+        assert warm.certificate["total_score_units"] == cold.certificate["total_score_units"]
+        assert len(warm.koc) == len(cold.koc)
+    with pytest.raises(ValueError) as e:
+        koc.capacitated_assignment((k, t, w2), cap, slots, warm_start={"scale": 1})
+    assert e.value.field == "warm_start"
+    with pytest.raises(ValueError) as e:
+        koc.capacitated_assignment((k, t, w2), cap, slots, warm_start={"task_potential": np.zeros(3, np.int64), "scale": 1,
+                                                                      "pair_bonus": 0})
+    assert e.value.field == "task_potential"

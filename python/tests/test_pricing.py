@@ -30,7 +30,8 @@ def priced(edges, tasks, n_parts, seed_per_koc, add_per_koc, seed_per_task=None)
     kocs = pd.concat([D.partition_kocs(p) for p in parts])
     seeds = pd.concat([D.seed_partition(p, D.task_slots(tasks), seed_per_koc, seed_per_task) for p in parts])
     price = lambda d: pd.concat([D.price_partition(p, d, add_per_koc) for p in parts], ignore_index=True)  # noqa: E731
-    return D.priced_match(kocs, seeds, len(edges), price, tasks, objective="max_score", score_resolution=1e-4, timings={})
+    return D.priced_match(kocs, seeds, len(edges), price, tasks, objective="max_score", score_resolution=1e-4, timings={},
+                          seed_per_koc=seed_per_koc)
 
 
 @pytest.mark.parametrize("seed", range(12))

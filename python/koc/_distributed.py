@@ -663,8 +663,12 @@ def task_slots(tasks: pd.DataFrame) -> np.ndarray:
 
 
 def partition_kocs(pdf: pd.DataFrame) -> pd.DataFrame:
-    """The KOCs of one partition's edges with their capacity: (koc_row, capacity), one row each."""
-    return pdf[["koc_row", "capacity"]].drop_duplicates("koc_row")
+    """The KOCs of one partition's edges: (koc_row, koc_id, capacity), one row each."""
+    return pdf[["koc_row", "koc_id", "capacity"]].drop_duplicates("koc_row")
+
+
+#: The columns of an edge the driver holds (ids and capacities are looked up by row at the end).
+HELD = ["koc_row", "task_row", "score"]
 
 
 def _best_first(pdf: pd.DataFrame) -> np.ndarray:
@@ -697,9 +701,9 @@ def seed_partition(pdf: pd.DataFrame, slots: np.ndarray, per_koc: int = 0, per_t
     the lower KOC / task row. Edges with score <= 0 are left out: under max_score they are never taken (the
     pricing still checks them). Measured on generated programmes (benchmarks/RESULTS.md), the tasks' best
     alone (per_koc = 0) end with the smallest graph on the driver."""
-    pos = pdf[pdf["score"].to_numpy(np.float64) > 0].reset_index(drop=True)
+    pos = pdf.loc[pdf["score"].to_numpy(np.float64) > 0, HELD].reset_index(drop=True)
     if len(pos) == 0:
-        return pdf.iloc[:0]
+        return pos
     by_koc = pos.iloc[_best_first(pos)]
     keep = by_koc[_first_per_group(by_koc["koc_row"].to_numpy(np.int64), np.full(len(by_koc), int(per_koc)))]
     order = np.lexsort((pos["koc_row"].to_numpy(np.int64), -pos["score"].to_numpy(np.float64), pos["task_row"].to_numpy(np.int64)))
@@ -730,7 +734,7 @@ def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.
     """The edges of one partition that break the driver's certificate, at most ``add_per_koc`` per KOC (the
     most improving): none when the partition's part of the certificate holds."""
     if len(pdf) == 0:
-        return pdf.iloc[:0]
+        return pdf[HELD].iloc[:0]
     krow = pdf["koc_row"].to_numpy(np.int64)
     trow = pdf["task_row"].to_numpy(np.int64)
     k = np.searchsorted(d.koc_rows, krow)
@@ -742,8 +746,8 @@ def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.
                                         chosen.astype(np.uint8), d.koc_potential, d.task_potential, int(d.scale),
                                         int(d.epsilon), int(d.pair_bonus), "max_score", float(d.score_resolution))
     if len(rows) == 0:
-        return pdf.iloc[:0]
-    bad = pdf.iloc[rows].reset_index(drop=True)
+        return pdf[HELD].iloc[:0]
+    bad = pdf[HELD].iloc[rows].reset_index(drop=True)
     # Most improving first: the negated reduced cost, in doubles (it only orders the edges; whether an edge
     # breaks the certificate was decided exactly above). Ties to the lower task row.
     gain = (d.scale * np.round(bad["score"].to_numpy(np.float64) / d.score_resolution)
@@ -768,24 +772,29 @@ def check_solve(solve: str, objective: str, seed_per_koc: int = 0, add_per_koc: 
 
 def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: Any, tasks: pd.DataFrame, *,
                  objective: str, score_resolution: float, timings: dict, seed_per_koc: int = 0) -> "DistributedMatch":
-    """The driver's loop of distributed pricing. ``kocs``: (koc_row, capacity) of every KOC with a candidate;
-    ``seeds``: the partitions' seed_partition() edges, of which the same selection is kept over the whole
-    graph (each partition sent a superset of its share); ``price(duals) -> DataFrame``: the violating edges
-    gathered from every partition (empty when the certificate holds everywhere)."""
+    """The driver's loop of distributed pricing. ``kocs``: (koc_row, koc_id, capacity) of every KOC with a
+    candidate; ``seeds``: the partitions' seed_partition() edges, of which the same selection is kept over
+    the whole graph (each partition sent a superset of its share); ``price(duals) -> DataFrame``: the
+    violating edges gathered from every partition (empty when the certificate holds everywhere). The driver
+    holds three columns per edge (HELD); ids are looked up by row for the chosen pairs."""
     import time
     from .assignment import capacitated_assignment
     check_solve("priced", objective)
     kocs = kocs.drop_duplicates("koc_row").sort_values("koc_row", kind="stable")
     koc_rows = kocs["koc_row"].to_numpy(np.int64)
     capacity = kocs["capacity"].to_numpy(np.int64)
+    koc_ids = kocs["koc_id"].to_numpy()
+    del kocs
     slots = task_slots(tasks)
     n_tasks = len(slots)
-    held = seed_partition(seeds.drop_duplicates(["koc_row", "task_row"]), slots, seed_per_koc)
+    held = seed_partition(seeds[HELD].drop_duplicates(["koc_row", "task_row"]), slots, seed_per_koc)
+    del seeds
     rounds: list[dict] = []
     timings = dict(timings, solve=0.0, pricing=0.0)
     while True:
         t0 = time.perf_counter()
-        held = held.sort_values(["koc_row", "task_row"], kind="stable").reset_index(drop=True)
+        held = held.iloc[np.lexsort((held["task_row"].to_numpy(np.int64), held["koc_row"].to_numpy(np.int64)))]
+        held = held.reset_index(drop=True)
         krow = held["koc_row"].to_numpy(np.int64)
         res = capacitated_assignment((np.searchsorted(koc_rows, krow), held["task_row"].to_numpy(np.int64),
                                       held["score"].to_numpy(np.float64)), capacity, slots,
@@ -812,7 +821,8 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
         if len(new) == 0:  # an edge the driver holds satisfies its own certificate: cannot happen
             raise error("internal", "pricing returned only edges the driver already holds", None, None)
         held = pd.concat([held, new], ignore_index=True)
-    assignments = pd.DataFrame({"koc_id": chosen["koc_id"].to_numpy(), "task_id": chosen["task_id"].to_numpy(),
+    assignments = pd.DataFrame({"koc_id": koc_ids[np.searchsorted(koc_rows, chosen["koc_row"].to_numpy(np.int64))],
+                                "task_id": tasks["task_id"].to_numpy()[chosen["task_row"].to_numpy(np.int64)],
                                 "score": chosen["score"].to_numpy()})
     return DistributedMatch(assignments=assignments, total=res.total, total_units=int(cert["total_score_units"]),
                             n_edges=int(n_edges), result=res, timings=timings, solve="priced", rounds=rounds)

@@ -356,9 +356,9 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
     t_tasks = pd.DataFrame(tasks).reset_index(drop=True)
     if solve == "priced":
         sc = roster.sparkSession.sparkContext
-        schema = _schema(D.edges_meta())
+        schema = _schema(D.edges_meta()[D.HELD])
         n_edges = edges.count()
-        kocs = edges.select("koc_row", "capacity").dropDuplicates(["koc_row"]).toPandas()
+        kocs = edges.select("koc_row", "koc_id", "capacity").dropDuplicates(["koc_row"]).toPandas()
         slots_b = sc.broadcast(D.task_slots(t_tasks))
 
         def seed(it):

@@ -61,7 +61,8 @@ def test_the_final_certificate_holds_on_every_edge_and_a_worse_one_does_not():
     assert len(m.rounds) > 2  # one seed per KOC is not enough here
     c = m.result.certificate
     kocs = np.sort(edges["koc_row"].unique())
-    chosen = m.assignments.merge(edges, on=["koc_id", "task_id"])
+    chosen = m.assignments.merge(edges, on=["koc_id", "task_id"], suffixes=("", "_edge"))
+    assert len(chosen) == len(m.assignments) and (chosen["score"] == chosen["score_edge"]).all()  # ids by row
     keys = np.sort(chosen["koc_row"].to_numpy() * len(tasks) + chosen["task_row"].to_numpy())
     d = D.PricingDuals(kocs, np.asarray(c["koc_potential"]), np.asarray(c["task_potential"]), c["scale"], c["epsilon"],
                        c["pair_bonus"], keys, len(tasks), 1e-4)

@@ -10,6 +10,7 @@
 #include <koc/matching/capacitated_assignment.hpp>
 #include <koc/matching/candidates.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -215,6 +216,28 @@ koc_status koc_capacitated_result_duals(const koc_capacitated_result* result, co
     if (koc_potential) *koc_potential = d.koc_potential.data();
     if (task_potential) *task_potential = d.task_potential.data();
     if (source_potential) *source_potential = d.source_potential;
+    return KOC_OK;
+  });
+}
+
+koc_status koc_capacitated_result_violations(const koc_capacitated_result* result, const int32_t* koc_row,
+                                             const int32_t* task_col, const double* score, const uint8_t* chosen,
+                                             size_t n, int64_t* rows, size_t* n_rows) {
+  return guarded([&]() -> koc_status {
+    KOC_REQUIRE(result);
+    KOC_REQUIRE(n_rows);
+    if (n > 0) {
+      KOC_REQUIRE(koc_row);
+      KOC_REQUIRE(task_col);
+      KOC_REQUIRE(score);
+      KOC_REQUIRE(chosen);
+      KOC_REQUIRE(rows);
+    }
+    // Bad values are named as koc_capacitated_assignment names them (fields koc, task, score).
+    const auto found = koc::capacitated_violations({koc_row, n}, {task_col, n}, {score, n}, {chosen, n}, result->result,
+                                                   result->options);
+    std::copy(found.begin(), found.end(), rows);
+    *n_rows = found.size();
     return KOC_OK;
   });
 }

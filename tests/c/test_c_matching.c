@@ -466,6 +466,31 @@ static void test_capacitated(void) {
     r = NULL;
   }
 
+  /* Pricing: the solve saw only the pair (KOC 0, task 0, score 1); of three pairs of the whole graph, the
+   * unseen one of score 5 breaks its certificate, the chosen one and the unseen one of score -1 do not. */
+  {
+    const int32_t pk[1] = {0}, pt[1] = {0}, pc[1] = {1}, ps[2] = {1, 1};
+    const double pw[1] = {1.0};
+    CHECK(koc_capacitated_assignment(pk, pt, pw, 1, pc, 1, ps, 2, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_OK);
+    const int32_t all_k[3] = {0, 0, 0}, all_t[3] = {0, 1, 1};
+    const double all_w[3] = {1.0, 5.0, -1.0};
+    const uint8_t chosen[3] = {1, 0, 0};
+    int64_t rows[3] = {-1, -1, -1};
+    size_t n_rows = 99;
+    CHECK(koc_capacitated_result_violations(r, all_k, all_t, all_w, chosen, 3, rows, &n_rows) == KOC_OK);
+    CHECK(n_rows == 1 && rows[0] == 1);
+    CHECK(koc_capacitated_result_violations(r, NULL, NULL, NULL, NULL, 0, NULL, &n_rows) == KOC_OK && n_rows == 0);
+    const int32_t bad_k[2] = {0, 1};
+    CHECK(koc_capacitated_result_violations(r, bad_k, all_t, all_w, chosen, 2, rows, &n_rows) == KOC_ERROR_UNKNOWN_ID);
+    CHECK(koc_last_error_row() == 1 && strcmp(koc_last_error_field(), "koc") == 0);
+    CHECK(koc_capacitated_result_violations(r, all_k, all_t, all_w, chosen, 3, NULL, &n_rows) == KOC_ERROR_NULL_POINTER);
+    koc_capacitated_result_destroy(r);
+    CHECK(koc_capacitated_assignment(pk, pt, pw, 1, pc, 1, ps, 2, KOC_OBJECTIVE_MAX_FILL, 1e-6, &r) == KOC_OK);
+    CHECK(koc_capacitated_result_violations(r, all_k, all_t, all_w, chosen, 3, rows, &n_rows) == KOC_ERROR_INVALID_ARGUMENT);
+    koc_capacitated_result_destroy(r);
+    r = NULL;
+  }
+
   /* Error paths: each names the row and field, and leaves *out NULL. */
   r = (koc_capacitated_result*)&ok; /* a non-NULL value the call must clear */
   CHECK(koc_capacitated_assignment(NULL, tc, sc, 6, cap, 3, sl, 3, KOC_OBJECTIVE_MAX_SCORE, 1e-6, &r) == KOC_ERROR_NULL_POINTER);

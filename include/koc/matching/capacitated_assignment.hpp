@@ -33,6 +33,9 @@
 //                          reference the auction is tested against.
 // Time limit, cancellation and progress: options.control (koc/solve_control.hpp); a stopped solve throws
 // errc::timeout or errc::cancelled.
+// Pricing (a graph too large for one node, solved from a part of it): capacitated_violations() checks
+// pairs the solve did not see against its certificate; none failing over the whole graph proves the
+// solve optimal for all of it (max_score). koc.dask / koc.spark match(solve="priced") are built on it.
 //
 // Shortest paths: successive shortest paths (Edmonds & Karp, "Theoretical improvements in algorithmic
 // efficiency for network flow problems", JACM 1972; Tomizawa 1971) in the form of Jonker &

@@ -519,6 +519,17 @@ KOC_EXPORT koc_status koc_capacitated_result_certificate(const koc_capacitated_r
  * (size-query convention; buf may be NULL with capacity 0). */
 KOC_EXPORT koc_status koc_capacitated_result_verify(const koc_capacitated_result* result, int32_t* ok, char* buf,
                                                     size_t capacity, size_t* required);
+/* Pricing, for a solve over part of a candidate graph whose other pairs are checked elsewhere (column
+ * generation; koc::capacitated_violations): of n further pairs of the same problem, given by the solve's
+ * KOC and task indices, raw scores and chosen[i] = 1 for the solve's own chosen pairs (else 0), writes to
+ * rows (caller-owned, n entries) the indices of those that break this result's certificate, ascending, and
+ * their count to *n_rows. None breaking it over the whole graph proves the result optimal for the whole
+ * graph. max_score only (KOC_ERROR_INVALID_ARGUMENT under max_fill_then_score); bad values are named by row
+ * and field as koc_capacitated_assignment names them (koc, task, score; chosen must be 0 or 1). Pointers
+ * may be NULL when n is 0. */
+KOC_EXPORT koc_status koc_capacitated_result_violations(const koc_capacitated_result* result, const int32_t* koc_row,
+                                                        const int32_t* task_col, const double* score,
+                                                        const uint8_t* chosen, size_t n, int64_t* rows, size_t* n_rows);
 KOC_EXPORT void koc_capacitated_result_destroy(koc_capacitated_result* result);
 
 /* ============================================================================================== */

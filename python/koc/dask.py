@@ -116,6 +116,17 @@ def classify(roster: "dd.DataFrame", policy: Any = None, *, state: Any = None, r
     return out
 
 
+def to_parquet(frame: "dd.DataFrame", path: str, **kwargs: Any) -> Any:
+    """Writes a koc.dask result (tiers, ledger lines, candidate edges) to Parquet from the workers,
+    nothing collected here. Columns of text that may hold only None in a partition (an override's
+    reason and author, say) are written as strings (None as null): Dask cannot infer a Parquet type from
+    such data.
+    ``kwargs`` go to ``DataFrame.to_parquet`` (``write_index`` defaults to False)."""
+    text = {c: pd.StringDtype() for c, t in frame.dtypes.items() if t == object}
+    kwargs.setdefault("write_index", False)
+    return (frame.astype(text) if text else frame).to_parquet(path, **kwargs)
+
+
 def _with_rows(ddf: "dd.DataFrame", column: str) -> tuple["dd.DataFrame", np.ndarray]:
     lengths = np.asarray(ddf.map_partitions(len).compute(), dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)

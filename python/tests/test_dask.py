@@ -46,6 +46,23 @@ def test_classify_default_policy_is_bit_identical(client, programme):
     pd.testing.assert_frame_equal(got, tiers, check_exact=True)
 
 
+def test_tiers_written_to_parquet_from_the_workers(client, programme, tmp_path):
+    """koc.dask.to_parquet writes the lazy tiers without collecting them (columns that hold only None, the
+    override's reason and author, would defeat Dask's type inference); read back, they are koc.classify's."""
+    prog, tiers, _, _ = programme
+    kd.to_parquet(kd.classify(dd.from_pandas(prog.roster.head(50_000), npartitions=4), prog.tier_policy), tmp_path / "tiers")
+    got = pd.read_parquet(tmp_path / "tiers")
+    want = tiers.head(50_000)
+    assert len(got) == len(want)
+    for c in want.columns:
+        g, w = got[c].to_numpy(), want[c].to_numpy()
+        if want[c].dtype == object or isinstance(want[c].dtype, pd.CategoricalDtype):
+            assert [None if pd.isna(x) else str(x) for x in g] == [None if pd.isna(x) else str(x) for x in w], c
+        else:
+            pd.testing.assert_series_equal(got[c].reset_index(drop=True), want[c].reset_index(drop=True), check_dtype=False,
+                                           check_exact=True)
+
+
 def test_classify_with_last_periods_state(client, programme):
     """Next month over Dask: the state (with a standing override and an honour revoked) sent to every
     partition gives koc.classify's rows, bit for bit."""

@@ -253,7 +253,7 @@ def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy
 
     solve: "gather" brings every edge here (both objectives; this node's memory is the size limit, see
         docs/scale-out.md). "priced" (max_score) keeps the edges on the workers: this node solves each task's
-        best candidates (2 x slots per partition, at most 1,024) and each KOC's ``seed_per_koc`` best, the
+        best candidates (2 x slots, at most 1,024) and each KOC's ``seed_per_koc`` best, the
         workers check every edge against that solve's certificate and send back at most ``add_per_koc``
         violating edges per KOC, and the solve repeats until no worker finds one (``rounds`` reports each
         round). The total is the same; the last duals are the certificate over every edge."""

@@ -695,13 +695,15 @@ def sorted_member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == keys
 
 
-def seed_partition(pdf: pd.DataFrame, slots: np.ndarray, per_koc: int = 0, per_task: Optional[int] = None) -> pd.DataFrame:
+def seed_partition(pdf: pd.DataFrame, slots: np.ndarray, per_koc: int = 0, per_task: Optional[int] = None,
+                   positive_only: bool = True) -> pd.DataFrame:
     """The edges of one partition that start the driver's graph: each task's ``per_task`` best (2 x slots, at
     most 1,024, when None) and each KOC's ``per_koc`` best within the partition, by decreasing score, ties to
-    the lower KOC / task row. Edges with score <= 0 are left out: under max_score they are never taken (the
-    pricing still checks them). Measured on generated programmes (benchmarks/RESULTS.md), the tasks' best
-    alone (per_koc = 0) end with the smallest graph on the driver."""
-    pos = pdf.loc[pdf["score"].to_numpy(np.float64) > 0, HELD].reset_index(drop=True)
+    the lower KOC / task row. With ``positive_only`` (max_score) edges with score <= 0 are left out: they are
+    never taken (the pricing still checks them). Measured on generated programmes (benchmarks/RESULTS.md),
+    the tasks' best alone (per_koc = 0) end with the smallest graph on the driver."""
+    keep_rows = pdf["score"].to_numpy(np.float64) > 0 if positive_only else np.ones(len(pdf), dtype=bool)
+    pos = pdf.loc[keep_rows, HELD].reset_index(drop=True)
     if len(pos) == 0:
         return pos
     by_koc = pos.iloc[_best_first(pos)]
@@ -728,6 +730,36 @@ class PricingDuals:
     chosen_keys: np.ndarray
     n_tasks: int
     score_resolution: float
+    fill_bonus: Optional[int] = None  # max_fill: the solve's scores are score units + fill_bonus (see fill_bonus())
+
+
+def integer_units(score: np.ndarray, resolution: float) -> np.ndarray:
+    """llround(score / resolution), half away from zero, exactly as koc integerises scores (the same IEEE
+    operations as detail::round_half_away)."""
+    x = np.asarray(score, np.float64) / resolution
+    i = np.trunc(x)
+    f = x - i
+    return i.astype(np.int64) + (f >= 0.5).astype(np.int64) - (f <= -0.5).astype(np.int64)
+
+
+def fill_bonus(lo: float, hi: float, resolution: float, n_kocs: int, n_tasks: int) -> int:
+    """The bonus per pair that makes max_score on score units + bonus a max_fill solve: one more pair beats
+    any exchange along an augmenting path (at most min(KOCs, tasks) pairs given up), B = L (wmax - wmin) -
+    wmin + 1 from the whole graph's score range (koc's auction uses the same bound)."""
+    wmin, wmax = (int(v) for v in integer_units(np.array([lo, hi]), resolution))
+    bonus = min(n_kocs, n_tasks) * (wmax - wmin) - wmin + 1
+    if max(bonus + wmax, abs(bonus + wmin)) >= 2**52:
+        raise error("overflow", "scores too large for solve='priced' under max_fill (score units plus the fill bonus "
+                    "must stay below 2^52): raise score_resolution", None, "score")
+    return max(bonus, 1)
+
+
+def solve_scores(score: np.ndarray, d: "PricingDuals | None", resolution: float, bonus: Optional[int]) -> tuple:
+    """The scores and resolution the solve and the pricing use: the raw scores (max_score), or score units
+    plus the fill bonus at resolution 1 (max_fill; exact in doubles below 2^52)."""
+    if bonus is None:
+        return np.ascontiguousarray(score, dtype=np.float64), resolution
+    return (integer_units(score, resolution) + bonus).astype(np.float64), 1.0
 
 
 def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.DataFrame:
@@ -741,16 +773,16 @@ def price_partition(pdf: pd.DataFrame, d: PricingDuals, add_per_koc: int) -> pd.
     if np.any(k >= len(d.koc_rows)) or np.any(d.koc_rows[np.minimum(k, len(d.koc_rows) - 1)] != krow):
         raise error("internal", "an edge's KOC is not in the driver's index space", None, "koc_row")
     chosen = sorted_member(d.chosen_keys, krow * d.n_tasks + trow)
-    rows = _core.capacitated_violations(k.astype(np.int32), trow.astype(np.int32),
-                                        np.ascontiguousarray(pdf["score"].to_numpy(np.float64)),
+    score, resolution = solve_scores(pdf["score"].to_numpy(np.float64), d, d.score_resolution, d.fill_bonus)
+    rows = _core.capacitated_violations(k.astype(np.int32), trow.astype(np.int32), score,
                                         chosen.astype(np.uint8), d.koc_potential, d.task_potential, int(d.scale),
-                                        int(d.epsilon), int(d.pair_bonus), "max_score", float(d.score_resolution))
+                                        int(d.epsilon), int(d.pair_bonus), "max_score", float(resolution))
     if len(rows) == 0:
         return pdf[HELD].iloc[:0]
     bad = pdf[HELD].iloc[rows].reset_index(drop=True)
     # Most improving first: the negated reduced cost, in doubles (it only orders the edges; whether an edge
     # breaks the certificate was decided exactly above). Ties to the lower task row.
-    gain = (d.scale * np.round(bad["score"].to_numpy(np.float64) / d.score_resolution)
+    gain = (d.scale * np.round(score[rows] / resolution)
             - d.task_potential[trow[rows]].astype(np.float64) + d.koc_potential[k[rows]].astype(np.float64))
     bad = bad.iloc[np.lexsort((bad["task_row"].to_numpy(np.int64), -gain, bad["koc_row"].to_numpy(np.int64)))]
     return bad[_first_per_group(bad["koc_row"].to_numpy(np.int64), np.full(len(bad), int(add_per_koc)))].reset_index(drop=True)
@@ -765,18 +797,23 @@ def check_solve(solve: str, objective: str, seed_per_koc: int = 0, add_per_koc: 
         raise error("invalid_argument", f"seed_per_koc must be an integer >= 0, got {seed_per_koc!r}", None, "seed_per_koc")
     if isinstance(add_per_koc, bool) or not isinstance(add_per_koc, (int, np.integer)) or add_per_koc < 1:
         raise error("invalid_argument", f"add_per_koc must be an integer >= 1, got {add_per_koc!r}", None, "add_per_koc")
-    if solve == "priced" and objective != "max_score":
-        raise error("invalid_argument", "solve='priced' proves optimality under objective='max_score' only (a maximum "
-                    "fill is a property of the whole graph); use solve='gather' for max_fill", None, "objective")
+    if objective not in ("max_score", "max_fill"):
+        raise error("invalid_argument", f"unknown objective '{objective}' (max_score, max_fill)", None, "objective")
 
 
 def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: Any, tasks: pd.DataFrame, *,
-                 objective: str, score_resolution: float, timings: dict, seed_per_koc: int = 0) -> "DistributedMatch":
+                 objective: str, score_resolution: float, timings: dict, seed_per_koc: int = 0,
+                 score_range: Optional[tuple] = None) -> "DistributedMatch":
     """The driver's loop of distributed pricing. ``kocs``: (koc_row, koc_id, capacity) of every KOC with a
     candidate; ``seeds``: the partitions' seed_partition() edges, of which the same selection is kept over
     the whole graph (each partition sent a superset of its share); ``price(duals) -> DataFrame``: the
     violating edges gathered from every partition (empty when the certificate holds everywhere). The driver
-    holds three columns per edge (HELD); ids are looked up by row for the chosen pairs."""
+    holds three columns per edge (HELD); ids are looked up by row for the chosen pairs.
+
+    max_fill: solved as max_score on score units plus fill_bonus() (from ``score_range``, the whole graph's
+    lowest and highest score), every pair positive and one more pair worth more than any exchange, so the
+    optimum is a maximum fill with the best score; the pricing proves it over every edge as for max_score.
+    ``result`` is then the solve of those bonus scores (its verify() checks that problem)."""
     import time
     from .assignment import capacitated_assignment
     check_solve("priced", objective)
@@ -787,7 +824,12 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
     del kocs
     slots = task_slots(tasks)
     n_tasks = len(slots)
-    held = seed_partition(seeds[HELD].drop_duplicates(["koc_row", "task_row"]), slots, seed_per_koc)
+    bonus = None
+    if objective == "max_fill":
+        lo, hi = score_range if score_range is not None else (0.0, 0.0)
+        bonus = fill_bonus(lo, hi, score_resolution, len(koc_rows), n_tasks)
+    held = seed_partition(seeds[HELD].drop_duplicates(["koc_row", "task_row"]), slots, seed_per_koc,
+                          positive_only=bonus is None)
     del seeds
     rounds: list[dict] = []
     timings = dict(timings, solve=0.0, pricing=0.0)
@@ -796,9 +838,9 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
         held = held.iloc[np.lexsort((held["task_row"].to_numpy(np.int64), held["koc_row"].to_numpy(np.int64)))]
         held = held.reset_index(drop=True)
         krow = held["koc_row"].to_numpy(np.int64)
-        res = capacitated_assignment((np.searchsorted(koc_rows, krow), held["task_row"].to_numpy(np.int64),
-                                      held["score"].to_numpy(np.float64)), capacity, slots,
-                                     objective=objective, score_resolution=score_resolution)
+        score, resolution = solve_scores(held["score"].to_numpy(np.float64), None, score_resolution, bonus)
+        res = capacitated_assignment((np.searchsorted(koc_rows, krow), held["task_row"].to_numpy(np.int64), score),
+                                     capacity, slots, score_resolution=resolution)
         t1 = time.perf_counter()
         chosen = held.iloc[res.edge]
         cert = res.certificate
@@ -806,13 +848,14 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
                              task_potential=np.asarray(cert["task_potential"], np.int64), scale=int(cert["scale"]),
                              epsilon=int(cert["epsilon"]), pair_bonus=int(cert["pair_bonus"]),
                              chosen_keys=np.sort(chosen["koc_row"].to_numpy(np.int64) * n_tasks + chosen["task_row"].to_numpy(np.int64)),
-                             n_tasks=n_tasks, score_resolution=float(score_resolution))
+                             n_tasks=n_tasks, score_resolution=float(score_resolution), fill_bonus=bonus)
         bad = price(duals)
         t2 = time.perf_counter()
         timings["solve"] += t1 - t0
         timings["pricing"] += t2 - t1
+        units = int(cert["total_score_units"]) - (bonus or 0) * len(chosen)  # in score units, bonus taken off
         rounds.append({"round": len(rounds) + 1, "driver_edges": len(held), "violations_added": len(bad),
-                       "total_units": int(cert["total_score_units"]), "solve_s": t1 - t0, "pricing_s": t2 - t1})
+                       "total_units": units, "assigned": len(chosen), "solve_s": t1 - t0, "pricing_s": t2 - t1})
         if len(bad) == 0:
             break
         keys = krow * n_tasks + held["task_row"].to_numpy(np.int64)  # ascending: held is sorted by KOC, task
@@ -824,7 +867,8 @@ def priced_match(kocs: pd.DataFrame, seeds: pd.DataFrame, n_edges: int, price: A
     assignments = pd.DataFrame({"koc_id": koc_ids[np.searchsorted(koc_rows, chosen["koc_row"].to_numpy(np.int64))],
                                 "task_id": tasks["task_id"].to_numpy()[chosen["task_row"].to_numpy(np.int64)],
                                 "score": chosen["score"].to_numpy()})
-    return DistributedMatch(assignments=assignments, total=res.total, total_units=int(cert["total_score_units"]),
+    total = res.total if bonus is None else float(chosen["score"].sum())  # max_fill: res.total has the bonus in it
+    return DistributedMatch(assignments=assignments, total=total, total_units=units,
                             n_edges=int(n_edges), result=res, timings=timings, solve="priced", rounds=rounds)
 
 

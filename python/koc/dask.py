@@ -256,7 +256,10 @@ def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy
         best candidates (2 x slots, at most 1,024) and each KOC's ``seed_per_koc`` best, the
         workers check every edge against that solve's certificate and send back at most ``add_per_koc``
         violating edges per KOC, and the solve repeats until no worker finds one (``rounds`` reports each
-        round). The total is the same; the last duals are the certificate over every edge."""
+        round). The total is the same; the last duals are the certificate over every edge. Under max_fill
+        the solve is max_score on score units plus a bonus per pair that makes one more pair worth more
+        than any exchange (from the whole graph's score range), which is a maximum fill with the best
+        score: the same pairs count and total as gathering."""
     D.check_solve(solve, objective, seed_per_koc, add_per_koc)
     t0 = time.perf_counter()
     edges = candidates(roster, tasks, policy, tier_policy=tier_policy).persist()
@@ -265,9 +268,11 @@ def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy
         parts = edges.to_delayed()
         slots = D.task_slots(t_tasks)
         slots_d = delayed(slots)
-        kocs, seeds, lens = dask.compute([delayed(D.partition_kocs)(p) for p in parts],
-                                         [delayed(D.seed_partition)(p, slots_d, seed_per_koc) for p in parts],
-                                         [delayed(len)(p) for p in parts])
+        positive = objective == "max_score"
+        kocs, seeds, lens, lo, hi = dask.compute(
+            [delayed(D.partition_kocs)(p) for p in parts],
+            [delayed(D.seed_partition)(p, slots_d, seed_per_koc, None, positive) for p in parts],
+            [delayed(len)(p) for p in parts], edges["score"].min(), edges["score"].max())
         t1 = time.perf_counter()
 
         def price(duals: Any) -> pd.DataFrame:
@@ -277,7 +282,8 @@ def match(roster: "dd.DataFrame", tasks: Any, policy: Any = None, *, tier_policy
 
         return D.priced_match(pd.concat(kocs, ignore_index=True), pd.concat(seeds, ignore_index=True), sum(lens), price,
                               t_tasks, objective=objective, score_resolution=score_resolution,
-                              timings={"seed": t1 - t0}, seed_per_koc=seed_per_koc)
+                              timings={"seed": t1 - t0}, seed_per_koc=seed_per_koc,
+                              score_range=(float(lo), float(hi)) if sum(lens) else None)
     dask.compute(edges.map_partitions(len))  # materialise on the workers
     t1 = time.perf_counter()
     gathered = edges.compute()

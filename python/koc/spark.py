@@ -348,8 +348,8 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
     solve: "gather" collects every edge to the driver with Arrow (both objectives). "priced" (max_score) keeps
         them on the executors: the driver solves each task's best candidates and each KOC's ``seed_per_koc``
         best, the executors check every edge against that solve's certificate and send back at most
-        ``add_per_koc`` violating edges per KOC, until none is found (koc.dask.match documents the method;
-        ``rounds`` reports each round)."""
+        ``add_per_koc`` violating edges per KOC, until none is found (koc.dask.match documents the method,
+        and max_fill; ``rounds`` reports each round)."""
     D.check_solve(solve, objective, seed_per_koc, add_per_koc)
     t0 = time.perf_counter()
     edges = candidates(roster, tasks, policy, tier_policy=tier_policy).cache()
@@ -361,11 +361,14 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
         kocs = edges.select("koc_row", "koc_id", "capacity").dropDuplicates(["koc_row"]).toPandas()
         slots_b = sc.broadcast(D.task_slots(t_tasks))
 
+        positive = objective == "max_score"
+
         def seed(it):
             for batch in it:
-                yield D.seed_partition(batch, slots_b.value, seed_per_koc)
+                yield D.seed_partition(batch, slots_b.value, seed_per_koc, None, positive)
 
         seeds = edges.mapInPandas(seed, schema).toPandas()
+        lo, hi = edges.agg(F.min("score"), F.max("score")).first()
         t1 = time.perf_counter()
 
         def price(duals: Any) -> pd.DataFrame:
@@ -383,7 +386,7 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
         try:
             return D.priced_match(kocs, seeds, n_edges, price, t_tasks, objective=objective,
                                   score_resolution=score_resolution, timings={"seed": t1 - t0},
-                                  seed_per_koc=seed_per_koc)
+                                  seed_per_koc=seed_per_koc, score_range=None if lo is None else (float(lo), float(hi)))
         finally:
             edges.unpersist()
             slots_b.unpersist()

@@ -264,9 +264,14 @@ def test_priced_match_gives_the_single_node_optimum_without_gathering(client, pr
                  solve="priced", seed_per_koc=1, add_per_koc=1)
     assert len(m.rounds) > 1
     assert m.total_units == want.certificate["total_score_units"]
-    with pytest.raises(ValueError, match="max_score' only"):
-        kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
+    # max_fill: the same maximum fill and total as gathering.
+    fill = koc.match(cut, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy, objective="max_fill")
+    m = kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
                  solve="priced", objective="max_fill")
+    assert m.total_units == fill.certificate["total_score_units"] and len(m.assignments) == len(fill.assignments)
+    with pytest.raises(ValueError, match="unknown solve"):
+        kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
+                 solve="scatter")
 
 
 def test_bad_input_names_roster_row_and_field(client, programme):

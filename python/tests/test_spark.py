@@ -219,7 +219,7 @@ def test_match_same_optimal_total(sroster, programme):
     assert m.result.verify()
 
 
-def test_priced_match_gives_the_single_node_optimum_without_gathering(sroster, programme):
+def test_priced_match_gives_the_single_node_optimum_without_gathering(spark, sroster, programme):
     prog, _, plan, _ = programme
     m = ks.match(sroster, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy, solve="priced")
     assert m.total_units == plan.certificate["total_score_units"]
@@ -227,6 +227,12 @@ def test_priced_match_gives_the_single_node_optimum_without_gathering(sroster, p
     assert m.result.verify()
     assert m.rounds[-1]["violations_added"] == 0
     assert m.rounds[-1]["driver_edges"] < m.n_edges / 2
+    # max_fill: the same maximum fill and total as gathering.
+    cut = prog.roster.head(20_000)
+    fill = koc.match(cut, prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy, objective="max_fill")
+    m = ks.match(spark.createDataFrame(cut), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy, solve="priced",
+                 objective="max_fill")
+    assert m.total_units == fill.certificate["total_score_units"] and len(m.assignments) == len(fill.assignments)
 
 
 def test_bad_input_names_roster_row_and_field(spark, programme):

@@ -853,7 +853,9 @@ inline capacitated_verify_report verify(const candidate_view& graph, span<const 
 /// certificate over all of it: the node conditions (spare capacity, empty slots) do not depend on the
 /// pairs, and the bound epsilon (2 min(n_kocs, n_tasks) + 3) < scale holds since the index spaces are the
 /// same. Under max_score only: a maximum fill is a property of the whole graph (an augmenting path) that
-/// a check pair by pair cannot prove, so max_fill_then_score is refused (errc::invalid_argument).
+/// a check pair by pair cannot prove, so max_fill_then_score is refused (errc::invalid_argument). A
+/// max_fill problem is priced as max_score on score units plus a bonus per pair large enough that one
+/// more pair outweighs any exchange (koc.dask and koc.spark do this; see docs/scale-out.md).
 ///
 /// Errors name the row and field: koc / task outside the duals' index spaces (errc::unknown_id), a
 /// NaN or infinite score (errc::invalid_value) or one that does not integerise (errc::overflow), lengths

@@ -121,6 +121,18 @@ void bind_capacitated(py::module_& m) {
         py::arg("warm_pair_bonus") = 0,
         "Exact b-matching on an edge list; returns a dict of arrays plus the opaque state for verify().");
 
+  m.def("score_units",
+        [](const in_array<double>& score, double score_resolution) {
+          if (!(score_resolution > 0) || !std::isfinite(score_resolution))
+            throw error(errc::invalid_argument, "score_resolution must be positive and finite", -1, "score_resolution");
+          const auto sc = view<double>(score, "score");
+          std::vector<std::int64_t> w(sc.size());
+          for (std::size_t i = 0; i < sc.size(); ++i) w[i] = detail::score_units(sc[i], score_resolution, static_cast<std::int64_t>(i));
+          return to_numpy(std::move(w));
+        },
+        py::arg("score"), py::arg("score_resolution"),
+        "The solver's integerised scores, llround(score / score_resolution) half away from zero.");
+
   m.def("capacitated_violations",
         [](const in_array<std::int32_t>& koc, const in_array<std::int32_t>& task, const in_array<double>& score,
            const in_array<std::uint8_t>& chosen, const in_array<std::int64_t>& koc_potential,

@@ -201,6 +201,7 @@ def solve_capacitated(
     warm_scale: int = 1,
     warm_pair_bonus: int = 0,
 ) -> dict[str, Any]: ...
+def score_units(score: npt.NDArray[np.float64], score_resolution: float) -> npt.NDArray[np.int64]: ...
 def capacitated_violations(
     koc: npt.NDArray[np.int32],
     task: npt.NDArray[np.int32],

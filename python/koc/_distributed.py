@@ -734,12 +734,8 @@ class PricingDuals:
 
 
 def integer_units(score: np.ndarray, resolution: float) -> np.ndarray:
-    """llround(score / resolution), half away from zero, exactly as koc integerises scores (the same IEEE
-    operations as detail::round_half_away)."""
-    x = np.asarray(score, np.float64) / resolution
-    i = np.trunc(x)
-    f = x - i
-    return i.astype(np.int64) + (f >= 0.5).astype(np.int64) - (f <= -0.5).astype(np.int64)
+    """llround(score / resolution), half away from zero: the solver's own integerised scores."""
+    return _core.score_units(np.ascontiguousarray(score, dtype=np.float64), float(resolution))
 
 
 def fill_bonus(lo: float, hi: float, resolution: float, n_kocs: int, n_tasks: int) -> int:

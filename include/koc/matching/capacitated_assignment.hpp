@@ -245,6 +245,15 @@ inline std::int64_t round_half_away(double x) noexcept {
   return i + (f >= 0.5) - (f <= -0.5);
 }
 
+/// One pair's integerised score, llround(score / resolution) as integerise() makes it; errors name `row`
+/// (NaN or infinite: invalid_value; beyond int64: overflow). For pairs priced outside a solve.
+inline std::int64_t score_units(double score, double resolution, std::int64_t row) {
+  if (!std::isfinite(score)) throw error(errc::invalid_value, std::isnan(score) ? "score is NaN" : "score is infinite", row, "score");
+  const double x = score / resolution;
+  if (!(std::fabs(x) < 4.0e18)) throw error(errc::overflow, "score / score_resolution does not fit in int64", row, "score");
+  return round_half_away(x);
+}
+
 /// Integerised scores llround(score / resolution) and their range; throws overflow when a score, a total
 /// or a potential could leave int64. One vectorised pass; a failing check names its first pair after it.
 inline integer_scores integerise(const candidate_view& g, double resolution) {
@@ -888,11 +897,8 @@ inline std::vector<std::int64_t> capacitated_violations(span<const std::int32_t>
       throw error(errc::unknown_id, "KOC index " + std::to_string(koc[i]) + " is not in [0, " + std::to_string(pk.size()) + ")", row, "koc");
     if (task[i] < 0 || static_cast<std::size_t>(task[i]) >= pt.size())
       throw error(errc::unknown_id, "task index " + std::to_string(task[i]) + " is not in [0, " + std::to_string(pt.size()) + ")", row, "task");
-    if (!std::isfinite(score[i])) throw error(errc::invalid_value, std::isnan(score[i]) ? "score is NaN" : "score is infinite", row, "score");
-    const double x = score[i] / opt.score_resolution;
-    if (!(std::fabs(x) < 4.0e18)) throw error(errc::overflow, "score / score_resolution does not fit in int64", row, "score");
+    const auto w = detail::score_units(score[i], opt.score_resolution, row);
     if (chosen[i] > 1) throw error(errc::invalid_value, "chosen must be 0 or 1", row, "chosen");
-    const auto w = detail::round_half_away(x);
     if (detail::pair_certificate(r.duals, true, w, pt[static_cast<std::size_t>(task[i])], pk[static_cast<std::size_t>(koc[i])],
                                  chosen[i] != 0) != detail::pair_check::holds)
       out.push_back(row);

@@ -77,12 +77,20 @@ void koc_solve_options_destroy(koc_solve_options* options) { delete options; }
 
 namespace {
 
-// Both entry points land here with the objective already read as an int: passing the C enum on by
+// A previous solve's duals as the caller stored them (koc_capacitated_assignment_resolve).
+struct previous_duals {
+  const int64_t* task_potential;  // n_tasks entries
+  int64_t scale;
+  int64_t pair_bonus;
+};
+
+// The entry points land here with the objective already read as an int: passing the C enum on by
 // value would load it, which is undefined behaviour for an out-of-range value (see c_enum).
 koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_col, const double* score,
                                   size_t n_pairs, const int32_t* capacity, size_t n_kocs, const int32_t* slots,
                                   size_t n_tasks, int objective, double score_resolution,
-                                  const koc_solve_options* options, koc_capacitated_result** out) {
+                                  const koc_solve_options* options, const previous_duals* previous,
+                                  koc_capacitated_result** out) {
   return guarded([&]() -> koc_status {
     KOC_REQUIRE(out);
     *out = nullptr;
@@ -93,6 +101,7 @@ koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_co
     }
     if (n_kocs > 0) KOC_REQUIRE(capacity);
     if (n_tasks > 0) KOC_REQUIRE(slots);
+    if (previous && n_tasks > 0) KOC_REQUIRE(previous->task_potential);
     auto h = std::make_unique<koc_capacitated_result>();
     switch (objective) {
       case KOC_OBJECTIVE_MAX_SCORE: h->options.objective = koc::capacitated_objective::max_score; break;
@@ -113,7 +122,17 @@ koc_status capacitated_assignment(const int32_t* koc_row, const int32_t* task_co
     h->capacity.assign(capacity, capacity + n_kocs);
     h->slots.assign(slots, slots + n_tasks);
     try {
-      h->result = koc::solve_capacitated_assignment(h->edges.graph, h->capacity, h->slots, h->options);
+      if (previous) {
+        // Read only now: candidate_graph_from_edges has checked n_tasks. resolve_capacitated_assignment
+        // checks the scale (field "scale"); any pair bonus is accepted.
+        koc::capacitated_duals d;
+        d.task_potential.assign(previous->task_potential, previous->task_potential + n_tasks);
+        d.scale = previous->scale;
+        d.pair_bonus = previous->pair_bonus;
+        h->result = koc::resolve_capacitated_assignment(h->edges.graph, h->capacity, h->slots, h->options, d);
+      } else {
+        h->result = koc::solve_capacitated_assignment(h->edges.graph, h->capacity, h->slots, h->options);
+      }
       h->options.control = {};  // the result outlives the caller's callbacks and their data
     } catch (const koc::error& ex) {
       throw h->edges.at_edge_row(ex);
@@ -140,7 +159,7 @@ koc_status koc_capacitated_assignment(const int32_t* koc_row, const int32_t* tas
                                       size_t n_tasks, koc_match_objective objective, double score_resolution,
                                       koc_capacitated_result** out) {
   return capacitated_assignment(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks,
-                                koc::c_api::c_enum(objective), score_resolution, nullptr, out);
+                                koc::c_api::c_enum(objective), score_resolution, nullptr, nullptr, out);
 }
 
 koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t* task_col, const double* score,
@@ -148,7 +167,18 @@ koc_status koc_capacitated_assignment_with(const int32_t* koc_row, const int32_t
                                            size_t n_tasks, koc_match_objective objective, double score_resolution,
                                            const koc_solve_options* options, koc_capacitated_result** out) {
   return capacitated_assignment(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks,
-                                koc::c_api::c_enum(objective), score_resolution, options, out);
+                                koc::c_api::c_enum(objective), score_resolution, options, nullptr, out);
+}
+
+koc_status koc_capacitated_assignment_resolve(const int32_t* koc_row, const int32_t* task_col, const double* score,
+                                              size_t n_pairs, const int32_t* capacity, size_t n_kocs,
+                                              const int32_t* slots, size_t n_tasks, koc_match_objective objective,
+                                              double score_resolution, const koc_solve_options* options,
+                                              const int64_t* previous_task_potential, int64_t previous_scale,
+                                              int64_t previous_pair_bonus, koc_capacitated_result** out) {
+  const previous_duals previous{previous_task_potential, previous_scale, previous_pair_bonus};
+  return capacitated_assignment(koc_row, task_col, score, n_pairs, capacity, n_kocs, slots, n_tasks,
+                                koc::c_api::c_enum(objective), score_resolution, options, &previous, out);
 }
 
 koc_status koc_capacitated_result_status(const koc_capacitated_result* result, koc_capacitated_status* status) {

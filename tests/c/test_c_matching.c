@@ -572,12 +572,90 @@ static void test_capacitated(void) {
   koc_capacitated_result_destroy(NULL);
 }
 
+/* Warm start from stored duals: a random programme solved cold, then changed (a few pairs dropped, some
+ * capacities and slots moved) and solved again from the first solve's duals as a CRM would have stored
+ * them (copied out, the first result destroyed). Every method and objective: the same optimum as a cold
+ * solve of the changed programme, verified; then the error paths. */
+#define WK 40
+#define WT 9
+#define WE (WK * 4)
+static void test_capacitated_resolve(void) {
+  int32_t kr[WE], tc[WE], cap[WK], sl[WT];
+  double sc[WE];
+  int64_t stored_tp[WT], scale = 0, bonus = 0, cold_units = 0, warm_units = 0;
+  const int64_t* tp = NULL;
+  size_t n = 0, e, cold_n = 0, warm_n = 0;
+  uint32_t x = 2026u;
+  int k, t, j, method, objective, ok = 0;
+  const koc_capacitated_method methods[3] = {KOC_METHOD_AUTOMATIC, KOC_METHOD_AUCTION, KOC_METHOD_SHORTEST_PATHS};
+  const koc_match_objective objectives[2] = {KOC_OBJECTIVE_MAX_SCORE, KOC_OBJECTIVE_MAX_FILL};
+  koc_solve_options* o = NULL;
+  koc_capacitated_result *r = NULL, *cold = NULL, *warm = NULL;
+
+  for (k = 0; k < WK; ++k) {
+    cap[k] = 1 + k % 3;
+    for (j = 0; j < 4; ++j) {
+      x = x * 1664525u + 1013904223u;
+      kr[n] = k;
+      tc[n] = (int32_t)((k * 7 + j * 2) % WT); /* distinct per KOC: steps of 2 mod 9 */
+      sc[n] = (double)((x >> 8) % 1000) / 10.0 - 5.0;
+      ++n;
+    }
+  }
+  for (t = 0; t < WT; ++t) sl[t] = 2 + t % 4;
+  CHECK(koc_solve_options_create(&o) == KOC_OK);
+  for (method = 0; method < 3; ++method) {
+    for (objective = 0; objective < 2; ++objective) {
+      CHECK(koc_solve_options_set_method(o, methods[method]) == KOC_OK);
+      CHECK(koc_capacitated_assignment_with(kr, tc, sc, n, cap, WK, sl, WT, objectives[objective], 1e-3, o, &r) == KOC_OK);
+      CHECK(koc_capacitated_result_duals(r, NULL, &tp, NULL) == KOC_OK && tp != NULL);
+      CHECK(koc_capacitated_result_certificate(r, &scale, NULL, &bonus) == KOC_OK);
+      memcpy(stored_tp, tp, sizeof stored_tp);
+      koc_capacitated_result_destroy(r);
+      r = NULL;
+      /* The next period: every fifth pair gone, capacities and slots moved. */
+      e = 0;
+      for (j = 0; j < (int)n; ++j)
+        if (j % 5 != 0) kr[e] = kr[j], tc[e] = tc[j], sc[e] = sc[j], ++e;
+      for (k = 0; k < WK; k += 3) cap[k] = 3 - cap[k] % 3;
+      for (t = 0; t < WT; t += 2) sl[t] += 1;
+      CHECK(koc_capacitated_assignment_with(kr, tc, sc, e, cap, WK, sl, WT, objectives[objective], 1e-3, o, &cold) == KOC_OK);
+      CHECK(koc_capacitated_assignment_resolve(kr, tc, sc, e, cap, WK, sl, WT, objectives[objective], 1e-3, o, stored_tp,
+                                               scale, bonus, &warm) == KOC_OK);
+      CHECK(koc_capacitated_result_total(cold, NULL, &cold_units) == KOC_OK);
+      CHECK(koc_capacitated_result_total(warm, NULL, &warm_units) == KOC_OK);
+      CHECK(koc_capacitated_result_pairs(cold, NULL, NULL, NULL, &cold_n) == KOC_OK);
+      CHECK(koc_capacitated_result_pairs(warm, NULL, NULL, NULL, &warm_n) == KOC_OK);
+      CHECK(cold_units == warm_units && cold_n == warm_n && warm_n > 0);
+      CHECK(koc_capacitated_result_verify(warm, &ok, NULL, 0, NULL) == KOC_OK && ok == 1);
+      koc_capacitated_result_destroy(cold);
+      koc_capacitated_result_destroy(warm);
+      cold = warm = NULL;
+      n = e; /* the next round drops more pairs from this one */
+    }
+  }
+  /* Errors: no previous duals for the tasks, a scale below 1, and the edge checks as in a cold solve. */
+  CHECK(koc_capacitated_assignment_resolve(kr, tc, sc, n, cap, WK, sl, WT, KOC_OBJECTIVE_MAX_SCORE, 1e-3, NULL, NULL,
+                                           1, 0, &warm) == KOC_ERROR_NULL_POINTER && warm == NULL);
+  CHECK(koc_capacitated_assignment_resolve(kr, tc, sc, n, cap, WK, sl, WT, KOC_OBJECTIVE_MAX_SCORE, 1e-3, NULL,
+                                           stored_tp, 0, 0, &warm) == KOC_ERROR_INVALID_VALUE && warm == NULL);
+  CHECK(strstr(koc_last_error_message(), "scale") != NULL);
+  sc[1] = NAN;
+  CHECK(koc_capacitated_assignment_resolve(kr, tc, sc, n, cap, WK, sl, WT, KOC_OBJECTIVE_MAX_SCORE, 1e-3, NULL,
+                                           stored_tp, 1, 0, &warm) == KOC_ERROR_INVALID_VALUE && warm == NULL);
+  CHECK(koc_last_error_row() == 1);
+  CHECK(koc_capacitated_assignment_resolve(kr, tc, sc, n, cap, WK, sl, WT, KOC_OBJECTIVE_MAX_SCORE, 1e-3, NULL,
+                                           stored_tp, 1, 0, NULL) == KOC_ERROR_NULL_POINTER);
+  koc_solve_options_destroy(o);
+}
+
 int main(void) {
   test_dense();
   test_dense_batch();
   test_match();
   test_capacitated();
   test_solve_options();
+  test_capacitated_resolve();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

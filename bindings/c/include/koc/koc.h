@@ -486,6 +486,20 @@ KOC_EXPORT koc_status koc_capacitated_assignment_with(const int32_t* koc_row, co
                                                       const int32_t* slots, size_t n_tasks,
                                                       koc_match_objective objective, double score_resolution,
                                                       const koc_solve_options* options, koc_capacitated_result** out);
+/* Warm start (koc::resolve_capacitated_assignment): the same problem after some KOCs, pairs, capacities or
+ * slots changed (same KOC and task indexing), solved from a previous result's duals as a CRM keeps them
+ * between runs: previous_task_potential (n_tasks entries, as koc_capacitated_result_duals gives them),
+ * previous_scale and previous_pair_bonus (as koc_capacitated_result_certificate gives them). Any duals give
+ * the exact optimum, certified as a cold solve's is; close ones make it fast. The checks and errors are
+ * koc_capacitated_assignment_with's, plus previous_task_potential NULL with n_tasks > 0
+ * (KOC_ERROR_NULL_POINTER) and previous_scale < 1 (KOC_ERROR_INVALID_VALUE, 'scale'). */
+KOC_EXPORT koc_status koc_capacitated_assignment_resolve(const int32_t* koc_row, const int32_t* task_col,
+                                                         const double* score, size_t n_pairs, const int32_t* capacity,
+                                                         size_t n_kocs, const int32_t* slots, size_t n_tasks,
+                                                         koc_match_objective objective, double score_resolution,
+                                                         const koc_solve_options* options,
+                                                         const int64_t* previous_task_potential, int64_t previous_scale,
+                                                         int64_t previous_pair_bonus, koc_capacitated_result** out);
 KOC_EXPORT koc_status koc_capacitated_result_status(const koc_capacitated_result* result, koc_capacitated_status* status);
 /* Chosen pairs (zero-copy, valid until destroy), sorted by (koc_row, task_col): edge = the row of the
  * caller's edge list, and its KOC row and task column. Any output pointer but n_chosen may be NULL. */

@@ -69,29 +69,19 @@ void bind_dense(py::module_& m) {
           if (costs.ndim() != 3) throw error(errc::invalid_argument, "expected a 3-D array of cost matrices", -1, "cost");
           const auto count = static_cast<std::size_t>(costs.shape(0)), rows = static_cast<std::size_t>(costs.shape(1)),
                      cols = static_cast<std::size_t>(costs.shape(2)), k = std::min(rows, cols);
-          std::vector<std::uint8_t> optimal(count);
-          std::vector<std::int64_t> row_ind(count * k, -1), col_ind(count * k, -1);
-          std::vector<double> total(count, 0.0);
+          dense_batch_arrays r;
           {
             py::gil_scoped_release release;
             dense_batch_options opt;
             opt.maximize = maximize;
             opt.threads = threads;
-            const auto rs = solve_dense_assignment_batch(costs.data(), count, rows, cols, opt);
-            for (std::size_t b = 0; b < count; ++b) {
-              optimal[b] = rs[b].status == assignment_status::optimal;
-              total[b] = rs[b].total_cost;
-              if (optimal[b]) {
-                std::copy(rs[b].row_ind.begin(), rs[b].row_ind.end(), row_ind.begin() + static_cast<std::ptrdiff_t>(b * k));
-                std::copy(rs[b].col_ind.begin(), rs[b].col_ind.end(), col_ind.begin() + static_cast<std::ptrdiff_t>(b * k));
-              }
-            }
+            r = solve_dense_assignment_stack(costs.data(), count, rows, cols, opt);
           }
           auto shape2 = [&](std::vector<std::int64_t>&& v) {
             return to_numpy(std::move(v)).reshape({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(k)});
           };
-          return py::make_tuple(to_numpy(std::move(optimal)), shape2(std::move(row_ind)), shape2(std::move(col_ind)),
-                                to_numpy(std::move(total)));
+          return py::make_tuple(to_numpy(std::move(r.optimal)), shape2(std::move(r.row_ind)), shape2(std::move(r.col_ind)),
+                                to_numpy(std::move(r.total_cost)));
         },
         py::arg("costs"), py::arg("maximize") = false, py::arg("threads") = 0u,
         "Solves every (rows, cols) matrix of a (count, rows, cols) array on `threads` threads (0: one per core); "

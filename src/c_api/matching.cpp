@@ -82,17 +82,13 @@ koc_status koc_linear_sum_assignment_batch(const double* costs, size_t count, si
     koc::dense_batch_options opt;
     opt.maximize = maximize != 0;
     opt.threads = threads;
-    const auto results = koc::solve_dense_assignment_batch(costs, count, rows, cols, opt);
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto& r = results[b];
-      const bool ok = r.status == koc::assignment_status::optimal;
-      optimal[b] = ok ? 1 : 0;
-      if (totals) totals[b] = r.total_cost;
-      for (std::size_t t = 0; t < k; ++t) {
-        row_ind[b * k + t] = ok ? r.row_ind[t] : -1;
-        col_ind[b * k + t] = ok ? r.col_ind[t] : -1;
-      }
-    }
+    // Solved into the library's own flat arrays, copied out only once every problem is solved: on an
+    // error nothing is written.
+    const auto r = koc::solve_dense_assignment_stack(costs, count, rows, cols, opt);
+    std::copy(r.row_ind.begin(), r.row_ind.end(), row_ind);
+    std::copy(r.col_ind.begin(), r.col_ind.end(), col_ind);
+    for (std::size_t b = 0; b < count; ++b) optimal[b] = r.optimal[b];
+    if (totals) std::copy(r.total_cost.begin(), r.total_cost.end(), totals);
     return KOC_OK;
   });
 }

@@ -199,6 +199,11 @@ TEST_CASE("threads classify, solve and compute ledgers on shared const inputs", 
                 const auto many = koc::solve_dense_assignment_batch(batch.data(), 24, 9, 11, three);
                 for (std::size_t k = 0; k < many.size(); ++k)
                   if (!same(many[k], ref_batch[k])) ++dense_mismatch;
+                // The flat form: one solver state per thread of its own, reused problem after problem.
+                const auto flat = koc::solve_dense_assignment_stack(batch.data(), 24, 9, 11, three);
+                for (std::size_t k = 0; k < 24; ++k)
+                  for (std::size_t p = 0; p < 9; ++p)
+                    if (flat.col_ind[k * 9 + p] != ref_batch[k].col_ind[p]) ++dense_mismatch;
                 break;
               }
               default: {

@@ -552,6 +552,69 @@ TEST_CASE("batch: each problem as alone, whatever the number of threads", "[dens
   CHECK(koc::solve_dense_assignment_batch(static_cast<const double*>(nullptr), 0, 3, 3).empty());
 }
 
+TEST_CASE("stacked batch in flat arrays: each problem as alone, infeasible ones, errors, any threads", "[dense][matching][batch]") {
+  std::mt19937_64 rng(13);
+  // Tiny problems (blocks of many per thread), tall and wide ones, and a size past the per-block grain.
+  for (const auto& shape : {std::pair<std::size_t, std::size_t>{4, 4}, {3, 7}, {11, 5}, {40, 40}}) {
+    const std::size_t rows = shape.first, cols = shape.second, count = 300, k = std::min(rows, cols);
+    std::vector<double> costs;
+    for (std::size_t b = 0; b < count; ++b) {
+      auto c = family_costs(rng, static_cast<int>(b % 6), rows, cols);
+      if (b % 37 == 5)
+        for (std::size_t j = 0; j < cols; ++j) c[j] = inf;  // a row with no allowed pair
+      if (b % 37 == 5 && rows > cols)
+        for (std::size_t i = 0; i < rows; ++i) c[i * cols] = inf;  // tall: a column with none either
+      costs.insert(costs.end(), c.begin(), c.end());
+    }
+    for (const bool maximize : {false, true}) {
+      if (maximize)
+        for (double& x : costs) x = std::isinf(x) ? -inf : x;
+      koc::dense_assignment_options one;
+      one.maximize = maximize;
+      for (const unsigned threads : {1u, 2u, 3u, 0u}) {
+        koc::dense_batch_options opt;
+        opt.maximize = maximize;
+        opt.threads = threads;
+        const auto flat = koc::solve_dense_assignment_stack(costs.data(), count, rows, cols, opt);
+        REQUIRE(flat.count == count);
+        REQUIRE(flat.pairs_per_problem == k);
+        REQUIRE(flat.row_ind.size() == count * k);
+        for (std::size_t b = 0; b < count; ++b) {
+          INFO("shape " << rows << " x " << cols << " problem " << b << " threads " << threads);
+          const auto alone = koc::solve_dense_assignment(costs.data() + b * rows * cols, rows, cols, one);
+          const bool optimal = alone.status == koc::assignment_status::optimal;
+          REQUIRE(flat.optimal[b] == (optimal ? 1 : 0));
+          if (b % 37 == 5) CHECK(!optimal);
+          CHECK(same_bits(std::vector<double>{flat.total_cost[b]}, std::vector<double>{alone.total_cost}));
+          for (std::size_t t = 0; t < k; ++t) {
+            CHECK(flat.row_ind[b * k + t] == (optimal ? alone.row_ind[t] : -1));
+            CHECK(flat.col_ind[b * k + t] == (optimal ? alone.col_ind[t] : -1));
+          }
+        }
+      }
+    }
+  }
+  // The lowest bad problem is named, whichever block and thread meet it (problems 3 and 250 are bad).
+  std::vector<double> costs(400 * 9, 1.0);
+  costs[250 * 9 + 4] = std::nan("");
+  costs[3 * 9 + 7] = -inf;
+  for (const unsigned threads : {1u, 2u, 5u}) {
+    koc::dense_batch_options opt;
+    opt.threads = threads;
+    try {
+      (void)koc::solve_dense_assignment_stack(costs.data(), 400, 3, 3, opt);
+      FAIL("no exception");
+    } catch (const koc::error& e) {
+      CHECK(e.code() == koc::errc::invalid_value);
+      CHECK(e.row() == 2);
+      CHECK(e.detail().rfind("problem 3: ", 0) == 0);
+    }
+  }
+  const auto none = koc::solve_dense_assignment_stack(nullptr, 0, 3, 3);
+  CHECK(none.row_ind.empty());
+  CHECK(none.optimal.empty());
+}
+
 TEST_CASE("batch: problems of different shapes and strides, infeasible ones, and the first bad one named", "[dense][matching][batch]") {
   std::mt19937_64 rng(8);
   std::vector<std::vector<double>> storage;

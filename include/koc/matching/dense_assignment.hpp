@@ -47,7 +47,7 @@
 // default); each is solved exactly as alone and placed by its index, so the results do not depend on the
 // number of threads.
 //
-// Numerical robustness: ARR passes are bounded (at most 2 passes and kArrRescansPerRow re-scans per
+// Numerical robustness: ARR passes are bounded (at most 2 passes and arr_rescans_per_row re-scans per
 // row), so near-equal costs (1 + k*1e-15) cannot ping-pong forever; the shortest-path phase scans each
 // column at most once per augmentation, with exact comparisons, and always terminates. Finite costs may
 // be as large as cost_limit(n) = DBL_MAX / (12 (n + 7)^2) in magnitude for n = min(rows, cols) (about
@@ -148,31 +148,28 @@ struct dense_assignment_result {
 using dense_cost_view =
     Eigen::Ref<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
-/// Solves the assignment on `rows` x `cols` costs, row-major with leading dimension `ld` (>= cols).
-/// Throws koc::error(invalid_value, ..., row, "cost") on NaN or a wrong-signed infinity, and
-/// koc::error(out_of_range, ...) on a finite cost above detail::cost_limit(min(rows, cols)) in magnitude.
-inline dense_assignment_result solve_dense_assignment(const double* cost, std::size_t rows, std::size_t cols,
-                                                      std::size_t ld, const dense_assignment_options& options = {}) {
-  using detail::kInf;
+namespace detail {
+
+/// The solve itself, into `st` (the internal orientation: n = min(rows, cols) rows; transposed when
+/// rows > cols). Returns false when infeasible (st.blocking then holds the Hall violator). `st` may come
+/// from an earlier solve: its arrays are resized, their capacity reused (the batch relies on that).
+inline bool dense_solve(const double* cost, std::size_t rows, std::size_t cols, std::size_t ld,
+                        const dense_assignment_options& options, lap_state& st) {
   if (ld < cols) throw error(errc::invalid_argument, "leading dimension is smaller than the number of columns", -1, "cost");
   if (rows > 0 && cols > 0 && cost == nullptr) throw error(errc::invalid_argument, "cost is null", -1, "cost");
   const bool maximize = options.maximize;
   const std::uint8_t* mask = options.forbidden;
-
-  dense_assignment_result res;
-  res.maximize = maximize;
   const bool transposed = rows > cols;
   const std::size_t n = transposed ? cols : rows, m = transposed ? rows : cols;
 
-  const bool lists = options.method == dense_method::automatic ? detail::candidate_lists_pay(n, m)
-                     : options.method == dense_method::candidate_lists && detail::candidate_lists_fit(m);
-  detail::lap_state st;
-  bool feasible;
+  const bool lists = options.method == dense_method::automatic ? candidate_lists_pay(n, m)
+                     : options.method == dense_method::candidate_lists && candidate_lists_fit(m);
   if (mask != nullptr || (!lists && (transposed || maximize))) {
     // Working matrix (n x m, minimisation, forbidden = +inf): only for a mask, or for the full scan when
     // it would otherwise read a transposed or negated matrix.
-    for (std::size_t r = 0; r < rows; ++r) detail::check_row(cost + r * ld, r, cols, maximize, detail::cost_limit(n));
-    std::vector<double> work(n * m);
+    for (std::size_t r = 0; r < rows; ++r) check_row(cost + r * ld, r, cols, maximize, cost_limit(n));
+    std::vector<double> work = std::move(st.scratch.work);
+    work.resize(n * m);
     const double sign = maximize ? -1.0 : 1.0;
     auto value = [&](std::size_t r, std::size_t c) {
       const double e = cost[r * ld + c];
@@ -188,43 +185,57 @@ inline dense_assignment_result solve_dense_assignment(const double* cost, std::s
           for (std::size_t r = r0; r < std::min(rows, r0 + B); ++r)
             for (std::size_t c = c0; c < std::min(cols, c0 + B); ++c) work[c * m + r] = value(r, c);
     }
-    feasible = lists ? detail::candidate_lap<false>({work.data(), n, m, m, 1.0}, st, false, false).solve()
-                     : detail::solve_lap(work.data(), n, m, m, st, /*validate=*/false);
-  } else if (!lists) {
-    feasible = detail::solve_lap(cost, n, m, ld, st, /*validate=*/true);
-  } else if (transposed) {  // the caller's rows are the internal columns: read in place, no transposed copy
-    feasible = detail::candidate_lap<true>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
-  } else {
-    feasible = detail::candidate_lap<false>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
+    const bool feasible = lists ? candidate_lap<false>({work.data(), n, m, m, 1.0}, st, false, false).solve()
+                                : solve_lap(work.data(), n, m, m, st, /*validate=*/false);
+    st.scratch.work = std::move(work);  // kept for the next solve on this state
+    return feasible;
   }
-  if (!feasible) {
+  if (!lists) return solve_lap(cost, n, m, ld, st, /*validate=*/true);
+  if (transposed)  // the caller's rows are the internal columns: read in place, no transposed copy
+    return candidate_lap<true>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
+  return candidate_lap<false>({cost, n, m, ld, maximize ? -1.0 : 1.0}, st, true, maximize).solve();
+}
+
+/// Calls emit(row, col) for the chosen pairs of a feasible solve in `st`, by increasing caller's row.
+template <class Emit>
+void for_each_chosen_pair(const lap_state& st, std::size_t rows, std::size_t cols, Emit&& emit) {
+  if (rows <= cols) {
+    for (std::size_t i = 0; i < rows; ++i) emit(static_cast<std::int64_t>(i), st.x[i]);
+  } else {  // internal columns are the caller's rows: y lists them in increasing order already
+    for (std::size_t r = 0; r < rows; ++r)
+      if (st.y[r] >= 0) emit(static_cast<std::int64_t>(r), st.y[r]);
+  }
+}
+
+}  // namespace detail
+
+/// Solves the assignment on `rows` x `cols` costs, row-major with leading dimension `ld` (>= cols).
+/// Throws koc::error(invalid_value, ..., row, "cost") on NaN or a wrong-signed infinity, and
+/// koc::error(out_of_range, ...) on a finite cost above detail::cost_limit(min(rows, cols)) in magnitude.
+inline dense_assignment_result solve_dense_assignment(const double* cost, std::size_t rows, std::size_t cols,
+                                                      std::size_t ld, const dense_assignment_options& options = {}) {
+  dense_assignment_result res;
+  res.maximize = options.maximize;
+  const bool transposed = rows > cols;
+  detail::lap_state st;
+  if (!detail::dense_solve(cost, rows, cols, ld, options, st)) {
     res.status = assignment_status::infeasible;
     (transposed ? res.blocking_cols : res.blocking_rows) = std::move(st.blocking);
     return res;
   }
   res.status = assignment_status::optimal;
+  const std::size_t n = std::min(rows, cols);
   res.row_ind.reserve(n);
   res.col_ind.reserve(n);
-  if (!transposed) {
-    for (std::size_t i = 0; i < n; ++i) {
-      res.row_ind.push_back(static_cast<std::int64_t>(i));
-      res.col_ind.push_back(st.x[i]);
-    }
-    res.row_potential = std::move(st.u);
-    res.col_potential = std::move(st.v);
-  } else {  // internal columns are the caller's rows: y lists them in increasing order already
-    for (std::size_t r = 0; r < m; ++r)
-      if (st.y[r] >= 0) {
-        res.row_ind.push_back(static_cast<std::int64_t>(r));
-        res.col_ind.push_back(st.y[r]);
-      }
-    res.row_potential = std::move(st.v);
-    res.col_potential = std::move(st.u);
-  }
   double total = 0.0;
-  for (std::size_t k = 0; k < res.row_ind.size(); ++k)
-    total += cost[static_cast<std::size_t>(res.row_ind[k]) * ld + static_cast<std::size_t>(res.col_ind[k])];
+  detail::for_each_chosen_pair(st, rows, cols, [&](std::int64_t r, std::int64_t c) {
+    res.row_ind.push_back(r);
+    res.col_ind.push_back(c);
+    total += cost[static_cast<std::size_t>(r) * ld + static_cast<std::size_t>(c)];
+  });
   res.total_cost = total;
+  res.row_potential = std::move(transposed ? st.v : st.u);
+  res.col_potential = std::move(transposed ? st.u : st.v);
   return res;
 }
 
@@ -255,46 +266,67 @@ struct dense_batch_options {
 
 namespace detail {
 
-/// Runs work(k) for every k in [0, count) on up to `threads` threads (0: one per core), handing indices out
-/// in increasing order. After a throw no new index starts; the exception of the lowest failing index is
-/// rethrown (every index below it was handed out, so has run): the outcome does not depend on timing.
+/// Runs work(k, worker) for every k in [0, count) on up to `threads` threads (0: one per core); worker
+/// (< the number of threads) names the thread, for state kept per thread. Indices are handed out in
+/// increasing order, in blocks of `grain` (cheap problems: fewer trips to the shared counter). A thread
+/// that fails stops its block there (the rest of it comes later) and takes no new one; the others finish
+/// theirs. So every index below the lowest failing one has run, and that index's exception is the one
+/// rethrown: the outcome does not depend on timing.
 template <class Work>
-void for_each_index(std::size_t count, unsigned threads, Work&& work) {
+void for_each_index(std::size_t count, unsigned threads, Work&& work, std::size_t grain = 1) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const auto wanted = static_cast<std::size_t>(threads == 0 ? cores : threads);
-  const std::size_t workers = std::min(wanted, count);
+  grain = std::max<std::size_t>(grain, 1);
+  const std::size_t blocks = count / grain + (count % grain != 0);
+  const std::size_t workers = std::min(wanted, blocks);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex failure;
   std::size_t failed = count;
   std::exception_ptr first_error;
-  auto run = [&] {
+  auto run = [&](std::size_t worker) {
     while (!stop.load(std::memory_order_relaxed)) {
-      const std::size_t k = next.fetch_add(1, std::memory_order_relaxed);
-      if (k >= count) return;
-      try {
-        work(k);
-      } catch (...) {
-        const std::lock_guard<std::mutex> hold(failure);
-        if (k < failed) {
-          failed = k;
-          first_error = std::current_exception();
+      const std::size_t b = next.fetch_add(1, std::memory_order_relaxed);
+      if (b >= blocks) return;
+      for (std::size_t k = b * grain; k < std::min(count, (b + 1) * grain); ++k) {
+        try {
+          work(k, worker);
+        } catch (...) {
+          const std::lock_guard<std::mutex> hold(failure);
+          if (k < failed) {
+            failed = k;
+            first_error = std::current_exception();
+          }
+          stop.store(true, std::memory_order_relaxed);
+          break;
         }
-        stop.store(true, std::memory_order_relaxed);
       }
     }
   };
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < workers; ++t) {
     try {
-      pool.emplace_back(run);
+      pool.emplace_back(run, t);
     } catch (const std::system_error&) {  // no more threads to be had: the ones running share the work
       break;
     }
   }
-  run();
+  run(0);
   for (std::thread& t : pool) t.join();
   if (first_error) std::rethrow_exception(first_error);
+}
+
+/// Problems per block handed to a thread: about 64k matrix entries a block, so tiny problems do not
+/// queue on the shared counter one by one.
+inline std::size_t batch_grain(std::size_t rows, std::size_t cols) {
+  const std::size_t entries = std::max<std::size_t>(rows * cols, 1);
+  return std::max<std::size_t>(1, std::min<std::size_t>(256, 65536 / entries));
+}
+
+/// The number of threads a batch uses: min(threads, or the cores when 0, count), at least 1.
+inline std::size_t batch_workers(std::size_t count, unsigned threads) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<std::size_t>(1, std::min<std::size_t>(threads == 0 ? cores : threads, count));
 }
 
 }  // namespace detail
@@ -311,7 +343,7 @@ inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const d
   dense_assignment_options each;
   each.maximize = options.maximize;
   each.method = options.method;
-  detail::for_each_index(count, options.threads, [&](std::size_t k) {
+  detail::for_each_index(count, options.threads, [&](std::size_t k, std::size_t) {
     const dense_problem& p = problems[k];
     try {
       out[k] = solve_dense_assignment(p.cost, p.rows, p.cols, p.ld == 0 ? p.cols : p.ld, each);
@@ -331,6 +363,60 @@ inline std::vector<dense_assignment_result> solve_dense_assignment_batch(const d
   std::vector<dense_problem> problems(count);
   for (std::size_t k = 0; k < count; ++k) problems[k] = {costs == nullptr ? nullptr : costs + k * rows * cols, rows, cols, cols};
   return solve_dense_assignment_batch(problems.data(), count, options);
+}
+
+/// The answer to a stacked batch in flat arrays (problem b's k = min(rows, cols) pairs from b * k): what
+/// numpy and C callers hold, with nothing allocated per problem.
+struct dense_batch_arrays {
+  std::size_t count = 0, pairs_per_problem = 0;  ///< count and k
+  std::vector<std::int64_t> row_ind;  ///< count * k; sorted by row within a problem; -1 when infeasible
+  std::vector<std::int64_t> col_ind;  ///< count * k; -1 when infeasible
+  std::vector<double> total_cost;     ///< count; 0 when infeasible
+  std::vector<std::uint8_t> optimal;  ///< count; 1 optimal, 0 infeasible (assignment_status)
+};
+
+/// solve_dense_assignment_batch on a stack of `count` matrices of rows x cols (row-major, one after another),
+/// answered in flat arrays: the same pairs and totals, bit for bit, as each problem solved alone, whatever
+/// the number of threads. Each thread keeps one solver state for all its problems (a batch of small
+/// matrices then allocates per thread, not per problem). Errors as solve_dense_assignment_batch.
+inline dense_batch_arrays solve_dense_assignment_stack(const double* costs, std::size_t count, std::size_t rows,
+                                                       std::size_t cols, const dense_batch_options& options = {}) {
+  if (count > 0 && rows > 0 && cols > 0 && costs == nullptr) throw error(errc::invalid_argument, "cost is null", -1, "cost");
+  dense_batch_arrays out;
+  const std::size_t k = std::min(rows, cols);
+  out.count = count;
+  out.pairs_per_problem = k;
+  out.row_ind.assign(count * k, -1);
+  out.col_ind.assign(count * k, -1);
+  out.total_cost.assign(count, 0.0);
+  out.optimal.assign(count, 0);
+  dense_assignment_options each;
+  each.maximize = options.maximize;
+  each.method = options.method;
+  std::vector<detail::lap_state> state(detail::batch_workers(count, options.threads));
+  detail::for_each_index(
+      count, options.threads,
+      [&](std::size_t b, std::size_t worker) {
+        const double* cost = costs == nullptr ? nullptr : costs + b * rows * cols;
+        detail::lap_state& st = state[worker];
+        try {
+          if (!detail::dense_solve(cost, rows, cols, cols, each, st)) return;
+        } catch (const error& e) {
+          throw error(e.code(), "problem " + std::to_string(b) + ": " + e.detail(), e.row(), e.field());
+        }
+        std::int64_t* ri = out.row_ind.data() + b * k;
+        std::int64_t* ci = out.col_ind.data() + b * k;
+        double total = 0.0;  // in increasing row order, as solve_dense_assignment sums it
+        detail::for_each_chosen_pair(st, rows, cols, [&](std::int64_t r, std::int64_t c) {
+          *ri++ = r;
+          *ci++ = c;
+          total += cost[static_cast<std::size_t>(r) * cols + static_cast<std::size_t>(c)];
+        });
+        out.total_cost[b] = total;
+        out.optimal[b] = 1;
+      },
+      detail::batch_grain(rows, cols));
+  return out;
 }
 
 using assignment_check = check_result;  ///< what verify() returns (koc/check.hpp)

@@ -23,9 +23,30 @@ namespace koc {
 namespace detail {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
-/// How many times ARR may re-scan a row it has just evicted, per row of the problem, before leaving
-/// the rest to the (exact, always terminating) shortest-path phase.
-inline constexpr std::size_t kArrRescansPerRow = 4;
+inline bool candidate_lists_fit(std::size_t m) noexcept { return m < (std::size_t{1} << 31); }
+
+/// Whether the candidate lists beat the full scan at n x m (n <= m): below about 3 MB the full scan's rows
+/// stay in cache and the lists' bookkeeping costs more than it saves (measured on the five benchmark
+/// families; benchmarks/RESULTS.md).
+inline bool candidate_lists_pay(std::size_t n, std::size_t m) noexcept {
+  return n >= 32 && n * m >= 360000 && candidate_lists_fit(m);
+}
+
+/// How many times ARR may re-scan a row it has just evicted, per row of the problem, before leaving the
+/// rest to the (exact, always terminating) shortest-path phase. A function of the shape alone, so both
+/// ways of reading the matrix make the same steps. On matrices small enough for the full scan, an evicted
+/// row waits for the next pass instead: the immediate re-scans ping-pong between rows whose rows are
+/// cheap to read again anyway, and the shortest paths finish sooner (1.2-1.9x faster at 16-512 square on
+/// uniform, spatial and logarithmic costs; benchmarks/RESULTS.md). On larger ones the re-scans pay.
+inline std::size_t arr_rescans_per_row(std::size_t n, std::size_t m) noexcept { return candidate_lists_pay(n, m) ? 4 : 0; }
+
+/// Working arrays of the full scan, kept with the state so that a batch solving problem after problem on
+/// one thread allocates them once: each solve sets the sizes it reads (assign/clear keep the capacity).
+struct lap_scratch {
+  std::vector<std::int64_t> free_rows, next_free, again, arg, matches, pred, scanned_rows, scanned_cols;
+  std::vector<double> dist, final_dist, saved_v;
+  std::vector<double> work;  ///< the working copy of the matrix, when one is made (dense_assignment.hpp)
+};
 
 /// The solver state for the internal orientation: n rows (the smaller side) x m columns, n <= m,
 /// row-major with leading dimension lda, minimisation, forbidden = +inf.
@@ -33,6 +54,7 @@ struct lap_state {
   std::vector<double> u, v;          // potentials
   std::vector<std::int64_t> x, y;    // x[row] = column, y[col] = row, -1 when free
   std::vector<std::int64_t> blocking;  // Hall violator rows when infeasible
+  lap_scratch scratch;
 };
 
 [[noreturn]] inline void throw_bad_cost(double c, std::size_t row, std::size_t col, double limit) {
@@ -179,13 +201,14 @@ struct row_first_two {
 /// On return free_rows holds the rows still free, in increasing order.
 /// Invariant: every assigned row's column has its minimal reduced cost c_ij - v_j (within rounding).
 template <class Scan>
-void augmenting_row_reduction(Scan& scan, lap_state& s, std::size_t n, std::vector<std::int64_t>& free_rows) {
+void augmenting_row_reduction(Scan& scan, lap_state& s, std::size_t n, std::size_t m, std::vector<std::int64_t>& free_rows) {
   double* v = s.v.data();
   std::int64_t* x = s.x.data();
   std::int64_t* y = s.y.data();
-  std::vector<std::int64_t> next_free, again;
+  std::vector<std::int64_t>& next_free = s.scratch.next_free;
+  std::vector<std::int64_t>& again = s.scratch.again;
   next_free.reserve(n);
-  const std::size_t rescan_budget = kArrRescansPerRow * n;
+  const std::size_t rescan_budget = arr_rescans_per_row(n, m) * n;
   for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
     std::size_t rescans = 0;
     next_free.clear();
@@ -193,7 +216,7 @@ void augmenting_row_reduction(Scan& scan, lap_state& s, std::size_t n, std::vect
     std::size_t k = 0;
     // An evicted row with a strictly better column is re-scanned at once (JV's free[--k] = i0); those wait
     // in a small stack instead of overwriting the list being read. Each step takes a row from free_rows or
-    // from `again`, which at most rescan_budget pushes fill: at most |free_rows| + kArrRescansPerRow · n
+    // from `again`, which at most rescan_budget pushes fill: at most |free_rows| + arr_rescans_per_row · n
     // steps per pass.
     while (k < free_rows.size() || !again.empty()) {
       std::int64_t i;
@@ -310,13 +333,16 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   std::int64_t* x = s.x.data();
   std::int64_t* y = s.y.data();
 
-  std::vector<std::int64_t> free_rows;
+  lap_scratch& w = s.scratch;
+  std::vector<std::int64_t>& free_rows = w.free_rows;
+  free_rows.clear();
   free_rows.reserve(n);
   if (n == m) {
     // --- Column reduction and reduction transfer (JV 1987, section 4.1), square only. -------------
     // v_j = min_i c_ij gives ARR a far better start; it may make v_j > 0, which only the square LP
     // (all constraints equalities) allows. Scanned row by row so the inner loop is contiguous.
-    std::vector<std::int64_t> arg(m, 0);
+    std::vector<std::int64_t>& arg = w.arg;
+    arg.assign(m, 0);
     if (validate) check_row(a, 0, m, false, limit);
     std::copy(a, a + m, v);
     for (std::size_t i = 1; i < n; ++i) {
@@ -328,7 +354,8 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
         arg[j] = lower ? static_cast<std::int64_t>(i) : arg[j];
       }
     }
-    std::vector<std::int64_t> matches(n, 0);
+    std::vector<std::int64_t>& matches = w.matches;
+    matches.assign(n, 0);
     for (std::size_t j = 0; j < m; ++j) {
       if (!(v[j] < kInf)) {  // a column no row may take: keep it free with a finite potential
         v[j] = 0.0;
@@ -360,7 +387,7 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   }
   // --- Augmenting row reduction (JV 1987, section 4.2), reading whole rows. -------------------------
   full_row_scan scan{a, m, lda, v, y, validate && n != m, limit};
-  augmenting_row_reduction(scan, s, n, free_rows);
+  augmenting_row_reduction(scan, s, n, m, free_rows);
   // Row potentials of the rows ARR assigned: tight on their column.
   for (std::size_t i = 0; i < n; ++i)
     if (x[i] >= 0) s.u[i] = a[i * lda + static_cast<std::size_t>(x[i])] - v[x[i]];
@@ -370,8 +397,15 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   // list of unscanned columns: a scanned column gets v_j = -inf (its real v_j is kept aside) and
   // d_j = +inf, so its reduced cost is +inf, it is never relaxed again and never the minimum.
   double* u = s.u.data();
-  std::vector<double> dist(m, kInf), final_dist(m, 0.0), saved_v;
-  std::vector<std::int64_t> pred(m, -1), scanned_rows, scanned_cols;
+  std::vector<double>& dist = w.dist;
+  std::vector<double>& final_dist = w.final_dist;
+  std::vector<double>& saved_v = w.saved_v;
+  std::vector<std::int64_t>& pred = w.pred;
+  std::vector<std::int64_t>& scanned_rows = w.scanned_rows;
+  std::vector<std::int64_t>& scanned_cols = w.scanned_cols;
+  dist.assign(m, kInf);
+  final_dist.assign(m, 0.0);
+  pred.assign(m, -1);
   scanned_rows.reserve(n);
   scanned_cols.reserve(m);
   saved_v.reserve(m);

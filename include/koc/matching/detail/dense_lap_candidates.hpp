@@ -68,15 +68,6 @@ struct candidate_sizes {
 };
 
 /// Whether the candidate lists can hold n x m (n <= m): column indices are stored in 32 bits.
-inline bool candidate_lists_fit(std::size_t m) noexcept { return m < (std::size_t{1} << 31); }
-
-/// Whether the candidate lists beat the full scan at n x m (n <= m): below about 3 MB the full scan's rows
-/// stay in cache and the lists' bookkeeping costs more than it saves (measured on the five benchmark
-/// families; benchmarks/RESULTS.md).
-inline bool candidate_lists_pay(std::size_t n, std::size_t m) noexcept {
-  return n >= 32 && n * m >= 360000 && candidate_lists_fit(m);
-}
-
 /// The internal problem over the caller's buffer: n rows (the smaller side) x m columns, minimisation,
 /// forbidden = +inf. Entry (i, j) is sign * a[i * ld + j], or sign * a[j * ld + i] when Transposed.
 template <bool Transposed>
@@ -468,7 +459,7 @@ class candidate_lap {
     for (std::size_t j = 0; j < m_; ++j)
       if (s_.y[j] < 0) free_bits_[j / 64] |= std::uint64_t{1} << (j % 64);
     list_scan scan{*this};
-    detail::augmenting_row_reduction(scan, s_, n_, free_rows);
+    detail::augmenting_row_reduction(scan, s_, n_, m_, free_rows);
   }
 
   // ---- shortest augmenting paths (solve_lap's Dijkstra, lazily) ------------------------------------

@@ -110,6 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   tiny.first = in.ConsumeIntegralInRange<std::uint32_t>(1, 3);
   tiny.cap = tiny.first + in.ConsumeIntegralInRange<std::uint32_t>(0, 4);
   tiny.chunk = in.ConsumeIntegralInRange<std::uint32_t>(1, 3);
+  tiny.hand_over = in.ConsumeBool();
   koc::dense_assignment_result r;
   try {
     r = koc::solve_dense_assignment(cost.data(), rows, cols, ld, opt);

@@ -686,11 +686,14 @@ TEST_CASE("candidate lists with tiny sizes take every fallback and still match t
     sizes.first = 1 + static_cast<std::uint32_t>(rng() % 3);
     sizes.cap = sizes.first + static_cast<std::uint32_t>(rng() % 6);
     sizes.chunk = 1 + static_cast<std::uint32_t>(rng() % 3);
+    // Half the instances finish with the lists' own searches; the others hand the rows still free after
+    // ARR to the full scan's searches where full_scan_takes_over says so (reading maximised rows negated).
+    sizes.hand_over = iter % 2 == 0;
     const bool ok_got =
         transposed ? koc::detail::candidate_lap<true>({c.data(), n, m, cols, sign}, got, true, maximize, sizes).solve()
                    : koc::detail::candidate_lap<false>({c.data(), n, m, cols, sign}, got, true, maximize, sizes).solve();
     INFO("iter " << iter << " family " << family << " " << rows << "x" << cols << " sizes " << sizes.first << "/"
-                 << sizes.cap << "/" << sizes.chunk);
+                 << sizes.cap << "/" << sizes.chunk << " hand over " << sizes.hand_over);
     REQUIRE(ok_ref == ok_got);
     CHECK(ref.blocking == got.blocking);
     if (ok_ref) {  // when infeasible only the Hall violator is reported (solve_lap leaves scanned columns marked)
@@ -716,6 +719,7 @@ TEST_CASE("candidate lists: a tie between rows relaxed out of scan order keeps t
     sizes.first = 1;
     sizes.cap = 2 + static_cast<std::uint32_t>(rng() % 3);
     sizes.chunk = 1;
+    sizes.hand_over = false;  // the lists' own searches are under test
     koc::detail::lap_state ref, got;
     koc::detail::solve_lap(c.data(), n, m, m, ref);
     koc::detail::candidate_lap<false>({c.data(), n, m, m, 1.0}, got, true, false, sizes).solve();
@@ -751,6 +755,7 @@ TEST_CASE("candidate lists: costs of mixed magnitudes, where rounding can raise 
     sizes.first = 1 + static_cast<std::uint32_t>(rng() % 3);
     sizes.cap = sizes.first + static_cast<std::uint32_t>(rng() % 6);
     sizes.chunk = 1 + static_cast<std::uint32_t>(rng() % 3);
+    sizes.hand_over = false;  // the lists' own searches are under test
     koc::detail::lap_state ref, got;
     REQUIRE(koc::detail::solve_lap(internal.data(), n, m, m, ref));
     const bool ok = transposed ? koc::detail::candidate_lap<true>({c.data(), n, m, cols, 1.0}, got, true, false, sizes).solve()

@@ -99,7 +99,9 @@ inline void check_row(const double* row, std::size_t r, std::size_t cols, bool m
 /// d_j = min(d_j, base + (row_j - v_j)) for every column, pred_j = i where it improved; returns min_j d_j.
 /// The arithmetic is the same in the vector and scalar parts, so results do not depend on alignment. The
 /// reduced cost row_j - v_j is rounded first: rounding is monotone, so a bound on it (the candidate lists'
-/// theta, dense_lap_candidates.hpp) bounds the distance too.
+/// theta, dense_lap_candidates.hpp) bounds the distance too. Negate: the row holds a maximisation's
+/// entries and each is read as -row_j (exact: the same value a negated working copy holds).
+template <bool Negate = false>
 inline double relax_row(const double* row, const double* v, double* d, std::int64_t* pred, std::size_t m,
                         double base, std::int64_t i) {
   std::size_t j = 0;
@@ -108,9 +110,10 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
   {
     const __m256d vb = _mm256_set1_pd(base);
     const __m256i vi = _mm256_set1_epi64x(i);
+    const __m256d flip = _mm256_set1_pd(Negate ? -0.0 : 0.0);  // xor with the sign bit negates
     __m256d vlo = _mm256_set1_pd(kInf);
     for (; j + 4 <= m; j += 4) {
-      const __m256d r = _mm256_add_pd(vb, _mm256_sub_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(v + j)));
+      const __m256d r = _mm256_add_pd(vb, _mm256_sub_pd(_mm256_xor_pd(_mm256_loadu_pd(row + j), flip), _mm256_loadu_pd(v + j)));
       const __m256d dj = _mm256_loadu_pd(d + j);
       const __m256d lt = _mm256_cmp_pd(r, dj, _CMP_LT_OQ);
       const __m256d nd = _mm256_min_pd(r, dj);
@@ -128,9 +131,10 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
   {
     const __m128d vb = _mm_set1_pd(base);
     const __m128i vi = _mm_set1_epi64x(i);
+    const __m128d flip = _mm_set1_pd(Negate ? -0.0 : 0.0);  // xor with the sign bit negates
     __m128d vlo = _mm_set1_pd(kInf);
     for (; j + 2 <= m; j += 2) {
-      const __m128d r = _mm_add_pd(vb, _mm_sub_pd(_mm_loadu_pd(row + j), _mm_loadu_pd(v + j)));
+      const __m128d r = _mm_add_pd(vb, _mm_sub_pd(_mm_xor_pd(_mm_loadu_pd(row + j), flip), _mm_loadu_pd(v + j)));
       const __m128d dj = _mm_loadu_pd(d + j);
       const __m128i lt = _mm_castpd_si128(_mm_cmplt_pd(r, dj));
       const __m128d nd = _mm_min_pd(r, dj);
@@ -146,7 +150,7 @@ inline double relax_row(const double* row, const double* v, double* d, std::int6
   }
 #endif
   for (; j < m; ++j) {
-    const double r = base + (row[j] - v[j]);
+    const double r = base + ((Negate ? -row[j] : row[j]) - v[j]);
     if (r < d[j]) {
       d[j] = r;
       pred[j] = i;
@@ -310,6 +314,88 @@ struct full_row_scan {
   void took(std::int64_t) const noexcept {}
 };
 
+/// The shortest augmenting paths (Crouse 2016, Algorithm 1 with JV's potentials) for `free_rows`, in that
+/// order, from the state ARR left in `s` (u set on the assigned rows), reading whole rows of the internal
+/// matrix a (n x m, leading dimension lda, minimisation; Negate: a maximisation's entries, read negated).
+/// The candidate lists hand their free rows to it where the full scan is faster (candidate_lap::solve).
+/// Returns false (and fills s.blocking) when some row cannot be assigned.
+template <bool Negate>
+bool full_scan_paths(const double* a, std::size_t n, std::size_t m, std::size_t lda, lap_state& s,
+                     const std::vector<std::int64_t>& free_rows) {
+  lap_scratch& w = s.scratch;
+  double* v = s.v.data();
+  std::int64_t* x = s.x.data();
+  std::int64_t* y = s.y.data();
+  // Each relaxation scans the whole row contiguously (vectorised in relax_row) instead of a shrinking
+  // list of unscanned columns: a scanned column gets v_j = -inf (its real v_j is kept aside) and
+  // d_j = +inf, so its reduced cost is +inf, it is never relaxed again and never the minimum.
+  double* u = s.u.data();
+  std::vector<double>& dist = w.dist;
+  std::vector<double>& final_dist = w.final_dist;
+  std::vector<double>& saved_v = w.saved_v;
+  std::vector<std::int64_t>& pred = w.pred;
+  std::vector<std::int64_t>& scanned_rows = w.scanned_rows;
+  std::vector<std::int64_t>& scanned_cols = w.scanned_cols;
+  dist.assign(m, kInf);
+  final_dist.assign(m, 0.0);
+  pred.assign(m, -1);
+  scanned_rows.reserve(n);
+  scanned_cols.reserve(m);
+  saved_v.reserve(m);
+  double* d = dist.data();
+  for (const std::int64_t f : free_rows) {
+    scanned_rows.clear();
+    scanned_cols.clear();
+    saved_v.clear();
+    double min_val = 0.0;
+    std::int64_t i = f, sink = -1;
+    scanned_rows.push_back(f);
+    u[f] = 0.0;
+    // Each step scans a column not scanned before (a scanned column has d = +inf and is never the minimum):
+    // at most m steps.
+    while (sink < 0) {
+      const double* row = a + static_cast<std::size_t>(i) * lda;
+      const double lowest = relax_row<Negate>(row, v, d, pred.data(), m, min_val - u[i], i);
+      if (!(lowest < kInf)) {  // nothing reachable: the scanned rows form a Hall violator
+        s.blocking = scanned_rows;
+        std::sort(s.blocking.begin(), s.blocking.end());
+        return false;
+      }
+      // Among the columns at distance `lowest`: a free one first, then the lowest index.
+      const std::int64_t best = pick_column(d, y, m, lowest);
+      min_val = lowest;
+      final_dist[static_cast<std::size_t>(best)] = lowest;
+      scanned_cols.push_back(best);
+      saved_v.push_back(v[best]);
+      v[best] = -kInf;
+      d[best] = kInf;
+      if (y[best] < 0) {
+        sink = best;
+      } else {
+        i = y[best];
+        scanned_rows.push_back(i);
+      }
+    }
+    for (std::size_t k = 0; k < scanned_cols.size(); ++k) {
+      const std::int64_t j = scanned_cols[k];
+      v[j] = saved_v[k] - (min_val - final_dist[static_cast<std::size_t>(j)]);
+    }
+    u[f] += min_val;
+    for (std::size_t k = 1; k < scanned_rows.size(); ++k) {
+      const std::int64_t r = scanned_rows[k];
+      u[r] += min_val - final_dist[static_cast<std::size_t>(x[r])];
+    }
+    for (std::int64_t j = sink;;) {  // augment along the predecessor chain: at most |scanned_rows| steps to f
+      const std::int64_t r = pred[j];
+      y[j] = r;
+      std::swap(x[r], j);
+      if (r == f) break;
+    }
+    std::fill(dist.begin(), dist.end(), kInf);
+  }
+  return true;
+}
+
 /// Returns false (and fills s.blocking) when some row cannot be assigned.
 /// `validate`: the rows are the caller's own (minimisation, not transposed) and not yet checked for NaN
 /// and -inf; each is checked on its first read, which saves a pass over memory (the solve is
@@ -392,75 +478,7 @@ inline bool solve_lap(const double* a, std::size_t n, std::size_t m, std::size_t
   for (std::size_t i = 0; i < n; ++i)
     if (x[i] >= 0) s.u[i] = a[i * lda + static_cast<std::size_t>(x[i])] - v[x[i]];
 
-  // --- Shortest augmenting paths (Crouse 2016, Algorithm 1 with JV's potentials). ------------------
-  // Each relaxation scans the whole row contiguously (vectorised in relax_row) instead of a shrinking
-  // list of unscanned columns: a scanned column gets v_j = -inf (its real v_j is kept aside) and
-  // d_j = +inf, so its reduced cost is +inf, it is never relaxed again and never the minimum.
-  double* u = s.u.data();
-  std::vector<double>& dist = w.dist;
-  std::vector<double>& final_dist = w.final_dist;
-  std::vector<double>& saved_v = w.saved_v;
-  std::vector<std::int64_t>& pred = w.pred;
-  std::vector<std::int64_t>& scanned_rows = w.scanned_rows;
-  std::vector<std::int64_t>& scanned_cols = w.scanned_cols;
-  dist.assign(m, kInf);
-  final_dist.assign(m, 0.0);
-  pred.assign(m, -1);
-  scanned_rows.reserve(n);
-  scanned_cols.reserve(m);
-  saved_v.reserve(m);
-  double* d = dist.data();
-  for (const std::int64_t f : free_rows) {
-    scanned_rows.clear();
-    scanned_cols.clear();
-    saved_v.clear();
-    double min_val = 0.0;
-    std::int64_t i = f, sink = -1;
-    scanned_rows.push_back(f);
-    u[f] = 0.0;
-    // Each step scans a column not scanned before (a scanned column has d = +inf and is never the minimum):
-    // at most m steps.
-    while (sink < 0) {
-      const double* row = a + static_cast<std::size_t>(i) * lda;
-      const double lowest = relax_row(row, v, d, pred.data(), m, min_val - u[i], i);
-      if (!(lowest < kInf)) {  // nothing reachable: the scanned rows form a Hall violator
-        s.blocking = scanned_rows;
-        std::sort(s.blocking.begin(), s.blocking.end());
-        return false;
-      }
-      // Among the columns at distance `lowest`: a free one first, then the lowest index.
-      const std::int64_t best = pick_column(d, y, m, lowest);
-      min_val = lowest;
-      final_dist[static_cast<std::size_t>(best)] = lowest;
-      scanned_cols.push_back(best);
-      saved_v.push_back(v[best]);
-      v[best] = -kInf;
-      d[best] = kInf;
-      if (y[best] < 0) {
-        sink = best;
-      } else {
-        i = y[best];
-        scanned_rows.push_back(i);
-      }
-    }
-    for (std::size_t k = 0; k < scanned_cols.size(); ++k) {
-      const std::int64_t j = scanned_cols[k];
-      v[j] = saved_v[k] - (min_val - final_dist[static_cast<std::size_t>(j)]);
-    }
-    u[f] += min_val;
-    for (std::size_t k = 1; k < scanned_rows.size(); ++k) {
-      const std::int64_t r = scanned_rows[k];
-      u[r] += min_val - final_dist[static_cast<std::size_t>(x[r])];
-    }
-    for (std::int64_t j = sink;;) {  // augment along the predecessor chain: at most |scanned_rows| steps to f
-      const std::int64_t r = pred[j];
-      y[j] = r;
-      std::swap(x[r], j);
-      if (r == f) break;
-    }
-    std::fill(dist.begin(), dist.end(), kInf);
-  }
-  return true;
+  return full_scan_paths<false>(a, n, m, lda, s, free_rows);
 }
 
 }  // namespace detail

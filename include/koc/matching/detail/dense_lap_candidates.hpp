@@ -65,7 +65,21 @@ struct candidate_sizes {
   std::uint32_t first = 16;    ///< members per row at first (at least 1)
   std::uint32_t cap = 1024;    ///< the most a row keeps; past it, the row is read in full where needed
   std::uint32_t chunk = 16;    ///< members a Dijkstra step relaxes before the row waits on the queue again
+  /// Hand the free rows left after ARR to the full scan's searches where they are faster (see
+  /// full_scan_takes_over). Tests that hold the lists' own searches to the full scan turn it off.
+  bool hand_over = true;
 };
+
+/// Whether the shortest-path phase is faster reading whole rows than through the lists, decided after ARR
+/// from the shape and the rows still free (both readings have the same state there, so either finishes
+/// with the same answer, bit for bit). Geometric costs (spatial, euclidean) leave 12-16% of the rows free
+/// after ARR, and each of their searches grows many lists; while the matrix fits in the last-level cache
+/// (up to about 10 MB, 1.2M entries) a whole row costs little to read, and the full scan's searches took
+/// 0.4-0.5 of the lists' time at 600-1000 square. Uniform-like costs leave about 1% free: the lists win.
+/// Larger matrices keep the lists (their searches then beat the full scan's on these families too).
+inline bool full_scan_takes_over(std::size_t n, std::size_t m, std::size_t free_rows) noexcept {
+  return n * m <= 1200000 && free_rows * 20 >= n;
+}
 
 /// Whether the candidate lists can hold n x m (n <= m): column indices are stored in 32 bits.
 /// The internal problem over the caller's buffer: n rows (the smaller side) x m columns, minimisation,
@@ -94,7 +108,8 @@ class candidate_lap {
         limit_(cost_limit(c.n)),
         first_(std::max<std::uint32_t>(1, sizes.first)),
         cap_(std::max(first_, sizes.cap)),
-        chunk_(std::max<std::uint32_t>(1, sizes.chunk)) {}
+        chunk_(std::max<std::uint32_t>(1, sizes.chunk)),
+        hand_over_(sizes.hand_over) {}
 
   /// Returns false (and fills s.blocking) when some row cannot be assigned; s is then as solve_lap leaves it.
   bool solve() {
@@ -126,6 +141,10 @@ class candidate_lap {
     augmenting_row_reduction(free_rows);
     for (std::size_t i = 0; i < n_; ++i)
       if (s_.x[i] >= 0) s_.u[i] = c_.at(i, static_cast<std::size_t>(s_.x[i])) - s_.v[static_cast<std::size_t>(s_.x[i])];
+    // Rows of the internal matrix are the caller's rows unless transposed: only then can whole rows be read.
+    if (!Transposed && hand_over_ && full_scan_takes_over(n_, m_, free_rows.size()))
+      return c_.sign < 0 ? full_scan_paths<true>(c_.a, n_, m_, c_.ld, s_, free_rows)
+                         : full_scan_paths<false>(c_.a, n_, m_, c_.ld, s_, free_rows);
     return shortest_paths(free_rows);
   }
 
@@ -685,6 +704,7 @@ class candidate_lap {
   const bool validate_, maximize_;
   const double limit_;
   const std::uint32_t first_, cap_, chunk_;
+  const bool hand_over_;
 
   std::vector<std::size_t> begin_;
   std::vector<std::uint32_t> len_;

@@ -32,7 +32,10 @@
 // full read of a row. The two ways are two row-scan strategies behind one statement of ARR
 // (detail::augmenting_row_reduction: full_row_scan and the lists' scan); the column reduction and the
 // shortest-path search keep one form per way (a linear pass over the distances against a heap with lazy
-// row reads), held to each other bit for bit by the tests.
+// row reads), held to each other bit for bit by the tests. Where many rows are still free after ARR and
+// the matrix fits the cache (detail::full_scan_takes_over: geometric costs up to about 1000 x 1000), the
+// lists hand those rows to the full scan's search (detail::full_scan_paths), which is faster there; the
+// state is the same in both ways at that point, so the answer does not change.
 // Orientation: with rows > cols the problem is solved as its transpose, in place: the first pass streams
 // the caller's rows into every column's list, and a later full read of an internal row walks down a
 // caller's column. Maximising negates entries as they are read (exact). A working copy (n x m) is made

@@ -75,10 +75,11 @@ struct candidate_sizes {
 /// with the same answer, bit for bit). Geometric costs (spatial, euclidean) leave 12-16% of the rows free
 /// after ARR, and each of their searches grows many lists; while the matrix fits in the last-level cache
 /// (up to about 10 MB, 1.2M entries) a whole row costs little to read, and the full scan's searches took
-/// 0.4-0.5 of the lists' time at 600-1000 square. Uniform-like costs leave about 1% free: the lists win.
-/// Larger matrices keep the lists (their searches then beat the full scan's on these families too).
+/// 0.4-0.65 of the lists' time at 600-1000 square. Uniform, logarithmic and integer costs leave 1-6% free,
+/// where the lists are as fast or faster (integer at 1000 x 1000, 6% free: 6.3 ms against 8.6 ms), hence
+/// a tenth. Larger matrices keep the lists (their searches then beat the full scan's on these families).
 inline bool full_scan_takes_over(std::size_t n, std::size_t m, std::size_t free_rows) noexcept {
-  return n * m <= 1200000 && free_rows * 20 >= n;
+  return n * m <= 1200000 && free_rows * 10 >= n;
 }
 
 /// Whether the candidate lists can hold n x m (n <= m): column indices are stored in 32 bits.

@@ -58,8 +58,9 @@ def id_column(columns: Sequence[str]) -> str:
 
 def partition_partials(pdf: pd.DataFrame, policy: TierPolicy, validate: bool = True) -> dict:
     """What one partition contributes to the roster reference: its length, value counts of percentile
-    metrics and its two smallest / largest values (with first positions) of min_max metrics."""
-    out: dict[str, Any] = {"n": len(pdf), "counts": {}, "minmax": {}, "error": None}
+    metrics, its two smallest / largest values (with first positions) of min_max metrics, and the range of
+    its ids (see ids_disjoint)."""
+    out: dict[str, Any] = {"n": len(pdf), "counts": {}, "minmax": {}, "error": None, "ids": None}
     if validate and len(pdf):
         # Validation here makes bad input fail in this eager pass, on the client, as a koc.Error; its row is
         # moved to roster rows by combine_partials (the partition's offset is not known yet).
@@ -68,6 +69,8 @@ def partition_partials(pdf: pd.DataFrame, policy: TierPolicy, validate: bool = T
         except _core.Error as e:
             out["error"] = e
             return out
+    if len(pdf):
+        out["ids"] = id_range(pdf[id_column(list(pdf.columns))], distinct=validate)
     for name, norms in reference_metrics(policy).items():
         if name not in pdf.columns:
             continue
@@ -104,6 +107,32 @@ def combine_partials(partials: Sequence[dict], policy: TierPolicy) -> tuple[dict
         if entry:
             metrics[name] = entry
     return {"n": int(lengths.sum()), "row_offset": 0, "metrics": metrics}, offsets
+
+
+def id_range(ids: pd.Series, distinct: bool) -> Optional[tuple]:
+    """(smallest, largest) id of a partition whose ids are all distinct, else None. ``distinct``: known
+    already (koc.classify refuses an id repeated within the partition, and the eager pass ran it)."""
+    if not distinct and not ids.is_unique:
+        return None
+    try:
+        return (ids.min(), ids.max())
+    except TypeError:  # ids of mixed kinds (numbers beside text): no order to rely on
+        return None
+
+
+def ids_disjoint(partials: Sequence[dict]) -> bool:
+    """Whether no id can repeat across partitions: each partition's ids are distinct and the partitions' id
+    ranges do not overlap (rosters exported in id order, or numbered by partition). A sufficient test from
+    the eager pass's partials; when it fails, the engines count the ids over the whole roster (a shuffle).
+    A repeated id lies in two partitions' ranges, so overlapping ranges are all it can hide in."""
+    ranges = [p.get("ids") for p in partials if p["n"]]
+    if any(r is None for r in ranges):
+        return False
+    try:
+        ranges.sort(key=lambda r: r[0])
+        return all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))
+    except TypeError:  # numbers in one partition, text in another
+        return False
 
 
 def duplicate_error(id_value: Any, rows: Sequence[int]) -> Exception:

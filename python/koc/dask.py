@@ -57,13 +57,14 @@ def roster_reference(roster: "dd.DataFrame", policy: Any = None, *, check_ids: b
     """The exact roster-wide statistics (koc.tiers.roster_reference's dictionary) plus ``offsets``, the
     roster row of each partition's first row, in one pass over the roster. Percentile metrics: exact
     distinct-value counts (memory O(distinct values) on the client). ``check_ids``: also refuse duplicate
-    ids across partitions (a distributed value count of the id column), naming the row as koc.classify does."""
+    ids across partitions, naming the row as koc.classify does: free when the partitions' id ranges do not
+    overlap (ids_disjoint), else a distributed value count of the id column."""
     pol = _policy(policy)
     idc = D.id_column(list(roster.columns))
     parts = dask.compute(*_partials(roster, pol))
     ref, offsets = D.combine_partials(parts, pol)
     dups = None
-    if check_ids:
+    if check_ids and not D.ids_disjoint(parts):
         vc = roster[idc].value_counts()
         dups = vc[vc > 1].compute()
     if dups is not None and len(dups):

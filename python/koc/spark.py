@@ -116,7 +116,8 @@ def _offsets(sdf: DataFrame) -> np.ndarray:
 def roster_reference(roster: DataFrame, policy: Any = None, *, check_ids: bool = True) -> dict:
     """Exact roster-wide statistics (koc.tiers.roster_reference's dictionary) plus ``offsets`` (roster row of
     each partition's first row): per-batch partials (value counts of percentile metrics, extremes of min_max
-    metrics) collected in one pass. ``check_ids`` also refuses duplicate ids (a groupBy count of the id column)."""
+    metrics) collected in one pass. ``check_ids`` also refuses duplicate ids: free when the batches' id ranges do
+    not overlap (ids_disjoint), else a groupBy count of the id column."""
     pol = _policy(policy)
     idc = D.id_column(roster.columns)
     text = pol.to_json()
@@ -143,7 +144,7 @@ def roster_reference(roster: DataFrame, policy: Any = None, *, check_ids: bool =
     for r, part in zip(rows, parts):
         counts[r["p"]] += part["n"]
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    if check_ids:
+    if check_ids and not D.ids_disjoint(parts):
         dups = roster.groupBy(idc).count().filter(F.col("count") > 1).select(idc).collect()
         if dups:
             dup = min(r[idc] for r in dups)

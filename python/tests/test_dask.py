@@ -16,6 +16,7 @@ import koc  # noqa: E402
 from distributed_checks import (declared_metrics_case, LOOPBACK_ADDRESSES, listening_sockets, N_KOCS, assert_same_ledger, assert_same_lines,  # noqa: E402
                                 roster_wide_policy, settle_single, settlement_programme)
 import koc.dask as kd  # noqa: E402
+from koc import _distributed as D  # noqa: E402
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::UserWarning"),
@@ -272,6 +273,35 @@ def test_priced_match_gives_the_single_node_optimum_without_gathering(client, pr
     with pytest.raises(ValueError, match="unknown solve"):
         kd.match(dd.from_pandas(cut, npartitions=3), prog.tasks, prog.matching_policy, tier_policy=prog.tier_policy,
                  solve="scatter")
+
+
+def test_ids_disjoint_is_a_sufficient_test_for_distinct_ids():
+    part = lambda n, ids: {"n": n, "ids": ids}  # noqa: E731
+    assert D.ids_disjoint([part(3, (1, 5)), part(0, None), part(2, (6, 9))])
+    assert D.ids_disjoint([part(2, (6, 9)), part(3, (1, 5))])  # any partition order
+    assert not D.ids_disjoint([part(3, (1, 5)), part(2, (5, 9))])  # 5 may be in both
+    assert not D.ids_disjoint([part(3, (1, 5)), part(2, None)])  # a partition of unknown ids
+    assert not D.ids_disjoint([part(3, (1, 5)), part(2, ("a", "b"))])  # numbers beside text: no order
+    assert D.ids_disjoint([part(3, ("a", "c")), part(2, ("d", "e"))])
+    assert D.id_range(pd.Series([3, 1, 2]), distinct=False) == (1, 3)
+    assert D.id_range(pd.Series([3, 1, 3]), distinct=False) is None
+    assert D.id_range(pd.Series([3, "a"], dtype=object), distinct=True) is None
+
+
+def test_duplicate_id_check_skips_the_shuffle_for_disjoint_partitions(client, programme, monkeypatch):
+    prog = programme[0]
+    r = prog.roster.head(40_000)
+    want = koc.classify(r, prog.tier_policy)
+
+    def no_shuffle(*args, **kwargs):
+        raise AssertionError("value_counts over the roster was not needed")
+    monkeypatch.setattr(dd.Series, "value_counts", no_shuffle)
+    got = kd.classify(dd.from_pandas(r, npartitions=4), prog.tier_policy).compute()
+    assert got["tier"].astype(str).tolist() == want["tier"].astype(str).tolist()
+    # Ids shuffled across partitions: ranges overlap, so the roster-wide count runs (and is refused here).
+    shuffled = r.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    with pytest.raises(AssertionError, match="was not needed"):
+        kd.classify(dd.from_pandas(shuffled, npartitions=4), prog.tier_policy)
 
 
 def test_bad_input_names_roster_row_and_field(client, programme):

@@ -149,6 +149,21 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
     if s.dtype.kind in "iu":
         return _columns.typed(s, np.int32, "previous_tier")
     ladder = {name: i for i, name in enumerate(policy.tiers)}
+    if _all_text(s):
+        # Tier names (the usual case, a text or categorical column): each distinct name is looked up once,
+        # then the rows take their name's index, with no Python per row. Same rule and errors as below.
+        codes, names = pd.factorize(s, use_na_sentinel=True)
+        index = np.array([-1 if v == "" else ladder.get(v, -2) for v in names], dtype=np.int32)
+        out = np.full(len(s), -1, dtype=np.int32)
+        known = codes >= 0
+        out[known] = index[codes[known]]
+        unknown = np.flatnonzero(out == -2)
+        if unknown.size == 0:
+            return out
+        row = int(unknown[0])
+        v = s.iloc[row]
+        raise error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
+                    f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
     out = np.full(len(s), -1, dtype=np.int32)
     for row, v in enumerate(s.to_numpy()):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
@@ -161,6 +176,14 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
                         f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
         out[row] = ladder[v]
     return out
+
+
+def _all_text(s: pd.Series) -> bool:
+    """Whether every present cell is a str (missing ones aside): then tier names can be looked up once per
+    distinct name. Numbers beside names keep the row-by-row rule (1 and 1.0 must not be taken as one)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return pd.api.types.infer_dtype(s.cat.categories, skipna=True) in ("string", "empty")
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
 
 
 _OVERRIDE_FIELDS = ("koc_id", "tier", "reason", "author", "expires_at")  # the core's fields of an override

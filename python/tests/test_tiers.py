@@ -90,6 +90,30 @@ def test_bad_roster_values_name_row_and_field(sample_roster, column, value, erro
     assert isinstance(e.value, ValueError)
 
 
+def test_previous_tier_names_in_every_column_form(sample_roster):
+    # Names looked up once per distinct name (text, categorical, object with missing cells) give what the
+    # ladder indices give; numbers beside names keep the row-by-row rule; the first unknown name is named.
+    ladder = koc.TierPolicy.default().tiers
+    names = [ladder[i % len(ladder)] for i in range(len(sample_roster))]
+    names[1], names[3] = None, ""  # missing: no previous tier
+    index = [-1 if v in (None, "") else ladder.index(v) for v in names]
+    want = koc.classify(sample_roster.assign(previous_tier=np.array(index, dtype=np.int64)))
+    none = koc.classify(sample_roster.assign(previous_tier=np.full(len(index), -1, dtype=np.int64)))
+    assert want["transition"].astype(str).tolist() != none["transition"].astype(str).tolist()  # the column matters
+    for column in (pd.Series(names, dtype=object), pd.Series(names, dtype="string"),
+                   pd.Series(names, dtype="category"), pd.Series([np.nan if v is None else v for v in names], dtype=object),
+                   pd.Series([index[k] if k % 2 else names[k] for k in range(len(names))], dtype=object)):
+        got = koc.classify(sample_roster.assign(previous_tier=column.to_numpy() if column.dtype == object else column))
+        assert got["tier"].astype(str).tolist() == want["tier"].astype(str).tolist(), column.dtype
+        assert got["transition"].astype(str).tolist() == want["transition"].astype(str).tolist(), column.dtype
+    for dtype in (object, "category"):
+        bad = pd.Series(names, dtype=object)
+        bad[9], bad[12] = "legend", "myth"
+        with pytest.raises(koc.UnknownNameError) as e:
+            koc.classify(sample_roster.assign(previous_tier=bad.astype(dtype)))
+        assert (e.value.row, e.value.field) == (9, "previous_tier") and "'legend'" in str(e.value)
+
+
 def test_duplicate_ids_and_missing_columns(sample_roster):
     df = sample_roster.copy()
     df.loc[7, "id"] = df.loc[2, "id"]

@@ -36,7 +36,8 @@ import pickle
 from . import _distributed as D
 from .matching import MatchingPolicy
 from .rewards import RewardPolicy, holds_text_ids
-from .tiers import TierPolicy, _policy, reference_metrics
+from .tables import check_names
+from .tiers import TierPolicy, _policy, classify_columns, reference_metrics
 
 __all__ = ["ORDER", "local_session", "classify", "roster_reference", "rewards", "candidates", "match", "DistributedMatch"]
 
@@ -121,6 +122,7 @@ def roster_reference(roster: DataFrame, policy: Any = None, *, check_ids: bool =
     pol = _policy(policy)
     idc = D.id_column(roster.columns)
     text = pol.to_json()
+    narrow = _classify_input(roster, pol)
 
     def partials(it):
         p = TaskContext.get().partitionId()
@@ -135,7 +137,7 @@ def roster_reference(roster: DataFrame, policy: Any = None, *, check_ids: bool =
 
     schema = T.StructType([T.StructField("p", T.IntegerType()), T.StructField("seq", T.IntegerType()),
                            T.StructField("blob", T.BinaryType())])
-    rows = roster.mapInPandas(partials, schema).collect()  # all columns: the pass also validates them
+    rows = narrow.mapInPandas(partials, schema).collect()  # every column classify reads: the pass validates them
     rows.sort(key=lambda r: (r["p"], r["seq"]))
     parts = [pickle.loads(r["blob"]) for r in rows]
     ref, _ = D.combine_partials(parts, pol)
@@ -152,6 +154,13 @@ def roster_reference(roster: DataFrame, policy: Any = None, *, check_ids: bool =
             raise D.duplicate_error(dup, [r["_row"] for r in found])
     ref["offsets"] = [int(o) for o in offsets]
     return ref
+
+
+def _classify_input(roster: DataFrame, pol: TierPolicy) -> DataFrame:
+    """The roster's columns that classify reads, after every column name is checked here (a misspelt metric
+    is refused as koc.classify refuses it): the rest of a CRM export never crosses to the Python workers."""
+    check_names(pd.DataFrame(columns=roster.columns), "roster", "roster", pol.declared_metrics)
+    return roster.select(*classify_columns(roster.columns, pol))
 
 
 def _with_rows(sdf: DataFrame, column: str, offsets: Optional[np.ndarray] = None) -> DataFrame:
@@ -203,7 +212,8 @@ def classify(roster: DataFrame, policy: Any = None, *, state: Any = None, revoke
     # min_max compares roster rows (first minimum / maximum): number the rows first (one materialised
     # pass). Otherwise the partition offset only serves error rows, and the eager pass already validated.
     numbered = any("min_max" in n for n in reference_metrics(pol).values())
-    src = _with_rows(roster, "_row", np.asarray(offsets)) if numbered else roster
+    narrow = _classify_input(roster, pol)
+    src = _with_rows(narrow, "_row", np.asarray(offsets)) if numbered else narrow
 
     def run(it):
         off = offsets[TaskContext.get().partitionId()] if not numbered else 0

@@ -119,6 +119,17 @@ def _with_column_hint(e: _core.Error, roster: Any, policy: Optional["TierPolicy"
     return e
 
 
+def classify_columns(names: Sequence[str], policy: TierPolicy) -> list[str]:
+    """The columns of a roster with these names that classify reads (the id, the built-in metrics, the
+    metrics the policy declares and uses, the flags, last period's tier and periods below), in the roster's
+    order: what roster_columns reads. The engines send only these to their workers, after checking every
+    name once on the driver (tables.check_names)."""
+    used = set(policy.metrics_used)
+    read = set(METRICS) | {m for m in policy.declared_metrics if m in used} | set(_FLAGS) | {"periods_below", "previous_tier"}
+    read.add("id" if "id" in names else "koc_id")
+    return [n for n in names if n in read]
+
+
 def roster_columns(roster: Any, policy: TierPolicy) -> tuple[dict, Optional[np.ndarray]]:
     """Typed columns for the core, and the original id labels when they are not integers. A column that
     looks like a misspelt one koc reads is refused (koc.tables.problems)."""

@@ -235,6 +235,20 @@ def test_priced_match_gives_the_single_node_optimum_without_gathering(spark, sro
     assert m.total_units == fill.certificate["total_score_units"] and len(m.assignments) == len(fill.assignments)
 
 
+def test_only_the_columns_classify_reads_cross_to_the_workers(spark, programme):
+    # A misspelt metric is refused on the driver, as koc.classify refuses it (its name never reaches a
+    # worker); other CRM columns are left behind and change nothing.
+    prog = programme[0]
+    r = prog.roster.head(2_000)
+    with pytest.raises(koc.UnknownNameError, match="did you mean 'followers'"):
+        ks.classify(spark.createDataFrame(r.rename(columns={"followers": "folowers"})), prog.tier_policy)
+    crm = r.assign(email=[f"k{i}@example.com" for i in range(len(r))], city="Hangzhou")
+    got = ks.classify(spark.createDataFrame(crm), prog.tier_policy).toPandas()
+    want = koc.classify(r, prog.tier_policy)
+    assert got["tier"].tolist() == want["tier"].astype(str).tolist()
+    assert np.array_equal(got["score"].to_numpy(), want["score"].to_numpy())
+
+
 def test_bad_input_names_roster_row_and_field(spark, programme):
     prog = programme[0]
     r = prog.roster.head(40_000).copy()

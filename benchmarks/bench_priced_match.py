@@ -3,9 +3,11 @@
 the workers check every edge against its certificate), on the same generated programme.
 
     .venv/bin/python benchmarks/bench_priced_match.py --kocs 1000000 --tasks 128 --repeat 2
+        [--objective max_fill] [--engine spark]
 
 Each measurement is a fresh process (the programme generated with a fixed seed, a LocalCluster of
---workers single-threaded workers on 127.0.0.1), the two methods interleaved A B A B; a time counts only
+--workers single-threaded workers on 127.0.0.1; with --engine spark, a local[--workers] session pinned to
+127.0.0.1 holding the roster cached in --partitions partitions), the two methods interleaved A B A B; a time counts only
 when its optimal total (in score units) equals the other method's. Reported per run: the match() call's
 seconds and its split, the rounds of pricing, the edges held by the client, and the client's memory:
 its peak resident set during match() above the resident set just before it (sampled every 10 ms from
@@ -31,41 +33,61 @@ def rss_bytes() -> int:
 def child(args) -> None:
     import warnings
     warnings.simplefilter("ignore")
-    import dask.dataframe as dd
-    import distributed
     import koc
-    import koc.dask as kd
     prog = koc.datasets.make_programme(args.kocs, args.tasks, seed=args.seed)
     tasks, policy, tier_policy, pdf = prog.tasks, prog.matching_policy, prog.tier_policy, prog.roster
     del prog
+    if args.engine == "spark":
+        import koc.spark as ks
+        spark = ks.local_session(args.workers, "koc-priced", **{"spark.driver.memory": "8g",
+                                                                "spark.sql.shuffle.partitions": args.partitions})
+        spark.sparkContext.setLogLevel("ERROR")
+        try:
+            roster = spark.createDataFrame(pdf).repartition(args.partitions).cache()
+            roster.count()
+            del pdf
+            measure(args, lambda: ks.match(roster, tasks, policy, tier_policy=tier_policy, solve=args.child,
+                                           objective=args.objective))
+        finally:
+            spark.stop()
+        return
+    import dask.dataframe as dd
+    import distributed
+    import koc.dask as kd
     with kd.local_cluster(args.workers, 1, memory_limit=args.worker_memory) as cluster, distributed.Client(cluster):
         roster = dd.from_pandas(pdf, npartitions=args.partitions).persist()
         distributed.wait(roster)
         del pdf  # the workers hold the roster now; the client keeps only what match() brings back
-        gc.collect()
-        base = rss_bytes()
-        peak = [base]
-        stop = threading.Event()
+        measure(args, lambda: kd.match(roster, tasks, policy, tier_policy=tier_policy, solve=args.child,
+                                       objective=args.objective))
 
-        def sample() -> None:
-            while not stop.is_set():
-                peak[0] = max(peak[0], rss_bytes())
-                time.sleep(0.01)
 
-        th = threading.Thread(target=sample, daemon=True)
-        th.start()
-        load = os.getloadavg()[0]
-        t = time.perf_counter()
-        m = kd.match(roster, tasks, policy, tier_policy=tier_policy, solve=args.child)
-        seconds = time.perf_counter() - t
-        stop.set()
-        th.join()
-        held = m.rounds[-1]["driver_edges"] if m.rounds else m.n_edges
-        print(json.dumps({"solve": args.child, "seconds": seconds, "total_units": m.total_units, "n_edges": m.n_edges,
-                          "client_edges": held, "rounds": len(m.rounds) or None,
-                          "added": [r["violations_added"] for r in m.rounds],
-                          "timings": m.timings, "client_peak_mib": (peak[0] - base) / 2**20,
-                          "load_start": load, "load_end": os.getloadavg()[0]}))
+def measure(args, call) -> None:
+    """Runs call() once, printing its time, rounds and the client's (driver's) peak memory above its start."""
+    gc.collect()
+    base = rss_bytes()
+    peak = [base]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_bytes())
+            time.sleep(0.01)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    m = call()
+    seconds = time.perf_counter() - t
+    stop.set()
+    th.join()
+    held = m.rounds[-1]["driver_edges"] if m.rounds else m.n_edges
+    print(json.dumps({"solve": args.child, "seconds": seconds, "total_units": m.total_units, "n_edges": m.n_edges,
+                      "client_edges": held, "rounds": len(m.rounds) or None,
+                      "added": [r["violations_added"] for r in m.rounds],
+                      "timings": m.timings, "client_peak_mib": (peak[0] - base) / 2**20,
+                      "load_start": load, "load_end": os.getloadavg()[0]}))
 
 
 def main() -> None:
@@ -78,6 +100,8 @@ def main() -> None:
     ap.add_argument("--worker-memory", default="8GiB")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--methods", default="gather,priced")
+    ap.add_argument("--objective", default="max_score", choices=["max_score", "max_fill"])
+    ap.add_argument("--engine", default="dask", choices=["dask", "spark"])
     ap.add_argument("--json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -95,8 +119,9 @@ def main() -> None:
             print(json.dumps(run), file=sys.stderr)
     totals = {r["total_units"] for r in runs}
     assert len(totals) == 1, f"methods disagree on the optimum: {totals}"
+    engine = f"LocalCluster({args.workers})" if args.engine == "dask" else f"Spark local[{args.workers}]"
     print(f"programme {args.kocs:,} KOCs x {args.tasks} tasks (seed {args.seed}), {runs[0]['n_edges']:,} candidate edges, "
-          f"LocalCluster({args.workers}), {args.partitions} partitions\n")
+          f"{engine}, {args.partitions} partitions, {args.objective}\n")
     print("| solve | run | match() s | split s | rounds | edges on the client | client memory, MiB | load |")
     print("|---|---|---|---|---|---|---|---|")
     for r in runs:

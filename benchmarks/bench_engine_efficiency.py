@@ -76,18 +76,12 @@ def main() -> None:
             rows.append(("koc.dask", t, load, os.getloadavg()[0]))
         if "spark" in args.engines:
             import koc.spark as ks
-            spark = ks.local_session(args.workers, "koc-efficiency", **{"spark.driver.memory": "6g",
-                                                                         "spark.sql.shuffle.partitions": args.partitions})
-            spark.sparkContext.setLogLevel("ERROR")
-            try:
-                sdf = spark.createDataFrame(roster).repartition(args.partitions).cache()
-                sdf.count()
+            from engines import spark_roster
+            with spark_roster(roster, args.workers, args.partitions, "koc-efficiency") as (_, sdf):
                 load = os.getloadavg()[0]
                 t0 = time.perf_counter()
                 ks.classify(sdf, policy).write.parquet(f"{out}/spark")
                 t = time.perf_counter() - t0
-            finally:
-                spark.stop()
             same_tiers(f"{out}/spark", want)
             rows.append(("koc.spark", t, load, os.getloadavg()[0]))
     finally:

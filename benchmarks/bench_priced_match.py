@@ -39,17 +39,11 @@ def child(args) -> None:
     del prog
     if args.engine == "spark":
         import koc.spark as ks
-        spark = ks.local_session(args.workers, "koc-priced", **{"spark.driver.memory": "8g",
-                                                                "spark.sql.shuffle.partitions": args.partitions})
-        spark.sparkContext.setLogLevel("ERROR")
-        try:
-            roster = spark.createDataFrame(pdf).repartition(args.partitions).cache()
-            roster.count()
+        from engines import spark_roster
+        with spark_roster(pdf, args.workers, args.partitions, "koc-priced", driver_memory="8g") as (_, roster):
             del pdf
             measure(args, lambda: ks.match(roster, tasks, policy, tier_policy=tier_policy, solve=args.child,
                                            objective=args.objective))
-        finally:
-            spark.stop()
         return
     import dask.dataframe as dd
     import distributed

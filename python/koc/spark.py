@@ -356,8 +356,8 @@ def match(roster: DataFrame, tasks: Any, policy: Any = None, *, tier_policy: Any
     by koc.capacitated_assignment on the driver. Same optimal total as
     ``koc.match(roster.toPandas(), tasks, policy, mode="optimal")``. Declines and preferences are not taken.
 
-    solve: "gather" collects every edge to the driver with Arrow (both objectives). "priced" (max_score) keeps
-        them on the executors: the driver solves each task's best candidates and each KOC's ``seed_per_koc``
+    solve: "gather" collects every edge to the driver with Arrow (both objectives). "priced" (both objectives)
+        keeps them on the executors: the driver solves each task's best candidates and each KOC's ``seed_per_koc``
         best, the executors check every edge against that solve's certificate and send back at most
         ``add_per_koc`` violating edges per KOC, until none is found (koc.dask.match documents the method,
         and max_fill; ``rounds`` reports each round)."""

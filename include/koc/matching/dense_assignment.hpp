@@ -269,6 +269,12 @@ struct dense_batch_options {
 
 namespace detail {
 
+/// The number of threads for `count` pieces of work: min(threads, or the cores when 0, count), at least 1.
+inline std::size_t thread_count(std::size_t count, unsigned threads) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<std::size_t>(1, std::min<std::size_t>(threads == 0 ? cores : threads, count));
+}
+
 /// Runs work(k, worker) for every k in [0, count) on up to `threads` threads (0: one per core); worker
 /// (< the number of threads) names the thread, for state kept per thread. Indices are handed out in
 /// increasing order, in blocks of `grain` (cheap problems: fewer trips to the shared counter). A thread
@@ -277,11 +283,9 @@ namespace detail {
 /// rethrown: the outcome does not depend on timing.
 template <class Work>
 void for_each_index(std::size_t count, unsigned threads, Work&& work, std::size_t grain = 1) {
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const auto wanted = static_cast<std::size_t>(threads == 0 ? cores : threads);
   grain = std::max<std::size_t>(grain, 1);
   const std::size_t blocks = count / grain + (count % grain != 0);
-  const std::size_t workers = std::min(wanted, blocks);
+  const std::size_t workers = thread_count(blocks, threads);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex failure;
@@ -324,12 +328,6 @@ void for_each_index(std::size_t count, unsigned threads, Work&& work, std::size_
 inline std::size_t batch_grain(std::size_t rows, std::size_t cols) {
   const std::size_t entries = std::max<std::size_t>(rows * cols, 1);
   return std::max<std::size_t>(1, std::min<std::size_t>(256, 65536 / entries));
-}
-
-/// The number of threads a batch uses: min(threads, or the cores when 0, count), at least 1.
-inline std::size_t batch_workers(std::size_t count, unsigned threads) {
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::max<std::size_t>(1, std::min<std::size_t>(threads == 0 ? cores : threads, count));
 }
 
 }  // namespace detail
@@ -396,7 +394,7 @@ inline dense_batch_arrays solve_dense_assignment_stack(const double* costs, std:
   dense_assignment_options each;
   each.maximize = options.maximize;
   each.method = options.method;
-  std::vector<detail::lap_state> state(detail::batch_workers(count, options.threads));
+  std::vector<detail::lap_state> state(detail::thread_count(count, options.threads));
   detail::for_each_index(
       count, options.threads,
       [&](std::size_t b, std::size_t worker) {

@@ -172,9 +172,7 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
         if unknown.size == 0:
             return out
         row = int(unknown[0])
-        v = s.iloc[row]
-        raise error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
-                    f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
+        raise _unknown_tier(s.iloc[row], row, policy)
     out = np.full(len(s), -1, dtype=np.int32)
     for row, v in enumerate(s.to_numpy()):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
@@ -183,10 +181,14 @@ def _previous_tier(values: Any, policy: TierPolicy) -> np.ndarray:
             out[row] = int(v)
             continue
         if v not in ladder:
-            raise error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
-                        f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
+            raise _unknown_tier(v, row, policy)
         out[row] = ladder[v]
     return out
+
+
+def _unknown_tier(v: Any, row: int, policy: TierPolicy) -> Exception:
+    return error("unknown_name", f"unknown tier {v!r} (ladder: {', '.join(policy.tiers)})"
+                 f"{_columns.unknown_column_hint(str(v), policy.tiers)}", row, "previous_tier")
 
 
 def _all_text(s: pd.Series) -> bool:
